@@ -1,0 +1,68 @@
+"""Fixtures shared by the whole suite: the real Kafka broker and unique topic names."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+from confluent_kafka.cimpl import NewTopic
+
+from tests.kafka_harness import KafkaBroker, SaslUser
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from confluent_kafka.admin import AdminClient
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@dataclass(frozen=True)
+class KafkaEnv:
+    """What a test needs to reach the session's broker."""
+
+    broker: KafkaBroker
+    bootstrap_servers: str
+    sasl_bootstrap_servers: str
+    admin: AdminClient
+    users: tuple[SaslUser, ...]
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[KafkaEnv]:
+    """Start one Apache Kafka broker for the whole session and stop it at the end."""
+    broker = KafkaBroker()
+    broker.start()
+    try:
+        yield KafkaEnv(
+            broker=broker,
+            bootstrap_servers=broker.bootstrap_servers,
+            sasl_bootstrap_servers=broker.sasl_bootstrap_servers,
+            admin=broker.admin(),
+            users=broker.users,
+        )
+    finally:
+        broker.stop()
+
+
+_topic_counter = itertools.count()
+
+
+@pytest.fixture
+def new_topic(kafka: KafkaEnv, request: pytest.FixtureRequest) -> Callable[..., str]:
+    """Return a factory that creates a topic with a name unique to this test."""
+
+    def create(stem: str = "t", partitions: int = 1, **config: str) -> str:
+        test = request.node.name.replace("[", "-").replace("]", "")[:40]
+        name = f"{stem}.{test}.{next(_topic_counter)}.{uuid.uuid4().hex[:6]}"
+        futures = kafka.admin.create_topics(
+            [NewTopic(name, num_partitions=partitions, replication_factor=1, config=config)]
+        )
+        futures[name].result(timeout=30)
+        return name
+
+    return create

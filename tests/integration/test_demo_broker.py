@@ -1,0 +1,57 @@
+"""The embedded demo broker starts, answers Kafka clients and leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from bridge.demo_broker import DemoBroker, DemoBrokerUnavailableError, locate_tansu
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it is gone for every practical purpose.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_demo_broker_round_trip_and_clean_stop() -> None:
+    with DemoBroker(locate_tansu()) as broker:
+        pid = broker.pid
+        assert pid is not None
+        topic = f"demo-{uuid.uuid4().hex[:8]}"
+        admin = AdminClient({"bootstrap.servers": broker.bootstrap_servers})
+        admin.create_topics([NewTopic(topic, num_partitions=1)])[topic].result(timeout=20)
+        producer = Producer({"bootstrap.servers": broker.bootstrap_servers})
+        producer.produce(topic, key=b"o-1", value=b'{"hello": "tansu"}')
+        assert producer.flush(20) == 0
+        consumer = Consumer(
+            {
+                "bootstrap.servers": broker.bootstrap_servers,
+                "group.id": "g",
+                "auto.offset.reset": "earliest",
+            }
+        )
+        consumer.assign([TopicPartition(topic, 0, 0)])
+        message = consumer.poll(20)
+        consumer.close()
+        assert message is not None
+        assert message.error() is None
+        assert message.value() == b'{"hello": "tansu"}'
+    assert not _alive(pid)
+
+
+def test_configured_path_that_is_not_executable_is_named(tmp_path: Path) -> None:
+    bogus = tmp_path / "tansu"
+    bogus.write_text("not a program")
+    with pytest.raises(DemoBrokerUnavailableError, match=str(bogus)):
+        locate_tansu(bogus)
