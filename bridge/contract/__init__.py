@@ -1,0 +1,1 @@
+"""The event contract (../shared/CONTRACT.md): topics, the CloudEvents envelope, validation."""

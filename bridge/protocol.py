@@ -1,0 +1,193 @@
+"""The local protocol between the bridge and its consoles (see docs/PROTOCOL.md).
+
+Every frame is a 4-byte big-endian length followed by one MessagePack-encoded
+message. Messages are msgspec structs tagged by the field ``t``; both sides
+decode with strict validation, so a malformed frame is an error, never a guess.
+The console imports these types; it never imports Kafka.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from bridge.fold.state import Order, Presence, Priority, Role, Ticket, TicketStatus
+
+PROTOCOL_VERSION = 1
+HEADER_SIZE = 4
+MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
+MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a snapshot of a large state
+
+
+# ------------------------------------------------------------------ shared parts
+class AgentIdentity(msgspec.Struct, frozen=True, kw_only=True):
+    """The agent a bridge acts for."""
+
+    agent_id: str
+    name: str
+    role: Role
+    queues: list[str]
+
+
+class BridgeStatus(msgspec.Struct, kw_only=True):
+    """What the console's status bar shows; sent with the snapshot and when it changes."""
+
+    agent: AgentIdentity
+    kafka_up: bool
+    kafka_down_since: str | None
+    as_of: str | None
+    lag: int
+    outbox_pending: int
+    quarantined: int
+    skipped_unknown_type: int
+
+
+# ------------------------------------------------------------------ commands (agent actions)
+class Reply(msgspec.Struct, tag="reply", kw_only=True):
+    """A reply to the customer."""
+
+    ticket_id: str
+    body: str
+
+
+class Note(msgspec.Struct, tag="note", kw_only=True):
+    """An internal note, seen by agents only."""
+
+    ticket_id: str
+    body: str
+
+
+class Claim(msgspec.Struct, tag="claim", kw_only=True):
+    """Take an unassigned ticket."""
+
+    ticket_id: str
+
+
+class Release(msgspec.Struct, tag="release", kw_only=True):
+    """Give back a ticket one holds."""
+
+    ticket_id: str
+
+
+class Assign(msgspec.Struct, tag="assign", kw_only=True):
+    """Assign a ticket to an agent (supervisors only)."""
+
+    ticket_id: str
+    agent_id: str
+    agent_name: str
+
+
+class SetStatus(msgspec.Struct, tag="set_status", kw_only=True):
+    """Change a ticket's status."""
+
+    ticket_id: str
+    status: TicketStatus
+
+
+class SetPriority(msgspec.Struct, tag="set_priority", kw_only=True):
+    """Change a ticket's priority."""
+
+    ticket_id: str
+    priority: Priority
+
+
+class SetQueue(msgspec.Struct, tag="set_queue", kw_only=True):
+    """Move a ticket to another queue."""
+
+    ticket_id: str
+    queue: str
+
+
+Action = Reply | Note | Claim | Release | Assign | SetStatus | SetPriority | SetQueue
+CommandState = Literal["queued", "sent", "confirmed", "rejected", "invalid"]
+
+
+# ------------------------------------------------------------------ console -> bridge
+class Hello(msgspec.Struct, tag="hello", kw_only=True):
+    """First frame of a connection: protocol version, token, and where to resume."""
+
+    v: int
+    token: str
+    client: str
+    resume_session: str | None = None
+    resume_from_seq: int | None = None
+
+
+class Command(msgspec.Struct, tag="command", kw_only=True):
+    """An agent action. ``command_id`` becomes the event id: resending it is harmless."""
+
+    command_id: str
+    action: Action
+
+
+class Ping(msgspec.Struct, tag="ping", kw_only=True):
+    """Keep-alive; answered with Pong."""
+
+    nonce: int
+
+
+ClientMessage = Hello | Command | Ping
+
+
+# ------------------------------------------------------------------ bridge -> console
+class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
+    """Handshake accepted."""
+
+    v: int
+    bridge_version: str
+    session: str
+
+
+class StateSnapshot(msgspec.Struct, tag="snapshot", kw_only=True):
+    """The whole state at sequence ``seq``; deltas continue from ``seq + 1``."""
+
+    session: str
+    seq: int
+    tickets: list[Ticket]
+    orders: list[Order]
+    agents: list[Presence]
+    status: BridgeStatus
+
+
+class Change(msgspec.Struct, kw_only=True):
+    """One entity as it now is (``None`` values mean it was removed)."""
+
+    kind: Literal["ticket", "order", "agent"]
+    key: str
+    ticket: Ticket | None = None
+    order: Order | None = None
+    agent: Presence | None = None
+
+
+class DeltaBatch(msgspec.Struct, tag="delta", kw_only=True):
+    """Changes coalesced over a short interval; ``seq`` is one more than the previous."""
+
+    seq: int
+    changes: list[Change]
+    status: BridgeStatus | None = None
+
+
+class CommandOutcome(msgspec.Struct, tag="outcome", kw_only=True):
+    """Where a command is: queued, sent, confirmed, rejected (with the reason) or invalid."""
+
+    command_id: str
+    state: CommandState
+    reason: str | None = None
+    ticket_id: str | None = None
+
+
+class Pong(msgspec.Struct, tag="pong", kw_only=True):
+    """Answer to Ping."""
+
+    nonce: int
+
+
+class ErrorFrame(msgspec.Struct, tag="error", kw_only=True):
+    """A fatal protocol error; the bridge closes the connection after sending it."""
+
+    code: Literal["bad_frame", "too_large", "bad_token", "bad_version", "not_hello", "internal"]
+    message: str
+
+
+BridgeMessage = Welcome | StateSnapshot | DeltaBatch | CommandOutcome | Pong | ErrorFrame
