@@ -9,6 +9,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from bridge import __version__
+from bridge.contract.topics import Topics
 from bridge.demo_broker import DemoBroker, DemoBrokerUnavailableError, locate_tansu
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def _run_demo_broker(port: int | None) -> int:
     try:
         broker = DemoBroker(locate_tansu(), port=port)
         broker.start()
+        broker.create_topics(Topics())
     except DemoBrokerUnavailableError as error:
         print(f"atp-bridge: {error}", file=sys.stderr)
         return 2

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, Self
 
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from bridge.contract.topics import Topics
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -138,6 +141,29 @@ class DemoBroker:
         raise DemoBrokerUnavailableError(
             f"The demo broker did not answer within {READY_TIMEOUT_S:.0f} s. {_HOW_TO_CONFIGURE}"
         )
+
+    def create_topics(self, topics: Topics, partitions: int = 3) -> None:
+        """Create the contract's topics (the agents topic compacted); existing ones are kept."""
+        admin = AdminClient({"bootstrap.servers": self.bootstrap_servers}, logger=_log)
+        existing = set(admin.list_topics(timeout=10).topics)
+        wanted = [
+            NewTopic(name, num_partitions=partitions, replication_factor=1, config=config)
+            for name, config in (
+                (topics.orders, {}),
+                (topics.tickets, {}),
+                (topics.agents, {"cleanup.policy": "compact"}),
+            )
+            if name not in existing
+        ]
+        if not wanted:
+            return
+        for name, future in admin.create_topics(wanted, request_timeout=15).items():
+            try:
+                future.result(timeout=20)
+            except KafkaException as error:
+                raise DemoBrokerUnavailableError(
+                    f"The demo broker could not create topic {name}: {error}"
+                ) from error
 
     def stop(self) -> None:
         """Stop the broker: SIGTERM, then SIGKILL after 5 s."""

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import msgspec
 
 CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
-KAFKA_HEADERS: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
+KAFKA_HEADERS: list[tuple[str, str | bytes | None]] = [("content-type", CONTENT_TYPE.encode())]
 _encoder = msgspec.json.Encoder()
 
 

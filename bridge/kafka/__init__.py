@@ -1,0 +1,1 @@
+"""Kafka I/O, off the bridge's event loop: a reader thread and a writer thread."""

@@ -1,0 +1,191 @@
+"""The writer thread: produces the outbox's entries (and presence) with an idempotent producer.
+
+An entry is produced once per process; its delivery report marks it "sent" in
+the outbox. Entries not delivered when the bridge stops stay in the outbox and
+are produced again on the next start; their stable event ids make the copies
+harmless (the fold drops duplicates).
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Protocol
+
+from confluent_kafka import KafkaError, Message, Producer
+
+from bridge.contract.envelope import KAFKA_HEADERS
+from bridge.kafka import errors
+from bridge.kafka.health import HealthTracker
+
+_log = logging.getLogger(__name__)
+POLL_INTERVAL_S = 0.1
+FETCH_LIMIT = 200
+
+
+class PendingEntry(Protocol):
+    """What the writer needs of an outbox entry."""
+
+    @property
+    def event_id(self) -> str:
+        """The event id (the console's command id)."""
+        ...
+
+    @property
+    def key(self) -> str:
+        """The record key (the ticket id)."""
+        ...
+
+    @property
+    def topic(self) -> str:
+        """The topic name to produce to."""
+        ...
+
+    @property
+    def value(self) -> bytes:
+        """The encoded CloudEvent."""
+        ...
+
+
+class PendingSource(Protocol):
+    """The outbox as the writer sees it (its own connection, used on the writer thread)."""
+
+    def pending(self, limit: int) -> Sequence[PendingEntry]:
+        """Entries to produce, oldest first."""
+        ...
+
+    def mark_sent(self, event_id: str) -> None:
+        """Record the broker's acknowledgement of an entry."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+class EventWriter(threading.Thread):
+    """Produces pending outbox entries in order, and ad-hoc records such as presence."""
+
+    def __init__(
+        self,
+        settings: Mapping[str, str | int | float | bool],
+        open_source: Callable[[], PendingSource],
+        health: HealthTracker,
+        on_sent: Callable[[str], None],
+    ) -> None:
+        super().__init__(name="kafka-writer", daemon=True)
+        self._settings = dict(settings)
+        self._open_source = open_source
+        self._health = health
+        self._on_sent = on_sent
+        self._wake = threading.Event()
+        self._stop_requested = threading.Event()
+        self._produced: set[str] = set()
+        self._adhoc: collections.deque[tuple[str, str, bytes]] = collections.deque(maxlen=100)
+        self._recreate = False
+
+    def wake(self) -> None:
+        """Tell the writer that the outbox has new entries."""
+        self._wake.set()
+
+    def send_now(self, topic: str, key: str, value: bytes) -> None:
+        """Produce a record that needs no durability (presence): best effort, bounded."""
+        self._adhoc.append((topic, key, value))
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish: flush for a short while, then close."""
+        self._stop_requested.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        """Produce until stopped; recreate the producer after a fatal error."""
+        source = self._open_source()
+        try:
+            while not self._stop_requested.is_set():
+                producer = self._create_producer()
+                self._produce_until_stop_or_fatal(producer, source)
+                remaining = producer.flush(3.0)
+                if remaining:
+                    _log.info("records left for the next start", extra={"count": remaining})
+        finally:
+            source.close()
+
+    # ------------------------------------------------------------------ internals
+    def _create_producer(self) -> Producer:
+        self._recreate = False
+        self._produced.clear()
+        return Producer(
+            {
+                **self._settings,
+                "enable.idempotence": True,
+                "acks": "all",
+                "message.timeout.ms": 0,  # never give up: the outbox waits for the broker
+                "linger.ms": 5,
+                "error_cb": self._on_error,
+                "client.id": "atp-bridge-writer",
+            },
+            logger=_log,
+        )
+
+    def _produce_until_stop_or_fatal(self, producer: Producer, source: PendingSource) -> None:
+        while not self._stop_requested.is_set() and not self._recreate:
+            self._wake.clear()
+            while self._adhoc:
+                topic, key, value = self._adhoc.popleft()
+                if not self._try_produce(producer, topic, key, value, None):
+                    break
+            for entry in source.pending(FETCH_LIMIT):
+                if entry.event_id in self._produced:
+                    continue
+                on_delivery = partial(self._delivered, source, entry.event_id)
+                if not self._try_produce(
+                    producer, entry.topic, entry.key, entry.value, on_delivery
+                ):
+                    break
+                self._produced.add(entry.event_id)
+            producer.poll(0)
+            self._wake.wait(POLL_INTERVAL_S)
+            producer.poll(0)
+
+    def _try_produce(
+        self,
+        producer: Producer,
+        topic: str,
+        key: str,
+        value: bytes,
+        on_delivery: Callable[[KafkaError | None, Message], None] | None,
+    ) -> bool:
+        try:
+            producer.produce(
+                topic, key=key.encode(), value=value, headers=KAFKA_HEADERS, on_delivery=on_delivery
+            )
+        except BufferError:
+            producer.poll(POLL_INTERVAL_S)  # the local queue is full: let deliveries drain
+            return False
+        return True
+
+    def _delivered(
+        self, source: PendingSource, event_id: str, error: KafkaError | None, _message: Message
+    ) -> None:
+        if error is not None:
+            _log.warning(
+                "delivery failed; will retry", extra={"event_id": event_id, "error": error.str()}
+            )
+            self._produced.discard(event_id)
+            return
+        self._health.mark_up()
+        source.mark_sent(event_id)
+        self._on_sent(event_id)
+
+    def _on_error(self, error: KafkaError) -> None:
+        if error.fatal():
+            _log.error("fatal producer error; recreating", extra={"error": error.str()})
+            self._recreate = True
+        elif error.code() in errors.CONNECTION_LOST:
+            self._health.mark_down(error.str())
+        else:
+            _log.warning("producer error", extra={"error": error.str()})

@@ -1,0 +1,107 @@
+"""Start the bridge sidecar, restart it with backoff when it dies, stop the one we started.
+
+The supervisor only manages the process; the console's BridgeClient connects
+(and reconnects) to the local socket on its own, so a restarted bridge is picked
+up without the supervisor telling anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+_log = logging.getLogger(__name__)
+MAX_BACKOFF_MS = 30_000
+STABLE_AFTER_MS = 60_000
+STOP_GRACE_MS = 10_000
+
+
+class BridgeSupervisor(QObject):
+    """Keeps one bridge process alive for the console's lifetime."""
+
+    state_changed = Signal(str)
+    """One of "starting", "running", "restarting", "stopped", "failed"."""
+    bridge_exited = Signal(int, str)
+    """(exit code, reason) each time the bridge ends unexpectedly."""
+
+    def __init__(self, argv: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._argv = list(argv)
+        self._process: QProcess | None = None
+        self._stopping = False
+        self._backoff_ms = 500
+        self.restarts = 0
+        self._restart_timer = QTimer(self)
+        self._restart_timer.setSingleShot(True)
+        self._restart_timer.timeout.connect(self._launch)
+        self._stable_timer = QTimer(self)
+        self._stable_timer.setSingleShot(True)
+        self._stable_timer.timeout.connect(self._reset_backoff)
+
+    @property
+    def pid(self) -> int | None:
+        """Return the running bridge's process id."""
+        if self._process is None or self._process.state() != QProcess.ProcessState.Running:
+            return None
+        return int(self._process.processId())
+
+    def start(self) -> None:
+        """Start the bridge now."""
+        self._stopping = False
+        self._launch()
+
+    def stop(self) -> None:
+        """Stop the bridge: terminate (it says offline and saves its cache), kill after 10 s."""
+        self._stopping = True
+        self._restart_timer.stop()
+        process, self._process = self._process, None
+        if process is not None and process.state() != QProcess.ProcessState.NotRunning:
+            process.terminate()
+            if not process.waitForFinished(STOP_GRACE_MS):
+                _log.warning("bridge did not stop in time; killing it")
+                process.kill()
+                process.waitForFinished(2000)
+        self.state_changed.emit("stopped")
+
+    def _launch(self) -> None:
+        if self._stopping:
+            return
+        process = QProcess(self)
+        process.setProgram(self._argv[0])
+        process.setArguments(self._argv[1:])
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        process.setStandardOutputFile(QProcess.nullDevice())
+        process.finished.connect(self._on_finished)
+        process.errorOccurred.connect(self._on_error)
+        self._process = process
+        self.state_changed.emit("starting")
+        process.start()
+        if process.waitForStarted(5000):
+            self.state_changed.emit("running")
+            self._stable_timer.start(STABLE_AFTER_MS)
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._schedule_restart(f"could not start {self._argv[0]}")
+
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._stopping or self.sender() is not self._process:
+            return
+        crashed = status == QProcess.ExitStatus.CrashExit
+        reason = "killed" if crashed else f"exited with code {code}"
+        _log.warning("bridge ended unexpectedly", extra={"reason": reason})
+        self.bridge_exited.emit(code, reason)
+        self._schedule_restart(reason)
+
+    def _schedule_restart(self, reason: str) -> None:
+        self._stable_timer.stop()
+        self.restarts += 1
+        self.state_changed.emit("restarting")
+        _log.info("restarting bridge", extra={"in_ms": self._backoff_ms, "reason": reason})
+        self._restart_timer.start(self._backoff_ms)
+        self._backoff_ms = min(self._backoff_ms * 2, MAX_BACKOFF_MS)
+
+    def _reset_backoff(self) -> None:
+        self._backoff_ms = 500
