@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help demo test lint typecheck imports pytest broker bench wheel clean
+.PHONY: help translations demo test lint typecheck imports pytest broker bench wheel clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,10 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,demo]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-demo: $(STAMP) ## Run the console on the embedded demo broker with live traffic
+translations: $(STAMP) ## Compile the Qt translations (.ts -> .qm)
+	$(BIN)/python packaging/i18n.py release
+
+demo: $(STAMP) translations ## Run the console on the embedded demo broker with live traffic
 	QT_QPA_PLATFORM= $(BIN)/atp-console --demo
 
-test: $(STAMP) ## Lint, type-check, check import contracts and run every test
+test: $(STAMP) translations ## Lint, type-check, check import contracts and run every test
 	$(BIN)/python -m tests.kafka_harness.provision
 	$(MAKE) --no-print-directory lint typecheck imports pytest
 

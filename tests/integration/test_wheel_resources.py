@@ -51,7 +51,8 @@ def test_installed_wheel_finds_its_resources(tmp_path: Path) -> None:
         "import bridge;"
         "print(bridge.__file__);"
         "print(resources_dir());"
-        "print(resource_path('config', 'config.sample.toml').read_text()[:40])"
+        "print(resource_path('config', 'config.sample.toml').read_text()[:40]);"
+        "print(resource_path('translations', 'atp_console_es.qm').stat().st_size)"
     )
     result = subprocess.run(
         [str(python), "-I", "-c", probe],
@@ -61,9 +62,10 @@ def test_installed_wheel_finds_its_resources(tmp_path: Path) -> None:
         text=True,
         timeout=60,
     )
-    module_file, found, sample = result.stdout.splitlines()[:3]
+    module_file, found, sample, qm_size = result.stdout.splitlines()[:4]
     site = str(env_dir)
     assert module_file.startswith(site), "the probe must import the installed bridge"
     assert found.startswith(site)
     assert found.endswith("atp_resources")
     assert sample.startswith("# Sample configuration")
+    assert int(qm_size) > 0, "the wheel must carry the compiled Spanish catalog"
