@@ -1,20 +1,28 @@
 """The demo's processes, started and stopped by the console in ``--demo`` mode.
 
-The console never talks to Kafka itself: it runs ``atp-bridge demo-broker`` as a
-child process and only waits for the line that says the broker is ready.
+The console never talks to Kafka itself: it runs ``atp-bridge demo-broker`` (the
+embedded Tansu broker, with the contract's topics) and ``atp-sim`` (live traffic
+with virtual agents) as child processes, each in its own process group so that
+stopping the demo stops everything they started.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
+from collections.abc import Sequence
+from typing import IO
 
 READY_TIMEOUT_S = 45.0
+STOP_GRACE_S = 10.0
+DEMO_RATE = 3.0
+DEMO_AGENTS = 3
 
 
 class DemoStackError(RuntimeError):
@@ -27,47 +35,93 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class DemoStack:
-    """The embedded demo broker as a child process group."""
+def _read_lines(stream: IO[str], lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
 
-    def __init__(self) -> None:
+
+def _spawn(argv: Sequence[str], *, capture: bool) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        list(argv),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.PIPE if capture else None,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM to the process group, SIGKILL after a grace period."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.communicate(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=5)
+    else:
+        process.communicate(timeout=5)
+
+
+class DemoStack:
+    """The embedded demo broker and the traffic simulator, as child process groups."""
+
+    def __init__(self, *, rate: float = DEMO_RATE, agents: int = DEMO_AGENTS) -> None:
         self.port = _free_port()
-        self._broker: subprocess.Popen[str] | None = None
+        self._rate = rate
+        self._agents = agents
+        self._processes: list[subprocess.Popen[str]] = []
 
     @property
     def bootstrap_servers(self) -> str:
         """Return the demo broker's address."""
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def pids(self) -> list[int]:
+        """Return the process ids of the demo's children (for tests and diagnostics)."""
+        return [process.pid for process in self._processes]
+
     def start(self) -> None:
-        """Start the demo broker and wait for its ready line."""
-        self._broker = subprocess.Popen(
-            [sys.executable, "-m", "bridge", "demo-broker", "--port", str(self.port)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
+        """Start the broker, wait until it is ready, then start the simulator."""
+        broker = _spawn(
+            [sys.executable, "-m", "bridge", "demo-broker", "--port", str(self.port)], capture=True
         )
-        assert self._broker.stdout is not None  # noqa: S101  (PIPE was asked for)
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        line = self._broker.stdout.readline()
-        if "listening on" not in line or time.monotonic() > deadline:
-            _, stderr = self._broker.communicate(timeout=10)
-            self._broker = None
-            raise DemoStackError(stderr.strip() or "the demo broker did not start")
+        self._processes.append(broker)
+        assert broker.stdout is not None  # noqa: S101  (PIPE was asked for)
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=_read_lines, args=(broker.stdout, lines), daemon=True).start()
+        try:
+            line = lines.get(timeout=READY_TIMEOUT_S)
+        except queue.Empty:
+            line = None
+        if line is None or "listening on" not in line:
+            self.stop()
+            raise DemoStackError(
+                "The demo broker did not start within "
+                f"{READY_TIMEOUT_S:.0f} s. Run `atp-bridge demo-broker` to see why."
+            )
+        simulator = _spawn(
+            [
+                sys.executable,
+                "-m",
+                "bridge.sim",
+                "--bootstrap-servers",
+                self.bootstrap_servers,
+                "--rate",
+                str(self._rate),
+                "--agents",
+                str(self._agents),
+            ],
+            capture=False,
+        )
+        self._processes.append(simulator)
 
     def stop(self) -> None:
-        """Stop every demo process: SIGTERM to the group, SIGKILL after 10 s."""
-        process, self._broker = self._broker, None
-        if process is None:
-            return
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.communicate(timeout=5)
+        """Stop every demo process, newest first."""
+        while self._processes:
+            _stop(self._processes.pop())

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from tests.conftest import KafkaEnv
+from tests.conftest import KafkaEnv
+from tests.kafka_harness import KafkaBroker
 
 pytestmark = pytest.mark.kafka
 
@@ -99,3 +99,22 @@ def test_wrong_scram_password_fails_with_an_authentication_error(kafka: KafkaEnv
     assert "Authentication failed" in error.str()
     assert "SCRAM-SHA-512" in error.str()
     assert user.password not in error.str()
+
+
+def test_broker_with_its_own_data_root_restarts_with_its_log(tmp_path: Path) -> None:
+    broker = KafkaBroker(data_root=tmp_path / "kafka")
+    broker.start()
+    try:
+        admin = broker.admin()
+        admin.create_topics([NewTopic("kept", num_partitions=1)])["kept"].result(30)
+        producer = Producer({"bootstrap.servers": broker.bootstrap_servers})
+        producer.produce("kept", value=b"before restart")
+        assert producer.flush(30) == 0
+        broker.stop()
+        assert broker.pid is None
+        broker.start()
+        assert _consume({"bootstrap.servers": broker.bootstrap_servers}, "kept", 1) == [
+            b"before restart"
+        ]
+    finally:
+        broker.stop()

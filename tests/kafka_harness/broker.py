@@ -145,24 +145,8 @@ class KafkaBroker:
             "-cp",
             f"{classpath}/*",
         ]
-        cluster_id = self._run_tool([*base, "kafka.tools.StorageTool", "random-uuid"]).strip()
-        scram = [
-            f"SCRAM-SHA-512=[name={u.username},password={u.password}]"
-            for u in (self.admin_user, *self.users)
-        ]
-        format_args = [
-            *base,
-            "kafka.tools.StorageTool",
-            "format",
-            "--config",
-            str(properties),
-            "--cluster-id",
-            cluster_id,
-            "--standalone",
-        ]
-        for credential in scram:
-            format_args += ["--add-scram", credential]
-        self._run_tool(format_args)
+        if not (self._workdir / "data" / "meta.properties").exists():
+            self._format(base, properties)
         out = (self._workdir / "stdout.log").open("wb")
         self._process = subprocess.Popen(
             [*base, "kafka.Kafka", str(properties)],
@@ -175,7 +159,11 @@ class KafkaBroker:
         self._wait_ready()
 
     def stop(self) -> None:
-        """Stop the JVM (SIGTERM, then SIGKILL after 20 s) and remove owned data."""
+        """Stop the JVM (SIGTERM, then SIGKILL after 20 s) and remove owned data.
+
+        With an explicit ``data_root`` the data is kept and ``start()`` restarts
+        the same broker (same ports, same log).
+        """
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
@@ -207,6 +195,24 @@ class KafkaBroker:
         self.stop()
 
     # ------------------------------------------------------------ internals
+    def _format(self, base: list[str], properties: Path) -> None:
+        """Format a new data directory (a restart on the same data_root skips this)."""
+        cluster_id = self._run_tool([*base, "kafka.tools.StorageTool", "random-uuid"]).strip()
+        format_args = [
+            *base,
+            "kafka.tools.StorageTool",
+            "format",
+            "--config",
+            str(properties),
+            "--cluster-id",
+            cluster_id,
+            "--standalone",
+        ]
+        for user in (self.admin_user, *self.users):
+            credential = f"SCRAM-SHA-512=[name={user.username},password={user.password}]"
+            format_args += ["--add-scram", credential]
+        self._run_tool(format_args)
+
     def _write_config(self) -> Path:
         assert self._workdir is not None
         plain_users = " ".join(
