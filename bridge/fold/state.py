@@ -43,6 +43,8 @@ class TicketAction(msgspec.Struct, kw_only=True):
     agent_id: str | None
     agent_name: str | None
     value: str | None
+    target_id: str | None = None  # ``assigned``: the new assignee (``agent_*`` is who assigned)
+    target_name: str | None = None
 
 
 class Ticket(msgspec.Struct, kw_only=True):
@@ -113,6 +115,7 @@ class QuarantinedRecord(msgspec.Struct, kw_only=True):
     partition: int
     offset: int
     reason: str
+    event_id: str | None = None  # the record's event id, when it could be read
 
 
 class State(msgspec.Struct, kw_only=True):
@@ -125,3 +128,6 @@ class State(msgspec.Struct, kw_only=True):
     quarantined: list[QuarantinedRecord] = msgspec.field(default_factory=list)
     quarantined_count: int = 0
     skipped_unknown_type: int = 0
+    # topic -> partition -> the offset after the last record folded: a record below it is a
+    # redelivery (used for records without a usable event id: invalid, unknown type, tombstone)
+    next_offsets: dict[str, dict[int, int]] = msgspec.field(default_factory=dict)

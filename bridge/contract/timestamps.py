@@ -1,0 +1,37 @@
+"""RFC 3339 timestamps: the only time format of the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# RFC 3339 section 5.6: full-date "T" full-time, where time-offset is "Z" or +hh:mm / -hh:mm.
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})",
+    re.ASCII,
+)
+
+
+def parse_rfc3339(text: str) -> dt.datetime | None:
+    """Return the aware datetime ``text`` denotes, or ``None`` if it is not RFC 3339 with offset."""
+    if _RFC3339.fullmatch(text) is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.upper())
+    except ValueError:  # e.g. month 13, or a leap second (60), which datetime cannot hold
+        return None
+
+
+def require_rfc3339(text: str) -> dt.datetime:
+    """Parse a timestamp that validation already accepted; raise ``ValueError`` otherwise."""
+    moment = parse_rfc3339(text)
+    if moment is None:
+        raise ValueError(f"not an RFC 3339 timestamp with offset: {text!r}")
+    return moment
+
+
+def require_aware(moment: dt.datetime) -> dt.datetime:
+    """Return ``moment`` if it carries an offset; raise ``ValueError`` for a naive datetime."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("naive datetime: pass an aware 'now' (e.g. datetime.now(UTC))")
+    return moment

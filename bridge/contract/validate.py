@@ -1,0 +1,212 @@
+"""Contract validation: one Kafka record in, a valid typed event or the reason it is not one out.
+
+Pure: no I/O, no clock. Checks run in a fixed order, so one record always gets
+the same reason. See docs/FOLD.md for the list.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from bridge.contract.events import EVENT_KINDS, EventData, entity_field, topic_name
+from bridge.contract.timestamps import parse_rfc3339
+from bridge.contract.topics import Topics
+
+MAX_VALUE_BYTES = 1_048_576
+SPECVERSION = "1.0"
+DATACONTENTTYPE = "application/json"
+_MISSING_FIELD = "Object missing required field "
+
+
+class RawRecord(msgspec.Struct, frozen=True):
+    """A Kafka record as read: where it is, its key and its value (``None`` for a tombstone)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+class ValidEvent(msgspec.Struct, frozen=True):
+    """An event that meets the contract, with its typed ``data`` and its place in the log."""
+
+    id: str
+    type: str
+    subject: str
+    source: str
+    time: str
+    data: EventData
+    topic: str
+    partition: int
+    offset: int
+
+
+class Invalid(msgspec.Struct, frozen=True):
+    """A record that breaks the contract: to be quarantined with ``reason``."""
+
+    reason: str
+    event_id: str | None = None  # the record's ``id``, when it could be read
+
+
+class UnknownType(msgspec.Struct, frozen=True):
+    """A well-formed event of a type this version does not know: skipped and counted."""
+
+    type: str
+
+
+class _Envelope(msgspec.Struct, frozen=True):
+    """The CloudEvents attributes; ``data`` is decoded once its type is known."""
+
+    specversion: str
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: str
+    datacontenttype: str
+    data: msgspec.Raw
+
+
+class _RejectedError(Exception):
+    """Raised by a check step; becomes an ``Invalid``."""
+
+    def __init__(self, reason: str, event_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.event_id = event_id
+
+
+def validate_record(
+    record: RawRecord, topics: Topics, *, max_value_bytes: int = MAX_VALUE_BYTES
+) -> ValidEvent | Invalid | UnknownType:
+    """Check ``record`` against the contract (rule 7) and decode it."""
+    try:
+        return _validate(record, topics, max_value_bytes)
+    except _RejectedError as rejected:
+        return Invalid(reason=rejected.reason, event_id=rejected.event_id)
+
+
+def _validate(record: RawRecord, topics: Topics, max_value_bytes: int) -> ValidEvent | UnknownType:
+    key, value = _check_record(record, topics, max_value_bytes)
+    envelope = _decode_envelope(value)
+    _check_envelope(envelope, key)
+    kind = EVENT_KINDS.get(envelope.type)
+    if kind is None:
+        return UnknownType(type=envelope.type)
+    expected_topic = topic_name(kind.topic, topics)
+    if record.topic != expected_topic:
+        raise _RejectedError(
+            f"type {envelope.type!r} belongs to topic {expected_topic!r}, not {record.topic!r}",
+            envelope.id,
+        )
+    try:
+        data: EventData = msgspec.json.decode(envelope.data, type=kind.data_type)  # type: ignore[assignment]  # data_type is one of EventData's members
+    except msgspec.ValidationError as error:
+        raise _RejectedError(
+            f"invalid data for {envelope.type}: {_data_path(str(error))}", envelope.id
+        ) from None
+    _check_data(data, envelope, kind.time_fields)
+    return ValidEvent(
+        id=envelope.id,
+        type=envelope.type,
+        subject=envelope.subject,
+        source=envelope.source,
+        time=envelope.time,
+        data=data,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+    )
+
+
+def _check_record(record: RawRecord, topics: Topics, max_value_bytes: int) -> tuple[str, bytes]:
+    """Check where the record is, its size, key and encoding; return the key and the value."""
+    value = record.value
+    if record.topic not in topics.all():
+        raise _RejectedError(f"topic {record.topic!r} is not one of the contract's topics")
+    if value is None:
+        raise _RejectedError("record has no value (a tombstone); expected a CloudEvents object")
+    if len(value) > max_value_bytes:
+        raise _RejectedError(
+            f"value is {len(value)} bytes, over the limit of {max_value_bytes} bytes"
+        )
+    if record.key is None:
+        raise _RejectedError("record has no key; the key must equal the event's subject")
+    try:
+        key = record.key.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _RejectedError("record key is not valid UTF-8") from None
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _RejectedError(
+            f"value is not valid UTF-8 (bad byte at position {error.start})"
+        ) from None
+    return key, value
+
+
+def _decode_envelope(value: bytes) -> _Envelope:
+    try:
+        return msgspec.json.decode(value, type=_Envelope)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        if message.startswith(_MISSING_FIELD):
+            reason = f"missing required attribute {message[len(_MISSING_FIELD) :]}"
+        elif message.startswith("Expected `object`") and " - at " not in message:
+            reason = f"value is not a JSON object ({message})"
+        else:
+            reason = f"invalid attribute: {message}"
+        raise _RejectedError(reason) from None
+    except msgspec.DecodeError as error:
+        raise _RejectedError(f"value is not valid JSON ({error})") from None
+
+
+def _check_envelope(envelope: _Envelope, key: str) -> None:
+    event_id = envelope.id or None
+    for name in ("id", "source", "type", "subject", "time"):
+        if not getattr(envelope, name):
+            raise _RejectedError(f"attribute `{name}` is empty", event_id)
+    if envelope.specversion != SPECVERSION:
+        raise _RejectedError(
+            f"specversion is {envelope.specversion!r}, expected {SPECVERSION!r}", event_id
+        )
+    if envelope.datacontenttype != DATACONTENTTYPE:
+        raise _RejectedError(
+            f"datacontenttype is {envelope.datacontenttype!r}, expected {DATACONTENTTYPE!r}",
+            event_id,
+        )
+    if any(character.isspace() for character in envelope.source):
+        raise _RejectedError(
+            f"source {envelope.source!r} is not a URI reference (it contains white space)",
+            event_id,
+        )
+    if parse_rfc3339(envelope.time) is None:
+        raise _RejectedError(
+            f"time {envelope.time!r} is not an RFC 3339 timestamp with offset", event_id
+        )
+    if envelope.subject != key:
+        raise _RejectedError(
+            f"subject {envelope.subject!r} differs from the record key {key!r}", event_id
+        )
+
+
+def _check_data(data: EventData, envelope: _Envelope, time_fields: tuple[str, ...]) -> None:
+    path, about = entity_field(data)
+    if about != envelope.subject:
+        raise _RejectedError(
+            f"{path} {about!r} differs from the subject {envelope.subject!r}", envelope.id
+        )
+    for name in time_fields:
+        text = getattr(data, name)
+        if parse_rfc3339(text) is None:
+            raise _RejectedError(
+                f"data.{name} {text!r} is not an RFC 3339 timestamp with offset", envelope.id
+            )
+
+
+def _data_path(message: str) -> str:
+    """Rewrite msgspec's paths, relative to ``data``, to paths in the whole event."""
+    if " - at `$" in message:
+        return message.replace(" - at `$", " - at `$.data", 1)
+    return f"{message} - at `$.data`"

@@ -1,0 +1,136 @@
+"""The fold: records in log order in, the materialized state out (CONTRACT.md, "Fold rules").
+
+Pure and deterministic: no I/O, no clock. ``fold_record`` validates a record and
+applies it to a ``State`` in place; two States that fold the same records in
+partition order are equal. docs/FOLD.md states every rule as implemented.
+"""
+
+from __future__ import annotations
+
+from bridge.contract.events import AgentPresence, OrderData
+from bridge.contract.topics import Topics
+from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
+from bridge.fold.orders import apply_order_event
+from bridge.fold.result import EntityKind, FoldResult, Outcome
+from bridge.fold.state import Presence, QuarantinedRecord, State
+from bridge.fold.tickets import apply_ticket_event
+from bridge.fold.timing import effective_presence, is_breached
+
+__all__ = [
+    "QUARANTINE_LIMIT",
+    "EntityKind",
+    "FoldResult",
+    "Outcome",
+    "apply_event",
+    "effective_presence",
+    "fold_record",
+    "is_breached",
+]
+
+QUARANTINE_LIMIT = 1000  # quarantined records kept in State.quarantined (the count is exact)
+SEEN_BEFORE = "event id seen before"
+REDELIVERED = "record redelivered (its offset was folded before)"
+
+
+def fold_record(state: State, record: RawRecord, topics: Topics) -> FoldResult:
+    """Validate ``record`` and apply it to ``state`` (in place); say what happened."""
+    redelivered = record.offset < _next_offset(state, record)
+    _advance(state, record)
+    agent_id = _tombstoned_agent(record, topics)
+    if agent_id is not None:
+        # A tombstone on the compacted presence topic deletes the agent's presence.
+        if redelivered:
+            return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
+        state.agents.pop(agent_id, None)
+        return FoldResult(
+            outcome="applied", event_id=None, reason=None, touched=[("agent", agent_id)]
+        )
+    checked = validate_record(record, topics)
+    if isinstance(checked, ValidEvent):
+        return apply_event(state, checked)
+    if redelivered:
+        return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
+    if isinstance(checked, UnknownType):
+        state.skipped_unknown_type += 1
+        return FoldResult(
+            outcome="skipped", event_id=None, reason=f"unknown event type {checked.type!r}"
+        )
+    return _quarantine(state, record.topic, record.partition, record.offset, checked)
+
+
+def apply_event(state: State, event: ValidEvent) -> FoldResult:
+    """Apply an already validated event (rules 1-6); its id is judged once, then seen."""
+    if event.id in state.applied_event_ids:
+        return FoldResult(outcome="duplicate", event_id=event.id, reason=SEEN_BEFORE)
+    data = event.data
+    if isinstance(data, AgentPresence):
+        result = _apply_presence(state, event, data)
+    elif isinstance(data, OrderData):
+        result = apply_order_event(state.orders, event, data)
+    else:
+        result = apply_ticket_event(state.tickets, event, data)
+    state.applied_event_ids.add(event.id)
+    if result.outcome == "quarantined":
+        reason = result.reason or "quarantined"
+        _quarantine(
+            state,
+            event.topic,
+            event.partition,
+            event.offset,
+            Invalid(reason=reason, event_id=event.id),
+        )
+    return result
+
+
+def _apply_presence(state: State, event: ValidEvent, data: AgentPresence) -> FoldResult:
+    agent = data.agent
+    state.agents[agent.id] = Presence(
+        agent_id=agent.id,
+        name=agent.name,
+        role=agent.role,
+        status=data.status,
+        queues=list(data.queues),
+        expires_at=data.expires_at,
+    )
+    return FoldResult(
+        outcome="applied", event_id=event.id, reason=None, touched=[("agent", agent.id)]
+    )
+
+
+def _quarantine(
+    state: State, topic: str, partition: int, offset: int, invalid: Invalid
+) -> FoldResult:
+    state.quarantined.append(
+        QuarantinedRecord(
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            reason=invalid.reason,
+            event_id=invalid.event_id,
+        )
+    )
+    if len(state.quarantined) > QUARANTINE_LIMIT:
+        del state.quarantined[: len(state.quarantined) - QUARANTINE_LIMIT]
+    state.quarantined_count += 1
+    return FoldResult(
+        outcome="quarantined", event_id=invalid.event_id, reason=invalid.reason, touched=[]
+    )
+
+
+def _tombstoned_agent(record: RawRecord, topics: Topics) -> str | None:
+    """The agent id of a presence tombstone (no value, a UTF-8 key), else ``None``."""
+    if record.value is not None or record.topic != topics.agents or not record.key:
+        return None
+    try:
+        return record.key.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _next_offset(state: State, record: RawRecord) -> int:
+    return state.next_offsets.get(record.topic, {}).get(record.partition, 0)
+
+
+def _advance(state: State, record: RawRecord) -> None:
+    partitions = state.next_offsets.setdefault(record.topic, {})
+    partitions[record.partition] = max(partitions.get(record.partition, 0), record.offset + 1)

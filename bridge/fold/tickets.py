@@ -1,0 +1,155 @@
+"""Fold rules 2-6 for tickets: open, messages, claim/release/assign, status, priority, queue."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bridge.contract.events import (
+    AgentRef,
+    MessageAdded,
+    PriorityChanged,
+    QueueChanged,
+    StatusChanged,
+    TicketAssigned,
+    TicketClaimed,
+    TicketData,
+    TicketOpened,
+    TicketReleased,
+)
+from bridge.contract.validate import ValidEvent
+from bridge.fold.result import FoldResult
+from bridge.fold.state import Message, Ticket, TicketAction
+
+
+def apply_ticket_event(
+    tickets: dict[str, Ticket], event: ValidEvent, data: TicketData
+) -> FoldResult:
+    """Apply one valid ticket event to ``tickets`` (in place) and say what happened."""
+    if isinstance(data, TicketOpened):
+        if data.ticket_id in tickets:
+            return _not_applied("quarantined", event, "duplicate ticket")
+        tickets[data.ticket_id] = _opened(event, data)
+        return _applied(event, data.ticket_id)
+    ticket = tickets.get(data.ticket_id)
+    if ticket is None:
+        return _not_applied("quarantined", event, "unknown ticket")
+    rejection = _rejection(ticket, data)
+    if rejection is not None:
+        return _not_applied("rejected", event, rejection)
+    _change(ticket, event, data)
+    ticket.updated_at = event.time
+    return _applied(event, ticket.ticket_id)
+
+
+def _opened(event: ValidEvent, data: TicketOpened) -> Ticket:
+    return Ticket(
+        ticket_id=data.ticket_id,
+        status="open",
+        priority=data.priority,
+        queue=data.queue,
+        assignee=None,
+        assignee_name=None,
+        customer_id=data.customer.id,
+        customer_name=data.customer.name,
+        order_id=data.order_id,
+        channel=data.channel,
+        subject=data.subject,
+        body=data.body,
+        opened_at=event.time,
+        sla_due_at=data.sla_due_at,
+        first_response_at=None,
+        last_customer_message_at=None,
+        last_agent_message_at=None,
+        updated_at=event.time,
+    )
+
+
+def _rejection(ticket: Ticket, data: TicketData) -> str | None:
+    """Rules 3 and 4: why a claim or release does not take effect (``None``: it does)."""
+    if isinstance(data, TicketClaimed) and ticket.assignee is not None:
+        return f"claimed by {ticket.assignee_name or ticket.assignee}"
+    if isinstance(data, TicketReleased):
+        if ticket.assignee is None:
+            return "not assigned to anyone"
+        if ticket.assignee != data.agent.id:
+            return (
+                f"assigned to {ticket.assignee_name or ticket.assignee}, not to {data.agent.name}"
+            )
+    return None
+
+
+def _change(ticket: Ticket, event: ValidEvent, data: TicketData) -> None:
+    if isinstance(data, MessageAdded):
+        _add_message(ticket, event, data)
+    elif isinstance(data, TicketClaimed | TicketAssigned):
+        ticket.assignee, ticket.assignee_name = data.agent.id, data.agent.name
+    elif isinstance(data, TicketReleased):
+        ticket.assignee, ticket.assignee_name = None, None
+    elif isinstance(data, StatusChanged):
+        ticket.status = data.status  # rule 5: the assignee is kept; "open" reopens
+    elif isinstance(data, PriorityChanged):
+        ticket.priority = data.priority
+    elif isinstance(data, QueueChanged):
+        ticket.queue = data.queue
+    if not isinstance(data, MessageAdded):
+        ticket.actions.append(_action(event, data))
+
+
+def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
+    author = data.author
+    ticket.messages.append(
+        Message(
+            event_id=event.id,
+            message_id=data.message_id,
+            author_kind=author.kind,
+            author_id=author.id,
+            author_name=author.name,
+            body=data.body,
+            internal=data.internal,
+            at=event.time,
+        )
+    )
+    if author.kind == "customer":
+        ticket.last_customer_message_at = event.time
+    elif author.kind == "agent" and not data.internal:
+        ticket.last_agent_message_at = event.time
+        if ticket.first_response_at is None:  # rule 6: the first public agent message
+            ticket.first_response_at = event.time
+
+
+def _action(event: ValidEvent, data: TicketData) -> TicketAction:
+    actor: AgentRef | None = None
+    value: str | None = None
+    target: AgentRef | None = None
+    if isinstance(data, TicketClaimed | TicketReleased):
+        actor = data.agent
+    elif isinstance(data, TicketAssigned):
+        actor, target = data.by, data.agent
+    elif isinstance(data, StatusChanged):
+        actor, value = data.agent, data.status
+    elif isinstance(data, PriorityChanged):
+        actor, value = data.agent, data.priority
+    elif isinstance(data, QueueChanged):
+        actor, value = data.agent, data.queue
+    return TicketAction(
+        event_id=event.id,
+        type=event.type,
+        at=event.time,
+        agent_id=None if actor is None else actor.id,
+        agent_name=None if actor is None else actor.name,
+        value=value,
+        target_id=None if target is None else target.id,
+        target_name=None if target is None else target.name,
+    )
+
+
+def _applied(event: ValidEvent, ticket_id: str) -> FoldResult:
+    return FoldResult(
+        outcome="applied", event_id=event.id, reason=None, touched=[("ticket", ticket_id)]
+    )
+
+
+def _not_applied(
+    outcome: Literal["quarantined", "rejected"], event: ValidEvent, reason: str
+) -> FoldResult:
+    return FoldResult(outcome=outcome, event_id=event.id, reason=reason, touched=[])

@@ -1,0 +1,373 @@
+"""Rule 7: every kind of malformed record is quarantined with a clear reason; the fold goes on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import msgspec
+import pytest
+
+from bridge.contract import samples
+from bridge.contract.events import MessageAdded, OrderPlaced, StatusChanged, TicketOpened
+from bridge.contract.topics import Topics
+from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
+from bridge.fold.reducer import fold_record
+from bridge.fold.state import State
+
+TOPICS = Topics(orders="shop.orders", tickets="shop.tickets", agents="shop.agents")
+TICKETS, ORDERS, AGENTS = TOPICS.tickets, TOPICS.orders, TOPICS.agents
+BAD_OFFSET = 7
+
+
+def _encode(event: dict[str, object]) -> bytes:
+    return msgspec.json.encode(event)
+
+
+def _data(event: dict[str, object]) -> dict[str, object]:
+    data = event["data"]
+    assert isinstance(data, dict)
+    return data
+
+
+def _ticket_event(**envelope: object) -> dict[str, object]:
+    event = samples.message_added("t-1", event_id="bad-1")
+    event.update(envelope)
+    return event
+
+
+def _without(name: str) -> dict[str, object]:
+    event = _ticket_event()
+    del event[name]
+    return event
+
+
+def _with_data(**data: object) -> dict[str, object]:
+    event = _ticket_event()
+    _data(event).update(data)
+    return event
+
+
+def _order_with(**data: object) -> dict[str, object]:
+    event = samples.order_placed("o-9", event_id="bad-1")
+    _data(event).update(data)
+    return event
+
+
+def _raw(value: bytes | None, *, topic: str = TICKETS, key: bytes | None = b"t-1") -> RawRecord:
+    return RawRecord(topic=topic, partition=2, offset=BAD_OFFSET, key=key, value=value)
+
+
+def _rec(event: dict[str, object], *, topic: str = TICKETS, key: bytes | None = None) -> RawRecord:
+    return samples.as_record(event, topic=topic, partition=2, offset=BAD_OFFSET, key=key)
+
+
+# (name, record, the reason it is quarantined with)
+MALFORMED: list[tuple[str, Callable[[], RawRecord], str]] = [
+    ("not JSON", lambda: _raw(b"{not json"), "value is not valid JSON (JSON is malformed"),
+    ("truncated JSON", lambda: _raw(b'{"id": "x"'), "value is not valid JSON"),
+    ("empty value", lambda: _raw(b""), "value is not valid JSON"),
+    (
+        "invalid UTF-8",
+        lambda: _raw(b'{"id": "caf\xe9"}'),
+        "value is not valid UTF-8 (bad byte at position 11)",
+    ),
+    ("JSON array", lambda: _raw(b"[1, 2]"), "value is not a JSON object"),
+    ("tombstone", lambda: _raw(None), "record has no value (a tombstone)"),
+    (
+        "presence tombstone without a key",
+        lambda: _raw(None, topic=AGENTS, key=None),
+        "record has no value (a tombstone)",
+    ),
+    ("missing specversion", lambda: _rec(_without("specversion")), "attribute `specversion`"),
+    ("missing id", lambda: _rec(_without("id")), "missing required attribute `id`"),
+    ("missing data", lambda: _rec(_without("data")), "missing required attribute `data`"),
+    ("missing time", lambda: _rec(_without("time")), "missing required attribute `time`"),
+    ("empty id", lambda: _rec(_ticket_event(id="")), "attribute `id` is empty"),
+    ("empty source", lambda: _rec(_ticket_event(source="")), "attribute `source` is empty"),
+    (
+        "id not a string",
+        lambda: _rec(_ticket_event(id=42)),
+        "invalid attribute: Expected `str`, got `int` - at `$.id`",
+    ),
+    (
+        "specversion 0.3",
+        lambda: _rec(_ticket_event(specversion="0.3")),
+        "specversion is '0.3', expected '1.0'",
+    ),
+    (
+        "specversion as a number",
+        lambda: _rec(_ticket_event(specversion=1.0)),
+        "Expected `str`, got `float` - at `$.specversion`",
+    ),
+    (
+        "wrong datacontenttype",
+        lambda: _rec(_ticket_event(datacontenttype="text/plain")),
+        "datacontenttype is 'text/plain', expected 'application/json'",
+    ),
+    (
+        "time without offset",
+        lambda: _rec(_ticket_event(time="2024-05-01T10:00:00")),
+        "time '2024-05-01T10:00:00' is not an RFC 3339 timestamp with offset",
+    ),
+    (
+        "time is prose",
+        lambda: _rec(_ticket_event(time="yesterday")),
+        "time 'yesterday' is not an RFC 3339",
+    ),
+    (
+        "time is a date only",
+        lambda: _rec(_ticket_event(time="2024-05-01")),
+        "is not an RFC 3339",
+    ),
+    (
+        "subject differs from key",
+        lambda: _rec(_ticket_event(), key=b"t-2"),
+        "subject 't-1' differs from the record key 't-2'",
+    ),
+    ("missing key", lambda: _raw(_encode(_ticket_event()), key=None), "record has no key"),
+    (
+        "type from another topic",
+        lambda: _rec(samples.order_event("paid", "o-1", event_id="bad-1"), topic=TICKETS),
+        "type 'atp.order.paid' belongs to topic 'shop.orders', not 'shop.tickets'",
+    ),
+    (
+        "data not an object",
+        lambda: _rec(_ticket_event(data="hello")),
+        "invalid data for atp.ticket.message_added: Expected `object`, got `str` - at `$.data`",
+    ),
+    (
+        "data null",
+        lambda: _rec(_ticket_event(data=None)),
+        "Expected `object`, got `null` - at `$.data`",
+    ),
+    (
+        "data field missing",
+        lambda: _rec(_ticket_event(data={"ticket_id": "t-1"})),
+        "Object missing required field `message_id` - at `$.data`",
+    ),
+    (
+        "bool as a string",
+        lambda: _rec(_with_data(internal="false")),
+        "Expected `bool`, got `str` - at `$.data.internal`",
+    ),
+    (
+        "bool as an integer",
+        lambda: _rec(_with_data(internal=0)),
+        "Expected `bool`, got `int` - at `$.data.internal`",
+    ),
+    (
+        "author kind not in the enum",
+        lambda: _rec(_with_data(author={"kind": "bot", "id": "x", "name": "X"})),
+        "Invalid enum value 'bot' - at `$.data.author.kind`",
+    ),
+    (
+        "cents as a string",
+        lambda: _rec(_order_with(total_cents="4500"), topic=ORDERS),
+        "invalid data for atp.order.placed: Expected `int`, got `str` - at `$.data.total_cents`",
+    ),
+    (
+        "cents as a float",
+        lambda: _rec(_order_with(total_cents=45.5), topic=ORDERS),
+        "Expected `int`, got `float` - at `$.data.total_cents`",
+    ),
+    (
+        "negative cents",
+        lambda: _rec(_order_with(total_cents=-1), topic=ORDERS),
+        "Expected `int` >= 0 - at `$.data.total_cents`",
+    ),
+    (
+        "currency not ISO 4217",
+        lambda: _rec(_order_with(currency="soles"), topic=ORDERS),
+        "at `$.data.currency`",
+    ),
+    (
+        "payment method not in the enum",
+        lambda: _rec(
+            samples.order_event("paid", "o-1", event_id="bad-1", method="bitcoin"), topic=ORDERS
+        ),
+        "Invalid enum value 'bitcoin' - at `$.data.method`",
+    ),
+    (
+        "channel not in the enum",
+        lambda: _rec(samples.ticket_opened("t-1", event_id="bad-1", channel="fax")),
+        "Invalid enum value 'fax' - at `$.data.channel`",
+    ),
+    (
+        "priority not in the enum",
+        lambda: _rec(samples.ticket_opened("t-1", event_id="bad-1", priority="asap")),
+        "Invalid enum value 'asap' - at `$.data.priority`",
+    ),
+    (
+        "status not in the enum",
+        lambda: _rec(
+            samples.ticket_action("status_changed", "t-1", event_id="bad-1", status="done")
+        ),
+        "Invalid enum value 'done' - at `$.data.status`",
+    ),
+    (
+        "role not in the enum",
+        lambda: _rec(
+            _replace_data(
+                samples.presence("ana", event_id="bad-1"),
+                "agent",
+                {"id": "ana", "name": "Ana", "role": "boss"},
+            ),
+            topic=AGENTS,
+        ),
+        "Invalid enum value 'boss' - at `$.data.agent.role`",
+    ),
+    (
+        "data id differs from subject",
+        lambda: _rec(_with_data(ticket_id="t-2")),
+        "data.ticket_id 't-2' differs from the subject 't-1'",
+    ),
+    (
+        "sla_due_at not a timestamp",
+        lambda: _rec(samples.ticket_opened("t-1", event_id="bad-1", sla_due_at="in 1 hour")),
+        "data.sla_due_at 'in 1 hour' is not an RFC 3339 timestamp with offset",
+    ),
+    (
+        "record on a foreign topic",
+        lambda: _rec(_ticket_event(), topic="other.topic"),
+        "topic 'other.topic' is not one of the contract's topics",
+    ),
+]
+
+
+def _replace_data(event: dict[str, object], field: str, value: object) -> dict[str, object]:
+    _data(event)[field] = value
+    return event
+
+
+def test_at_least_twenty_kinds_of_malformed_records_are_covered() -> None:
+    assert len(MALFORMED) >= 20
+
+
+@pytest.mark.parametrize(
+    ("make_record", "reason"),
+    [pytest.param(make, reason, id=name) for name, make, reason in MALFORMED],
+)
+def test_malformed_record_is_quarantined_and_the_fold_goes_on(
+    make_record: Callable[[], RawRecord], reason: str
+) -> None:
+    state = State()
+    opened = samples.as_record(
+        samples.ticket_opened("t-1", event_id="e-1"), topic=TICKETS, offset=0
+    )
+    assert fold_record(state, opened, TOPICS).outcome == "applied"
+
+    bad = make_record()
+    result = fold_record(state, bad, TOPICS)
+
+    assert result.outcome == "quarantined"
+    assert result.reason is not None
+    assert reason in result.reason
+    assert result.touched == []
+    assert state.quarantined_count == 1
+    [kept] = state.quarantined
+    assert (kept.topic, kept.partition, kept.offset, kept.reason) == (
+        bad.topic,
+        2,
+        BAD_OFFSET,
+        result.reason,
+    )
+    assert state.tickets["t-1"].messages == []
+    assert state.skipped_unknown_type == 0
+
+    reply = samples.as_record(samples.message_added("t-1", event_id="e-2"), topic=TICKETS, offset=1)
+    assert fold_record(state, reply, TOPICS).outcome == "applied"
+    assert len(state.tickets["t-1"].messages) == 1
+    assert state.quarantined_count == 1
+
+
+def test_value_over_the_size_limit_names_size_and_limit() -> None:
+    record = samples.as_record(
+        samples.message_added("t-1", event_id="e-1"), topic=TICKETS, offset=0
+    )
+    assert record.value is not None
+    size = len(record.value)
+    result = validate_record(record, TOPICS, max_value_bytes=size - 1)
+    assert result == Invalid(
+        reason=f"value is {size} bytes, over the limit of {size - 1} bytes", event_id=None
+    )
+    assert isinstance(validate_record(record, TOPICS, max_value_bytes=size), ValidEvent)
+
+
+def test_valid_event_is_decoded_into_its_typed_data() -> None:
+    event = samples.order_placed("o-1", event_id="e-1")
+    result = validate_record(samples.as_record(event, topic=ORDERS, offset=3, partition=1), TOPICS)
+    assert isinstance(result, ValidEvent)
+    assert (result.id, result.type, result.subject, result.source) == (
+        "e-1",
+        "atp.order.placed",
+        "o-1",
+        "/atp/orders",
+    )
+    assert (result.topic, result.partition, result.offset) == (ORDERS, 1, 3)
+    assert isinstance(result.data, OrderPlaced)
+    assert result.data.total_cents == 4500
+    assert result.data.items[0].qty == 2
+
+
+def test_unknown_fields_are_ignored() -> None:
+    event = samples.message_added("t-1", event_id="e-1")
+    event["traceparent"] = "00-abc-def-01"
+    _data(event)["sentiment"] = "angry"
+    result = validate_record(samples.as_record(event, topic=TICKETS, offset=0), TOPICS)
+    assert isinstance(result, ValidEvent)
+    assert isinstance(result.data, MessageAdded)
+
+
+@pytest.mark.parametrize("absent", [True, False], ids=["absent", "null"])
+def test_optional_fields_may_be_absent_or_null(absent: bool) -> None:
+    opened = samples.ticket_opened("t-1", event_id="e-1", order_id=None)
+    change = samples.ticket_action(
+        "status_changed", "t-1", event_id="e-2", agent_id=None, status="pending"
+    )
+    if absent:
+        del _data(opened)["order_id"]
+    else:
+        _data(change)["agent"] = None
+    first = validate_record(samples.as_record(opened, topic=TICKETS, offset=0), TOPICS)
+    second = validate_record(samples.as_record(change, topic=TICKETS, offset=1), TOPICS)
+    assert isinstance(first, ValidEvent)
+    assert isinstance(first.data, TicketOpened)
+    assert first.data.order_id is None
+    assert isinstance(second, ValidEvent)
+    assert isinstance(second.data, StatusChanged)
+    assert second.data.agent is None
+
+
+def test_unknown_type_is_reported_as_such_not_invalid() -> None:
+    event = samples.message_added("t-1", event_id="e-1")
+    event["type"] = "atp.ticket.escalated"
+    result = validate_record(samples.as_record(event, topic=TICKETS, offset=0), TOPICS)
+    assert result == UnknownType(type="atp.ticket.escalated")
+
+
+@pytest.mark.parametrize(
+    "time",
+    [
+        "2024-05-01T10:00:00Z",
+        "2024-05-01t10:00:00z",
+        "2024-05-01T10:00:00.123456789Z",
+        "2024-05-01T05:00:00-05:00",
+    ],
+)
+def test_rfc3339_forms_are_accepted(time: str) -> None:
+    event = samples.message_added("t-1", event_id="e-1", time=time)
+    assert isinstance(
+        validate_record(samples.as_record(event, topic=TICKETS, offset=0), TOPICS), ValidEvent
+    )
+
+
+@pytest.mark.parametrize(
+    "time",
+    ["2024-05-01 10:00:00Z", "2024-13-01T10:00:00Z", "2024-05-01T10:00:60Z", "20240501T100000Z"],
+)
+def test_timestamps_that_are_not_rfc3339_are_rejected(time: str) -> None:
+    event = samples.message_added("t-1", event_id="e-1", time=time)
+    result = validate_record(samples.as_record(event, topic=TICKETS, offset=0), TOPICS)
+    assert result == Invalid(
+        reason=f"time {time!r} is not an RFC 3339 timestamp with offset", event_id="e-1"
+    )
