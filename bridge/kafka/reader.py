@@ -102,17 +102,17 @@ class RecordReader(threading.Thread):
                     self._health.mark_up()
                     backoff = 0.5
                     next_discovery = time.monotonic() + DISCOVERY_INTERVAL_S
-                except KafkaException as error:
-                    self._health.mark_down(f"metadata request failed: {error.args[0].str()}")
+                except KafkaException as failure:
+                    self._health.mark_down(f"metadata request failed: {failure.args[0].str()}")
                     self._stop_requested.wait(backoff)
                     backoff = min(backoff * 2, 10.0)
                     continue
             messages = consumer.consume(BATCH_SIZE, POLL_TIMEOUT_S)
             batch: list[RawRecord] = []
             for message in messages:
-                error = message.error()
-                if error is not None:
-                    self._on_error(error)
+                problem = message.error()
+                if problem is not None:
+                    self._on_error(problem)
                     continue
                 topic, partition, offset = message.topic(), message.partition(), message.offset()
                 if topic is None or partition is None or offset is None:
