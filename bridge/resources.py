@@ -18,13 +18,18 @@ class ResourcesNotFoundError(RuntimeError):
 
 
 def resources_dir() -> Path:
-    """Return the folder that holds icons, schemas, translations and samples."""
+    """Return the folder that holds icons, schemas, translations and samples.
+
+    A source checkout (recognised by its pyproject.toml) wins over an installed
+    copy, so that an editable install always serves the files being edited.
+    """
+    project = Path(__file__).resolve().parent.parent
+    checkout = project / "resources"
+    if (project / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
     spec = importlib.util.find_spec(_INSTALLED_PACKAGE)
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
-    checkout = Path(__file__).resolve().parent.parent / "resources"
-    if checkout.is_dir():
-        return checkout
     raise ResourcesNotFoundError(
         f"The resources folder was not found: neither the installed package "
         f"'{_INSTALLED_PACKAGE}' nor {checkout} exists. Reinstall atp-console."

@@ -1,0 +1,72 @@
+"""The validated, immutable configuration the loader returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from bridge.contract.topics import Topics
+from bridge.fold.state import Role
+
+SCHEMA_VERSION = 1
+
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+Language = Literal["es", "en"]
+SASL_PROTOCOLS: frozenset[str] = frozenset({"SASL_PLAINTEXT", "SASL_SSL"})
+
+
+class KafkaConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """How the bridge reaches the cluster (the password is in the keyring, never here)."""
+
+    bootstrap_servers: str | None = None
+    security_protocol: SecurityProtocol = "PLAINTEXT"
+    sasl_mechanism: SaslMechanism | None = None
+    username: str | None = None
+    ca_file: Path | None = None
+
+
+class AgentConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """The agent this installation acts for."""
+
+    id: str | None = None
+    name: str | None = None
+    role: Role = "agent"
+    queues: tuple[str, ...] = ()
+
+
+class BridgeConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """The bridge's own files."""
+
+    data_dir: Path
+
+
+class DemoConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """The embedded demo broker."""
+
+    tansu_path: Path | None = None
+
+
+class UiConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """Console preferences."""
+
+    language: Language = "es"
+    order_feed_limit: int = 5000
+
+
+class Config(msgspec.Struct, frozen=True, kw_only=True):
+    """The whole configuration after every layer was applied and validated."""
+
+    kafka: KafkaConfig
+    topics: Topics
+    agent: AgentConfig
+    bridge: BridgeConfig
+    demo: DemoConfig
+    ui: UiConfig
+
+    @property
+    def uses_sasl(self) -> bool:
+        """Return whether the cluster connection logs in with a user name and password."""
+        return self.kafka.security_protocol in SASL_PROTOCOLS
