@@ -1,7 +1,7 @@
 """The local protocol between the bridge and its consoles (see docs/PROTOCOL.md).
 
 Every frame is a 4-byte big-endian length followed by one MessagePack-encoded
-message. Messages are msgspec structs tagged by the field ``t``; both sides
+message. Messages are msgspec structs tagged by the field ``t`` (``tag_field``); both sides
 decode with strict validation, so a malformed frame is an error, never a guess.
 The console imports these types; it never imports Kafka.
 """
@@ -18,6 +18,8 @@ PROTOCOL_VERSION = 1
 HEADER_SIZE = 4
 MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
 MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a snapshot of a large state
+MAX_HELLO_FRAME = 4 * 1024  # before the handshake a client may send only a small Hello
+HELLO_TIMEOUT_MS = 5000  # a connection that has not said Hello by then is closed
 
 
 # ------------------------------------------------------------------ shared parts
@@ -44,33 +46,33 @@ class BridgeStatus(msgspec.Struct, kw_only=True):
 
 
 # ------------------------------------------------------------------ commands (agent actions)
-class Reply(msgspec.Struct, tag="reply", kw_only=True):
+class Reply(msgspec.Struct, tag="reply", tag_field="t", kw_only=True):
     """A reply to the customer."""
 
     ticket_id: str
     body: str
 
 
-class Note(msgspec.Struct, tag="note", kw_only=True):
+class Note(msgspec.Struct, tag="note", tag_field="t", kw_only=True):
     """An internal note, seen by agents only."""
 
     ticket_id: str
     body: str
 
 
-class Claim(msgspec.Struct, tag="claim", kw_only=True):
+class Claim(msgspec.Struct, tag="claim", tag_field="t", kw_only=True):
     """Take an unassigned ticket."""
 
     ticket_id: str
 
 
-class Release(msgspec.Struct, tag="release", kw_only=True):
+class Release(msgspec.Struct, tag="release", tag_field="t", kw_only=True):
     """Give back a ticket one holds."""
 
     ticket_id: str
 
 
-class Assign(msgspec.Struct, tag="assign", kw_only=True):
+class Assign(msgspec.Struct, tag="assign", tag_field="t", kw_only=True):
     """Assign a ticket to an agent (supervisors only)."""
 
     ticket_id: str
@@ -78,21 +80,21 @@ class Assign(msgspec.Struct, tag="assign", kw_only=True):
     agent_name: str
 
 
-class SetStatus(msgspec.Struct, tag="set_status", kw_only=True):
+class SetStatus(msgspec.Struct, tag="set_status", tag_field="t", kw_only=True):
     """Change a ticket's status."""
 
     ticket_id: str
     status: TicketStatus
 
 
-class SetPriority(msgspec.Struct, tag="set_priority", kw_only=True):
+class SetPriority(msgspec.Struct, tag="set_priority", tag_field="t", kw_only=True):
     """Change a ticket's priority."""
 
     ticket_id: str
     priority: Priority
 
 
-class SetQueue(msgspec.Struct, tag="set_queue", kw_only=True):
+class SetQueue(msgspec.Struct, tag="set_queue", tag_field="t", kw_only=True):
     """Move a ticket to another queue."""
 
     ticket_id: str
@@ -104,7 +106,7 @@ CommandState = Literal["queued", "sent", "confirmed", "rejected", "invalid"]
 
 
 # ------------------------------------------------------------------ console -> bridge
-class Hello(msgspec.Struct, tag="hello", kw_only=True):
+class Hello(msgspec.Struct, tag="hello", tag_field="t", kw_only=True):
     """First frame of a connection: protocol version, token, and where to resume."""
 
     v: int
@@ -114,14 +116,14 @@ class Hello(msgspec.Struct, tag="hello", kw_only=True):
     resume_from_seq: int | None = None
 
 
-class Command(msgspec.Struct, tag="command", kw_only=True):
+class Command(msgspec.Struct, tag="command", tag_field="t", kw_only=True):
     """An agent action. ``command_id`` becomes the event id: resending it is harmless."""
 
     command_id: str
     action: Action
 
 
-class Ping(msgspec.Struct, tag="ping", kw_only=True):
+class Ping(msgspec.Struct, tag="ping", tag_field="t", kw_only=True):
     """Keep-alive; answered with Pong."""
 
     nonce: int
@@ -131,15 +133,17 @@ ClientMessage = Hello | Command | Ping
 
 
 # ------------------------------------------------------------------ bridge -> console
-class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
+class Welcome(msgspec.Struct, tag="welcome", tag_field="t", kw_only=True):
     """Handshake accepted."""
 
     v: int
     bridge_version: str
     session: str
+    resumed: bool = False
+    """True: the missed DeltaBatches follow (possibly none); False: a StateSnapshot follows."""
 
 
-class StateSnapshot(msgspec.Struct, tag="snapshot", kw_only=True):
+class StateSnapshot(msgspec.Struct, tag="snapshot", tag_field="t", kw_only=True):
     """The whole state at sequence ``seq``; deltas continue from ``seq + 1``."""
 
     session: str
@@ -160,7 +164,7 @@ class Change(msgspec.Struct, kw_only=True):
     agent: Presence | None = None
 
 
-class DeltaBatch(msgspec.Struct, tag="delta", kw_only=True):
+class DeltaBatch(msgspec.Struct, tag="delta", tag_field="t", kw_only=True):
     """Changes coalesced over a short interval; ``seq`` is one more than the previous."""
 
     seq: int
@@ -168,7 +172,7 @@ class DeltaBatch(msgspec.Struct, tag="delta", kw_only=True):
     status: BridgeStatus | None = None
 
 
-class CommandOutcome(msgspec.Struct, tag="outcome", kw_only=True):
+class CommandOutcome(msgspec.Struct, tag="outcome", tag_field="t", kw_only=True):
     """Where a command is: queued, sent, confirmed, rejected (with the reason) or invalid."""
 
     command_id: str
@@ -177,16 +181,28 @@ class CommandOutcome(msgspec.Struct, tag="outcome", kw_only=True):
     ticket_id: str | None = None
 
 
-class Pong(msgspec.Struct, tag="pong", kw_only=True):
+class Pong(msgspec.Struct, tag="pong", tag_field="t", kw_only=True):
     """Answer to Ping."""
 
     nonce: int
 
 
-class ErrorFrame(msgspec.Struct, tag="error", kw_only=True):
+ErrorCode = Literal[
+    "bad_frame",  # the body is not MessagePack
+    "too_large",  # the header announces more than the allowed frame size
+    "bad_token",  # Hello with a missing or wrong token
+    "bad_version",  # Hello with a protocol version this bridge does not speak
+    "not_hello",  # the first frame was a valid message, but not Hello
+    "internal",  # the bridge failed; reconnect later
+    "bad_message",  # valid MessagePack but not a valid message (unknown type, wrong field type)
+    "timeout",  # no Hello within HELLO_TIMEOUT_MS
+]
+
+
+class ErrorFrame(msgspec.Struct, tag="error", tag_field="t", kw_only=True):
     """A fatal protocol error; the bridge closes the connection after sending it."""
 
-    code: Literal["bad_frame", "too_large", "bad_token", "bad_version", "not_hello", "internal"]
+    code: ErrorCode
     message: str
 
 

@@ -1,0 +1,89 @@
+"""Coalesce published changes into sequenced DeltaBatches and keep a bounded history.
+
+Pure code (no Qt): the server decides *when* to flush; this decides *what*. Each
+batch is encoded once; every client and the history share the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bridge.protocol import BridgeStatus, Change, DeltaBatch
+from bridge.server.framing import encode_frame
+
+
+@dataclass(frozen=True)
+class EncodedBatch:
+    """A DeltaBatch and its frame, ready to write to any number of sockets."""
+
+    seq: int
+    frame: bytes
+
+
+class BatchLog:
+    """Pending changes (last value per entity wins) and the recent encoded batches."""
+
+    def __init__(self, *, history: int, history_bytes: int, start_seq: int = 0) -> None:
+        if history < 1 or history_bytes < 1:
+            raise ValueError("history must hold at least one batch")
+        self._max_batches = history
+        self._max_bytes = history_bytes
+        self._recent: deque[EncodedBatch] = deque()
+        self._recent_bytes = 0
+        self._pending: dict[tuple[str, str], Change] = {}
+        self._pending_status: BridgeStatus | None = None
+        self._seq = start_seq
+
+    @property
+    def seq(self) -> int:
+        """The sequence number of the last batch flushed (0 before the first)."""
+        return self._seq
+
+    @property
+    def has_pending(self) -> bool:
+        """Whether a flush would produce a batch."""
+        return bool(self._pending) or self._pending_status is not None
+
+    @property
+    def history_bytes(self) -> int:
+        """Bytes held by the recent batches."""
+        return self._recent_bytes
+
+    def add(self, changes: Iterable[Change], status: BridgeStatus | None) -> None:
+        """Merge changes into the pending batch: the last value of an entity wins."""
+        for change in changes:
+            key = (change.kind, change.key)
+            self._pending.pop(key, None)  # re-insert: batch order follows the last change
+            self._pending[key] = change
+        if status is not None:
+            self._pending_status = status
+
+    def flush(self) -> EncodedBatch | None:
+        """Turn the pending changes into the next batch, remember it, and return it."""
+        if not self.has_pending:
+            return None
+        self._seq += 1
+        batch = DeltaBatch(
+            seq=self._seq, changes=list(self._pending.values()), status=self._pending_status
+        )
+        self._pending = {}
+        self._pending_status = None
+        encoded = EncodedBatch(self._seq, encode_frame(batch))
+        self._recent.append(encoded)
+        self._recent_bytes += len(encoded.frame)
+        while len(self._recent) > 1 and (
+            len(self._recent) > self._max_batches or self._recent_bytes > self._max_bytes
+        ):
+            self._recent_bytes -= len(self._recent.popleft().frame)
+        return encoded
+
+    def since(self, seq: int) -> list[EncodedBatch] | None:
+        """Return the batches after ``seq`` (gap-free), or None if they are no longer all held."""
+        if seq == self._seq:
+            return []
+        if seq > self._seq or seq < 0 or not self._recent or self._recent[0].seq > seq + 1:
+            return None
+        first = self._recent[0].seq
+        return list(self._recent)[seq + 1 - first :]

@@ -1,0 +1,248 @@
+"""The bridge's local server: a QLocalServer that speaks docs/PROTOCOL.md to consoles.
+
+Runs on the bridge's Qt thread. ``publish`` coalesces changes (last value per
+entity wins) and flushes a DeltaBatch at most every ``coalesce_ms``; each batch is
+encoded once, kept in a bounded history for resuming consoles, and queued to
+every live client. Bad input closes only the connection it came from.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer
+
+from bridge import __version__
+from bridge.fold.state import Order, Presence, Ticket
+from bridge.protocol import (
+    HELLO_TIMEOUT_MS,
+    PROTOCOL_VERSION,
+    BridgeStatus,
+    Change,
+    ClientMessage,
+    Command,
+    CommandOutcome,
+    Hello,
+    Ping,
+    Pong,
+    StateSnapshot,
+    Welcome,
+)
+from bridge.server.batches import BatchLog
+from bridge.server.endpoint import Endpoint
+from bridge.server.framing import encode_frame
+from bridge.server.session import ClientSession, ClientStats
+
+_log = logging.getLogger(__name__)
+
+
+class StateSource(Protocol):
+    """Where snapshots come from (the bridge's service)."""
+
+    def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
+        """Return the whole current state; every change in it has been published."""
+        ...
+
+
+class ServerError(Exception):
+    """The local server could not listen."""
+
+
+class LocalServer(QObject):
+    """Serves snapshots, sequenced delta batches and command outcomes to local consoles."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        token: str,
+        state_source: StateSource,
+        on_command: Callable[[Command], None],
+        *,
+        coalesce_ms: int = 30,
+        history: int = 256,
+        history_bytes: int = 32 * 1024 * 1024,
+        max_client_backlog_bytes: int = 8 * 1024 * 1024,
+        hello_timeout_ms: int = HELLO_TIMEOUT_MS,
+        bridge_version: str = __version__,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if not token:
+            raise ValueError("the token must not be empty")
+        self._endpoint = endpoint
+        self._token = token.encode()
+        self._source = state_source
+        self._on_command = on_command
+        self._max_backlog = max_client_backlog_bytes
+        self._hello_timeout_ms = hello_timeout_ms
+        self._bridge_version = bridge_version
+        self._session_id = uuid.uuid4().hex
+        self._log = BatchLog(history=history, history_bytes=history_bytes)
+        self._sessions: dict[int, ClientSession] = {}
+        self._connections = itertools.count(1)
+        self._snapshot_cache: tuple[int, bytes] | None = None
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(coalesce_ms)
+        self._flush_timer.timeout.connect(self._flush)
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def session(self) -> str:
+        """This server's session id: resuming works only within one session."""
+        return self._session_id
+
+    @property
+    def seq(self) -> int:
+        """The sequence number of the last batch sent."""
+        return self._log.seq
+
+    @property
+    def client_count(self) -> int:
+        """Connections that completed the handshake and are not closing."""
+        return sum(1 for s in self._sessions.values() if s.live)
+
+    def client_stats(self) -> list[ClientStats]:
+        """Return the figures of every open connection."""
+        return [s.stats() for s in self._sessions.values()]
+
+    def start(self) -> None:
+        """Write the token file, then listen (replacing a stale socket of a dead bridge).
+
+        Raises:
+            ServerError: the name cannot be listened on.
+        """
+        self._endpoint.write_token(self._token.decode())
+        name = self._endpoint.server_name
+        if not self._server.listen(name):
+            if self._server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
+                raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
+            # The bridge's lock file guarantees no live bridge uses this data dir.
+            QLocalServer.removeServer(name)
+            if not self._server.listen(name):
+                raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
+        _log.info("local server listening", extra={"server_name": name})
+
+    def close(self) -> None:
+        """Stop listening, drop every connection and delete the token file."""
+        self._flush_timer.stop()
+        self._server.close()
+        for session in list(self._sessions.values()):
+            session.abort()
+        self._sessions.clear()
+        self._endpoint.remove_token()
+
+    # ------------------------------------------------------------------ bridge -> consoles
+    def publish(self, changes: Iterable[Change], status: BridgeStatus | None = None) -> None:
+        """Queue changes (and a new status) for the next batch, sent within ``coalesce_ms``."""
+        self._log.add(changes, status)
+        if self._log.has_pending and not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def send_outcome(self, outcome: CommandOutcome) -> None:
+        """Send a command's outcome to every live console (they filter by command_id)."""
+        frame = encode_frame(outcome)
+        for session in list(self._sessions.values()):
+            if session.live:
+                session.send(frame)
+
+    def _flush(self) -> None:
+        self._flush_timer.stop()
+        batch = self._log.flush()
+        if batch is None:
+            return
+        self._snapshot_cache = None
+        for session in list(self._sessions.values()):
+            if session.live:
+                session.send(batch.frame, droppable=True)
+
+    def _send_snapshot(self, session: ClientSession) -> None:
+        self._flush()  # the snapshot then reflects exactly the batches up to its seq
+        seq = self._log.seq
+        if self._snapshot_cache is None or self._snapshot_cache[0] != seq:
+            tickets, orders, agents, status = self._source.snapshot()
+            snapshot = StateSnapshot(
+                session=self._session_id,
+                seq=seq,
+                tickets=tickets,
+                orders=orders,
+                agents=agents,
+                status=status,
+            )
+            self._snapshot_cache = (seq, encode_frame(snapshot))
+        session.send_snapshot(self._snapshot_cache[1])
+
+    # ------------------------------------------------------------------ consoles -> bridge
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            session = ClientSession(
+                socket,
+                next(self._connections),
+                max_backlog_bytes=self._max_backlog,
+                hello_timeout_ms=self._hello_timeout_ms,
+                on_message=self._on_message,
+                on_drained=self._send_snapshot,
+                on_gone=self._on_gone,
+            )
+            self._sessions[session.connection] = session
+
+    def _on_gone(self, session: ClientSession) -> None:
+        self._sessions.pop(session.connection, None)
+
+    def _on_message(self, session: ClientSession, message: ClientMessage) -> None:
+        if session.client is None:
+            self._handshake(session, message)
+        elif isinstance(message, Command):
+            self._dispatch(session, message)
+        elif isinstance(message, Ping):
+            session.send(encode_frame(Pong(nonce=message.nonce)))
+        else:
+            session.fail("bad_message", "Hello after the handshake")
+
+    def _handshake(self, session: ClientSession, message: ClientMessage) -> None:
+        if not isinstance(message, Hello):
+            session.fail("not_hello", "the first frame must be Hello")
+            return
+        if message.v != PROTOCOL_VERSION:
+            session.fail("bad_version", f"this bridge speaks protocol v{PROTOCOL_VERSION}")
+            return
+        if not hmac.compare_digest(message.token.encode(), self._token):
+            session.fail("bad_token", "missing or wrong token")
+            return
+        self._flush()  # what is pending goes to those already live, not to the newcomer
+        missed = None
+        if message.resume_session == self._session_id and message.resume_from_seq is not None:
+            missed = self._log.since(message.resume_from_seq)
+        session.accept(message.client)
+        welcome = Welcome(
+            v=PROTOCOL_VERSION,
+            bridge_version=self._bridge_version,
+            session=self._session_id,
+            resumed=missed is not None,
+        )
+        session.send(encode_frame(welcome))
+        if missed is None:
+            self._send_snapshot(session)
+        else:
+            for batch in missed:
+                session.send(batch.frame, droppable=True)
+
+    def _dispatch(self, session: ClientSession, command: Command) -> None:
+        try:
+            self._on_command(command)
+        except Exception:  # noqa: BLE001  (a failing handler must not take the server down)
+            _log.exception("command handler failed", extra={"command_id": command.command_id})
+            outcome = CommandOutcome(
+                command_id=command.command_id, state="invalid", reason="internal error"
+            )
+            session.send(encode_frame(outcome))

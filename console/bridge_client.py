@@ -1,0 +1,265 @@
+"""The console's connection to its bridge (docs/PROTOCOL.md), on the UI thread, never blocking.
+
+``BridgeClient`` connects with a QLocalSocket, says Hello with the token and,
+after a disconnect, reconnects with capped exponential backoff and resumes from
+the last DeltaBatch it applied (the bridge sends only the missed batches, or a
+fresh snapshot when it no longer holds them or restarted). A gap in the
+sequence makes it reconnect and resync. Commands are kept until their first
+outcome arrives and are resent after a reconnect; the command id makes a resend
+harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QLocalSocket
+
+from bridge.protocol import (
+    MAX_BRIDGE_FRAME,
+    MAX_CLIENT_FRAME,
+    PROTOCOL_VERSION,
+    BridgeMessage,
+    Command,
+    CommandOutcome,
+    DeltaBatch,
+    ErrorFrame,
+    Hello,
+    StateSnapshot,
+    Welcome,
+)
+from bridge.server.endpoint import EndpointError
+from bridge.server.framing import FrameError, bridge_message_decoder, encode_frame
+
+_log = logging.getLogger(__name__)
+
+TokenSource = str | Callable[[], str]
+"""The token itself, or a function that reads it (e.g. ``Endpoint.read_token``) per attempt."""
+
+
+class BridgeClient(QObject):
+    """A self-healing connection to the bridge's local server."""
+
+    connected = Signal()
+    """The bridge accepted the Hello; a snapshot or the missed deltas follow."""
+    disconnected = Signal(str)
+    """A welcomed connection ended (reason); reconnecting starts on its own."""
+    snapshot = Signal(StateSnapshot)
+    """A whole state: replace the view state with it."""
+    delta = Signal(DeltaBatch)
+    """The next batch of changes (``seq`` is one more than the last applied)."""
+    outcome = Signal(CommandOutcome)
+    """A command's progress (any console's: filter by ``command_id``)."""
+    protocol_error = Signal(str)
+    """The bridge refused us or sent something wrong ("code: message")."""
+
+    def __init__(
+        self,
+        client_name: str = "atp-console",
+        *,
+        min_backoff_ms: int = 200,
+        max_backoff_ms: int = 10_000,
+        welcome_timeout_ms: int = 5000,
+        max_pending_commands: int = 256,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._client_name = client_name
+        self._min_backoff = min_backoff_ms
+        self._max_backoff = max_backoff_ms
+        self._backoff = min_backoff_ms
+        self._max_pending = max_pending_commands
+        self._server_name: str | None = None
+        self._token: TokenSource = ""
+        self._socket: QLocalSocket | None = None
+        self._decoder = bridge_message_decoder(MAX_BRIDGE_FRAME)
+        self._welcomed = False
+        self._awaiting_snapshot = False
+        self._session: str | None = None
+        self._seq: int | None = None
+        self._unacked: dict[str, Command] = {}
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._attempt)
+        self._welcome_timer = QTimer(self)
+        self._welcome_timer.setSingleShot(True)
+        self._welcome_timer.setInterval(welcome_timeout_ms)
+        self._welcome_timer.timeout.connect(lambda: self._lost("no Welcome in time", retry=True))
+
+    # ------------------------------------------------------------------ state
+    @property
+    def is_connected(self) -> bool:
+        """Whether the bridge welcomed this connection."""
+        return self._welcomed
+
+    @property
+    def session(self) -> str | None:
+        """The bridge session of the state applied so far."""
+        return self._session
+
+    @property
+    def last_seq(self) -> int | None:
+        """The seq of the last snapshot or batch applied (None before the first snapshot)."""
+        return self._seq
+
+    @property
+    def pending_commands(self) -> int:
+        """Commands sent or waiting to be sent that have had no outcome yet."""
+        return len(self._unacked)
+
+    # ------------------------------------------------------------------ API
+    def connect_to(self, server_name: str, token: TokenSource) -> None:
+        """Start connecting (and keep reconnecting) to ``server_name``."""
+        self._server_name = server_name
+        self._token = token
+        self._backoff = self._min_backoff
+        self._drop_socket()
+        self._retry_timer.stop()
+        self._attempt()
+
+    def close(self) -> None:
+        """Disconnect and stop reconnecting (pending commands are kept)."""
+        self._server_name = None
+        self._retry_timer.stop()
+        self._lost("closed by the console", retry=False)
+
+    def send_command(self, command: Command) -> bool:
+        """Send ``command`` now, or after the next reconnect; False when too many are pending.
+
+        Raises:
+            ValueError: the command is larger than the bridge accepts.
+        """
+        frame = encode_frame(command)
+        if len(frame) > MAX_CLIENT_FRAME:
+            raise ValueError(f"command of {len(frame)} bytes exceeds {MAX_CLIENT_FRAME}")
+        if command.command_id not in self._unacked and len(self._unacked) >= self._max_pending:
+            return False
+        self._unacked[command.command_id] = command
+        if self._welcomed and self._socket is not None:
+            self._socket.write(frame)
+        return True
+
+    # ------------------------------------------------------------------ connecting
+    def _attempt(self) -> None:
+        if self._server_name is None:
+            return
+        self._drop_socket()
+        self._decoder = bridge_message_decoder(MAX_BRIDGE_FRAME)
+        socket = QLocalSocket(self)
+        self._socket = socket
+        socket.connected.connect(lambda: self._say_hello(socket))
+        socket.readyRead.connect(lambda: self._read(socket))
+        socket.disconnected.connect(lambda: self._socket_gone(socket, "the bridge closed"))
+        socket.errorOccurred.connect(lambda _e: self._socket_gone(socket, socket.errorString()))
+        self._welcome_timer.start()
+        socket.connectToServer(self._server_name)
+
+    def _say_hello(self, socket: QLocalSocket) -> None:
+        if socket is not self._socket:
+            return
+        try:
+            token = self._token if isinstance(self._token, str) else self._token()
+        except EndpointError as exc:
+            self._lost(str(exc), retry=True)
+            return
+        resume = self._seq is not None
+        hello = Hello(
+            v=PROTOCOL_VERSION,
+            token=token,
+            client=self._client_name,
+            resume_session=self._session if resume else None,
+            resume_from_seq=self._seq,
+        )
+        socket.write(encode_frame(hello))
+
+    def _socket_gone(self, socket: QLocalSocket, reason: str) -> None:
+        if socket is self._socket:
+            self._lost(reason, retry=True)
+
+    def _lost(self, reason: str, *, retry: bool) -> None:
+        self._welcome_timer.stop()
+        self._drop_socket()
+        was_welcomed, self._welcomed = self._welcomed, False
+        if was_welcomed:
+            _log.info("bridge connection lost", extra={"reason": reason})
+            self.disconnected.emit(reason)
+        if retry and self._server_name is not None and not self._retry_timer.isActive():
+            self._retry_timer.start(self._backoff)
+            self._backoff = min(self._backoff * 2, self._max_backoff)
+
+    def _drop_socket(self) -> None:
+        socket, self._socket = self._socket, None
+        if socket is None:
+            return
+        socket.blockSignals(True)
+        socket.abort()
+        socket.deleteLater()
+
+    # ------------------------------------------------------------------ receiving
+    def _read(self, socket: QLocalSocket) -> None:
+        if socket is not self._socket:
+            return
+        self._decoder.feed(socket.readAll().data())
+        while socket is self._socket:
+            try:
+                message = self._decoder.pop()
+            except FrameError as exc:
+                self._fail(f"{exc.code}: {exc.message}")
+                return
+            if message is None:
+                return
+            self._handle(message)
+
+    def _handle(self, message: BridgeMessage) -> None:
+        if isinstance(message, ErrorFrame):
+            self.protocol_error.emit(f"{message.code}: {message.message}")
+            fatal = message.code == "bad_version"
+            self._lost(f"{message.code}: {message.message}", retry=not fatal)
+        elif isinstance(message, Welcome):
+            self._welcomed_by(message)
+        elif not self._welcomed:
+            self._fail(f"bad_message: {type(message).__name__} before Welcome")
+        elif isinstance(message, StateSnapshot):
+            self._session, self._seq = message.session, message.seq
+            self._awaiting_snapshot = False
+            self.snapshot.emit(message)
+        elif isinstance(message, DeltaBatch):
+            self._apply(message)
+        elif isinstance(message, CommandOutcome):
+            self._unacked.pop(message.command_id, None)
+            self.outcome.emit(message)
+        # Pong: nothing to do (the console does not ping yet)
+
+    def _welcomed_by(self, welcome: Welcome) -> None:
+        if self._welcomed or welcome.v != PROTOCOL_VERSION:
+            self._fail(f"bad_message: unexpected Welcome (v{welcome.v})")
+            return
+        self._welcome_timer.stop()
+        self._welcomed = True
+        self._backoff = self._min_backoff
+        self._awaiting_snapshot = not (welcome.resumed and welcome.session == self._session)
+        self._session = welcome.session
+        self.connected.emit()
+        if self._socket is not None:
+            for command in self._unacked.values():
+                self._socket.write(encode_frame(command))
+
+    def _apply(self, batch: DeltaBatch) -> None:
+        if self._awaiting_snapshot or self._seq is None:
+            self._fail("bad_message: a DeltaBatch before the snapshot")
+            return
+        if batch.seq != self._seq + 1:
+            self._fail(f"gap: expected seq {self._seq + 1}, got {batch.seq}", retry_now=True)
+            return
+        self._seq = batch.seq
+        self.delta.emit(batch)
+
+    def _fail(self, reason: str, *, retry_now: bool = False) -> None:
+        """The bridge sent something wrong: report it, drop the connection, reconnect."""
+        _log.warning("bridge protocol error", extra={"reason": reason})
+        self.protocol_error.emit(reason)
+        if retry_now:
+            self._backoff = self._min_backoff
+        self._lost(reason, retry=True)

@@ -1,0 +1,763 @@
+"""The bridge's local server and the console's BridgeClient over real local sockets.
+
+Raw clients (a QLocalSocket plus the framing decoder) send exactly the bytes a
+test wants, malformed ones included; the server is the real LocalServer.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+import pytest
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from pytestqt.qtbot import QtBot
+
+from bridge.fold.state import Order, Presence, Ticket
+from bridge.protocol import (
+    MAX_CLIENT_FRAME,
+    MAX_HELLO_FRAME,
+    PROTOCOL_VERSION,
+    AgentIdentity,
+    BridgeMessage,
+    BridgeStatus,
+    Change,
+    Claim,
+    Command,
+    CommandOutcome,
+    DeltaBatch,
+    ErrorFrame,
+    Hello,
+    Note,
+    Ping,
+    Pong,
+    StateSnapshot,
+    Welcome,
+)
+from bridge.server.endpoint import Endpoint
+from bridge.server.framing import (
+    bridge_message_decoder,
+    client_message_decoder,
+    encode_frame,
+    frame_header,
+)
+from bridge.server.server import LocalServer
+from bridge.server.session import ClientStats
+from console.bridge_client import BridgeClient
+
+M = TypeVar("M")
+TOKEN = "right-token"
+WAIT_MS = 5000
+
+
+# ------------------------------------------------------------------ fixtures and helpers
+def ticket(ticket_id: str, subject: str = "Where is my order?", body: str = "") -> Ticket:
+    return Ticket(
+        ticket_id=ticket_id,
+        status="open",
+        priority="normal",
+        queue="general",
+        assignee=None,
+        assignee_name=None,
+        customer_id="C-1",
+        customer_name="Lucía",
+        order_id=None,
+        channel="app",
+        subject=subject,
+        body=body,
+        opened_at="2026-01-01T10:00:00Z",
+        sla_due_at="2026-01-01T12:00:00Z",
+        first_response_at=None,
+        last_customer_message_at=None,
+        last_agent_message_at=None,
+        updated_at="2026-01-01T10:00:00Z",
+    )
+
+
+def ticket_change(ticket_id: str, subject: str = "s", body: str = "") -> Change:
+    return Change(kind="ticket", key=ticket_id, ticket=ticket(ticket_id, subject, body))
+
+
+STATUS = BridgeStatus(
+    agent=AgentIdentity(agent_id="a1", name="Ana", role="agent", queues=["general"]),
+    kafka_up=True,
+    kafka_down_since=None,
+    as_of=None,
+    lag=0,
+    outbox_pending=0,
+    quarantined=0,
+    skipped_unknown_type=0,
+)
+
+
+class MemoryState:
+    """A StateSource over plain dicts; tests change it and publish the same changes."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, Ticket] = {"T-1": ticket("T-1")}
+        self.status = STATUS
+
+    def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
+        return list(self.tickets.values()), [], [], self.status
+
+    def change(self, server: LocalServer, *changes: Change) -> None:
+        for c in changes:
+            if c.ticket is not None:
+                self.tickets[c.key] = c.ticket
+        server.publish(changes)
+
+
+class RawClient:
+    """A real QLocalSocket that sends raw bytes and records decoded bridge messages."""
+
+    def __init__(self, qtbot: QtBot, server_name: str, read_buffer: int = 0) -> None:
+        """``read_buffer``: a stalled client, whose Qt buffer holds that much and is not read."""
+        self.qtbot = qtbot
+        self.socket = QLocalSocket()
+        self.socket.setReadBufferSize(read_buffer)
+        self.reading = not read_buffer
+        self.decoder = bridge_message_decoder(64 * 1024 * 1024)
+        self.messages: list[BridgeMessage] = []
+        self.closed = False
+        self.socket.disconnected.connect(self._on_disconnected)
+        self.socket.readyRead.connect(self.read)
+        self.socket.connectToServer(server_name)
+        qtbot.waitUntil(
+            lambda: self.socket.state() == QLocalSocket.LocalSocketState.ConnectedState,
+            timeout=WAIT_MS,
+        )
+
+    def _on_disconnected(self) -> None:
+        if self.socket.bytesAvailable():
+            self.read()
+        self.closed = True
+
+    def read(self) -> None:
+        if not self.reading or not self.socket.isOpen():
+            return
+        self.decoder.feed(self.socket.readAll().data())
+        while (message := self.decoder.pop()) is not None:
+            self.messages.append(message)
+
+    def send(self, data: bytes) -> None:
+        self.socket.write(data)
+
+    def hello(
+        self,
+        token: str = TOKEN,
+        *,
+        v: int = PROTOCOL_VERSION,
+        session: str | None = None,
+        seq: int | None = None,
+        name: str = "raw",
+    ) -> None:
+        hello = Hello(v=v, token=token, client=name, resume_session=session, resume_from_seq=seq)
+        self.send(encode_frame(hello))
+
+    def of(self, kind: type[M]) -> list[M]:
+        return [m for m in self.messages if isinstance(m, kind)]
+
+    def wait_for(self, condition: Callable[[], bool], timeout: int = WAIT_MS) -> None:
+        self.qtbot.waitUntil(condition, timeout=timeout)
+
+    def wait_count(self, kind: type[BridgeMessage], count: int) -> None:
+        self.wait_for(lambda: len(self.of(kind)) >= count)
+        assert len(self.of(kind)) == count, self.messages
+
+    def wait_deltas(self, count: int) -> None:
+        self.wait_count(DeltaBatch, count)
+
+    def wait_closed(self) -> None:
+        self.wait_for(lambda: self.closed)
+
+    def error(self) -> ErrorFrame:
+        self.wait_closed()
+        errors = self.of(ErrorFrame)
+        assert len(errors) == 1, self.messages
+        return errors[0]
+
+    def deltas(self) -> list[DeltaBatch]:
+        return self.of(DeltaBatch)
+
+    def close(self) -> None:
+        self.reading = False
+        self.socket.abort()
+
+
+@pytest.fixture
+def endpoint(tmp_path: Path) -> Endpoint:
+    return Endpoint.for_data_dir(tmp_path / f"data-{uuid.uuid4().hex[:6]}")
+
+
+@pytest.fixture
+def state() -> MemoryState:
+    return MemoryState()
+
+
+@pytest.fixture
+def commands() -> list[Command]:
+    return []
+
+
+ServerFactory = Callable[..., LocalServer]
+
+
+@pytest.fixture
+def make_server(
+    qtbot: QtBot, endpoint: Endpoint, state: MemoryState, commands: list[Command]
+) -> Iterator[ServerFactory]:
+    made: list[LocalServer] = []
+
+    def make(**options: Any) -> LocalServer:
+        server = LocalServer(endpoint, TOKEN, state, commands.append, **options)
+        server.start()
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.close()
+
+
+@pytest.fixture
+def server(make_server: ServerFactory) -> LocalServer:
+    return make_server()
+
+
+@pytest.fixture
+def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClient]]:
+    made: list[RawClient] = []
+
+    def connect(read_buffer: int = 0) -> RawClient:
+        client = RawClient(qtbot, endpoint.server_name, read_buffer)
+        made.append(client)
+        return client
+
+    yield connect
+    for client in made:
+        client.close()
+
+
+def welcomed(
+    connect: Callable[..., RawClient], read_buffer: int = 0, name: str = "raw"
+) -> RawClient:
+    """Connect, say Hello with the right token and wait for the snapshot."""
+    client = connect(read_buffer)
+    client.hello(name=name)
+    if client.reading:
+        client.wait_for(lambda: bool(client.of(StateSnapshot)))
+    return client
+
+
+def wait_seq(qtbot: QtBot, server: LocalServer, seq: int) -> None:
+    qtbot.waitUntil(lambda: server.seq == seq, timeout=WAIT_MS)
+
+
+# ------------------------------------------------------------------ endpoint and auth
+def test_socket_and_token_are_owner_only(server: LocalServer, endpoint: Endpoint) -> None:
+    assert endpoint.read_token() == TOKEN
+    if os.name == "posix":
+        directory = endpoint.token_file.parent
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        assert stat.S_IMODE(endpoint.token_file.stat().st_mode) == 0o600
+        assert Path(endpoint.server_name).parent == directory
+        assert stat.S_ISSOCK(Path(endpoint.server_name).stat().st_mode)
+    server.close()
+    assert not endpoint.token_file.exists()
+
+
+@pytest.mark.parametrize("token", ["", "wrong-token", TOKEN + "x"])
+def test_missing_or_wrong_token_is_refused(
+    server: LocalServer, clients: Callable[..., RawClient], token: str
+) -> None:
+    client = clients()
+    client.hello(token)
+    assert client.error().code == "bad_token"
+    assert not client.of(Welcome)
+    assert not client.of(StateSnapshot)
+    assert server.client_count == 0
+
+
+def test_right_token_gets_welcome_then_snapshot(
+    server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    client = welcomed(clients)
+    welcome, snapshot = client.messages[:2]
+    assert isinstance(welcome, Welcome)
+    assert welcome == Welcome(
+        v=PROTOCOL_VERSION, bridge_version=welcome.bridge_version, session=server.session
+    )
+    assert isinstance(snapshot, StateSnapshot)
+    assert snapshot.seq == 0
+    assert snapshot.session == server.session
+    assert snapshot.tickets == list(state.tickets.values())
+    assert snapshot.status == STATUS
+    assert server.client_count == 1
+
+
+def test_wrong_version_is_refused(server: LocalServer, clients: Callable[..., RawClient]) -> None:
+    client = clients()
+    client.hello(v=PROTOCOL_VERSION + 1)
+    assert client.error().code == "bad_version"
+
+
+def test_first_frame_must_be_hello(server: LocalServer, clients: Callable[..., RawClient]) -> None:
+    client = clients()
+    client.send(encode_frame(Ping(nonce=1)))
+    assert client.error().code == "not_hello"
+
+
+def test_silent_connection_is_closed_after_the_hello_deadline(
+    make_server: ServerFactory, clients: Callable[..., RawClient]
+) -> None:
+    make_server(hello_timeout_ms=300)
+    client = clients()
+    assert client.error().code == "timeout"
+
+
+def test_token_file_is_what_a_client_reads(
+    make_server: ServerFactory, endpoint: Endpoint, clients: Callable[..., RawClient]
+) -> None:
+    make_server()
+    client = clients()
+    client.hello(endpoint.read_token())
+    client.wait_for(lambda: bool(client.of(StateSnapshot)))
+
+
+# ------------------------------------------------------------------ deltas
+def test_several_clients_get_the_same_consecutive_batches(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    many = [welcomed(clients) for _ in range(4)]
+    assert server.client_count == 4
+    for n in range(1, 6):
+        state.change(server, ticket_change(f"T-{n}"))
+        wait_seq(qtbot, server, n)
+    for client in many:
+        client.wait_deltas(5)
+        assert [d.seq for d in client.deltas()] == [1, 2, 3, 4, 5]
+        assert [d.changes[0].key for d in client.deltas()] == [f"T-{n}" for n in range(1, 6)]
+
+
+def test_changes_are_coalesced_per_entity_within_a_batch(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    client = welcomed(clients)
+    for n in range(10):  # no event loop turn in between: one coalescing window
+        state.change(server, ticket_change("T-1", subject=f"v{n}"), ticket_change(f"T-{n + 10}"))
+    server.publish([], STATUS)
+    client.wait_for(lambda: len(client.deltas()) == 1)
+    (batch,) = client.deltas()
+    assert batch.seq == 1
+    assert batch.status == STATUS
+    by_key = {c.key: c for c in batch.changes}
+    assert len(batch.changes) == len(by_key) == 11
+    assert by_key["T-1"].ticket is not None
+    assert by_key["T-1"].ticket.subject == "v9"  # the last value won
+    state.change(server, ticket_change("T-1", subject="later"))
+    client.wait_for(lambda: len(client.deltas()) == 2)
+    assert client.deltas()[1].seq == 2
+
+
+def test_ping_is_answered(server: LocalServer, clients: Callable[..., RawClient]) -> None:
+    client = welcomed(clients)
+    client.send(encode_frame(Ping(nonce=41)) + encode_frame(Ping(nonce=42)))
+    client.wait_for(lambda: len(client.of(Pong)) == 2)
+    assert client.of(Pong) == [Pong(nonce=41), Pong(nonce=42)]
+
+
+# ------------------------------------------------------------------ resume
+def test_resume_gets_exactly_the_missed_batches(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    first = welcomed(clients)
+    for n in range(1, 3):
+        state.change(server, ticket_change(f"T-{n}"))
+        wait_seq(qtbot, server, n)
+    first.wait_for(lambda: len(first.deltas()) == 2)
+    first.close()
+    qtbot.waitUntil(lambda: server.client_count == 0, timeout=WAIT_MS)
+    for n in range(3, 6):  # the console is away
+        state.change(server, ticket_change(f"T-{n}"))
+        wait_seq(qtbot, server, n)
+    again = clients()
+    again.hello(session=server.session, seq=2)
+    again.wait_for(lambda: len(again.deltas()) == 3)
+    assert isinstance(again.messages[0], Welcome)
+    assert again.messages[0].resumed
+    assert not again.of(StateSnapshot)
+    assert [d.seq for d in again.deltas()] == [3, 4, 5]
+    state.change(server, ticket_change("T-6"))  # and it goes on live
+    again.wait_for(lambda: len(again.deltas()) == 4)
+    assert again.deltas()[-1].seq == 6
+
+
+def test_resume_at_the_current_seq_sends_nothing_but_welcome(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    state.change(server, ticket_change("T-2"))
+    wait_seq(qtbot, server, 1)
+    client = clients()
+    client.hello(session=server.session, seq=1)
+    client.send(encode_frame(Ping(nonce=1)))  # the Pong marks the end of what was sent
+    client.wait_for(lambda: bool(client.of(Pong)))
+    assert [type(m) for m in client.messages] == [Welcome, Pong]
+
+
+@pytest.mark.parametrize("case", ["too_old", "other_session", "future_seq"])
+def test_resume_that_cannot_be_served_gets_a_snapshot(
+    qtbot: QtBot,
+    make_server: ServerFactory,
+    clients: Callable[..., RawClient],
+    state: MemoryState,
+    case: str,
+) -> None:
+    server = make_server(history=2)
+    for n in range(1, 6):
+        state.change(server, ticket_change(f"T-{n}"))
+        wait_seq(qtbot, server, n)
+    client = clients()
+    session, seq = {
+        "too_old": (server.session, 1),
+        "other_session": ("another", 4),
+        "future_seq": (server.session, 9),
+    }[case]
+    client.hello(session=session, seq=seq)
+    client.wait_for(lambda: bool(client.of(StateSnapshot)))
+    welcome, snapshot = client.messages[:2]
+    assert isinstance(welcome, Welcome)
+    assert not welcome.resumed
+    assert isinstance(snapshot, StateSnapshot)
+    assert snapshot.seq == 5
+    assert {t.ticket_id for t in snapshot.tickets} == {f"T-{n}" for n in range(1, 6)}
+
+
+def test_snapshot_includes_pending_changes_and_deltas_continue_after_it(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    watcher = welcomed(clients)
+    state.change(server, ticket_change("T-9"))  # pending, not flushed yet
+    late = welcomed(clients)
+    snapshot = late.of(StateSnapshot)[0]
+    assert "T-9" in {t.ticket_id for t in snapshot.tickets}
+    watcher.wait_for(lambda: len(watcher.deltas()) == 1)
+    assert snapshot.seq == watcher.deltas()[0].seq == 1  # flushed before the snapshot
+    state.change(server, ticket_change("T-10"))
+    late.wait_for(lambda: len(late.deltas()) == 1)
+    assert late.deltas()[0].seq == 2
+
+
+# ------------------------------------------------------------------ bad input
+def raw_frame(value: object) -> bytes:
+    body = msgspec.msgpack.encode(value)
+    return frame_header(len(body)) + body
+
+
+BAD_INPUT = {
+    "garbage": (b"GET / HTTP/1.1\r\n\r\n", "too_large", False),
+    "not_messagepack": (frame_header(4) + b"\xc1\xc1\xc1\xc1", "bad_frame", False),
+    "truncated_messagepack": (frame_header(3) + b"\x82\xa1t", "bad_frame", False),
+    "oversized_hello_header": (frame_header(MAX_HELLO_FRAME + 1), "too_large", False),
+    "oversized_header": (frame_header(MAX_CLIENT_FRAME + 1), "too_large", True),
+    "bridge_message_type": (
+        encode_frame(Welcome(v=1, bridge_version="x", session="s")),
+        "bad_message",
+        False,
+    ),
+    "field_of_wrong_type": (
+        raw_frame({"t": "command", "command_id": 7, "action": {"t": "claim", "ticket_id": "T"}}),
+        "bad_message",
+        True,
+    ),
+    "unknown_action": (
+        raw_frame({"t": "command", "command_id": "c", "action": {"t": "delete_everything"}}),
+        "bad_message",
+        True,
+    ),
+    "second_hello": (
+        encode_frame(Hello(v=PROTOCOL_VERSION, token=TOKEN, client="again")),
+        "bad_message",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_closes_only_that_connection(
+    *,
+    qtbot: QtBot,
+    server: LocalServer,
+    clients: Callable[..., RawClient],
+    state: MemoryState,
+    commands: list[Command],
+    case: str,
+) -> None:
+    data, code, after_hello = BAD_INPUT[case]
+    good = welcomed(clients)
+    bad = welcomed(clients) if after_hello else clients()
+    bad.send(data)
+    error = bad.error()
+    assert error.code == code, error
+    assert not commands
+    qtbot.waitUntil(lambda: server.client_count == 1, timeout=WAIT_MS)
+    state.change(server, ticket_change("T-2"))
+    good.wait_for(lambda: len(good.deltas()) == 1)
+    assert not good.closed
+    good.send(encode_frame(Ping(nonce=5)))
+    good.wait_for(lambda: bool(good.of(Pong)))
+
+
+def test_frame_with_field_of_wrong_type_is_a_bad_message(
+    server: LocalServer, clients: Callable[..., RawClient]
+) -> None:
+    bad = welcomed(clients)
+    bad.send(raw_frame({"t": "ping", "nonce": "one"}))
+    assert bad.error().code == "bad_message"
+
+
+# ------------------------------------------------------------------ commands
+def test_commands_reach_the_handler_and_outcomes_reach_every_console(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], commands: list[Command]
+) -> None:
+    sender, other = welcomed(clients), welcomed(clients)
+    command = Command(command_id="cmd-1", action=Claim(ticket_id="T-1"))
+    sender.send(encode_frame(command))
+    qtbot.waitUntil(lambda: commands == [command], timeout=WAIT_MS)
+    outcome = CommandOutcome(command_id="cmd-1", state="queued", ticket_id="T-1")
+    server.send_outcome(outcome)
+    for client in (sender, other):
+        client.wait_count(CommandOutcome, 1)
+        assert client.of(CommandOutcome) == [outcome]
+
+
+def test_a_failing_handler_answers_invalid_and_the_server_goes_on(
+    qtbot: QtBot, endpoint: Endpoint, state: MemoryState, clients: Callable[..., RawClient]
+) -> None:
+    def explode(command: Command) -> None:
+        raise RuntimeError("boom")
+
+    server = LocalServer(endpoint, TOKEN, state, explode)
+    server.start()
+    try:
+        client = welcomed(clients)
+        client.send(encode_frame(Command(command_id="c-9", action=Claim(ticket_id="T-1"))))
+        client.wait_for(lambda: bool(client.of(CommandOutcome)))
+        assert client.of(CommandOutcome)[0].state == "invalid"
+        client.send(encode_frame(Ping(nonce=1)))
+        client.wait_for(lambda: bool(client.of(Pong)))
+    finally:
+        server.close()
+
+
+# ------------------------------------------------------------------ slow clients
+def stats_of(server: LocalServer, name: str) -> ClientStats:
+    (stats,) = [s for s in server.client_stats() if s.client == name]
+    return stats
+
+
+def test_a_client_that_stops_reading_stays_bounded_and_gets_a_snapshot_later(
+    qtbot: QtBot, make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    bound = 256 * 1024
+    server = make_server(max_client_backlog_bytes=bound, coalesce_ms=5)
+    fast = welcomed(clients, name="fast")
+    stalled = welcomed(clients, read_buffer=1024, name="stalled")
+    qtbot.waitUntil(lambda: server.client_count == 2, timeout=WAIT_MS)
+    snapshot_size = len(encode_frame(fast.of(StateSnapshot)[0]))  # the same state
+    body = "x" * 32 * 1024
+    batches = 120  # ~4 MiB in all, 16x the bound
+    peak = 0
+    for n in range(1, batches + 1):
+        state.change(server, ticket_change(f"T-{n % 7}", subject=str(n), body=body))
+        wait_seq(qtbot, server, n)
+        stuck = stats_of(server, "stalled")
+        peak = max(peak, stuck.backlog_bytes)
+        assert stuck.backlog_bytes <= bound + snapshot_size, stuck
+        fast.wait_deltas(n)
+    assert [d.seq for d in fast.deltas()] == list(range(1, batches + 1))
+    stuck = stats_of(server, "stalled")
+    assert stuck.needs_snapshot
+    assert stuck.batches_dropped > 0
+    assert peak > bound // 2  # it really was backed up
+    # It reads again: what it missed is replaced by a fresh snapshot, then deltas go on.
+    stalled.socket.setReadBufferSize(0)
+    stalled.reading = True
+    stalled.read()
+    stalled.wait_for(lambda: len(stalled.of(StateSnapshot)) == 2)
+    latest = stalled.of(StateSnapshot)[1]
+    assert latest.seq == server.seq
+    assert {t.ticket_id: t.subject for t in latest.tickets} == {
+        t.ticket_id: t.subject for t in state.tickets.values()
+    }
+    state.change(server, ticket_change("T-1", subject="after"))
+    stalled.wait_for(lambda: bool(stalled.deltas()) and stalled.deltas()[-1].seq == latest.seq + 1)
+    seqs = [d.seq for d in stalled.deltas()]
+    assert seqs == sorted(seqs)
+    assert len(set(seqs)) == len(seqs)
+    assert not stalled.closed
+
+
+# ------------------------------------------------------------------ the console's client
+class Recorder:
+    """Everything a BridgeClient emitted, in order."""
+
+    def __init__(self, client: BridgeClient) -> None:
+        self.events: list[tuple[str, object]] = []
+        client.connected.connect(lambda: self.events.append(("connected", None)))
+        client.disconnected.connect(lambda r: self.events.append(("disconnected", r)))
+        client.snapshot.connect(lambda s: self.events.append(("snapshot", s)))
+        client.delta.connect(lambda d: self.events.append(("delta", d)))
+        client.outcome.connect(lambda o: self.events.append(("outcome", o)))
+        client.protocol_error.connect(lambda e: self.events.append(("error", e)))
+
+    def of(self, name: str) -> list[object]:
+        return [value for kind, value in self.events if kind == name]
+
+    def delta_seqs(self) -> list[int]:
+        return [d.seq for d in self.of("delta") if isinstance(d, DeltaBatch)]
+
+
+@pytest.fixture
+def console(qtbot: QtBot) -> Iterator[BridgeClient]:
+    client = BridgeClient("test-console", min_backoff_ms=50, max_backoff_ms=400)
+    yield client
+    client.close()
+
+
+def test_bridge_client_resumes_after_the_server_comes_back(
+    *,
+    qtbot: QtBot,
+    endpoint: Endpoint,
+    server: LocalServer,
+    state: MemoryState,
+    console: BridgeClient,
+    commands: list[Command],
+) -> None:
+    seen = Recorder(console)
+    console.connect_to(endpoint.server_name, endpoint.read_token)
+    qtbot.waitUntil(lambda: len(seen.of("snapshot")) == 1, timeout=WAIT_MS)
+    state.change(server, ticket_change("T-2"))
+    qtbot.waitUntil(lambda: seen.delta_seqs() == [1], timeout=WAIT_MS)
+
+    server.close()  # the bridge goes away ...
+    qtbot.waitUntil(lambda: bool(seen.of("disconnected")), timeout=WAIT_MS)
+    assert not console.is_connected
+    state.change(server, ticket_change("T-3"))
+    wait_seq(qtbot, server, 2)
+    state.change(server, ticket_change("T-4"))
+    wait_seq(qtbot, server, 3)
+    command = Command(command_id="offline-1", action=Claim(ticket_id="T-3"))
+    assert console.send_command(command)  # kept while disconnected
+    assert console.pending_commands == 1
+
+    server.start()  # ... and comes back with the same session
+    qtbot.waitUntil(lambda: seen.delta_seqs() == [1, 2, 3], timeout=WAIT_MS)
+    assert len(seen.of("snapshot")) == 1  # resumed: no second snapshot
+    assert console.last_seq == 3
+    qtbot.waitUntil(lambda: commands == [command], timeout=WAIT_MS)
+    server.send_outcome(CommandOutcome(command_id="offline-1", state="queued"))
+    qtbot.waitUntil(lambda: console.pending_commands == 0, timeout=WAIT_MS)
+    assert not seen.of("error")
+
+
+def test_bridge_client_gets_a_snapshot_from_a_new_bridge(
+    qtbot: QtBot,
+    endpoint: Endpoint,
+    state: MemoryState,
+    console: BridgeClient,
+    commands: list[Command],
+) -> None:
+    seen = Recorder(console)
+    first = LocalServer(endpoint, TOKEN, state, commands.append)
+    first.start()
+    console.connect_to(endpoint.server_name, endpoint.read_token)
+    qtbot.waitUntil(lambda: len(seen.of("snapshot")) == 1, timeout=WAIT_MS)
+    first.close()
+    state.tickets["T-7"] = ticket("T-7")
+    second = LocalServer(endpoint, "a-new-token", state, commands.append)  # a restarted bridge
+    second.start()
+    try:
+        qtbot.waitUntil(lambda: len(seen.of("snapshot")) == 2, timeout=WAIT_MS)
+        latest = seen.of("snapshot")[1]
+        assert isinstance(latest, StateSnapshot)
+        assert latest.session == second.session != first.session
+        assert "T-7" in {t.ticket_id for t in latest.tickets}
+        assert console.session == second.session
+    finally:
+        second.close()
+
+
+def test_bridge_client_reports_a_wrong_token_and_keeps_trying(
+    qtbot: QtBot, endpoint: Endpoint, server: LocalServer, console: BridgeClient
+) -> None:
+    seen = Recorder(console)
+    console.connect_to(endpoint.server_name, "not-the-token")
+    qtbot.waitUntil(lambda: len(seen.of("error")) >= 2, timeout=WAIT_MS)
+    assert all(str(e).startswith("bad_token") for e in seen.of("error"))
+    assert not seen.of("connected")
+
+
+def test_bridge_client_resyncs_on_a_gap(qtbot: QtBot, endpoint: Endpoint) -> None:
+    """A hand-written bridge skips seq 2: the client reconnects and resumes from 1."""
+    endpoint.prepare()
+    fake = QLocalServer()
+    QLocalServer.removeServer(endpoint.server_name)
+    assert fake.listen(endpoint.server_name)
+    hellos: list[Hello] = []
+    sockets: list[QLocalSocket] = []
+
+    def serve() -> None:
+        socket = fake.nextPendingConnection()
+        sockets.append(socket)
+        decoder = client_message_decoder(4096)
+
+        def on_read() -> None:
+            decoder.feed(socket.readAll().data())
+            while (message := decoder.pop()) is not None:
+                assert isinstance(message, Hello)
+                hellos.append(message)
+                frames = [encode_frame(Welcome(v=1, bridge_version="fake", session="S"))]
+                if len(hellos) == 1:
+                    snapshot = StateSnapshot(
+                        session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
+                    )
+                    frames += [
+                        encode_frame(snapshot),
+                        encode_frame(DeltaBatch(seq=1, changes=[])),
+                        encode_frame(DeltaBatch(seq=3, changes=[])),
+                    ]
+                socket.write(b"".join(frames))
+
+        socket.readyRead.connect(on_read)
+
+    fake.newConnection.connect(serve)
+    client = BridgeClient(min_backoff_ms=50)
+    seen = Recorder(client)
+    try:
+        client.connect_to(endpoint.server_name, TOKEN)
+        qtbot.waitUntil(lambda: len(hellos) == 2, timeout=WAIT_MS)
+        assert seen.delta_seqs() == [1]
+        assert any("gap" in str(e) for e in seen.of("error"))
+        assert (hellos[1].resume_session, hellos[1].resume_from_seq) == ("S", 1)
+        qtbot.waitUntil(lambda: client.is_connected, timeout=WAIT_MS)
+    finally:
+        client.close()
+        fake.close()
+
+
+def test_bridge_client_keeps_a_bounded_number_of_unanswered_commands(qtbot: QtBot) -> None:
+    client = BridgeClient(max_pending_commands=2)
+    claim = Claim(ticket_id="T-1")
+    assert client.send_command(Command(command_id="a", action=claim))
+    assert client.send_command(Command(command_id="b", action=claim))
+    assert not client.send_command(Command(command_id="c", action=claim))
+    assert client.send_command(Command(command_id="a", action=claim))  # a resend, not a new one
+    assert client.pending_commands == 2
+    huge = Command(command_id="d", action=Note(ticket_id="T-1", body="x" * MAX_CLIENT_FRAME))
+    with pytest.raises(ValueError, match="exceeds"):
+        client.send_command(huge)
