@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
@@ -190,3 +191,23 @@ class DemoBroker:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def run_demo_broker(port: int | None) -> int:
+    """Run the demo broker with the contract topics until SIGINT or SIGTERM."""
+    try:
+        broker = DemoBroker(locate_tansu(), port=port)
+        broker.start()
+        broker.create_topics(Topics())
+    except DemoBrokerUnavailableError as error:
+        print(f"atp-bridge: {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        print(f"Demo broker listening on {broker.bootstrap_servers}. Ctrl-C stops it.", flush=True)
+        stop.wait()
+    finally:
+        broker.stop()
+    return 0

@@ -43,6 +43,8 @@ class BridgeStatus(msgspec.Struct, kw_only=True):
     outbox_pending: int
     quarantined: int
     skipped_unknown_type: int
+    records_read: int = 0
+    """Records this bridge process read from Kafka since it started (resume reads only new ones)."""
 
 
 # ------------------------------------------------------------------ commands (agent actions)

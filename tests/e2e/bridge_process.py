@@ -140,18 +140,27 @@ class BridgeProcess:
         """Follow the bridge's deltas until ``condition`` holds on the mirrored state."""
         with self.client() as client:
             assert client.snapshot is not None
-            mirror = Mirror(client.snapshot)
-            deadline = time.monotonic() + timeout_s
-            while not condition(mirror):
-                remaining = deadline - time.monotonic()
-                message = client.read(remaining) if remaining > 0 else None
-                if message is None:
-                    raise AssertionError(
-                        f"condition not met within {timeout_s} s: {len(mirror.tickets)} tickets, "
-                        f"{len(mirror.orders)} orders, status {mirror.status}"
-                    )
-                mirror.apply(message)
-            return mirror
+            return follow(client, Mirror(client.snapshot), condition, timeout_s)
+
+
+def follow(
+    client: BlockingBridgeClient,
+    mirror: Mirror,
+    condition: Callable[[Mirror], bool],
+    timeout_s: float = 30.0,
+) -> Mirror:
+    """Apply the client's messages to ``mirror`` until ``condition`` holds (or fail)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition(mirror):
+        remaining = deadline - time.monotonic()
+        message = client.read(remaining) if remaining > 0 else None
+        if message is None:
+            raise AssertionError(
+                f"condition not met within {timeout_s} s: {len(mirror.tickets)} tickets, "
+                f"{len(mirror.orders)} orders, status {mirror.status}"
+            )
+        mirror.apply(message)
+    return mirror
 
 
 class Mirror:

@@ -1,0 +1,121 @@
+"""``atp-bridge run``: load the configuration, lock the data dir, serve until told to stop."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLockFile
+
+from bridge.config import (
+    ConfigError,
+    KafkaSettings,
+    agent_identity,
+    kafka_client_settings,
+    load_config,
+)
+from bridge.contract.topics import Topics
+from bridge.credentials import CredentialStore, CredentialsUnavailableError
+from bridge.layout import DataLayout
+from bridge.logs import setup_logging
+from bridge.paths import default_paths
+from bridge.protocol import AgentIdentity
+from bridge.qt_signals import SignalWakeup
+from bridge.server.endpoint import Endpoint, new_token
+from bridge.service import BridgeService
+
+_log = logging.getLogger("bridge")
+
+EXIT_CONFIG = 2
+EXIT_ALREADY_RUNNING = 3
+EXIT_CREDENTIALS = 4
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"atp-bridge: {message}", file=sys.stderr)
+    return code
+
+
+def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
+    """Run the bridge in the foreground; returns the process exit code."""
+    try:
+        loaded = load_config(
+            default_paths(os.environ),
+            explicit_file=config_file,
+            environ=os.environ,
+            overrides=overrides,
+        )
+        config = loaded.config
+        identity = agent_identity(config)
+    except ConfigError as error:
+        return _fail(EXIT_CONFIG, str(error))
+
+    layout = DataLayout(config.bridge.data_dir)
+    layout.ensure()
+    lock = QLockFile(str(layout.lock_file))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        _, pid, _host = lock.getLockInfo()
+        return _fail(
+            EXIT_ALREADY_RUNNING,
+            f"another bridge (pid {pid}) is already running for {layout.root}; "
+            "use another --data-dir to run a second one",
+        )
+    logging_setup = setup_logging(layout.log_dir, console_stream=sys.stderr)
+    try:
+        for warning in loaded.warnings:
+            _log.warning(warning)
+        password = None
+        if config.uses_sasl and config.kafka.username is not None:
+            try:
+                password = CredentialStore().get(config.kafka.username)
+            except CredentialsUnavailableError as error:
+                return _fail(EXIT_CREDENTIALS, str(error))
+            if password is None:
+                return _fail(
+                    EXIT_CREDENTIALS,
+                    f'no Kafka password stored for user "{config.kafka.username}": '
+                    "run `atp-bridge credentials set` first",
+                )
+            logging_setup.redaction.add_secret(password)
+        try:
+            settings = kafka_client_settings(config, password)
+        except ConfigError as error:
+            return _fail(EXIT_CONFIG, str(error))
+        return _serve(config.bridge.data_dir, layout, identity, config.topics, settings)
+    finally:
+        logging_setup.remove()
+        lock.unlock()
+
+
+def _serve(
+    data_dir: Path,
+    layout: DataLayout,
+    identity: AgentIdentity,
+    topics: Topics,
+    settings: KafkaSettings,
+) -> int:
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    endpoint = Endpoint.for_data_dir(data_dir)
+    token = new_token()
+    service = BridgeService(
+        identity=identity,
+        topics=topics,
+        kafka_settings=settings,
+        layout=layout,
+        endpoint=endpoint,
+        token=token,
+    )
+    wakeup = SignalWakeup(lambda _number: app.quit())
+    try:
+        service.start()
+        _log.info("bridge running", extra={"agent": identity.agent_id, "data_dir": str(data_dir)})
+        app.exec()
+    finally:
+        _log.info("bridge stopping")
+        service.stop()
+        wakeup.close()
+    return 0

@@ -1,0 +1,313 @@
+"""The bridge's core: Kafka records in, folded state out to consoles, agent actions to Kafka.
+
+Threads: the reader and writer threads do Kafka I/O; everything else (the fold,
+the outbox's bookkeeping, the local server) runs on the Qt thread of the
+bridge process, so the state has exactly one writer and needs no lock. Records
+cross over through a bounded queue; when it is full the reader waits, which
+keeps memory bounded while the fold catches up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import uuid
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from bridge.actions import ActionRejected, event_for_action
+from bridge.cache import StateCache
+from bridge.contract.envelope import encode_event, make_event, rfc3339
+from bridge.contract.topics import Topics
+from bridge.contract.validate import RawRecord
+from bridge.fold.reducer import FoldResult, fold_record
+from bridge.fold.state import Order, Presence, State, Ticket
+from bridge.kafka.health import HealthTracker
+from bridge.kafka.reader import RecordReader
+from bridge.kafka.writer import EventWriter
+from bridge.layout import DataLayout
+from bridge.outbox import FinalState, Outbox
+from bridge.protocol import (
+    AgentIdentity,
+    BridgeStatus,
+    Change,
+    Command,
+    CommandOutcome,
+)
+from bridge.server.endpoint import Endpoint
+from bridge.server.server import LocalServer
+
+_log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+QUEUE_BATCHES = 64  # x 500 records at most in flight between the reader and the fold
+DRAIN_BUDGET_S = 0.05
+PRESENCE_TTL_S = 90
+CACHE_INTERVAL_MS = 5000
+STATUS_INTERVAL_MS = 1000
+
+
+def utc_now() -> dt.datetime:
+    """Return the current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def topics_fingerprint(topics: Topics) -> str:
+    """Identify the topic set a cache belongs to (a cache of other topics is discarded)."""
+    return "|".join(topics.all())
+
+
+class BridgeService(QObject):
+    """Owns the state and wires Kafka, the outbox, the cache and the local server."""
+
+    _records_ready = Signal()
+    _entry_sent = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        identity: AgentIdentity,
+        topics: Topics,
+        kafka_settings: Mapping[str, str | int | float | bool],
+        layout: DataLayout,
+        endpoint: Endpoint,
+        token: str,
+        clock: Clock = utc_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._identity = identity
+        self._topics = topics
+        self._settings = dict(kafka_settings)
+        self._layout = layout
+        self._clock = clock
+        self._health = HealthTracker(now=lambda: rfc3339(self._clock()))
+        self._records: queue.Queue[list[RawRecord]] = queue.Queue(maxsize=QUEUE_BATCHES)
+        self._state = State()
+        self._dirty = False
+        self._cache = StateCache(layout.cache_db)
+        self._outbox = Outbox(layout.outbox_db)
+        self._awaiting_fold: set[str] = set()
+        self._last_status: BridgeStatus | None = None
+        self._server = LocalServer(endpoint, token, self, self._on_command, parent=self)
+        self._reader: RecordReader | None = None
+        self._writer: EventWriter | None = None
+        self._records_ready.connect(self._drain_records)
+        self._entry_sent.connect(self._on_entry_sent)
+        self._timers: list[QTimer] = []
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Resume from the cache, start serving consoles, then start Kafka I/O."""
+        cached = self._cache.load(topics_fingerprint(self._topics))
+        if cached is not None:
+            self._state = cached.state
+            _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
+        self._awaiting_fold = set(self._outbox.unfinished_ids())
+        self._server.start()
+        group_id = f"atp-bridge-{self._identity.agent_id}-{uuid.uuid4().hex[:8]}"
+        self._reader = RecordReader(
+            self._settings,
+            self._topics,
+            self._resume_offsets(),
+            self._accept_batch,
+            health=self._health,
+            group_id=group_id,
+        )
+        self._writer = EventWriter(
+            self._settings,
+            open_source=lambda: Outbox(self._layout.outbox_db).as_pending_source(self._topics),
+            health=self._health,
+            on_sent=self._entry_sent.emit,
+        )
+        self._reader.start()
+        self._writer.start()
+        self._every(STATUS_INTERVAL_MS, self._publish_status)
+        self._every(CACHE_INTERVAL_MS, self._save_cache)
+        self._every(PRESENCE_TTL_S * 1000 // 3, lambda: self._publish_presence("online"))
+        self._publish_presence("online")
+
+    def stop(self) -> None:
+        """Say offline, stop the threads, fold what was read, save the cache, close."""
+        for timer in self._timers:
+            timer.stop()
+        if self._writer is not None:
+            self._publish_presence("offline")
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader.join(timeout=10)
+        self._drain_records(budget_s=None)
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer.join(timeout=10)
+        self._save_cache()
+        self._server.close()
+        self._outbox.close()
+
+    # ------------------------------------------------------------------ StateSource
+    def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
+        """Return the whole state for a console's snapshot."""
+        return (
+            list(self._state.tickets.values()),
+            list(self._state.orders.values()),
+            list(self._state.agents.values()),
+            self.status(),
+        )
+
+    def status(self) -> BridgeStatus:
+        """Return the status-bar facts."""
+        health = self._health.snapshot()
+        return BridgeStatus(
+            agent=self._identity,
+            kafka_up=health.up,
+            kafka_down_since=health.down_since,
+            as_of=health.last_ok_at,
+            lag=health.lag,
+            outbox_pending=self._outbox.pending_count(),
+            quarantined=self._state.quarantined_count,
+            skipped_unknown_type=self._state.skipped_unknown_type,
+            records_read=health.records_read,
+        )
+
+    @property
+    def state(self) -> State:
+        """The folded state (read-only by convention; owned by this service)."""
+        return self._state
+
+    @property
+    def records_read(self) -> int:
+        """How many records this process read from Kafka (resume reads only new ones)."""
+        return self._health.snapshot().records_read
+
+    # ------------------------------------------------------------------ records -> state
+    def _accept_batch(self, batch: list[RawRecord]) -> None:
+        """Called on the reader thread: blocks while the queue is full, then wakes the fold."""
+        self._records.put(batch)
+        self._records_ready.emit()
+
+    def _drain_records(self, budget_s: float | None = DRAIN_BUDGET_S) -> None:
+        started = self._clock()
+        touched: dict[tuple[str, str], None] = {}
+        while True:
+            try:
+                batch = self._records.get_nowait()
+            except queue.Empty:
+                break
+            for record in batch:
+                result = fold_record(self._state, record, self._topics)
+                touched.update(dict.fromkeys(result.touched))
+                if result.event_id is not None and result.event_id in self._awaiting_fold:
+                    self._resolve_action(result)
+            self._dirty = True
+            elapsed = (self._clock() - started).total_seconds()
+            if budget_s is not None and elapsed > budget_s:
+                self._records_ready.emit()  # yield to sockets; continue on the next turn
+                break
+        if touched:
+            self._server.publish([self._change(kind, key) for kind, key in touched])
+
+    def _resume_offsets(self) -> dict[tuple[str, int], int]:
+        """Where to read from: one past the last record the (cached) state reflects."""
+        return {
+            (topic, partition): offset
+            for topic, partitions in self._state.next_offsets.items()
+            for partition, offset in partitions.items()
+        }
+
+    def _change(self, kind: str, key: str) -> Change:
+        if kind == "ticket":
+            return Change(kind="ticket", key=key, ticket=self._state.tickets.get(key))
+        if kind == "order":
+            return Change(kind="order", key=key, order=self._state.orders.get(key))
+        return Change(kind="agent", key=key, agent=self._state.agents.get(key))
+
+    def _resolve_action(self, result: FoldResult) -> None:
+        assert result.event_id is not None  # noqa: S101  (checked by the caller)
+        if result.outcome == "duplicate":
+            return
+        state: FinalState = "confirmed" if result.outcome == "applied" else "rejected"
+        reason = None if state == "confirmed" else (result.reason or result.outcome)
+        self._awaiting_fold.discard(result.event_id)
+        entry = self._outbox.finish(result.event_id, state, reason)
+        self._server.send_outcome(
+            CommandOutcome(
+                command_id=result.event_id,
+                state=state,
+                reason=reason,
+                ticket_id=None if entry is None else entry.ticket_id,
+            )
+        )
+
+    # ------------------------------------------------------------------ commands
+    def _on_command(self, command: Command) -> None:
+        try:
+            topic_kind, key, value = event_for_action(
+                command.action,
+                event_id=command.command_id,
+                agent=self._identity,
+                time=rfc3339(self._clock()),
+            )
+        except ActionRejected as rejected:
+            self._server.send_outcome(
+                CommandOutcome(command_id=command.command_id, state="invalid", reason=str(rejected))
+            )
+            return
+        entry = self._outbox.enqueue(
+            event_id=command.command_id, ticket_id=key, topic_kind=topic_kind, value=value
+        )
+        if not entry.finished:
+            self._awaiting_fold.add(entry.event_id)
+        self._server.send_outcome(
+            CommandOutcome(
+                command_id=entry.event_id,
+                state=entry.state,
+                reason=entry.reason,
+                ticket_id=entry.ticket_id,
+            )
+        )
+        if self._writer is not None:
+            self._writer.wake()
+
+    def _on_entry_sent(self, event_id: str) -> None:
+        if event_id in self._awaiting_fold:
+            self._server.send_outcome(CommandOutcome(command_id=event_id, state="sent"))
+
+    # ------------------------------------------------------------------ periodic work
+    def _every(self, interval_ms: int, work: Callable[[], None]) -> None:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(work)
+        timer.start()
+        self._timers.append(timer)
+
+    def _publish_status(self) -> None:
+        status = self.status()
+        if status != self._last_status:
+            self._last_status = status
+            self._server.publish([], status)
+
+    def _save_cache(self) -> None:
+        if self._dirty:
+            self._cache.save(self._state, self._resume_offsets(), topics_fingerprint(self._topics))
+            self._dirty = False
+
+    def _publish_presence(self, status: str) -> None:
+        if self._writer is None:
+            return
+        now = self._clock()
+        identity = self._identity
+        event = make_event(
+            type="atp.agent.presence",
+            subject=identity.agent_id,
+            source=f"/atp/console/{identity.agent_id}",
+            time=rfc3339(now),
+            data={
+                "agent": {"id": identity.agent_id, "name": identity.name, "role": identity.role},
+                "status": status,
+                "queues": list(identity.queues),
+                "expires_at": rfc3339(now + dt.timedelta(seconds=PRESENCE_TTL_S)),
+            },
+        )
+        self._writer.send_now(self._topics.agents, identity.agent_id, encode_event(event))
