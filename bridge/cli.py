@@ -112,6 +112,7 @@ def _status(args: argparse.Namespace) -> int:
         "quarantined": status.quarantined,
         "skipped_unknown_type": status.skipped_unknown_type,
         "records_read": status.records_read,
+        "clients": status.clients,
         "tickets": len(snapshot.tickets),
         "orders": len(snapshot.orders),
         "cache_age_s": cache_age_s,
@@ -124,6 +125,7 @@ def _status(args: argparse.Namespace) -> int:
     print(f"Bridge for {status.agent.name} ({status.agent.agent_id}, {status.agent.role})")
     print(f"  Kafka:        {kafka}")
     print(f"  Data as of:   {status.as_of or 'never'} (lag {status.lag} records)")
+    print(f"  Consoles:     {status.clients} connected")
     print(f"  Outbox:       {status.outbox_pending} action(s) pending")
     print(
         f"  Quarantined:  {status.quarantined} record(s); unknown types skipped: "

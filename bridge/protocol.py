@@ -45,6 +45,8 @@ class BridgeStatus(msgspec.Struct, kw_only=True):
     skipped_unknown_type: int
     records_read: int = 0
     """Records this bridge process read from Kafka since it started (resume reads only new ones)."""
+    clients: int = 0
+    """Consoles connected to this bridge."""
 
 
 # ------------------------------------------------------------------ commands (agent actions)

@@ -47,6 +47,7 @@ DRAIN_BUDGET_S = 0.05
 PRESENCE_TTL_S = 90
 CACHE_INTERVAL_MS = 5000
 STATUS_INTERVAL_MS = 1000
+OUTBOX_RETENTION = dt.timedelta(days=7)  # finished entries are kept a week for diagnostics
 
 
 def utc_now() -> dt.datetime:
@@ -105,6 +106,9 @@ class BridgeService(QObject):
         if cached is not None:
             self._state = cached.state
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
+        pruned = self._outbox.prune(self._clock() - OUTBOX_RETENTION)
+        if pruned:
+            _log.info("pruned finished outbox entries", extra={"count": pruned})
         self._awaiting_fold = set(self._outbox.unfinished_ids())
         self._server.start()
         group_id = f"atp-bridge-{self._identity.agent_id}-{uuid.uuid4().hex[:8]}"
@@ -169,6 +173,7 @@ class BridgeService(QObject):
             quarantined=self._state.quarantined_count,
             skipped_unknown_type=self._state.skipped_unknown_type,
             records_read=health.records_read,
+            clients=self._server.client_count,
         )
 
     @property
