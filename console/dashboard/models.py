@@ -1,0 +1,234 @@
+"""Table models of the dashboard: thin adapters over the figures of ``queue_load``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from console.dashboard.queue_load import AgentFigures, QueueFigures
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The raw value of a cell (an int, a number of seconds, a string) for sorting and tests."""
+ALERT_BACKGROUND = "#fbd5d3"
+
+Row = TypeVar("Row", QueueFigures, AgentFigures)
+MINUTE = 60
+MINUTES_PER_HOUR = 60
+
+
+class QueueColumn(IntEnum):
+    """Columns of the queue table."""
+
+    QUEUE = 0
+    OPEN = 1
+    UNASSIGNED = 2
+    BREACHED = 3
+    OLDEST_WAITING = 4
+
+
+class AgentColumn(IntEnum):
+    """Columns of the agents table."""
+
+    NAME = 0
+    ROLE = 1
+    PRESENCE = 2
+    LOAD = 3
+    QUEUES = 4
+
+
+def waited(duration: dt.timedelta | None) -> str:
+    """``—``, ``45 s``, ``12 min`` or ``2 h 05 min``."""
+    if duration is None:
+        return "—"
+    seconds = int(duration.total_seconds())
+    if seconds < MINUTE:
+        return QCoreApplication.translate("Dashboard", "%1 s").replace("%1", str(seconds))
+    minutes = seconds // MINUTE
+    if minutes < MINUTES_PER_HOUR:
+        return QCoreApplication.translate("Dashboard", "%1 min").replace("%1", str(minutes))
+    return (
+        QCoreApplication.translate("Dashboard", "%1 h %2 min")
+        .replace("%1", str(minutes // 60))
+        .replace("%2", f"{minutes % 60:02d}")
+    )
+
+
+def presence_label(presence: str) -> str:
+    """The label of a presence status."""
+    labels = {
+        "online": QCoreApplication.translate("Dashboard", "Online"),
+        "away": QCoreApplication.translate("Dashboard", "Away"),
+        "offline": QCoreApplication.translate("Dashboard", "Offline"),
+    }
+    return labels.get(presence, presence)
+
+
+def role_label(role: str | None) -> str:
+    """The label of a role (``None``: no presence published)."""
+    labels = {
+        "agent": QCoreApplication.translate("Dashboard", "Agent"),
+        "supervisor": QCoreApplication.translate("Dashboard", "Supervisor"),
+    }
+    return "—" if role is None else labels.get(role, role)
+
+
+class FiguresTableModel(QAbstractTableModel, Generic[Row]):
+    """Rows of frozen figures; an update with the same keys only signals changed cells."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        key: Callable[[Row], str],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._key: Callable[[Row], str] = key
+        self._rows: tuple[Row, ...] = ()
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show ``rows`` (resets only when the set or order of keys changes)."""
+        new = tuple(rows)
+        if [self._key(row) for row in new] != [self._key(row) for row in self._rows]:
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
+            return
+        old, self._rows = self._rows, new
+        for number, (before, after) in enumerate(zip(old, new, strict=True)):
+            if before != after:
+                self.dataChanged.emit(
+                    self.index(number, 0), self.index(number, len(self._headers) - 1)
+                )
+
+    def rows(self) -> tuple[Row, ...]:
+        """The rows shown."""
+        return self._rows
+
+    def rowCount(  # noqa: N802 - Qt override
+        self, parent: QModelIndex | QPersistentModelIndex | None = None
+    ) -> int:
+        """One row per figure."""
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
+
+    def columnCount(  # noqa: N802 - Qt override
+        self, parent: QModelIndex | QPersistentModelIndex | None = None
+    ) -> int:
+        """One column per header."""
+        return 0 if parent is not None and parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Display text, raw value (``SORT_ROLE``), alignment and alert colours."""
+        valid = index.isValid() and 0 <= index.column() < len(self._headers)
+        if not valid or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        value: object = None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            value = self.text(row, column)
+        elif role == SORT_ROLE:
+            value = self.raw(row, column)
+        elif role == Qt.ItemDataRole.BackgroundRole and self.alert(row, column):
+            value = QColor(ALERT_BACKGROUND)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and isinstance(self.raw(row, column), int):
+            value = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return value
+
+    def text(self, row: Row, column: int) -> str:
+        """A cell's text."""
+        return str(self.raw(row, column))
+
+    def raw(self, row: Row, column: int) -> object:
+        """A cell's raw value."""
+        raise NotImplementedError
+
+    def alert(self, row: Row, column: int) -> bool:
+        """True when a cell needs attention."""
+        raise NotImplementedError
+
+
+class QueueLoadModel(FiguresTableModel[QueueFigures]):
+    """Queue, open, unassigned, breached, oldest waiting."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        headers = (
+            QCoreApplication.translate("Dashboard", "Queue"),
+            QCoreApplication.translate("Dashboard", "Open"),
+            QCoreApplication.translate("Dashboard", "Unassigned"),
+            QCoreApplication.translate("Dashboard", "Breached"),
+            QCoreApplication.translate("Dashboard", "Oldest waiting"),
+        )
+        super().__init__(headers, lambda row: row.queue, parent)
+
+    def raw(self, row: QueueFigures, column: int) -> object:
+        """Raw values; the oldest waiting time in whole seconds (``None``: nobody waits)."""
+        waiting = None if row.oldest_waiting is None else int(row.oldest_waiting.total_seconds())
+        return (row.queue, row.open, row.unassigned, row.breached, waiting)[column]
+
+    def text(self, row: QueueFigures, column: int) -> str:
+        """The oldest waiting time reads as minutes."""
+        if column == QueueColumn.OLDEST_WAITING:
+            return waited(row.oldest_waiting)
+        return str(self.raw(row, column))
+
+    def alert(self, row: QueueFigures, column: int) -> bool:
+        """Breached tickets, and unassigned ones, are highlighted."""
+        return (column == QueueColumn.BREACHED and row.breached > 0) or (
+            column == QueueColumn.UNASSIGNED and row.unassigned > 0
+        )
+
+
+class AgentLoadModel(FiguresTableModel[AgentFigures]):
+    """Agent, role, presence, load, queues."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        headers = (
+            QCoreApplication.translate("Dashboard", "Agent"),
+            QCoreApplication.translate("Dashboard", "Role"),
+            QCoreApplication.translate("Dashboard", "Presence"),
+            QCoreApplication.translate("Dashboard", "Open tickets"),
+            QCoreApplication.translate("Dashboard", "Queues"),
+        )
+        super().__init__(headers, lambda row: row.agent_id, parent)
+
+    def raw(self, row: AgentFigures, column: int) -> object:
+        """Raw values."""
+        return (row.name, row.role, row.presence, row.load, ", ".join(row.queues))[column]
+
+    def text(self, row: AgentFigures, column: int) -> str:
+        """Role and presence are translated labels."""
+        if column == AgentColumn.ROLE:
+            return role_label(row.role)
+        if column == AgentColumn.PRESENCE:
+            return presence_label(row.presence)
+        return str(self.raw(row, column))
+
+    def alert(self, row: AgentFigures, column: int) -> bool:
+        """An offline agent who still holds tickets."""
+        return column == AgentColumn.LOAD and row.presence == "offline" and row.load > 0

@@ -1,0 +1,233 @@
+"""The supervisor's figures, computed from tickets, presences and a passed-in ``now``.
+
+Pure Python: no Qt, no clock. Definitions (also shown as tooltips by the dashboard):
+
+- **open**: tickets whose status is ``open`` or ``pending`` (not resolved or closed).
+- **unassigned**: open tickets with no assignee.
+- **breached**: open tickets past ``sla_due_at`` with no first public agent
+  response by then (CONTRACT.md, fold rule 6, evaluated at ``now``).
+- **oldest waiting**: among tickets with status ``open``, the longest time a
+  customer has been waiting for the team: since the opening when no agent has
+  answered, or since the first customer message after the last public agent
+  reply. A ticket whose last word is the team's is not waiting.
+- **agent load**: open tickets assigned to the agent. Presence past
+  ``expires_at`` reads ``offline``. An assignee without a presence is listed
+  as offline so that no load disappears.
+- **created / resolved**: tickets opened, and ``status_changed`` to
+  ``resolved`` events, in the window ``(now - window, now]``, per bucket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bridge.fold.state import Presence, PresenceStatus, Role, Ticket
+
+ACTIVE_STATUSES = frozenset({"open", "pending"})
+STATUS_CHANGED = "atp.ticket.status_changed"
+WINDOW = dt.timedelta(hours=1)
+BUCKET = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """One queue's load."""
+
+    queue: str
+    open: int
+    unassigned: int
+    breached: int
+    oldest_waiting: dt.timedelta | None
+    oldest_ticket_id: str | None
+
+
+@dataclass(frozen=True)
+class AgentFigures:
+    """One agent's presence and load."""
+
+    agent_id: str
+    name: str
+    role: Role | None
+    presence: PresenceStatus
+    load: int
+    queues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Tickets created and resolved in ``(start, start + BUCKET]``."""
+
+    start: dt.datetime
+    created: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """Everything the dashboard shows, as of ``now``."""
+
+    now: dt.datetime
+    queues: tuple[QueueFigures, ...]
+    agents: tuple[AgentFigures, ...]
+    buckets: tuple[Bucket, ...]
+
+    @property
+    def created_last_hour(self) -> int:
+        """Tickets opened in the window."""
+        return sum(bucket.created for bucket in self.buckets)
+
+    @property
+    def resolved_last_hour(self) -> int:
+        """Resolutions in the window."""
+        return sum(bucket.resolved for bucket in self.buckets)
+
+
+def parse_time(text: str) -> dt.datetime:
+    """Parse an RFC 3339 timestamp of the state (naive values are taken as UTC)."""
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def is_active(ticket: Ticket) -> bool:
+    """Open or pending: still the team's work."""
+    return ticket.status in ACTIVE_STATUSES
+
+
+def is_breached(ticket: Ticket, now: dt.datetime) -> bool:
+    """Fold rule 6 at ``now``: no first public agent response by ``sla_due_at``."""
+    due = parse_time(ticket.sla_due_at)
+    if ticket.first_response_at is not None and parse_time(ticket.first_response_at) <= due:
+        return False
+    return now > due
+
+
+def waiting_since(ticket: Ticket) -> dt.datetime | None:
+    """When the customer started waiting for the team (``None``: not waiting)."""
+    if ticket.status != "open":
+        return None
+    since: dt.datetime | None = parse_time(ticket.opened_at)
+    for message in ticket.messages:
+        if message.internal:
+            continue
+        if message.author_kind == "agent":
+            since = None
+        elif message.author_kind == "customer" and since is None:
+            since = parse_time(message.at)
+    return since
+
+
+def effective_presence(presence: Presence, now: dt.datetime) -> PresenceStatus:
+    """``online``/``away`` past ``expires_at`` reads ``offline``."""
+    if presence.status != "offline" and now > parse_time(presence.expires_at):
+        return "offline"
+    return presence.status
+
+
+def queue_figures(
+    tickets: Iterable[Ticket], now: dt.datetime, extra_queues: Iterable[str] = ()
+) -> tuple[QueueFigures, ...]:
+    """Per-queue figures, by queue name; ``extra_queues`` are listed even when empty."""
+    by_queue: dict[str, list[Ticket]] = {queue: [] for queue in extra_queues}
+    for ticket in tickets:
+        by_queue.setdefault(ticket.queue, [])
+        if is_active(ticket):
+            by_queue[ticket.queue].append(ticket)
+    figures: list[QueueFigures] = []
+    for queue in sorted(by_queue):
+        active = by_queue[queue]
+        oldest: tuple[dt.datetime, str] | None = None
+        for ticket in active:
+            since = waiting_since(ticket)
+            if since is not None and (oldest is None or since < oldest[0]):
+                oldest = (since, ticket.ticket_id)
+        figures.append(
+            QueueFigures(
+                queue=queue,
+                open=len(active),
+                unassigned=sum(1 for ticket in active if ticket.assignee is None),
+                breached=sum(1 for ticket in active if is_breached(ticket, now)),
+                oldest_waiting=None if oldest is None else max(now - oldest[0], dt.timedelta(0)),
+                oldest_ticket_id=None if oldest is None else oldest[1],
+            )
+        )
+    return tuple(figures)
+
+
+def agent_figures(
+    tickets: Iterable[Ticket], agents: Iterable[Presence], now: dt.datetime
+) -> tuple[AgentFigures, ...]:
+    """Each agent's presence and load; online first, then by name."""
+    load: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for ticket in tickets:
+        if ticket.assignee is not None and is_active(ticket):
+            load[ticket.assignee] = load.get(ticket.assignee, 0) + 1
+            names[ticket.assignee] = ticket.assignee_name or ticket.assignee
+    rows = [
+        AgentFigures(
+            agent_id=agent.agent_id,
+            name=agent.name,
+            role=agent.role,
+            presence=effective_presence(agent, now),
+            load=load.pop(agent.agent_id, 0),
+            queues=tuple(agent.queues),
+        )
+        for agent in agents
+    ]
+    rows.extend(
+        AgentFigures(agent_id, names[agent_id], None, "offline", count, ())
+        for agent_id, count in load.items()
+    )
+    order = {"online": 0, "away": 1, "offline": 2}
+    return tuple(sorted(rows, key=lambda row: (order[row.presence], row.name.casefold())))
+
+
+def throughput(
+    tickets: Iterable[Ticket],
+    now: dt.datetime,
+    window: dt.timedelta = WINDOW,
+    bucket: dt.timedelta = BUCKET,
+) -> tuple[Bucket, ...]:
+    """Created and resolved per bucket over ``(now - window, now]``, oldest bucket first."""
+    count = max(1, -(-window // bucket))  # ceiling division
+    start = now - count * bucket
+    created = [0] * count
+    resolved = [0] * count
+
+    def slot(at: dt.datetime) -> int | None:
+        if not start < at <= now:
+            return None
+        return -((start - at) // bucket) - 1  # bucket i covers (start + i*b, start + (i+1)*b]
+
+    for ticket in tickets:
+        opened = slot(parse_time(ticket.opened_at))
+        if opened is not None:
+            created[opened] += 1
+        for action in ticket.actions:
+            if action.type == STATUS_CHANGED and action.value == "resolved":
+                done = slot(parse_time(action.at))
+                if done is not None:
+                    resolved[done] += 1
+    return tuple(
+        Bucket(start=start + index * bucket, created=created[index], resolved=resolved[index])
+        for index in range(count)
+    )
+
+
+def compute_figures(
+    tickets: Iterable[Ticket], agents: Iterable[Presence], now: dt.datetime
+) -> DashboardFigures:
+    """All the dashboard's figures at ``now`` (an aware datetime)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    ticket_list = list(tickets)
+    agent_list = list(agents)
+    agent_queues = {queue for agent in agent_list for queue in agent.queues}
+    return DashboardFigures(
+        now=now,
+        queues=queue_figures(ticket_list, now, agent_queues),
+        agents=agent_figures(ticket_list, agent_list, now),
+        buckets=throughput(ticket_list, now),
+    )

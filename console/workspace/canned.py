@@ -1,0 +1,99 @@
+"""Canned replies: loaded from ``resources/canned/<language>.json``, placeholders filled.
+
+A reply's body may use ``{customer_name}``, ``{order_id}`` and ``{eta}``. Only
+these three are replaced (a plain regular expression, never ``str.format``); a
+placeholder whose value is unknown (no linked order, no ETA) is left as written
+so that the agent sees what to complete before sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bridge.resources import resource_path
+from console.workspace.timefmt import clock
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bridge.fold.state import Order, Ticket
+
+PLACEHOLDERS = ("customer_name", "order_id", "eta")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+
+
+class CannedRepliesError(ValueError):
+    """Raised when a canned replies file is missing or malformed (names the file)."""
+
+
+@dataclass(frozen=True)
+class CannedReply:
+    """One canned reply: a stable id, a short title for the picker and the body template."""
+
+    reply_id: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class CannedLibrary:
+    """The canned replies of one language, in file order."""
+
+    language: str
+    replies: tuple[CannedReply, ...]
+
+    @classmethod
+    def load(cls, language: str, folder: Path | None = None) -> CannedLibrary:
+        """Read ``<folder>/<language>.json`` (default folder: ``resources/canned``)."""
+        path = (folder if folder is not None else resource_path("canned")) / f"{language}.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CannedRepliesError(f"{path}: cannot read canned replies: {error}") from error
+        return cls(language=language, replies=_parse(raw, path))
+
+    def get(self, reply_id: str) -> CannedReply | None:
+        """Return the reply with this id, if any."""
+        return next((reply for reply in self.replies if reply.reply_id == reply_id), None)
+
+
+def _parse(raw: object, path: Path) -> tuple[CannedReply, ...]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("replies"), list):
+        raise CannedRepliesError(f"{path}: expected an object with a 'replies' list")
+    replies: list[CannedReply] = []
+    for position, item in enumerate(raw["replies"]):
+        fields = item if isinstance(item, dict) else {}
+        values = [fields.get(key) for key in ("id", "title", "body")]
+        if not all(isinstance(value, str) and value for value in values):
+            raise CannedRepliesError(
+                f"{path}: replies[{position}] needs non-empty strings 'id', 'title' and 'body'"
+            )
+        reply_id, title, body = (str(value) for value in values)
+        replies.append(CannedReply(reply_id=reply_id, title=title, body=body))
+    return tuple(replies)
+
+
+def placeholder_values(ticket: Ticket, order: Order | None, tz: dt.tzinfo) -> dict[str, str | None]:
+    """Return the value of each placeholder for a ticket and its order (``None``: unknown)."""
+    eta = clock(order.eta, tz) if order is not None and order.eta else None
+    order_id = order.order_id if order is not None else ticket.order_id
+    return {"customer_name": ticket.customer_name, "order_id": order_id, "eta": eta or None}
+
+
+def fill(template: str, values: dict[str, str | None]) -> str:
+    """Replace the known placeholders that have a value; leave the others as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        return match.group(0) if value is None else value
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def unfilled(text: str) -> list[str]:
+    """Return the placeholders still present in ``text`` (to warn before sending)."""
+    return [match.group(1) for match in _PLACEHOLDER.finditer(text)]

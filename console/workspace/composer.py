@@ -1,0 +1,201 @@
+"""The composer: reply text, the internal-note toggle, canned replies and Ctrl+Enter to send."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from console.workspace.canned import CannedReply
+
+NOTE_BACKGROUND = "#fff8cc"
+SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class ReplyEdit(QPlainTextEdit):
+    """A plain-text editor that turns Ctrl+Enter into ``submit``."""
+
+    submit = Signal()
+    """Ctrl+Enter (or Ctrl+Return) was pressed."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Ctrl+Enter submits; every other key edits."""
+        if event.key() in SEND_KEYS and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            event.accept()
+            self.submit.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class Composer(QWidget):
+    """Where the agent writes a reply or an internal note."""
+
+    send_requested = Signal(str, bool)
+    """The agent asked to send: (body, internal)."""
+    edited = Signal()
+    """The text or the note toggle changed by the agent (not by ``set_draft``)."""
+    unlock_requested = Signal()
+    """The agent wants to edit a draft that is locked while its sending is unknown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filling = False
+        self._fill: Callable[[str], str] = lambda text: text
+        self._replies: tuple[CannedReply, ...] = ()
+        self.editor = ReplyEdit(self)
+        self.editor.setObjectName("composer-editor")
+        self.editor.setAccessibleName(self.tr("Reply text"))
+        self.editor.setPlaceholderText(self.tr("Write a reply… (Ctrl+Enter sends)"))
+        self.editor.setTabChangesFocus(True)
+        self.note_toggle = QCheckBox(self.tr("&Internal note"), self)
+        self.note_toggle.setAccessibleName(self.tr("Internal note: only agents see it"))
+        self.canned_picker = QComboBox(self)
+        self.canned_picker.setAccessibleName(self.tr("Insert a canned reply"))
+        canned_label = QLabel(self.tr("Ca&nned reply:"), self)
+        canned_label.setBuddy(self.canned_picker)
+        self.send_button = QPushButton(self.tr("Sen&d"), self)
+        self.send_button.setAccessibleName(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.lock_label = QLabel(self)
+        self.lock_label.setObjectName("composer-lock")
+        self.lock_label.setWordWrap(True)
+        self.lock_label.hide()
+        self.unlock_button = QPushButton(self.tr("&Edit again"), self)
+        self.unlock_button.setAccessibleName(self.tr("Edit the draft again"))
+        self.unlock_button.hide()
+        self._normal_palette = QPalette(self.editor.palette())
+
+        self.editor.submit.connect(self.request_send)
+        self.send_button.clicked.connect(self.request_send)
+        self.editor.textChanged.connect(self._on_changed)
+        self.note_toggle.toggled.connect(self._on_note_toggled)
+        self.canned_picker.activated.connect(self._on_canned)
+        self.unlock_button.clicked.connect(self.unlock_requested)
+
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(self.lock_label, 1)
+        lock_row.addWidget(self.unlock_button)
+        controls = QHBoxLayout()
+        controls.addWidget(self.note_toggle)
+        controls.addSpacing(12)
+        controls.addWidget(canned_label)
+        controls.addWidget(self.canned_picker, 1)
+        controls.addStretch(1)
+        controls.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(lock_row)
+        layout.addWidget(self.editor)
+        layout.addLayout(controls)
+        self.set_canned((), lambda text: text)
+
+    # ---------------------------------------------------------------- state
+    def text(self) -> str:
+        """The text as written."""
+        return self.editor.toPlainText()
+
+    def is_internal(self) -> bool:
+        """True when the text is an internal note."""
+        return self.note_toggle.isChecked()
+
+    def is_locked(self) -> bool:
+        """True while a sent text waits for its outcome."""
+        return self.editor.isReadOnly()
+
+    def set_draft(self, body: str, internal: bool) -> None:
+        """Replace the text and the toggle without emitting ``edited``."""
+        self._filling = True
+        try:
+            if body != self.text():
+                self.editor.setPlainText(body)
+                cursor = self.editor.textCursor()
+                cursor.movePosition(cursor.MoveOperation.End)
+                self.editor.setTextCursor(cursor)
+            self.note_toggle.setChecked(internal)
+        finally:
+            self._filling = False
+        self._show_note_style(internal)
+
+    def set_locked(self, message: str | None, can_unlock: bool = False) -> None:
+        """Lock the text with ``message`` shown above it, or unlock it (``None``)."""
+        locked = message is not None
+        self.editor.setReadOnly(locked)
+        self.note_toggle.setEnabled(not locked)
+        self.canned_picker.setEnabled(not locked)
+        self.send_button.setEnabled(not locked)
+        self.lock_label.setText(message or "")
+        self.lock_label.setVisible(locked)
+        self.unlock_button.setVisible(locked and can_unlock)
+
+    def show_notice(self, message: str | None) -> None:
+        """Show a notice above the editor without locking it (e.g. why a reply was rejected)."""
+        self.lock_label.setText(message or "")
+        self.lock_label.setVisible(message is not None)
+        self.unlock_button.hide()
+
+    def set_canned(self, replies: Sequence[CannedReply], fill: Callable[[str], str]) -> None:
+        """Offer ``replies``; ``fill`` fills a reply's placeholders when it is inserted."""
+        self._replies = tuple(replies)
+        self._fill = fill
+        self.canned_picker.clear()
+        self.canned_picker.addItem(self.tr("Choose…"))
+        for reply in self._replies:
+            self.canned_picker.addItem(reply.title, reply.reply_id)
+
+    def insert_canned(self, reply_id: str) -> bool:
+        """Insert a canned reply at the cursor, placeholders filled; False if unknown."""
+        reply = next((item for item in self._replies if item.reply_id == reply_id), None)
+        if reply is None or self.is_locked():
+            return False
+        self.editor.insertPlainText(self._fill(reply.body))
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def request_send(self) -> None:
+        """Ask to send the text (ignored when empty or locked)."""
+        if self.is_locked() or not self.text().strip():
+            return
+        self.send_requested.emit(self.text(), self.is_internal())
+
+    def focus_editor(self) -> None:
+        """Put the keyboard focus in the text."""
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # ---------------------------------------------------------------- reactions
+    def _on_changed(self) -> None:
+        if not self._filling:
+            self.edited.emit()
+
+    def _on_note_toggled(self, internal: bool) -> None:
+        self._show_note_style(internal)
+        if not self._filling:
+            self.edited.emit()
+
+    def _on_canned(self, index: int) -> None:
+        reply_id = self.canned_picker.itemData(index)
+        self.canned_picker.setCurrentIndex(0)
+        if isinstance(reply_id, str):
+            self.insert_canned(reply_id)
+
+    def _show_note_style(self, internal: bool) -> None:
+        palette = QPalette(self._normal_palette)
+        if internal:
+            palette.setColor(QPalette.ColorRole.Base, QColor(NOTE_BACKGROUND))
+            self.editor.setPlaceholderText(self.tr("Write an internal note… (Ctrl+Enter adds it)"))
+        else:
+            self.editor.setPlaceholderText(self.tr("Write a reply… (Ctrl+Enter sends)"))
+        self.editor.setPalette(palette)
+        self.send_button.setText(self.tr("A&dd note") if internal else self.tr("Sen&d"))

@@ -1,0 +1,335 @@
+"""The side panel: the linked order's whole timeline, and the customer's other tickets and orders.
+
+Every event of the order is a row with its time; ``delayed`` events are
+highlighted (orange background, bold, and ``DELAY_ROLE`` true), and so is a
+``delivered`` event that came after the promised ETA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.workspace.labels import event_word, order_status_label, status_label
+from console.workspace.timefmt import clock, money, parse_time, stamp
+
+if TYPE_CHECKING:
+    from bridge.fold.state import Order, OrderEvent, Ticket
+
+DELAY_ROLE = Qt.ItemDataRole.UserRole + 1
+EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+DELAY_BACKGROUND = "#ffd8a8"
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One event as the table shows it."""
+
+    event_id: str
+    time: str
+    event: str
+    details: str
+    delay: bool
+
+
+def _text(summary: dict[str, object], key: str) -> str:
+    value = summary.get(key)
+    return "" if value is None else str(value)
+
+
+def _cents(summary: dict[str, object], key: str) -> int:
+    value = summary.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def _late(delivered_at: str, promised: str | None) -> bool:
+    if not promised:
+        return False
+    try:
+        return parse_time(delivered_at) > parse_time(promised)
+    except ValueError:
+        return False
+
+
+def timeline_rows(order: Order, tz: dt.tzinfo) -> list[TimelineRow]:
+    """Turn an order's timeline into rows, in log order, marking delays."""
+    rows: list[TimelineRow] = []
+    promised: str | None = None
+    for event in order.timeline:
+        word = event_word(event.type)
+        delay = word == "delayed"
+        details = _details(event, word, order.currency, tz)
+        if word in ("dispatched", "delayed"):
+            promised = _text(event.summary, "eta") or promised
+        delivered_at = _text(event.summary, "delivered_at") or event.at
+        if word == "delivered" and _late(delivered_at, promised):
+            delay = True
+            late = QCoreApplication.translate("OrderTimeline", "after the promised ETA")
+            details = f"{details} — {late}"
+        rows.append(
+            TimelineRow(
+                event_id=event.event_id,
+                time=stamp(event.at, tz),
+                event=order_status_label(word),
+                details=details,
+                delay=delay,
+            )
+        )
+    return rows
+
+
+def _subst(template: str, *values: str) -> str:
+    for number, value in enumerate(values, start=1):
+        template = template.replace(f"%{number}", value)
+    return template
+
+
+def _details(event: OrderEvent, word: str, currency: str, tz: dt.tzinfo) -> str:
+    summary = event.summary
+    text = ", ".join(f"{key}: {value}" for key, value in summary.items())
+    if word == "placed":
+        total = money(_cents(summary, "total_cents"), _text(summary, "currency") or currency)
+        text = _subst(
+            QCoreApplication.translate("OrderTimeline", "%1 item(s), %2, %3"),
+            _text(summary, "items"),
+            total,
+            _text(summary, "district"),
+        )
+    elif word == "paid":
+        text = f"{_text(summary, 'method')}, {money(_cents(summary, 'amount_cents'), currency)}"
+    elif word == "dispatched":
+        eta = clock(_text(summary, "eta"), tz)
+        text = _subst(
+            QCoreApplication.translate("OrderTimeline", "Courier %1, ETA %2"),
+            _text(summary, "courier_name"),
+            eta,
+        )
+    elif word == "delayed":
+        eta = clock(_text(summary, "eta"), tz)
+        text = _subst(
+            QCoreApplication.translate("OrderTimeline", "%1 — new ETA %2"),
+            _text(summary, "reason"),
+            eta,
+        )
+    elif word == "delivered":
+        text = _subst(
+            QCoreApplication.translate("OrderTimeline", "Delivered at %1"),
+            clock(_text(summary, "delivered_at"), tz),
+        )
+    elif word == "cancelled":
+        text = _subst(
+            QCoreApplication.translate("OrderTimeline", "%1 (by %2)"),
+            _text(summary, "reason"),
+            _text(summary, "by"),
+        )
+    return text
+
+
+def _delay_look(role: int) -> QColor | QFont:
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QColor(DELAY_BACKGROUND)
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+class TimelineModel(QAbstractTableModel):
+    """Time, event and details of each order event; appended events are inserted rows."""
+
+    COLUMNS = 3
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[TimelineRow] = []
+
+    def set_rows(self, rows: list[TimelineRow]) -> None:
+        """Show ``rows``: new events at the end are inserted, anything else resets."""
+        old = self._rows
+        if rows[: len(old)] == old and len(rows) > len(old):
+            self.beginInsertRows(QModelIndex(), len(old), len(rows) - 1)
+            self._rows = list(rows)
+            self.endInsertRows()
+        elif rows != old:
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+
+    def rows(self) -> list[TimelineRow]:
+        """The rows shown."""
+        return list(self._rows)
+
+    def rowCount(  # noqa: N802 - Qt override
+        self, parent: QModelIndex | QPersistentModelIndex | None = None
+    ) -> int:
+        """One row per event."""
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
+
+    def columnCount(  # noqa: N802 - Qt override
+        self, parent: QModelIndex | QPersistentModelIndex | None = None
+    ) -> int:
+        """Time, event, details."""
+        return 0 if parent is not None and parent.isValid() else self.COLUMNS
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Cell text; delays get a background, bold text and ``DELAY_ROLE``."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (row.time, row.event, row.details)[index.column()]
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole) and row.delay:
+            return _delay_look(role)
+        return {DELAY_ROLE: row.delay, EVENT_ID_ROLE: row.event_id}.get(role)
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < self.COLUMNS
+        ):
+            return (self.tr("Time"), self.tr("Event"), self.tr("Details"))[section]
+        return None
+
+
+class OrderPanel(QWidget):
+    """The linked order (summary and timeline) and the customer's other tickets and orders."""
+
+    ticket_activated = Signal(str)
+    """The agent opened one of the customer's other tickets (its id)."""
+    order_activated = Signal(str)
+    """The agent opened one of the customer's other orders (its id)."""
+
+    def __init__(self, tz: dt.tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tz = tz
+        self.summary_label = QLabel(self)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline_model = TimelineModel(self)
+        self.timeline_view = QTableView(self)
+        self.timeline_view.setModel(self.timeline_model)
+        self.timeline_view.setAccessibleName(self.tr("Order timeline"))
+        self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline_view.verticalHeader().hide()
+        self.timeline_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.timeline_view.horizontalHeader().setStretchLastSection(True)
+        self.timeline_view.setWordWrap(True)
+        self.other_tickets = QListWidget(self)
+        self.other_tickets.setAccessibleName(self.tr("The customer's other tickets"))
+        self.other_orders = QListWidget(self)
+        self.other_orders.setAccessibleName(self.tr("The customer's other orders"))
+        self.other_tickets.itemActivated.connect(self._on_ticket)
+        self.other_orders.itemActivated.connect(self._on_order)
+        tickets_title = QLabel(self.tr("Other &tickets of the customer"), self)
+        tickets_title.setBuddy(self.other_tickets)
+        orders_title = QLabel(self.tr("Other o&rders of the customer"), self)
+        orders_title.setBuddy(self.other_orders)
+        timeline_title = QLabel(self.tr("Order ti&meline"), self)
+        timeline_title.setBuddy(self.timeline_view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(timeline_title)
+        layout.addWidget(self.timeline_view, 3)
+        layout.addWidget(tickets_title)
+        layout.addWidget(self.other_tickets, 1)
+        layout.addWidget(orders_title)
+        layout.addWidget(self.other_orders, 1)
+
+    def show_order(
+        self,
+        order: Order | None,
+        current_ticket_id: str | None,
+        customer_tickets: Sequence[Ticket],
+        customer_orders: Sequence[Order],
+    ) -> None:
+        """Show (or refresh) the order and the customer's history; the selection is kept."""
+        if order is None:
+            self.summary_label.setText(self.tr("No order linked to this ticket."))
+            self.timeline_model.set_rows([])
+        else:
+            eta = clock(order.eta, self._tz) or "—"
+            self.summary_label.setText(
+                self.tr("Order %1 · %2 · %3 · %4 · ETA %5")
+                .replace("%1", order.order_id)
+                .replace("%2", order_status_label(order.status))
+                .replace("%3", money(order.total_cents, order.currency))
+                .replace("%4", order.district)
+                .replace("%5", eta)
+            )
+            self.timeline_model.set_rows(timeline_rows(order, self._tz))
+        linked = order.order_id if order is not None else None
+        self._fill(
+            self.other_tickets,
+            [
+                (t.ticket_id, f"{t.ticket_id} · {status_label(t.status)} · {t.subject}")
+                for t in sorted(customer_tickets, key=lambda t: t.opened_at, reverse=True)
+                if t.ticket_id != current_ticket_id
+            ],
+        )
+        self._fill(
+            self.other_orders,
+            [
+                (
+                    o.order_id,
+                    " · ".join(
+                        (
+                            o.order_id,
+                            order_status_label(o.status),
+                            money(o.total_cents, o.currency),
+                            stamp(o.placed_at, self._tz),
+                        )
+                    ),
+                )
+                for o in sorted(customer_orders, key=lambda o: o.placed_at, reverse=True)
+                if o.order_id != linked
+            ],
+        )
+
+    @staticmethod
+    def _fill(widget: QListWidget, rows: list[tuple[str, str]]) -> None:
+        current = widget.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        widget.clear()
+        for key, text in rows:
+            item = QListWidgetItem(text, widget)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            if key == selected:
+                widget.setCurrentItem(item)
+
+    def _on_ticket(self, item: QListWidgetItem) -> None:
+        self.ticket_activated.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _on_order(self, item: QListWidgetItem) -> None:
+        self.order_activated.emit(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,183 @@
+"""Drafts: debounced, atomic, per ticket, and they survive the widget and a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from bridge.fold.state import Message, Ticket
+from bridge.protocol import AgentIdentity, CommandOutcome
+from console.workspace import CannedLibrary, Draft, DraftAutosaver, DraftStore, TicketWorkspace
+from console.workspace.drafts import FILE_NAME
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+ME = AgentIdentity(agent_id="ag-lucia", name="Lucía Torres", role="agent", queues=["deliveries"])
+
+
+def make_ticket(ticket_id: str, messages: list[Message] | None = None) -> Ticket:
+    return Ticket(
+        ticket_id=ticket_id,
+        status="open",
+        priority="high",
+        queue="payments",
+        assignee=None,
+        assignee_name=None,
+        customer_id="cus-9",
+        customer_name="Jorge Salazar",
+        order_id=None,
+        channel="app",
+        subject="Cobro doble",
+        body="Me cobraron dos veces con Yape.",
+        opened_at="2025-03-01T15:00:00Z",
+        sla_due_at="2025-03-01T15:30:00Z",
+        first_response_at=None,
+        last_customer_message_at=None,
+        last_agent_message_at=None,
+        updated_at="2025-03-01T15:00:00Z",
+        messages=messages or [],
+    )
+
+
+def new_workspace(qtbot: QtBot, folder: Path) -> TicketWorkspace:
+    widget = TicketWorkspace(DraftStore(folder), CannedLibrary.load("es"), tz=dt.UTC)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def open_ticket(workspace: TicketWorkspace, ticket: Ticket) -> None:
+    workspace.show_ticket(ticket, None, [ticket], [], ME)
+
+
+def on_disk(folder: Path, ticket_id: str) -> Draft | None:
+    """What a fresh process would read."""
+    return DraftStore(folder).get(ticket_id)
+
+
+def test_draft_survives_destroying_the_widget(qtbot: QtBot, tmp_path: Path) -> None:
+    # Not registered with qtbot: this test destroys it itself.
+    first = TicketWorkspace(DraftStore(tmp_path), CannedLibrary.load("es"), tz=dt.UTC)
+    open_ticket(first, make_ticket("T-1"))
+    first.composer.note_toggle.click()
+    QTest.keyClicks(first.composer.editor, "Revisar el voucher de Yape")
+    first.close()  # closing writes at once, without waiting for the debounce
+    assert on_disk(tmp_path, "T-1") == Draft(body="Revisar el voucher de Yape", internal=True)
+    with qtbot.waitSignal(first.destroyed):
+        first.deleteLater()
+
+    second = new_workspace(qtbot, tmp_path)
+    open_ticket(second, make_ticket("T-1"))
+    assert second.composer.text() == "Revisar el voucher de Yape"
+    assert second.composer.is_internal()
+    assert not second.composer.is_locked()
+
+
+def test_draft_is_on_disk_before_any_close_so_a_crash_keeps_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    workspace = new_workspace(qtbot, tmp_path)
+    open_ticket(workspace, make_ticket("T-2"))
+    QTest.keyClicks(workspace.composer.editor, "Hola Jorge")
+    assert on_disk(tmp_path, "T-2") is None  # debounced: not on every keystroke
+    # No close, no flush: the debounce timer alone writes it (~300 ms after typing).
+    qtbot.waitUntil(lambda: on_disk(tmp_path, "T-2") == Draft(body="Hola Jorge"), timeout=2000)
+    raw = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
+    assert raw["drafts"]["T-2"]["body"] == "Hola Jorge"
+    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temporary file left behind
+
+
+def test_drafts_are_kept_per_ticket(qtbot: QtBot, tmp_path: Path) -> None:
+    workspace = new_workspace(qtbot, tmp_path)
+    open_ticket(workspace, make_ticket("T-A"))
+    QTest.keyClicks(workspace.composer.editor, "para A")
+    open_ticket(workspace, make_ticket("T-B"))  # switching saves A at once
+    assert on_disk(tmp_path, "T-A") == Draft(body="para A")
+    assert workspace.composer.text() == ""
+    QTest.keyClicks(workspace.composer.editor, "para B")
+    open_ticket(workspace, make_ticket("T-A"))
+    assert workspace.composer.text() == "para A"
+    open_ticket(workspace, make_ticket("T-B"))
+    assert workspace.composer.text() == "para B"
+
+
+def test_erasing_the_text_deletes_the_draft(qtbot: QtBot, tmp_path: Path) -> None:
+    workspace = new_workspace(qtbot, tmp_path)
+    open_ticket(workspace, make_ticket("T-3"))
+    QTest.keyClicks(workspace.composer.editor, "x")
+    workspace.flush_drafts()
+    assert on_disk(tmp_path, "T-3") is not None
+    QTest.keyClick(workspace.composer.editor, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: on_disk(tmp_path, "T-3") is None, timeout=2000)
+
+
+def test_sent_reply_is_locked_after_a_restart_until_it_shows_up(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    first = new_workspace(qtbot, tmp_path)
+    open_ticket(first, make_ticket("T-4"))
+    QTest.keyClicks(first.composer.editor, "Ya te devolvimos el cobro")
+    with qtbot.waitSignal(first.command_requested) as blocker:
+        first.composer.send_button.click()
+    command_id = blocker.args[0].command_id
+    sending = on_disk(tmp_path, "T-4")  # written before the emit returns
+    assert sending is not None
+    assert sending.command_id == command_id
+    first.close()
+
+    # The console restarts before any outcome: the text is not offered for a second send.
+    second = new_workspace(qtbot, tmp_path)
+    open_ticket(second, make_ticket("T-4"))
+    assert second.composer.is_locked()
+    assert second.composer.text() == "Ya te devolvimos el cobro"
+    assert second.composer.unlock_button.isVisibleTo(second)
+    # The reply arrives through the log (its event id is the command id): the draft goes.
+    echoed = make_ticket(
+        "T-4",
+        [
+            Message(event_id=command_id, message_id="m1", author_kind="agent",
+                    author_id=ME.agent_id, author_name=ME.name,
+                    body="Ya te devolvimos el cobro", internal=False, at="2025-03-01T15:10:00Z"),
+        ],
+    )  # fmt: skip
+    second.update_ticket(echoed, None, [echoed], [])
+    assert not second.composer.is_locked()
+    assert second.composer.text() == ""
+    assert on_disk(tmp_path, "T-4") is None
+
+
+def test_outcome_for_a_ticket_not_shown_still_clears_its_draft(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    workspace = new_workspace(qtbot, tmp_path)
+    open_ticket(workspace, make_ticket("T-5"))
+    QTest.keyClicks(workspace.composer.editor, "Listo")
+    with qtbot.waitSignal(workspace.command_requested) as blocker:
+        workspace.composer.request_send()
+    open_ticket(workspace, make_ticket("T-6"))
+    workspace.apply_outcome(
+        CommandOutcome(command_id=blocker.args[0].command_id, state="confirmed")
+    )
+    assert on_disk(tmp_path, "T-5") is None
+
+
+def test_unreadable_file_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_text("{not json", encoding="utf-8")
+    store = DraftStore(tmp_path)
+    assert store.ticket_ids() == []
+    store.put("T-7", Draft(body="nuevo"))
+    assert DraftStore(tmp_path).get("T-7") == Draft(body="nuevo")
+    assert (tmp_path / "drafts.unreadable.json").read_text(encoding="utf-8") == "{not json"
+
+
+def test_autosaver_writes_at_least_every_max_wait(qtbot: QtBot, tmp_path: Path) -> None:
+    store = DraftStore(tmp_path)
+    saver = DraftAutosaver(store, delay_ms=60_000, max_wait_ms=0)
+    saver.schedule("T-8", Draft(body="a"))
+    saver.schedule("T-8", Draft(body="ab"))  # continuous typing still gets written
+    assert DraftStore(tmp_path).get("T-8") == Draft(body="ab")
