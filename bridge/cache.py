@@ -1,10 +1,13 @@
 """The state cache: the folded State and the offsets it reflects, so a restart resumes exactly.
 
-One SQLite file: each ticket and each order in its own row (MessagePack), the
-rest of the State in one row with the topics fingerprint and the save time, and
-per (topic, partition) the next offset to read. A save is one transaction and
-writes only the tickets and orders whose encoding changed since the last save,
-so saving every few seconds stays cheap with tens of thousands of tickets.
+One SQLite file: each ticket, order and agent presence in its own row
+(MessagePack), each applied event id in its own row, the rest of the State
+(quarantine, counters, next offsets) in one row with the topics fingerprint and
+the save time, and per (topic, partition) the next offset to read. A save is one
+transaction. Given the keys the fold touched since the last save (``changed``,
+see ``UnsavedChanges``) it writes only those rows; without them it re-encodes
+every entity to find what changed. Either way saving every few seconds stays
+cheap with tens of thousands of tickets.
 
 The cache is only an optimization: a file that cannot be used (not SQLite,
 corrupt, another format version, a State that does not decode, other topics)
@@ -15,32 +18,39 @@ from the log. One writer per file (the bridge's data-dir lock). See docs/STORAGE
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import msgspec
 
 from bridge.contract.envelope import rfc3339
-from bridge.fold.state import Order, State, Ticket
+from bridge.fold.result import FoldResult
+from bridge.fold.state import Order, Presence, State, Ticket
 
 _log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 Offsets = dict[tuple[str, int], int]
-EntityKind = Literal["ticket", "order"]
-FORMAT_VERSION = 1
+Entity = Ticket | Order | Presence
+ENTITY_KINDS = ("ticket", "order", "agent")
+# What ``save(changed=...)`` lists: an entity the fold touched, or an event id it judged.
+CHANGE_KINDS = frozenset({"ticket", "order", "agent", "event_id"})
+FORMAT_VERSION = 2
+UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a comparing save
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _SCHEMA = (
     """CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL,
     saved_at TEXT NOT NULL, writer TEXT NOT NULL, rest BLOB NOT NULL)""",
     """CREATE TABLE entities (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
     UNIQUE (kind, key))""",
+    "CREATE TABLE applied_ids (seq INTEGER PRIMARY KEY, ids BLOB NOT NULL)",
     """CREATE TABLE offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,
     next_offset INTEGER NOT NULL, PRIMARY KEY (topic, partition))""",
 )
@@ -48,6 +58,8 @@ _UPSERT = (
     "INSERT INTO entities (kind, key, value) VALUES (?, ?, ?)"
     " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value"
 )
+_INSERT_IDS = "INSERT INTO applied_ids (ids) VALUES (?)"
+ID_SEGMENT_LIMIT = 256  # appended segments of event ids before they are merged into one
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,50 @@ class CachedState:
     state: State
     offsets: Offsets
     saved_at: str
+
+
+class UnsavedChanges:
+    """The keys the fold touched since the last save: the ``changed`` of ``StateCache.save``.
+
+    ``note`` every FoldResult; ``clear`` after a successful save (after a failed one
+    keep them: the next save writes them too). Past ``limit`` keys it stops
+    tracking and ``keys`` is ``None``, so the next save compares everything:
+    memory stays bounded while saves fail or the fold catches up on a long backlog.
+    """
+
+    def __init__(self, limit: int = UNSAVED_LIMIT) -> None:
+        self._limit = limit
+        self._keys: set[tuple[str, str]] | None = set()
+
+    def note(self, result: FoldResult) -> None:
+        """Remember the entities ``result`` touched and the event id it judged."""
+        if self._keys is None:
+            return
+        self._keys.update(result.touched)
+        if result.event_id is not None:
+            self._keys.add(("event_id", result.event_id))
+        if len(self._keys) > self._limit:
+            self._keys = None
+
+    @property
+    def keys(self) -> Collection[tuple[str, str]] | None:
+        """What to pass as ``changed``: the touched keys, or ``None`` (too many: compare all)."""
+        return self._keys
+
+    def clear(self) -> None:
+        """Forget everything: the State as it is now has been saved."""
+        self._keys = set()
+
+
+@dataclass(frozen=True)
+class _IdSegments:
+    """What the file holds of ``applied_event_ids``: how many it covers, in how many rows.
+
+    Segments may repeat an id; a load unions them.
+    """
+
+    covered: int
+    segments: int
 
 
 class _UnusableCacheError(Exception):
@@ -70,9 +126,9 @@ def _utc_now() -> dt.datetime:
 class StateCache:
     """The cache file at ``path``; each call opens and closes its own connection.
 
-    It remembers a hash of every ticket and order it last wrote (or loaded), and a
-    writer token stored in the file; when the file is not the one it wrote (new,
-    discarded, replaced), it writes everything.
+    It remembers a hash of every entity row it last wrote (or loaded), how many
+    applied event ids the file holds, and a writer token stored in the file; when
+    the file is not the one it wrote (new, discarded, replaced), it writes everything.
     """
 
     def __init__(self, path: Path, *, clock: Clock = _utc_now) -> None:
@@ -80,29 +136,49 @@ class StateCache:
         self._clock = clock
         self._encoder = msgspec.msgpack.Encoder()
         self._rest_decoder = msgspec.msgpack.Decoder(State)
+        self._ids_decoder = msgspec.msgpack.Decoder(list[str])
         self._ticket_decoder = msgspec.msgpack.Decoder(Ticket)
         self._order_decoder = msgspec.msgpack.Decoder(Order)
+        self._agent_decoder = msgspec.msgpack.Decoder(Presence)
         self._token = uuid.uuid4().hex
-        self._written: dict[tuple[EntityKind, str], int] = {}  # what the file holds: hashes
+        self._written: dict[tuple[str, str], int] = {}  # what the file holds: hashes
+        self._ids = _IdSegments(covered=0, segments=0)
 
     @property
     def path(self) -> Path:
         """Where the cache lives."""
         return self._path
 
-    def save(self, state: State, offsets: Mapping[tuple[str, int], int], fingerprint: str) -> bool:
+    def save(
+        self,
+        state: State,
+        offsets: Mapping[tuple[str, int], int],
+        fingerprint: str,
+        changed: Collection[tuple[str, str]] | None = None,
+    ) -> bool:
         """Replace the cached snapshot in one transaction; return whether it was saved.
+
+        ``changed`` lists every (kind, key) the fold touched since the last
+        successful save: kinds ``ticket``, ``order``, ``agent`` (a key no longer in
+        the State is deleted) and ``event_id`` (written if the State holds it as
+        applied). Only those rows are written; an entity changed but not listed is
+        not. ``None`` re-encodes every entity to find the changes. When the file is
+        not the one this instance wrote, everything is written either way.
 
         A file that cannot be used is discarded and written anew. Other failures
         (e.g. a full disk) are logged, not raised: the cache is an optimization.
         """
+        if changed is not None:
+            unknown = {kind for kind, _ in changed} - CHANGE_KINDS
+            if unknown:
+                raise ValueError(f"unknown kinds of change: {sorted(unknown)}")
         rows = [(topic, partition, offset) for (topic, partition), offset in offsets.items()]
         try:
             try:
-                self._write(state, rows, fingerprint)
+                self._write(state, rows, fingerprint, changed)
             except (_UnusableCacheError, sqlite3.DatabaseError) as error:
                 self._discard(str(error))
-                self._write(state, rows, fingerprint)  # on a fresh file
+                self._write(state, rows, fingerprint, changed)  # on a fresh file: everything
         except (_UnusableCacheError, sqlite3.Error, OSError) as error:
             _log.warning("state cache %s not saved: %s", self._path, error)
             return False
@@ -113,7 +189,8 @@ class StateCache:
         if not self._path.exists():
             return None
         try:
-            return self._read(expected_fingerprint)
+            with _gc_paused():  # decoding 40,000 entities: collections would double the time
+                return self._read(expected_fingerprint)
         except _UnusableCacheError as error:
             self._discard(str(error))
         except (sqlite3.DatabaseError, OSError) as error:
@@ -134,7 +211,7 @@ class StateCache:
                     f"the bridge now reads {expected_fingerprint!r}"
                 )
             state = _decode(self._rest_decoder, rest, "its state")
-            written: dict[tuple[EntityKind, str], int] = {}
+            written: dict[tuple[str, str], int] = {}
             for kind, key, value in db.execute(
                 "SELECT kind, key, value FROM entities ORDER BY rowid"
             ):
@@ -143,8 +220,15 @@ class StateCache:
                     state.tickets[key] = _decode(self._ticket_decoder, value, f"ticket {key}")
                 elif kind == "order":
                     state.orders[key] = _decode(self._order_decoder, value, f"order {key}")
+                elif kind == "agent":
+                    state.agents[key] = _decode(self._agent_decoder, value, f"agent {key}")
                 else:
                     raise _UnusableCacheError(f"it holds an entity of unknown kind {kind!r}")
+            segments = 0
+            for (blob,) in db.execute("SELECT ids FROM applied_ids ORDER BY seq"):
+                ids: list[str] = _decode(self._ids_decoder, blob, "event ids")
+                state.applied_event_ids.update(ids)
+                segments += 1
             offsets = {
                 (str(topic), int(partition)): int(offset)
                 for topic, partition, offset in db.execute(
@@ -152,45 +236,34 @@ class StateCache:
                 )
             }
         self._token, self._written = str(writer), written
+        self._ids = _IdSegments(covered=len(state.applied_event_ids), segments=segments)
         return CachedState(state=state, offsets=offsets, saved_at=str(saved_at))
 
     # ------------------------------------------------------------------ writing
-    def _write(self, state: State, rows: list[tuple[str, int, int]], fingerprint: str) -> None:
-        encode = self._encoder.encode
-        current: dict[tuple[EntityKind, str], int] = {}
-        changed: list[tuple[EntityKind, str, bytes]] = []
-        entities: list[tuple[EntityKind, dict[str, Ticket] | dict[str, Order]]] = [
-            ("ticket", state.tickets),
-            ("order", state.orders),
-        ]
-        for kind, table in entities:
-            for key, entity in table.items():
-                blob = encode(entity)
-                digest = current[kind, key] = hash(blob)
-                if self._written.get((kind, key)) != digest:
-                    changed.append((kind, key, blob))
-        rest = encode(msgspec.structs.replace(state, tickets={}, orders={}))
+    def _write(
+        self,
+        state: State,
+        rows: list[tuple[str, int, int]],
+        fingerprint: str,
+        changed: Collection[tuple[str, str]] | None,
+    ) -> None:
+        rest = self._encoder.encode(
+            msgspec.structs.replace(
+                state, tickets={}, orders={}, agents={}, applied_event_ids=set()
+            )
+        )
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # consistent after a crash; may lose the last
-            db.execute("BEGIN IMMEDIATE")
-            if int(db.execute("PRAGMA user_version").fetchone()[0]) == 0:
-                for statement in _SCHEMA:
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-            _check_version(db)
+            _begin(db)
             writer = db.execute("SELECT writer FROM meta").fetchone()
             if writer is None or writer[0] != self._token:  # not the file we wrote: write all
-                db.execute("DELETE FROM entities")
-                changed = [
-                    (kind, key, encode(entity))
-                    for kind, table in entities
-                    for key, entity in table.items()
-                ]
+                written, ids = self._write_all(db, state)
             else:
-                gone = self._written.keys() - current.keys()
-                db.executemany("DELETE FROM entities WHERE kind = ? AND key = ?", gone)
-            db.executemany(_UPSERT, changed)
+                dirty = self._diff(state) if changed is None else _entity_keys(changed)
+                written = self._write_dirty(db, state, dirty)
+                listed = (
+                    None if changed is None else [k for kind, k in changed if kind == "event_id"]
+                )
+                ids = self._write_ids(db, state, listed)
             db.execute("DELETE FROM offsets")
             db.executemany("INSERT INTO offsets VALUES (?, ?, ?)", rows)
             db.execute(
@@ -198,7 +271,105 @@ class StateCache:
                 (fingerprint, rfc3339(self._clock()), self._token, rest),
             )
             db.execute("COMMIT")
-        self._written = current
+        self._written, self._ids = written, ids
+
+    def _write_all(
+        self, db: sqlite3.Connection, state: State
+    ) -> tuple[dict[tuple[str, str], int], _IdSegments]:
+        """Replace every entity and event id; return the new bookkeeping."""
+        db.execute("DELETE FROM entities")
+        written: dict[tuple[str, str], int] = {}
+        db.executemany(_UPSERT, self._encoded(state, written, _all_keys(state)))
+        return written, self._rewrite_ids(db, state)
+
+    def _diff(self, state: State) -> dict[str, set[str]]:
+        """Every entity whose encoding differs from what the file holds, or that is gone."""
+        encode = self._encoder.encode
+        dirty: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
+        for kind, table in _tables(state).items():
+            for key, entity in table.items():
+                if self._written.get((kind, key)) != hash(encode(entity)):
+                    dirty[kind].add(key)
+        for kind, key in self._written.keys() - _all_keys(state):
+            dirty[kind].add(key)
+        return dirty
+
+    def _write_dirty(
+        self, db: sqlite3.Connection, state: State, dirty: Mapping[str, set[str]]
+    ) -> dict[tuple[str, str], int]:
+        """Write (or delete) the dirty entity rows, keeping the State's order; new bookkeeping."""
+        tables = _tables(state)
+        written = self._written
+        if any(dirty.values()):
+            written = dict(written)  # committed to self._written only after COMMIT
+        if dirty.get("agent"):
+            # Few agents; a tombstone then a new presence moves one to the end: rewrite all.
+            db.execute("DELETE FROM entities WHERE kind = 'agent'")
+            for key in [k for k in written if k[0] == "agent"]:
+                del written[key]
+            db.executemany(_UPSERT, self._encoded(state, written, _keys(state, "agent")))
+        for kind in ("ticket", "order"):
+            keys = dirty.get(kind, set())
+            table = tables[kind]
+            gone = [(kind, key) for key in keys if key not in table]
+            db.executemany("DELETE FROM entities WHERE kind = ? AND key = ?", gone)
+            for pair in gone:
+                written.pop(pair, None)
+            update = [(kind, key) for key in keys if key in table and (kind, key) in written]
+            new = {key for key in keys if key in table and (kind, key) not in written}
+            if new:  # appended in the State's order, which a load keeps (rowid)
+                update += [(kind, key) for key in table if key in new]
+            db.executemany(_UPSERT, self._encoded(state, written, update))
+        return written
+
+    def _write_ids(
+        self, db: sqlite3.Connection, state: State, listed: list[str] | None
+    ) -> _IdSegments:
+        """Append the listed applied event ids as one segment; return the new bookkeeping.
+
+        The fold only ever adds ids: the file is complete when it covers as many
+        as the State holds. All ids are written again as one segment when that
+        cannot be vouched for (``None``, or fewer listed than the State gained:
+        logged, the caller missed some), and every ``ID_SEGMENT_LIMIT`` saves.
+        """
+        applied = state.applied_event_ids
+        gained = len(applied) - self._ids.covered
+        if gained == 0:
+            return self._ids
+        if listed is None or gained < 0:
+            return self._rewrite_ids(db, state)
+        new = [event_id for event_id in listed if event_id in applied]
+        if len(new) < gained:
+            _log.warning(
+                "state cache %s: %d applied event ids were not listed as changed;"
+                " writing all of them",
+                self._path,
+                gained - len(new),
+            )
+            return self._rewrite_ids(db, state)
+        if self._ids.segments >= ID_SEGMENT_LIMIT:
+            return self._rewrite_ids(db, state)
+        db.execute(_INSERT_IDS, (self._encoder.encode(new),))
+        return _IdSegments(covered=len(applied), segments=self._ids.segments + 1)
+
+    def _rewrite_ids(self, db: sqlite3.Connection, state: State) -> _IdSegments:
+        db.execute("DELETE FROM applied_ids")
+        db.execute(_INSERT_IDS, (self._encoder.encode(state.applied_event_ids),))
+        return _IdSegments(covered=len(state.applied_event_ids), segments=1)
+
+    def _encoded(
+        self,
+        state: State,
+        written: dict[tuple[str, str], int],
+        keys: Iterable[tuple[str, str]],
+    ) -> Iterator[tuple[str, str, bytes]]:
+        """Rows for ``keys`` (all present in ``state``), recording their hashes in ``written``."""
+        tables = _tables(state)
+        encode = self._encoder.encode
+        for kind, key in keys:
+            blob = encode(tables[kind][key])
+            written[kind, key] = hash(blob)
+            yield kind, key, blob
 
     # ------------------------------------------------------------------ files
     @contextmanager
@@ -216,12 +387,58 @@ class StateCache:
             self._path,
             why,
         )
-        self._written = {}
+        self._written, self._ids = {}, _IdSegments(covered=0, segments=0)
         for suffix in ("", *_SIDE_FILES):
             Path(f"{self._path}{suffix}").unlink(missing_ok=True)
 
 
 _T = TypeVar("_T")
+
+
+def _tables(state: State) -> dict[str, Mapping[str, Entity]]:
+    """The State's entity tables by kind (the State's own dicts, not copies)."""
+    return {"ticket": state.tickets, "order": state.orders, "agent": state.agents}
+
+
+def _keys(state: State, kind: str) -> list[tuple[str, str]]:
+    return [(kind, key) for key in _tables(state)[kind]]
+
+
+def _all_keys(state: State) -> list[tuple[str, str]]:
+    return [pair for kind in ENTITY_KINDS for pair in _keys(state, kind)]
+
+
+def _entity_keys(changed: Collection[tuple[str, str]]) -> dict[str, set[str]]:
+    """The listed entity keys by kind (event ids are written apart)."""
+    dirty: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
+    for kind, key in changed:
+        if kind in dirty:
+            dirty[kind].add(key)
+    return dirty
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for a burst of allocations."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _begin(db: sqlite3.Connection) -> None:
+    """Start the write transaction, creating the schema in a new file."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # consistent after a crash; may lose the last
+    db.execute("BEGIN IMMEDIATE")
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) == 0:
+        for statement in _SCHEMA:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+    _check_version(db)
 
 
 def _decode(decoder: msgspec.msgpack.Decoder[_T], blob: bytes, what: str) -> _T:

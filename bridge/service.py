@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bridge.actions import ActionRejected, event_for_action
-from bridge.cache import StateCache
+from bridge.cache import StateCache, UnsavedChanges
 from bridge.contract.envelope import encode_event, make_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
@@ -89,6 +89,7 @@ class BridgeService(QObject):
         self._state = State()
         self._dirty = False
         self._cache = StateCache(layout.cache_db)
+        self._unsaved = UnsavedChanges()  # what the fold touched since the last cache save
         self._outbox = Outbox(layout.outbox_db)
         self._awaiting_fold: set[str] = set()
         self._last_status: BridgeStatus | None = None
@@ -203,6 +204,7 @@ class BridgeService(QObject):
             for record in batch:
                 result = fold_record(self._state, record, self._topics)
                 touched.update(dict.fromkeys(result.touched))
+                self._unsaved.note(result)
                 if result.event_id is not None and result.event_id in self._awaiting_fold:
                     self._resolve_action(result)
             self._dirty = True
@@ -294,8 +296,16 @@ class BridgeService(QObject):
             self._server.publish([], status)
 
     def _save_cache(self) -> None:
+        """Write what the fold touched since the last save (kept for the next try on failure)."""
         if self._dirty:
-            self._cache.save(self._state, self._resume_offsets(), topics_fingerprint(self._topics))
+            saved = self._cache.save(
+                self._state,
+                self._resume_offsets(),
+                topics_fingerprint(self._topics),
+                changed=self._unsaved.keys,
+            )
+            if saved:
+                self._unsaved.clear()
             self._dirty = False
 
     def _publish_presence(self, status: str) -> None:

@@ -23,6 +23,7 @@ READY_TIMEOUT_S = 45.0
 STOP_GRACE_S = 10.0
 DEMO_RATE = 3.0
 DEMO_AGENTS = 3
+DEMO_WARM_UP_S = 900  # the console opens on 15 minutes of history, then live traffic
 
 
 class DemoStackError(RuntimeError):
@@ -116,6 +117,8 @@ class DemoStack:
                 str(self._rate),
                 "--agents",
                 str(self._agents),
+                "--warm-up",
+                str(DEMO_WARM_UP_S),
             ],
             capture=False,
         )

@@ -1,56 +1,167 @@
-"""The console's shell: QApplication on a qasync event loop, the main window, shutdown."""
+"""The console's shell: configuration, QApplication on qasync, the bridge, the window, shutdown."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
-import signal
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from bridge.config import ConfigError, LoadedConfig, load_config
+from bridge.paths import default_paths
+from bridge.qt_signals import SignalWakeup
+from bridge.server.endpoint import Endpoint
+from console.bridge_client import BridgeClient
+from console.bridge_supervisor import BridgeSupervisor
+from console.composition import ConsoleWindowSet
 from console.demo_stack import DemoStack, DemoStackError
+from console.i18n import Translations
+
+_log = logging.getLogger("console")
+SMOKE_TIMEOUT_MS = 60_000
+DEMO_AGENT = {
+    "agent.id": "agente-demo",
+    "agent.name": "Agente Demo",
+    "agent.queues": "deliveries,payments,general",
+}
+EXIT_CONFIG = 2
+EXIT_SMOKE_FAILED = 3
+
+
+def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | None) -> list[str]:
+    argv = [sys.executable, "-m", "bridge", "run", "--data-dir", str(data_dir)]
+    if args.config is not None:
+        argv += ["--config", str(args.config)]
+    if demo is not None:
+        argv += [
+            "--bootstrap-servers",
+            demo.bootstrap_servers,
+            "--agent-id",
+            DEMO_AGENT["agent.id"],
+            "--agent-name",
+            DEMO_AGENT["agent.name"],
+            "--role",
+            "supervisor",
+            "--queues",
+            DEMO_AGENT["agent.queues"],
+        ]
+    return argv
+
+
+def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None) -> LoadedConfig:
+    overrides: dict[str, str] = {}
+    if data_dir is not None:
+        overrides["bridge.data_dir"] = str(data_dir)
+    if args.lang is not None:
+        overrides["ui.language"] = args.lang
+    if demo is not None:
+        overrides |= {**DEMO_AGENT, "kafka.bootstrap_servers": demo.bootstrap_servers}
+    return load_config(
+        default_paths(os.environ),
+        explicit_file=args.config,
+        environ=os.environ,
+        overrides=overrides,
+    )
+
+
+def _report(app: QApplication | None, message: str, *, headless: bool) -> None:
+    print(f"atp-console: {message}", file=sys.stderr)
+    if app is not None and not headless:
+        QMessageBox.critical(None, "A tu Puerta", message)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the main window and run until it closes or Ctrl-C."""
-    if args.smoke:
+    """Run the console until its window closes (or Ctrl-C); returns the exit code."""
+    headless = bool(args.smoke)
+    if headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("A tu Puerta")
+    app.setOrganizationName("A tu Puerta")
+
     demo: DemoStack | None = None
+    demo_dir: Path | None = None
     if args.demo:
         demo = DemoStack()
         try:
             demo.start()
         except DemoStackError as error:
-            print(f"atp-console: {error}", file=sys.stderr)
-            return 2
+            _report(app, str(error), headless=headless)
+            return EXIT_CONFIG
+        demo_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="atp-demo-"))
     try:
-        window = QMainWindow()
-        window.setWindowTitle("A tu Puerta — consola de soporte")
-        where = demo.bootstrap_servers if demo else "(no broker configured)"
-        window.setCentralWidget(QLabel(f"Kafka: {where}"))
-        window.resize(1440, 900)
-        window.show()
-        # Ctrl-C in the terminal closes the window like the close button does.
-        signal.signal(signal.SIGINT, lambda *_: window.close())
-        pulse = QTimer()  # lets Python run its signal handlers while Qt waits
-        pulse.start(200)
-        pulse.timeout.connect(lambda: None)
-        if args.smoke:
-            QTimer.singleShot(0, window.close)
-        loop = qasync.QEventLoop(app)
-        asyncio.set_event_loop(loop)
-        closed = asyncio.Event()
-        app.lastWindowClosed.connect(closed.set)
-        with loop:
-            loop.run_until_complete(closed.wait())
+        try:
+            loaded = _load(args, demo, demo_dir or args.data_dir)
+        except ConfigError as error:
+            _report(app, str(error), headless=headless)
+            return EXIT_CONFIG
+        return _run_window(app, args, loaded, demo)
     finally:
         if demo is not None:
             demo.stop()
-    return 0
+        if demo_dir is not None and args.data_dir is None:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _run_window(
+    app: QApplication, args: argparse.Namespace, loaded: LoadedConfig, demo: DemoStack | None
+) -> int:
+    config = loaded.config
+    translations = Translations(app)
+    translations.install(config.ui.language)
+    data_dir = config.bridge.data_dir
+    supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo))
+    client = BridgeClient()
+    windows = ConsoleWindowSet(
+        client,
+        drafts_dir=data_dir / "console",
+        canned_language=config.ui.language,
+        order_feed_limit=config.ui.order_feed_limit,
+        queues=config.agent.queues or ("deliveries", "payments", "general"),
+    )
+    endpoint = Endpoint.for_data_dir(data_dir)
+    exit_code = 0
+
+    def finish(code: int) -> None:
+        nonlocal exit_code
+        exit_code = code
+        windows.window.close()
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+
+    def smoke_failed() -> None:
+        print(
+            "atp-console: smoke test failed: no ticket and order arrived through Kafka and the "
+            f"bridge within {SMOKE_TIMEOUT_MS // 1000} s",
+            file=sys.stderr,
+        )
+        finish(EXIT_SMOKE_FAILED)
+
+    wakeup = SignalWakeup(lambda _number: finish(0))
+    if args.smoke:
+        windows.data_seen.connect(lambda: finish(0))
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, smoke_failed)
+    try:
+        supervisor.start()
+        client.connect_to(endpoint.server_name, endpoint.read_token)
+        windows.window.resize(1440, 900)
+        windows.window.show()
+        with loop:
+            loop.run_until_complete(closed.wait())
+    finally:
+        windows.shutdown()
+        supervisor.stop()
+        wakeup.close()
+    return exit_code

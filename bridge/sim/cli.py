@@ -125,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="produce N records as fast as possible, then exit",
     )
     add(
+        "--warm-up",
+        type=_positive_float,
+        default=None,
+        metavar="S",
+        help="live mode: begin S seconds in the past and write that history at once, so a "
+        "console starts on a populated queue (the demo uses 900)",
+    )
+    add(
         "--start",
         type=_moment,
         metavar="TIME",
@@ -193,10 +201,12 @@ def _simulate(
             create_topics(admin, topics, options.partitions, options.connect_timeout)
         producer = open_producer(producer_settings(options.bootstrap_servers, extra), stats)
         check_topics(producer, options.bootstrap_servers, topics.all(), options.connect_timeout)
-        # Live events are stamped start + simulated offset: start now, when production starts.
+        # Live events are stamped start + simulated offset: start now, when production starts
+        # (or --warm-up seconds earlier, whose history is then written at once).
+        warm_up = options.warm_up or 0.0
         scenario = Scenario(
             options.seed if options.seed is not None else secrets.randbelow(2**31),
-            options.start or dt.datetime.now(dt.UTC),
+            options.start or dt.datetime.now(dt.UTC) - dt.timedelta(seconds=warm_up),
             options.agents,
             options.malformed_share,
             events_per_second=options.rate,
@@ -218,6 +228,7 @@ def _simulate(
             paced=options.burst is None,
             limit=options.burst,
             duration_s=None if options.burst else options.duration,
+            head_start_s=warm_up,
         )
     except SimProducerError as error:
         print(f"{PROG}: {error}", file=sys.stderr)

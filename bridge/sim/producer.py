@@ -190,14 +190,17 @@ def run(
     paced: bool,
     limit: int | None = None,
     duration_s: float | None = None,
+    head_start_s: float = 0.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> RunStats:
     """Produce ``records`` until ``limit`` records, ``duration_s`` or ``stop``; then flush.
 
     Paced: a record is produced once ``clock`` is its simulated offset past the
-    start. Unpaced: as fast as the producer's queue allows.
+    start; the first ``head_start_s`` simulated seconds (the warm-up, whose
+    events lie in the past) are produced at once. Unpaced: as fast as the
+    producer's queue allows.
     """
-    started = clock()
+    started = clock() - head_start_s
     try:
         for record in records:
             if (limit is not None and stats.produced >= limit) or (

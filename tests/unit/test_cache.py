@@ -1,18 +1,23 @@
-"""The state cache round-trips the State and offsets; an unusable file is discarded, never fatal."""
+"""The state cache round-trips the State and offsets (whole or only what changed); an unusable
+file is discarded, never fatal."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from bridge.cache import FORMAT_VERSION, StateCache
+from bridge import cache as cache_module
+from bridge.cache import FORMAT_VERSION, StateCache, UnsavedChanges
 from bridge.contract import samples
 from bridge.contract.topics import Topics
+from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 
@@ -136,7 +141,10 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
     "truncated": (_truncated, "cannot be read"),
     "empty file named like the cache": (_empty, "format version 0"),
     "older format": (_sql("PRAGMA user_version = 0"), "format version 0"),
-    "newer format": (_sql(f"PRAGMA user_version = {FORMAT_VERSION + 1}"), "format version 2"),
+    "newer format": (
+        _sql(f"PRAGMA user_version = {FORMAT_VERSION + 1}"),
+        f"format version {FORMAT_VERSION + 1}",
+    ),
     "state does not decode": (_sql("UPDATE meta SET rest = x'c1c2c3'"), "does not decode"),
     "state of the wrong shape": (
         _sql("UPDATE meta SET rest = x'93010203'"),  # a msgpack array, not a State map
@@ -207,3 +215,221 @@ def test_a_save_that_cannot_write_is_logged_not_raised(
     with caplog.at_level(logging.WARNING, logger="bridge.cache"):
         assert not new_cache(path).save(busy_state(), OFFSETS, FINGERPRINT)
     assert "not saved" in caplog.records[-1].getMessage()
+
+
+# ---------------------------------------------------------------------- saves given what changed
+class Log:
+    """Folds records into a live State, remembering what the fold touched (as the bridge does)."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.unsaved = UnsavedChanges()
+        self.records: list[RawRecord] = []
+        self._offsets: dict[str, int] = {
+            TOPICS.tickets: 100,
+            TOPICS.orders: 100,
+            TOPICS.agents: 100,
+        }
+
+    def fold(self, topic: str, event: dict[str, object] | None, key: str = "") -> None:
+        """Fold ``event`` (``None``: a tombstone for ``key``) as the next record of ``topic``."""
+        offset = self._offsets[topic]
+        self._offsets[topic] = offset + 1
+        if event is None:
+            record = RawRecord(
+                topic=topic, partition=0, offset=offset, key=key.encode(), value=None
+            )
+        else:
+            record = samples.as_record(event, topic=topic, offset=offset)
+        self.refold(record)
+
+    def refold(self, record: RawRecord) -> None:
+        """Fold ``record`` (again, when it is a redelivery)."""
+        self.records.append(record)
+        self.unsaved.note(fold_record(self.state, record, TOPICS))
+
+    def save(self, cache: StateCache) -> None:
+        """Save with the touched keys, as ``BridgeService._save_cache`` does."""
+        assert cache.save(self.state, OFFSETS, FINGERPRINT, changed=self.unsaved.keys)
+        self.unsaved.clear()
+
+
+def assert_loads_as(path: Path, state: State) -> None:
+    """A fresh cache loads exactly ``state``, in the same order."""
+    loaded = new_cache(path).load(FINGERPRINT)
+    assert loaded is not None
+    assert loaded.state == state
+    assert list(loaded.state.tickets) == list(state.tickets)
+    assert list(loaded.state.orders) == list(state.orders)
+    assert list(loaded.state.agents) == list(state.agents)
+
+
+def test_a_save_given_what_changed_loads_as_the_live_state(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(busy_state())
+    assert cache.save(log.state, OFFSETS, FINGERPRINT)
+    before = set(log.state.applied_event_ids)
+    tickets, orders, agents = TOPICS.tickets, TOPICS.orders, TOPICS.agents
+    log.fold(agents, samples.presence("bea", event_id="n-1"))
+    log.fold(agents, None, key="ana")  # tombstone: ana's presence is removed
+    log.fold(tickets, samples.ticket_opened("t-3", event_id="n-2"))
+    log.fold(tickets, samples.message_added("t-1", event_id="n-3", body="Later."))
+    log.fold(tickets, samples.ticket_action("claimed", "t-1", event_id="n-4", agent_id="bea"))
+    log.fold(orders, samples.order_placed("o-2", event_id="n-5"))
+    log.fold(orders, samples.order_event("paid", "o-2", event_id="n-6"))
+    log.fold(tickets, samples.message_added("t-404", event_id="n-7"))  # unknown: quarantined
+    assert "ana" not in log.state.agents
+    assert log.state.tickets["t-1"].assignee == "ana"  # n-4 was rejected, yet its id is applied
+    log.save(cache)
+    assert_loads_as(path, log.state)
+    loaded = new_cache(path).load(FINGERPRINT)
+    assert loaded is not None
+    assert "ana" not in loaded.state.agents
+    assert loaded.state.applied_event_ids - before == {f"n-{n}" for n in range(1, 8)}
+    assert loaded.state.quarantined[-1].event_id == "n-7"
+
+
+def test_an_entity_changed_but_not_listed_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(busy_state())
+    assert cache.save(log.state, OFFSETS, FINGERPRINT)
+    log.state.tickets["t-2"].priority = "urgent"  # behind the fold's back: not listed
+    log.fold(TOPICS.tickets, samples.message_added("t-1", event_id="n-1", body="Listed."))
+    log.save(cache)
+    loaded = new_cache(path).load(FINGERPRINT)
+    assert loaded is not None
+    assert loaded.state.tickets["t-1"] == log.state.tickets["t-1"]
+    assert loaded.state.tickets["t-1"].messages[-1].body == "Listed."
+    assert loaded.state.tickets["t-2"].priority == "normal"  # the fast path wrote only t-1
+    # Without ``changed`` the save compares every entity and finds t-2.
+    assert cache.save(log.state, OFFSETS, FINGERPRINT)
+    assert_loads_as(path, log.state)
+
+
+def test_applied_ids_missing_from_changed_are_all_written_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(busy_state())
+    assert cache.save(log.state, OFFSETS, FINGERPRINT)
+    log.fold(TOPICS.tickets, samples.message_added("t-1", event_id="n-1"))
+    log.fold(TOPICS.tickets, samples.message_added("t-2", event_id="n-2"))
+    only_entities = [(kind, key) for kind, key in log.unsaved.keys or () if kind != "event_id"]
+    with caplog.at_level(logging.WARNING, logger="bridge.cache"):
+        assert cache.save(log.state, OFFSETS, FINGERPRINT, changed=only_entities)
+    assert "2 applied event ids were not listed" in caplog.records[-1].getMessage()
+    assert_loads_as(path, log.state)
+
+
+def test_a_file_written_by_another_instance_is_written_whole_despite_changed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cache.sqlite"
+    log = Log(busy_state())
+    assert new_cache(path).save(log.state, OFFSETS, FINGERPRINT)
+    log.fold(TOPICS.tickets, samples.message_added("t-1", event_id="n-1"))
+    log.state.tickets["t-2"].priority = "urgent"  # not listed, yet written: the file is not ours
+    log.save(new_cache(path))
+    assert_loads_as(path, log.state)
+
+
+def test_unknown_kinds_of_change_are_a_programming_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown kinds of change"):
+        new_cache(tmp_path / "c.sqlite").save(
+            busy_state(), OFFSETS, FINGERPRINT, changed=[("customer", "c-1")]
+        )
+
+
+def test_unsaved_changes_past_their_limit_ask_for_a_comparing_save(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(busy_state())
+    log.unsaved = UnsavedChanges(limit=3)
+    assert cache.save(log.state, OFFSETS, FINGERPRINT)
+    log.fold(TOPICS.tickets, samples.message_added("t-1", event_id="n-1"))
+    tracked = log.unsaved.keys
+    assert tracked == {("ticket", "t-1"), ("event_id", "n-1")}
+    log.fold(TOPICS.tickets, samples.message_added("t-2", event_id="n-2"))
+    too_many = log.unsaved.keys
+    assert too_many is None
+    log.save(cache)
+    assert_loads_as(path, log.state)
+    assert log.unsaved.keys == set()
+
+
+def test_event_id_segments_are_merged_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "ID_SEGMENT_LIMIT", 3)
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(busy_state())
+    assert cache.save(log.state, OFFSETS, FINGERPRINT)
+    counts = []
+    for n in range(6):
+        log.fold(TOPICS.tickets, samples.message_added("t-1", event_id=f"n-{n}"))
+        log.save(cache)
+        with closing(sqlite3.connect(path)) as db:
+            counts.append(db.execute("SELECT count(*) FROM applied_ids").fetchone()[0])
+    assert counts == [2, 3, 1, 2, 3, 1]
+    assert_loads_as(path, log.state)
+
+
+def random_record(log: Log, rng: random.Random, n: int, tickets: list[str]) -> None:
+    """Fold one random record: any event kind, rejections, tombstones, redeliveries, junk."""
+    event_id, ticket, agent = f"e-{n}", rng.choice(tickets), rng.choice("abc")
+    order = f"o-{rng.randrange(n // 10 + 1)}"
+    step = rng.randrange(11)
+    if step == 0:
+        tickets.append(f"t-{n}")
+        log.fold(TOPICS.tickets, samples.ticket_opened(f"t-{n}", event_id=event_id))
+    elif step == 1:
+        log.fold(TOPICS.orders, samples.order_placed(f"o-{n // 10}", event_id=event_id))
+    elif step == 2:
+        log.fold(TOPICS.tickets, samples.message_added(ticket, event_id=event_id))
+    elif step == 3:
+        kind = rng.choice(["claimed", "released"])  # often rejected
+        log.fold(TOPICS.tickets, samples.ticket_action(kind, ticket, event_id=event_id))
+    elif step == 4:
+        status = rng.choice(["dispatched", "delayed", "delivered", "cancelled"])
+        log.fold(TOPICS.orders, samples.order_event(status, order, event_id=event_id))
+    elif step == 5:
+        log.fold(TOPICS.agents, samples.presence(agent, event_id=event_id))
+    elif step == 6:
+        log.fold(TOPICS.agents, None, key=agent)
+    elif step == 7:
+        log.refold(rng.choice(log.records))  # redelivered at its offset
+    elif step == 8:  # a producer retry: an earlier event id again at a new offset
+        log.fold(TOPICS.tickets, samples.message_added(ticket, event_id=f"e-{n // 2}"))
+    elif step == 9:  # an unknown ticket: quarantined, its id applied
+        log.fold(TOPICS.tickets, samples.message_added(f"t-x{n}", event_id=event_id))
+    else:
+        log.refold(RawRecord(TOPICS.tickets, 0, 10_000 + n, b"t-0", b"{not json"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_saving_what_the_fold_touched_keeps_the_cache_equal_to_the_live_state(
+    tmp_path: Path, seed: int
+) -> None:
+    """Random traffic, saved every few records as the bridge does; each save loads as live."""
+    rng = random.Random(seed)
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(State())
+    tickets = ["t-0"]
+    log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-t-0"))
+    saves = 0
+    for n in range(400):
+        random_record(log, rng, n, tickets)
+        if rng.randrange(8) == 0:
+            log.save(cache)
+            saves += 1
+            assert_loads_as(path, log.state)
+    log.save(cache)
+    assert_loads_as(path, log.state)
+    assert saves > 20
+    assert len(log.state.agents) < 3  # some tombstones stuck
+    assert len(log.state.orders) > 5

@@ -1,0 +1,154 @@
+"""Wire the console together: bridge client -> view store -> main window and its widgets.
+
+Everything is built here and passed in (no singletons): the store is plain
+Python, the models and views adapt it, and the workspace sends commands back
+through the bridge client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+from bridge.fold.state import Order, Ticket
+from bridge.protocol import AgentIdentity, Command
+from console.bridge_client import BridgeClient
+from console.dashboard.dashboard import SupervisorDashboard
+from console.main_window import MainWindow
+from console.viewstate.order_feed import OrderFeed
+from console.viewstate.seen import SeenTracker
+from console.viewstate.store import StoreUpdate, ViewStore
+from console.workspace.canned import CannedLibrary
+from console.workspace.drafts import DraftStore
+from console.workspace.order_timeline import OrderPanel
+from console.workspace.workspace import TicketWorkspace
+
+
+class ConsoleWindowSet(QObject):
+    """The main window with its workspace and dashboard, fed by one bridge client."""
+
+    data_seen = Signal()
+    """Emitted once the store holds at least one ticket and one order (smoke test)."""
+
+    def __init__(
+        self,
+        client: BridgeClient,
+        *,
+        drafts_dir: Path,
+        canned_language: str,
+        order_feed_limit: int,
+        queues: Sequence[str],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.store = ViewStore()
+        self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
+        self.workspace = TicketWorkspace(
+            DraftStore(drafts_dir), CannedLibrary.load(canned_language), queues=queues
+        )
+        self.dashboard = SupervisorDashboard()
+        self.window.set_workspace_widget(self.workspace)
+        self.window.set_dashboard_widget(self.dashboard)
+        self._order_windows: list[QDialog] = []
+        self._data_seen = False
+
+        client.snapshot.connect(self.window.apply_snapshot)
+        client.delta.connect(self.window.apply_delta)
+        client.connected.connect(self.window.on_connected)
+        client.disconnected.connect(self.window.on_disconnected)
+        client.outcome.connect(self.workspace.apply_outcome)
+        self.workspace.command_requested.connect(self._send)
+        self.window.ticket_activated.connect(self.open_ticket)
+        self.workspace.ticket_activated.connect(self.open_ticket)
+        self.window.order_activated.connect(self.open_order)
+        self.workspace.order_activated.connect(self.open_order)
+        self._unsubscribe = self.store.subscribe(self._on_update)
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def me(self) -> AgentIdentity | None:
+        """The agent the bridge acts for (from its status), once connected."""
+        status = self.store.status
+        return None if status is None else status.agent
+
+    # ------------------------------------------------------------------ actions
+    def open_ticket(self, ticket_id: str) -> None:
+        """Show a ticket in the workspace with its order and the customer's history."""
+        ticket = self.store.tickets.get(ticket_id)
+        me = self.me
+        if ticket is None or me is None:
+            return
+        order, tickets, orders = self._context(ticket)
+        self.workspace.show_ticket(ticket, order, tickets, orders, me)
+        self.window.show_workspace()
+
+    def open_order(self, order_id: str) -> None:
+        """Show an order's full timeline in its own window."""
+        order = self.store.orders.get(order_id)
+        if order is None:
+            return
+        panel = OrderPanel(dt.datetime.now().astimezone().tzinfo or dt.UTC)
+        customer_orders = [
+            o for o in self.store.orders.values() if o.customer_id == order.customer_id
+        ]
+        customer_tickets = [
+            t for t in self.store.tickets.values() if t.customer_id == order.customer_id
+        ]
+        panel.show_order(order, None, customer_tickets, customer_orders)
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle(self.tr("Order %1").replace("%1", order.order_id))
+        dialog.setAccessibleName(self.tr("Order timeline"))
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(panel)
+        dialog.resize(640, 480)
+        dialog.finished.connect(lambda _code, d=dialog: self._order_windows.remove(d))
+        self._order_windows.append(dialog)
+        dialog.show()
+
+    def shutdown(self) -> None:
+        """Keep the drafts and disconnect."""
+        self.workspace.flush_drafts()
+        self._unsubscribe()
+        self.client.close()
+
+    # ------------------------------------------------------------------ internals
+    def _send(self, command: object) -> None:
+        if isinstance(command, Command):
+            self.client.send_command(command)
+
+    def _context(self, ticket: Ticket) -> tuple[Order | None, list[Ticket], list[Order]]:
+        order = None if ticket.order_id is None else self.store.orders.get(ticket.order_id)
+        tickets = [
+            t
+            for t in self.store.tickets.values()
+            if t.customer_id == ticket.customer_id and t.ticket_id != ticket.ticket_id
+        ]
+        orders = [o for o in self.store.orders.values() if o.customer_id == ticket.customer_id]
+        return order, tickets, orders
+
+    def _on_update(self, update: StoreUpdate) -> None:
+        shown = self.workspace.ticket_id
+        if shown is not None and (shown in update.tickets.changed or update.from_snapshot):
+            ticket = self.store.tickets.get(shown)
+            if ticket is not None:
+                order, tickets, orders = self._context(ticket)
+                self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
+        if update.agents or update.from_snapshot:
+            self.workspace.set_agents(list(self.store.agents.values()))
+        if update.tickets or update.agents or update.status_changed:
+            status = self.store.status
+            self.dashboard.update_data(
+                self.store.tickets.values(),
+                self.store.agents.values(),
+                dt.datetime.now(dt.UTC),
+                None if status is None else status.as_of,
+            )
+        if not self._data_seen and self.store.tickets and self.store.orders:
+            self._data_seen = True
+            self.data_seen.emit()

@@ -1,0 +1,188 @@
+"""The console's main window: queue and order feed on the left, the work area on the right.
+
+It owns no connection: connect a bridge client's signals to ``apply_snapshot``,
+``apply_delta``, ``on_connected`` and ``on_disconnected``. The ticket workspace
+and the supervisor dashboard are inserted with ``set_workspace_widget`` and
+``set_dashboard_widget``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QWidget
+
+from console.models.order_feed_model import OrderFeedModel
+from console.models.ticket_queue_model import TicketQueueModel
+from console.views.order_feed_view import OrderFeedView
+from console.views.queue_view import QueueView
+from console.views.status_bar import ConsoleStatusBar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bridge.protocol import DeltaBatch, StateSnapshot
+    from console.viewstate.order_feed import OrderFeed
+    from console.viewstate.seen import SeenTracker
+    from console.viewstate.store import StoreUpdate, ViewStore
+    from console.viewstate.times import Clock
+
+WORKSPACE_TAB = 0
+DASHBOARD_TAB = 1
+
+
+class MainWindow(QMainWindow):
+    """Queue, order feed, work area (ticket workspace, dashboard) and a truthful status bar."""
+
+    ticket_activated = Signal(str)
+    """The agent opened a ticket from the queue (its id); it is marked as seen."""
+    order_activated = Signal(str)
+    """The agent opened an order from the feed (its id)."""
+
+    def __init__(
+        self,
+        store: ViewStore,
+        feed: OrderFeed,
+        seen: SeenTracker,
+        clock: Clock,
+        *,
+        tick_ms: int = 1000,
+        search_delay_ms: int = 150,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.queue_model = TicketQueueModel(store, seen, clock, self)
+        self.feed_model = OrderFeedModel(store, feed, self)
+        self.queue_view = QueueView(
+            self.queue_model, tick_ms=tick_ms, search_delay_ms=search_delay_ms, parent=self
+        )
+        self.order_feed_view = OrderFeedView(
+            self.feed_model, search_delay_ms=search_delay_ms, parent=self
+        )
+        self.work_area = QTabWidget(self)
+        self._placeholders: dict[int, QLabel] = {}
+        for position in (WORKSPACE_TAB, DASHBOARD_TAB):
+            placeholder = QLabel(self)
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._placeholders[position] = placeholder
+            self.work_area.addTab(placeholder, "")
+
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.queue_view)
+        left.addWidget(self.order_feed_view)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(left)
+        main.addWidget(self.work_area)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        self.setCentralWidget(main)
+        self.status_bar = ConsoleStatusBar(clock, self)
+        self.setStatusBar(self.status_bar)
+
+        self._shortcuts = [
+            self._shortcut("J", self.queue_view.select_next),
+            self._shortcut("K", self.queue_view.select_previous),
+            self._shortcut("/", self.queue_view.focus_search),
+        ]
+        self.queue_view.ticket_activated.connect(self._on_ticket_activated)
+        self.order_feed_view.order_opened.connect(self.order_activated)
+        self._unsubscribe = store.subscribe(self._on_update)
+        if store.status is not None:
+            self._show_status()
+        self.retranslate()
+
+    # ------------------------------------------------------------------ composition
+    def set_workspace_widget(self, widget: QWidget) -> None:
+        """Put the ticket workspace in the work area (replaces the placeholder)."""
+        self._replace_tab(WORKSPACE_TAB, widget)
+
+    def set_dashboard_widget(self, widget: QWidget) -> None:
+        """Put the supervisor dashboard in the work area (replaces the placeholder)."""
+        self._replace_tab(DASHBOARD_TAB, widget)
+
+    def show_workspace(self) -> None:
+        """Bring the ticket workspace to the front."""
+        self.work_area.setCurrentIndex(WORKSPACE_TAB)
+
+    def show_dashboard(self) -> None:
+        """Bring the dashboard to the front."""
+        self.work_area.setCurrentIndex(DASHBOARD_TAB)
+
+    # ------------------------------------------------------------------ bridge client slots
+    def apply_snapshot(self, snapshot: StateSnapshot) -> None:
+        """A whole state from the bridge (connect to ``BridgeClient.snapshot``)."""
+        self._store.apply_snapshot(snapshot)
+
+    def apply_delta(self, batch: DeltaBatch) -> None:
+        """The next batch of changes (connect to ``BridgeClient.delta``)."""
+        self._store.apply_delta(batch)
+
+    def on_connected(self) -> None:
+        """The bridge accepted us (connect to ``BridgeClient.connected``)."""
+        self.status_bar.set_connected()
+
+    def on_disconnected(self, reason: str) -> None:
+        """The link dropped; the client reconnects (connect to ``BridgeClient.disconnected``)."""
+        self.status_bar.set_reconnecting(reason)
+
+    # ------------------------------------------------------------------ language
+    def retranslate(self) -> None:
+        """Re-read every translated text of the window itself."""
+        self.setWindowTitle(self.tr("A tu Puerta — support console"))
+        self.work_area.setTabText(WORKSPACE_TAB, self.tr("Ticket"))
+        self.work_area.setTabText(DASHBOARD_TAB, self.tr("Dashboard"))
+        self.work_area.setAccessibleName(self.tr("Work area"))
+        self.work_area.tabBar().setAccessibleName(self.tr("Work area tabs"))
+        texts = {
+            WORKSPACE_TAB: self.tr("Open a ticket from the queue (Enter)."),
+            DASHBOARD_TAB: self.tr("The dashboard is not available."),
+        }
+        for position, placeholder in self._placeholders.items():
+            placeholder.setText(texts[position])
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Retranslate the window and its models on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.queue_model.retranslate()
+            self.feed_model.retranslate()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ internals
+    def _shortcut(self, key: str, action: Callable[[], None]) -> QShortcut:
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(action)
+        return shortcut
+
+    def _replace_tab(self, position: int, widget: QWidget) -> None:
+        text = self.work_area.tabText(position)
+        old = self.work_area.widget(position)
+        self.work_area.removeTab(position)
+        self.work_area.insertTab(position, widget, text)
+        placeholder = self._placeholders.pop(position, None)
+        if placeholder is not None and placeholder is not widget:
+            placeholder.deleteLater()
+        elif old is not None and old is not widget:
+            old.setParent(None)  # the caller's widget: hand it back, do not delete it
+
+    def _on_ticket_activated(self, ticket_id: str) -> None:
+        self.queue_model.mark_seen(ticket_id)
+        self.show_workspace()
+        self.ticket_activated.emit(ticket_id)
+
+    def _on_update(self, update: StoreUpdate) -> None:
+        if update.status_changed:
+            self._show_status()
+
+    def _show_status(self) -> None:
+        status = self._store.status
+        if status is None:
+            return
+        self.status_bar.set_status(status)
+        self.queue_view.set_agent(status.agent.agent_id, list(status.agent.queues))

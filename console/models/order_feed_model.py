@@ -1,0 +1,171 @@
+"""The order feed as a list model (a thin adapter over ``OrderFeed``) and its filter proxy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+
+from console.models.roles import EVENT_ID_ROLE, ID_ROLE
+from console.viewstate.order_feed import FeedEntry, OrderFeed, entry_matches
+
+if TYPE_CHECKING:
+    from console.viewstate.store import StoreUpdate, ViewStore
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_CENTS = 100
+
+
+def kind_label(kind: str) -> str:
+    """The translated name of an order event kind (``placed``, ``paid``, ...)."""
+    labels = {
+        "placed": QCoreApplication.translate("OrderFeedModel", "Placed"),
+        "paid": QCoreApplication.translate("OrderFeedModel", "Paid"),
+        "dispatched": QCoreApplication.translate("OrderFeedModel", "Dispatched"),
+        "delayed": QCoreApplication.translate("OrderFeedModel", "Delayed"),
+        "delivered": QCoreApplication.translate("OrderFeedModel", "Delivered"),
+        "cancelled": QCoreApplication.translate("OrderFeedModel", "Cancelled"),
+    }
+    return labels.get(kind, kind)
+
+
+def entry_text(entry: FeedEntry) -> str:
+    """One line: local time, order, event, customer, total, district."""
+    at = dt.datetime.fromtimestamp(entry.at).astimezone().strftime("%H:%M:%S")
+    total = f"{entry.currency} {entry.total_cents // _CENTS}.{entry.total_cents % _CENTS:02d}"
+    parts = (at, entry.order_id, kind_label(entry.kind), entry.customer, total, entry.district)
+    return " · ".join(parts)
+
+
+class OrderFeedModel(QAbstractListModel):
+    """Rows of the order feed, newest first; fed by the store's order changes."""
+
+    pending_changed = Signal(int)
+    """How many events wait while the feed is paused."""
+
+    def __init__(self, store: ViewStore, feed: OrderFeed, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._feed = feed
+        feed.set_observer(self)
+        self._unsubscribe = store.subscribe(self._on_update)
+        if store.orders:
+            feed.ingest(store.orders.values())
+
+    @property
+    def feed(self) -> OrderFeed:
+        """The plain-Python feed this model shows."""
+        return self._feed
+
+    def entry(self, row: int) -> FeedEntry:
+        """The feed entry at ``row``."""
+        return self._feed[row]
+
+    def pause(self) -> None:
+        """Hold new events back."""
+        self._feed.pause()
+        self.pending_changed.emit(self._feed.pending)
+
+    def resume(self) -> None:
+        """Show the held-back events at the top."""
+        self._feed.resume()
+        self.pending_changed.emit(0)
+
+    # ------------------------------------------------------------------ Qt model interface
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """One row per feed entry (a list: no children)."""
+        return 0 if parent.isValid() else len(self._feed)
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        """Display line, accessible text, order id (``ID_ROLE``) and event id."""
+        if not index.isValid() or index.row() >= len(self._feed):
+            return None
+        entry = self._feed[index.row()]
+        if role in (_DISPLAY, Qt.ItemDataRole.AccessibleTextRole):
+            return entry_text(entry)
+        if role == ID_ROLE:
+            return entry.order_id
+        if role == EVENT_ID_ROLE:
+            return entry.event_id
+        return None
+
+    def retranslate(self) -> None:
+        """Re-read translated texts after a language change."""
+        if len(self._feed):
+            self.dataChanged.emit(self.index(0), self.index(len(self._feed) - 1), [_DISPLAY])
+
+    # ------------------------------------------------------------------ FeedObserver
+    def feed_inserting_front(self, count: int) -> None:
+        """See ``FeedObserver``."""
+        self.beginInsertRows(QModelIndex(), 0, count - 1)
+
+    def feed_inserted_front(self) -> None:
+        """See ``FeedObserver``."""
+        self.endInsertRows()
+
+    def feed_removing_back(self, count: int) -> None:
+        """See ``FeedObserver``."""
+        size = len(self._feed)
+        self.beginRemoveRows(QModelIndex(), size - count, size - 1)
+
+    def feed_removed_back(self) -> None:
+        """See ``FeedObserver``."""
+        self.endRemoveRows()
+
+    # ------------------------------------------------------------------ store updates
+    def _on_update(self, update: StoreUpdate) -> None:
+        changes = update.orders
+        if not changes:
+            return
+        self._feed.forget(changes.removed)
+        orders = self._store.orders
+        touched = sorted(changes.added | changes.changed)
+        self._feed.ingest(orders[order_id] for order_id in touched)
+        if self._feed.paused:
+            self.pending_changed.emit(self._feed.pending)
+
+
+class OrderFeedFilterProxy(QSortFilterProxyModel):
+    """The feed filtered by event kind (status) and search text; keeps the feed's order."""
+
+    def __init__(self, source: OrderFeedModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._kinds: frozenset[str] | None = None
+        self._needle = ""
+        self.setDynamicSortFilter(True)
+        self.setSourceModel(source)
+
+    def set_kinds(self, kinds: frozenset[str] | None) -> None:
+        """Show only events of these kinds (``None``: all)."""
+        if kinds != self._kinds:
+            self.beginFilterChange()
+            self._kinds = kinds
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_search_text(self, text: str) -> None:
+        """Show only events whose order id, customer or district contain ``text``."""
+        needle = text.strip().casefold()
+        if needle != self._needle:
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(  # noqa: N802
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        """The pure predicate ``entry_matches`` on the source's entry."""
+        if source_parent.isValid():
+            return False
+        return entry_matches(self._source.entry(source_row), self._kinds, self._needle)

@@ -1,0 +1,455 @@
+"""The ticket queue as a table: a thin Qt adapter over the view store.
+
+Like Anki's browser table, the model holds only ticket ids (in the queue's
+natural order: earliest SLA due time first) and an id -> row index; row data is
+built lazily from the store and cached until the ticket changes. Store updates
+become ``dataChanged`` / ``beginInsertRows`` / ``beginRemoveRows`` for exactly
+the rows touched, never a reset, so selections and scroll positions survive.
+The SLA column ticks through ``dataChanged`` on that column for the rows the
+view shows (``refresh_sla``); a ticket whose SLA falls due gets a whole-row
+``dataChanged`` so filters such as "Breached" see it (``check_deadlines``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
+from console.viewstate.queue_rows import (
+    QueueRow,
+    SlaState,
+    crossed_due,
+    format_countdown,
+    order_key,
+    queue_row,
+    sla,
+)
+
+if TYPE_CHECKING:
+    from bridge.fold.state import Ticket
+    from console.viewstate.seen import SeenTracker
+    from console.viewstate.store import StoreUpdate, ViewStore
+    from console.viewstate.times import Clock
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_MINUTE = 60
+_HOUR_MINUTES = 60
+_DAY_HOURS = 24
+
+
+class Column(enum.IntEnum):
+    """The queue's columns, in display order."""
+
+    PRIORITY = 0
+    SLA = 1
+    SUBJECT = 2
+    CUSTOMER = 3
+    QUEUE = 4
+    STATUS = 5
+    ASSIGNEE = 6
+    AGE = 7
+    CHANNEL = 8
+    UNREAD = 9
+
+
+SLA_COLOURS: dict[SlaState, QColor] = {
+    SlaState.RUNNING: QColor("#1b7f3b"),  # green: more than 15 minutes left
+    SlaState.WARNING: QColor("#b26a00"),  # amber: under 15 minutes
+    SlaState.BREACHED: QColor("#c62828"),  # red: breached
+    SlaState.MET: QColor("#5f6b7a"),  # grey: answered in time
+}
+
+
+def _headers() -> list[str]:
+    return [
+        QCoreApplication.translate("TicketQueueModel", "Priority"),
+        QCoreApplication.translate("TicketQueueModel", "SLA"),
+        QCoreApplication.translate("TicketQueueModel", "Subject"),
+        QCoreApplication.translate("TicketQueueModel", "Customer"),
+        QCoreApplication.translate("TicketQueueModel", "Queue"),
+        QCoreApplication.translate("TicketQueueModel", "Status"),
+        QCoreApplication.translate("TicketQueueModel", "Assignee"),
+        QCoreApplication.translate("TicketQueueModel", "Age"),
+        QCoreApplication.translate("TicketQueueModel", "Channel"),
+        QCoreApplication.translate("TicketQueueModel", "Unread"),
+    ]
+
+
+def _label(value: str) -> str:
+    labels = {
+        "urgent": QCoreApplication.translate("TicketQueueModel", "Urgent"),
+        "high": QCoreApplication.translate("TicketQueueModel", "High"),
+        "normal": QCoreApplication.translate("TicketQueueModel", "Normal"),
+        "low": QCoreApplication.translate("TicketQueueModel", "Low"),
+        "open": QCoreApplication.translate("TicketQueueModel", "Open"),
+        "pending": QCoreApplication.translate("TicketQueueModel", "Pending"),
+        "resolved": QCoreApplication.translate("TicketQueueModel", "Resolved"),
+        "closed": QCoreApplication.translate("TicketQueueModel", "Closed"),
+        "app": QCoreApplication.translate("TicketQueueModel", "App"),
+        "web": QCoreApplication.translate("TicketQueueModel", "Web"),
+        "whatsapp": QCoreApplication.translate("TicketQueueModel", "WhatsApp"),
+        "phone": QCoreApplication.translate("TicketQueueModel", "Phone"),
+        "email": QCoreApplication.translate("TicketQueueModel", "Email"),
+    }
+    return labels.get(value, value)
+
+
+def format_age(seconds: float) -> str:
+    """A ticket's age: ``5 min``, ``3 h 05 min``, ``2 d 4 h`` (translated units)."""
+    minutes = max(0, int(seconds // _MINUTE))
+    if minutes < _HOUR_MINUTES:
+        return QCoreApplication.translate("TicketQueueModel", "%1 min").replace("%1", str(minutes))
+    hours, minutes = divmod(minutes, _HOUR_MINUTES)
+    if hours < _DAY_HOURS:
+        return (
+            QCoreApplication.translate("TicketQueueModel", "%1 h %2 min")
+            .replace("%1", str(hours))
+            .replace("%2", f"{minutes:02d}")
+        )
+    days, hours = divmod(hours, _DAY_HOURS)
+    return (
+        QCoreApplication.translate("TicketQueueModel", "%1 d %2 h")
+        .replace("%1", str(days))
+        .replace("%2", str(hours))
+    )
+
+
+def _sla_text(row: QueueRow, now: float) -> str:
+    state = sla(row, now)
+    if state.state is SlaState.MET:
+        return QCoreApplication.translate("TicketQueueModel", "Met")
+    if row.first_response is not None:  # answered, but after the due time
+        return QCoreApplication.translate("TicketQueueModel", "Late %1").replace(
+            "%1", format_countdown(-state.seconds_left)
+        )
+    return format_countdown(state.seconds_left)
+
+
+def _due(key: tuple[float, str]) -> float:
+    return key[0]
+
+
+def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted rows grouped into inclusive ``(first, last)`` runs of consecutive numbers."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+class TicketQueueModel(QAbstractTableModel):
+    """Every ticket of the store, one row each, in SLA due order."""
+
+    batch_about_to_apply = Signal()
+    """A store update is about to change rows (views save their scroll anchor)."""
+    batch_applied = Signal()
+    """The update's rows are in place."""
+    queues_changed = Signal()
+    """The set of queue names present in the tickets changed."""
+
+    def __init__(
+        self,
+        store: ViewStore,
+        seen: SeenTracker,
+        clock: Clock,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._seen = seen
+        self._clock = clock
+        self._ids: list[str] = []
+        self._tickets: dict[str, Ticket] = {}  # what the rows show (removals lag the store)
+        self._keys: list[tuple[float, str]] = []
+        self._row_of: dict[str, int] = {}
+        self._cache: dict[str, QueueRow] = {}
+        self._queue_of: dict[str, str] = {}
+        self._queue_counts: Counter[str] = Counter()
+        self._last_deadline_check = clock()
+        self._headers = _headers()
+        accessible = Qt.ItemDataRole.AccessibleTextRole.value
+        self._roles: dict[int, Callable[[int, int], Any]] = {
+            _DISPLAY.value: self._display,
+            accessible: self._display,
+            ID_ROLE: self._id,
+            SORT_ROLE: self._sort,
+            SLA_STATE_ROLE: self._sla_state,
+            Qt.ItemDataRole.ForegroundRole.value: self._foreground,
+            Qt.ItemDataRole.FontRole.value: self._font,
+            Qt.ItemDataRole.TextAlignmentRole.value: self._alignment,
+        }
+        self._unsubscribe = store.subscribe(self._on_update)
+        if store.tickets:  # a store that already holds state: take it in as one insertion
+            self._insert(list(store.tickets))
+
+    # ------------------------------------------------------------------ lookups
+    def ticket_id(self, row: int) -> str:
+        """The ticket id shown at ``row``."""
+        return self._ids[row]
+
+    def row_of(self, ticket_id: str) -> int | None:
+        """The row of ``ticket_id``, or ``None``."""
+        return self._row_of.get(ticket_id)
+
+    def queue_row(self, row: int) -> QueueRow:
+        """The row data at ``row`` (built on first use, cached until the ticket changes)."""
+        tid = self._ids[row]
+        cached = self._cache.get(tid)
+        if cached is None:
+            ticket = self._tickets[tid]
+            cached = queue_row(ticket, self._seen.unread(ticket))
+            self._cache[tid] = cached
+        return cached
+
+    def queues(self) -> list[str]:
+        """The queue names of the tickets held, sorted."""
+        return sorted(self._queue_counts)
+
+    def now(self) -> float:
+        """The model's clock (epoch seconds)."""
+        return self._clock()
+
+    # ------------------------------------------------------------------ Qt model interface
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """Rows: one per ticket (a table: no children)."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        """Columns: see ``Column``."""
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY
+    ) -> Any:
+        """Translated column titles."""
+        horizontal = orientation is Qt.Orientation.Horizontal and 0 <= section < len(self._headers)
+        if horizontal and role in (_DISPLAY, Qt.ItemDataRole.AccessibleTextRole):
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        """Display text, SLA colours, and the custom roles of ``console.models.roles``."""
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        handler = self._roles.get(role)
+        return None if handler is None else handler(index.row(), index.column())
+
+    def _display(self, row: int, column: int) -> str:
+        data = self.queue_row(row)
+        now = self._clock()
+        texts: dict[int, Callable[[], str]] = {
+            Column.PRIORITY: lambda: _label(data.priority),
+            Column.SLA: lambda: _sla_text(data, now),
+            Column.SUBJECT: lambda: data.subject,
+            Column.CUSTOMER: lambda: data.customer,
+            Column.QUEUE: lambda: data.queue,
+            Column.STATUS: lambda: _label(data.status),
+            Column.ASSIGNEE: lambda: (
+                data.assignee_name
+                or data.assignee_id
+                or QCoreApplication.translate("TicketQueueModel", "Unassigned")
+            ),
+            Column.AGE: lambda: format_age(now - data.opened_at),
+            Column.CHANNEL: lambda: _label(data.channel),
+            Column.UNREAD: lambda: str(data.unread) if data.unread else "",
+        }
+        return texts[column]()
+
+    def _id(self, row: int, _column: int) -> str:
+        return self._ids[row]
+
+    def _sort(self, row: int, column: int) -> Any:
+        return self._sort_value(self.queue_row(row), column)
+
+    def _sla_state(self, row: int, _column: int) -> str:
+        return sla(self.queue_row(row), self._clock()).state.value
+
+    def _foreground(self, row: int, column: int) -> QBrush | None:
+        if column != Column.SLA:
+            return None
+        return QBrush(SLA_COLOURS[sla(self.queue_row(row), self._clock()).state])
+
+    def _font(self, row: int, column: int) -> QFont | None:
+        if column != Column.UNREAD or not self.queue_row(row).unread:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
+
+    @staticmethod
+    def _alignment(_row: int, column: int) -> int | None:
+        if column not in (Column.SLA, Column.UNREAD):
+            return None
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    @staticmethod
+    def _sort_value(row: QueueRow, column: int) -> Any:
+        values: dict[int, Any] = {
+            Column.PRIORITY: row.priority_rank,
+            # unanswered first by due time; answered ones after them
+            Column.SLA: row.sla_due + (1e12 if row.first_response is not None else 0.0),
+            Column.SUBJECT: row.subject.casefold(),
+            Column.CUSTOMER: row.customer.casefold(),
+            Column.QUEUE: row.queue,
+            Column.STATUS: row.status,
+            Column.ASSIGNEE: (row.assignee_name or "").casefold(),
+            Column.AGE: -row.opened_at,
+            Column.CHANNEL: row.channel,
+            Column.UNREAD: row.unread,
+        }
+        return values.get(column)
+
+    # ------------------------------------------------------------------ ticking and seen state
+    def refresh_sla(self, rows: Iterable[int], *, with_age: bool = False) -> None:
+        """Repaint the SLA column (and the age column) of ``rows`` via ``dataChanged``."""
+        roles = [_DISPLAY, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.AccessibleTextRole]
+        valid = [r for r in rows if 0 <= r < len(self._ids)]
+        for first, last in _runs(valid):
+            self.dataChanged.emit(
+                self.index(first, Column.SLA), self.index(last, Column.SLA), roles
+            )
+            if with_age:
+                self.dataChanged.emit(
+                    self.index(first, Column.AGE), self.index(last, Column.AGE), roles
+                )
+
+    def check_deadlines(self) -> list[str]:
+        """Announce whole rows of tickets whose SLA fell due since the last check."""
+        now = self._clock()
+        since, self._last_deadline_check = self._last_deadline_check, now
+        # rows are in SLA due order: only the slice due in (since, now] can have just breached
+        first = bisect.bisect_right(self._keys, since, key=_due)
+        last = bisect.bisect_right(self._keys, now, key=_due)
+        due = crossed_due((self.queue_row(r) for r in range(first, last)), since, now)
+        self._announce_changed(due)
+        return due
+
+    def mark_seen(self, ticket_id: str) -> None:
+        """The agent opened ``ticket_id``: its unread count drops to zero."""
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            return
+        self._seen.mark_seen(ticket)
+        self._announce_changed([ticket_id])
+
+    def retranslate(self) -> None:
+        """Re-read translated texts after a language change."""
+        self._headers = _headers()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._ids:
+            last = self.index(len(self._ids) - 1, len(Column) - 1)
+            self.dataChanged.emit(self.index(0, 0), last, [_DISPLAY])
+
+    # ------------------------------------------------------------------ store updates
+    def _announce_changed(self, ticket_ids: Iterable[str]) -> None:
+        rows = []
+        for tid in ticket_ids:
+            self._cache.pop(tid, None)
+            row = self._row_of.get(tid)
+            if row is not None:
+                rows.append(row)
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def _on_update(self, update: StoreUpdate) -> None:
+        changes = update.tickets
+        if not changes:
+            return
+        self.batch_about_to_apply.emit()
+        queues_before = set(self._queue_counts)
+        tickets = self._store.tickets
+        # the natural order key never changes by contract; if it does, the row is re-placed
+        moved = [
+            tid
+            for tid in changes.changed
+            if self._keys[self._row_of[tid]] != order_key(tickets[tid])
+        ]
+        for tid in changes.removed:
+            self._seen.forget(tid)
+        moved_set = set(moved)
+        in_place = [tid for tid in changes.changed if tid not in moved_set]
+        for tid in in_place:
+            self._tickets[tid] = tickets[tid]
+            self._count_queue(tid, tickets[tid].queue)
+        self._announce_changed(in_place)
+        gone = [*changes.removed, *moved]
+        if gone:
+            self._remove(gone)
+        fresh = [*changes.added, *moved]
+        if fresh:
+            self._insert(fresh)
+        self.batch_applied.emit()
+        if set(self._queue_counts) != queues_before:
+            self.queues_changed.emit()
+
+    def _count_queue(self, tid: str, queue: str | None) -> None:
+        old = self._queue_of.pop(tid, None)
+        if old is not None:
+            self._queue_counts[old] -= 1
+            if self._queue_counts[old] <= 0:
+                del self._queue_counts[old]
+        if queue is not None:
+            self._queue_of[tid] = queue
+            self._queue_counts[queue] += 1
+
+    def _remove(self, ticket_ids: list[str]) -> None:
+        rows = [self._row_of[tid] for tid in ticket_ids]
+        for tid in ticket_ids:
+            self._cache.pop(tid, None)
+            self._count_queue(tid, None)
+        for first, last in reversed(_runs(rows)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            del self._keys[first : last + 1]
+            self.endRemoveRows()
+        for tid in ticket_ids:
+            self._tickets.pop(tid, None)
+            self._cache.pop(tid, None)
+        self._reindex()
+
+    def _insert(self, ticket_ids: list[str]) -> None:
+        tickets = self._store.tickets
+        keyed = sorted((order_key(tickets[tid]), tid) for tid in ticket_ids)
+        groups: list[tuple[int, list[tuple[float, str]], list[str]]] = []
+        for key, tid in keyed:
+            self._tickets[tid] = tickets[tid]
+            self._cache.pop(tid, None)
+            self._count_queue(tid, tickets[tid].queue)
+            position = bisect.bisect_left(self._keys, key)
+            if groups and groups[-1][0] == position:
+                groups[-1][1].append(key)
+                groups[-1][2].append(tid)
+            else:
+                groups.append((position, [key], [tid]))
+        inserted = 0
+        for position, keys, ids in groups:
+            first = position + inserted
+            self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+            self._keys[first:first] = keys
+            self._ids[first:first] = ids
+            self._row_of.update((tid, first + i) for i, tid in enumerate(ids))
+            self.endInsertRows()
+            inserted += len(ids)
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._row_of = {tid: row for row, tid in enumerate(self._ids)}

@@ -1,0 +1,301 @@
+"""The ticket queue: saved-view selector, search box and the table, with a ticking SLA column."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.proxy import QueueFilterProxy
+from console.models.roles import ID_ROLE
+from console.viewstate.saved_views import SavedView, ViewKind, saved_views
+
+if TYPE_CHECKING:
+    from console.models.ticket_queue_model import TicketQueueModel
+
+AGE_REFRESH_TICKS = 60
+"""The age column is repainted once every this many SLA ticks."""
+
+
+class QueueView(QWidget):
+    """The live ticket queue of one agent."""
+
+    ticket_activated = Signal(str)
+    """Enter or double-click on a ticket: open it."""
+    current_ticket_changed = Signal(str)
+    """The selected ticket changed (empty string: none)."""
+
+    def __init__(
+        self,
+        model: TicketQueueModel,
+        *,
+        tick_ms: int = 1000,
+        search_delay_ms: int = 150,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._proxy = QueueFilterProxy(model, self)
+        self._agent_id: str | None = None
+        self._agent_queues: list[str] = []
+        self._views: list[SavedView] = []
+        self._anchor: tuple[str, int] | None = None
+        self._ticks = 0
+
+        self.selector = QComboBox(self)
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self.table = self._build_table()
+
+        top = QHBoxLayout()
+        top.addWidget(self.selector, 1)
+        top.addWidget(self.search, 2)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(search_delay_ms)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.selector.currentIndexChanged.connect(self._apply_view)
+        self.table.activated.connect(self._on_activated)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(self._on_current_changed)
+        model.batch_about_to_apply.connect(self._save_anchor)
+        model.batch_applied.connect(self._restore_anchor)
+        model.queues_changed.connect(self._rebuild_views)
+        for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved):
+            signal.connect(self._update_count)
+        self._proxy.layoutChanged.connect(self._update_count)
+        self._proxy.modelReset.connect(self._update_count)
+
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(tick_ms)
+        self._tick_timer.timeout.connect(self.tick)
+        self._tick_timer.start()
+
+        self.retranslate()
+        self._rebuild_views()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def proxy(self) -> QueueFilterProxy:
+        """The filter proxy between the model and the table."""
+        return self._proxy
+
+    def set_agent(self, agent_id: str | None, queues: list[str]) -> None:
+        """Whose "My tickets" this is and which queues they work (always offered)."""
+        if agent_id != self._agent_id or queues != self._agent_queues:
+            self._agent_id = agent_id
+            self._agent_queues = list(queues)
+            self._rebuild_views()
+
+    def saved_view_keys(self) -> list[str]:
+        """The selector's views, by key, in order."""
+        return [view.key for view in self._views]
+
+    def set_saved_view(self, key: str) -> bool:
+        """Select the saved view ``key``; False if there is none."""
+        for position, view in enumerate(self._views):
+            if view.key == key:
+                self.selector.setCurrentIndex(position)
+                return True
+        return False
+
+    def focus_search(self) -> None:
+        """Put the keyboard focus in the search box."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def current_ticket_id(self) -> str | None:
+        """The selected ticket, or ``None``."""
+        current = self.table.selectionModel().currentIndex()
+        if not current.isValid() or not self.table.selectionModel().isRowSelected(current.row()):
+            return None
+        value = current.data(ID_ROLE)
+        return value if isinstance(value, str) else None
+
+    def select_ticket(self, ticket_id: str) -> bool:
+        """Select and show ``ticket_id``; False if the current view does not show it."""
+        row = self._proxy.proxy_row_of(ticket_id)
+        if row is None:
+            return False
+        self._select_row(row)
+        return True
+
+    def select_next(self) -> None:
+        """Move the selection one row down (the first row if none)."""
+        self._step(1)
+
+    def select_previous(self) -> None:
+        """Move the selection one row up (the first row if none)."""
+        self._step(-1)
+
+    def visible_ticket_ids(self) -> list[str]:
+        """The ids of the rows currently on screen, top to bottom."""
+        return [self._proxy.ticket_id(row) for row in self._visible_proxy_rows()]
+
+    def top_ticket_id(self) -> str | None:
+        """The ticket in the topmost visible row."""
+        row = self.table.rowAt(0)
+        return None if row < 0 else self._proxy.ticket_id(row)
+
+    def tick(self) -> None:
+        """Once a second: announce SLAs that fell due, repaint the visible SLA cells."""
+        self._ticks += 1
+        self._model.check_deadlines()
+        source_rows = [
+            self._proxy.mapToSource(self._proxy.index(row, 0)).row()
+            for row in self._visible_proxy_rows()
+        ]
+        self._model.refresh_sla(source_rows, with_age=self._ticks % AGE_REFRESH_TICKS == 0)
+
+    def retranslate(self) -> None:
+        """Re-read every translated text."""
+        self.search.setPlaceholderText(self.tr("Search tickets (/)"))
+        self.search.setAccessibleName(self.tr("Search tickets"))
+        self.selector.setAccessibleName(self.tr("Saved view"))
+        self.table.setAccessibleName(self.tr("Ticket queue"))
+        self.count_label.setAccessibleName(self.tr("Tickets shown"))
+        for position, view in enumerate(self._views):
+            self.selector.setItemText(position, self._view_label(view))
+        self._update_count()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ internals
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self._proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(24)
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)  # -1: the natural order, earliest SLA due first
+        table.setWordWrap(False)
+        return table
+
+    def _view_label(self, view: SavedView) -> str:
+        labels = {
+            ViewKind.MINE: self.tr("My tickets"),
+            ViewKind.UNASSIGNED: self.tr("Unassigned"),
+            ViewKind.BREACHED: self.tr("Breached"),
+            ViewKind.ALL_OPEN: self.tr("All open"),
+        }
+        if view.kind is ViewKind.QUEUE:
+            return self.tr("Queue: %1").replace("%1", view.queue or "")
+        return labels[view.kind]
+
+    def _rebuild_views(self) -> None:
+        current = self._proxy.saved_view.key
+        queues = {*self._agent_queues, *self._model.queues()}
+        views = saved_views(self._agent_id, queues)
+        if [v.key for v in views] == [v.key for v in self._views] and views == self._views:
+            return
+        self._views = views
+        self.selector.blockSignals(True)
+        try:
+            self.selector.clear()
+            for view in views:
+                self.selector.addItem(self._view_label(view), view.key)
+            keys = [v.key for v in views]
+            self.selector.setCurrentIndex(keys.index(current) if current in keys else len(keys) - 1)
+        finally:
+            self.selector.blockSignals(False)
+        self._apply_view(self.selector.currentIndex())
+
+    def _apply_view(self, position: int) -> None:
+        if 0 <= position < len(self._views):
+            self._proxy.set_saved_view(self._views[position])
+            self._update_count()
+
+    def _apply_search(self) -> None:
+        self._proxy.set_search_text(self.search.text())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown = self._proxy.rowCount()
+        self.count_label.setText(self.tr("%1 tickets").replace("%1", str(shown)))
+
+    def _visible_proxy_rows(self) -> range:
+        count = self._proxy.rowCount()
+        if count == 0:
+            return range(0)
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        first = max(first, 0)
+        last = count - 1 if last < 0 else last
+        return range(first, last + 1)
+
+    def _step(self, delta: int) -> None:
+        count = self._proxy.rowCount()
+        if count == 0:
+            return
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if not current.isValid():
+            row = 0
+        elif not selection.isRowSelected(current.row()):
+            row = current.row()  # a focus cursor without a selection: select where it is
+        else:
+            row = max(0, min(count - 1, current.row() + delta))
+        self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
+        index = self._proxy.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        value = index.data(ID_ROLE)
+        if isinstance(value, str):
+            self.ticket_activated.emit(value)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        value = current.data(ID_ROLE) if current.isValid() else None
+        self.current_ticket_changed.emit(value if isinstance(value, str) else "")
+
+    def _save_anchor(self) -> None:
+        row = self.table.rowAt(0)
+        if row < 0 or self.table.verticalScrollBar().value() == 0:
+            self._anchor = None  # at the top: stay at the top, show what arrives
+            return
+        self._anchor = (self._proxy.ticket_id(row), row)
+
+    def _restore_anchor(self) -> None:
+        anchor, self._anchor = self._anchor, None
+        if anchor is None:
+            return
+        ticket_id, old_row = anchor
+        row = self._proxy.proxy_row_of(ticket_id)
+        if row is None or row == old_row:
+            return
+        bar = self.table.verticalScrollBar()
+        bar.setMaximum(max(bar.maximum(), self._proxy.rowCount()))
+        bar.setValue(row)

@@ -1,0 +1,123 @@
+"""The main window's status bar: bridge link, Kafka health, data freshness and the outbox.
+
+It says only what it knows: before the first status it says so, and while the
+bridge is unreachable it marks Kafka as unknown and the data as not updating
+instead of repeating the last good news.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from console.viewstate.times import clock_text, parse_epoch
+
+if TYPE_CHECKING:
+    from bridge.protocol import BridgeStatus
+    from console.viewstate.times import Clock
+
+
+class ConsoleStatusBar(QStatusBar):
+    """Four permanent labels: bridge, Kafka, data as of (with lag) and outbox."""
+
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._connected = False
+        self._reason: str | None = None
+        self._status: BridgeStatus | None = None
+        self.bridge_label = QLabel(self)
+        self.kafka_label = QLabel(self)
+        self.data_label = QLabel(self)
+        self.outbox_label = QLabel(self)
+        for label, name in (
+            (self.bridge_label, "bridge"),
+            (self.kafka_label, "kafka"),
+            (self.data_label, "data"),
+            (self.outbox_label, "outbox"),
+        ):
+            label.setObjectName(f"status_{name}")
+            self.addPermanentWidget(label)
+        self._render()
+
+    def set_connected(self) -> None:
+        """The bridge accepted us; its status follows with the snapshot."""
+        self._connected = True
+        self._reason = None
+        self._render()
+
+    def set_reconnecting(self, reason: str) -> None:
+        """The link to the bridge dropped (``reason``); the client is reconnecting."""
+        self._connected = False
+        self._reason = reason
+        self._render()
+
+    def set_status(self, status: BridgeStatus) -> None:
+        """The bridge's latest status (from a snapshot or a delta batch)."""
+        self._status = status
+        self._render()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._render()
+        super().changeEvent(event)
+
+    def _render(self) -> None:
+        self._render_bridge()
+        self._render_kafka()
+        self._render_data()
+        self._render_outbox()
+
+    def _render_bridge(self) -> None:
+        if self._connected:
+            text = self.tr("Bridge: connected")
+        elif self._reason is None:
+            text = self.tr("Bridge: connecting…")
+        else:
+            text = self.tr("Bridge: reconnecting… (%1)").replace("%1", self._reason)
+        self.bridge_label.setText(text)
+        self.bridge_label.setAccessibleName(text)
+
+    def _render_kafka(self) -> None:
+        status = self._status
+        if not self._connected or status is None:
+            text = self.tr("Kafka: unknown")
+        elif status.kafka_up:
+            text = self.tr("Kafka: up")
+        else:
+            since = parse_epoch(status.kafka_down_since)
+            if since is None:
+                text = self.tr("Kafka: down")
+            else:
+                when = clock_text(since, self._clock())
+                text = self.tr("Kafka: down since %1").replace("%1", when)
+        self.kafka_label.setText(text)
+        self.kafka_label.setAccessibleName(text)
+
+    def _render_data(self) -> None:
+        status = self._status
+        as_of = parse_epoch(status.as_of) if status is not None else None
+        if status is None or as_of is None:
+            text = self.tr("No data yet")
+        else:
+            when = clock_text(as_of, self._clock())
+            text = self.tr("Data as of %1 · lag %2").replace("%1", when)
+            text = text.replace("%2", str(status.lag))
+            if not self._connected:
+                text = self.tr("%1 (not updating)").replace("%1", text)
+        self.data_label.setText(text)
+        self.data_label.setAccessibleName(text)
+
+    def _render_outbox(self) -> None:
+        status = self._status
+        if status is None:
+            text = self.tr("Outbox: unknown")
+        else:
+            text = self.tr("Outbox: %1 pending").replace("%1", str(status.outbox_pending))
+            if not self._connected:
+                text = self.tr("%1 (last known)").replace("%1", text)
+        self.outbox_label.setText(text)
+        self.outbox_label.setAccessibleName(text)

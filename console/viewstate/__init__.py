@@ -1,0 +1,1 @@
+"""Plain-Python view state: what the console knows, with no Qt in it."""

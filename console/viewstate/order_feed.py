@@ -1,0 +1,175 @@
+"""The order feed: a bounded, newest-first list of order events built from order changes.
+
+The feed remembers how many timeline events of each order it has taken in, so an
+order change contributes only its new events (an order's timeline is append-only,
+in log order). While paused, new events wait in a buffer (bounded like the feed)
+and are shown on resume. An observer (the Qt model) is told before and after
+every change so it can announce exactly the rows that moved.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from console.viewstate.times import parse_epoch
+
+if TYPE_CHECKING:
+    from bridge.fold.state import Order
+
+DEFAULT_CAPACITY = 5000
+EVENT_PREFIX = "atp.order."
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One order event as the feed shows it."""
+
+    event_id: str
+    order_id: str
+    kind: str  # the event type's last word: placed, paid, dispatched, delayed, ...
+    at: float  # epoch seconds
+    customer: str
+    total_cents: int
+    currency: str
+    district: str
+    order_status: str  # the order's status when the event was taken in
+    search_text: str
+
+
+class FeedObserver(Protocol):
+    """Told around every change of the visible list (row 0 is the newest entry)."""
+
+    def feed_inserting_front(self, count: int) -> None:
+        """``count`` entries are about to be inserted at the top."""
+
+    def feed_inserted_front(self) -> None:
+        """The insertion announced last is done."""
+
+    def feed_removing_back(self, count: int) -> None:
+        """The ``count`` oldest entries are about to be dropped."""
+
+    def feed_removed_back(self) -> None:
+        """The removal announced last is done."""
+
+
+def _entries_of(order: Order, start: int) -> list[FeedEntry]:
+    entries = []
+    for event in order.timeline[start:]:
+        kind = event.type.removeprefix(EVENT_PREFIX)
+        text = "\n".join((order.order_id, order.customer_name, order.district, kind))
+        entries.append(
+            FeedEntry(
+                event_id=event.event_id,
+                order_id=order.order_id,
+                kind=kind,
+                at=parse_epoch(event.at) or 0.0,
+                customer=order.customer_name,
+                total_cents=order.total_cents,
+                currency=order.currency,
+                district=order.district,
+                order_status=order.status,
+                search_text=text.casefold(),
+            )
+        )
+    return entries
+
+
+def entry_matches(entry: FeedEntry, kinds: frozenset[str] | None, needle: str) -> bool:
+    """Kind filter (``None``: any) and case-insensitive search in id, customer and district."""
+    if kinds is not None and entry.kind not in kinds:
+        return False
+    return not needle or needle.casefold() in entry.search_text
+
+
+class OrderFeed:
+    """Newest-first order events, at most ``capacity`` of them, with pause/resume."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        if capacity < 1:
+            raise ValueError("the feed's capacity must be at least 1")
+        self.capacity = capacity
+        self._entries: deque[FeedEntry] = deque()
+        self._pending: deque[FeedEntry] = deque(maxlen=capacity)  # oldest first
+        self._taken: dict[str, int] = {}
+        self._paused = False
+        self._observer: FeedObserver | None = None
+
+    def set_observer(self, observer: FeedObserver | None) -> None:
+        """Attach the one observer told about changes (the model)."""
+        self._observer = observer
+
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, row: int) -> FeedEntry:
+        return self._entries[row]
+
+    def __iter__(self) -> Iterator[FeedEntry]:
+        return iter(self._entries)
+
+    @property
+    def paused(self) -> bool:
+        """True while new events are held back."""
+        return self._paused
+
+    @property
+    def pending(self) -> int:
+        """Events waiting for ``resume``."""
+        return len(self._pending)
+
+    # ------------------------------------------------------------------ writing
+    def ingest(self, orders: Iterable[Order]) -> int:
+        """Take in the events of ``orders`` not seen before; returns how many were new."""
+        fresh: list[FeedEntry] = []
+        for order in orders:
+            start = self._taken.get(order.order_id, 0)
+            if start > len(order.timeline):  # a shorter timeline: a new state, start over
+                start = 0
+            fresh.extend(_entries_of(order, start))
+            self._taken[order.order_id] = len(order.timeline)
+        if not fresh:
+            return 0
+        fresh.sort(key=lambda e: (e.at, e.event_id))  # oldest first
+        if self._paused:
+            self._pending.extend(fresh)
+        else:
+            self._push(fresh)
+        return len(fresh)
+
+    def forget(self, order_ids: Iterable[str]) -> None:
+        """Orders that left the state: their shown events stay as history."""
+        for order_id in order_ids:
+            self._taken.pop(order_id, None)
+
+    def pause(self) -> None:
+        """Hold new events back until ``resume``."""
+        self._paused = True
+
+    def resume(self) -> int:
+        """Show the held-back events; returns how many."""
+        self._paused = False
+        held = list(self._pending)
+        self._pending.clear()
+        if held:
+            self._push(held)
+        return len(held)
+
+    def _push(self, oldest_first: list[FeedEntry]) -> None:
+        batch = oldest_first[-self.capacity :]
+        overflow = len(self._entries) + len(batch) - self.capacity
+        if overflow > 0:
+            if self._observer is not None:
+                self._observer.feed_removing_back(overflow)
+            for _ in range(overflow):
+                self._entries.pop()
+            if self._observer is not None:
+                self._observer.feed_removed_back()
+        if self._observer is not None:
+            self._observer.feed_inserting_front(len(batch))
+        self._entries.extendleft(batch)  # the last (newest) ends up first
+        if self._observer is not None:
+            self._observer.feed_inserted_front()

@@ -1,0 +1,138 @@
+"""Row data of the ticket queue and the first-response SLA countdown (pure, no Qt)."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from console.viewstate.times import parse_epoch
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from bridge.fold.state import Channel, Priority, Ticket, TicketStatus
+
+SLA_WARNING_SECONDS = 15 * 60
+"""Under this much time left, a running SLA is shown as a warning (amber)."""
+
+PRIORITY_RANK: dict[str, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+OPEN_STATUSES: frozenset[str] = frozenset({"open", "pending"})
+
+
+class SlaState(enum.Enum):
+    """Where a ticket's first-response SLA stands."""
+
+    MET = "met"  # an agent replied publicly before the due time: never breached
+    RUNNING = "running"  # no reply yet, more than the warning time left (green)
+    WARNING = "warning"  # no reply yet, less than the warning time left (amber)
+    BREACHED = "breached"  # the due time passed without a reply, or the reply came late (red)
+
+
+@dataclass(frozen=True, slots=True)
+class Sla:
+    """An SLA state and the seconds left until the due time (negative once past it)."""
+
+    state: SlaState
+    seconds_left: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """What the queue shows of one ticket; times are epoch seconds."""
+
+    ticket_id: str
+    priority: Priority
+    subject: str
+    customer: str
+    queue: str
+    status: TicketStatus
+    assignee_id: str | None
+    assignee_name: str | None
+    channel: Channel
+    order_id: str | None
+    opened_at: float
+    sla_due: float
+    first_response: float | None
+    unread: int
+    search_text: str
+
+    @property
+    def is_open(self) -> bool:
+        """Open or pending: still waiting for the support team."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def priority_rank(self) -> int:
+        """0 for urgent up to 3 for low (sorts the most pressing first)."""
+        return PRIORITY_RANK.get(self.priority, len(PRIORITY_RANK))
+
+
+def queue_row(ticket: Ticket, unread: int) -> QueueRow:
+    """Build the queue's row for ``ticket`` (``unread`` comes from the seen tracker)."""
+    sla_due = parse_epoch(ticket.sla_due_at)
+    searchable = (
+        ticket.ticket_id,
+        ticket.subject,
+        ticket.customer_name,
+        ticket.customer_id,
+        ticket.order_id or "",
+        ticket.assignee_name or "",
+        ticket.queue,
+    )
+    return QueueRow(
+        ticket_id=ticket.ticket_id,
+        priority=ticket.priority,
+        subject=ticket.subject,
+        customer=ticket.customer_name,
+        queue=ticket.queue,
+        status=ticket.status,
+        assignee_id=ticket.assignee,
+        assignee_name=ticket.assignee_name,
+        channel=ticket.channel,
+        order_id=ticket.order_id,
+        opened_at=parse_epoch(ticket.opened_at) or 0.0,
+        sla_due=math.inf if sla_due is None else sla_due,
+        first_response=parse_epoch(ticket.first_response_at),
+        unread=unread,
+        search_text="\n".join(searchable).casefold(),
+    )
+
+
+def order_key(ticket: Ticket) -> tuple[float, str]:
+    """The queue's natural order: the earliest SLA due time first, then the id (never changes)."""
+    due = parse_epoch(ticket.sla_due_at)
+    return (math.inf if due is None else due, ticket.ticket_id)
+
+
+def sla(row: QueueRow, now: float, warning_seconds: float = SLA_WARNING_SECONDS) -> Sla:
+    """The SLA of ``row`` at ``now`` (contract fold rule 6: first response before the due time)."""
+    left = row.sla_due - now
+    if row.first_response is not None:
+        met = row.first_response <= row.sla_due
+        return Sla(SlaState.MET if met else SlaState.BREACHED, row.sla_due - row.first_response)
+    if left < 0:
+        return Sla(SlaState.BREACHED, left)
+    return Sla(SlaState.WARNING if left < warning_seconds else SlaState.RUNNING, left)
+
+
+def is_breached(row: QueueRow, now: float) -> bool:
+    """True when the ticket missed its first-response SLA."""
+    return sla(row, now).state is SlaState.BREACHED
+
+
+def crossed_due(rows: Iterable[QueueRow], since: float, now: float) -> list[str]:
+    """Ids of unanswered tickets whose SLA became due in ``(since, now]`` (they just breached)."""
+    return [r.ticket_id for r in rows if r.first_response is None and since < r.sla_due <= now]
+
+
+def format_countdown(seconds: float) -> str:
+    """``12:05`` or ``1:02:03`` for time left; a leading minus sign once overdue."""
+    sign = "-" if seconds < 0 else ""
+    total = int(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes:02d}:{secs:02d}"

@@ -1,0 +1,63 @@
+"""Saved views of the queue as pure predicates over queue rows."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from console.viewstate.queue_rows import QueueRow, is_breached
+
+RowPredicate = Callable[[QueueRow, float], bool]
+"""Decides whether a row belongs to a view at a given time (epoch seconds)."""
+
+
+class ViewKind(enum.Enum):
+    """The kinds of saved view the selector offers."""
+
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    QUEUE = "queue"
+    BREACHED = "breached"
+    ALL_OPEN = "open"
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """One entry of the view selector: a stable key, its kind and, for a queue, its name."""
+
+    kind: ViewKind
+    queue: str | None = None
+    agent_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identifier, e.g. ``mine`` or ``queue:payments``."""
+        return f"queue:{self.queue}" if self.kind is ViewKind.QUEUE else self.kind.value
+
+    def accepts(self, row: QueueRow, now: float) -> bool:
+        """Whether ``row`` belongs to this view at ``now``."""
+        if not row.is_open:
+            return False
+        if self.kind is ViewKind.MINE:
+            return self.agent_id is not None and row.assignee_id == self.agent_id
+        if self.kind is ViewKind.UNASSIGNED:
+            return row.assignee_id is None
+        if self.kind is ViewKind.QUEUE:
+            return row.queue == self.queue
+        if self.kind is ViewKind.BREACHED:
+            return is_breached(row, now)
+        return True
+
+
+def saved_views(agent_id: str | None, queues: Iterable[str]) -> list[SavedView]:
+    """The selector's views: mine, unassigned, one per queue (sorted), breached, all open."""
+    views = [SavedView(ViewKind.MINE, agent_id=agent_id), SavedView(ViewKind.UNASSIGNED)]
+    views += [SavedView(ViewKind.QUEUE, queue=q) for q in sorted(set(queues))]
+    views += [SavedView(ViewKind.BREACHED), SavedView(ViewKind.ALL_OPEN)]
+    return views
+
+
+def matches_search(row: QueueRow, needle: str) -> bool:
+    """Case-insensitive substring search over id, subject, customer, order, assignee, queue."""
+    return not needle or needle.casefold() in row.search_text

@@ -1,0 +1,297 @@
+"""The ticket queue model and its proxy: row-exact updates, SLA ticking, saved views, search."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from console.models.proxy import QueueFilterProxy
+from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
+from console.models.ticket_queue_model import SLA_COLOURS, Column, TicketQueueModel
+from console.viewstate.queue_rows import SlaState
+from console.viewstate.saved_views import SavedView, ViewKind
+from console.viewstate.seen import SeenTracker
+from console.viewstate.store import ViewStore
+from tests.ui.factories import (
+    Clock,
+    at,
+    check_model,
+    customer_message,
+    delta,
+    many_tickets,
+    snapshot,
+    ticket,
+    ticket_change,
+    ticket_removal,
+)
+
+if TYPE_CHECKING:
+    from pytestqt.modeltest import ModelTester
+    from pytestqt.qtbot import QtBot
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+class Harness:
+    """A store, a model and a proxy, plus a log of every structural signal of the model."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.store = ViewStore()
+        self.seen = SeenTracker()
+        self.model = TicketQueueModel(self.store, self.seen, self.clock)
+        self.proxy = QueueFilterProxy(self.model)
+        self.log: list[tuple[Any, ...]] = []
+        m = self.model
+        m.modelAboutToBeReset.connect(lambda: self.log.append(("reset",)))
+        m.layoutAboutToBeChanged.connect(lambda *_: self.log.append(("layout",)))
+        m.rowsInserted.connect(lambda _p, a, b: self.log.append(("inserted", a, b)))
+        m.rowsRemoved.connect(lambda _p, a, b: self.log.append(("removed", a, b)))
+        m.dataChanged.connect(
+            lambda tl, br, roles=(): self.log.append(
+                ("changed", tl.row(), br.row(), tl.column(), br.column())
+            )
+        )
+
+    def ids(self) -> list[str]:
+        return [self.model.ticket_id(r) for r in range(self.model.rowCount())]
+
+    def proxy_ids(self) -> list[str]:
+        return [self.proxy.ticket_id(r) for r in range(self.proxy.rowCount())]
+
+    def cell(self, ticket_id: str, column: Column, role: int = DISPLAY) -> Any:
+        row = self.model.row_of(ticket_id)
+        assert row is not None
+        return self.model.index(row, column).data(role)
+
+
+@pytest.fixture
+def harness() -> Harness:
+    return Harness()
+
+
+def test_models_pass_the_model_tester_through_snapshots_and_deltas(
+    harness: Harness, qtmodeltester: ModelTester
+) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(30)))
+    check_model(qtmodeltester, harness.model)
+    check_model(qtmodeltester, harness.proxy)
+    harness.store.apply_delta(
+        delta(
+            2,
+            ticket_change(ticket("early", sla_due_at=at(1))),
+            ticket_change(ticket("t00003", status="closed")),
+            ticket_removal("t00010"),
+            ticket_change(ticket("late", sla_due_at=at(9999))),
+        )
+    )
+    harness.store.apply_snapshot(snapshot(many_tickets(5, start=20), seq=9))
+    assert harness.ids() == [f"t000{n}" for n in range(20, 25)]
+    assert ("reset",) not in harness.log
+
+
+def test_rows_are_in_sla_due_order_and_inserts_land_in_place(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(5)))
+    assert harness.log == [("inserted", 0, 4)]
+    harness.log.clear()
+    harness.store.apply_delta(
+        delta(
+            2,
+            ticket_change(ticket("first", sla_due_at=at(0))),
+            ticket_change(ticket("middle", sla_due_at=at(62.5))),
+            ticket_change(ticket("also-first", sla_due_at=at(0.5))),
+        )
+    )
+    assert harness.ids() == [
+        "first", "also-first", "t00000", "t00001", "t00002", "middle", "t00003", "t00004"
+    ]  # fmt: skip
+    assert harness.log == [("inserted", 0, 1), ("inserted", 5, 5)]
+
+
+def test_a_changed_ticket_is_one_data_changed_on_its_row_never_a_reset(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(5)))
+    harness.log.clear()
+    harness.store.apply_delta(delta(2, ticket_change(ticket("t00002", sla_due_at=at(62),
+                                                            priority="urgent"))))  # fmt: skip
+    assert harness.log == [("changed", 2, 2, 0, len(Column) - 1)]
+    assert harness.cell("t00002", Column.PRIORITY) == "Urgent"
+
+
+def test_removals_are_row_removals(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(6)))
+    harness.log.clear()
+    harness.store.apply_delta(
+        delta(2, ticket_removal("t00001"), ticket_removal("t00002"), ticket_removal("t00005"))
+    )
+    assert harness.log == [("removed", 5, 5), ("removed", 1, 2)]
+    assert harness.ids() == ["t00000", "t00003", "t00004"]
+    assert harness.model.row_of("t00004") == 2
+
+
+def test_columns_show_the_ticket(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot(
+            [
+                ticket(
+                    "t1",
+                    priority="high",
+                    subject="Late delivery",
+                    customer_name="Rosa",
+                    queue="payments",
+                    status="pending",
+                    assignee="a2",
+                    assignee_name="Pedro",
+                    channel="email",
+                    opened_at=at(-125),
+                    messages=[customer_message(), customer_message()],
+                )
+            ]
+        )
+    )
+    model = harness.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
+    assert headers == [
+        "Priority", "SLA", "Subject", "Customer", "Queue", "Status", "Assignee", "Age",
+        "Channel", "Unread",
+    ]  # fmt: skip
+    row = [model.index(0, c).data() for c in Column]
+    assert row == [
+        "High", "30:00", "Late delivery", "Rosa", "payments", "Pending", "Pedro", "2 h 05 min",
+        "Email", "2",
+    ]  # fmt: skip
+    assert model.index(0, 0).data(ID_ROLE) == "t1"
+
+
+def test_sla_colour_follows_time_left(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot(
+            [
+                ticket("green", sla_due_at=at(16)),
+                ticket("amber", sla_due_at=at(14)),
+                ticket("red", sla_due_at=at(-1)),
+                ticket("met", sla_due_at=at(5), first_response_at=at(-2)),
+            ]
+        )
+    )
+    expected = {
+        "green": SlaState.RUNNING,
+        "amber": SlaState.WARNING,
+        "red": SlaState.BREACHED,
+        "met": SlaState.MET,
+    }
+    for tid, state in expected.items():
+        brush = harness.cell(tid, Column.SLA, Qt.ItemDataRole.ForegroundRole)
+        assert isinstance(brush, QBrush)
+        assert brush.color() == SLA_COLOURS[state]
+        assert harness.cell(tid, Column.SUBJECT, SLA_STATE_ROLE) == state.value
+    assert harness.cell("red", Column.SLA) == "-01:00"
+    assert harness.cell("met", Column.SLA) == "Met"
+
+
+def test_sla_refresh_is_data_changed_on_the_sla_column_only(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(10)))
+    harness.log.clear()
+    harness.clock.advance(1)
+    harness.model.refresh_sla([2, 3, 4, 7])
+    assert harness.log == [
+        ("changed", 2, 4, Column.SLA, Column.SLA),
+        ("changed", 7, 7, Column.SLA, Column.SLA),
+    ]
+    assert harness.cell("t00000", Column.SLA) == "59:59"
+
+
+def test_a_ticket_falling_due_enters_the_breached_view(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot([ticket("soon", sla_due_at=at(0.5)), ticket("later", sla_due_at=at(50))])
+    )
+    harness.proxy.set_saved_view(SavedView(ViewKind.BREACHED))
+    assert harness.proxy_ids() == []
+    harness.clock.advance(31)
+    assert harness.model.check_deadlines() == ["soon"]
+    assert harness.proxy_ids() == ["soon"]
+    assert harness.model.check_deadlines() == []
+
+
+def test_saved_views_and_search_filter_through_the_proxy(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot(
+            [
+                ticket("mine", assignee="a-lucia", assignee_name="Lucía", sla_due_at=at(1)),
+                ticket("free", queue="payments", subject="Refund please", sla_due_at=at(2)),
+                ticket("done", status="resolved", sla_due_at=at(3)),
+                ticket("late", sla_due_at=at(-3)),
+            ]
+        )
+    )
+    proxy = harness.proxy
+    assert harness.proxy_ids() == ["late", "mine", "free"]  # all open, SLA due order
+    proxy.set_saved_view(SavedView(ViewKind.MINE, agent_id="a-lucia"))
+    assert harness.proxy_ids() == ["mine"]
+    proxy.set_saved_view(SavedView(ViewKind.UNASSIGNED))
+    assert harness.proxy_ids() == ["late", "free"]
+    proxy.set_saved_view(SavedView(ViewKind.QUEUE, queue="payments"))
+    assert harness.proxy_ids() == ["free"]
+    proxy.set_saved_view(SavedView(ViewKind.ALL_OPEN))
+    proxy.set_search_text("  REFUND ")
+    assert harness.proxy_ids() == ["free"]
+    proxy.set_search_text("")
+    assert harness.proxy_ids() == ["late", "mine", "free"]
+    harness.store.apply_delta(delta(2, ticket_change(ticket("free", queue="payments",
+                              sla_due_at=at(2), assignee="a-lucia"))))  # fmt: skip
+    proxy.set_saved_view(SavedView(ViewKind.MINE, agent_id="a-lucia"))
+    assert harness.proxy_ids() == ["mine", "free"]
+
+
+def test_header_sort_uses_the_sort_role(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot(
+            [
+                ticket("low", priority="low", sla_due_at=at(1)),
+                ticket("urgent", priority="urgent", sla_due_at=at(2)),
+                ticket("normal", sla_due_at=at(3)),
+            ]
+        )
+    )
+    harness.proxy.sort(Column.PRIORITY, Qt.SortOrder.AscendingOrder)
+    assert harness.proxy_ids() == ["urgent", "normal", "low"]
+    assert harness.cell("urgent", Column.PRIORITY, SORT_ROLE) == 0
+    harness.store.apply_delta(
+        delta(2, ticket_change(ticket("low", priority="high", sla_due_at=at(1))))
+    )
+    assert harness.proxy_ids() == ["urgent", "low", "normal"]
+
+
+def test_unread_counts_customer_messages_until_the_ticket_is_opened(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot([ticket("t1", messages=[customer_message()])]))
+    assert harness.cell("t1", Column.UNREAD) == "1"
+    harness.log.clear()
+    harness.model.mark_seen("t1")
+    assert harness.cell("t1", Column.UNREAD) == ""
+    assert harness.log == [("changed", 0, 0, 0, len(Column) - 1)]
+    grown = ticket("t1", messages=[*harness.store.tickets["t1"].messages, customer_message()])
+    harness.store.apply_delta(delta(2, ticket_change(grown)))
+    assert harness.cell("t1", Column.UNREAD) == "1"
+
+
+def test_queues_changed_follows_the_set_of_queues(harness: Harness, qtbot: QtBot) -> None:
+    harness.store.apply_snapshot(snapshot([ticket("t1")]))
+    assert harness.model.queues() == ["deliveries"]
+    with qtbot.waitSignal(harness.model.queues_changed, timeout=1000):
+        harness.store.apply_delta(delta(2, ticket_change(ticket("t2", queue="payments"))))
+    assert harness.model.queues() == ["deliveries", "payments"]
+    with qtbot.waitSignal(harness.model.queues_changed, timeout=1000):
+        harness.store.apply_delta(delta(3, ticket_change(ticket("t2", queue="deliveries"))))
+    assert harness.model.queues() == ["deliveries"]
+
+
+def test_a_model_built_over_a_filled_store_shows_it(qtmodeltester: ModelTester) -> None:
+    store = ViewStore()
+    store.apply_snapshot(snapshot(many_tickets(3)))
+    model = TicketQueueModel(store, SeenTracker(), Clock())
+    check_model(qtmodeltester, model)
+    assert model.rowCount() == 3
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert model.data(QModelIndex()) is None

@@ -1,0 +1,411 @@
+"""The settings / first-run dialog on real widgets, with a stand-in for the credentials CLI.
+
+The ``bridge_command`` is a tiny Python script written per test: it records its
+arguments and standard input, prints one line and exits with a chosen code,
+like ``atp-bridge credentials`` at its process boundary.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from bridge.config import LoadedConfig, load_config
+from bridge.paths import AppPaths
+from console.settings import SettingsDialog
+from console.settings.connection_test import CheckOutcome, classify
+from console.settings.settings_dialog import OUTCOME_PROPERTY
+from console.settings.toml_writer import dump_toml
+
+PASSWORD = "s3cr3t-Pa55-word"
+SYSTEM_TOML = """\
+schema_version = 1
+locked = ["kafka.bootstrap_servers", "kafka.security_protocol", "kafka.sasl_mechanism"]
+
+[kafka]
+bootstrap_servers = "kafka1.example.com:9093,kafka2.example.com:9093"
+security_protocol = "SASL_SSL"
+sasl_mechanism = "SCRAM-SHA-512"
+
+[agent]
+queues = ["deliveries"]
+
+[ui]
+order_feed_limit = 200
+"""
+USER_TOML = """\
+schema_version = 1
+
+[kafka]
+username = "lucia"
+
+[agent]
+id = "a-lucia"
+"""
+
+FAKE_CLI = """\
+import json, pathlib, sys
+results = json.loads({results!r})
+record = {{"argv": sys.argv[1:], "stdin": sys.stdin.read()}}
+with pathlib.Path({log!r}).open("a", encoding="utf-8") as stream:
+    stream.write(json.dumps(record) + "\\n")
+code, out, err = results[sys.argv[2]]
+if out:
+    print(out)
+if err:
+    print(err, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def paths_in(tmp_path: Path) -> AppPaths:
+    system = tmp_path / "etc" / "config.toml"
+    system.parent.mkdir(parents=True)
+    system.write_text(SYSTEM_TOML, encoding="utf-8")
+    user = tmp_path / "home" / "config.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text(USER_TOML, encoding="utf-8")
+    return AppPaths(
+        system_config_file=system,
+        user_config_file=user,
+        data_dir=tmp_path / "data",
+        log_dir=tmp_path / "logs",
+    )
+
+
+class FakeCli:
+    """Writes the stand-in CLI; ``calls`` are the recorded invocations."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.script = tmp_path / "fake_cli.py"
+        self.log = tmp_path / "calls.jsonl"
+        self.answer(
+            check=(0, "OK: logged in to kafka1.example.com:9093 as lucia with SCRAM-SHA-512", ""),
+            set=(0, 'Stored the Kafka password of "lucia" in the OS keyring.', ""),
+        )
+
+    def answer(self, **results: tuple[int, str, str]) -> None:
+        self.script.write_text(
+            FAKE_CLI.format(results=json.dumps(results), log=str(self.log)), encoding="utf-8"
+        )
+
+    @property
+    def command(self) -> list[str]:
+        return [sys.executable, str(self.script)]
+
+    def calls(self) -> list[dict[str, object]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return paths_in(tmp_path)
+
+
+@pytest.fixture
+def loaded(paths: AppPaths) -> LoadedConfig:
+    return load_config(paths, environ={})
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> FakeCli:
+    return FakeCli(tmp_path)
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, loaded: LoadedConfig, paths: AppPaths, cli: FakeCli) -> SettingsDialog:
+    widget = SettingsDialog(
+        loaded, bridge_command=cli.command, user_config_file=paths.user_config_file
+    )
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def click(qtbot: QtBot, button: QWidget) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_prefilled_from_every_file_layer(dialog: SettingsDialog) -> None:
+    assert dialog.servers_edit.text() == "kafka1.example.com:9093,kafka2.example.com:9093"
+    assert dialog.protocol_combo.currentData() == "SASL_SSL"
+    assert dialog.mechanism_combo.currentData() == "SCRAM-SHA-512"
+    assert dialog.username_edit.text() == "lucia"
+    assert dialog.agent_id_edit.text() == "a-lucia"
+    assert dialog.agent_name_edit.text() == ""
+    assert dialog.queues_edit.text() == "deliveries"
+    assert dialog.language_combo.currentData() == "es"
+    assert dialog.password_edit.text() == ""
+    assert dialog.password_edit.echoMode() == dialog.password_edit.EchoMode.Password
+    assert dialog.changes() == {}
+
+
+def test_locked_keys_are_read_only_and_say_it_managed_by_it(
+    dialog: SettingsDialog, paths: AppPaths
+) -> None:
+    assert dialog.servers_edit.isReadOnly()
+    assert not dialog.protocol_combo.isEnabled()
+    assert not dialog.mechanism_combo.isEnabled()
+    for widget in (dialog.servers_edit, dialog.protocol_combo, dialog.mechanism_combo):
+        assert "Managed by IT" in widget.toolTip()
+        assert str(paths.system_config_file) in widget.toolTip()
+    assert not dialog.username_edit.isReadOnly()
+    assert dialog.username_edit.toolTip() == ""
+    assert dialog.agent_id_edit.isEnabled()
+
+
+def test_every_interactive_widget_has_an_accessible_name(dialog: SettingsDialog) -> None:
+    widgets: list[QWidget] = [dialog.field_widget(key) for key in dialog._fields]
+    widgets += [dialog.password_edit, dialog.test_button, dialog.save_button, dialog.cancel_button]
+    assert all(widget.accessibleName() for widget in widgets)
+
+
+def test_save_writes_only_changes_and_load_config_reads_them_back(
+    qtbot: QtBot, dialog: SettingsDialog, paths: AppPaths, cli: FakeCli
+) -> None:
+    dialog.agent_name_edit.setText("Lucía Torres")
+    dialog.queues_edit.setText("deliveries, payments")
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("en"))
+    with qtbot.waitSignal(dialog.saved) as saved:
+        click(qtbot, dialog.save_button)
+    assert saved.args == [paths.user_config_file]
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert cli.calls() == []  # no password typed: the keyring is left alone
+
+    document = tomllib.loads(paths.user_config_file.read_text(encoding="utf-8"))
+    assert document == {
+        "schema_version": 1,
+        "kafka": {"username": "lucia"},
+        "agent": {"id": "a-lucia", "name": "Lucía Torres", "queues": ["deliveries", "payments"]},
+        "ui": {"language": "en"},
+    }
+    reloaded = load_config(paths, environ={})
+    assert reloaded.config.agent.name == "Lucía Torres"
+    assert reloaded.config.agent.queues == ("deliveries", "payments")
+    assert reloaded.config.ui.language == "en"
+    assert reloaded.config.ui.order_feed_limit == 200  # from IT's file, not copied
+    assert reloaded.sources["kafka.bootstrap_servers"].kind == "system"
+    assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
+
+
+def test_first_run_creates_the_user_file(
+    qtbot: QtBot, tmp_path: Path, paths: AppPaths, cli: FakeCli
+) -> None:
+    paths.user_config_file.unlink()
+    paths.system_config_file.write_text(
+        'schema_version = 1\n[kafka]\nbootstrap_servers = "k:9092"\n', encoding="utf-8"
+    )
+    first = load_config(paths, environ={})
+    widget = SettingsDialog(
+        first, bridge_command=cli.command, user_config_file=paths.user_config_file
+    )
+    qtbot.addWidget(widget)
+    widget.username_edit.setText("lucia")
+    widget.agent_id_edit.setText("a-lucia")
+    with qtbot.waitSignal(widget.saved):
+        widget.save()
+    reloaded = load_config(paths, environ={})
+    assert reloaded.config.kafka.username == "lucia"
+    assert reloaded.config.agent.id == "a-lucia"
+
+
+def test_password_goes_to_the_cli_on_stdin_and_never_into_the_file(
+    qtbot: QtBot, dialog: SettingsDialog, paths: AppPaths, cli: FakeCli
+) -> None:
+    dialog.username_edit.setText("lucia.t")
+    QTest.keyClicks(dialog.password_edit, PASSWORD)
+    with qtbot.waitSignal(dialog.saved, timeout=15_000):
+        click(qtbot, dialog.save_button)
+    assert PASSWORD not in paths.user_config_file.read_text(encoding="utf-8")
+    assert not any(
+        PASSWORD in p.read_text(encoding="utf-8") for p in paths.user_config_file.parent.iterdir()
+    )
+    (call,) = cli.calls()
+    assert call["argv"] == ["credentials", "set", "--config", str(paths.user_config_file)]
+    assert call["stdin"] == PASSWORD + "\n"
+    assert dialog.password_edit.text() == ""
+    assert load_config(paths, environ={}).config.kafka.username == "lucia.t"
+
+
+def test_invalid_value_shows_the_error_and_keeps_the_dialog_and_the_file(
+    qtbot: QtBot, dialog: SettingsDialog, paths: AppPaths
+) -> None:
+    before = paths.user_config_file.read_text(encoding="utf-8")
+    dialog.agent_id_edit.setText("lucia torres")
+    click(qtbot, dialog.save_button)
+    assert dialog.isVisible()
+    assert dialog.error_label.isVisible()
+    assert "agent.id" in dialog.error_label.text()
+    assert str(paths.user_config_file) in dialog.error_label.text()
+    assert paths.user_config_file.read_text(encoding="utf-8") == before
+    assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
+
+
+def test_emptied_fields_override_or_unset(
+    qtbot: QtBot, dialog: SettingsDialog, paths: AppPaths
+) -> None:
+    dialog.queues_edit.setText("")  # [] is a value: it may override IT's default queues
+    dialog.agent_id_edit.setText("")  # from the user file: removed, so "not set"
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    reloaded = load_config(paths, environ={})
+    assert reloaded.config.agent.queues == ()
+    assert reloaded.config.agent.id is None
+
+
+@pytest.mark.parametrize(
+    ("code", "out", "err", "outcome", "headline"),
+    [
+        (0, "OK: logged in to k:9093 as lucia with SCRAM-SHA-512", "", "ok", "Connection OK"),
+        (
+            1,
+            "",
+            (
+                "atp-bridge credentials check: authentication failed for user lucia with "
+                "SCRAM-SHA-512 at k:9093: SASL authentication error"
+            ),
+            "auth_failed",
+            "Authentication failed",
+        ),
+        (
+            1,
+            "",
+            "atp-bridge credentials check: broker unreachable at k:9093: Connection refused",
+            "unreachable",
+            "Broker unreachable",
+        ),
+        (
+            3,
+            "",
+            'atp-bridge credentials check: no Kafka password of "lucia" is stored',
+            "keyring",
+            "No password in the keyring",
+        ),
+    ],
+)
+def test_test_connection_shows_the_result_line(  # noqa: PLR0917 (fixtures and parameters)
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    paths: AppPaths,
+    cli: FakeCli,
+    code: int,
+    out: str,
+    err: str,
+    outcome: str,
+    headline: str,
+) -> None:
+    cli.answer(check=(code, out, err))
+    dialog.agent_name_edit.setText("Lucía")  # an unsaved change the check must see
+    click(qtbot, dialog.test_button)
+    assert dialog.busy_indicator.isVisible()
+    assert not dialog.test_button.isEnabled()
+    qtbot.waitUntil(dialog.result_label.isVisible, timeout=15_000)
+    assert not dialog.busy_indicator.isVisible()
+    assert dialog.test_button.isEnabled()
+    assert dialog.result_label.property(OUTCOME_PROPERTY) == outcome
+    text = dialog.result_label.text()
+    assert text.startswith(headline)
+    assert (out or err.split(": ", 1)[1]) in text
+    assert "atp-bridge credentials" not in text
+    (call,) = cli.calls()
+    argv = call["argv"]
+    assert isinstance(argv, list)
+    assert argv[:3] == ["credentials", "check", "--config"]
+    candidate = Path(argv[3])
+    assert candidate.parent == paths.user_config_file.parent
+    assert not candidate.exists()  # the temporary copy is gone
+    assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
+    assert paths.user_config_file.read_text(encoding="utf-8") == USER_TOML  # not saved
+
+
+def test_test_connection_with_a_typed_password_stores_it_then_checks(
+    qtbot: QtBot, dialog: SettingsDialog, cli: FakeCli
+) -> None:
+    QTest.keyClicks(dialog.password_edit, PASSWORD)
+    dialog.test_connection()
+    qtbot.waitUntil(dialog.result_label.isVisible, timeout=15_000)
+    assert [c["argv"][1] for c in cli.calls()] == ["set", "check"]  # type: ignore[index]
+    assert cli.calls()[0]["stdin"] == PASSWORD + "\n"
+    assert all(PASSWORD not in " ".join(c["argv"]) for c in cli.calls())  # type: ignore[arg-type]
+    assert dialog.result_label.property(OUTCOME_PROPERTY) == "ok"
+    assert dialog.password_edit.text() == ""
+
+
+def test_a_missing_cli_is_reported_not_hung(
+    qtbot: QtBot, loaded: LoadedConfig, paths: AppPaths, tmp_path: Path
+) -> None:
+    widget = SettingsDialog(
+        loaded,
+        bridge_command=[str(tmp_path / "no-such-atp-bridge")],
+        user_config_file=paths.user_config_file,
+    )
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.test_connection()
+    qtbot.waitUntil(widget.result_label.isVisible, timeout=15_000)
+    assert widget.result_label.property(OUTCOME_PROPERTY) == CheckOutcome.ERROR.value
+    assert widget.result_label.text().startswith("The check could not run")
+
+
+def test_cancel_while_a_check_runs_stops_it(
+    qtbot: QtBot, dialog: SettingsDialog, cli: FakeCli, paths: AppPaths
+) -> None:
+    dialog.test_connection()
+    assert dialog.is_busy()
+    click(qtbot, dialog.cancel_button)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert not dialog.is_busy()
+    assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
+
+
+def test_classify_reads_exit_codes() -> None:
+    assert classify("check", 2, "", "atp-bridge credentials check: x: bad").outcome is (
+        CheckOutcome.CONFIG
+    )
+    assert classify("check", 70, "", "boom").outcome is CheckOutcome.ERROR
+    assert classify("set", 0, "Stored.", "").ok
+
+
+def test_toml_writer_escapes_and_round_trips() -> None:
+    document = {
+        "schema_version": 1,
+        "agent": {"name": 'Ana "la" Quispe\\\n\t\x01', "queues": ["a", "b c"]},
+        "ui": {"order_feed_limit": 5},
+    }
+    assert tomllib.loads(dump_toml(document, header="hello")) == document
+    with pytest.raises(TypeError):
+        dump_toml({"x": True})
+
+
+def test_a_value_from_it_cannot_be_emptied(qtbot: QtBot, paths: AppPaths, cli: FakeCli) -> None:
+    with paths.system_config_file.open("a", encoding="utf-8") as stream:
+        stream.write('\n[demo]\ntansu_path = "/opt/tansu"\n')
+    text = paths.system_config_file.read_text(encoding="utf-8")
+    paths.system_config_file.write_text(
+        text.replace('queues = ["deliveries"]', 'queues = ["deliveries"]\nname = "Lucía"'),
+        encoding="utf-8",
+    )
+    widget = SettingsDialog(
+        load_config(paths, environ={}),
+        bridge_command=cli.command,
+        user_config_file=paths.user_config_file,
+    )
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.agent_name_edit.text() == "Lucía"
+    widget.agent_name_edit.setText("  ")
+    widget.save()
+    assert widget.isVisible()
+    assert "agent.name" in widget.error_label.text()
+    assert str(paths.system_config_file) in widget.error_label.text()
+    assert paths.user_config_file.read_text(encoding="utf-8") == USER_TOML
