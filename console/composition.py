@@ -12,14 +12,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QVBoxLayout
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
 from bridge.fold.state import Order, Ticket
 from bridge.protocol import AgentIdentity, Command
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
+from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
 from console.main_window import MainWindow
+from console.notifications import NotificationSwitches, Notifier
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
@@ -69,6 +71,26 @@ class ConsoleWindowSet(QObject):
         self.window.order_activated.connect(self.open_order)
         self.workspace.order_activated.connect(self.open_order)
         self._unsubscribe = self.store.subscribe(self._on_update)
+        self._help_keys = install_help_shortcuts(self.window, self.show_help)
+        self.notifier: Notifier | None = None
+
+    def enable_notifications(self, me: AgentIdentity, tray: QSystemTrayIcon | None) -> None:
+        """Notify about new tickets, customer replies and SLAs about to breach."""
+        self.notifier = Notifier(
+            tray, me=me, switches=NotificationSwitches(), clock=time.time, parent=self
+        )
+        self.notifier.ticket_requested.connect(self.open_ticket)
+        if tray is None:
+            self.notifier.toast_shown.connect(
+                lambda title, body: self.window.statusBar().showMessage(f"{title}: {body}", 8000)
+            )
+        self.notifier.attach(self.store)
+
+    def show_help(self) -> None:
+        """Open the keyboard shortcut list (F1 or ?)."""
+        dialog = ShortcutHelpDialog(default_shortcuts(), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # ------------------------------------------------------------------ identity
     @property
@@ -111,9 +133,15 @@ class ConsoleWindowSet(QObject):
         self._order_windows.append(dialog)
         dialog.show()
 
+    def shutdown_drafts(self) -> None:
+        """Write every draft to disk now (before a crash report, or on exit)."""
+        self.workspace.flush_drafts()
+
     def shutdown(self) -> None:
         """Keep the drafts and disconnect."""
         self.workspace.flush_drafts()
+        if self.notifier is not None:
+            self.notifier.detach()
         self._unsubscribe()
         self.client.close()
 

@@ -13,17 +13,20 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
-from bridge.config import ConfigError, LoadedConfig, load_config
+from bridge.config import ConfigError, LoadedConfig, agent_identity, load_config
+from bridge.logs import setup_logging
 from bridge.paths import default_paths
 from bridge.qt_signals import SignalWakeup
 from bridge.server.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
+from console.crash import CrashHandler, pending_crash_report
 from console.demo_stack import DemoStack, DemoStackError
 from console.i18n import Translations
+from console.settings.settings_dialog import SettingsDialog
 
 _log = logging.getLogger("console")
 SMOKE_TIMEOUT_MS = 60_000
@@ -99,10 +102,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_CONFIG
         demo_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="atp-demo-"))
     try:
-        try:
-            loaded = _load(args, demo, demo_dir or args.data_dir)
-        except ConfigError as error:
-            _report(app, str(error), headless=headless)
+        loaded = _configure(app, args, demo, demo_dir or args.data_dir, headless=headless)
+        if loaded is None:
             return EXIT_CONFIG
         return _run_window(app, args, loaded, demo)
     finally:
@@ -112,6 +113,53 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(demo_dir, ignore_errors=True)
 
 
+def _needs_setup(loaded: LoadedConfig) -> bool:
+    config = loaded.config
+    return config.kafka.bootstrap_servers is None or config.agent.id is None
+
+
+def _configure(
+    app: QApplication,
+    args: argparse.Namespace,
+    demo: DemoStack | None,
+    data_dir: Path | None,
+    *,
+    headless: bool,
+) -> LoadedConfig | None:
+    """Load the configuration; on a first run, ask for the connection in the settings dialog."""
+    try:
+        loaded = _load(args, demo, data_dir)
+    except ConfigError as error:
+        _report(app, str(error), headless=headless)
+        return None
+    if not _needs_setup(loaded):
+        return loaded
+    if headless:
+        _report(
+            app,
+            "no Kafka cluster or agent configured: run atp-console once on a desktop "
+            "or see docs/OPERATIONS.md",
+            headless=True,
+        )
+        return None
+    Translations(app).install(loaded.config.ui.language)
+    paths = default_paths(os.environ)
+    dialog = SettingsDialog(
+        loaded,
+        bridge_command=[sys.executable, "-m", "bridge"],
+        user_config_file=paths.user_config_file,
+        system_config_file=paths.system_config_file,
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    try:
+        loaded = _load(args, demo, data_dir)
+    except ConfigError as error:
+        _report(app, str(error), headless=headless)
+        return None
+    return None if _needs_setup(loaded) else loaded
+
+
 def _run_window(
     app: QApplication, args: argparse.Namespace, loaded: LoadedConfig, demo: DemoStack | None
 ) -> int:
@@ -119,6 +167,7 @@ def _run_window(
     translations = Translations(app)
     translations.install(config.ui.language)
     data_dir = config.bridge.data_dir
+    logging_setup = setup_logging(data_dir / "logs", file_name="console.log")
     supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo))
     client = BridgeClient()
     windows = ConsoleWindowSet(
@@ -128,7 +177,14 @@ def _run_window(
         order_feed_limit=config.ui.order_feed_limit,
         queues=config.agent.queues or ("deliveries", "payments", "general"),
     )
+    crash = CrashHandler(data_dir / "logs", on_before_report=windows.shutdown_drafts)
+    crash.install()
     endpoint = Endpoint.for_data_dir(data_dir)
+    tray = _tray(app)
+    windows.enable_notifications(agent_identity(config), tray)
+    pending = pending_crash_report(data_dir / "logs")
+    if pending is not None and not args.smoke:
+        crash.show_report(pending)
     exit_code = 0
 
     def finish(code: int) -> None:
@@ -164,4 +220,18 @@ def _run_window(
         windows.shutdown()
         supervisor.stop()
         wakeup.close()
+        crash.uninstall()
+        logging_setup.remove()
+        if tray is not None:
+            tray.hide()
     return exit_code
+
+
+def _tray(app: QApplication) -> QSystemTrayIcon | None:
+    """A tray icon for notifications, where the desktop has a tray."""
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    tray = QSystemTrayIcon(app.windowIcon(), app)
+    tray.setToolTip("A tu Puerta")
+    tray.show()
+    return tray
