@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help translations demo test lint typecheck imports pytest broker bench wheel clean
+.PHONY: help translations screenshots demo test lint typecheck imports pytest broker bench wheel clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ broker: $(STAMP) ## Run the test Apache Kafka broker in the foreground
 
 bench: $(STAMP) ## Benchmarks in tests/perf; writes bench-report.json
 	$(BIN)/python -m tests.perf
+
+screenshots: $(STAMP) translations ## Screenshots of the demo under Xvfb (docs/screenshots/)
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1440x900x24" $(BIN)/python packaging/screenshots.py
 
 wheel: $(STAMP) ## Build the wheel into dist/
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -1,0 +1,113 @@
+"""Take the README's screenshots of the console on live demo data (``make screenshots``).
+
+Runs the real demo (Tansu, the simulator, a bridge) and the real console window,
+waits for live data, then saves the agent workspace (Spanish) and the supervisor
+dashboard as PNG files in docs/screenshots/. Meant to run under Xvfb at 1440x900:
+
+    xvfb-run -s "-screen 0 1440x900x24" .venv/bin/python packaging/screenshots.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from bridge.server.endpoint import Endpoint
+from console.bridge_client import BridgeClient
+from console.bridge_supervisor import BridgeSupervisor
+from console.composition import ConsoleWindowSet
+from console.demo_stack import DemoStack
+from console.i18n import Translations
+from console.shell import _bridge_argv, _load
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+MIN_TICKETS = 20  # a queue that looks like a working morning
+MIN_MESSAGES = 3  # a conversation worth showing
+
+
+def _wait(condition: Callable[[], bool], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the demo did not produce the data to show in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100)
+
+
+def _settle(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    """Run the demo, open a busy ticket and save the two screenshots."""
+    app = QApplication(sys.argv[:1])
+    demo = DemoStack()
+    demo.start()
+    data_dir = Path(tempfile.mkdtemp(prefix="atp-shots-"))
+    args = argparse.Namespace(config=None, lang="es", data_dir=data_dir, demo=True, smoke=False)
+    supervisor: BridgeSupervisor | None = None
+    windows: ConsoleWindowSet | None = None
+    try:
+        config = _load(args, demo, data_dir).config
+        Translations(app).install("es")
+        supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo))
+        supervisor.start()
+        windows = ConsoleWindowSet(
+            BridgeClient(),
+            drafts_dir=data_dir / "console",
+            canned_language="es",
+            order_feed_limit=config.ui.order_feed_limit,
+            queues=config.agent.queues,
+        )
+        endpoint = Endpoint.for_data_dir(data_dir)
+        windows.client.connect_to(endpoint.server_name, endpoint.read_token)
+        windows.window.resize(1440, 900)
+        windows.window.show()
+        store = windows.store
+
+        def busy_ticket() -> str | None:
+            candidates = [
+                t
+                for t in store.tickets.values()
+                if t.order_id in store.orders
+                and len(t.messages) >= MIN_MESSAGES
+                and t.status == "open"
+            ]
+            return max(candidates, key=lambda t: len(t.messages)).ticket_id if candidates else None
+
+        _wait(lambda: len(store.tickets) >= MIN_TICKETS and busy_ticket() is not None, 120)
+        _settle(3000)  # a few live deltas, SLA ticks
+        ticket_id = busy_ticket()
+        assert ticket_id is not None  # noqa: S101  (waited for above)
+        windows.open_ticket(ticket_id)
+        windows.workspace.composer.editor.setPlainText("Hola, ya revisé su pedido: ")
+        _settle(1500)
+        OUT.mkdir(parents=True, exist_ok=True)
+        windows.window.grab().save(str(OUT / "workspace-es.png"))
+        windows.window.show_dashboard()
+        _settle(1500)
+        windows.window.grab().save(str(OUT / "dashboard-es.png"))
+        print(f"saved {OUT / 'workspace-es.png'} and {OUT / 'dashboard-es.png'}")
+    finally:
+        if windows is not None:
+            windows.workspace.composer.editor.clear()
+            windows.shutdown()
+        if supervisor is not None:
+            supervisor.stop()
+        demo.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
