@@ -20,7 +20,7 @@ from bridge.protocol import AgentIdentity, Command
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
-from console.main_window import MainWindow
+from console.main_window import DASHBOARD_TAB, MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
@@ -169,6 +169,9 @@ class ConsoleWindowSet(QObject):
                 self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
         if update.agents or update.from_snapshot:
             self.workspace.set_agents(list(self.store.agents.values()))
+        if update.status_changed and self.me is not None:
+            # The dashboard is the supervisors' view (the demo's agent is a supervisor).
+            self.window.work_area.setTabVisible(DASHBOARD_TAB, self.me.role == "supervisor")
         if update.tickets or update.agents or update.status_changed:
             status = self.store.status
             self.dashboard.update_data(

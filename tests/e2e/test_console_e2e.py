@@ -18,6 +18,7 @@ from bridge.server.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
+from console.main_window import DASHBOARD_TAB
 from tests.e2e.bridge_process import BridgeProcess
 from tests.e2e.conftest import EventProducer
 
@@ -85,6 +86,7 @@ def test_agent_claims_replies_notes_and_resolves_and_sees_each_confirmed(
     )
     windows.open_ticket("t-1")
     workspace = windows.workspace
+    assert not windows.window.work_area.isTabVisible(DASHBOARD_TAB), "dashboard: supervisors only"
 
     workspace.action_bar.claim_button.click()
     qtbot.waitUntil(lambda: _states(windows) == ["confirmed"], timeout=30_000)
