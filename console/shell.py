@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
 from bridge.config import ConfigError, LoadedConfig, agent_identity, load_config
@@ -177,6 +178,15 @@ def _run_window(
         order_feed_limit=config.ui.order_feed_limit,
         queues=config.agent.queues or ("deliveries", "payments", "general"),
     )
+    _install_menu(
+        app,
+        args,
+        loaded=loaded,
+        demo=demo,
+        windows=windows,
+        supervisor=supervisor,
+        translations=translations,
+    )
     crash = CrashHandler(data_dir / "logs", on_before_report=windows.shutdown_drafts)
     crash.install()
     endpoint = Endpoint.for_data_dir(data_dir)
@@ -225,6 +235,57 @@ def _run_window(
         if tray is not None:
             tray.hide()
     return exit_code
+
+
+def _install_menu(
+    app: QApplication,
+    args: argparse.Namespace,
+    *,
+    loaded: LoadedConfig,
+    demo: DemoStack | None,
+    windows: ConsoleWindowSet,
+    supervisor: BridgeSupervisor,
+    translations: Translations,
+) -> None:
+    """Add the Console menu: settings, keyboard shortcuts, quit.
+
+    Saved settings apply at once: the language live, the connection by restarting the bridge.
+    """
+    current = [loaded]
+    paths = default_paths(os.environ)
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("ConsoleMenu", text)
+
+    def apply_saved(_path: object) -> None:
+        try:
+            current[0] = _load(args, demo, current[0].config.bridge.data_dir)
+        except ConfigError as error:
+            _report(app, str(error), headless=False)
+            return
+        translations.install(current[0].config.ui.language)
+        supervisor.stop()  # the bridge reads the saved configuration when it starts again
+        supervisor.start()
+
+    def open_settings() -> None:
+        dialog = SettingsDialog(
+            current[0],
+            bridge_command=[sys.executable, "-m", "bridge"],
+            user_config_file=paths.user_config_file,
+            system_config_file=paths.system_config_file,
+            parent=windows.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(apply_saved)
+        dialog.open()
+
+    menu = windows.window.menuBar().addMenu(tr("&Console"))
+    settings = menu.addAction(tr("&Settings…"), open_settings)
+    settings.setShortcut(QKeySequence.StandardKey.Preferences)
+    menu.addAction(tr("&Keyboard shortcuts"), windows.show_help)
+    menu.addSeparator()
+    quit_action = menu.addAction(tr("&Quit"), windows.window.close)
+    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
 
 def _tray(app: QApplication) -> QSystemTrayIcon | None:
