@@ -254,9 +254,6 @@ def _install_menu(
     current = [loaded]
     paths = default_paths(os.environ)
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ConsoleMenu", text)
-
     def apply_saved(_path: object) -> None:
         try:
             current[0] = _load(args, demo, current[0].config.bridge.data_dir)
@@ -264,6 +261,7 @@ def _install_menu(
             _report(app, str(error), headless=False)
             return
         translations.install(current[0].config.ui.language)
+        retitle()
         supervisor.stop()  # the bridge reads the saved configuration when it starts again
         supervisor.start()
 
@@ -279,13 +277,21 @@ def _install_menu(
         dialog.saved.connect(apply_saved)
         dialog.open()
 
-    menu = windows.window.menuBar().addMenu(tr("&Console"))
-    settings = menu.addAction(tr("&Settings…"), open_settings)
+    menu = windows.window.menuBar().addMenu("")
+    settings = menu.addAction("", open_settings)
     settings.setShortcut(QKeySequence.StandardKey.Preferences)
-    menu.addAction(tr("&Keyboard shortcuts"), windows.show_help)
+    shortcuts = menu.addAction("", windows.show_help)
     menu.addSeparator()
-    quit_action = menu.addAction(tr("&Quit"), windows.window.close)
+    quit_action = menu.addAction("", windows.window.close)
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+    def retitle() -> None:
+        menu.setTitle(QCoreApplication.translate("ConsoleMenu", "&Console"))
+        settings.setText(QCoreApplication.translate("ConsoleMenu", "&Settings…"))
+        shortcuts.setText(QCoreApplication.translate("ConsoleMenu", "&Keyboard shortcuts"))
+        quit_action.setText(QCoreApplication.translate("ConsoleMenu", "&Quit"))
+
+    retitle()
 
 
 def _tray(app: QApplication) -> QSystemTrayIcon | None:

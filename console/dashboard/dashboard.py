@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,12 +47,11 @@ class ThroughputChart(QChartView):
         self._chart = QChart()
         super().__init__(self._chart, parent)
         self._tz = tz
-        self.setAccessibleName(self.tr("Tickets created and resolved in the last hour"))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
-        self.created_set = QBarSet(self.tr("Created"))
+        self.created_set = QBarSet("")
         self.created_set.setColor(QColor(CREATED_COLOUR))
-        self.resolved_set = QBarSet(self.tr("Resolved"))
+        self.resolved_set = QBarSet("")
         self.resolved_set.setColor(QColor(RESOLVED_COLOUR))
         self._series = QBarSeries()
         self._series.append(self.created_set)
@@ -67,7 +66,20 @@ class ThroughputChart(QChartView):
         self._series.attachAxis(self.axis_x)
         self._series.attachAxis(self.axis_y)
         self._chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read every translated text."""
+        self.setAccessibleName(self.tr("Tickets created and resolved in the last hour"))
+        self.created_set.setLabel(self.tr("Created"))
+        self.resolved_set.setLabel(self.tr("Resolved"))
         self._chart.setTitle(self.tr("Created vs resolved, last hour"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_figures(self, figures: DashboardFigures) -> None:
         """Replace the bars with the figures' buckets."""
@@ -113,34 +125,27 @@ class SupervisorDashboard(QWidget):
         self._tz = tz if tz is not None else _local_tz()
         self._figures: DashboardFigures | None = None
         self._inputs: tuple[list[Ticket], list[Presence], dt.datetime, str | None] | None = None
+        self._as_of: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(coalesce_ms)
         self._timer.timeout.connect(self._recompute)
         self.setObjectName("supervisor-dashboard")
-        self.setAccessibleName(self.tr("Supervisor dashboard"))
-        self.as_of_label = QLabel(self.tr("Data as of: —"), self)
-        self.as_of_label.setAccessibleName(self.tr("Data as of"))
+        self.as_of_label = QLabel(self)
         self.totals_label = QLabel(self)
         bold = QFont(self.totals_label.font())
         bold.setBold(True)
         self.totals_label.setFont(bold)
         self.queue_model = QueueLoadModel(self)
-        self.queue_view = self._table(self.queue_model, self.tr("Queues"))
-        self.queue_view.setToolTip(
-            self.tr(
-                "Open: open or pending. Unassigned: open without an agent. Breached: past the "
-                "first-response deadline without a reply. Oldest waiting: the longest a customer "
-                "has waited for the team."
-            )
-        )
+        self.queue_view = self._table(self.queue_model)
         self.agent_model = AgentLoadModel(self)
-        self.agent_view = self._table(self.agent_model, self.tr("Agents"))
+        self.agent_view = self._table(self.agent_model)
         self.chart = ThroughputChart(self._tz, self)
-        queues_title = QLabel(self.tr("&Queues"), self)
+        queues_title = QLabel(self)
         queues_title.setBuddy(self.queue_view)
-        agents_title = QLabel(self.tr("A&gents"), self)
+        agents_title = QLabel(self)
         agents_title.setBuddy(self.agent_view)
+        self._titles = (queues_title, agents_title)
         header = QHBoxLayout()
         header.addWidget(self.totals_label, 1)
         header.addWidget(self.as_of_label)
@@ -157,11 +162,39 @@ class SupervisorDashboard(QWidget):
         layout.addLayout(header)
         layout.addLayout(tables, 1)
         layout.addWidget(self.chart, 1)
+        self.retranslate()
 
-    def _table(self, model: QueueLoadModel | AgentLoadModel, name: str) -> QTableView:
+    def retranslate(self) -> None:
+        """Re-read every translated text; the figures shown are rendered again."""
+        self.setAccessibleName(self.tr("Supervisor dashboard"))
+        self.as_of_label.setAccessibleName(self.tr("Data as of"))
+        self.as_of_label.setText(self._as_of_text(self._as_of))
+        self.queue_view.setAccessibleName(self.tr("Queues"))
+        self.queue_view.setToolTip(
+            self.tr(
+                "Open: open or pending. Unassigned: open without an agent. Breached: past the "
+                "first-response deadline without a reply. Oldest waiting: the longest a customer "
+                "has waited for the team."
+            )
+        )
+        self.agent_view.setAccessibleName(self.tr("Agents"))
+        queues_title, agents_title = self._titles
+        queues_title.setText(self.tr("&Queues"))
+        agents_title.setText(self.tr("A&gents"))
+        self.queue_model.retranslate()
+        self.agent_model.retranslate()
+        if self._figures is not None:
+            self.totals_label.setText(self._totals_text(self._figures))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _table(self, model: QueueLoadModel | AgentLoadModel) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
-        view.setAccessibleName(name)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.verticalHeader().hide()
@@ -195,13 +228,17 @@ class SupervisorDashboard(QWidget):
         self.queue_model.set_rows(figures.queues)
         self.agent_model.set_rows(figures.agents)
         self.chart.show_figures(figures)
-        self.totals_label.setText(
+        self.totals_label.setText(self._totals_text(figures))
+        self._as_of = as_of
+        self.as_of_label.setText(self._as_of_text(as_of))
+        self._figures = figures
+
+    def _totals_text(self, figures: DashboardFigures) -> str:
+        return (
             self.tr("Last hour: %1 created, %2 resolved")
             .replace("%1", str(figures.created_last_hour))
             .replace("%2", str(figures.resolved_last_hour))
         )
-        self.as_of_label.setText(self._as_of_text(as_of))
-        self._figures = figures
 
     def _as_of_text(self, as_of: str | None) -> str:
         if as_of is None:

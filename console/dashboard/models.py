@@ -89,12 +89,13 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
 
     def __init__(
         self,
-        headers: Sequence[str],
+        headers: Callable[[], Sequence[str]],
         key: Callable[[Row], str],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._headers = tuple(headers)
+        self._header_texts = headers
+        self._headers = tuple(headers())
         self._key: Callable[[Row], str] = key
         self._rows: tuple[Row, ...] = ()
 
@@ -116,6 +117,15 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
     def rows(self) -> tuple[Row, ...]:
         """The rows shown."""
         return self._rows
+
+    def retranslate(self) -> None:
+        """Re-read the column titles and the translated cells in the current language."""
+        self._headers = tuple(self._header_texts())
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self._headers) - 1)
+            )
 
     def rowCount(  # noqa: N802 - Qt override
         self, parent: QModelIndex | QPersistentModelIndex | None = None
@@ -177,14 +187,17 @@ class QueueLoadModel(FiguresTableModel[QueueFigures]):
     """Queue, open, unassigned, breached, oldest waiting."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        headers = (
+        super().__init__(self._header_titles, lambda row: row.queue, parent)
+
+    @staticmethod
+    def _header_titles() -> tuple[str, ...]:
+        return (
             QCoreApplication.translate("Dashboard", "Queue"),
             QCoreApplication.translate("Dashboard", "Open"),
             QCoreApplication.translate("Dashboard", "Unassigned"),
             QCoreApplication.translate("Dashboard", "Breached"),
             QCoreApplication.translate("Dashboard", "Oldest waiting"),
         )
-        super().__init__(headers, lambda row: row.queue, parent)
 
     def raw(self, row: QueueFigures, column: int) -> object:
         """Raw values; the oldest waiting time in whole seconds (``None``: nobody waits)."""
@@ -208,14 +221,17 @@ class AgentLoadModel(FiguresTableModel[AgentFigures]):
     """Agent, role, presence, load, queues."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        headers = (
+        super().__init__(self._header_titles, lambda row: row.agent_id, parent)
+
+    @staticmethod
+    def _header_titles() -> tuple[str, ...]:
+        return (
             QCoreApplication.translate("Dashboard", "Agent"),
             QCoreApplication.translate("Dashboard", "Role"),
             QCoreApplication.translate("Dashboard", "Presence"),
             QCoreApplication.translate("Dashboard", "Open tickets"),
             QCoreApplication.translate("Dashboard", "Queues"),
         )
-        super().__init__(headers, lambda row: row.agent_id, parent)
 
     def raw(self, row: AgentFigures, column: int) -> object:
         """Raw values."""

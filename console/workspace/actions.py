@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, get_args
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
@@ -30,24 +30,18 @@ class TicketActions(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ticket: Ticket | None = None
-        self.claim_button = QPushButton(self.tr("&Claim"), self)
-        self.claim_button.setAccessibleName(self.tr("Claim this ticket (C)"))
-        self.claim_button.setToolTip(self.tr("Claim this ticket (C)"))
-        self.release_button = QPushButton(self.tr("Re&lease"), self)
-        self.release_button.setAccessibleName(self.tr("Release this ticket"))
-        self.status_button = self._menu_button(self.tr("S&tatus"), self.tr("Change the status"))
-        self.priority_button = self._menu_button(
-            self.tr("&Priority"), self.tr("Change the priority")
-        )
-        self.queue_button = self._menu_button(self.tr("&Queue"), self.tr("Move to another queue"))
-        self.assign_button = self._menu_button(
-            self.tr("&Assign"), self.tr("Assign to an agent (supervisors)")
-        )
+        self.claim_button = QPushButton(self)
+        self.release_button = QPushButton(self)
+        self.status_button = self._menu_button()
+        self.priority_button = self._menu_button()
+        self.queue_button = self._menu_button()
+        self.assign_button = self._menu_button()
         self.status_actions: dict[str, QAction] = {}
         self.priority_actions: dict[str, QAction] = {}
         self.queue_actions: dict[str, QAction] = {}
         self.assign_actions: dict[str, QAction] = {}
         self._fill_fixed_menus()
+        self.retranslate()
         self.claim_button.clicked.connect(self.claim)
         self.release_button.clicked.connect(self.release)
         layout = QHBoxLayout(self)
@@ -64,11 +58,45 @@ class TicketActions(QWidget):
         layout.addStretch(1)
         self.show_for(None, None, (), ())
 
-    def _menu_button(self, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setAccessibleName(accessible)
+    def _menu_button(self) -> QPushButton:
+        button = QPushButton(self)
         button.setMenu(QMenu(button))
         return button
+
+    def retranslate(self) -> None:
+        """Re-read every translated text (buttons and the status and priority menus)."""
+        self.claim_button.setText(self.tr("&Claim"))
+        self.claim_button.setAccessibleName(self.tr("Claim this ticket (C)"))
+        self.claim_button.setToolTip(self.tr("Claim this ticket (C)"))
+        self.release_button.setText(self.tr("Re&lease"))
+        self.release_button.setAccessibleName(self.tr("Release this ticket"))
+        for button, text, accessible in (
+            (self.status_button, self.tr("S&tatus"), self.tr("Change the status")),
+            (self.priority_button, self.tr("&Priority"), self.tr("Change the priority")),
+            (self.queue_button, self.tr("&Queue"), self.tr("Move to another queue")),
+            (self.assign_button, self.tr("&Assign"), self.tr("Assign to an agent (supervisors)")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(accessible)
+        texts = self._status_texts()
+        for status, action in self.status_actions.items():
+            action.setText(texts[status])
+        for priority, action in self.priority_actions.items():
+            action.setText(priority_label(priority))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _status_texts(self) -> dict[str, str]:
+        return {
+            "open": self.tr("&Open"),
+            "pending": self.tr("&Pending"),
+            "resolved": self.tr("&Resolved"),
+            "closed": self.tr("&Closed"),
+        }
 
     def _menu(self, button: QPushButton) -> QMenu:
         menu = button.menu()
@@ -76,12 +104,7 @@ class TicketActions(QWidget):
         return menu
 
     def _fill_fixed_menus(self) -> None:
-        texts = {
-            "open": self.tr("&Open"),
-            "pending": self.tr("&Pending"),
-            "resolved": self.tr("&Resolved"),
-            "closed": self.tr("&Closed"),
-        }
+        texts = self._status_texts()
         status_menu = self._menu(self.status_button)
         group = QActionGroup(self)
         for status in STATUSES:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -49,16 +49,14 @@ class CollisionBanner(QFrame):
         palette.setColor(QPalette.ColorRole.Window, QColor("#fde2e1"))
         palette.setColor(QPalette.ColorRole.WindowText, QColor("#5f1412"))
         self.setPalette(palette)
-        self.setAccessibleName(self.tr("New messages since you last looked"))
+        self._count: int | None = None  # messages listed by the last warning
         self._title = QLabel(self)
         self._title.setWordWrap(True)
         self._details = QLabel(self)
         self._details.setWordWrap(True)
         self._details.setTextFormat(Qt.TextFormat.PlainText)
-        self.send_button = QPushButton(self.tr("Send any&way"), self)
-        self.send_button.setAccessibleName(self.tr("Send the reply anyway"))
-        self.cancel_button = QPushButton(self.tr("Cancel and read"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel sending and read the new messages"))
+        self.send_button = QPushButton(self)
+        self.cancel_button = QPushButton(self)
         self.cancel_button.setDefault(True)
         self.send_button.clicked.connect(self._on_send)
         self.cancel_button.clicked.connect(self._on_cancel)
@@ -70,17 +68,35 @@ class CollisionBanner(QFrame):
         layout.addWidget(self._title)
         layout.addWidget(self._details)
         layout.addLayout(buttons)
+        self.retranslate()
         self.hide()
+
+    def retranslate(self) -> None:
+        """Re-read every translated text."""
+        self.setAccessibleName(self.tr("New messages since you last looked"))
+        self.send_button.setText(self.tr("Send any&way"))
+        self.send_button.setAccessibleName(self.tr("Send the reply anyway"))
+        self.cancel_button.setText(self.tr("Cancel and read"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel sending and read the new messages"))
+        if self._count is not None:
+            self._title.setText(
+                self.tr(
+                    "%n new message(s) arrived since you last looked. Send your reply anyway?",
+                    "",
+                    self._count,
+                )
+            )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def warn(self, messages: list[Message]) -> None:
         """Show the banner listing ``messages`` and put the focus on Cancel."""
-        self._title.setText(
-            self.tr(
-                "%n new message(s) arrived since you last looked. Send your reply anyway?",
-                "",
-                len(messages),
-            )
-        )
+        self._count = len(messages)
+        self.retranslate()
         lines = [self._line(message) for message in messages]
         self._details.setText("\n".join(lines))
         self.show()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -57,24 +57,18 @@ class Composer(QWidget):
         self._replies: tuple[CannedReply, ...] = ()
         self.editor = ReplyEdit(self)
         self.editor.setObjectName("composer-editor")
-        self.editor.setAccessibleName(self.tr("Reply text"))
-        self.editor.setPlaceholderText(self.tr("Write a reply… (Ctrl+Enter sends)"))
         self.editor.setTabChangesFocus(True)
-        self.note_toggle = QCheckBox(self.tr("&Internal note"), self)
-        self.note_toggle.setAccessibleName(self.tr("Internal note: only agents see it"))
+        self.note_toggle = QCheckBox(self)
         self.canned_picker = QComboBox(self)
-        self.canned_picker.setAccessibleName(self.tr("Insert a canned reply"))
-        canned_label = QLabel(self.tr("Ca&nned reply:"), self)
+        canned_label = QLabel(self)
         canned_label.setBuddy(self.canned_picker)
-        self.send_button = QPushButton(self.tr("Sen&d"), self)
-        self.send_button.setAccessibleName(self.tr("Send (Ctrl+Enter)"))
-        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.canned_label = canned_label
+        self.send_button = QPushButton(self)
         self.lock_label = QLabel(self)
         self.lock_label.setObjectName("composer-lock")
         self.lock_label.setWordWrap(True)
         self.lock_label.hide()
-        self.unlock_button = QPushButton(self.tr("&Edit again"), self)
-        self.unlock_button.setAccessibleName(self.tr("Edit the draft again"))
+        self.unlock_button = QPushButton(self)
         self.unlock_button.hide()
         self._normal_palette = QPalette(self.editor.palette())
 
@@ -101,6 +95,29 @@ class Composer(QWidget):
         layout.addWidget(self.editor)
         layout.addLayout(controls)
         self.set_canned((), lambda text: text)
+        self.retranslate()
+
+    # ---------------------------------------------------------------- language
+    def retranslate(self) -> None:
+        """Re-read every translated text (a shown lock or notice keeps its text)."""
+        self.editor.setAccessibleName(self.tr("Reply text"))
+        self.note_toggle.setText(self.tr("&Internal note"))
+        self.note_toggle.setAccessibleName(self.tr("Internal note: only agents see it"))
+        self.canned_picker.setAccessibleName(self.tr("Insert a canned reply"))
+        if self.canned_picker.count() > 0:
+            self.canned_picker.setItemText(0, self.tr("Choose…"))
+        self.canned_label.setText(self.tr("Ca&nned reply:"))
+        self.send_button.setAccessibleName(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.unlock_button.setText(self.tr("&Edit again"))
+        self.unlock_button.setAccessibleName(self.tr("Edit the draft again"))
+        self._show_note_style(self.is_internal())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ---------------------------------------------------------------- state
     def text(self) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -97,14 +97,19 @@ class MessageBubble(QFrame):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.body_label.setAccessibleName(heading)
         self.body_label.setAccessibleDescription(body)
-        self.setAccessibleName(heading)
+        self.set_heading(heading)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(2)
         layout.addWidget(self.heading_label)
         layout.addWidget(self.body_label)
+
+    def set_heading(self, heading: str) -> None:
+        """Show ``heading`` (kind, author, time) above the body."""
+        self.heading_label.setText(heading)
+        self.body_label.setAccessibleName(heading)
+        self.setAccessibleName(heading)
 
     @property
     def background(self) -> QColor:
@@ -119,6 +124,7 @@ class ConversationView(QScrollArea):
         super().__init__(parent)
         self._tz = tz
         self._ticket_id: str | None = None
+        self._ticket: Ticket | None = None
         self._bubbles: list[MessageBubble] = []
         self._follow = True
         self.setObjectName("conversation")
@@ -147,12 +153,12 @@ class ConversationView(QScrollArea):
                 row.deleteLater()
         self._bubbles.clear()
         self._ticket_id = ticket.ticket_id
+        self._ticket = ticket
         self._follow = True
-        opening = self.tr("Opened the ticket")
         self._append(
             MessageKind.OPENING,
             f"opening:{ticket.ticket_id}",
-            f"{ticket.customer_name} · {opening} · {stamp(ticket.opened_at, self._tz)}",
+            self._opening_heading(ticket),
             f"{ticket.subject}\n\n{ticket.body}",
         )
         self._add_new(ticket)
@@ -163,6 +169,7 @@ class ConversationView(QScrollArea):
         if ticket.ticket_id != self._ticket_id:
             self.show_ticket(ticket)
             return
+        self._ticket = ticket
         self._add_new(ticket)
 
     def scroll_to_bottom(self) -> None:
@@ -179,16 +186,44 @@ class ConversationView(QScrollArea):
                     kind_of(message), message.event_id, self._heading(message), message.body
                 )
 
+    def retranslate(self) -> None:
+        """Re-read the translated texts, the bubbles' headings included."""
+        self.setAccessibleName(self.tr("Conversation"))
+        ticket = self._ticket
+        if ticket is None:
+            return
+        messages = {message.event_id: message for message in ticket.messages}
+        for bubble in self._bubbles:
+            message = messages.get(bubble.event_id)
+            if bubble.kind is MessageKind.OPENING:
+                bubble.set_heading(self._opening_heading(ticket))
+            elif message is not None:
+                bubble.set_heading(self._heading(message))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _opening_heading(self, ticket: Ticket) -> str:
+        opening = self.tr("Opened the ticket")
+        return f"{ticket.customer_name} · {opening} · {stamp(ticket.opened_at, self._tz)}"
+
     def _heading(self, message: Message) -> str:
         kind = kind_of(message)
         when = stamp(message.at, self._tz)
         if kind is MessageKind.NOTE:
-            return f"{self.tr('Internal note')} · {message.author_name} · {when}"
+            note = self.tr("Internal note")
+            return f"{note} · {message.author_name} · {when}"
         if kind is MessageKind.SYSTEM:
-            return f"{self.tr('System')} · {message.author_name} · {when}"
+            system = self.tr("System")
+            return f"{system} · {message.author_name} · {when}"
         if kind is MessageKind.AGENT:
-            return f"{message.author_name} ({self.tr('agent')}) · {when}"
-        return f"{message.author_name} ({self.tr('customer')}) · {when}"
+            agent = self.tr("agent")
+            return f"{message.author_name} ({agent}) · {when}"
+        customer = self.tr("customer")
+        return f"{message.author_name} ({customer}) · {when}"
 
     def _append(self, kind: MessageKind, event_id: str, heading: str, body: str) -> None:
         row = QWidget(self._content)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -181,6 +182,10 @@ class TimelineModel(QAbstractTableModel):
         """The rows shown."""
         return list(self._rows)
 
+    def retranslate(self) -> None:
+        """Tell the views the column titles changed language."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+
     def rowCount(  # noqa: N802 - Qt override
         self, parent: QModelIndex | QPersistentModelIndex | None = None
     ) -> int:
@@ -230,13 +235,18 @@ class OrderPanel(QWidget):
     def __init__(self, tz: dt.tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tz = tz
+        self._shown: tuple[Order | None, str | None, list[Ticket], list[Order]] = (
+            None,
+            None,
+            [],
+            [],
+        )
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.timeline_model = TimelineModel(self)
         self.timeline_view = QTableView(self)
         self.timeline_view.setModel(self.timeline_model)
-        self.timeline_view.setAccessibleName(self.tr("Order timeline"))
         self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.timeline_view.verticalHeader().hide()
@@ -246,17 +256,17 @@ class OrderPanel(QWidget):
         self.timeline_view.horizontalHeader().setStretchLastSection(True)
         self.timeline_view.setWordWrap(True)
         self.other_tickets = QListWidget(self)
-        self.other_tickets.setAccessibleName(self.tr("The customer's other tickets"))
         self.other_orders = QListWidget(self)
-        self.other_orders.setAccessibleName(self.tr("The customer's other orders"))
         self.other_tickets.itemActivated.connect(self._on_ticket)
         self.other_orders.itemActivated.connect(self._on_order)
-        tickets_title = QLabel(self.tr("Other &tickets of the customer"), self)
+        tickets_title = QLabel(self)
         tickets_title.setBuddy(self.other_tickets)
-        orders_title = QLabel(self.tr("Other o&rders of the customer"), self)
+        orders_title = QLabel(self)
         orders_title.setBuddy(self.other_orders)
-        timeline_title = QLabel(self.tr("Order ti&meline"), self)
+        timeline_title = QLabel(self)
         timeline_title.setBuddy(self.timeline_view)
+        self._titles = (tickets_title, orders_title, timeline_title)
+        self.retranslate()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary_label)
@@ -275,6 +285,7 @@ class OrderPanel(QWidget):
         customer_orders: Sequence[Order],
     ) -> None:
         """Show (or refresh) the order and the customer's history; the selection is kept."""
+        self._shown = (order, current_ticket_id, list(customer_tickets), list(customer_orders))
         if order is None:
             self.summary_label.setText(self.tr("No order linked to this ticket."))
             self.timeline_model.set_rows([])
@@ -316,6 +327,24 @@ class OrderPanel(QWidget):
                 if o.order_id != linked
             ],
         )
+
+    def retranslate(self) -> None:
+        """Re-read every translated text; the order shown is rendered again."""
+        self.timeline_view.setAccessibleName(self.tr("Order timeline"))
+        self.other_tickets.setAccessibleName(self.tr("The customer's other tickets"))
+        self.other_orders.setAccessibleName(self.tr("The customer's other orders"))
+        tickets_title, orders_title, timeline_title = self._titles
+        tickets_title.setText(self.tr("Other &tickets of the customer"))
+        orders_title.setText(self.tr("Other o&rders of the customer"))
+        timeline_title.setText(self.tr("Order ti&meline"))
+        self.timeline_model.retranslate()
+        self.show_order(*self._shown)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @staticmethod
     def _fill(widget: QListWidget, rows: list[tuple[str, str]]) -> None:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -179,6 +180,11 @@ class PendingActionsModel(QAbstractListModel):
         ]
         self.endResetModel()
 
+    def retranslate(self) -> None:
+        """Show the states in the current language (descriptions keep the language they had)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+
     def _forget_old(self, ticket_id: str) -> None:
         finished = [
             entry.command_id
@@ -227,6 +233,7 @@ class PendingActionsView(QListView):
 
     def __init__(self, model: PendingActionsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._model = model
         self.setModel(model)
         self.setObjectName("pending-actions")
         self.setAccessibleName(self.tr("Sent actions and their state"))
@@ -235,3 +242,10 @@ class PendingActionsView(QListView):
         self.setWordWrap(True)
         self.setMaximumHeight(96)
         model.rowsInserted.connect(lambda *_: self.scrollToBottom())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(self.tr("Sent actions and their state"))
+            self._model.retranslate()
+        super().changeEvent(event)

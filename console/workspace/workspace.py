@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
@@ -223,6 +223,22 @@ class TicketWorkspace(QWidget):
         self._show_nothing()
 
     # ---------------------------------------------------------------- Qt events
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Retranslate on a language change (child widgets retranslate themselves)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-read the workspace's own texts and render the shown ticket again."""
+        self.setAccessibleName(self.tr("Ticket workspace"))
+        self.claim_shortcut.setText(self.tr("Claim"))
+        self.reply_shortcut.setText(self.tr("Focus the reply"))
+        if self._ticket is None:
+            self.subject_label.setText(self.tr("No ticket selected"))
+        else:
+            self._refresh()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft before closing."""
         self._autosaver.flush()

@@ -1,4 +1,1303 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
+<context>
+    <name>CollisionBanner</name>
+    <message>
+        <source>New messages since you last looked</source>
+        <translation>Mensajes nuevos desde tu última revisión</translation>
+    </message>
+    <message>
+        <source>Send any&amp;way</source>
+        <translation>Enviar de t&amp;odos modos</translation>
+    </message>
+    <message>
+        <source>Send the reply anyway</source>
+        <translation>Enviar la respuesta de todos modos</translation>
+    </message>
+    <message>
+        <source>Cancel and read</source>
+        <translation>Cancelar y leer</translation>
+    </message>
+    <message>
+        <source>Cancel sending and read the new messages</source>
+        <translation>Cancelar el envío y leer los mensajes nuevos</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s) arrived since you last looked. Send your reply anyway?</source>
+        <translation><numerusform>Llegó %n mensaje nuevo desde tu última revisión. ¿Enviar tu respuesta de todos modos?</numerusform><numerusform>Llegaron %n mensajes nuevos desde tu última revisión. ¿Enviar tu respuesta de todos modos?</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Reply text</source>
+        <translation>Texto de la respuesta</translation>
+    </message>
+    <message>
+        <source>Write a reply… (Ctrl+Enter sends)</source>
+        <translation>Escribe una respuesta… (Ctrl+Enter para enviar)</translation>
+    </message>
+    <message>
+        <source>&amp;Internal note</source>
+        <translation>&amp;Nota interna</translation>
+    </message>
+    <message>
+        <source>Internal note: only agents see it</source>
+        <translation>Nota interna: solo la ven los agentes</translation>
+    </message>
+    <message>
+        <source>Insert a canned reply</source>
+        <translation>Insertar una respuesta predefinida</translation>
+    </message>
+    <message>
+        <source>Ca&amp;nned reply:</source>
+        <translation>&amp;Respuesta predefinida:</translation>
+    </message>
+    <message>
+        <source>Sen&amp;d</source>
+        <translation>En&amp;viar</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>Enviar (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit again</source>
+        <translation>E&amp;ditar de nuevo</translation>
+    </message>
+    <message>
+        <source>Edit the draft again</source>
+        <translation>Volver a editar el borrador</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Elegir…</translation>
+    </message>
+    <message>
+        <source>Write an internal note… (Ctrl+Enter adds it)</source>
+        <translation>Escribe una nota interna… (Ctrl+Enter para agregarla)</translation>
+    </message>
+    <message>
+        <source>A&amp;dd note</source>
+        <translation>A&amp;gregar nota</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleMenu</name>
+    <message>
+        <source>&amp;Console</source>
+        <translation>&amp;Consola</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Configuración…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Atajos de teclado</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleStatusBar</name>
+    <message>
+        <source>Bridge: connected</source>
+        <translation>Bridge: conectado</translation>
+    </message>
+    <message>
+        <source>Bridge: connecting…</source>
+        <translation>Bridge: conectando…</translation>
+    </message>
+    <message>
+        <source>Bridge: reconnecting… (%1)</source>
+        <translation>Bridge: reconectando… (%1)</translation>
+    </message>
+    <message>
+        <source>Kafka: unknown</source>
+        <translation>Kafka: desconocido</translation>
+    </message>
+    <message>
+        <source>Kafka: up</source>
+        <translation>Kafka: activo</translation>
+    </message>
+    <message>
+        <source>Kafka: down</source>
+        <translation>Kafka: caído</translation>
+    </message>
+    <message>
+        <source>Kafka: down since %1</source>
+        <translation>Kafka: caído desde %1</translation>
+    </message>
+    <message>
+        <source>No data yet</source>
+        <translation>Aún no hay datos</translation>
+    </message>
+    <message>
+        <source>Data as of %1 · lag %2</source>
+        <translation>Datos al %1 · retraso %2</translation>
+    </message>
+    <message>
+        <source>%1 (not updating)</source>
+        <translation>%1 (sin actualizar)</translation>
+    </message>
+    <message>
+        <source>Outbox: unknown</source>
+        <translation>Bandeja de salida: desconocida</translation>
+    </message>
+    <message>
+        <source>Outbox: %1 pending</source>
+        <translation>Bandeja de salida: %1 por enviar</translation>
+    </message>
+    <message>
+        <source>%1 (last known)</source>
+        <translation>%1 (último valor conocido)</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleWindowSet</name>
+    <message>
+        <source>Order %1</source>
+        <translation>Pedido %1</translation>
+    </message>
+    <message>
+        <source>Order timeline</source>
+        <translation>Historial del pedido</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationView</name>
+    <message>
+        <source>Conversation</source>
+        <translation>Conversación</translation>
+    </message>
+    <message>
+        <source>Opened the ticket</source>
+        <translation>Abrió el ticket</translation>
+    </message>
+    <message>
+        <source>Internal note</source>
+        <translation>Nota interna</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Sistema</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>agente</translation>
+    </message>
+    <message>
+        <source>customer</source>
+        <translation>cliente</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Copied</source>
+        <translation>Copiado</translation>
+    </message>
+    <message>
+        <source>%1 more errors happened; their reports are in %2.</source>
+        <translation>Ocurrieron %1 errores más; sus informes están en %2.</translation>
+    </message>
+    <message>
+        <source>The console stopped unexpectedly</source>
+        <translation>La consola se cerró inesperadamente</translation>
+    </message>
+    <message>
+        <source>The console stopped unexpectedly the last time it ran. Please copy this report and send it to IT; it contains no passwords.</source>
+        <translation>La consola se cerró inesperadamente la última vez que se usó. Copia este informe y envíalo a TI; no contiene contraseñas.</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Error inesperado</translation>
+    </message>
+    <message>
+        <source>The console hit an unexpected error. Your drafts were saved. Please copy this report and send it to IT; it contains no passwords. Restarting the console is recommended.</source>
+        <translation>La consola tuvo un error inesperado. Tus borradores se guardaron. Copia este informe y envíalo a TI; no contiene contraseñas. Se recomienda reiniciar la consola.</translation>
+    </message>
+    <message>
+        <source>Saved as %1</source>
+        <translation>Guardado como %1</translation>
+    </message>
+    <message>
+        <source>Crash report</source>
+        <translation>Informe de error</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>&amp;Copiar informe</translation>
+    </message>
+    <message>
+        <source>Copy the crash report to the clipboard</source>
+        <translation>Copiar el informe de error al portapapeles</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Close the crash report</source>
+        <translation>Cerrar el informe de error</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Ausente</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Desconectado</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agente</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Cola</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abiertos</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Sin asignar</translation>
+    </message>
+    <message>
+        <source>Breached</source>
+        <translation>Vencidos</translation>
+    </message>
+    <message>
+        <source>Oldest waiting</source>
+        <translation>Mayor espera</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Presencia</translation>
+    </message>
+    <message>
+        <source>Open tickets</source>
+        <translation>Tickets abiertos</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Colas</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>A tu Puerta — support console</source>
+        <translation>A tu Puerta — consola de soporte</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Panel</translation>
+    </message>
+    <message>
+        <source>Work area</source>
+        <translation>Área de trabajo</translation>
+    </message>
+    <message>
+        <source>Work area tabs</source>
+        <translation>Pestañas del área de trabajo</translation>
+    </message>
+    <message>
+        <source>Open a ticket from the queue (Enter).</source>
+        <translation>Abre un ticket desde la cola (Enter).</translation>
+    </message>
+    <message>
+        <source>The dashboard is not available.</source>
+        <translation>El panel no está disponible.</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>New ticket</source>
+        <translation>Nuevo ticket</translation>
+    </message>
+    <message>
+        <source>%1 in %2: %3</source>
+        <translation>%1 en %2: %3</translation>
+    </message>
+    <message>
+        <source>New tickets</source>
+        <translation>Nuevos tickets</translation>
+    </message>
+    <message>
+        <source>%1 new tickets in %2</source>
+        <translation>%1 tickets nuevos en %2</translation>
+    </message>
+    <message>
+        <source>Customer replied</source>
+        <translation>El cliente respondió</translation>
+    </message>
+    <message>
+        <source>%1 replied on “%2”</source>
+        <translation>%1 respondió en “%2”</translation>
+    </message>
+    <message>
+        <source>Customer replies</source>
+        <translation>Respuestas de clientes</translation>
+    </message>
+    <message>
+        <source>Customers replied on %1 of your tickets</source>
+        <translation>Los clientes respondieron en %1 de tus tickets</translation>
+    </message>
+    <message>
+        <source>SLA about to breach</source>
+        <translation>SLA por vencer</translation>
+    </message>
+    <message>
+        <source>“%1” (%2) needs a first reply within 5 minutes</source>
+        <translation>“%1” (%2) necesita una primera respuesta en menos de 5 minutos</translation>
+    </message>
+    <message>
+        <source>%1 tickets in %2 need a first reply within 5 minutes</source>
+        <translation>%1 tickets en %2 necesitan una primera respuesta en menos de 5 minutos</translation>
+    </message>
+</context>
+<context>
+    <name>OrderFeedModel</name>
+    <message>
+        <source>Placed</source>
+        <translation>Registrado</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Pagado</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>Despachado</translation>
+    </message>
+    <message>
+        <source>Delayed</source>
+        <translation>Retrasado</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Entregado</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelado</translation>
+    </message>
+</context>
+<context>
+    <name>OrderFeedView</name>
+    <message>
+        <source>Order feed</source>
+        <translation>Actividad de pedidos</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>Todos los eventos</translation>
+    </message>
+    <message>
+        <source>Order event filter</source>
+        <translation>Filtro de eventos de pedidos</translation>
+    </message>
+    <message>
+        <source>Search orders</source>
+        <translation>Buscar pedidos</translation>
+    </message>
+    <message>
+        <source>Resume (%1 new)</source>
+        <translation>Reanudar (nuevos: %1)</translation>
+    </message>
+    <message>
+        <source>Resume the order feed</source>
+        <translation>Reanudar la actividad de pedidos</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <source>Pause the order feed</source>
+        <translation>Pausar la actividad de pedidos</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPanel</name>
+    <message>
+        <source>Order timeline</source>
+        <translation>Historial del pedido</translation>
+    </message>
+    <message>
+        <source>The customer's other tickets</source>
+        <translation>Otros tickets del cliente</translation>
+    </message>
+    <message>
+        <source>The customer's other orders</source>
+        <translation>Otros pedidos del cliente</translation>
+    </message>
+    <message>
+        <source>Other &amp;tickets of the customer</source>
+        <translation>Otros tic&amp;kets del cliente</translation>
+    </message>
+    <message>
+        <source>Other o&amp;rders of the customer</source>
+        <translation>Otros ped&amp;idos del cliente</translation>
+    </message>
+    <message>
+        <source>Order ti&amp;meline</source>
+        <translation>&amp;Historial del pedido</translation>
+    </message>
+    <message>
+        <source>No order linked to this ticket.</source>
+        <translation>Este ticket no tiene un pedido vinculado.</translation>
+    </message>
+    <message>
+        <source>Order %1 · %2 · %3 · %4 · ETA %5</source>
+        <translation>Pedido %1 · %2 · %3 · %4 · Entrega estimada %5</translation>
+    </message>
+</context>
+<context>
+    <name>OrderTimeline</name>
+    <message>
+        <source>after the promised ETA</source>
+        <translation>después de la hora de entrega prometida</translation>
+    </message>
+    <message>
+        <source>%1 item(s), %2, %3</source>
+        <translation>%1 producto(s), %2, %3</translation>
+    </message>
+    <message>
+        <source>Courier %1, ETA %2</source>
+        <translation>Repartidor %1, entrega estimada %2</translation>
+    </message>
+    <message>
+        <source>%1 — new ETA %2</source>
+        <translation>%1 — nueva entrega estimada %2</translation>
+    </message>
+    <message>
+        <source>Delivered at %1</source>
+        <translation>Entregado a las %1</translation>
+    </message>
+    <message>
+        <source>%1 (by %2)</source>
+        <translation>%1 (por %2)</translation>
+    </message>
+</context>
+<context>
+    <name>PendingActions</name>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Respuesta</translation>
+    </message>
+    <message>
+        <source>Internal note</source>
+        <translation>Nota interna</translation>
+    </message>
+    <message>
+        <source>Claim</source>
+        <translation>Tomar</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>Liberar</translation>
+    </message>
+    <message>
+        <source>Assign to %1</source>
+        <translation>Asignar a %1</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>Estado: %1</translation>
+    </message>
+    <message>
+        <source>Priority: %1</source>
+        <translation>Prioridad: %1</translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation>Cola: %1</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>enviando…</translation>
+    </message>
+    <message>
+        <source>queued (offline): will be sent when the connection returns</source>
+        <translation>en espera (sin conexión): se enviará cuando vuelva la conexión</translation>
+    </message>
+    <message>
+        <source>sent, waiting for confirmation</source>
+        <translation>enviado, esperando confirmación</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>confirmado</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>no válido</translation>
+    </message>
+</context>
+<context>
+    <name>PendingActionsView</name>
+    <message>
+        <source>Sent actions and their state</source>
+        <translation>Acciones enviadas y su estado</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <source>Search tickets (/)</source>
+        <translation>Buscar tickets (/)</translation>
+    </message>
+    <message>
+        <source>Search tickets</source>
+        <translation>Buscar tickets</translation>
+    </message>
+    <message>
+        <source>Saved view</source>
+        <translation>Vista guardada</translation>
+    </message>
+    <message>
+        <source>Ticket queue</source>
+        <translation>Cola de tickets</translation>
+    </message>
+    <message>
+        <source>Tickets shown</source>
+        <translation>Tickets mostrados</translation>
+    </message>
+    <message>
+        <source>My tickets</source>
+        <translation>Mis tickets</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Sin asignar</translation>
+    </message>
+    <message>
+        <source>Breached</source>
+        <translation>Vencidos</translation>
+    </message>
+    <message>
+        <source>All open</source>
+        <translation>Todos los abiertos</translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation>Cola: %1</translation>
+    </message>
+    <message>
+        <source>%1 tickets</source>
+        <translation>%1 tickets</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Connection settings</source>
+        <translation>Configuración de conexión</translation>
+    </message>
+    <message>
+        <source>Kafka connection</source>
+        <translation>Conexión a Kafka</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agente</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>Interfaz</translation>
+    </message>
+    <message>
+        <source>&amp;Bootstrap servers</source>
+        <translation>&amp;Servidores bootstrap</translation>
+    </message>
+    <message>
+        <source>Security &amp;protocol</source>
+        <translation>&amp;Protocolo de seguridad</translation>
+    </message>
+    <message>
+        <source>SASL &amp;mechanism</source>
+        <translation>&amp;Mecanismo SASL</translation>
+    </message>
+    <message>
+        <source>&amp;User name</source>
+        <translation>&amp;Usuario</translation>
+    </message>
+    <message>
+        <source>Agent &amp;id</source>
+        <translation>I&amp;D de agente</translation>
+    </message>
+    <message>
+        <source>Agent &amp;name</source>
+        <translation>&amp;Nombre del agente</translation>
+    </message>
+    <message>
+        <source>&amp;Queues</source>
+        <translation>C&amp;olas</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Idioma</translation>
+    </message>
+    <message>
+        <source>Kafka bootstrap servers</source>
+        <translation>Servidores bootstrap de Kafka</translation>
+    </message>
+    <message>
+        <source>Kafka security protocol</source>
+        <translation>Protocolo de seguridad de Kafka</translation>
+    </message>
+    <message>
+        <source>Kafka SASL mechanism</source>
+        <translation>Mecanismo SASL de Kafka</translation>
+    </message>
+    <message>
+        <source>Kafka user name</source>
+        <translation>Usuario de Kafka</translation>
+    </message>
+    <message>
+        <source>Agent id</source>
+        <translation>ID de agente</translation>
+    </message>
+    <message>
+        <source>Agent display name</source>
+        <translation>Nombre visible del agente</translation>
+    </message>
+    <message>
+        <source>Queues, comma-separated</source>
+        <translation>Colas, separadas por comas</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>Idioma de la interfaz</translation>
+    </message>
+    <message>
+        <source>host:port, host:port</source>
+        <translation>host:puerto, host:puerto</translation>
+    </message>
+    <message>
+        <source>deliveries, payments</source>
+        <translation>deliveries, payments</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>Sin configurar</translation>
+    </message>
+    <message>
+        <source>Español</source>
+        <comment>language name in itself</comment>
+        <translation>Español</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <comment>language name in itself</comment>
+        <translation>English</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word</source>
+        <translation>&amp;Contraseña</translation>
+    </message>
+    <message>
+        <source>Kafka password</source>
+        <translation>Contraseña de Kafka</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the stored password</source>
+        <translation>Déjala vacía para conservar la contraseña guardada</translation>
+    </message>
+    <message>
+        <source>Stored only in the operating system's keyring, never in a file.</source>
+        <translation>Se guarda solo en el llavero del sistema operativo, nunca en un archivo.</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>P&amp;robar conexión</translation>
+    </message>
+    <message>
+        <source>Test the Kafka connection</source>
+        <translation>Probar la conexión a Kafka</translation>
+    </message>
+    <message>
+        <source>Connection test running</source>
+        <translation>Prueba de conexión en curso</translation>
+    </message>
+    <message>
+        <source>Connection test result</source>
+        <translation>Resultado de la prueba de conexión</translation>
+    </message>
+    <message>
+        <source>Settings problem</source>
+        <translation>Problema en la configuración</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Guardar</translation>
+    </message>
+    <message>
+        <source>Save the settings</source>
+        <translation>Guardar la configuración</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Close without saving</source>
+        <translation>Cerrar sin guardar</translation>
+    </message>
+    <message>
+        <source>Managed by IT in %1; it cannot be changed here.</source>
+        <translation>Administrado por TI en %1; no se puede cambiar aquí.</translation>
+    </message>
+    <message>
+        <source>Currently set by %1, which overrides the user file: a change here takes effect only without it.</source>
+        <translation>Actualmente lo define %1, que tiene prioridad sobre el archivo del usuario: un cambio aquí solo tendrá efecto sin él.</translation>
+    </message>
+    <message>
+        <source>cannot be emptied here: the system-wide file %1 sets it; enter a value instead</source>
+        <translation>no se puede dejar vacío aquí: lo define el archivo del sistema %1; ingresa un valor</translation>
+    </message>
+    <message>
+        <source>The settings were saved, but the password was not stored: %1</source>
+        <translation>La configuración se guardó, pero la contraseña no: %1</translation>
+    </message>
+    <message>
+        <source>Connection OK</source>
+        <translation>Conexión correcta</translation>
+    </message>
+    <message>
+        <source>Authentication failed</source>
+        <translation>Falló la autenticación</translation>
+    </message>
+    <message>
+        <source>Broker unreachable</source>
+        <translation>No se puede conectar con el broker</translation>
+    </message>
+    <message>
+        <source>Configuration problem</source>
+        <translation>Problema de configuración</translation>
+    </message>
+    <message>
+        <source>No password in the keyring, or no usable keyring</source>
+        <translation>No hay contraseña en el llavero, o no hay un llavero utilizable</translation>
+    </message>
+    <message>
+        <source>The check could not run</source>
+        <translation>No se pudo ejecutar la prueba</translation>
+    </message>
+    <message>
+        <source>The password was not stored</source>
+        <translation>No se guardó la contraseña</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutHelp</name>
+    <message>
+        <source>Next / previous ticket in the queue</source>
+        <translation>Ticket siguiente / anterior de la cola</translation>
+    </message>
+    <message>
+        <source>Open the selected ticket</source>
+        <translation>Abrir el ticket seleccionado</translation>
+    </message>
+    <message>
+        <source>Search the queue</source>
+        <translation>Buscar en la cola</translation>
+    </message>
+    <message>
+        <source>Claim the open ticket</source>
+        <translation>Tomar el ticket abierto</translation>
+    </message>
+    <message>
+        <source>Write a reply</source>
+        <translation>Escribir una respuesta</translation>
+    </message>
+    <message>
+        <source>Send the reply or note</source>
+        <translation>Enviar la respuesta o la nota</translation>
+    </message>
+    <message>
+        <source>Switch to saved view 1, 2 or 3</source>
+        <translation>Cambiar a la vista guardada 1, 2 o 3</translation>
+    </message>
+    <message>
+        <source>Show the keyboard shortcuts</source>
+        <translation>Mostrar los atajos de teclado</translation>
+    </message>
+    <message>
+        <source>Close a dialog</source>
+        <translation>Cerrar un diálogo</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutHelpDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Atajos de teclado</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Teclas</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Close the shortcut help</source>
+        <translation>Cerrar la ayuda de atajos</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorDashboard</name>
+    <message>
+        <source>Supervisor dashboard</source>
+        <translation>Panel de supervisión</translation>
+    </message>
+    <message>
+        <source>Data as of: —</source>
+        <translation>Datos al: —</translation>
+    </message>
+    <message>
+        <source>Data as of</source>
+        <translation>Datos al</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Colas</translation>
+    </message>
+    <message>
+        <source>Open: open or pending. Unassigned: open without an agent. Breached: past the first-response deadline without a reply. Oldest waiting: the longest a customer has waited for the team.</source>
+        <translation>Abiertos: abiertos o pendientes. Sin asignar: abiertos sin agente. Vencidos: pasaron el plazo de primera respuesta sin ser respondidos. Mayor espera: lo máximo que un cliente ha esperado al equipo.</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agentes</translation>
+    </message>
+    <message>
+        <source>&amp;Queues</source>
+        <translation>&amp;Colas</translation>
+    </message>
+    <message>
+        <source>A&amp;gents</source>
+        <translation>A&amp;gentes</translation>
+    </message>
+    <message>
+        <source>Last hour: %1 created, %2 resolved</source>
+        <translation>Última hora: %1 creados, %2 resueltos</translation>
+    </message>
+    <message>
+        <source>Data as of %1</source>
+        <translation>Datos al %1</translation>
+    </message>
+</context>
+<context>
+    <name>ThroughputChart</name>
+    <message>
+        <source>Tickets created and resolved in the last hour</source>
+        <translation>Tickets creados y resueltos en la última hora</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Creados</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Resueltos</translation>
+    </message>
+    <message>
+        <source>Created vs resolved, last hour</source>
+        <translation>Creados vs. resueltos, última hora</translation>
+    </message>
+</context>
+<context>
+    <name>TicketActions</name>
+    <message>
+        <source>&amp;Claim</source>
+        <translation>&amp;Tomar</translation>
+    </message>
+    <message>
+        <source>Claim this ticket (C)</source>
+        <translation>Tomar este ticket (C)</translation>
+    </message>
+    <message>
+        <source>Re&amp;lease</source>
+        <translation>&amp;Liberar</translation>
+    </message>
+    <message>
+        <source>Release this ticket</source>
+        <translation>Liberar este ticket</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus</source>
+        <translation>&amp;Estado</translation>
+    </message>
+    <message>
+        <source>Change the status</source>
+        <translation>Cambiar el estado</translation>
+    </message>
+    <message>
+        <source>&amp;Priority</source>
+        <translation>&amp;Prioridad</translation>
+    </message>
+    <message>
+        <source>Change the priority</source>
+        <translation>Cambiar la prioridad</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Cola</translation>
+    </message>
+    <message>
+        <source>Move to another queue</source>
+        <translation>Mover a otra cola</translation>
+    </message>
+    <message>
+        <source>&amp;Assign</source>
+        <translation>&amp;Asignar</translation>
+    </message>
+    <message>
+        <source>Assign to an agent (supervisors)</source>
+        <translation>Asignar a un agente (supervisores)</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Abierto</translation>
+    </message>
+    <message>
+        <source>&amp;Pending</source>
+        <translation>&amp;Pendiente</translation>
+    </message>
+    <message>
+        <source>&amp;Resolved</source>
+        <translation>&amp;Resuelto</translation>
+    </message>
+    <message>
+        <source>&amp;Closed</source>
+        <translation>&amp;Cerrado</translation>
+    </message>
+</context>
+<context>
+    <name>TicketLabels</name>
+    <message>
+        <source>Open</source>
+        <translation>Abierto</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Pendiente</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Resuelto</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrado</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Baja</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Alta</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Urgente</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>Web</translation>
+    </message>
+    <message>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Correo</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>Registrado</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Pagado</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>Despachado</translation>
+    </message>
+    <message>
+        <source>Delayed</source>
+        <translation>Retrasado</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Entregado</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelado</translation>
+    </message>
+</context>
+<context>
+    <name>TicketQueueModel</name>
+    <message>
+        <source>Priority</source>
+        <translation>Prioridad</translation>
+    </message>
+    <message>
+        <source>SLA</source>
+        <translation>SLA</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Asunto</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Cola</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Asignado a</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Antigüedad</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canal</translation>
+    </message>
+    <message>
+        <source>Unread</source>
+        <translation>Sin leer</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Urgente</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Alta</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Baja</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abierto</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Pendiente</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Resuelto</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrado</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>Web</translation>
+    </message>
+    <message>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Correo</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>Cumplido</translation>
+    </message>
+    <message>
+        <source>Late %1</source>
+        <translation>Con %1 de retraso</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Sin asignar</translation>
+    </message>
+</context>
+<context>
+    <name>TicketWorkspace</name>
+    <message>
+        <source>Ticket workspace</source>
+        <translation>Área del ticket</translation>
+    </message>
+    <message>
+        <source>Claim</source>
+        <translation>Tomar</translation>
+    </message>
+    <message>
+        <source>Focus the reply</source>
+        <translation>Ir a la respuesta</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>No enviado: %1</translation>
+    </message>
+    <message>
+        <source>No ticket selected</source>
+        <translation>Ningún ticket seleccionado</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>sin asignar</translation>
+    </message>
+    <message>
+        <source>Customer: %1</source>
+        <translation>Cliente: %1</translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation>Cola: %1</translation>
+    </message>
+    <message>
+        <source>Priority: %1</source>
+        <translation>Prioridad: %1</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>Estado: %1</translation>
+    </message>
+    <message>
+        <source>Assigned to: %1</source>
+        <translation>Asignado a: %1</translation>
+    </message>
+    <message>
+        <source>First response due %1</source>
+        <translation>Primera respuesta antes de las %1</translation>
+    </message>
+    <message>
+        <source>Sent before the console restarted; waiting for it to appear here. Editing it again may send it twice.</source>
+        <translation>Se envió antes de que la consola se reiniciara; esperando que aparezca aquí. Si lo editas de nuevo, podría enviarse dos veces.</translation>
+    </message>
+    <message>
+        <source>Fill in %1 before sending.</source>
+        <translation>Completa %1 antes de enviar.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Evento</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Detalles</translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,334 @@
+"""The Spanish catalog is complete and current, and the real UI switches language live."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+
+import console.i18n
+from console.dashboard import SupervisorDashboard
+from console.i18n import Translations
+from console.main_window import DASHBOARD_TAB, WORKSPACE_TAB, MainWindow
+from console.models.ticket_queue_model import Column
+from console.viewstate.order_feed import OrderFeed
+from console.viewstate.seen import SeenTracker
+from console.viewstate.store import ViewStore
+from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
+from console.workspace.conversation import MessageKind
+from tests.ui.factories import (
+    ME,
+    T0,
+    Clock,
+    at,
+    customer_message,
+    many_tickets,
+    order,
+    presence,
+    snapshot,
+    ticket,
+)
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"%[1-9]")
+MNEMONIC = re.compile(r"&([^&])")
+
+
+def _pipeline() -> ModuleType:
+    """``packaging/i18n.py`` (``packaging`` is also a PyPI package, so load it by path)."""
+    spec = importlib.util.spec_from_file_location("atp_i18n", ROOT / "packaging" / "i18n.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("atp_i18n", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+I18N = _pipeline()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of a .ts catalog."""
+
+    context: str
+    source: str
+    comment: str
+    forms: tuple[str, ...]  # the translation, or each plural form
+    unfinished: bool
+    numerus: bool
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.context, self.source, self.comment)
+
+    def __str__(self) -> str:
+        return f"[{self.context}] {self.source!r}"
+
+
+def read_catalog(path: Path) -> list[Entry]:
+    """Every message of a .ts file, obsolete ones excluded."""
+    entries = []
+    # our own catalog or lupdate's output, not untrusted input
+    for context in ET.parse(path).getroot().iter("context"):  # noqa: S314
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            assert translation is not None, f"[{name}] {message.findtext('source')!r}"
+            kind = translation.get("type")
+            if kind in ("obsolete", "vanished"):
+                continue
+            numerus = message.get("numerus") == "yes"
+            forms = (
+                tuple(form.text or "" for form in translation.iter("numerusform"))
+                if numerus
+                else (translation.text or "",)
+            )
+            entries.append(
+                Entry(
+                    context=name,
+                    source=message.findtext("source") or "",
+                    comment=message.findtext("comment") or "",
+                    forms=forms,
+                    unfinished=kind == "unfinished",
+                    numerus=numerus,
+                )
+            )
+    return entries
+
+
+def problems_of(entry: Entry) -> list[str]:
+    """What is wrong with one translated entry (empty list: nothing)."""
+    found = []
+    if not entry.context:
+        found.append("no context: lupdate could not see the class or translate() context")
+    if entry.unfinished:
+        found.append("unfinished")
+    if not entry.forms or any(not form.strip() for form in entry.forms):
+        found.append("empty translation")
+    if entry.numerus and len(entry.forms) != 2:  # Spanish has a singular and a plural
+        found.append(f"{len(entry.forms)} plural forms instead of 2")
+    wanted = sorted(PLACEHOLDER.findall(entry.source))
+    for form in entry.forms:
+        if form and sorted(PLACEHOLDER.findall(form)) != wanted:
+            found.append(f"placeholders differ: {form!r}")
+        if entry.numerus and form and "%n" not in form:
+            found.append(f"%n missing: {form!r}")
+        if form and len(MNEMONIC.findall(entry.source)) != len(MNEMONIC.findall(form)):
+            found.append(f"accelerator (&) lost or added: {form!r}")
+    return found
+
+
+def test_every_spanish_entry_is_translated_with_its_placeholders() -> None:
+    entries = read_catalog(I18N.ts_file("es"))
+    assert len(entries) > 250  # the catalog is the real one, not an empty file
+    report = [f"{entry}: {problem}" for entry in entries for problem in problems_of(entry)]
+    assert not report, "atp_console_es.ts needs work:\n" + "\n".join(report)
+
+
+def test_the_catalog_has_every_string_of_the_sources(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.ts"
+    subprocess.run(
+        [
+            I18N._tool("pyside6-lupdate"),
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *map(str, I18N.sources()),
+            "-ts",
+            str(fresh),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    committed = {entry.key for entry in read_catalog(I18N.ts_file("es"))}
+    extracted = read_catalog(fresh)
+    assert len(extracted) > 250
+    missing = [str(entry) for entry in extracted if entry.key not in committed]
+    assert not missing, (
+        "strings missing from atp_console_es.ts: run `python packaging/i18n.py update` "
+        "and translate them:\n" + "\n".join(missing)
+    )
+
+
+# ---------------------------------------------------------------- the UI switches live
+@pytest.fixture
+def translations(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Translations]:
+    """Translations compiled into ``tmp_path`` now (no earlier build step needed)."""
+    compiled = I18N.release(tmp_path)
+    assert [path.name for path in compiled] == ["atp_console_es.qm"]
+    monkeypatch.setattr(console.i18n, "resource_path", lambda *parts: tmp_path / parts[-1])
+    previous_locale = QLocale()
+    switcher = Translations(qapp)
+    yield switcher
+    switcher.install("en")  # leave the shared application untranslated for the next tests
+    QLocale.setDefault(previous_locale)
+
+
+@dataclass
+class Console:
+    """The main window with the real workspace and dashboard in its work area."""
+
+    window: MainWindow
+    workspace: TicketWorkspace
+    dashboard: SupervisorDashboard
+
+
+@pytest.fixture
+def console_ui(qtbot: QtBot, tmp_path: Path) -> Console:
+    window = MainWindow(ViewStore(), OrderFeed(), SeenTracker(), Clock(), tick_ms=50)
+    qtbot.addWidget(window)
+    linked = order("O-1", ("placed", "paid", "dispatched", "delayed"))
+    opened = ticket(
+        "T-1", order_id="O-1", customer_name="María Rojas", messages=[customer_message("¿Y?")]
+    )
+    window.apply_snapshot(snapshot([opened, *many_tickets(3)], [linked]))
+    workspace = TicketWorkspace(DraftStore(tmp_path / "drafts"), CannedLibrary.load("en"))
+    workspace.show_ticket(opened, linked, [opened], [linked], ME)
+    dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0)
+    dashboard.update_data([opened, *many_tickets(3)], [presence()], T0, at(0))
+    qtbot.waitUntil(lambda: dashboard.figures is not None)
+    window.set_workspace_widget(workspace)
+    window.set_dashboard_widget(dashboard)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return Console(window, workspace, dashboard)
+
+
+def texts(ui: Console) -> dict[str, str]:
+    """The visible texts the test follows across language switches."""
+    window, workspace, dashboard = ui.window, ui.workspace, ui.dashboard
+    horizontal = Qt.Orientation.Horizontal
+    bubbles = workspace.conversation.bubbles()
+    customer = next(b for b in bubbles if b.kind is MessageKind.CUSTOMER)
+    return {
+        "title": window.windowTitle(),
+        "dashboard tab": window.work_area.tabText(DASHBOARD_TAB),
+        "queue column": str(window.queue_model.headerData(Column.SUBJECT, horizontal)),
+        "queue status": str(window.queue_model.index(0, Column.STATUS).data()),
+        "status bar": window.status_bar.data_label.text().split(" ", 2)[0],
+        "claim": workspace.action_bar.claim_button.text(),
+        "status menu": workspace.action_bar.status_actions["open"].text(),
+        "send": workspace.composer.send_button.text(),
+        "meta": workspace.meta_label.text(),
+        "bubble": customer.heading_label.text(),
+        "timeline column": str(workspace.order_panel.timeline_model.headerData(0, horizontal)),
+        "timeline event": workspace.order_panel.timeline_model.rows()[-1].event,
+        "dashboard column": str(dashboard.queue_model.headerData(0, horizontal)),
+        "presence": str(dashboard.agent_model.index(0, 2).data()),
+        "totals": dashboard.totals_label.text(),
+        "chart": dashboard.chart.created_set.label(),
+    }
+
+
+SPANISH = {
+    "title": "A tu Puerta — consola de soporte",
+    "dashboard tab": "Panel",
+    "queue column": "Asunto",
+    "queue status": "Abierto",
+    "status bar": "Datos",
+    "claim": "&Tomar",
+    "status menu": "&Abierto",
+    "send": "En&viar",
+    "bubble": "Customer (cliente)",  # the author is "Customer"
+    "meta": "Cliente: María Rojas",  # part of it
+    "timeline column": "Hora",
+    "timeline event": "Retrasado",
+    "dashboard column": "Cola",
+    "presence": "En línea",
+    "totals": "Última hora: 4 creados, 0 resueltos",
+    "chart": "Creados",
+}
+ENGLISH = {
+    "title": "A tu Puerta — support console",
+    "dashboard tab": "Dashboard",
+    "queue column": "Subject",
+    "queue status": "Open",
+    "status bar": "Data",
+    "claim": "&Claim",
+    "status menu": "&Open",
+    "send": "Sen&d",
+    "bubble": "Customer (customer)",
+    "meta": "Customer: María Rojas",
+    "timeline column": "Time",
+    "timeline event": "Delayed",
+    "dashboard column": "Queue",
+    "presence": "Online",
+    "totals": "Last hour: 4 created, 0 resolved",
+    "chart": "Created",
+}
+
+
+def differences(shown: dict[str, str], expected: dict[str, str]) -> dict[str, str]:
+    """The texts that are not the expected ones (``meta`` and ``bubble``: contain them)."""
+    return {
+        key: shown[key]
+        for key, want in expected.items()
+        if not (want in shown[key] if key in ("meta", "bubble") else shown[key] == want)
+    }
+
+
+def switch(qtbot: QtBot, ui: Console, translations: Translations, language: str) -> None:
+    """Install ``language``; the posted LanguageChange events reach every widget."""
+    expected = SPANISH if language == "es" else ENGLISH
+    assert translations.install("es" if language == "es" else "en")
+
+    def switched() -> None:  # waitUntil retries an AssertionError, and shows the last one
+        assert differences(texts(ui), expected) == {}
+
+    qtbot.waitUntil(switched, timeout=5000)
+
+
+def mnemonics(widget: QWidget) -> list[str]:
+    """The Alt+letter keys of the visible buttons and buddy labels under ``widget``."""
+    keys = []
+    buttons: list[QAbstractButton] = widget.findChildren(QAbstractButton)
+    labels: list[QLabel] = [label for label in widget.findChildren(QLabel) if label.buddy()]
+    shown: list[QAbstractButton | QLabel] = [*buttons, *labels]
+    for child in shown:
+        if child.isVisibleTo(widget):
+            keys += [letter.casefold() for letter in MNEMONIC.findall(child.text())]
+    return keys
+
+
+def test_the_console_switches_between_spanish_and_english_live(
+    qtbot: QtBot, console_ui: Console, translations: Translations
+) -> None:
+    # source strings until a catalog is installed
+    assert differences(texts(console_ui), ENGLISH) == {}
+
+    switch(qtbot, console_ui, translations, "es")
+    shown = texts(console_ui)
+    assert shown["meta"].startswith("T-1 · WhatsApp · Cliente: María Rojas · Cola: deliveries")
+    assert "Estado: Abierto" in shown["meta"]
+    assert console_ui.window.work_area.tabText(WORKSPACE_TAB) == "Ticket"
+    workspace_keys = mnemonics(console_ui.workspace)
+    assert len(workspace_keys) >= 10  # claim ... order timeline: the buttons were found
+    assert len(workspace_keys) == len(set(workspace_keys)), workspace_keys  # Alt+key unique
+
+    switch(qtbot, console_ui, translations, "en")
+    assert "Status: Open" in texts(console_ui)["meta"]
+
+    switch(qtbot, console_ui, translations, "es")
+    assert translations.language == "es"
