@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -16,6 +15,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from console.labels import order_status_label
 from console.models.roles import EVENT_ID_ROLE, ID_ROLE
 from console.viewstate.order_feed import FeedEntry, OrderFeed, entry_matches
 
@@ -29,15 +29,7 @@ _CENTS = 100
 
 def kind_label(kind: str) -> str:
     """The translated name of an order event kind (``placed``, ``paid``, ...)."""
-    labels = {
-        "placed": QCoreApplication.translate("OrderFeedModel", "Placed"),
-        "paid": QCoreApplication.translate("OrderFeedModel", "Paid"),
-        "dispatched": QCoreApplication.translate("OrderFeedModel", "Dispatched"),
-        "delayed": QCoreApplication.translate("OrderFeedModel", "Delayed"),
-        "delivered": QCoreApplication.translate("OrderFeedModel", "Delivered"),
-        "cancelled": QCoreApplication.translate("OrderFeedModel", "Cancelled"),
-    }
-    return labels.get(kind, kind)
+    return order_status_label(kind)
 
 
 def entry_text(entry: FeedEntry) -> str:

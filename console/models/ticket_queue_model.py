@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from console.labels import channel_label, priority_label, status_label
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.viewstate.queue_rows import (
     QueueRow,
@@ -89,25 +90,6 @@ def _headers() -> list[str]:
         QCoreApplication.translate("TicketQueueModel", "Channel"),
         QCoreApplication.translate("TicketQueueModel", "Unread"),
     ]
-
-
-def _label(value: str) -> str:
-    labels = {
-        "urgent": QCoreApplication.translate("TicketQueueModel", "Urgent"),
-        "high": QCoreApplication.translate("TicketQueueModel", "High"),
-        "normal": QCoreApplication.translate("TicketQueueModel", "Normal"),
-        "low": QCoreApplication.translate("TicketQueueModel", "Low"),
-        "open": QCoreApplication.translate("TicketQueueModel", "Open"),
-        "pending": QCoreApplication.translate("TicketQueueModel", "Pending"),
-        "resolved": QCoreApplication.translate("TicketQueueModel", "Resolved"),
-        "closed": QCoreApplication.translate("TicketQueueModel", "Closed"),
-        "app": QCoreApplication.translate("TicketQueueModel", "App"),
-        "web": QCoreApplication.translate("TicketQueueModel", "Web"),
-        "whatsapp": QCoreApplication.translate("TicketQueueModel", "WhatsApp"),
-        "phone": QCoreApplication.translate("TicketQueueModel", "Phone"),
-        "email": QCoreApplication.translate("TicketQueueModel", "Email"),
-    }
-    return labels.get(value, value)
 
 
 def format_age(seconds: float) -> str:
@@ -257,19 +239,19 @@ class TicketQueueModel(QAbstractTableModel):
         data = self.queue_row(row)
         now = self._clock()
         texts: dict[int, Callable[[], str]] = {
-            Column.PRIORITY: lambda: _label(data.priority),
+            Column.PRIORITY: lambda: priority_label(data.priority),
             Column.SLA: lambda: _sla_text(data, now),
             Column.SUBJECT: lambda: data.subject,
             Column.CUSTOMER: lambda: data.customer,
             Column.QUEUE: lambda: data.queue,
-            Column.STATUS: lambda: _label(data.status),
+            Column.STATUS: lambda: status_label(data.status),
             Column.ASSIGNEE: lambda: (
                 data.assignee_name
                 or data.assignee_id
                 or QCoreApplication.translate("TicketQueueModel", "Unassigned")
             ),
             Column.AGE: lambda: format_age(now - data.opened_at),
-            Column.CHANNEL: lambda: _label(data.channel),
+            Column.CHANNEL: lambda: channel_label(data.channel),
             Column.UNREAD: lambda: str(data.unread) if data.unread else "",
         }
         return texts[column]()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from bridge.fold.state import Priority, TicketStatus
 from bridge.protocol import Action, Assign, Claim, Release, SetPriority, SetQueue, SetStatus
-from console.workspace.labels import priority_label
+from console.labels import priority_label
 
 if TYPE_CHECKING:
     from bridge.fold.state import Presence, Ticket

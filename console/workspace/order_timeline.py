@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.workspace.labels import event_word, order_status_label, status_label
+from console.labels import event_word, order_status_label, status_label
 from console.workspace.timefmt import clock, money, parse_time, stamp
 
 if TYPE_CHECKING:

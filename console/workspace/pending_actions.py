@@ -31,7 +31,7 @@ from bridge.protocol import (
     SetQueue,
     SetStatus,
 )
-from console.workspace.labels import priority_label, status_label
+from console.labels import priority_label, status_label
 
 PendingState = CommandState | Literal["sending"]
 FINAL_STATES: frozenset[str] = frozenset({"confirmed", "rejected", "invalid"})

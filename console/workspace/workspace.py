@@ -17,13 +17,13 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from bridge.protocol import Action, Command, CommandOutcome, Note, Reply
+from console.labels import channel_label, priority_label, status_label
 from console.workspace.actions import TicketActions
 from console.workspace.canned import fill, placeholder_values, unfilled
 from console.workspace.collision import CollisionBanner, unseen_messages
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
 from console.workspace.drafts import Draft, DraftAutosaver, DraftStore
-from console.workspace.labels import channel_label, priority_label, status_label
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 from console.workspace.timefmt import clock, local_tz

@@ -25,7 +25,10 @@
     </message>
     <message numerus="yes">
         <source>%n new message(s) arrived since you last looked. Send your reply anyway?</source>
-        <translation><numerusform>Llegó %n mensaje nuevo desde tu última revisión. ¿Enviar tu respuesta de todos modos?</numerusform><numerusform>Llegaron %n mensajes nuevos desde tu última revisión. ¿Enviar tu respuesta de todos modos?</numerusform></translation>
+        <translation>
+            <numerusform>Llegó %n mensaje nuevo desde tu última revisión. ¿Enviar tu respuesta de todos modos?</numerusform>
+            <numerusform>Llegaron %n mensajes nuevos desde tu última revisión. ¿Enviar tu respuesta de todos modos?</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -396,33 +399,6 @@
     </message>
 </context>
 <context>
-    <name>OrderFeedModel</name>
-    <message>
-        <source>Placed</source>
-        <translation>Registrado</translation>
-    </message>
-    <message>
-        <source>Paid</source>
-        <translation>Pagado</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>Despachado</translation>
-    </message>
-    <message>
-        <source>Delayed</source>
-        <translation>Retrasado</translation>
-    </message>
-    <message>
-        <source>Delivered</source>
-        <translation>Entregado</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Cancelado</translation>
-    </message>
-</context>
-<context>
     <name>OrderFeedView</name>
     <message>
         <source>Order feed</source>
@@ -464,11 +440,11 @@
         <translation>Historial del pedido</translation>
     </message>
     <message>
-        <source>The customer's other tickets</source>
+        <source>The customer&apos;s other tickets</source>
         <translation>Otros tickets del cliente</translation>
     </message>
     <message>
-        <source>The customer's other orders</source>
+        <source>The customer&apos;s other orders</source>
         <translation>Otros pedidos del cliente</translation>
     </message>
     <message>
@@ -753,7 +729,7 @@
         <translation>Déjala vacía para conservar la contraseña guardada</translation>
     </message>
     <message>
-        <source>Stored only in the operating system's keyring, never in a file.</source>
+        <source>Stored only in the operating system&apos;s keyring, never in a file.</source>
         <translation>Se guarda solo en el llavero del sistema operativo, nunca en un archivo.</translation>
     </message>
     <message>
@@ -1148,58 +1124,6 @@
     <message>
         <source>Unread</source>
         <translation>Sin leer</translation>
-    </message>
-    <message>
-        <source>Urgent</source>
-        <translation>Urgente</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>Alta</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation>Normal</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>Baja</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>Abierto</translation>
-    </message>
-    <message>
-        <source>Pending</source>
-        <translation>Pendiente</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation>Resuelto</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>Cerrado</translation>
-    </message>
-    <message>
-        <source>App</source>
-        <translation>App</translation>
-    </message>
-    <message>
-        <source>Web</source>
-        <translation>Web</translation>
-    </message>
-    <message>
-        <source>WhatsApp</source>
-        <translation>WhatsApp</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>Teléfono</translation>
-    </message>
-    <message>
-        <source>Email</source>
-        <translation>Correo</translation>
     </message>
     <message>
         <source>%1 min</source>
