@@ -55,3 +55,11 @@ def order_status_label(status: str) -> str:
 def event_word(event_type: str) -> str:
     """Return the last word of an event type: ``atp.order.delayed`` -> ``delayed``."""
     return event_type.rsplit(".", 1)[-1]
+
+
+def money(cents: int, currency: str) -> str:
+    """Return an amount for people: ``S/ 45.90`` for soles, ``USD 3.00`` otherwise."""
+    prefix = "S/" if currency == "PEN" else currency
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{prefix} {whole}.{part:02d}"

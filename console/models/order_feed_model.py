@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from console.labels import order_status_label
+from console.labels import money, order_status_label
 from console.models.roles import EVENT_ID_ROLE, ID_ROLE
 from console.viewstate.order_feed import FeedEntry, OrderFeed, entry_matches
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
-_CENTS = 100
 
 
 def kind_label(kind: str) -> str:
@@ -35,7 +34,7 @@ def kind_label(kind: str) -> str:
 def entry_text(entry: FeedEntry) -> str:
     """One line: local time, order, event, customer, total, district."""
     at = dt.datetime.fromtimestamp(entry.at).astimezone().strftime("%H:%M:%S")
-    total = f"{entry.currency} {entry.total_cents // _CENTS}.{entry.total_cents % _CENTS:02d}"
+    total = money(entry.total_cents, entry.currency)
     parts = (at, entry.order_id, kind_label(entry.kind), entry.customer, total, entry.district)
     return " · ".join(parts)
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from console.labels import money
+
+__all__ = ["money"]
+
 
 def local_tz() -> dt.tzinfo:
     """Return the workstation's time zone (the default for the widgets)."""
@@ -35,11 +39,3 @@ def stamp(text: str | None, tz: dt.tzinfo) -> str:
         return parse_time(text).astimezone(tz).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return text
-
-
-def money(cents: int, currency: str) -> str:
-    """Return an amount for people: ``S/ 45.90`` for soles, ``USD 3.00`` otherwise."""
-    prefix = "S/" if currency == "PEN" else currency
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{prefix} {whole}.{part:02d}"

@@ -67,7 +67,7 @@ def test_feed_model_inserts_new_events_at_the_top_and_passes_the_model_tester(
     text = first.data()
     assert "o2" in text
     assert "Delivered" in text
-    assert "PEN 45.90" in text
+    assert "S/ 45.90" in text
     assert "Miraflores" in text
 
 
