@@ -19,6 +19,7 @@ from bridge.contract.topics import Topics
 from bridge.fold.state import Order, Presence, Ticket
 from bridge.local_query import BlockingBridgeClient
 from bridge.protocol import BridgeMessage, BridgeStatus, CommandOutcome, DeltaBatch, StateSnapshot
+from tests.kafka_harness.lifetime import die_with_parent
 
 T = TypeVar("T")
 
@@ -87,6 +88,7 @@ class BridgeProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=die_with_parent(),  # noqa: PLW1509  (only prctl, async-signal-safe)
         )
         self._ready.clear()
         threading.Thread(target=self._drain_stderr, args=(self.process,), daemon=True).start()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Self
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
+from tests.kafka_harness.lifetime import die_with_parent
 from tests.kafka_harness.provision import provision_classpath
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class KafkaBroker:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent(),  # noqa: PLW1509  (only prctl, async-signal-safe)
         )
         out.close()
         self._wait_ready()
