@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 _log = logging.getLogger(__name__)
 MAX_BACKOFF_MS = 30_000
+ALREADY_RUNNING = 3  # `atp-bridge run` exit code: another bridge serves this data dir
 STABLE_AFTER_MS = 60_000
 STOP_GRACE_MS = 10_000
 
@@ -22,7 +23,12 @@ class BridgeSupervisor(QObject):
     """Keeps one bridge process alive for the console's lifetime."""
 
     state_changed = Signal(str)
-    """One of "starting", "running", "restarting", "stopped", "failed"."""
+    """One of "starting", "running", "restarting", "attached", "stopped".
+
+    "attached": a bridge started elsewhere (e.g. by IT, or a console that crashed)
+    already serves this data dir; the console uses it and checks every 30 s
+    whether it has to start its own.
+    """
     bridge_exited = Signal(int, str)
     """(exit code, reason) each time the bridge ends unexpectedly."""
 
@@ -90,6 +96,10 @@ class BridgeSupervisor(QObject):
         if self._stopping or self.sender() is not self._process:
             return
         crashed = status == QProcess.ExitStatus.CrashExit
+        if not crashed and code == ALREADY_RUNNING:
+            self.state_changed.emit("attached")
+            self._restart_timer.start(MAX_BACKOFF_MS)
+            return
         reason = "killed" if crashed else f"exited with code {code}"
         _log.warning("bridge ended unexpectedly", extra={"reason": reason})
         self.bridge_exited.emit(code, reason)
