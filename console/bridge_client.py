@@ -11,7 +11,9 @@ harmless.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,6 +29,7 @@ from bridge.protocol import (
     DeltaBatch,
     ErrorFrame,
     Hello,
+    Ping,
     StateSnapshot,
     Welcome,
 )
@@ -63,6 +66,8 @@ class BridgeClient(QObject):
         max_backoff_ms: int = 10_000,
         welcome_timeout_ms: int = 5000,
         max_pending_commands: int = 256,
+        ping_interval_ms: int = 5000,
+        silence_timeout_ms: int = 15_000,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,6 +92,14 @@ class BridgeClient(QObject):
         self._welcome_timer.setSingleShot(True)
         self._welcome_timer.setInterval(welcome_timeout_ms)
         self._welcome_timer.timeout.connect(lambda: self._lost("no Welcome in time", retry=True))
+        # A bridge that hangs keeps its socket open: only silence tells. Every frame
+        # counts as a sign of life; a Ping every few seconds asks for one.
+        self._silence_timeout_s = silence_timeout_ms / 1000
+        self._last_heard = 0.0
+        self._pings = itertools.count(1)
+        self._ping_timer = QTimer(self)
+        self._ping_timer.setInterval(ping_interval_ms)
+        self._ping_timer.timeout.connect(self._keepalive)
 
     # ------------------------------------------------------------------ state
     @property
@@ -178,8 +191,15 @@ class BridgeClient(QObject):
         if socket is self._socket:
             self._lost(reason, retry=True)
 
+    def _keepalive(self) -> None:
+        if time.monotonic() - self._last_heard > self._silence_timeout_s:
+            self._lost("the bridge stopped answering", retry=True)
+        elif self._socket is not None:
+            self._socket.write(encode_frame(Ping(nonce=next(self._pings))))
+
     def _lost(self, reason: str, *, retry: bool) -> None:
         self._welcome_timer.stop()
+        self._ping_timer.stop()
         self._drop_socket()
         was_welcomed, self._welcomed = self._welcomed, False
         if was_welcomed:
@@ -201,6 +221,7 @@ class BridgeClient(QObject):
     def _read(self, socket: QLocalSocket) -> None:
         if socket is not self._socket:
             return
+        self._last_heard = time.monotonic()
         self._decoder.feed(socket.readAll().data())
         while socket is self._socket:
             try:
@@ -230,7 +251,7 @@ class BridgeClient(QObject):
         elif isinstance(message, CommandOutcome):
             self._unacked.pop(message.command_id, None)
             self.outcome.emit(message)
-        # Pong: nothing to do (the console does not ping yet)
+        # Pong: its arrival already counted as a sign of life (see _read)
 
     def _welcomed_by(self, welcome: Welcome) -> None:
         if self._welcomed or welcome.v != PROTOCOL_VERSION:
@@ -241,6 +262,7 @@ class BridgeClient(QObject):
         self._backoff = self._min_backoff
         self._awaiting_snapshot = not (welcome.resumed and welcome.session == self._session)
         self._session = welcome.session
+        self._ping_timer.start()
         self.connected.emit()
         if self._socket is not None:
             for command in self._unacked.values():

@@ -761,3 +761,52 @@ def test_bridge_client_keeps_a_bounded_number_of_unanswered_commands(qtbot: QtBo
     huge = Command(command_id="d", action=Note(ticket_id="T-1", body="x" * MAX_CLIENT_FRAME))
     with pytest.raises(ValueError, match="exceeds"):
         client.send_command(huge)
+
+
+def test_bridge_client_notices_a_bridge_that_hangs_with_its_socket_open(
+    qtbot: QtBot, endpoint: Endpoint
+) -> None:
+    """A hand-written bridge welcomes the console, then never says anything again."""
+    endpoint.prepare()
+    hung = QLocalServer()
+    QLocalServer.removeServer(endpoint.server_name)
+    assert hung.listen(endpoint.server_name)
+    sockets: list[QLocalSocket] = []
+
+    def serve() -> None:
+        socket = hung.nextPendingConnection()
+        sockets.append(socket)
+        snapshot = StateSnapshot(
+            session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
+        )
+        socket.write(
+            encode_frame(Welcome(v=1, bridge_version="hung", session="S")) + encode_frame(snapshot)
+        )
+
+    hung.newConnection.connect(serve)
+    client = BridgeClient(ping_interval_ms=50, silence_timeout_ms=300)
+    try:
+        client.connect_to(endpoint.server_name, TOKEN)
+        qtbot.waitUntil(lambda: client.is_connected, timeout=WAIT_MS)
+        with qtbot.waitSignal(client.disconnected, timeout=WAIT_MS) as lost:
+            pass
+        assert lost.args == ["the bridge stopped answering"]
+    finally:
+        client.close()
+        hung.close()
+
+
+def test_bridge_client_stays_connected_to_a_live_bridge_past_the_silence_timeout(
+    qtbot: QtBot, server: LocalServer, endpoint: Endpoint
+) -> None:
+    client = BridgeClient(ping_interval_ms=50, silence_timeout_ms=300)
+    drops: list[str] = []
+    client.disconnected.connect(drops.append)
+    try:
+        client.connect_to(endpoint.server_name, TOKEN)
+        qtbot.waitUntil(lambda: client.is_connected, timeout=WAIT_MS)
+        qtbot.wait(1000)  # three silence timeouts with nothing published: pongs keep it alive
+        assert drops == []
+        assert client.is_connected
+    finally:
+        client.close()
