@@ -10,13 +10,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
 
 from console.labels import money, order_status_label
 from console.models.roles import EVENT_ID_ROLE, ID_ROLE
+from console.models.search_proxy import SearchFilterProxy
 from console.viewstate.order_feed import FeedEntry, OrderFeed, entry_matches
 
 if TYPE_CHECKING:
@@ -127,31 +127,20 @@ class OrderFeedModel(QAbstractListModel):
             self.pending_changed.emit(self._feed.pending)
 
 
-class OrderFeedFilterProxy(QSortFilterProxyModel):
+class OrderFeedFilterProxy(SearchFilterProxy):
     """The feed filtered by event kind (status) and search text; keeps the feed's order."""
 
     def __init__(self, source: OrderFeedModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
         self._kinds: frozenset[str] | None = None
-        self._needle = ""
-        self.setDynamicSortFilter(True)
         self.setSourceModel(source)
 
     def set_kinds(self, kinds: frozenset[str] | None) -> None:
         """Show only events of these kinds (``None``: all)."""
         if kinds != self._kinds:
-            self.beginFilterChange()
-            self._kinds = kinds
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_search_text(self, text: str) -> None:
-        """Show only events whose order id, customer or district contain ``text``."""
-        needle = text.strip().casefold()
-        if needle != self._needle:
-            self.beginFilterChange()
-            self._needle = needle
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            with self._refiltering():
+                self._kinds = kinds
 
     def filterAcceptsRow(  # noqa: N802
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex
 
 from console.models.roles import SORT_ROLE
+from console.models.search_proxy import SearchFilterProxy
 from console.viewstate.saved_views import SavedView, ViewKind, matches_search
 
 if TYPE_CHECKING:
     from console.models.ticket_queue_model import TicketQueueModel
 
 
-class QueueFilterProxy(QSortFilterProxyModel):
+class QueueFilterProxy(SearchFilterProxy):
     """Shows the rows of one saved view that match the search text.
 
     Unsorted (sort column -1) it keeps the source's natural order, earliest SLA
@@ -24,9 +25,7 @@ class QueueFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._source = source
         self._view = SavedView(ViewKind.ALL_OPEN)
-        self._needle = ""
         self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
         self.setSourceModel(source)
 
     @property
@@ -34,25 +33,11 @@ class QueueFilterProxy(QSortFilterProxyModel):
         """The view currently applied."""
         return self._view
 
-    @property
-    def search_text(self) -> str:
-        """The search text currently applied."""
-        return self._needle
-
     def set_saved_view(self, view: SavedView) -> None:
         """Show only the rows ``view`` accepts."""
         if view != self._view:
-            self.beginFilterChange()
-            self._view = view
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_search_text(self, text: str) -> None:
-        """Show only rows whose id, subject, customer, order, assignee or queue contain ``text``."""
-        needle = text.strip().casefold()
-        if needle != self._needle:
-            self.beginFilterChange()
-            self._needle = needle
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            with self._refiltering():
+                self._view = view
 
     def filterAcceptsRow(  # noqa: N802
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
