@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bridge import __version__
+from bridge.layout import DataLayout
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +93,7 @@ def _status(args: argparse.Namespace) -> int:
         print(f"atp-bridge: {error}", file=sys.stderr)
         return 1
     status = snapshot.status
-    cache = data_dir / "state-cache.sqlite"
+    cache = DataLayout(data_dir).cache_db
     cache_age_s = (
         round(dt.datetime.now(dt.UTC).timestamp() - cache.stat().st_mtime)
         if cache.exists()

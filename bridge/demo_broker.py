@@ -12,7 +12,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from bridge.contract.topics import Topics
+from bridge.ports import free_loopback_port
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -78,18 +78,12 @@ def _bundled_tansu() -> Path | None:
         return None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class DemoBroker:
     """A Tansu process on a free loopback port, stopped on exit."""
 
     def __init__(self, executable: Path, port: int | None = None) -> None:
         self._executable = executable
-        self.port = port if port is not None else _free_port()
+        self.port = port if port is not None else free_loopback_port()
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115  (closed in stop())
 

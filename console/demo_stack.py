@@ -12,12 +12,13 @@ import contextlib
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Sequence
 from typing import IO
+
+from bridge.ports import free_loopback_port
 
 READY_TIMEOUT_S = 45.0
 STOP_GRACE_S = 10.0
@@ -28,12 +29,6 @@ DEMO_WARM_UP_S = 900  # the console opens on 15 minutes of history, then live tr
 
 class DemoStackError(RuntimeError):
     """Raised when a demo process does not start."""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _read_lines(stream: IO[str], lines: queue.Queue[str | None]) -> None:
@@ -72,7 +67,7 @@ class DemoStack:
     """The embedded demo broker and the traffic simulator, as child process groups."""
 
     def __init__(self, *, rate: float = DEMO_RATE, agents: int = DEMO_AGENTS) -> None:
-        self.port = _free_port()
+        self.port = free_loopback_port()
         self._rate = rate
         self._agents = agents
         self._processes: list[subprocess.Popen[str]] = []

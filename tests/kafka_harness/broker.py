@@ -7,7 +7,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Self
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
+from bridge.ports import free_loopback_port
 from tests.kafka_harness.lifetime import die_with_parent
 from tests.kafka_harness.provision import provision_classpath
 
@@ -53,12 +53,6 @@ class SaslUser:
     password: str
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class KafkaBroker:
     """One broker process with a PLAINTEXT and a SASL_PLAINTEXT listener.
@@ -75,9 +69,9 @@ class KafkaBroker:
     )
     admin_user: SaslUser = SaslUser("admin", "admin-secret-0")
     data_root: Path | None = None
-    plaintext_port: int = field(default_factory=_free_port)
-    sasl_port: int = field(default_factory=_free_port)
-    controller_port: int = field(default_factory=_free_port)
+    plaintext_port: int = field(default_factory=free_loopback_port)
+    sasl_port: int = field(default_factory=free_loopback_port)
+    controller_port: int = field(default_factory=free_loopback_port)
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _workdir: Path | None = field(default=None, init=False, repr=False)
     _owns_workdir: bool = field(default=False, init=False, repr=False)
