@@ -172,7 +172,9 @@ class ConsoleWindowSet(QObject):
         if update.status_changed and self.me is not None:
             # The dashboard is the supervisors' view (the demo's agent is a supervisor).
             self.window.work_area.setTabVisible(DASHBOARD_TAB, self.me.role == "supervisor")
-        if update.tickets or update.agents or update.status_changed:
+        supervising = self.me is not None and self.me.role == "supervisor"
+        if supervising and (update.tickets or update.agents or update.status_changed):
+            # Figures over every ticket: computed only for those who see the dashboard.
             status = self.store.status
             self.dashboard.update_data(
                 self.store.tickets.values(),

@@ -9,33 +9,13 @@ from pathlib import Path
 
 import pytest
 from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 from bridge.credentials import KEYRING_SERVICE
 from bridge.credentials.command import EXIT_CHECK_FAILED, EXIT_OK, run_credentials
 from bridge.logs import setup_logging
 from bridge.paths import AppPaths
 from tests.conftest import KafkaEnv
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring (never chosen by keyring itself: its priority is below 'fail')."""
-
-    priority = -100
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # keyring's __init__ is unannotated
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
+from tests.memory_keyring import MemoryKeyring
 
 
 def _paths(tmp_path: Path, servers: str, username: str, mechanism: str) -> AppPaths:

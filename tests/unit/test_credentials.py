@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import KeyringLocked, PasswordDeleteError, PasswordSetError
+from keyring.errors import KeyringLocked, PasswordSetError
 
 from bridge.credentials import KEYRING_SERVICE, CredentialStore, CredentialsUnavailableError
 from bridge.credentials.command import (
@@ -19,28 +19,9 @@ from bridge.credentials.command import (
     run_credentials,
 )
 from bridge.paths import AppPaths
+from tests.memory_keyring import MemoryKeyring
 
 SECRET = "s3cret-Pa55 with spaces"
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring (never chosen by keyring itself: its priority is below 'fail')."""
-
-    priority = -100
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # keyring's __init__ is unannotated
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
 
 class LockedKeyring(MemoryKeyring):
