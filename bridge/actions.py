@@ -11,9 +11,7 @@ from typing import get_args
 
 from bridge.contract.envelope import encode_event, make_event
 from bridge.contract.events import TopicKind
-from bridge.contract.timestamps import parse_rfc3339
-from bridge.fold.state import Priority, TicketStatus
-from bridge.protocol import (
+from bridge.wire.protocol import (
     Action,
     AgentIdentity,
     Assign,
@@ -25,6 +23,8 @@ from bridge.protocol import (
     SetQueue,
     SetStatus,
 )
+from bridge.wire.timestamps import parse_rfc3339
+from bridge.wire.vocabulary import Priority, TicketStatus
 
 MAX_BODY_CHARS = 20_000
 _STATUSES: frozenset[str] = frozenset(get_args(TicketStatus))

@@ -32,7 +32,8 @@ import msgspec
 
 from bridge.contract.envelope import rfc3339
 from bridge.fold.result import FoldResult
-from bridge.fold.state import Order, Presence, State, Ticket
+from bridge.fold.state import State
+from bridge.wire.entities import Order, Presence, Ticket
 
 _log = logging.getLogger(__name__)
 

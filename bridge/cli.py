@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bridge import __version__
-from bridge.layout import DataLayout
+from bridge.paths import DataLayout
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +84,7 @@ def _data_dir(given: Path | None) -> Path:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from bridge.local_query import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
+    from bridge.blocking_client import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
 
     data_dir = _data_dir(args.data_dir)
     try:
@@ -139,9 +139,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
+    from bridge.blocking_client import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
     from bridge.fold.report import contract_snapshot  # noqa: PLC0415
     from bridge.fold.state import State  # noqa: PLC0415
-    from bridge.local_query import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
 
     try:
         snapshot = fetch_snapshot(_data_dir(args.data_dir))
@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
         )
     if args.command == "demo-broker":
-        from bridge.demo_broker import run_demo_broker  # noqa: PLC0415
+        from bridge.demo.broker import run_demo_broker  # noqa: PLC0415
 
         return run_demo_broker(args.port)
     parser.print_help()

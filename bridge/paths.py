@@ -1,5 +1,8 @@
 """Where the console and the bridge keep their files on each operating system.
 
+``AppPaths`` locates one user's installation; ``DataLayout`` names the files inside a
+bridge's data directory.
+
 The system-wide configuration file is written by IT; everything else is per
 user and located with platformdirs (app name ``atp-console``, no author folder).
 """
@@ -55,3 +58,35 @@ def default_paths(environ: Mapping[str, str]) -> AppPaths:
         data_dir=platformdirs.user_data_path(APP_NAME, appauthor=False),
         log_dir=platformdirs.user_log_path(APP_NAME, appauthor=False),
     )
+
+
+@dataclass(frozen=True)
+class DataLayout:
+    """The files of one bridge; several bridges run side by side with different data dirs."""
+
+    root: Path
+
+    @property
+    def cache_db(self) -> Path:
+        """The state cache with the offsets it reflects."""
+        return self.root / "state-cache.sqlite"
+
+    @property
+    def outbox_db(self) -> Path:
+        """The durable outbox of agent actions."""
+        return self.root / "outbox.sqlite"
+
+    @property
+    def log_dir(self) -> Path:
+        """Rotated JSON logs."""
+        return self.root / "logs"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held while a bridge runs on this data dir."""
+        return self.root / "bridge.lock"
+
+    def ensure(self) -> None:
+        """Create the folder (owner-only) if missing."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.log_dir.mkdir(mode=0o700, exist_ok=True)

@@ -19,19 +19,15 @@ from bridge.config import (
 )
 from bridge.contract.topics import Topics
 from bridge.credentials import CredentialStore, CredentialsUnavailableError
-from bridge.layout import DataLayout
 from bridge.logs import setup_logging
-from bridge.paths import default_paths
-from bridge.protocol import AgentIdentity
-from bridge.qt_signals import SignalWakeup
-from bridge.server.endpoint import Endpoint, new_token
+from bridge.paths import DataLayout, default_paths
+from bridge.posix_signals import SignalWakeup
 from bridge.service import BridgeService
+from bridge.wire.endpoint import Endpoint, new_token
+from bridge.wire.exit_codes import RunExit
+from bridge.wire.protocol import AgentIdentity
 
 _log = logging.getLogger("bridge")
-
-EXIT_CONFIG = 2
-EXIT_ALREADY_RUNNING = 3
-EXIT_CREDENTIALS = 4
 
 
 def _fail(code: int, message: str) -> int:
@@ -51,7 +47,7 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
         config = loaded.config
         identity = agent_identity(config)
     except ConfigError as error:
-        return _fail(EXIT_CONFIG, str(error))
+        return _fail(RunExit.CONFIG, str(error))
 
     layout = DataLayout(config.bridge.data_dir)
     layout.ensure()
@@ -60,7 +56,7 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
     if not lock.tryLock(0):
         _, pid, _host = lock.getLockInfo()
         return _fail(
-            EXIT_ALREADY_RUNNING,
+            RunExit.ALREADY_RUNNING,
             f"another bridge (pid {pid}) is already running for {layout.root}; "
             "use another --data-dir to run a second one",
         )
@@ -73,10 +69,10 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
             try:
                 password = CredentialStore().get(config.kafka.username)
             except CredentialsUnavailableError as error:
-                return _fail(EXIT_CREDENTIALS, str(error))
+                return _fail(RunExit.CREDENTIALS, str(error))
             if password is None:
                 return _fail(
-                    EXIT_CREDENTIALS,
+                    RunExit.CREDENTIALS,
                     f'no Kafka password stored for user "{config.kafka.username}": '
                     "run `atp-bridge credentials set` first",
                 )
@@ -84,7 +80,7 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
         try:
             settings = kafka_client_settings(config, password)
         except ConfigError as error:
-            return _fail(EXIT_CONFIG, str(error))
+            return _fail(RunExit.CONFIG, str(error))
         return _serve(config.bridge.data_dir, layout, identity, config.topics, settings)
     finally:
         logging_setup.remove()

@@ -24,21 +24,22 @@ from bridge.contract.envelope import encode_event, make_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import FoldResult, fold_record
-from bridge.fold.state import Order, Presence, State, Ticket
+from bridge.fold.state import State
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
 from bridge.kafka.writer import EventWriter
-from bridge.layout import DataLayout
 from bridge.outbox import FinalState, Outbox
-from bridge.protocol import (
+from bridge.paths import DataLayout
+from bridge.server.server import LocalServer
+from bridge.wire.endpoint import Endpoint
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.protocol import (
     AgentIdentity,
     BridgeStatus,
     Change,
     Command,
     CommandOutcome,
 )
-from bridge.server.endpoint import Endpoint
-from bridge.server.server import LocalServer
 
 _log = logging.getLogger(__name__)
 

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.protocol import (
+from bridge.wire.endpoint import EndpointError
+from bridge.wire.framing import FrameError, bridge_message_decoder, encode_frame
+from bridge.wire.protocol import (
     MAX_BRIDGE_FRAME,
     MAX_CLIENT_FRAME,
     PROTOCOL_VERSION,
@@ -33,8 +35,6 @@ from bridge.protocol import (
     StateSnapshot,
     Welcome,
 )
-from bridge.server.endpoint import EndpointError
-from bridge.server.framing import FrameError, bridge_message_decoder, encode_frame
 
 _log = logging.getLogger(__name__)
 

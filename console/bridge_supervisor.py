@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from bridge.wire.exit_codes import RunExit
+
 _log = logging.getLogger(__name__)
 MAX_BACKOFF_MS = 30_000
-ALREADY_RUNNING = 3  # `atp-bridge run` exit code: another bridge serves this data dir
 STABLE_AFTER_MS = 60_000
 STOP_GRACE_MS = 10_000
 
@@ -96,7 +97,7 @@ class BridgeSupervisor(QObject):
         if self._stopping or self.sender() is not self._process:
             return
         crashed = status == QProcess.ExitStatus.CrashExit
-        if not crashed and code == ALREADY_RUNNING:
+        if not crashed and code == RunExit.ALREADY_RUNNING:
             self.state_changed.emit("attached")
             self._restart_timer.start(MAX_BACKOFF_MS)
             return

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
-from bridge.fold.state import Order, Ticket
-from bridge.protocol import AgentIdentity, Command
+from bridge.wire.entities import Order, Ticket
+from bridge.wire.protocol import AgentIdentity, Command
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts

@@ -105,7 +105,7 @@ class DemoStack:
             [
                 sys.executable,
                 "-m",
-                "bridge.sim",
+                "bridge.demo.sim",
                 "--bootstrap-servers",
                 self.bootstrap_servers,
                 "--rate",

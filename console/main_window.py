@@ -23,7 +23,7 @@ from console.views.status_bar import ConsoleStatusBar
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bridge.protocol import DeltaBatch, StateSnapshot
+    from bridge.wire.protocol import DeltaBatch, StateSnapshot
     from console.viewstate.order_feed import OrderFeed
     from console.viewstate.seen import SeenTracker
     from console.viewstate.store import StoreUpdate, ViewStore

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from console.viewstate.times import parse_epoch
+from bridge.wire.rules import is_active
+from bridge.wire.timestamps import epoch_of
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Ticket
-    from bridge.protocol import AgentIdentity
+    from bridge.wire.entities import Ticket
+    from bridge.wire.protocol import AgentIdentity
     from console.viewstate.store import StoreUpdate, ViewStore
 
 WINDOW_S = 10.0
@@ -33,7 +34,6 @@ SLA_WARNING_S = 300.0
 """Warn when a ticket's first-response deadline is less than this far away."""
 SLA_CHECK_MS = 15_000
 TOAST_MS = 8_000
-_ACTIVE = frozenset({"open", "pending"})
 
 
 class NotificationKind(Enum):
@@ -192,26 +192,26 @@ class NotificationPolicy:
     def _is_new_for_me(self, ticket: Ticket) -> bool:
         return (
             ticket.queue in self._queues
-            and ticket.status in _ACTIVE
+            and is_active(ticket.status)
             and ticket.assignee in {None, self._me.agent_id}
         )
 
     def _has_new_customer_message(self, ticket: Ticket) -> bool:
         if ticket.assignee != self._me.agent_id or ticket.ticket_id not in self._last_customer:
             return False
-        latest = parse_epoch(ticket.last_customer_message_at)
+        latest = epoch_of(ticket.last_customer_message_at)
         before = self._last_customer[ticket.ticket_id]
         return latest is not None and (before is None or latest > before)
 
     def _remember(self, ticket: Ticket) -> None:
         ticket_id = ticket.ticket_id
-        self._last_customer[ticket_id] = parse_epoch(ticket.last_customer_message_at)
+        self._last_customer[ticket_id] = epoch_of(ticket.last_customer_message_at)
         mine = ticket.assignee == self._me.agent_id
         unassigned_here = ticket.assignee is None and ticket.queue in self._queues
-        due = parse_epoch(ticket.sla_due_at)
+        due = epoch_of(ticket.sla_due_at)
         if (
             (mine or unassigned_here)
-            and ticket.status in _ACTIVE
+            and is_active(ticket.status)
             and ticket.first_response_at is None
             and due is not None
         ):

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIco
 from bridge.config import ConfigError, LoadedConfig, agent_identity, load_config
 from bridge.logs import setup_logging
 from bridge.paths import default_paths
-from bridge.qt_signals import SignalWakeup
-from bridge.server.endpoint import Endpoint
+from bridge.posix_signals import SignalWakeup
+from bridge.wire.endpoint import Endpoint
+from bridge.wire.exit_codes import ConsoleExit
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
@@ -36,8 +37,6 @@ DEMO_AGENT = {
     "agent.name": "Agente Demo",
     "agent.queues": "deliveries,payments,general",
 }
-EXIT_CONFIG = 2
-EXIT_SMOKE_FAILED = 3
 
 
 def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | None) -> list[str]:
@@ -100,12 +99,12 @@ def run(args: argparse.Namespace) -> int:
             demo.start()
         except DemoStackError as error:
             _report(app, str(error), headless=headless)
-            return EXIT_CONFIG
+            return ConsoleExit.CONFIG
         demo_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="atp-demo-"))
     try:
         loaded = _configure(app, args, demo, demo_dir or args.data_dir, headless=headless)
         if loaded is None:
-            return EXIT_CONFIG
+            return ConsoleExit.CONFIG
         return _run_window(app, args, loaded, demo)
     finally:
         if demo is not None:
@@ -213,7 +212,7 @@ def _run_window(
             f"bridge within {SMOKE_TIMEOUT_MS // 1000} s",
             file=sys.stderr,
         )
-        finish(EXIT_SMOKE_FAILED)
+        finish(ConsoleExit.SMOKE_FAILED)
 
     wakeup = SignalWakeup(lambda _number: finish(0))
     if args.smoke:

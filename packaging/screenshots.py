@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bridge.server.endpoint import Endpoint
+from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet

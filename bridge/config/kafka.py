@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bridge.config.errors import ConfigError
 from bridge.config.model import SASL_PROTOCOLS, Config
-from bridge.protocol import AgentIdentity
+from bridge.wire.protocol import AgentIdentity
 
 KafkaSettings = dict[str, str | int | float | bool]
 _NOT_SET = "configuration"

@@ -8,7 +8,7 @@ from typing import Literal
 import msgspec
 
 from bridge.contract.topics import Topics
-from bridge.fold.state import Role
+from bridge.wire.vocabulary import Role
 
 SCHEMA_VERSION = 1
 

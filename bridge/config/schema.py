@@ -17,7 +17,7 @@ from typing import get_args
 
 from bridge.config.model import Language, SaslMechanism, SecurityProtocol
 from bridge.contract.topics import Topics
-from bridge.fold.state import Role
+from bridge.wire.vocabulary import Role
 
 MAX_PORT = 65535
 _MAX_SHOWN = 60

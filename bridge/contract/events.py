@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from bridge.contract.topics import Topics
-from bridge.fold.state import AuthorKind, Channel, PresenceStatus, Priority, Role, TicketStatus
+from bridge.wire.vocabulary import AuthorKind, Channel, PresenceStatus, Priority, Role, TicketStatus
 
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 Cents = Annotated[int, msgspec.Meta(ge=0)]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import msgspec
 
 from bridge.contract.events import EVENT_KINDS, EventData, entity_field, topic_name
-from bridge.contract.timestamps import parse_rfc3339
 from bridge.contract.topics import Topics
+from bridge.wire.timestamps import parse_rfc3339
 
 MAX_VALUE_BYTES = 1_048_576
 SPECVERSION = "1.0"

@@ -18,6 +18,7 @@ from bridge.config import ConfigError, LoadedConfig, kafka_client_settings, load
 from bridge.credentials.login import check_login
 from bridge.credentials.store import CredentialStore, CredentialsUnavailableError
 from bridge.paths import default_paths
+from bridge.wire.exit_codes import CredentialsExit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
     from bridge.paths import AppPaths
 
 CredentialsAction = Literal["set", "check", "delete"]
-EXIT_OK = 0
-EXIT_CHECK_FAILED = 1
-EXIT_CONFIG = 2
-EXIT_KEYRING = 3
 DEFAULT_CHECK_TIMEOUT_S = 10.0
 _PROG = "atp-bridge credentials"
 _log = logging.getLogger(__name__)
@@ -79,10 +76,10 @@ def run_credentials(
         return runner.check(timeout_s)
     except (ConfigError, _UsageError) as error:
         print(f"{_PROG} {action}: {error}", file=stderr)
-        return EXIT_CONFIG
+        return CredentialsExit.CONFIG
     except CredentialsUnavailableError as error:
         print(f"{_PROG} {action}: {error}", file=stderr)
-        return EXIT_KEYRING
+        return CredentialsExit.KEYRING
 
 
 def _username(loaded: LoadedConfig) -> str:
@@ -143,7 +140,7 @@ class _Runner:
                 "only used with SASL_PLAINTEXT or SASL_SSL.",
                 file=self._stdout,
             )
-        return EXIT_OK
+        return CredentialsExit.OK
 
     def delete(self) -> int:
         """Remove the password of ``kafka.username`` (done if none was stored)."""
@@ -159,7 +156,7 @@ class _Runner:
                 f'No Kafka password of "{username}" was stored; nothing to delete.',
                 file=self._stdout,
             )
-        return EXIT_OK
+        return CredentialsExit.OK
 
     def check(self, timeout_s: float) -> int:
         """Log in to Kafka with the stored password and report the outcome."""
@@ -175,13 +172,13 @@ class _Runner:
                     'set" first',
                     file=self._stderr,
                 )
-                return EXIT_KEYRING
+                return CredentialsExit.KEYRING
         result = check_login(
             kafka_client_settings(config, password), timeout_s=timeout_s, logger=self._log
         )
         self._log.info("credentials check", extra={"outcome": result.outcome})
         if result.ok:
             print(result.message, file=self._stdout)
-            return EXIT_OK
+            return CredentialsExit.OK
         print(f"{_PROG} check: {result.message}", file=self._stderr)
-        return EXIT_CHECK_FAILED
+        return CredentialsExit.CHECK_FAILED

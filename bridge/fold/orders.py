@@ -12,7 +12,8 @@ from bridge.contract.events import (
 )
 from bridge.contract.validate import ValidEvent
 from bridge.fold.result import FoldResult
-from bridge.fold.state import Order, OrderEvent, OrderStatus
+from bridge.wire.entities import Order, OrderEvent
+from bridge.wire.vocabulary import OrderStatus
 
 TERMINAL: frozenset[OrderStatus] = frozenset({"delivered", "cancelled"})
 

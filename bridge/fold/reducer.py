@@ -12,9 +12,9 @@ from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
 from bridge.fold.orders import apply_order_event
 from bridge.fold.result import EntityKind, FoldResult, Outcome
-from bridge.fold.state import Presence, QuarantinedRecord, State
+from bridge.fold.state import QuarantinedRecord, State
 from bridge.fold.tickets import apply_ticket_event
-from bridge.fold.timing import effective_presence, is_breached
+from bridge.wire.entities import Presence
 
 __all__ = [
     "QUARANTINE_LIMIT",
@@ -22,9 +22,7 @@ __all__ = [
     "FoldResult",
     "Outcome",
     "apply_event",
-    "effective_presence",
     "fold_record",
-    "is_breached",
 ]
 
 QUARANTINE_LIMIT = 1000  # quarantined records kept in State.quarantined (the count is exact)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bridge.contract.envelope import rfc3339
-from bridge.fold.state import Order, Presence, State, Ticket
-from bridge.fold.timing import effective_presence, is_breached
+from bridge.fold.state import State
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.rules import effective_presence, is_breached
 
 
 def contract_snapshot(state: State, now: dt.datetime) -> dict[str, object]:

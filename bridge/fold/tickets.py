@@ -18,7 +18,7 @@ from bridge.contract.events import (
 )
 from bridge.contract.validate import ValidEvent
 from bridge.fold.result import FoldResult
-from bridge.fold.state import Message, Ticket, TicketAction
+from bridge.wire.entities import Message, Ticket, TicketAction
 
 
 def apply_ticket_event(

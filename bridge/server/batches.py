@@ -10,8 +10,8 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bridge.protocol import BridgeStatus, Change, DeltaBatch
-from bridge.server.framing import encode_frame
+from bridge.wire.framing import encode_frame
+from bridge.wire.protocol import BridgeStatus, Change, DeltaBatch
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,12 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer
 
 from bridge import __version__
-from bridge.fold.state import Order, Presence, Ticket
-from bridge.protocol import (
+from bridge.server.batches import BatchLog
+from bridge.server.session import ClientSession, ClientStats
+from bridge.wire.endpoint import Endpoint
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.framing import encode_frame
+from bridge.wire.protocol import (
     HELLO_TIMEOUT_MS,
     PROTOCOL_VERSION,
     BridgeStatus,
@@ -34,10 +38,6 @@ from bridge.protocol import (
     StateSnapshot,
     Welcome,
 )
-from bridge.server.batches import BatchLog
-from bridge.server.endpoint import Endpoint
-from bridge.server.framing import encode_frame
-from bridge.server.session import ClientSession, ClientStats
 
 _log = logging.getLogger(__name__)
 

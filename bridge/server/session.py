@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.protocol import (
+from bridge.wire.framing import FrameError, client_message_decoder, encode_frame
+from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     MAX_HELLO_FRAME,
     ClientMessage,
     ErrorCode,
     ErrorFrame,
 )
-from bridge.server.framing import FrameError, client_message_decoder, encode_frame
 
 _log = logging.getLogger(__name__)
 

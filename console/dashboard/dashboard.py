@@ -29,7 +29,7 @@ from console.dashboard.models import AgentLoadModel, QueueLoadModel
 from console.dashboard.queue_load import DashboardFigures, compute_figures, parse_time
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Presence, Ticket
+    from bridge.wire.entities import Presence, Ticket
 
 CREATED_COLOUR = "#1f77b4"
 RESOLVED_COLOUR = "#2ca02c"

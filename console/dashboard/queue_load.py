@@ -23,9 +23,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bridge.fold.state import Presence, PresenceStatus, Role, Ticket
+from bridge.wire.entities import Presence, Ticket
+from bridge.wire.rules import effective_presence, is_active, is_breached
+from bridge.wire.timestamps import moment_of
+from bridge.wire.vocabulary import PresenceStatus, Role
 
-ACTIVE_STATUSES = frozenset({"open", "pending"})
 STATUS_CHANGED = "atp.ticket.status_changed"
 WINDOW = dt.timedelta(hours=1)
 BUCKET = dt.timedelta(minutes=5)
@@ -85,22 +87,11 @@ class DashboardFigures:
 
 
 def parse_time(text: str) -> dt.datetime:
-    """Parse an RFC 3339 timestamp of the state (naive values are taken as UTC)."""
-    value = dt.datetime.fromisoformat(text)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-def is_active(ticket: Ticket) -> bool:
-    """Open or pending: still the team's work."""
-    return ticket.status in ACTIVE_STATUSES
-
-
-def is_breached(ticket: Ticket, now: dt.datetime) -> bool:
-    """Fold rule 6 at ``now``: no first public agent response by ``sla_due_at``."""
-    due = parse_time(ticket.sla_due_at)
-    if ticket.first_response_at is not None and parse_time(ticket.first_response_at) <= due:
-        return False
-    return now > due
+    """The aware datetime of a state timestamp; ``ValueError`` if it is unreadable."""
+    moment = moment_of(text)
+    if moment is None:
+        raise ValueError(f"not an RFC 3339 timestamp: {text!r}")
+    return moment
 
 
 def waiting_since(ticket: Ticket) -> dt.datetime | None:
@@ -118,13 +109,6 @@ def waiting_since(ticket: Ticket) -> dt.datetime | None:
     return since
 
 
-def effective_presence(presence: Presence, now: dt.datetime) -> PresenceStatus:
-    """``online``/``away`` past ``expires_at`` reads ``offline``."""
-    if presence.status != "offline" and now > parse_time(presence.expires_at):
-        return "offline"
-    return presence.status
-
-
 def queue_figures(
     tickets: Iterable[Ticket], now: dt.datetime, extra_queues: Iterable[str] = ()
 ) -> tuple[QueueFigures, ...]:
@@ -132,7 +116,7 @@ def queue_figures(
     by_queue: dict[str, list[Ticket]] = {queue: [] for queue in extra_queues}
     for ticket in tickets:
         by_queue.setdefault(ticket.queue, [])
-        if is_active(ticket):
+        if is_active(ticket.status):
             by_queue[ticket.queue].append(ticket)
     figures: list[QueueFigures] = []
     for queue in sorted(by_queue):
@@ -162,7 +146,7 @@ def agent_figures(
     load: dict[str, int] = {}
     names: dict[str, str] = {}
     for ticket in tickets:
-        if ticket.assignee is not None and is_active(ticket):
+        if ticket.assignee is not None and is_active(ticket.status):
             load[ticket.assignee] = load.get(ticket.assignee, 0) + 1
             names[ticket.assignee] = ticket.assignee_name or ticket.assignee
     rows = [

@@ -42,7 +42,7 @@ from console.viewstate.queue_rows import (
 )
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Ticket
+    from bridge.wire.entities import Ticket
     from console.viewstate.seen import SeenTracker
     from console.viewstate.store import StoreUpdate, ViewStore
     from console.viewstate.times import Clock

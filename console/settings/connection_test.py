@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from bridge.wire.exit_codes import CredentialsExit
+
 if TYPE_CHECKING:
     from pathlib import Path
 
 CredentialsAction = Literal["set", "check"]
 DEFAULT_TIMEOUT_MS = 30_000  # check gives up after 10 s itself; this bounds a stuck process
-_EXIT_OK, _EXIT_CHECK_FAILED, _EXIT_CONFIG, _EXIT_KEYRING = 0, 1, 2, 3
 _PREFIX = "atp-bridge credentials "
 
 
@@ -66,14 +67,14 @@ def classify(
 ) -> CommandResult:
     """Turn an exit code and the output of ``atp-bridge credentials`` into a result."""
     message = _message_line(stdout, stderr)
-    if exit_code == _EXIT_OK:
+    if exit_code == CredentialsExit.OK:
         outcome = CheckOutcome.OK
-    elif exit_code == _EXIT_CHECK_FAILED:
+    elif exit_code == CredentialsExit.CHECK_FAILED:
         failed = "authentication failed" in message.lower()
         outcome = CheckOutcome.AUTH_FAILED if failed else CheckOutcome.UNREACHABLE
-    elif exit_code == _EXIT_CONFIG:
+    elif exit_code == CredentialsExit.CONFIG:
         outcome = CheckOutcome.CONFIG
-    elif exit_code == _EXIT_KEYRING:
+    elif exit_code == CredentialsExit.KEYRING:
         outcome = CheckOutcome.KEYRING
     else:
         outcome = CheckOutcome.ERROR

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.proxy import QueueFilterProxy
+from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from console.viewstate.times import clock_text, parse_epoch
+from bridge.wire.timestamps import epoch_of
+from console.viewstate.times import clock_text
 
 if TYPE_CHECKING:
-    from bridge.protocol import BridgeStatus
+    from bridge.wire.protocol import BridgeStatus
     from console.viewstate.times import Clock
 
 
@@ -88,7 +89,7 @@ class ConsoleStatusBar(QStatusBar):
         elif status.kafka_up:
             text = self.tr("Kafka: up")
         else:
-            since = parse_epoch(status.kafka_down_since)
+            since = epoch_of(status.kafka_down_since)
             if since is None:
                 text = self.tr("Kafka: down")
             else:
@@ -99,7 +100,7 @@ class ConsoleStatusBar(QStatusBar):
 
     def _render_data(self) -> None:
         status = self._status
-        as_of = parse_epoch(status.as_of) if status is not None else None
+        as_of = epoch_of(status.as_of) if status is not None else None
         if status is None or as_of is None:
             text = self.tr("No data yet")
         else:

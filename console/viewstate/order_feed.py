@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from console.viewstate.times import parse_epoch
+from bridge.wire.timestamps import epoch_of
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Order
+    from bridge.wire.entities import Order
 
 DEFAULT_CAPACITY = 5000
 EVENT_PREFIX = "atp.order."
@@ -65,7 +65,7 @@ def _entries_of(order: Order, start: int) -> list[FeedEntry]:
                 event_id=event.event_id,
                 order_id=order.order_id,
                 kind=kind,
-                at=parse_epoch(event.at) or 0.0,
+                at=epoch_of(event.at) or 0.0,
                 customer=order.customer_name,
                 total_cents=order.total_cents,
                 currency=order.currency,

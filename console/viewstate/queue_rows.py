@@ -7,18 +7,19 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from console.viewstate.times import parse_epoch
+from bridge.wire.rules import breached_at, first_response_in_time, is_active
+from bridge.wire.timestamps import epoch_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from bridge.fold.state import Channel, Priority, Ticket, TicketStatus
+    from bridge.wire.entities import Ticket
+    from bridge.wire.vocabulary import Channel, Priority, TicketStatus
 
 SLA_WARNING_SECONDS = 15 * 60
 """Under this much time left, a running SLA is shown as a warning (amber)."""
 
 PRIORITY_RANK: dict[str, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-OPEN_STATUSES: frozenset[str] = frozenset({"open", "pending"})
 
 
 class SlaState(enum.Enum):
@@ -61,7 +62,7 @@ class QueueRow:
     @property
     def is_open(self) -> bool:
         """Open or pending: still waiting for the support team."""
-        return self.status in OPEN_STATUSES
+        return is_active(self.status)
 
     @property
     def priority_rank(self) -> int:
@@ -71,7 +72,7 @@ class QueueRow:
 
 def queue_row(ticket: Ticket, unread: int) -> QueueRow:
     """Build the queue's row for ``ticket`` (``unread`` comes from the seen tracker)."""
-    sla_due = parse_epoch(ticket.sla_due_at)
+    sla_due = epoch_of(ticket.sla_due_at)
     searchable = (
         ticket.ticket_id,
         ticket.subject,
@@ -92,9 +93,9 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
         assignee_name=ticket.assignee_name,
         channel=ticket.channel,
         order_id=ticket.order_id,
-        opened_at=parse_epoch(ticket.opened_at) or 0.0,
+        opened_at=epoch_of(ticket.opened_at) or 0.0,
         sla_due=math.inf if sla_due is None else sla_due,
-        first_response=parse_epoch(ticket.first_response_at),
+        first_response=epoch_of(ticket.first_response_at),
         unread=unread,
         search_text="\n".join(searchable).casefold(),
     )
@@ -102,18 +103,19 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
 
 def order_key(ticket: Ticket) -> tuple[float, str]:
     """The queue's natural order: the earliest SLA due time first, then the id (never changes)."""
-    due = parse_epoch(ticket.sla_due_at)
+    due = epoch_of(ticket.sla_due_at)
     return (math.inf if due is None else due, ticket.ticket_id)
 
 
 def sla(row: QueueRow, now: float, warning_seconds: float = SLA_WARNING_SECONDS) -> Sla:
     """The SLA of ``row`` at ``now`` (contract fold rule 6: first response before the due time)."""
+    answered = row.first_response
+    if answered is not None and first_response_in_time(answered, row.sla_due):
+        return Sla(SlaState.MET, row.sla_due - answered)
+    if breached_at(row.sla_due, row.first_response, now):
+        late = row.first_response if row.first_response is not None else now
+        return Sla(SlaState.BREACHED, row.sla_due - late)
     left = row.sla_due - now
-    if row.first_response is not None:
-        met = row.first_response <= row.sla_due
-        return Sla(SlaState.MET if met else SlaState.BREACHED, row.sla_due - row.first_response)
-    if left < 0:
-        return Sla(SlaState.BREACHED, left)
     return Sla(SlaState.WARNING if left < warning_seconds else SlaState.RUNNING, left)
 
 

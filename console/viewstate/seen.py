@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Ticket
+    from bridge.wire.entities import Ticket
 
 
 class SeenTracker:

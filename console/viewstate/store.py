@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Order, Presence, Ticket
-    from bridge.protocol import BridgeStatus, DeltaBatch, StateSnapshot
+    from bridge.wire.entities import Order, Presence, Ticket
+    from bridge.wire.protocol import BridgeStatus, DeltaBatch, StateSnapshot
 
 _T = TypeVar("_T")
 

@@ -1,25 +1,14 @@
-"""RFC 3339 timestamps of the state as epoch seconds (the view state's only time unit)."""
+"""Time in the console: the injected clock, and state timestamps shown in the agent's zone."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
+from bridge.wire.timestamps import moment_of
+
 Clock = Callable[[], float]
 """Returns "now" as epoch seconds; injected so that tests and views share one notion of time."""
-
-
-def parse_epoch(text: str | None) -> float | None:
-    """Return the epoch seconds of an RFC 3339 timestamp, or ``None`` if absent or unreadable."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.upper())
-    except ValueError:
-        return None
-    if moment.tzinfo is None:  # the contract requires an offset; treat a naive time as UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.timestamp()
 
 
 def clock_text(epoch: float, now: float) -> str:
@@ -29,3 +18,26 @@ def clock_text(epoch: float, now: float) -> str:
     if moment.date() == today:
         return moment.strftime("%H:%M:%S")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def local_tz() -> dt.tzinfo:
+    """Return the workstation's time zone (the default for the widgets)."""
+    zone = dt.datetime.now(dt.UTC).astimezone().tzinfo
+    return zone if zone is not None else dt.UTC
+
+
+def clock(text: str | None, tz: dt.tzinfo) -> str:
+    """Return ``HH:MM`` in ``tz`` (empty for ``None``; an unreadable time as it is)."""
+    return _format(text, tz, "%H:%M")
+
+
+def stamp(text: str | None, tz: dt.tzinfo) -> str:
+    """Return ``YYYY-MM-DD HH:MM`` in ``tz`` (empty for ``None``; an unreadable time as it is)."""
+    return _format(text, tz, "%Y-%m-%d %H:%M")
+
+
+def _format(text: str | None, tz: dt.tzinfo, pattern: str) -> str:
+    if not text:
+        return ""
+    moment = moment_of(text)
+    return text if moment is None else moment.astimezone(tz).strftime(pattern)

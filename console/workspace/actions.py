@@ -9,13 +9,13 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
-from bridge.fold.state import Priority, TicketStatus
-from bridge.protocol import Action, Assign, Claim, Release, SetPriority, SetQueue, SetStatus
+from bridge.wire.protocol import Action, Assign, Claim, Release, SetPriority, SetQueue, SetStatus
+from bridge.wire.vocabulary import Priority, TicketStatus
 from console.labels import priority_label
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Presence, Ticket
-    from bridge.protocol import AgentIdentity
+    from bridge.wire.entities import Presence, Ticket
+    from bridge.wire.protocol import AgentIdentity
 
 STATUSES: tuple[TicketStatus, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[Priority, ...] = get_args(Priority)
@@ -25,7 +25,7 @@ class TicketActions(QWidget):
     """A row of buttons; each menu entry or click emits one action for the shown ticket."""
 
     action_requested = Signal(object)
-    """An ``Action`` (``bridge.protocol``) the agent chose."""
+    """An ``Action`` (``bridge.wire.protocol``) the agent chose."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

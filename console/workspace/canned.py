@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bridge.resources import resource_path
-from console.workspace.timefmt import clock
+from console.viewstate.times import clock
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from bridge.fold.state import Order, Ticket
+    from bridge.wire.entities import Order, Ticket
 
 PLACEHOLDERS = ("customer_name", "order_id", "eta")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")

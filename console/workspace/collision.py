@@ -10,10 +10,10 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from console.workspace.timefmt import clock
+from console.viewstate.times import clock
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Message, Ticket
+    from bridge.wire.entities import Message, Ticket
 
 PREVIEW_CHARS = 80
 

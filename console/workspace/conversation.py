@@ -19,10 +19,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from console.workspace.timefmt import stamp
+from console.viewstate.times import stamp
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Message, Ticket
+    from bridge.wire.entities import Message, Ticket
 
 
 class MessageKind(StrEnum):

@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.labels import event_word, order_status_label, status_label
-from console.workspace.timefmt import clock, money, parse_time, stamp
+from bridge.wire.timestamps import epoch_of
+from console.labels import event_word, money, order_status_label, status_label
+from console.viewstate.times import clock, stamp
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Order, OrderEvent, Ticket
+    from bridge.wire.entities import Order, OrderEvent, Ticket
 
 DELAY_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -69,10 +70,8 @@ def _cents(summary: dict[str, object], key: str) -> int:
 def _late(delivered_at: str, promised: str | None) -> bool:
     if not promised:
         return False
-    try:
-        return parse_time(delivered_at) > parse_time(promised)
-    except ValueError:
-        return False
+    delivered, due = epoch_of(delivered_at), epoch_of(promised)
+    return delivered is not None and due is not None and delivered > due
 
 
 def timeline_rows(order: Order, tz: dt.tzinfo) -> list[TimelineRow]:

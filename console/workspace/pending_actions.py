@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from bridge.protocol import (
+from bridge.wire.protocol import (
     Action,
     Assign,
     Claim,

@@ -16,8 +16,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from bridge.protocol import Action, Command, CommandOutcome, Note, Reply
+from bridge.wire.protocol import Action, Command, CommandOutcome, Note, Reply
 from console.labels import channel_label, priority_label, status_label
+from console.viewstate.times import clock, local_tz
 from console.workspace.actions import TicketActions
 from console.workspace.canned import fill, placeholder_values, unfilled
 from console.workspace.collision import CollisionBanner, unseen_messages
@@ -26,11 +27,10 @@ from console.workspace.conversation import ConversationView
 from console.workspace.drafts import Draft, DraftAutosaver, DraftStore
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
-from console.workspace.timefmt import clock, local_tz
 
 if TYPE_CHECKING:
-    from bridge.fold.state import Order, Presence, Ticket
-    from bridge.protocol import AgentIdentity
+    from bridge.wire.entities import Order, Presence, Ticket
+    from bridge.wire.protocol import AgentIdentity
     from console.workspace.canned import CannedLibrary
 
 DEFAULT_QUEUES = ("deliveries", "payments", "general")
@@ -40,7 +40,7 @@ class TicketWorkspace(QWidget):
     """Work one ticket: read, reply or note, claim, change status/priority/queue, assign."""
 
     command_requested = Signal(object)
-    """A ``bridge.protocol.Command`` to send to the bridge (fresh uuid4 ``command_id``)."""
+    """A ``bridge.wire.protocol.Command`` to send to the bridge (fresh uuid4 ``command_id``)."""
     ticket_activated = Signal(str)
     """The agent opened another ticket of the same customer (its id)."""
     order_activated = Signal(str)

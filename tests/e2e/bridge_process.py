@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from bridge.blocking_client import BlockingBridgeClient
 from bridge.contract.topics import Topics
-from bridge.fold.state import Order, Presence, Ticket
-from bridge.local_query import BlockingBridgeClient
-from bridge.protocol import BridgeMessage, BridgeStatus, CommandOutcome, DeltaBatch, StateSnapshot
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.protocol import (
+    BridgeMessage,
+    BridgeStatus,
+    CommandOutcome,
+    DeltaBatch,
+    StateSnapshot,
+)
 from tests.kafka_harness.lifetime import die_with_parent
 
 T = TypeVar("T")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bridge.contract import samples
 from bridge.contract.envelope import encode_event
 from bridge.contract.topics import Topics
 from tests.conftest import KafkaEnv
 from tests.e2e.bridge_process import BridgeProcess
 from tests.e2e.conftest import EventProducer
+from tests.helpers import samples
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -12,11 +12,11 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from bridge.contract import samples
 from bridge.contract.topics import Topics
-from bridge.protocol import Action, Claim, Command, Note, Reply
+from bridge.wire.protocol import Action, Claim, Command, Note, Reply
 from tests.e2e.bridge_process import BridgeProcess, Mirror, follow, write_config
 from tests.e2e.conftest import EventProducer
+from tests.helpers import samples
 from tests.kafka_harness import KafkaBroker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]

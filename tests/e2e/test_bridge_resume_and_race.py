@@ -8,13 +8,13 @@ from collections.abc import Callable
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from bridge.contract import samples
+from bridge.blocking_client import BlockingBridgeClient
 from bridge.contract.topics import Topics
-from bridge.local_query import BlockingBridgeClient
-from bridge.protocol import Claim, Command, CommandOutcome, StateSnapshot
+from bridge.wire.protocol import Claim, Command, CommandOutcome, StateSnapshot
 from tests.conftest import KafkaEnv
 from tests.e2e.bridge_process import BridgeProcess, Mirror, follow
 from tests.e2e.conftest import EventProducer
+from tests.helpers import samples
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -13,14 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from bridge.contract import samples
-from bridge.server.endpoint import Endpoint
+from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
 from console.main_window import DASHBOARD_TAB
 from tests.e2e.bridge_process import BridgeProcess
 from tests.e2e.conftest import EventProducer
+from tests.helpers import samples
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 FINAL = ("confirmed", "rejected", "invalid")

@@ -11,9 +11,10 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from bridge.credentials import KEYRING_SERVICE
-from bridge.credentials.command import EXIT_CHECK_FAILED, EXIT_OK, run_credentials
+from bridge.credentials.command import run_credentials
 from bridge.logs import setup_logging
 from bridge.paths import AppPaths
+from bridge.wire.exit_codes import CredentialsExit
 from tests.conftest import KafkaEnv
 from tests.memory_keyring import MemoryKeyring
 
@@ -65,7 +66,7 @@ def test_check_with_the_right_password_logs_in(
 
     code, out, err = _check(paths, backend)
 
-    assert (code, err) == (EXIT_OK, "")
+    assert (code, err) == (CredentialsExit.OK, "")
     assert out == (
         f"OK: logged in to {kafka.sasl_bootstrap_servers} as {user.username} with {mechanism}\n"
     )
@@ -87,7 +88,7 @@ def test_check_with_a_wrong_password_says_authentication_failed_and_never_shows_
     finally:
         logs.remove()
 
-    assert code == EXIT_CHECK_FAILED
+    assert code == CredentialsExit.CHECK_FAILED
     assert out == ""
     assert err.startswith(
         f"atp-bridge credentials check: authentication failed for user {user.username} "
@@ -110,7 +111,7 @@ def test_check_against_a_closed_port_says_the_broker_is_unreachable(tmp_path: Pa
 
         code, out, err = _check(paths, backend, timeout_s=10.0)
 
-    assert code == EXIT_CHECK_FAILED
+    assert code == CredentialsExit.CHECK_FAILED
     assert out == ""
     assert err.startswith(f"atp-bridge credentials check: broker unreachable at 127.0.0.1:{port}")
     assert "Connection refused" in err

@@ -11,7 +11,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from bridge.demo_broker import DemoBroker, DemoBrokerUnavailableError, locate_tansu
+from bridge.demo.broker import DemoBroker, DemoBrokerUnavailableError, locate_tansu
 
 
 def _alive(pid: int) -> bool:

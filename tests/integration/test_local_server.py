@@ -18,8 +18,17 @@ import pytest
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from pytestqt.qtbot import QtBot
 
-from bridge.fold.state import Order, Presence, Ticket
-from bridge.protocol import (
+from bridge.server.server import LocalServer
+from bridge.server.session import ClientStats
+from bridge.wire.endpoint import Endpoint
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.framing import (
+    bridge_message_decoder,
+    client_message_decoder,
+    encode_frame,
+    frame_header,
+)
+from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     MAX_HELLO_FRAME,
     PROTOCOL_VERSION,
@@ -39,15 +48,6 @@ from bridge.protocol import (
     StateSnapshot,
     Welcome,
 )
-from bridge.server.endpoint import Endpoint
-from bridge.server.framing import (
-    bridge_message_decoder,
-    client_message_decoder,
-    encode_frame,
-    frame_header,
-)
-from bridge.server.server import LocalServer
-from bridge.server.session import ClientStats
 from console.bridge_client import BridgeClient
 
 M = TypeVar("M")

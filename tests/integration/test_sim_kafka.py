@@ -21,8 +21,8 @@ from confluent_kafka.admin._config import ConfigResource
 from confluent_kafka.admin._resource import ResourceType
 
 from bridge.contract.envelope import CONTENT_TYPE
-from bridge.sim.cli import main
-from bridge.sim.scenario import Scenario
+from bridge.demo.sim.cli import main
+from bridge.demo.sim.scenario import Scenario
 from tests.conftest import KafkaEnv
 
 START = "2024-05-01T13:00:00.000Z"
@@ -214,7 +214,7 @@ def test_a_signal_stops_a_live_run_cleanly_and_everything_produced_is_delivered(
     topics = _contract_topics(new_topic, partitions=2)
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "bridge.sim", "--bootstrap-servers", kafka.bootstrap_servers,
+            sys.executable, "-m", "bridge.demo.sim", "--bootstrap-servers", kafka.bootstrap_servers,
             "--rate", "40", "--agents", "2", "--seed", "8", *_topic_options(*topics),
         ],
         stdout=subprocess.PIPE,

@@ -1,6 +1,6 @@
 """What the state cache and the fold cost the bridge with 20,000 tickets and 20,000 orders.
 
-Builds the State by folding generated records (``bridge.contract.samples``): per
+Builds the State by folding generated records (``tests.helpers.samples``): per
 ticket an ``opened``, 4 messages and a claim; per order ``placed``, ``paid`` and
 ``dispatched``. Reports
 
@@ -35,11 +35,11 @@ from functools import partial
 from pathlib import Path
 
 from bridge.cache import StateCache, UnsavedChanges
-from bridge.contract import samples
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
+from tests.helpers import samples
 
 TOPICS = Topics()
 FINGERPRINT = "|".join(TOPICS.all())

@@ -30,8 +30,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from bridge.fold.state import Ticket
-from bridge.protocol import DeltaBatch
+from bridge.wire.entities import Ticket
+from bridge.wire.protocol import DeltaBatch
 from console.models.ticket_queue_model import Column, TicketQueueModel
 from console.views.queue_view import QueueView
 from console.viewstate.saved_views import SavedView, ViewKind

@@ -27,8 +27,11 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.fold.state import Order, Presence, Ticket
-from bridge.protocol import (
+from bridge.server.server import LocalServer
+from bridge.wire.endpoint import Endpoint, new_token
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.framing import bridge_message_decoder, encode_frame
+from bridge.wire.protocol import (
     PROTOCOL_VERSION,
     AgentIdentity,
     BridgeStatus,
@@ -37,9 +40,6 @@ from bridge.protocol import (
     Hello,
     StateSnapshot,
 )
-from bridge.server.endpoint import Endpoint, new_token
-from bridge.server.framing import bridge_message_decoder, encode_frame
-from bridge.server.server import LocalServer
 
 # PySide6 6.12.0 on CPython 3.11 drops a reference to None/True/False on every call that
 # returns them (void methods, processEvents, Signal.emit): harmless on 3.12+ (immortal

@@ -6,8 +6,8 @@ import datetime as dt
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from bridge.fold.state import Message, Order, OrderEvent, Presence, Ticket
-from bridge.protocol import AgentIdentity, BridgeStatus, Change, DeltaBatch, StateSnapshot
+from bridge.wire.entities import Message, Order, OrderEvent, Presence, Ticket
+from bridge.wire.protocol import AgentIdentity, BridgeStatus, Change, DeltaBatch, StateSnapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from bridge.fold.state import Presence, Ticket, TicketAction
+from bridge.wire.entities import Presence, Ticket, TicketAction
 from console.dashboard import SupervisorDashboard
 from console.dashboard.models import ALERT_BACKGROUND, SORT_ROLE, AgentColumn, QueueColumn
 

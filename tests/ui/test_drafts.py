@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from bridge.fold.state import Message, Ticket
-from bridge.protocol import AgentIdentity, CommandOutcome
+from bridge.wire.entities import Message, Ticket
+from bridge.wire.protocol import AgentIdentity, CommandOutcome
 from console.workspace import CannedLibrary, Draft, DraftAutosaver, DraftStore, TicketWorkspace
 from console.workspace.drafts import FILE_NAME
 

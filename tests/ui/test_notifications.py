@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from bridge.fold.state import Ticket
+from bridge.wire.entities import Ticket
 from console.notifications import (
     NotificationKind,
     NotificationPolicy,

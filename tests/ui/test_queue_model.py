@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush
 
-from console.models.proxy import QueueFilterProxy
+from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.models.ticket_queue_model import SLA_COLOURS, Column, TicketQueueModel
 from console.viewstate.queue_rows import SlaState

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QPl
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from bridge.fold.state import Message, Order, OrderEvent, Presence, Ticket, TicketAction
-from bridge.protocol import (
+from bridge.wire.entities import Message, Order, OrderEvent, Presence, Ticket, TicketAction
+from bridge.wire.protocol import (
     AgentIdentity,
     Assign,
     Claim,

@@ -9,7 +9,7 @@ import pytest
 from bridge.actions import MAX_BODY_CHARS, ActionRejected, event_for_action
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord, ValidEvent, validate_record
-from bridge.protocol import (
+from bridge.wire.protocol import (
     Action,
     AgentIdentity,
     Assign,

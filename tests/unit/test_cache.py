@@ -15,11 +15,11 @@ import pytest
 
 from bridge import cache as cache_module
 from bridge.cache import FORMAT_VERSION, StateCache, UnsavedChanges
-from bridge.contract import samples
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
+from tests.helpers import samples
 
 TOPICS = Topics()
 FINGERPRINT = "|".join(TOPICS.all())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.fold.state import Order, Ticket
+from bridge.wire.entities import Order, Ticket
 from console.workspace.canned import (
     PLACEHOLDERS,
     CannedLibrary,

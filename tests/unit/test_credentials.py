@@ -11,14 +11,9 @@ from keyring.backends import fail
 from keyring.errors import KeyringLocked, PasswordSetError
 
 from bridge.credentials import KEYRING_SERVICE, CredentialStore, CredentialsUnavailableError
-from bridge.credentials.command import (
-    EXIT_CONFIG,
-    EXIT_KEYRING,
-    EXIT_OK,
-    CredentialsAction,
-    run_credentials,
-)
+from bridge.credentials.command import CredentialsAction, run_credentials
 from bridge.paths import AppPaths
+from bridge.wire.exit_codes import CredentialsExit
 from tests.memory_keyring import MemoryKeyring
 
 SECRET = "s3cret-Pa55 with spaces"
@@ -161,7 +156,7 @@ def test_set_reads_one_line_from_piped_stdin(paths: AppPaths) -> None:
 
     code = run("set", stdin=io.StringIO(SECRET + "\r\nignored second line\n"))
 
-    assert code == EXIT_OK
+    assert code == CredentialsExit.OK
     assert backend.entries == {(KEYRING_SERVICE, "alice"): SECRET}
     assert run.prompts == []
     assert 'Stored the Kafka password of "alice"' in run.stdout.getvalue()
@@ -174,7 +169,7 @@ def test_set_prompts_twice_on_a_terminal(paths: AppPaths) -> None:
 
     code = run("set", stdin=TtyInput(""), answers=(SECRET, SECRET))
 
-    assert code == EXIT_OK
+    assert code == CredentialsExit.OK
     assert run.prompts == ["Kafka password for alice: ", "Repeat it: "]
     assert backend.entries[(KEYRING_SERVICE, "alice")] == SECRET
     assert SECRET not in run.output
@@ -186,7 +181,7 @@ def test_set_stores_nothing_when_the_two_entries_differ(paths: AppPaths) -> None
 
     code = run("set", stdin=TtyInput(""), answers=(SECRET, SECRET + "x"))
 
-    assert code == EXIT_CONFIG
+    assert code == CredentialsExit.CONFIG
     assert backend.entries == {}
     assert "the two passwords differ" in run.stderr.getvalue()
     assert SECRET not in run.output
@@ -196,7 +191,7 @@ def test_set_refuses_an_empty_password(paths: AppPaths) -> None:
     backend = MemoryKeyring()
     run = Run(paths, backend)
 
-    assert run("set", stdin=io.StringIO("\n")) == EXIT_CONFIG
+    assert run("set", stdin=io.StringIO("\n")) == CredentialsExit.CONFIG
     assert backend.entries == {}
     assert "no password given" in run.stderr.getvalue()
 
@@ -206,7 +201,7 @@ def test_set_without_a_keyring_fails_before_asking_for_the_password(paths: AppPa
 
     code = run("set", stdin=TtyInput(""), answers=(SECRET, SECRET))
 
-    assert code == EXIT_KEYRING
+    assert code == CredentialsExit.KEYRING
     assert run.prompts == []
     assert "No usable OS keyring" in run.stderr.getvalue()
 
@@ -219,7 +214,7 @@ def test_set_needs_a_kafka_username(paths: AppPaths, tmp_path: Path) -> None:
 
     code = run("set", stdin=io.StringIO(SECRET + "\n"), config_path=explicit)
 
-    assert code == EXIT_CONFIG
+    assert code == CredentialsExit.CONFIG
     assert "kafka.username is not set" in run.stderr.getvalue()
 
 
@@ -229,7 +224,7 @@ def test_a_bad_configuration_is_reported_with_its_file(paths: AppPaths) -> None:
 
     code = run("check")
 
-    assert code == EXIT_CONFIG
+    assert code == CredentialsExit.CONFIG
     assert f"{paths.user_config_file}: kafka.username: expected a Kafka user name" in (
         run.stderr.getvalue()
     )
@@ -241,15 +236,15 @@ def test_delete_removes_the_password_and_is_fine_when_there_is_none(paths: AppPa
     backend.entries[(KEYRING_SERVICE, "alice")] = SECRET
     run = Run(paths, backend)
 
-    assert run("delete") == EXIT_OK
+    assert run("delete") == CredentialsExit.OK
     assert backend.entries == {}
     assert "Deleted the Kafka password" in run.stdout.getvalue()
-    assert run("delete") == EXIT_OK
+    assert run("delete") == CredentialsExit.OK
     assert "nothing to delete" in run.stdout.getvalue()
 
 
 def test_check_without_a_stored_password_says_to_set_it(paths: AppPaths) -> None:
     run = Run(paths, MemoryKeyring())
 
-    assert run("check") == EXIT_KEYRING
+    assert run("check") == CredentialsExit.KEYRING
     assert 'run "atp-bridge credentials set" first' in run.stderr.getvalue()

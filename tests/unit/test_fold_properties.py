@@ -18,12 +18,12 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bridge.contract import samples
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.report import contract_snapshot
 from bridge.fold.state import State
+from tests.helpers import samples
 
 TOPICS = Topics()
 BASE = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.UTC)

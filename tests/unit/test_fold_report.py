@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bridge.contract import samples
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.report import contract_snapshot
 from bridge.fold.state import State
+from tests.helpers import samples
 
 TOPICS = Topics()
 NOW = dt.datetime(2024, 5, 1, 11, 30, tzinfo=dt.UTC)

@@ -6,18 +6,12 @@ import datetime as dt
 
 import pytest
 
-from bridge.contract import samples
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord, ValidEvent, validate_record
-from bridge.fold.reducer import (
-    QUARANTINE_LIMIT,
-    FoldResult,
-    apply_event,
-    effective_presence,
-    fold_record,
-    is_breached,
-)
+from bridge.fold.reducer import QUARANTINE_LIMIT, FoldResult, apply_event, fold_record
 from bridge.fold.state import State
+from bridge.wire.rules import effective_presence, is_breached
+from tests.helpers import samples
 
 TOPICS = Topics()
 DUE = "2024-05-01T11:00:00.000Z"

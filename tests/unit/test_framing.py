@@ -8,7 +8,16 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from bridge.protocol import (
+from bridge.server.batches import BatchLog
+from bridge.wire.endpoint import SUN_PATH_BUDGET, Endpoint
+from bridge.wire.framing import (
+    FrameError,
+    bridge_message_decoder,
+    client_message_decoder,
+    encode_frame,
+    frame_header,
+)
+from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     PROTOCOL_VERSION,
     AgentIdentity,
@@ -20,15 +29,6 @@ from bridge.protocol import (
     Hello,
     Ping,
     Welcome,
-)
-from bridge.server.batches import BatchLog
-from bridge.server.endpoint import SUN_PATH_BUDGET, Endpoint
-from bridge.server.framing import (
-    FrameError,
-    bridge_message_decoder,
-    client_message_decoder,
-    encode_frame,
-    frame_header,
 )
 
 STATUS = BridgeStatus(

@@ -6,14 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bridge.fold.state import Message, Presence, Ticket, TicketAction
-from console.dashboard.queue_load import (
-    compute_figures,
-    effective_presence,
-    is_breached,
-    throughput,
-    waiting_since,
-)
+from bridge.wire.entities import Message, Presence, Ticket, TicketAction
+from bridge.wire.rules import effective_presence, is_breached
+from console.dashboard.queue_load import compute_figures, throughput, waiting_since
 
 NOW = dt.datetime(2025, 3, 1, 16, 0, tzinfo=dt.UTC)
 

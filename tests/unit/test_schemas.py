@@ -11,11 +11,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from bridge.contract import samples
 from bridge.contract.events import EVENT_KINDS
 from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, ValidEvent, validate_record
 from bridge.resources import resource_path
+from tests.helpers import samples
 
 SCHEMAS = resource_path("schemas")
 ANY_EVENT = "atp.event.schema.json"

@@ -10,16 +10,16 @@ import json
 import pytest
 
 from bridge.contract.events import EVENT_KINDS
-from bridge.contract.timestamps import require_rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
+from bridge.demo.sim import catalog
+from bridge.demo.sim.agents import RACE_WINDOW_S
+from bridge.demo.sim.malform import BREAKAGES
+from bridge.demo.sim.record import SimRecord
+from bridge.demo.sim.scenario import Scenario
 from bridge.fold.reducer import Outcome, fold_record
 from bridge.fold.state import State
-from bridge.sim import catalog
-from bridge.sim.agents import RACE_WINDOW_S
-from bridge.sim.malform import BREAKAGES
-from bridge.sim.record import SimRecord
-from bridge.sim.scenario import Scenario
+from bridge.wire.timestamps import require_rfc3339
 from tests.unit.test_schemas import schema_errors
 
 START = dt.datetime(2024, 5, 1, 13, 0, tzinfo=dt.UTC)

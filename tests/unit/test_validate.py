@@ -7,12 +7,12 @@ from collections.abc import Callable
 import msgspec
 import pytest
 
-from bridge.contract import samples
 from bridge.contract.events import MessageAdded, OrderPlaced, StatusChanged, TicketOpened
 from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
+from tests.helpers import samples
 
 TOPICS = Topics(orders="shop.orders", tickets="shop.tickets", agents="shop.agents")
 TICKETS, ORDERS, AGENTS = TOPICS.tickets, TOPICS.orders, TOPICS.agents

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from bridge.wire.timestamps import epoch_of
 from console.viewstate.order_feed import OrderFeed, entry_matches
 from console.viewstate.queue_rows import (
     SlaState,
@@ -17,7 +18,6 @@ from console.viewstate.queue_rows import (
 from console.viewstate.saved_views import SavedView, ViewKind, matches_search, saved_views
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import IdChanges, StoreUpdate, ViewStore
-from console.viewstate.times import parse_epoch
 from tests.ui.factories import (
     T0,
     at,
@@ -130,10 +130,10 @@ def test_unsubscribe_stops_notifications() -> None:
 
 # ---------------------------------------------------------------- queue rows and SLA
 def test_parse_epoch_reads_offsets_and_rejects_garbage() -> None:
-    assert parse_epoch("2024-05-06T12:00:00Z") == NOW
-    assert parse_epoch("2024-05-06T07:00:00-05:00") == NOW
-    assert parse_epoch("yesterday") is None
-    assert parse_epoch(None) is None
+    assert epoch_of("2024-05-06T12:00:00Z") == NOW
+    assert epoch_of("2024-05-06T07:00:00-05:00") == NOW
+    assert epoch_of("yesterday") is None
+    assert epoch_of(None) is None
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 ``Scenario(...).records()`` yields an endless stream of ``SimRecord`` in
 simulated-time order; it does no I/O and reads no clock, so the same inputs
 give the same records, ids included. Pacing and producing are elsewhere
-(``bridge.sim.producer``).
+(``bridge.demo.sim.producer``).
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ import random
 from collections.abc import Iterator
 
 from bridge.contract.envelope import encode_event
-from bridge.contract.timestamps import require_aware
-from bridge.sim.agents import AgentTeam, make_roster, make_supervisor
-from bridge.sim.customers import CustomerPool, CustomerVoice
-from bridge.sim.ids import IdSource
-from bridge.sim.kernel import Emitted, SimKernel
-from bridge.sim.malform import Malformer
-from bridge.sim.model import Ticket
-from bridge.sim.orders import OrderFlow
-from bridge.sim.record import SimRecord
-from bridge.sim.tickets import TicketFlow
+from bridge.demo.sim.agents import AgentTeam, make_roster, make_supervisor
+from bridge.demo.sim.customers import CustomerPool, CustomerVoice
+from bridge.demo.sim.ids import IdSource
+from bridge.demo.sim.kernel import Emitted, SimKernel
+from bridge.demo.sim.malform import Malformer
+from bridge.demo.sim.model import Ticket
+from bridge.demo.sim.orders import OrderFlow
+from bridge.demo.sim.record import SimRecord
+from bridge.demo.sim.tickets import TicketFlow
+from bridge.wire.timestamps import require_aware
 
 DEFAULT_EVENTS_PER_SECOND = 5.0
 MAX_AGENTS = 64

@@ -13,7 +13,7 @@ from typing import Generic, Literal, NoReturn, TypeVar
 
 import msgspec
 
-from bridge.protocol import HEADER_SIZE, BridgeMessage, ClientMessage
+from bridge.wire.protocol import HEADER_SIZE, BridgeMessage, ClientMessage
 
 _HEADER = struct.Struct(">I")
 

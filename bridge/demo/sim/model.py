@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bridge.fold.state import Channel, PresenceStatus, Priority, Role, TicketStatus
-from bridge.sim.catalog import Person, Product
+from bridge.demo.sim.catalog import Person, Product
+from bridge.wire.vocabulary import Channel, PresenceStatus, Priority, Role, TicketStatus
 
 
 @dataclass(frozen=True)

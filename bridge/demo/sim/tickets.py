@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bridge.fold.state import Channel, Priority
-from bridge.sim import catalog
-from bridge.sim.customers import CustomerPool, CustomerVoice
-from bridge.sim.kernel import SimKernel
-from bridge.sim.model import Customer, Order, Ticket
+from bridge.demo.sim import catalog
+from bridge.demo.sim.customers import CustomerPool, CustomerVoice
+from bridge.demo.sim.kernel import SimKernel
+from bridge.demo.sim.model import Customer, Order, Ticket
+from bridge.wire.vocabulary import Channel, Priority
 
 SLA_SECONDS: dict[Priority, float] = {"urgent": 180, "high": 300, "normal": 600, "low": 1200}
 CHANNELS: tuple[Channel, ...] = ("whatsapp", "app", "web", "phone", "email")

@@ -17,7 +17,9 @@ from typing import Self
 from PySide6.QtNetwork import QLocalSocket
 
 from bridge import __version__
-from bridge.protocol import (
+from bridge.wire.endpoint import Endpoint, EndpointError
+from bridge.wire.framing import FrameError, bridge_message_decoder, encode_frame
+from bridge.wire.protocol import (
     MAX_BRIDGE_FRAME,
     PROTOCOL_VERSION,
     BridgeMessage,
@@ -26,8 +28,6 @@ from bridge.protocol import (
     Hello,
     StateSnapshot,
 )
-from bridge.server.endpoint import Endpoint, EndpointError
-from bridge.server.framing import FrameError, bridge_message_decoder, encode_frame
 
 
 class BridgeNotRunningError(RuntimeError):

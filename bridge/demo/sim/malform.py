@@ -12,9 +12,9 @@ import copy
 import random
 
 from bridge.contract.envelope import encode_event
-from bridge.sim.ids import IdSource
-from bridge.sim.kernel import Emitted
-from bridge.sim.record import SimRecord
+from bridge.demo.sim.ids import IdSource
+from bridge.demo.sim.kernel import Emitted
+from bridge.demo.sim.record import SimRecord
 
 BREAKAGES = (
     "not-json",

@@ -35,3 +35,25 @@ def require_aware(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("naive datetime: pass an aware 'now' (e.g. datetime.now(UTC))")
     return moment
+
+
+def moment_of(text: str | None) -> dt.datetime | None:
+    """The aware datetime of a timestamp held in the state, or ``None`` if absent or unreadable.
+
+    The state only holds timestamps that validation accepted, so this skips the strict
+    pattern of ``parse_rfc3339`` (it is on the console's hot path); a naive value is
+    read as UTC rather than refused.
+    """
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.upper())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def epoch_of(text: str | None) -> float | None:
+    """Epoch seconds of a timestamp held in the state (see ``moment_of``)."""
+    moment = moment_of(text)
+    return None if moment is None else moment.timestamp()

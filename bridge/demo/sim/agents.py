@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from bridge.fold.state import Priority, TicketStatus
-from bridge.sim import catalog
-from bridge.sim.catalog import Person
-from bridge.sim.customers import CustomerVoice
-from bridge.sim.kernel import SimKernel
-from bridge.sim.model import Ticket, VirtualAgent
-from bridge.sim.tickets import soles
+from bridge.demo.sim import catalog
+from bridge.demo.sim.catalog import Person
+from bridge.demo.sim.customers import CustomerVoice
+from bridge.demo.sim.kernel import SimKernel
+from bridge.demo.sim.model import Ticket, VirtualAgent
+from bridge.demo.sim.tickets import soles
+from bridge.wire.vocabulary import Priority, TicketStatus
 
 PRESENCE_TTL_S = 90.0  # expires_at = now + this; renewed every 25-35 s, well before it
 CAPACITY = 4  # tickets an agent works at once

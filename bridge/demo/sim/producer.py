@@ -21,7 +21,7 @@ from confluent_kafka.cimpl import NewTopic
 from bridge.contract.envelope import KAFKA_HEADERS
 from bridge.contract.events import topic_name
 from bridge.contract.topics import Topics
-from bridge.sim.record import SimRecord
+from bridge.demo.sim.record import SimRecord
 
 KafkaSettings = Mapping[str, str | int | float | bool]
 WAIT_SLICE_S = 0.1  # longest uninterrupted wait: delivery reports and stop requests are served

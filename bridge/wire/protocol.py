@@ -12,7 +12,8 @@ from typing import Literal
 
 import msgspec
 
-from bridge.fold.state import Order, Presence, Priority, Role, Ticket, TicketStatus
+from bridge.wire.entities import Order, Presence, Ticket
+from bridge.wire.vocabulary import Priority, Role, TicketStatus
 
 PROTOCOL_VERSION = 1
 HEADER_SIZE = 4

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bridge.sim import catalog
-from bridge.sim.customers import CustomerPool
-from bridge.sim.kernel import SimKernel
-from bridge.sim.model import Order
+from bridge.demo.sim import catalog
+from bridge.demo.sim.customers import CustomerPool
+from bridge.demo.sim.kernel import SimKernel
+from bridge.demo.sim.model import Order
 
 SOURCE = "/atp/orders"
 OrderListener = Callable[[Order, str], None]  # (order, the event type's last word)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import collections
 
-from bridge.sim import catalog
-from bridge.sim.kernel import SimKernel
-from bridge.sim.model import Customer, Ticket
+from bridge.demo.sim import catalog
+from bridge.demo.sim.kernel import SimKernel
+from bridge.demo.sim.model import Customer, Ticket
 
 RETURNING_SHARE = 0.3
 REMEMBERED_CUSTOMERS = 200

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from bridge.contract.envelope import make_event, rfc3339
 from bridge.contract.events import TopicKind
-from bridge.sim.ids import IdSource
+from bridge.demo.sim.ids import IdSource
 
 Action = Callable[[], None]
 

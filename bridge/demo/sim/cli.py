@@ -11,9 +11,8 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from bridge.contract.timestamps import parse_rfc3339
 from bridge.contract.topics import Topics
-from bridge.sim.producer import (
+from bridge.demo.sim.producer import (
     KafkaSettings,
     RunStats,
     SimProducerError,
@@ -25,7 +24,8 @@ from bridge.sim.producer import (
     producer_settings,
     run,
 )
-from bridge.sim.scenario import DEFAULT_EVENTS_PER_SECOND, MAX_AGENTS, Scenario
+from bridge.demo.sim.scenario import DEFAULT_EVENTS_PER_SECOND, MAX_AGENTS, Scenario
+from bridge.wire.timestamps import parse_rfc3339
 
 PROG = "atp-sim"
 PASSWORD_ENV = "ATP_SIM_SASL_PASSWORD"  # noqa: S105  (the variable's name, not a password)

@@ -1,0 +1,124 @@
+"""The entities a console sees: tickets, orders, agents' presence, as the fold builds them.
+
+These structs are what the bridge caches, streams to the console (snapshot and
+deltas, see docs/PROTOCOL.md) and reports with ``atp-bridge snapshot --json``.
+Times are kept as the RFC 3339 strings of the events (UTC ``Z``) so that two
+bridges that fold the same records hold byte-identical state.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from bridge.wire.vocabulary import (
+    AuthorKind,
+    Channel,
+    OrderStatus,
+    PresenceStatus,
+    Priority,
+    Role,
+    TicketStatus,
+)
+
+__all__ = [
+    "AuthorKind",
+    "Channel",
+    "Message",
+    "Order",
+    "OrderEvent",
+    "OrderStatus",
+    "Presence",
+    "PresenceStatus",
+    "Priority",
+    "Role",
+    "Ticket",
+    "TicketAction",
+    "TicketStatus",
+]
+
+
+class Message(msgspec.Struct, kw_only=True):
+    """One ``message_added`` event applied to a ticket (replies and internal notes)."""
+
+    event_id: str
+    message_id: str
+    author_kind: AuthorKind
+    author_id: str
+    author_name: str
+    body: str
+    internal: bool
+    at: str
+
+
+class TicketAction(msgspec.Struct, kw_only=True):
+    """One applied agent action on a ticket (claim, release, assign, status, ...)."""
+
+    event_id: str
+    type: str
+    at: str
+    agent_id: str | None
+    agent_name: str | None
+    value: str | None
+    target_id: str | None = None  # ``assigned``: the new assignee (``agent_*`` is who assigned)
+    target_name: str | None = None
+
+
+class Ticket(msgspec.Struct, kw_only=True):
+    """A ticket as of the last applied event."""
+
+    ticket_id: str
+    status: TicketStatus
+    priority: Priority
+    queue: str
+    assignee: str | None
+    assignee_name: str | None
+    customer_id: str
+    customer_name: str
+    order_id: str | None
+    channel: Channel
+    subject: str
+    body: str
+    opened_at: str
+    sla_due_at: str
+    first_response_at: str | None
+    last_customer_message_at: str | None
+    last_agent_message_at: str | None
+    updated_at: str
+    messages: list[Message] = msgspec.field(default_factory=list)
+    actions: list[TicketAction] = msgspec.field(default_factory=list)
+
+
+class OrderEvent(msgspec.Struct, kw_only=True):
+    """One event of an order's timeline, in log order."""
+
+    event_id: str
+    type: str
+    at: str
+    summary: dict[str, object]
+
+
+class Order(msgspec.Struct, kw_only=True):
+    """An order as of the last applied event, with its whole timeline."""
+
+    order_id: str
+    status: OrderStatus
+    customer_id: str
+    customer_name: str
+    total_cents: int
+    currency: str
+    eta: str | None
+    district: str
+    placed_at: str
+    updated_at: str
+    timeline: list[OrderEvent] = msgspec.field(default_factory=list)
+
+
+class Presence(msgspec.Struct, kw_only=True):
+    """An agent's last published presence (expiry is applied when reported)."""
+
+    agent_id: str
+    name: str
+    role: Role
+    status: PresenceStatus
+    queues: list[str]
+    expires_at: str

@@ -1,0 +1,38 @@
+"""What each command's exit status means; the console reads the bridge's by these names."""
+
+from __future__ import annotations
+
+import enum
+
+
+class RunExit(enum.IntEnum):
+    """``atp-bridge run``."""
+
+    OK = 0
+    CONFIG = 2
+    """The configuration is invalid or incomplete (the message names file and key)."""
+    ALREADY_RUNNING = 3
+    """Another bridge already serves this data dir."""
+    CREDENTIALS = 4
+    """The password could not be read from the keyring."""
+
+
+class CredentialsExit(enum.IntEnum):
+    """``atp-bridge credentials set|check|delete``."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    """Kafka could not be reached or refused the credentials."""
+    CONFIG = 2
+    KEYRING = 3
+    """The OS keyring is unavailable or refused the operation."""
+
+
+class ConsoleExit(enum.IntEnum):
+    """``atp-console``."""
+
+    OK = 0
+    CONFIG = 2
+    """No usable configuration (e.g. the first-run dialog was cancelled)."""
+    SMOKE_FAILED = 3
+    """``--smoke``: no ticket and order arrived in time."""
