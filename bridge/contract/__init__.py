@@ -1,1 +1,1 @@
-"""The event contract (../shared/CONTRACT.md): topics, the CloudEvents envelope, validation."""
+"""The event contract (docs/CONTRACT.md): topics, the CloudEvents envelope, validation."""
