@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# logfail: a WARNING or worse that a test did not declare fails it (docs/TESTING.md).
+pytest_plugins = ("pytester", "tests.helpers.logfail")
+
 
 @dataclass(frozen=True)
 class KafkaEnv:

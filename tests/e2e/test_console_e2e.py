@@ -137,6 +137,7 @@ def test_two_consoles_race_for_a_claim_and_the_loser_sees_the_winner(
     assert f"claimed by {winner_name}" in shown
 
 
+@pytest.mark.allow_log("console.bridge_supervisor", "WARNING", match="ended unexpectedly")
 def test_killed_bridge_is_reported_restarted_and_resumed_without_reset_or_lost_draft(
     qtbot: QtBot,
     bridges: Callable[..., BridgeProcess],

@@ -78,6 +78,7 @@ def test_plain_login_lists_topics(kafka: KafkaEnv, new_topic: Callable[..., str]
     assert topic in admin.list_topics(timeout=20).topics
 
 
+@pytest.mark.allow_log("test.wrong-password", "ERROR", match="Authentication failed")
 def test_wrong_scram_password_fails_with_an_authentication_error(kafka: KafkaEnv) -> None:
     user = kafka.users[0]
     config = {

@@ -535,6 +535,7 @@ def test_commands_reach_the_handler_and_outcomes_reach_every_console(
         assert client.of(CommandOutcome) == [outcome]
 
 
+@pytest.mark.allow_log("bridge.server.server", "ERROR", match="command handler failed")
 def test_a_failing_handler_answers_invalid_and_the_server_goes_on(
     qtbot: QtBot, endpoint: Endpoint, state: MemoryState, clients: Callable[..., RawClient]
 ) -> None:
@@ -560,6 +561,7 @@ def stats_of(server: LocalServer, name: str) -> ClientStats:
     return stats
 
 
+@pytest.mark.allow_log("bridge.server.session", "WARNING", match="slow local client")
 def test_a_client_that_stops_reading_stays_bounded_and_gets_a_snapshot_later(
     qtbot: QtBot, make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
 ) -> None:
@@ -702,6 +704,7 @@ def test_bridge_client_reports_a_wrong_token_and_keeps_trying(
     assert not seen.of("connected")
 
 
+@pytest.mark.allow_log("console.bridge_client", "WARNING", match="protocol error")
 def test_bridge_client_resyncs_on_a_gap(qtbot: QtBot, endpoint: Endpoint) -> None:
     """A hand-written bridge skips seq 2: the client reconnects and resumes from 1."""
     endpoint.prepare()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from console.bridge_supervisor import BridgeSupervisor
 
 
+@pytest.mark.allow_log("console.bridge_supervisor", "WARNING", match="ended unexpectedly")
 def test_a_bridge_that_dies_is_restarted_with_backoff(qtbot: QtBot, tmp_path: Path) -> None:
     starts = tmp_path / "starts"
     program = f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(1)"

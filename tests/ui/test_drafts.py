@@ -166,6 +166,7 @@ def test_outcome_for_a_ticket_not_shown_still_clears_its_draft(
     assert on_disk(tmp_path, "T-5") is None
 
 
+@pytest.mark.allow_log("console.workspace.drafts", "ERROR", match="unreadable")
 def test_unreadable_file_is_set_aside(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).write_text("{not json", encoding="utf-8")
     store = DraftStore(tmp_path)

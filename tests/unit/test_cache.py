@@ -159,6 +159,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
 
 
 @pytest.mark.parametrize("case", CORRUPTIONS, ids=list(CORRUPTIONS))
+@pytest.mark.allow_log("bridge.cache", "WARNING")  # asserted through caplog
 def test_unusable_cache_is_discarded_with_a_warning_and_the_next_save_works(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, case: str
 ) -> None:
@@ -182,6 +183,7 @@ def test_unusable_cache_is_discarded_with_a_warning_and_the_next_save_works(
     assert loaded.state == state
 
 
+@pytest.mark.allow_log("bridge.cache", "WARNING")  # asserted through caplog
 def test_other_topics_fingerprint_is_discarded(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -195,6 +197,7 @@ def test_other_topics_fingerprint_is_discarded(
     assert not path.exists()
 
 
+@pytest.mark.allow_log("bridge.cache", "WARNING")  # asserted through caplog
 def test_saving_over_a_garbage_file_replaces_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -208,6 +211,7 @@ def test_saving_over_a_garbage_file_replaces_it(
     assert loaded.state == busy_state()
 
 
+@pytest.mark.allow_log("bridge.cache", "WARNING")  # asserted through caplog
 def test_a_save_that_cannot_write_is_logged_not_raised(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -308,6 +312,7 @@ def test_an_entity_changed_but_not_listed_is_not_written(tmp_path: Path) -> None
     assert_loads_as(path, log.state)
 
 
+@pytest.mark.allow_log("bridge.cache", "WARNING")  # asserted through caplog
 def test_applied_ids_missing_from_changed_are_all_written_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
