@@ -49,6 +49,8 @@ from bridge.wire.protocol import (
     Welcome,
 )
 from console.bridge_client import BridgeClient
+from tests.helpers import entities
+from tests.helpers.protocol import status
 
 M = TypeVar("M")
 TOKEN = "right-token"
@@ -57,24 +59,16 @@ WAIT_MS = 5000
 
 # ------------------------------------------------------------------ fixtures and helpers
 def ticket(ticket_id: str, subject: str = "Where is my order?", body: str = "") -> Ticket:
-    return Ticket(
-        ticket_id=ticket_id,
-        status="open",
-        priority="normal",
+    return entities.ticket(
+        ticket_id,
         queue="general",
-        assignee=None,
-        assignee_name=None,
         customer_id="C-1",
         customer_name="Lucía",
-        order_id=None,
         channel="app",
         subject=subject,
         body=body,
         opened_at="2026-01-01T10:00:00Z",
         sla_due_at="2026-01-01T12:00:00Z",
-        first_response_at=None,
-        last_customer_message_at=None,
-        last_agent_message_at=None,
         updated_at="2026-01-01T10:00:00Z",
     )
 
@@ -83,15 +77,9 @@ def ticket_change(ticket_id: str, subject: str = "s", body: str = "") -> Change:
     return Change(kind="ticket", key=ticket_id, ticket=ticket(ticket_id, subject, body))
 
 
-STATUS = BridgeStatus(
+STATUS = status(
     agent=AgentIdentity(agent_id="a1", name="Ana", role="agent", queues=["general"]),
-    kafka_up=True,
-    kafka_down_since=None,
     as_of=None,
-    lag=0,
-    outbox_pending=0,
-    quarantined=0,
-    skipped_unknown_type=0,
 )
 
 

@@ -37,7 +37,9 @@ from console.views.queue_view import QueueView
 from console.viewstate.saved_views import SavedView, ViewKind
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
-from tests.ui.factories import Clock, at, snapshot, ticket, ticket_change
+from tests.helpers.clock import Clock, at
+from tests.helpers.entities import ticket
+from tests.helpers.protocol import snapshot, ticket_change
 
 QUEUES = ("deliveries", "payments", "general", "returns")
 PRIORITIES = ("low", "normal", "high", "urgent")

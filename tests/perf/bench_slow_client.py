@@ -40,6 +40,8 @@ from bridge.wire.protocol import (
     Hello,
     StateSnapshot,
 )
+from tests.helpers.entities import ticket
+from tests.helpers.protocol import status
 
 # PySide6 6.12.0 on CPython 3.11 drops a reference to None/True/False on every call that
 # returns them (void methods, processEvents, Signal.emit): harmless on 3.12+ (immortal
@@ -47,15 +49,9 @@ from bridge.wire.protocol import (
 # PySide6 or Python >= 3.12, the benchmark holds enough references to outlive its run.
 _REFCOUNT_CUSHION = [None, True, False] * 1_000_000
 
-STATUS = BridgeStatus(
+STATUS = status(
     agent=AgentIdentity(agent_id="bench", name="Bench", role="agent", queues=["general"]),
-    kafka_up=True,
-    kafka_down_since=None,
     as_of=None,
-    lag=0,
-    outbox_pending=0,
-    quarantined=0,
-    skipped_unknown_type=0,
 )
 
 
@@ -72,24 +68,16 @@ def rss_bytes() -> int:
 
 def make_ticket(n: int, body: str, stamp_ns: int) -> Ticket:
     """Return ticket ``T-n`` whose subject carries the time it was published."""
-    return Ticket(
-        ticket_id=f"T-{n}",
-        status="open",
-        priority="normal",
+    return ticket(
+        f"T-{n}",
         queue="general",
-        assignee=None,
-        assignee_name=None,
         customer_id="C-1",
         customer_name="Bench",
-        order_id=None,
         channel="app",
         subject=str(stamp_ns),
         body=body,
         opened_at="2026-01-01T10:00:00Z",
         sla_due_at="2026-01-01T12:00:00Z",
-        first_response_at=None,
-        last_customer_message_at=None,
-        last_agent_message_at=None,
         updated_at="2026-01-01T10:00:00Z",
     )
 

@@ -10,9 +10,11 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from bridge.wire.entities import Presence, Ticket, TicketAction
+from bridge.wire.entities import Ticket
 from console.dashboard import SupervisorDashboard
 from console.dashboard.models import ALERT_BACKGROUND, SORT_ROLE, AgentColumn, QueueColumn
+from tests.helpers import entities
+from tests.helpers.entities import presence, ticket_action
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -36,22 +38,19 @@ def ticket(
     actions = []
     if resolved_ago is not None:
         actions.append(
-            TicketAction(event_id=f"r-{ticket_id}", type="atp.ticket.status_changed",
-                         at=at(resolved_ago), agent_id="ag-ana", agent_name="Ana", value="resolved")
+            ticket_action(f"r-{ticket_id}", "atp.ticket.status_changed", at=at(resolved_ago),
+                          agent_id="ag-ana", agent_name="Ana", value="resolved")
         )  # fmt: skip
-    return Ticket(
-        ticket_id=ticket_id, status=status, priority="normal", queue=queue,  # type: ignore[arg-type]  # test data
-        assignee=assignee, assignee_name=assignee, customer_id="c", customer_name="Cliente",
-        order_id=None, channel="web", subject="s", body="b", opened_at=at(opened),
-        sla_due_at=at(due), first_response_at=None, last_customer_message_at=None,
-        last_agent_message_at=None, updated_at=at(0), actions=actions,
+    return entities.ticket(
+        ticket_id, status=status, queue=queue, assignee=assignee, assignee_name=assignee,
+        customer_id="c", customer_name="Cliente", channel="web", subject="s", body="b",
+        opened_at=at(opened), sla_due_at=at(due), updated_at=at(0), actions=actions,
     )  # fmt: skip
 
 
 AGENTS = [
-    Presence(agent_id="ag-ana", name="Ana Quispe", role="agent", status="online",
-             queues=["deliveries"], expires_at=at(-5)),
-    Presence(agent_id="ag-rosa", name="Rosa Huamán", role="supervisor", status="online",
+    presence("ag-ana", name="Ana Quispe", expires_at=at(-5)),
+    presence("ag-rosa", name="Rosa Huamán", role="supervisor",
              queues=["deliveries", "payments"], expires_at=at(5)),  # expired
 ]  # fmt: skip
 

@@ -15,6 +15,7 @@ from bridge.wire.entities import Message, Ticket
 from bridge.wire.protocol import AgentIdentity, CommandOutcome
 from console.workspace import CannedLibrary, Draft, DraftAutosaver, DraftStore, TicketWorkspace
 from console.workspace.drafts import FILE_NAME
+from tests.helpers import entities
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -22,24 +23,17 @@ ME = AgentIdentity(agent_id="ag-lucia", name="Lucía Torres", role="agent", queu
 
 
 def make_ticket(ticket_id: str, messages: list[Message] | None = None) -> Ticket:
-    return Ticket(
-        ticket_id=ticket_id,
-        status="open",
+    return entities.ticket(
+        ticket_id,
         priority="high",
         queue="payments",
-        assignee=None,
-        assignee_name=None,
         customer_id="cus-9",
         customer_name="Jorge Salazar",
-        order_id=None,
         channel="app",
         subject="Cobro doble",
         body="Me cobraron dos veces con Yape.",
         opened_at="2025-03-01T15:00:00Z",
         sla_due_at="2025-03-01T15:30:00Z",
-        first_response_at=None,
-        last_customer_message_at=None,
-        last_agent_message_at=None,
         updated_at="2025-03-01T15:00:00Z",
         messages=messages or [],
     )
@@ -140,9 +134,9 @@ def test_sent_reply_is_locked_after_a_restart_until_it_shows_up(
     echoed = make_ticket(
         "T-4",
         [
-            Message(event_id=command_id, message_id="m1", author_kind="agent",
-                    author_id=ME.agent_id, author_name=ME.name,
-                    body="Ya te devolvimos el cobro", internal=False, at="2025-03-01T15:10:00Z"),
+            entities.message(command_id, "agent", message_id="m1", author_id=ME.agent_id,
+                             author_name=ME.name, body="Ya te devolvimos el cobro",
+                             at="2025-03-01T15:10:00Z"),
         ],
     )  # fmt: skip
     second.update_ticket(echoed, None, [echoed], [])

@@ -28,18 +28,9 @@ from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from console.workspace.conversation import MessageKind
-from tests.ui.factories import (
-    ME,
-    T0,
-    Clock,
-    at,
-    customer_message,
-    many_tickets,
-    order,
-    presence,
-    snapshot,
-    ticket,
-)
+from tests.helpers.clock import T0, Clock, at
+from tests.helpers.entities import customer_message, many_tickets, order, presence, ticket
+from tests.helpers.protocol import ME, snapshot
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

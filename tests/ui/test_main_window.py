@@ -14,19 +14,9 @@ from console.models.ticket_queue_model import Column
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
-from tests.ui.factories import (
-    Clock,
-    at,
-    customer_message,
-    delta,
-    many_tickets,
-    order,
-    snapshot,
-    status,
-    ticket,
-    ticket_change,
-    ticket_removal,
-)
+from tests.helpers.clock import Clock, at
+from tests.helpers.entities import customer_message, many_tickets, order, ticket
+from tests.helpers.protocol import delta, snapshot, status, ticket_change, ticket_removal
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

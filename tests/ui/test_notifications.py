@@ -18,16 +18,9 @@ from console.notifications import (
     Toast,
 )
 from console.viewstate.store import IdChanges, StoreUpdate, ViewStore
-from tests.ui.factories import (
-    ME,
-    Clock,
-    at,
-    customer_message,
-    delta,
-    snapshot,
-    ticket,
-    ticket_change,
-)
+from tests.helpers.clock import Clock, at
+from tests.helpers.entities import customer_message, ticket
+from tests.helpers.protocol import ME, delta, snapshot, ticket_change
 
 OTHER = "a-pedro"
 

@@ -13,7 +13,9 @@ from console.models.roles import EVENT_ID_ROLE, ID_ROLE
 from console.views.order_feed_view import OrderFeedView
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.store import ViewStore
-from tests.ui.factories import check_model, delta, order, order_change, snapshot
+from tests.helpers.entities import order
+from tests.helpers.protocol import delta, order_change, snapshot
+from tests.helpers.qt import check_model
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester

@@ -15,18 +15,10 @@ from console.viewstate.queue_rows import SlaState
 from console.viewstate.saved_views import SavedView, ViewKind
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
-from tests.ui.factories import (
-    Clock,
-    at,
-    check_model,
-    customer_message,
-    delta,
-    many_tickets,
-    snapshot,
-    ticket,
-    ticket_change,
-    ticket_removal,
-)
+from tests.helpers.clock import Clock, at
+from tests.helpers.entities import customer_message, many_tickets, ticket
+from tests.helpers.protocol import delta, snapshot, ticket_change, ticket_removal
+from tests.helpers.qt import check_model
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QPl
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from bridge.wire.entities import Message, Order, OrderEvent, Presence, Ticket, TicketAction
+from bridge.wire.entities import Message, Order, OrderEvent, Ticket, TicketAction
 from bridge.wire.protocol import (
     AgentIdentity,
     Assign,
@@ -32,6 +32,7 @@ from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from console.workspace.conversation import MessageKind
 from console.workspace.order_timeline import DELAY_BACKGROUND, DELAY_ROLE
 from console.workspace.pending_actions import REASON_ROLE, STATE_ROLE
+from tests.helpers import entities
 
 # The offscreen platform warns on every top-level show; it is not about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -52,10 +53,9 @@ def message(
 ) -> Message:
     names = {"customer": "María Rojas", "agent": "Ana Quispe", "system": "A tu Puerta"}
     ids = {"customer": "cus-1", "agent": "ag-ana", "system": "system"}
-    return Message(
-        event_id=event_id,
-        message_id=f"m-{event_id}",
-        author_kind=kind,  # type: ignore[arg-type]  # test data: kind is one of the literals
+    return entities.message(
+        event_id,
+        kind,  # type: ignore[arg-type]  # test data: kind is one of the literals
         author_id=author_id or ids[kind],
         author_name=name or names[kind],
         body=body,
@@ -73,24 +73,17 @@ def make_ticket(
     order_id: str | None = "O-500",
     actions: list[TicketAction] | None = None,
 ) -> Ticket:
-    return Ticket(
-        ticket_id=ticket_id,
-        status="open",
-        priority="normal",
-        queue="deliveries",
+    return entities.ticket(
+        ticket_id,
         assignee=assignee,
         assignee_name=assignee_name,
         customer_id="cus-1",
         customer_name="María Rojas",
         order_id=order_id,
-        channel="whatsapp",
         subject="Mi pedido no llega",
         body="Pedí hace una hora y nada.",
         opened_at="2025-03-01T15:00:00Z",
         sla_due_at="2025-03-01T15:30:00Z",
-        first_response_at=None,
-        last_customer_message_at=None,
-        last_agent_message_at=None,
         updated_at="2025-03-01T15:00:00Z",
         messages=messages if messages is not None else [],
         actions=actions if actions is not None else [],
@@ -99,10 +92,10 @@ def make_ticket(
 
 def make_order(order_id: str = "O-500") -> Order:
     def event(n: int, kind: str, at: str, **summary: object) -> OrderEvent:
-        return OrderEvent(event_id=f"oe-{n}", type=f"atp.order.{kind}", at=at, summary=summary)
+        return entities.order_event(f"oe-{n}", kind, at, **summary)
 
-    return Order(
-        order_id=order_id,
+    return entities.order(
+        order_id,
         status="delivered",
         customer_id="cus-1",
         customer_name="María Rojas",
@@ -349,8 +342,7 @@ def test_release_only_for_my_ticket_and_assign_only_for_supervisors(
     assert blocker.args[0].action == Release(ticket_id=mine.ticket_id)
 
     agents = [
-        Presence(agent_id="ag-ana", name="Ana Quispe", role="agent", status="online",
-                 queues=["deliveries"], expires_at="2025-03-01T16:00:00Z"),
+        entities.presence("ag-ana", name="Ana Quispe", expires_at="2025-03-01T16:00:00Z"),
     ]  # fmt: skip
     workspace.set_agents(agents)
     show(workspace, mine, me=BOSS)

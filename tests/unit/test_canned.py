@@ -18,25 +18,24 @@ from console.workspace.canned import (
     placeholder_values,
     unfilled,
 )
+from tests.helpers import entities
 
 LIMA = dt.timezone(dt.timedelta(hours=-5))
 
 
 def make_ticket(order_id: str | None = "O-77") -> Ticket:
-    return Ticket(
-        ticket_id="T-1", status="open", priority="normal", queue="deliveries", assignee=None,
-        assignee_name=None, customer_id="c1", customer_name="Carmen Vílchez", order_id=order_id,
-        channel="whatsapp", subject="s", body="b", opened_at="2025-03-01T15:00:00Z",
-        sla_due_at="2025-03-01T15:30:00Z", first_response_at=None, last_customer_message_at=None,
-        last_agent_message_at=None, updated_at="2025-03-01T15:00:00Z",
+    return entities.ticket(
+        "T-1", customer_id="c1", customer_name="Carmen Vílchez", order_id=order_id, subject="s",
+        body="b", opened_at="2025-03-01T15:00:00Z", sla_due_at="2025-03-01T15:30:00Z",
+        updated_at="2025-03-01T15:00:00Z",
     )  # fmt: skip
 
 
 def make_order(eta: str | None = "2025-03-01T18:25:00Z") -> Order:
-    return Order(
-        order_id="O-77", status="dispatched", customer_id="c1", customer_name="Carmen Vílchez",
+    return entities.order(
+        "O-77", status="dispatched", customer_id="c1", customer_name="Carmen Vílchez",
         total_cents=3250, currency="PEN", eta=eta, district="Surco",
-        placed_at="2025-03-01T17:30:00Z", updated_at="2025-03-01T17:50:00Z",
+        placed_at="2025-03-01T17:30:00Z", updated_at="2025-03-01T17:50:00Z", timeline=[],
     )  # fmt: skip
 
 

@@ -21,7 +21,6 @@ from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     PROTOCOL_VERSION,
     AgentIdentity,
-    BridgeStatus,
     Change,
     Claim,
     Command,
@@ -30,16 +29,11 @@ from bridge.wire.protocol import (
     Ping,
     Welcome,
 )
+from tests.helpers.protocol import status
 
-STATUS = BridgeStatus(
+STATUS = status(
     agent=AgentIdentity(agent_id="a1", name="Ana", role="agent", queues=["general"]),
-    kafka_up=True,
-    kafka_down_since=None,
     as_of=None,
-    lag=0,
-    outbox_pending=0,
-    quarantined=0,
-    skipped_unknown_type=0,
 )
 HELLO = Hello(v=PROTOCOL_VERSION, token="tok", client="test")
 

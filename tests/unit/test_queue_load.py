@@ -9,6 +9,7 @@ import pytest
 from bridge.wire.entities import Message, Presence, Ticket, TicketAction
 from bridge.wire.rules import effective_presence, is_breached
 from console.dashboard.queue_load import compute_figures, throughput, waiting_since
+from tests.helpers import entities
 
 NOW = dt.datetime(2025, 3, 1, 16, 0, tzinfo=dt.UTC)
 
@@ -18,15 +19,15 @@ def at(minutes_ago: float) -> str:
 
 
 def msg(event_id: str, kind: str, minutes_ago: float, *, internal: bool = False) -> Message:
-    return Message(
-        event_id=event_id, message_id=event_id, author_kind=kind,  # type: ignore[arg-type]  # test data
+    return entities.message(
+        event_id, kind, message_id=event_id,  # type: ignore[arg-type]  # test data
         author_id=f"{kind}-1", author_name=kind, body="...", internal=internal, at=at(minutes_ago),
     )  # fmt: skip
 
 
 def resolved(event_id: str, minutes_ago: float) -> TicketAction:
-    return TicketAction(
-        event_id=event_id, type="atp.ticket.status_changed", at=at(minutes_ago),
+    return entities.ticket_action(
+        event_id, "atp.ticket.status_changed", at=at(minutes_ago),
         agent_id="ag-ana", agent_name="Ana Quispe", value="resolved",
     )  # fmt: skip
 
@@ -44,25 +45,20 @@ def ticket(
     actions: list[TicketAction] | None = None,
 ) -> Ticket:
     """``opened``/``due``/``first_response``: minutes before NOW (negative: after)."""
-    return Ticket(
-        ticket_id=ticket_id, status=status, priority="normal", queue=queue,  # type: ignore[arg-type]  # test data
+    return entities.ticket(
+        ticket_id, status=status, queue=queue,
         assignee=assignee, assignee_name=None if assignee is None else assignee.title(),
-        customer_id="c", customer_name="Cliente", order_id=None, channel="app",
+        customer_id="c", customer_name="Cliente", channel="app",
         subject="s", body="b", opened_at=at(opened), sla_due_at=at(due),
         first_response_at=None if first_response is None else at(first_response),
-        last_customer_message_at=None, last_agent_message_at=None, updated_at=at(0),
-        messages=messages or [], actions=actions or [],
+        updated_at=at(0), messages=messages or [], actions=actions or [],
     )  # fmt: skip
 
 
 def presence(
     agent_id: str, name: str, status: str, expires_in: float = 5, **kw: object
 ) -> Presence:
-    return Presence(
-        agent_id=agent_id, name=name, role=kw.get("role", "agent"),  # type: ignore[arg-type]  # test data
-        status=status, queues=list(kw.get("queues", ["deliveries"])),  # type: ignore[arg-type, call-overload]  # test data
-        expires_at=at(-expires_in),
-    )  # fmt: skip
+    return entities.presence(agent_id, name=name, status=status, expires_at=at(-expires_in), **kw)
 
 
 TICKETS = [

@@ -18,16 +18,13 @@ from console.viewstate.queue_rows import (
 from console.viewstate.saved_views import SavedView, ViewKind, matches_search, saved_views
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import IdChanges, StoreUpdate, ViewStore
-from tests.ui.factories import (
-    T0,
-    at,
-    customer_message,
+from tests.helpers.clock import T0, at
+from tests.helpers.entities import customer_message, order, ticket
+from tests.helpers.protocol import (
     delta,
-    order,
     order_change,
     snapshot,
     status,
-    ticket,
     ticket_change,
     ticket_removal,
 )
