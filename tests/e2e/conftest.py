@@ -11,7 +11,7 @@ from confluent_kafka import Producer
 from bridge.contract.envelope import KAFKA_HEADERS, encode_event
 from bridge.contract.topics import Topics
 from tests.conftest import KafkaEnv
-from tests.e2e.bridge_process import BridgeProcess, write_config
+from tests.helpers.bridge_process import BridgeProcess, write_config
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import pytest
 from bridge.contract.envelope import encode_event
 from bridge.contract.topics import Topics
 from tests.conftest import KafkaEnv
-from tests.e2e.bridge_process import BridgeProcess
 from tests.e2e.conftest import EventProducer
 from tests.helpers import samples
+from tests.helpers.bridge_process import BridgeProcess
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -14,9 +14,9 @@ from confluent_kafka.cimpl import NewTopic
 
 from bridge.contract.topics import Topics
 from bridge.wire.protocol import Action, Claim, Command, Note, Reply
-from tests.e2e.bridge_process import BridgeProcess, Mirror, follow, write_config
 from tests.e2e.conftest import EventProducer
 from tests.helpers import samples
+from tests.helpers.bridge_process import BridgeProcess, Mirror, follow, write_config
 from tests.kafka_harness import KafkaBroker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]

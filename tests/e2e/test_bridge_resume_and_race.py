@@ -12,9 +12,9 @@ from bridge.blocking_client import BlockingBridgeClient
 from bridge.contract.topics import Topics
 from bridge.wire.protocol import Claim, Command, CommandOutcome, StateSnapshot
 from tests.conftest import KafkaEnv
-from tests.e2e.bridge_process import BridgeProcess, Mirror, follow
 from tests.e2e.conftest import EventProducer
 from tests.helpers import samples
+from tests.helpers.bridge_process import BridgeProcess, Mirror, follow
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -18,9 +18,9 @@ from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
 from console.main_window import DASHBOARD_TAB
-from tests.e2e.bridge_process import BridgeProcess
 from tests.e2e.conftest import EventProducer
 from tests.helpers import samples
+from tests.helpers.bridge_process import BridgeProcess
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 FINAL = ("confirmed", "rejected", "invalid")

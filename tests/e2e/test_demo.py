@@ -7,38 +7,12 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
+from tests.helpers.processes import alive, descendants
+
 pytestmark = pytest.mark.slow
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found: set[int] = set()
-    stack = [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _console(*args: str) -> subprocess.Popen[str]:
@@ -59,7 +33,7 @@ def test_smoke_run_sees_tickets_and_orders_and_cleans_up() -> None:
 
     def watch() -> None:  # remember every child the run ever had
         while not done.wait(0.2):
-            seen.update(_descendants(console.pid))
+            seen.update(descendants(console.pid))
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -69,7 +43,7 @@ def test_smoke_run_sees_tickets_and_orders_and_cleans_up() -> None:
 
     assert console.returncode == 0, output[-3000:]
     assert len(seen) >= 3, f"the demo runs a broker, a simulator and a bridge: {seen}"
-    assert [pid for pid in seen if _alive(pid)] == []
+    assert [pid for pid in seen if alive(pid)] == []
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
@@ -79,11 +53,11 @@ def test_interrupted_demo_stops_every_process(stop_signal: signal.Signals) -> No
     for line in console.stdout:  # the bridge logs this once it serves the console
         if "bridge running" in line:
             break
-    children = _descendants(console.pid)
+    children = descendants(console.pid)
     assert len(children) >= 4, f"broker, Tansu, simulator and bridge: {children}"
 
     console.send_signal(stop_signal)
     output, _ = console.communicate(timeout=60)
 
     assert console.returncode == 0, output[-3000:]
-    assert [pid for pid in children if _alive(pid)] == []
+    assert [pid for pid in children if alive(pid)] == []

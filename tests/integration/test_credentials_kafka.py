@@ -16,7 +16,7 @@ from bridge.logs import setup_logging
 from bridge.paths import AppPaths
 from bridge.wire.exit_codes import CredentialsExit
 from tests.conftest import KafkaEnv
-from tests.memory_keyring import MemoryKeyring
+from tests.helpers.memory_keyring import MemoryKeyring
 
 
 def _paths(tmp_path: Path, servers: str, username: str, mechanism: str) -> AppPaths:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -12,16 +11,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from bridge.demo.broker import DemoBroker, DemoBrokerUnavailableError, locate_tansu
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie still answers kill(0); it is gone for every practical purpose.
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split()[2] != "Z"
+from tests.helpers.processes import alive
 
 
 def test_demo_broker_round_trip_and_clean_stop() -> None:
@@ -47,7 +37,7 @@ def test_demo_broker_round_trip_and_clean_stop() -> None:
         assert message is not None
         assert message.error() is None
         assert message.value() == b'{"hello": "tansu"}'
-    assert not _alive(pid)
+    assert not alive(pid)
 
 
 def test_configured_path_that_is_not_executable_is_named(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
 from bridge.ports import free_loopback_port
-from tests.kafka_harness.lifetime import die_with_parent
+from tests.helpers.processes import die_with_parent
 from tests.kafka_harness.provision import provision_classpath
 
 if TYPE_CHECKING:

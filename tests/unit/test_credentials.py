@@ -14,7 +14,7 @@ from bridge.credentials import KEYRING_SERVICE, CredentialStore, CredentialsUnav
 from bridge.credentials.command import CredentialsAction, run_credentials
 from bridge.paths import AppPaths
 from bridge.wire.exit_codes import CredentialsExit
-from tests.memory_keyring import MemoryKeyring
+from tests.helpers.memory_keyring import MemoryKeyring
 
 SECRET = "s3cret-Pa55 with spaces"
 

@@ -25,7 +25,7 @@ from bridge.wire.protocol import (
     DeltaBatch,
     StateSnapshot,
 )
-from tests.kafka_harness.lifetime import die_with_parent
+from tests.helpers.processes import die_with_parent
 
 T = TypeVar("T")
 
