@@ -8,10 +8,7 @@ stopping the demo stops everything they started.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +16,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from bridge.ports import free_loopback_port
+from bridge.processes import stop_process_group
 
 READY_TIMEOUT_S = 45.0
 STOP_GRACE_S = 10.0
@@ -46,21 +44,6 @@ def _spawn(argv: Sequence[str], *, capture: bool) -> subprocess.Popen[str]:
         text=True,
         start_new_session=True,
     )
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """SIGTERM to the process group, SIGKILL after a grace period."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.communicate(timeout=STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.communicate(timeout=5)
-    else:
-        process.communicate(timeout=5)
 
 
 class DemoStack:
@@ -122,4 +105,4 @@ class DemoStack:
     def stop(self) -> None:
         """Stop every demo process, newest first."""
         while self._processes:
-            _stop(self._processes.pop())
+            stop_process_group(self._processes.pop(), grace_s=STOP_GRACE_S)

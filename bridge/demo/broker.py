@@ -7,7 +7,6 @@ build; there the demo needs a real broker (see docs/OPERATIONS.md).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -26,6 +25,7 @@ from confluent_kafka.cimpl import NewTopic
 
 from bridge.contract.topics import Topics
 from bridge.ports import free_loopback_port
+from bridge.processes import stop_process_group
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -163,15 +163,8 @@ class DemoBroker:
     def stop(self) -> None:
         """Stop the broker: SIGTERM, then SIGKILL after 5 s."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        if process is not None:
+            stop_process_group(process, grace_s=5)
         self._stderr.close()
 
     def __enter__(self) -> Self:

@@ -1,4 +1,8 @@
-"""Child processes of the test suite: they die with it, and tests can see which are left."""
+"""Child processes of the test suite: they die with it, and tests can see which are left.
+
+Stopping a child's process group (SIGTERM, a grace period, SIGKILL) is
+``bridge.processes.stop_process_group``, shared with the product.
+"""
 
 from __future__ import annotations
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -18,6 +15,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
 from bridge.ports import free_loopback_port
+from bridge.processes import stop_process_group
 from tests.helpers.processes import die_with_parent
 from tests.kafka_harness.provision import provision_classpath
 
@@ -161,15 +159,8 @@ class KafkaBroker:
         the same broker (same ports, same log).
         """
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        if process is not None:
+            stop_process_group(process, grace_s=20, kill_wait_s=10)
         if self._owns_workdir and self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
