@@ -1,1 +1,4 @@
-"""Test helpers shared by every test layer: builders, fakes, process helpers."""
+"""Test helpers shared by every test layer: builders, fakes, process helpers, logfail.
+
+See docs/TESTING.md, "Test helpers".
+"""

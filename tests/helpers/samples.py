@@ -1,4 +1,4 @@
-"""Valid contract events with plausible defaults, for tests, benchmarks and the simulator.
+"""Valid contract events with plausible defaults, for tests and benchmarks.
 
 Each builder returns one CloudEvents event as a dict (``make_event``); keyword
 overrides replace fields of ``data``. ``as_record`` turns an event into the
