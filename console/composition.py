@@ -60,8 +60,8 @@ class ConsoleWindowSet(QObject):
         self._order_windows: list[QDialog] = []
         self._data_seen = False
 
-        client.snapshot.connect(self.window.apply_snapshot)
-        client.delta.connect(self.window.apply_delta)
+        client.snapshot.connect(self.store.apply_snapshot)
+        client.delta.connect(self.store.apply_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
         client.outcome.connect(self.workspace.apply_outcome)

@@ -196,13 +196,14 @@ class Console:
 
 @pytest.fixture
 def console_ui(qtbot: QtBot, tmp_path: Path) -> Console:
-    window = MainWindow(ViewStore(), OrderFeed(), SeenTracker(), Clock(), tick_ms=50)
+    store = ViewStore()
+    window = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50)
     qtbot.addWidget(window)
     linked = order("O-1", ("placed", "paid", "dispatched", "delayed"))
     opened = ticket(
         "T-1", order_id="O-1", customer_name="María Rojas", messages=[customer_message("¿Y?")]
     )
-    window.apply_snapshot(snapshot([opened, *many_tickets(3)], [linked]))
+    store.apply_snapshot(snapshot([opened, *many_tickets(3)], [linked]))
     workspace = TicketWorkspace(DraftStore(tmp_path / "drafts"), CannedLibrary.load("en"))
     workspace.show_ticket(opened, linked, [opened], [linked], ME)
     dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0)
