@@ -116,13 +116,12 @@ class ConsoleWindowSet(QObject):
         if order is None:
             return
         panel = OrderPanel(dt.datetime.now().astimezone().tzinfo or dt.UTC)
-        customer_orders = [
-            o for o in self.store.orders.values() if o.customer_id == order.customer_id
-        ]
-        customer_tickets = [
-            t for t in self.store.tickets.values() if t.customer_id == order.customer_id
-        ]
-        panel.show_order(order, None, customer_tickets, customer_orders)
+        panel.show_order(
+            order,
+            None,
+            self.store.customer_tickets(order.customer_id),
+            self.store.customer_orders(order.customer_id),
+        )
         dialog = QDialog(self.window)
         dialog.setWindowTitle(self.tr("Order %1").replace("%1", order.order_id))
         dialog.setAccessibleName(self.tr("Order timeline"))
@@ -153,12 +152,11 @@ class ConsoleWindowSet(QObject):
     def _context(self, ticket: Ticket) -> tuple[Order | None, list[Ticket], list[Order]]:
         order = None if ticket.order_id is None else self.store.orders.get(ticket.order_id)
         tickets = [
-            t
-            for t in self.store.tickets.values()
-            if t.customer_id == ticket.customer_id and t.ticket_id != ticket.ticket_id
+            other
+            for other in self.store.customer_tickets(ticket.customer_id)
+            if other.ticket_id != ticket.ticket_id
         ]
-        orders = [o for o in self.store.orders.values() if o.customer_id == ticket.customer_id]
-        return order, tickets, orders
+        return order, tickets, self.store.customer_orders(ticket.customer_id)
 
     def _on_update(self, update: StoreUpdate) -> None:
         shown = self.workspace.ticket_id

@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QListWidget
 from pytestqt.qtbot import QtBot
 
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
-from tests.ui.factories import delta, order, snapshot, ticket, ticket_change
+from console.workspace.order_timeline import OrderPanel
+from tests.ui.factories import at, delta, order, snapshot, ticket, ticket_change
 
 
 @pytest.fixture
@@ -37,3 +40,47 @@ def test_snapshots_and_deltas_from_the_client_reach_the_store_and_the_queue(
     assert set(windows.store.tickets) == {"t1", "t2"}
     queue = windows.window.queue_view
     assert sorted(queue.visible_ticket_ids()) == ["t1", "t2"]
+
+
+def listed(widget: QListWidget) -> list[str]:
+    return [widget.item(row).data(Qt.ItemDataRole.UserRole) for row in range(widget.count())]
+
+
+HISTORY = snapshot(
+    [
+        ticket("t1", customer_id="c1", order_id="o1", opened_at=at(-30)),
+        ticket("t2", customer_id="c1", opened_at=at(-20)),
+        ticket("t3", customer_id="c2"),
+    ],
+    [
+        order("o1", customer_id="c1"),
+        order("o2", customer_id="c1", placed_at=at(-60)),
+        order("o3", customer_id="c2"),
+    ],
+)
+
+
+def test_an_opened_ticket_shows_the_customers_other_tickets_and_orders(
+    windows: ConsoleWindowSet,
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_ticket("t1")
+    panel = windows.workspace.order_panel
+    assert windows.workspace.ticket_id == "t1"
+    assert panel.timeline_model.rowCount() == 1  # o1, the linked order: placed
+    assert listed(panel.other_tickets) == ["t2"]
+    assert listed(panel.other_orders) == ["o2"]
+
+
+def test_an_opened_order_shows_the_customers_tickets_and_orders(
+    qtbot: QtBot, windows: ConsoleWindowSet
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_order("o2")
+    dialog = windows.window.findChild(QDialog)
+    assert dialog is not None
+    panel = dialog.findChild(OrderPanel)
+    assert panel is not None
+    assert sorted(listed(panel.other_tickets)) == ["t1", "t2"]
+    assert listed(panel.other_orders) == ["o1"]
+    dialog.close()
