@@ -160,11 +160,10 @@ class ConsoleWindowSet(QObject):
 
     def _on_update(self, update: StoreUpdate) -> None:
         shown = self.workspace.ticket_id
-        if shown is not None and (shown in update.tickets.changed or update.from_snapshot):
-            ticket = self.store.tickets.get(shown)
-            if ticket is not None:
-                order, tickets, orders = self._context(ticket)
-                self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
+        ticket = None if shown is None else self.store.tickets.get(shown)
+        if ticket is not None and (update.from_snapshot or update.touches(ticket)):
+            order, tickets, orders = self._context(ticket)
+            self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
         if update.agents or update.from_snapshot:
             self.workspace.set_agents(list(self.store.agents.values()))
         if update.status_changed and self.me is not None:

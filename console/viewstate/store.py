@@ -37,6 +37,9 @@ class IdChanges:
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self.added or key in self.changed or key in self.removed
+
 
 @dataclass(frozen=True)
 class StoreUpdate:
@@ -53,6 +56,14 @@ class StoreUpdate:
 
     def __bool__(self) -> bool:
         return bool(self.tickets or self.orders or self.agents or self.status_changed)
+
+    def touches(self, ticket: Ticket) -> bool:
+        """Whether this update changed ``ticket``, its linked order or its customer's history."""
+        return (
+            ticket.ticket_id in self.tickets
+            or ticket.customer_id in self.customers
+            or (ticket.order_id is not None and ticket.order_id in self.orders)
+        )
 
 
 Listener = Callable[[StoreUpdate], None]

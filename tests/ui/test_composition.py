@@ -13,7 +13,16 @@ from pytestqt.qtbot import QtBot
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.workspace.order_timeline import OrderPanel
-from tests.ui.factories import at, delta, order, snapshot, ticket, ticket_change
+from tests.ui.factories import (
+    at,
+    delta,
+    order,
+    order_change,
+    snapshot,
+    ticket,
+    ticket_change,
+    ticket_removal,
+)
 
 
 @pytest.fixture
@@ -84,3 +93,23 @@ def test_an_opened_order_shows_the_customers_tickets_and_orders(
     assert sorted(listed(panel.other_tickets)) == ["t1", "t2"]
     assert listed(panel.other_orders) == ["o1"]
     dialog.close()
+
+
+def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history(
+    windows: ConsoleWindowSet,
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_ticket("t1")
+    panel = windows.workspace.order_panel
+    windows.client.delta.emit(
+        delta(
+            2,
+            order_change(order("o1", ("placed", "paid", "delayed"), customer_id="c1")),
+            ticket_change(ticket("t4", customer_id="c1")),
+            ticket_change(ticket("t3", customer_id="c1")),  # moved to this customer
+        )
+    )
+    assert panel.timeline_model.rowCount() == 3
+    assert sorted(listed(panel.other_tickets)) == ["t2", "t3", "t4"]
+    windows.client.delta.emit(delta(3, ticket_removal("t2")))
+    assert sorted(listed(panel.other_tickets)) == ["t3", "t4"]

@@ -160,3 +160,24 @@ def test_an_update_that_touches_no_ticket_or_order_names_no_customer() -> None:
     store.apply_delta(delta(2))  # an empty batch
     store.apply_snapshot(snapshot([ticket("t1", customer_id="c1")], seq=3))  # same state
     assert [u.customers for u in updates] == [frozenset({"c1"})]
+
+
+def test_an_update_touches_a_ticket_through_itself_its_order_or_its_customer() -> None:
+    store, updates = recording_store()
+    shown = ticket("t1", customer_id="c1", order_id="o1")
+    store.apply_snapshot(
+        snapshot([shown, ticket("t2", customer_id="c2")], [order("o1", customer_id="c9")])
+    )
+    cases = [
+        (ticket_change(ticket("t1", customer_id="c1", order_id="o1", status="pending")), True),
+        (order_change(order("o1", ("placed", "paid"), customer_id="c9")), True),  # its order
+        (ticket_change(ticket("t3", customer_id="c1")), True),  # the customer's history
+        (ticket_change(ticket("t2", customer_id="c2", status="pending")), False),
+        (ticket_change(ticket("t2", customer_id="c1")), True),  # moved to this customer
+        (ticket_change(ticket("t2", customer_id="c2")), True),  # and away again
+        (ticket_removal("t3"), True),
+        (order_change(order("o7", customer_id="c2")), False),
+    ]
+    for seq, (change, expected) in enumerate(cases, start=2):
+        store.apply_delta(delta(seq, change))
+        assert updates[-1].touches(shown) is expected, change
