@@ -22,11 +22,11 @@ from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
 from console.main_window import DASHBOARD_TAB, MainWindow
 from console.notifications import NotificationSwitches, Notifier
+from console.viewstate.drafts import DraftStore
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
 from console.workspace.canned import CannedLibrary
-from console.workspace.drafts import DraftStore
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.workspace import TicketWorkspace
 

@@ -18,19 +18,21 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from bridge.wire.protocol import Action, Command, CommandOutcome, Note, Reply
 from console.labels import channel_label, priority_label, status_label
+from console.viewstate.drafts import Draft
+from console.viewstate.placeholders import fill, placeholder_values, unfilled
 from console.viewstate.times import clock, local_tz
 from console.workspace.actions import TicketActions
-from console.workspace.canned import fill, placeholder_values, unfilled
 from console.workspace.collision import CollisionBanner, unseen_messages
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
-from console.workspace.drafts import Draft, DraftAutosaver, DraftStore
+from console.workspace.drafts import DraftAutosaver
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
     from bridge.wire.protocol import AgentIdentity
+    from console.viewstate.drafts import DraftStore
     from console.workspace.canned import CannedLibrary
 
 DEFAULT_QUEUES = ("deliveries", "payments", "general")

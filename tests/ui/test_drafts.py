@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from bridge.wire.entities import Message, Ticket
 from bridge.wire.protocol import AgentIdentity, CommandOutcome
+from console.viewstate.drafts import FILE_NAME
 from console.workspace import CannedLibrary, Draft, DraftAutosaver, DraftStore, TicketWorkspace
-from console.workspace.drafts import FILE_NAME
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
