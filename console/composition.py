@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
 from bridge.wire.entities import Order, Ticket
-from bridge.wire.protocol import AgentIdentity, Command
+from bridge.wire.protocol import AgentIdentity
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
@@ -65,7 +65,7 @@ class ConsoleWindowSet(QObject):
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
         client.outcome.connect(self.workspace.apply_outcome)
-        self.workspace.command_requested.connect(self._send)
+        self.workspace.command_requested.connect(self.client.send_command)
         self.window.ticket_activated.connect(self.open_ticket)
         self.workspace.ticket_activated.connect(self.open_ticket)
         self.window.order_activated.connect(self.open_order)
@@ -145,10 +145,6 @@ class ConsoleWindowSet(QObject):
         self.client.close()
 
     # ------------------------------------------------------------------ internals
-    def _send(self, command: object) -> None:
-        if isinstance(command, Command):
-            self.client.send_command(command)
-
     def _context(self, ticket: Ticket) -> tuple[Order | None, list[Ticket], list[Order]]:
         order = None if ticket.order_id is None else self.store.orders.get(ticket.order_id)
         tickets = [

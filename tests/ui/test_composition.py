@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QListWidget
 from pytestqt.qtbot import QtBot
 
+from bridge.wire.protocol import CommandOutcome
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.workspace.order_timeline import OrderPanel
@@ -113,3 +114,15 @@ def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history
     assert sorted(listed(panel.other_tickets)) == ["t2", "t3", "t4"]
     windows.client.delta.emit(delta(3, ticket_removal("t2")))
     assert sorted(listed(panel.other_tickets)) == ["t3", "t4"]
+
+
+def test_a_command_from_the_workspace_goes_to_the_client_and_its_outcome_comes_back(
+    windows: ConsoleWindowSet,
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_ticket("t3")
+    windows.workspace.action_bar.claim_button.click()
+    assert windows.client.pending_commands == 1  # kept until its outcome, resent on reconnect
+    (entry,) = windows.workspace.pending_model.entries()
+    windows.client.outcome.emit(CommandOutcome(command_id=entry.command_id, state="queued"))
+    assert [e.state for e in windows.workspace.pending_model.entries()] == ["queued"]
