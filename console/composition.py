@@ -20,7 +20,7 @@ from bridge.wire.protocol import AgentIdentity
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
-from console.main_window import DASHBOARD_TAB, MainWindow
+from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.viewstate.drafts import DraftStore
 from console.viewstate.order_feed import OrderFeed
@@ -162,9 +162,6 @@ class ConsoleWindowSet(QObject):
             self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
         if update.agents or update.from_snapshot:
             self.workspace.set_agents(list(self.store.agents.values()))
-        if update.status_changed and self.me is not None:
-            # The dashboard is the supervisors' view (the demo's agent is a supervisor).
-            self.window.work_area.setTabVisible(DASHBOARD_TAB, self.me.role == "supervisor")
         supervising = self.me is not None and self.me.role == "supervisor"
         if supervising and (update.tickets or update.agents or update.status_changed):
             # Figures over every ticket: computed only for those who see the dashboard.

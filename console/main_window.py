@@ -179,3 +179,5 @@ class MainWindow(QMainWindow):
             return
         self.status_bar.set_status(status)
         self.queue_view.set_agent(status.agent.agent_id, list(status.agent.queues))
+        # The dashboard is the supervisors' view (the demo's agent is a supervisor).
+        self.work_area.setTabVisible(DASHBOARD_TAB, status.agent.role == "supervisor")

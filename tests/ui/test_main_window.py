@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
-from console.main_window import MainWindow
+from bridge.wire.protocol import AgentIdentity
+from console.main_window import DASHBOARD_TAB, MainWindow
 from console.models.ticket_queue_model import Column
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
@@ -241,3 +242,13 @@ def test_status_bar_tells_the_truth(qtbot: QtBot, window: MainWindow, store: Vie
     assert bar.outbox_label.text() == "Outbox: 5 pending (last known)"
     window.on_connected()
     assert bar.kafka_label.text().startswith("Kafka: down since ")
+
+
+def test_the_dashboard_tab_is_shown_to_supervisors_only(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(snapshot(bridge_status=status()))  # ME is an agent
+    assert not window.work_area.isTabVisible(DASHBOARD_TAB)
+    boss = AgentIdentity(agent_id="a-rosa", name="Rosa", role="supervisor", queues=[])
+    store.apply_delta(delta(2, bridge_status=status(agent=boss)))
+    assert window.work_area.isTabVisible(DASHBOARD_TAB)
