@@ -333,3 +333,17 @@ def test_the_console_switches_between_spanish_and_english_live(
 
     switch(qtbot, console_ui, translations, "es")
     assert translations.language == "es"
+
+
+def test_a_locked_reply_and_the_sent_actions_follow_a_language_switch(
+    qtbot: QtBot, console_ui: Console, translations: Translations
+) -> None:
+    composer, model = console_ui.workspace.composer, console_ui.workspace.pending_model
+    composer.editor.setPlainText("Ya sale")
+    with qtbot.waitSignal(console_ui.workspace.command_requested):
+        composer.request_send()
+    assert composer.lock_label.text() == "Sending…"
+    assert model.data(model.index(0, 0)) == "Reply: sending…"
+    switch(qtbot, console_ui, translations, "es")
+    qtbot.waitUntil(lambda: composer.lock_label.text() == "Enviando…")
+    assert model.data(model.index(0, 0)) == "Respuesta: enviando…"
