@@ -16,29 +16,28 @@ class CustomerIndex:
         self._ids_by_customer: dict[str, dict[str, None]] = {}  # a dict as an ordered set
         self._customer_of: dict[str, str] = {}
 
-    def put(self, entity_id: str, customer_id: str) -> frozenset[str]:
+    def put(self, entity_id: str, customer_id: str) -> str | None:
         """Record that ``entity_id`` (new or changed) belongs to ``customer_id``.
 
         Returns:
-            The customers whose history this changed: ``customer_id``, and the
-            customer the entity belonged to before if that was another one.
+            The customer the entity belonged to before, if that was another
+            one (its history changed too); ``None`` otherwise.
         """
         previous = self._customer_of.get(entity_id)
         if previous == customer_id:
-            return frozenset({customer_id})
+            return None
         if previous is not None:
             self._drop(entity_id, previous)
         self._customer_of[entity_id] = customer_id
         self._ids_by_customer.setdefault(customer_id, {})[entity_id] = None
-        return frozenset({customer_id} if previous is None else {customer_id, previous})
+        return previous
 
-    def remove(self, entity_id: str) -> frozenset[str]:
-        """Forget ``entity_id``; returns the customer it belonged to (empty if unknown)."""
+    def remove(self, entity_id: str) -> str | None:
+        """Forget ``entity_id``; returns the customer it belonged to (``None``: unknown)."""
         previous = self._customer_of.pop(entity_id, None)
-        if previous is None:
-            return frozenset()
-        self._drop(entity_id, previous)
-        return frozenset({previous})
+        if previous is not None:
+            self._drop(entity_id, previous)
+        return previous
 
     def ids_of(self, customer_id: str) -> list[str]:
         """The ids that belong to ``customer_id`` (empty for an unknown customer)."""

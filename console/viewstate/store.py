@@ -75,15 +75,29 @@ class _OfCustomer(Protocol):
 
 
 def _reindex(
-    index: CustomerIndex, changes: IdChanges, values: Mapping[str, _OfCustomer]
-) -> frozenset[str]:
-    """Bring ``index`` up to date with ``changes``; returns the customers it touched."""
+    index: CustomerIndex,
+    changes: IdChanges,
+    values: Mapping[str, _OfCustomer],
+    arrivals: Iterable[str],
+) -> set[str]:
+    """Bring ``index`` up to date with ``changes``; returns the customers it touched.
+
+    ``arrivals`` are the keys of the update in the order they came, so the
+    index lists a customer's ids in the same order on every run.
+    """
     touched: set[str] = set()
     for key in changes.removed:
-        touched |= index.remove(key)
-    for key in changes.added | changes.changed:
-        touched |= index.put(key, values[key].customer_id)
-    return frozenset(touched)
+        left = index.remove(key)
+        if left is not None:
+            touched.add(left)
+    for key in arrivals:
+        if key in changes.added or key in changes.changed:
+            customer_id = values[key].customer_id
+            touched.add(customer_id)
+            left = index.put(key, customer_id)
+            if left is not None:
+                touched.add(left)
+    return touched
 
 
 class _Diff:
@@ -172,11 +186,11 @@ class ViewStore:
         return self._seq
 
     def customer_tickets(self, customer_id: str) -> list[Ticket]:
-        """The customer's tickets (from the index: no scan of every ticket)."""
+        """The customer's tickets, oldest arrival first (from the index, not a scan)."""
         return [self._tickets[key] for key in self._tickets_by_customer.ids_of(customer_id)]
 
     def customer_orders(self, customer_id: str) -> list[Order]:
-        """The customer's orders (from the index: no scan of every order)."""
+        """The customer's orders, oldest arrival first (from the index, not a scan)."""
         return [self._orders[key] for key in self._orders_by_customer.ids_of(customer_id)]
 
     # ------------------------------------------------------------------ listeners
@@ -211,7 +225,12 @@ class ViewStore:
             agents=_replace_all(self._agents, ((a.agent_id, a) for a in snapshot.agents)),
             status_changed=status_changed,
             from_snapshot=True,
-            customers=self._reindex(tickets, orders),
+            customers=self._reindex(
+                tickets,
+                orders,
+                (t.ticket_id for t in snapshot.tickets),
+                (o.order_id for o in snapshot.orders),
+            ),
         )
         return self._notify(update)
 
@@ -245,12 +264,23 @@ class ViewStore:
             orders=order_changes,
             agents=agents.result(),
             status_changed=status_changed,
-            customers=self._reindex(ticket_changes, order_changes),
+            customers=self._reindex(
+                ticket_changes,
+                order_changes,
+                (c.key for c in batch.changes if c.kind == "ticket"),
+                (c.key for c in batch.changes if c.kind == "order"),
+            ),
         )
         return self._notify(update)
 
-    def _reindex(self, tickets: IdChanges, orders: IdChanges) -> frozenset[str]:
+    def _reindex(
+        self,
+        tickets: IdChanges,
+        orders: IdChanges,
+        ticket_keys: Iterable[str],
+        order_keys: Iterable[str],
+    ) -> frozenset[str]:
         """Update the customer indexes; returns the customers whose history changed."""
-        return _reindex(self._tickets_by_customer, tickets, self._tickets) | _reindex(
-            self._orders_by_customer, orders, self._orders
-        )
+        touched = _reindex(self._tickets_by_customer, tickets, self._tickets, ticket_keys)
+        touched |= _reindex(self._orders_by_customer, orders, self._orders, order_keys)
+        return frozenset(touched)
