@@ -113,7 +113,7 @@ class DraftStore:
             self._path.replace(self._path.with_suffix(".unreadable.json"))
 
     def _write(self) -> None:
-        self._folder.mkdir(parents=True, exist_ok=True)
+        self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         payload = {
             "version": FORMAT_VERSION,
             "drafts": {ticket_id: asdict(draft) for ticket_id, draft in self._drafts.items()},

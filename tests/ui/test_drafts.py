@@ -181,3 +181,10 @@ def test_autosaver_writes_at_least_every_max_wait(qtbot: QtBot, tmp_path: Path) 
     saver.schedule("T-8", Draft(body="a"))
     saver.schedule("T-8", Draft(body="ab"))  # continuous typing still gets written
     assert DraftStore(tmp_path).get("T-8") == Draft(body="ab")
+
+
+def test_the_drafts_folder_and_file_are_the_owners_only(tmp_path: Path) -> None:
+    folder = tmp_path / "console"
+    DraftStore(folder).put("T-9", Draft(body="privado"))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / FILE_NAME).stat().st_mode & 0o777 == 0o600
