@@ -16,17 +16,17 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
 from bridge.wire.entities import Order, Ticket
-from bridge.wire.protocol import AgentIdentity, Command
+from bridge.wire.protocol import AgentIdentity
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
-from console.main_window import DASHBOARD_TAB, MainWindow
+from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
+from console.viewstate.drafts import DraftStore
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
 from console.workspace.canned import CannedLibrary
-from console.workspace.drafts import DraftStore
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.workspace import TicketWorkspace
 
@@ -60,12 +60,12 @@ class ConsoleWindowSet(QObject):
         self._order_windows: list[QDialog] = []
         self._data_seen = False
 
-        client.snapshot.connect(self.window.apply_snapshot)
-        client.delta.connect(self.window.apply_delta)
+        client.snapshot.connect(self.store.apply_snapshot)
+        client.delta.connect(self.store.apply_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
         client.outcome.connect(self.workspace.apply_outcome)
-        self.workspace.command_requested.connect(self._send)
+        self.workspace.command_requested.connect(self.client.send_command)
         self.window.ticket_activated.connect(self.open_ticket)
         self.workspace.ticket_activated.connect(self.open_ticket)
         self.window.order_activated.connect(self.open_order)
@@ -116,13 +116,12 @@ class ConsoleWindowSet(QObject):
         if order is None:
             return
         panel = OrderPanel(dt.datetime.now().astimezone().tzinfo or dt.UTC)
-        customer_orders = [
-            o for o in self.store.orders.values() if o.customer_id == order.customer_id
-        ]
-        customer_tickets = [
-            t for t in self.store.tickets.values() if t.customer_id == order.customer_id
-        ]
-        panel.show_order(order, None, customer_tickets, customer_orders)
+        panel.show_order(
+            order,
+            None,
+            self.store.customer_tickets(order.customer_id),
+            self.store.customer_orders(order.customer_id),
+        )
         dialog = QDialog(self.window)
         dialog.setWindowTitle(self.tr("Order %1").replace("%1", order.order_id))
         dialog.setAccessibleName(self.tr("Order timeline"))
@@ -146,32 +145,23 @@ class ConsoleWindowSet(QObject):
         self.client.close()
 
     # ------------------------------------------------------------------ internals
-    def _send(self, command: object) -> None:
-        if isinstance(command, Command):
-            self.client.send_command(command)
-
     def _context(self, ticket: Ticket) -> tuple[Order | None, list[Ticket], list[Order]]:
         order = None if ticket.order_id is None else self.store.orders.get(ticket.order_id)
         tickets = [
-            t
-            for t in self.store.tickets.values()
-            if t.customer_id == ticket.customer_id and t.ticket_id != ticket.ticket_id
+            other
+            for other in self.store.customer_tickets(ticket.customer_id)
+            if other.ticket_id != ticket.ticket_id
         ]
-        orders = [o for o in self.store.orders.values() if o.customer_id == ticket.customer_id]
-        return order, tickets, orders
+        return order, tickets, self.store.customer_orders(ticket.customer_id)
 
     def _on_update(self, update: StoreUpdate) -> None:
         shown = self.workspace.ticket_id
-        if shown is not None and (shown in update.tickets.changed or update.from_snapshot):
-            ticket = self.store.tickets.get(shown)
-            if ticket is not None:
-                order, tickets, orders = self._context(ticket)
-                self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
+        ticket = None if shown is None else self.store.tickets.get(shown)
+        if ticket is not None and (update.from_snapshot or update.touches(ticket)):
+            order, tickets, orders = self._context(ticket)
+            self.workspace.update_ticket(ticket, order, tickets, orders, self.me)
         if update.agents or update.from_snapshot:
             self.workspace.set_agents(list(self.store.agents.values()))
-        if update.status_changed and self.me is not None:
-            # The dashboard is the supervisors' view (the demo's agent is a supervisor).
-            self.window.work_area.setTabVisible(DASHBOARD_TAB, self.me.role == "supervisor")
         supervising = self.me is not None and self.me.role == "supervisor"
         if supervising and (update.tickets or update.agents or update.status_changed):
             # Figures over every ticket: computed only for those who see the dashboard.

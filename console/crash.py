@@ -260,9 +260,9 @@ class CrashDialog(QDialog):
 class CrashHandler(QObject):
     """Turns uncaught exceptions into a logged, saved, redacted report and a dialog."""
 
-    crash_reported = Signal(object)
+    crash_reported = Signal(CrashReport)
     """A :class:`CrashReport` was written and shown (main thread)."""
-    _report_ready = Signal(object)  # from any thread to the main thread
+    _report_ready = Signal(CrashReport)  # from any thread to the main thread
 
     def __init__(
         self,

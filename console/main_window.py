@@ -1,8 +1,10 @@
 """The console's main window: queue and order feed on the left, the work area on the right.
 
-It owns no connection: connect a bridge client's signals to ``apply_snapshot``,
-``apply_delta``, ``on_connected`` and ``on_disconnected``. The ticket workspace
-and the supervisor dashboard are inserted with ``set_workspace_widget`` and
+It owns no connection and relays no data: the bridge client feeds the view
+store, and the window's models and views are the store's listeners. Connect a
+bridge client's ``connected`` and ``disconnected`` to ``on_connected`` and
+``on_disconnected`` for the status bar. The ticket workspace and the supervisor
+dashboard are inserted with ``set_workspace_widget`` and
 ``set_dashboard_widget``.
 """
 
@@ -23,7 +25,6 @@ from console.views.status_bar import ConsoleStatusBar
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bridge.wire.protocol import DeltaBatch, StateSnapshot
     from console.viewstate.order_feed import OrderFeed
     from console.viewstate.seen import SeenTracker
     from console.viewstate.store import StoreUpdate, ViewStore
@@ -114,14 +115,6 @@ class MainWindow(QMainWindow):
         self.work_area.setCurrentIndex(DASHBOARD_TAB)
 
     # ------------------------------------------------------------------ bridge client slots
-    def apply_snapshot(self, snapshot: StateSnapshot) -> None:
-        """A whole state from the bridge (connect to ``BridgeClient.snapshot``)."""
-        self._store.apply_snapshot(snapshot)
-
-    def apply_delta(self, batch: DeltaBatch) -> None:
-        """The next batch of changes (connect to ``BridgeClient.delta``)."""
-        self._store.apply_delta(batch)
-
     def on_connected(self) -> None:
         """The bridge accepted us (connect to ``BridgeClient.connected``)."""
         self.status_bar.set_connected()
@@ -186,3 +179,5 @@ class MainWindow(QMainWindow):
             return
         self.status_bar.set_status(status)
         self.queue_view.set_agent(status.agent.agent_id, list(status.agent.queues))
+        # The dashboard is the supervisors' view (the demo's agent is a supervisor).
+        self.work_area.setTabVisible(DASHBOARD_TAB, status.agent.role == "supervisor")

@@ -84,7 +84,7 @@ def classify(
 class CredentialsCommand(QObject):
     """One ``credentials`` child process at a time; ``finished`` carries its result."""
 
-    finished = Signal(object)
+    finished = Signal(CommandResult)
     """A :class:`CommandResult`, always emitted once per :meth:`run`."""
 
     def __init__(

@@ -98,7 +98,7 @@ class _Field:
 class SettingsDialog(QDialog):
     """Edit the user's connection settings; store the Kafka password in the keyring."""
 
-    saved = Signal(object)
+    saved = Signal(Path)
     """The user file was written (its ``Path``); reload the configuration to apply it."""
 
     def __init__(

@@ -1,7 +1,8 @@
 """The ticket workspace: conversation, composer, drafts, canned replies, actions, order panel."""
 
+from console.viewstate.drafts import Draft, DraftStore
 from console.workspace.canned import CannedLibrary, CannedReply
-from console.workspace.drafts import Draft, DraftAutosaver, DraftStore
+from console.workspace.drafts import DraftAutosaver
 from console.workspace.workspace import TicketWorkspace
 
 __all__ = [

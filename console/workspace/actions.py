@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, get_args
 
+import msgspec
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
@@ -24,7 +25,9 @@ PRIORITIES: tuple[Priority, ...] = get_args(Priority)
 class TicketActions(QWidget):
     """A row of buttons; each menu entry or click emits one action for the shown ticket."""
 
-    action_requested = Signal(object)
+    # ``Action`` is a union, which PySide6 cannot declare (``Signal(A | B)`` silently
+    # makes a signal without arguments): the signal names the union's common base.
+    action_requested = Signal(msgspec.Struct)
     """An ``Action`` (``bridge.wire.protocol``) the agent chose."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

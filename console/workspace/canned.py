@@ -1,29 +1,19 @@
-"""Canned replies: loaded from ``resources/canned/<language>.json``, placeholders filled.
+"""Canned replies: loaded from ``resources/canned/<language>.json``.
 
-A reply's body may use ``{customer_name}``, ``{order_id}`` and ``{eta}``. Only
-these three are replaced (a plain regular expression, never ``str.format``); a
-placeholder whose value is unknown (no linked order, no ETA) is left as written
-so that the agent sees what to complete before sending.
+A reply's body may use the placeholders of ``console.viewstate.placeholders``
+(``{customer_name}``, ``{order_id}``, ``{eta}``), filled when it is inserted.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bridge.resources import resource_path
-from console.viewstate.times import clock
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from bridge.wire.entities import Order, Ticket
-
-PLACEHOLDERS = ("customer_name", "order_id", "eta")
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 
 class CannedRepliesError(ValueError):
@@ -75,25 +65,3 @@ def _parse(raw: object, path: Path) -> tuple[CannedReply, ...]:
         reply_id, title, body = (str(value) for value in values)
         replies.append(CannedReply(reply_id=reply_id, title=title, body=body))
     return tuple(replies)
-
-
-def placeholder_values(ticket: Ticket, order: Order | None, tz: dt.tzinfo) -> dict[str, str | None]:
-    """Return the value of each placeholder for a ticket and its order (``None``: unknown)."""
-    eta = clock(order.eta, tz) if order is not None and order.eta else None
-    order_id = order.order_id if order is not None else ticket.order_id
-    return {"customer_name": ticket.customer_name, "order_id": order_id, "eta": eta or None}
-
-
-def fill(template: str, values: dict[str, str | None]) -> str:
-    """Replace the known placeholders that have a value; leave the others as written."""
-
-    def replace(match: re.Match[str]) -> str:
-        value = values.get(match.group(1))
-        return match.group(0) if value is None else value
-
-    return _PLACEHOLDER.sub(replace, template)
-
-
-def unfilled(text: str) -> list[str]:
-    """Return the placeholders still present in ``text`` (to warn before sending)."""
-    return [match.group(1) for match in _PLACEHOLDER.finditer(text)]

@@ -1,9 +1,11 @@
-"""Before a reply goes out: did the customer or another agent write since the agent looked?"""
+"""The banner that asks before a reply goes out when others wrote since the agent looked.
+
+Which messages count is decided by ``console.viewstate.ticket_session.unseen_messages``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -13,22 +15,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from console.viewstate.times import clock
 
 if TYPE_CHECKING:
-    from bridge.wire.entities import Message, Ticket
+    from bridge.wire.entities import Message
 
 PREVIEW_CHARS = 80
-
-
-def unseen_messages(ticket: Ticket, seen_event_ids: Collection[str], me_id: str) -> list[Message]:
-    """Return messages by the customer or other agents that the agent has not seen yet."""
-    return [
-        message
-        for message in ticket.messages
-        if message.event_id not in seen_event_ids
-        and (
-            message.author_kind == "customer"
-            or (message.author_kind == "agent" and message.author_id != me_id)
-        )
-    ]
 
 
 class CollisionBanner(QFrame):

@@ -1,9 +1,12 @@
-"""What became of each action the agent sent: sending, queued, sent, confirmed or rejected."""
+"""The list of what became of each action the agent sent (``console.viewstate.pending_commands``).
+
+Only the translated texts and colours are here; the entries and their states
+are kept by the plain ``PendingCommands``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -21,9 +24,6 @@ from bridge.wire.protocol import (
     Action,
     Assign,
     Claim,
-    Command,
-    CommandOutcome,
-    CommandState,
     Note,
     Release,
     Reply,
@@ -33,12 +33,17 @@ from bridge.wire.protocol import (
 )
 from console.labels import priority_label, status_label
 
-PendingState = CommandState | Literal["sending"]
-FINAL_STATES: frozenset[str] = frozenset({"confirmed", "rejected", "invalid"})
+if TYPE_CHECKING:
+    from console.viewstate.pending_commands import (
+        PendingChange,
+        PendingCommands,
+        PendingEntry,
+        PendingState,
+    )
+
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 REASON_ROLE = Qt.ItemDataRole.UserRole + 2
 COMMAND_ID_ROLE = Qt.ItemDataRole.UserRole + 3
-MAX_FINISHED_PER_TICKET = 10
 STATE_COLOURS = {
     "rejected": "#b3261e",
     "invalid": "#b3261e",
@@ -90,111 +95,52 @@ def state_text(state: PendingState) -> str:
     return labels[state]
 
 
-@dataclass(frozen=True)
-class PendingEntry:
-    """One sent command and where it is."""
-
-    command_id: str
-    ticket_id: str
-    description: str
-    state: PendingState
-    reason: str | None = None
-    is_message: bool = False
-
-    def text(self) -> str:
-        """The line shown: description, state and the reason of a rejection."""
-        line = f"{self.description}: {state_text(self.state)}"
-        return f"{line} ({self.reason})" if self.reason else line
-
-
-def ticket_of(action: Action) -> str:
-    """The ticket an action is about."""
-    return action.ticket_id
+def entry_text(entry: PendingEntry) -> str:
+    """The line shown: description, state and the reason of a rejection."""
+    line = f"{describe(entry.action)}: {state_text(entry.state)}"
+    return f"{line} ({entry.reason})" if entry.reason else line
 
 
 class PendingActionsModel(QAbstractListModel):
-    """The commands of the shown ticket, oldest first (a thin adapter over plain entries)."""
+    """The commands of the shown ticket, oldest first (a thin adapter over ``PendingCommands``)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, pending: PendingCommands, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._entries: dict[str, PendingEntry] = {}
+        self._pending = pending
         self._ticket_id: str | None = None
         self._rows: list[str] = []
+        self._unsubscribe = pending.subscribe(self._on_change)
 
     # ---------------------------------------------------------------- plain API
-    def add(self, command: Command) -> PendingEntry:
-        """Track a command that was just emitted (state ``sending``)."""
-        action = command.action
-        entry = PendingEntry(
-            command_id=command.command_id,
-            ticket_id=ticket_of(action),
-            description=describe(action),
-            state="sending",
-            is_message=isinstance(action, Reply | Note),
-        )
-        self._entries[entry.command_id] = entry
-        if entry.ticket_id == self._ticket_id:
-            row = len(self._rows)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._rows.append(entry.command_id)
-            self.endInsertRows()
-        return entry
-
-    def apply(self, outcome: CommandOutcome) -> PendingEntry | None:
-        """Record an outcome; return the updated entry (``None``: not one of ours)."""
-        entry = self._entries.get(outcome.command_id)
-        if entry is None:
-            return None
-        if entry.state in FINAL_STATES:
-            return entry  # a late "sent" after "confirmed" changes nothing
-        entry = replace(entry, state=outcome.state, reason=outcome.reason)
-        self._entries[entry.command_id] = entry
-        if entry.command_id in self._rows:
-            index = self.index(self._rows.index(entry.command_id), 0)
-            self.dataChanged.emit(index, index)
-        self._forget_old(entry.ticket_id)
-        return entry
-
-    def get(self, command_id: str) -> PendingEntry | None:
-        """Return the entry of a command, if tracked."""
-        return self._entries.get(command_id)
-
     def entries(self) -> list[PendingEntry]:
         """The entries of the shown ticket, oldest first."""
-        return [self._entries[command_id] for command_id in self._rows]
-
-    def open_commands(self, ticket_id: str) -> list[PendingEntry]:
-        """Commands of a ticket still waiting for a final outcome."""
-        return [
-            entry
-            for entry in self._entries.values()
-            if entry.ticket_id == ticket_id and entry.state not in FINAL_STATES
-        ]
+        return [entry for entry in map(self._pending.get, self._rows) if entry is not None]
 
     def set_ticket(self, ticket_id: str | None) -> None:
         """Show the commands of another ticket."""
         self.beginResetModel()
         self._ticket_id = ticket_id
-        self._rows = [
-            entry.command_id for entry in self._entries.values() if entry.ticket_id == ticket_id
-        ]
+        self._rows = [entry.command_id for entry in self._pending.of_ticket(ticket_id)]
         self.endResetModel()
 
     def retranslate(self) -> None:
-        """Show the states in the current language (descriptions keep the language they had)."""
+        """Show the descriptions and states in the current language."""
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 
-    def _forget_old(self, ticket_id: str) -> None:
-        finished = [
-            entry.command_id
-            for entry in self._entries.values()
-            if entry.ticket_id == ticket_id and entry.state in FINAL_STATES
-        ]
-        for command_id in finished[:-MAX_FINISHED_PER_TICKET]:
-            del self._entries[command_id]
-            if command_id in self._rows:
-                row = self._rows.index(command_id)
+    def _on_change(self, change: PendingChange) -> None:
+        command_id = change.entry.command_id
+        if change.kind == "added":
+            if change.entry.ticket_id == self._ticket_id:
+                row = len(self._rows)
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._rows.append(command_id)
+                self.endInsertRows()
+        elif command_id in self._rows:
+            row = self._rows.index(command_id)
+            if change.kind == "changed":
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+            else:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
                 self.endRemoveRows()
@@ -214,9 +160,11 @@ class PendingActionsModel(QAbstractListModel):
         """Text, state, reason, command id and a colour per state."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        entry = self._entries[self._rows[index.row()]]
+        entry = self._pending.get(self._rows[index.row()])
+        if entry is None:
+            return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return entry.text()
+            return entry_text(entry)
         if role == Qt.ItemDataRole.ForegroundRole:
             colour = STATE_COLOURS.get(entry.state)
             return None if colour is None else QColor(colour)

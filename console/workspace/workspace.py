@@ -2,13 +2,15 @@
 
 Fed with plain data (``show_ticket`` / ``update_ticket``); every agent action
 leaves as ``command_requested(Command)`` with a fresh command id, and its
-progress comes back through ``apply_outcome``.
+progress comes back through ``apply_outcome``. What happens to a text between
+typing and the log (drafts, placeholders, collisions, locks, outcomes) is
+decided by the plain ``TicketSession`` (``console.viewstate.ticket_session``);
+this widget lays it out, forwards the agent's input and renders the result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,21 +18,29 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from bridge.wire.protocol import Action, Command, CommandOutcome, Note, Reply
+from bridge.wire.protocol import Command, CommandOutcome
 from console.labels import channel_label, priority_label, status_label
+from console.viewstate.pending_commands import PendingCommands
+from console.viewstate.ticket_session import (
+    Collision,
+    ComposerLock,
+    MissingPlaceholders,
+    Notice,
+    TicketSession,
+)
 from console.viewstate.times import clock, local_tz
 from console.workspace.actions import TicketActions
-from console.workspace.canned import fill, placeholder_values, unfilled
-from console.workspace.collision import CollisionBanner, unseen_messages
+from console.workspace.collision import CollisionBanner
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
-from console.workspace.drafts import Draft, DraftAutosaver, DraftStore
+from console.workspace.drafts import DraftAutosaver
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
-    from bridge.wire.protocol import AgentIdentity
+    from bridge.wire.protocol import Action, AgentIdentity
+    from console.viewstate.drafts import DraftStore
     from console.workspace.canned import CannedLibrary
 
 DEFAULT_QUEUES = ("deliveries", "payments", "general")
@@ -39,7 +49,7 @@ DEFAULT_QUEUES = ("deliveries", "payments", "general")
 class TicketWorkspace(QWidget):
     """Work one ticket: read, reply or note, claim, change status/priority/queue, assign."""
 
-    command_requested = Signal(object)
+    command_requested = Signal(Command)
     """A ``bridge.wire.protocol.Command`` to send to the bridge (fresh uuid4 ``command_id``)."""
     ticket_activated = Signal(str)
     """The agent opened another ticket of the same customer (its id)."""
@@ -60,15 +70,10 @@ class TicketWorkspace(QWidget):
         self._tz = tz if tz is not None else local_tz()
         self._canned = canned
         self._queues = tuple(queues)
-        self._store = drafts
         self._autosaver = DraftAutosaver(drafts, delay_ms=draft_delay_ms, parent=self)
-        self._ticket: Ticket | None = None
-        self._order: Order | None = None
-        self._customer_tickets: list[Ticket] = []
-        self._customer_orders: list[Order] = []
-        self._me: AgentIdentity | None = None
-        self._agents: tuple[Presence, ...] = ()
-        self._seen: set[str] = set()
+        pending = PendingCommands()
+        self._session = TicketSession(drafts, self._autosaver, pending)
+        self.pending_model = PendingActionsModel(pending, self)
         self.setObjectName("ticket-workspace")
         self.setAccessibleName(self.tr("Ticket workspace"))
         self._build()
@@ -76,7 +81,6 @@ class TicketWorkspace(QWidget):
         self._show_nothing()
 
     def _build(self) -> None:
-
         self.subject_label = QLabel(self)
         self.subject_label.setTextFormat(Qt.TextFormat.PlainText)
         self.subject_label.setWordWrap(True)
@@ -89,7 +93,6 @@ class TicketWorkspace(QWidget):
         self.meta_label.setWordWrap(True)
         self.action_bar = TicketActions(self)
         self.conversation = ConversationView(self._tz, self)
-        self.pending_model = PendingActionsModel(self)
         self.pending_view = PendingActionsView(self.pending_model, self)
         self.collision_banner = CollisionBanner(self._tz, self)
         self.composer = Composer(self)
@@ -137,9 +140,14 @@ class TicketWorkspace(QWidget):
 
     # ---------------------------------------------------------------- public API
     @property
+    def session(self) -> TicketSession:
+        """The plain state behind the widget: the shown ticket, its composer and commands."""
+        return self._session
+
+    @property
     def ticket_id(self) -> str | None:
         """The ticket shown, if any."""
-        return None if self._ticket is None else self._ticket.ticket_id
+        return self._session.ticket_id
 
     def show_ticket(
         self,
@@ -150,15 +158,13 @@ class TicketWorkspace(QWidget):
         me: AgentIdentity,
     ) -> None:
         """Open a ticket: everything in it counts as seen; its draft is restored."""
-        self._autosaver.flush()
         self.collision_banner.hide()
-        self._set_data(ticket, order, customer_tickets, customer_orders, me)
-        self._seen = {message.event_id for message in ticket.messages}
+        self._session.show(ticket, order, customer_tickets, customer_orders, me)
         self.conversation.show_ticket(ticket)
         self.pending_model.set_ticket(ticket.ticket_id)
         self.composer.setEnabled(True)
         self.composer.set_canned(self._canned.replies, self._fill_placeholders)
-        self._restore_draft(ticket)
+        self._render_composer()
         self._refresh()
 
     def update_ticket(
@@ -173,53 +179,29 @@ class TicketWorkspace(QWidget):
 
         A ticket other than the one shown is ignored (use ``show_ticket``).
         """
-        if self._ticket is None or ticket.ticket_id != self._ticket.ticket_id:
+        if not self._session.update(ticket, order, customer_tickets, customer_orders, me):
             return
-        self._set_data(ticket, order, customer_tickets, customer_orders, me or self._me)
-        mine = self._me.agent_id if self._me is not None else None
-        self._seen.update(m.event_id for m in ticket.messages if m.author_id == mine)
         self.conversation.update_ticket(ticket)
-        self._confirm_from_log(ticket)
+        self._render_composer()
         self._refresh()
 
     def set_agents(self, agents: Sequence[Presence]) -> None:
         """The agents a supervisor may assign to."""
-        self._agents = tuple(agents)
+        self._session.set_agents(agents)
         self._refresh()
 
     def apply_outcome(self, outcome: CommandOutcome) -> None:
         """Show a command's progress; a confirmed reply clears its draft."""
-        entry = self.pending_model.apply(outcome)
-        ticket_id = entry.ticket_id if entry is not None else outcome.ticket_id
-        if ticket_id is None:
-            ticket_id = self._draft_ticket_of(outcome.command_id)
-        if ticket_id is None:
-            return
-        draft = self._store.get(ticket_id)
-        if draft is None or draft.command_id != outcome.command_id:
-            return
-        if outcome.state == "confirmed":
-            self._store.clear(ticket_id)
-            if ticket_id == self.ticket_id:
-                self.composer.set_locked(None)
-                self.composer.set_draft("", internal=False)
-        elif outcome.state in ("rejected", "invalid"):
-            self._store.put(ticket_id, Draft(body=draft.body, internal=draft.internal))
-            if ticket_id == self.ticket_id:
-                self.composer.set_locked(None)
-                reason = outcome.reason or state_text(outcome.state)
-                self.composer.show_notice(self.tr("Not sent: %1").replace("%1", reason))
-        elif ticket_id == self.ticket_id:
-            self.composer.set_locked(state_text(outcome.state).capitalize())
+        self._session.apply_outcome(outcome)
+        self._render_composer()
 
     def flush_drafts(self) -> None:
         """Write pending drafts now (call on quit; closing the widget does it too)."""
-        self._autosaver.flush()
+        self._session.flush_drafts()
 
     def clear(self) -> None:
         """Show no ticket."""
-        self._autosaver.flush()
-        self._ticket = None
+        self._session.clear()
         self._show_nothing()
 
     # ---------------------------------------------------------------- Qt events
@@ -234,47 +216,35 @@ class TicketWorkspace(QWidget):
         self.setAccessibleName(self.tr("Ticket workspace"))
         self.claim_shortcut.setText(self.tr("Claim"))
         self.reply_shortcut.setText(self.tr("Focus the reply"))
-        if self._ticket is None:
+        if self._session.ticket is None:
             self.subject_label.setText(self.tr("No ticket selected"))
         else:
+            self._render_composer()  # a lock or notice in the new language
             self._refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft before closing."""
-        self._autosaver.flush()
+        self._session.flush_drafts()
         super().closeEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft when hidden."""
-        self._autosaver.flush()
+        self._session.flush_drafts()
         super().hideEvent(event)
 
-    # ---------------------------------------------------------------- internals
-    def _set_data(
-        self,
-        ticket: Ticket,
-        order: Order | None,
-        customer_tickets: list[Ticket],
-        customer_orders: list[Order],
-        me: AgentIdentity | None,
-    ) -> None:
-        self._ticket = ticket
-        self._order = order
-        self._customer_tickets = list(customer_tickets)
-        self._customer_orders = list(customer_orders)
-        self._me = me
-
+    # ---------------------------------------------------------------- rendering
     def _show_nothing(self) -> None:
         self.subject_label.setText(self.tr("No ticket selected"))
         self.meta_label.clear()
-        self.action_bar.show_for(None, self._me, (), ())
+        self.action_bar.show_for(None, self._session.me, (), ())
         self.pending_model.set_ticket(None)
-        self.composer.set_draft("", internal=False)
+        self._render_composer()
         self.composer.setEnabled(False)
         self.order_panel.show_order(None, None, [], [])
 
     def _refresh(self) -> None:
-        ticket = self._ticket
+        session = self._session
+        ticket = session.ticket
         if ticket is None:
             return
         self.subject_label.setText(ticket.subject)
@@ -292,137 +262,71 @@ class TicketWorkspace(QWidget):
             due = clock(ticket.sla_due_at, self._tz)
             parts.append(self.tr("First response due %1").replace("%1", due))
         self.meta_label.setText(" · ".join(parts))
-        queues = [*self._queues, *(self._me.queues if self._me is not None else [])]
-        self.action_bar.show_for(ticket, self._me, queues, self._agents)
+        me = session.me
+        queues = [*self._queues, *(me.queues if me is not None else [])]
+        self.action_bar.show_for(ticket, me, queues, session.agents)
         self.order_panel.show_order(
-            self._order, ticket.ticket_id, self._customer_tickets, self._customer_orders
+            session.order, ticket.ticket_id, session.customer_tickets, session.customer_orders
         )
 
+    def _render_composer(self) -> None:
+        state = self._session.composer
+        if (state.body, state.internal) != (self.composer.text(), self.composer.is_internal()):
+            self.composer.set_draft(state.body, state.internal)
+        if state.lock is not None:
+            self.composer.set_locked(self._lock_text(state.lock), can_unlock=state.lock.can_unlock)
+        else:
+            self.composer.set_locked(None)
+            self.composer.show_notice(
+                None if state.notice is None else self._notice_text(state.notice)
+            )
+
+    def _lock_text(self, lock: ComposerLock) -> str:
+        if lock.state is None:
+            return self.tr(
+                "Sent before the console restarted; waiting for it to appear here. "
+                "Editing it again may send it twice."
+            )
+        return state_text(lock.state).capitalize()
+
+    def _notice_text(self, notice: Notice) -> str:
+        if isinstance(notice, MissingPlaceholders):
+            names = ", ".join("{" + name + "}" for name in notice.names)
+            return self.tr("Fill in %1 before sending.").replace("%1", names)
+        reason = notice.reason or state_text(notice.state)
+        return self.tr("Not sent: %1").replace("%1", reason)
+
     def _fill_placeholders(self, text: str) -> str:
-        if self._ticket is None:
-            return text
-        return fill(text, placeholder_values(self._ticket, self._order, self._tz))
+        return self._session.fill_placeholders(text, self._tz)
 
-    def _restore_draft(self, ticket: Ticket) -> None:
-        draft = self._autosaver.pending(ticket.ticket_id) or self._store.get(ticket.ticket_id)
-        self.composer.set_locked(None)
-        if draft is None:
-            self.composer.set_draft("", internal=False)
-            return
-        if draft.command_id is not None and _in_log(ticket, draft.command_id):
-            self._store.clear(ticket.ticket_id)
-            self.composer.set_draft("", internal=False)
-            return
-        self.composer.set_draft(draft.body, draft.internal)
-        if draft.command_id is not None:
-            entry = self.pending_model.get(draft.command_id)
-            if entry is not None:
-                self.composer.set_locked(state_text(entry.state).capitalize())
-            else:
-                self.composer.set_locked(
-                    self.tr(
-                        "Sent before the console restarted; waiting for it to appear here. "
-                        "Editing it again may send it twice."
-                    ),
-                    can_unlock=True,
-                )
-
-    def _confirm_from_log(self, ticket: Ticket) -> None:
-        """A command whose event id is in the ticket was applied: treat it as confirmed."""
-        for entry in self.pending_model.open_commands(ticket.ticket_id):
-            if _in_log(ticket, entry.command_id):
-                self.apply_outcome(
-                    CommandOutcome(
-                        command_id=entry.command_id, state="confirmed", ticket_id=ticket.ticket_id
-                    )
-                )
-        draft = self._store.get(ticket.ticket_id)
-        if draft is not None and draft.command_id is not None and _in_log(ticket, draft.command_id):
-            self.apply_outcome(
-                CommandOutcome(
-                    command_id=draft.command_id, state="confirmed", ticket_id=ticket.ticket_id
-                )
-            )
-
-    def _draft_ticket_of(self, command_id: str) -> str | None:
-        for ticket_id in self._store.ticket_ids():
-            draft = self._store.get(ticket_id)
-            if draft is not None and draft.command_id == command_id:
-                return ticket_id
-        return None
-
+    # ---------------------------------------------------------------- the agent's input
     def _on_edited(self) -> None:
-        if self._ticket is not None and not self.composer.is_locked():
-            self.composer.show_notice(None)
-            self._autosaver.schedule(
-                self._ticket.ticket_id,
-                Draft(body=self.composer.text(), internal=self.composer.is_internal()),
-            )
+        self._session.edit(self.composer.text(), self.composer.is_internal())
+        self._render_composer()
 
     def _on_send_requested(self, body: str, internal: bool) -> None:
-        ticket, me = self._ticket, self._me
-        if ticket is None or me is None:
+        decision = self._session.request_send(body, internal)
+        if isinstance(decision, Collision):
+            self.collision_banner.warn(list(decision.messages))
             return
-        if not internal:
-            missing = unfilled(body)
-            if missing:
-                names = ", ".join("{" + name + "}" for name in missing)
-                notice = self.tr("Fill in %1 before sending.").replace("%1", names)
-                self.composer.show_notice(notice)
-                return
-            unseen = unseen_messages(ticket, self._seen, me.agent_id)
-            if unseen:
-                self.collision_banner.warn(unseen)
-                return
-        self._send_message(body, internal)
+        self._render_composer()
+        if decision is not None:
+            self.command_requested.emit(decision)
 
     def _on_send_anyway(self) -> None:
-        if self._ticket is None:
-            return
-        self._seen.update(message.event_id for message in self._ticket.messages)
-        if self.composer.text().strip():
-            self._send_message(self.composer.text(), self.composer.is_internal())
+        command = self._session.send_anyway()
+        self._render_composer()
+        if command is not None:
+            self.command_requested.emit(command)
 
     def _on_collision_cancelled(self) -> None:
-        if self._ticket is not None:
-            self._seen.update(message.event_id for message in self._ticket.messages)
+        self._session.cancel_collision()
         self.conversation.scroll_to_bottom()
         self.composer.focus_editor()
 
-    def _send_message(self, body: str, internal: bool) -> None:
-        ticket = self._ticket
-        if ticket is None:
-            return
-        command_id = str(uuid.uuid4())
-        action: Action = (
-            Note(ticket_id=ticket.ticket_id, body=body)
-            if internal
-            else Reply(ticket_id=ticket.ticket_id, body=body)
-        )
-        self._autosaver.discard(ticket.ticket_id)
-        sending = Draft(body=body, internal=internal, command_id=command_id)
-        self._store.put(ticket.ticket_id, sending)
-        self.composer.set_locked(state_text("sending").capitalize())
-        self._emit(Command(command_id=command_id, action=action))
-
     def _on_unlock(self) -> None:
-        if self._ticket is None:
-            return
-        draft = self._store.get(self._ticket.ticket_id)
-        if draft is not None:
-            self._store.put(self._ticket.ticket_id, Draft(body=draft.body, internal=draft.internal))
-        self.composer.set_locked(None)
+        self._session.unlock()
+        self._render_composer()
 
     def _on_action(self, action: Action) -> None:
-        self._emit(Command(command_id=str(uuid.uuid4()), action=action))
-
-    def _emit(self, command: Command) -> None:
-        self.pending_model.add(command)
-        self.command_requested.emit(command)
-
-
-def _in_log(ticket: Ticket, event_id: str) -> bool:
-    """True when an event with this id was applied to the ticket (message or action)."""
-    return any(m.event_id == event_id for m in ticket.messages) or any(
-        a.event_id == event_id for a in ticket.actions
-    )
+        self.command_requested.emit(self._session.request_action(action))

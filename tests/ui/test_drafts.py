@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from bridge.wire.entities import Message, Ticket
 from bridge.wire.protocol import AgentIdentity, CommandOutcome
+from console.viewstate.drafts import FILE_NAME
 from console.workspace import CannedLibrary, Draft, DraftAutosaver, DraftStore, TicketWorkspace
-from console.workspace.drafts import FILE_NAME
 from tests.helpers import entities
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -160,7 +160,7 @@ def test_outcome_for_a_ticket_not_shown_still_clears_its_draft(
     assert on_disk(tmp_path, "T-5") is None
 
 
-@pytest.mark.allow_log("console.workspace.drafts", "ERROR", match="unreadable")
+@pytest.mark.allow_log("console.viewstate.drafts", "ERROR", match="unreadable")
 def test_unreadable_file_is_set_aside(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).write_text("{not json", encoding="utf-8")
     store = DraftStore(tmp_path)
@@ -176,3 +176,10 @@ def test_autosaver_writes_at_least_every_max_wait(qtbot: QtBot, tmp_path: Path) 
     saver.schedule("T-8", Draft(body="a"))
     saver.schedule("T-8", Draft(body="ab"))  # continuous typing still gets written
     assert DraftStore(tmp_path).get("T-8") == Draft(body="ab")
+
+
+def test_the_drafts_folder_and_file_are_the_owners_only(tmp_path: Path) -> None:
+    folder = tmp_path / "console"
+    DraftStore(folder).put("T-9", Draft(body="privado"))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / FILE_NAME).stat().st_mode & 0o777 == 0o600

@@ -187,13 +187,14 @@ class Console:
 
 @pytest.fixture
 def console_ui(qtbot: QtBot, tmp_path: Path) -> Console:
-    window = MainWindow(ViewStore(), OrderFeed(), SeenTracker(), Clock(), tick_ms=50)
+    store = ViewStore()
+    window = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50)
     qtbot.addWidget(window)
     linked = order("O-1", ("placed", "paid", "dispatched", "delayed"))
     opened = ticket(
         "T-1", order_id="O-1", customer_name="María Rojas", messages=[customer_message("¿Y?")]
     )
-    window.apply_snapshot(snapshot([opened, *many_tickets(3)], [linked]))
+    store.apply_snapshot(snapshot([opened, *many_tickets(3)], [linked]))
     workspace = TicketWorkspace(DraftStore(tmp_path / "drafts"), CannedLibrary.load("en"))
     workspace.show_ticket(opened, linked, [opened], [linked], ME)
     dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0)
@@ -323,3 +324,17 @@ def test_the_console_switches_between_spanish_and_english_live(
 
     switch(qtbot, console_ui, translations, "es")
     assert translations.language == "es"
+
+
+def test_a_locked_reply_and_the_sent_actions_follow_a_language_switch(
+    qtbot: QtBot, console_ui: Console, translations: Translations
+) -> None:
+    composer, model = console_ui.workspace.composer, console_ui.workspace.pending_model
+    composer.editor.setPlainText("Ya sale")
+    with qtbot.waitSignal(console_ui.workspace.command_requested):
+        composer.request_send()
+    assert composer.lock_label.text() == "Sending…"
+    assert model.data(model.index(0, 0)) == "Reply: sending…"
+    switch(qtbot, console_ui, translations, "es")
+    qtbot.waitUntil(lambda: composer.lock_label.text() == "Enviando…")
+    assert model.data(model.index(0, 0)) == "Respuesta: enviando…"

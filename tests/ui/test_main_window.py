@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
-from console.main_window import MainWindow
+from bridge.wire.protocol import AgentIdentity
+from console.main_window import DASHBOARD_TAB, MainWindow
 from console.models.ticket_queue_model import Column
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
@@ -32,8 +33,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, clock: Clock) -> MainWindow:
-    win = MainWindow(ViewStore(), OrderFeed(), SeenTracker(), clock, tick_ms=50, search_delay_ms=0)
+def store() -> ViewStore:
+    """What the bridge client feeds (snapshots and deltas go straight into it)."""
+    return ViewStore()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, clock: Clock, store: ViewStore) -> MainWindow:
+    win = MainWindow(store, OrderFeed(), SeenTracker(), clock, tick_ms=50, search_delay_ms=0)
     qtbot.addWidget(win)
     win.resize(1400, 800)
     win.show()
@@ -47,9 +54,9 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
 
 
 def test_j_and_k_move_the_selection_and_slash_focuses_search(
-    qtbot: QtBot, window: MainWindow
+    qtbot: QtBot, window: MainWindow, store: ViewStore
 ) -> None:
-    window.apply_snapshot(snapshot(many_tickets(5)))
+    store.apply_snapshot(snapshot(many_tickets(5)))
     queue = window.queue_view
     queue.table.setFocus()
     press(qtbot, window, Qt.Key.Key_J)
@@ -67,16 +74,16 @@ def test_j_and_k_move_the_selection_and_slash_focuses_search(
 
 
 def test_selection_and_scroll_survive_a_batch_that_inserts_above_and_changes_others(
-    qtbot: QtBot, window: MainWindow
+    qtbot: QtBot, window: MainWindow, store: ViewStore
 ) -> None:
-    window.apply_snapshot(snapshot(many_tickets(300)))
+    store.apply_snapshot(snapshot(many_tickets(300)))
     queue = window.queue_view
     assert queue.select_ticket("t00150")
     queue.table.scrollTo(queue.proxy.index(120, 0), queue.table.ScrollHint.PositionAtTop)
     top = queue.top_ticket_id()
     assert top == "t00120"
     arrivals = [ticket(f"new{n}", sla_due_at=at(n)) for n in range(20)]  # due before all
-    window.apply_delta(
+    store.apply_delta(
         delta(
             2,
             *(ticket_change(t) for t in arrivals),
@@ -93,14 +100,18 @@ def test_selection_and_scroll_survive_a_batch_that_inserts_above_and_changes_oth
     assert queue.proxy.rowCount() == 300 + 20 - 2
 
 
-def test_at_the_top_new_urgent_arrivals_come_into_view(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_snapshot(snapshot(many_tickets(100)))
-    window.apply_delta(delta(2, ticket_change(ticket("urgent", sla_due_at=at(1)))))
+def test_at_the_top_new_urgent_arrivals_come_into_view(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(snapshot(many_tickets(100)))
+    store.apply_delta(delta(2, ticket_change(ticket("urgent", sla_due_at=at(1)))))
     assert window.queue_view.top_ticket_id() == "urgent"
 
 
-def test_the_sla_column_ticks_every_second(qtbot: QtBot, window: MainWindow, clock: Clock) -> None:
-    window.apply_snapshot(snapshot([ticket("t1", sla_due_at=at(15))]))
+def test_the_sla_column_ticks_every_second(
+    qtbot: QtBot, window: MainWindow, store: ViewStore, clock: Clock
+) -> None:
+    store.apply_snapshot(snapshot([ticket("t1", sla_due_at=at(15))]))
     model = window.queue_model
     assert model.index(0, Column.SLA).data() == "15:00"
     changed: list[tuple[int, int]] = []
@@ -113,8 +124,10 @@ def test_the_sla_column_ticks_every_second(qtbot: QtBot, window: MainWindow, clo
     )
 
 
-def test_saved_view_selector_offers_the_agents_views(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_snapshot(
+def test_saved_view_selector_offers_the_agents_views(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(
         snapshot(
             [
                 ticket("mine", assignee="a-lucia", assignee_name="Lucía"),
@@ -138,8 +151,10 @@ def test_saved_view_selector_offers_the_agents_views(qtbot: QtBot, window: MainW
     qtbot.waitUntil(lambda: queue.proxy.rowCount() == 0)
 
 
-def test_opening_a_ticket_emits_its_id_and_marks_it_seen(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_snapshot(snapshot([ticket("t1", messages=[customer_message()])]))
+def test_opening_a_ticket_emits_its_id_and_marks_it_seen(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(snapshot([ticket("t1", messages=[customer_message()])]))
     queue = window.queue_view
     assert window.queue_model.index(0, Column.UNREAD).data() == "1"
     queue.select_ticket("t1")
@@ -151,8 +166,10 @@ def test_opening_a_ticket_emits_its_id_and_marks_it_seen(qtbot: QtBot, window: M
     assert window.work_area.currentIndex() == 0
 
 
-def test_opening_an_order_from_the_feed_emits_its_id(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_snapshot(snapshot(orders=[order("o1"), order("o2", ("placed", "paid"))]))
+def test_opening_an_order_from_the_feed_emits_its_id(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(snapshot(orders=[order("o1"), order("o2", ("placed", "paid"))]))
     feed = window.order_feed_view
     row = next(
         r for r in range(feed.proxy.rowCount()) if "o1" in str(feed.proxy.index(r, 0).data())
@@ -175,8 +192,10 @@ def test_workspace_and_dashboard_slots_take_widgets(qtbot: QtBot, window: MainWi
     assert window.work_area.currentWidget() is dashboard
 
 
-def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, window: MainWindow) -> None:
-    window.apply_snapshot(snapshot([ticket("t1")], [order("o1")]))
+def test_every_interactive_widget_has_an_accessible_name(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(snapshot([ticket("t1")], [order("o1")]))
     interactive = [
         w
         for w in window.findChildren(QWidget)
@@ -190,20 +209,20 @@ def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, window: M
     assert all(b.accessibleName() for b in window.findChildren(QAbstractButton) if b.isVisible())
 
 
-def test_status_bar_tells_the_truth(qtbot: QtBot, window: MainWindow) -> None:
+def test_status_bar_tells_the_truth(qtbot: QtBot, window: MainWindow, store: ViewStore) -> None:
     bar = window.status_bar
     assert bar.bridge_label.text() == "Bridge: connecting…"
     assert bar.kafka_label.text() == "Kafka: unknown"
     assert bar.data_label.text() == "No data yet"
     window.on_connected()
-    window.apply_snapshot(snapshot(bridge_status=status(lag=12, outbox_pending=3)))
+    store.apply_snapshot(snapshot(bridge_status=status(lag=12, outbox_pending=3)))
     assert bar.bridge_label.text() == "Bridge: connected"
     assert bar.kafka_label.text() == "Kafka: up"
     assert bar.data_label.text().startswith("Data as of ")
     assert bar.data_label.text().endswith("· lag 12")
     assert bar.outbox_label.text() == "Outbox: 3 pending"
     down = status(kafka_up=False, kafka_down_since=at(-2), lag=40, outbox_pending=5)
-    window.apply_delta(delta(2, bridge_status=down))
+    store.apply_delta(delta(2, bridge_status=down))
     assert bar.kafka_label.text().startswith("Kafka: down since ")
     assert bar.outbox_label.text() == "Outbox: 5 pending"
     window.on_disconnected("bridge closed the connection")
@@ -213,3 +232,13 @@ def test_status_bar_tells_the_truth(qtbot: QtBot, window: MainWindow) -> None:
     assert bar.outbox_label.text() == "Outbox: 5 pending (last known)"
     window.on_connected()
     assert bar.kafka_label.text().startswith("Kafka: down since ")
+
+
+def test_the_dashboard_tab_is_shown_to_supervisors_only(
+    qtbot: QtBot, window: MainWindow, store: ViewStore
+) -> None:
+    store.apply_snapshot(snapshot(bridge_status=status()))  # ME is an agent
+    assert not window.work_area.isTabVisible(DASHBOARD_TAB)
+    boss = AgentIdentity(agent_id="a-rosa", name="Rosa", role="supervisor", queues=[])
+    store.apply_delta(delta(2, bridge_status=status(agent=boss)))
+    assert window.work_area.isTabVisible(DASHBOARD_TAB)

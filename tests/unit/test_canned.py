@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 
 from bridge.wire.entities import Order, Ticket
-from console.workspace.canned import (
-    PLACEHOLDERS,
-    CannedLibrary,
-    CannedRepliesError,
-    fill,
-    placeholder_values,
-    unfilled,
-)
+from console.viewstate.placeholders import PLACEHOLDERS, fill, placeholder_values, unfilled
+from console.workspace.canned import CannedLibrary, CannedRepliesError
 from tests.helpers import entities
 
 LIMA = dt.timezone(dt.timedelta(hours=-5))

@@ -1,0 +1,121 @@
+"""The composition root on real widgets: what the bridge client emits reaches every view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QListWidget
+from pytestqt.qtbot import QtBot
+
+from bridge.wire.protocol import CommandOutcome
+from console.bridge_client import BridgeClient
+from console.composition import ConsoleWindowSet
+from console.workspace.order_timeline import OrderPanel
+from tests.helpers.clock import at
+from tests.helpers.entities import order, ticket
+from tests.helpers.protocol import delta, order_change, snapshot, ticket_change, ticket_removal
+
+
+@pytest.fixture
+def windows(qtbot: QtBot, tmp_path: Path) -> Iterator[ConsoleWindowSet]:
+    made = ConsoleWindowSet(
+        BridgeClient(),
+        drafts_dir=tmp_path / "drafts",
+        canned_language="en",
+        order_feed_limit=100,
+        queues=("deliveries", "payments"),
+    )
+    qtbot.addWidget(made.window)
+    yield made
+    made.shutdown()
+
+
+def test_snapshots_and_deltas_from_the_client_reach_the_store_and_the_queue(
+    qtbot: QtBot, windows: ConsoleWindowSet
+) -> None:
+    with qtbot.waitSignal(windows.data_seen, timeout=1000):
+        windows.client.snapshot.emit(snapshot([ticket("t1")], [order("o1")]))
+    assert set(windows.store.tickets) == {"t1"}
+    windows.client.delta.emit(delta(2, ticket_change(ticket("t2"))))
+    assert set(windows.store.tickets) == {"t1", "t2"}
+    queue = windows.window.queue_view
+    assert sorted(queue.visible_ticket_ids()) == ["t1", "t2"]
+
+
+def listed(widget: QListWidget) -> list[str]:
+    return [widget.item(row).data(Qt.ItemDataRole.UserRole) for row in range(widget.count())]
+
+
+HISTORY = snapshot(
+    [
+        ticket("t1", customer_id="c1", order_id="o1", opened_at=at(-30)),
+        ticket("t2", customer_id="c1", opened_at=at(-20)),
+        ticket("t3", customer_id="c2"),
+    ],
+    [
+        order("o1", customer_id="c1"),
+        order("o2", customer_id="c1", placed_at=at(-60)),
+        order("o3", customer_id="c2"),
+    ],
+)
+
+
+def test_an_opened_ticket_shows_the_customers_other_tickets_and_orders(
+    windows: ConsoleWindowSet,
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_ticket("t1")
+    panel = windows.workspace.order_panel
+    assert windows.workspace.ticket_id == "t1"
+    assert panel.timeline_model.rowCount() == 1  # o1, the linked order: placed
+    assert listed(panel.other_tickets) == ["t2"]
+    assert listed(panel.other_orders) == ["o2"]
+
+
+def test_an_opened_order_shows_the_customers_tickets_and_orders(
+    qtbot: QtBot, windows: ConsoleWindowSet
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_order("o2")
+    dialog = windows.window.findChild(QDialog)
+    assert dialog is not None
+    panel = dialog.findChild(OrderPanel)
+    assert panel is not None
+    assert sorted(listed(panel.other_tickets)) == ["t1", "t2"]
+    assert listed(panel.other_orders) == ["o1"]
+    dialog.close()
+
+
+def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history(
+    windows: ConsoleWindowSet,
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_ticket("t1")
+    panel = windows.workspace.order_panel
+    windows.client.delta.emit(
+        delta(
+            2,
+            order_change(order("o1", ("placed", "paid", "delayed"), customer_id="c1")),
+            ticket_change(ticket("t4", customer_id="c1")),
+            ticket_change(ticket("t3", customer_id="c1")),  # moved to this customer
+        )
+    )
+    assert panel.timeline_model.rowCount() == 3
+    assert sorted(listed(panel.other_tickets)) == ["t2", "t3", "t4"]
+    windows.client.delta.emit(delta(3, ticket_removal("t2")))
+    assert sorted(listed(panel.other_tickets)) == ["t3", "t4"]
+
+
+def test_a_command_from_the_workspace_goes_to_the_client_and_its_outcome_comes_back(
+    windows: ConsoleWindowSet,
+) -> None:
+    windows.client.snapshot.emit(HISTORY)
+    windows.open_ticket("t3")
+    windows.workspace.action_bar.claim_button.click()
+    assert windows.client.pending_commands == 1  # kept until its outcome, resent on reconnect
+    (entry,) = windows.workspace.pending_model.entries()
+    windows.client.outcome.emit(CommandOutcome(command_id=entry.command_id, state="queued"))
+    assert [e.state for e in windows.workspace.pending_model.entries()] == ["queued"]
