@@ -57,6 +57,35 @@ def effective_presence(presence: Presence, now: dt.datetime) -> PresenceStatus:
     return presence_at(presence.status, expires, require_aware(now).timestamp())
 
 
+def activity_at(
+    status: PresenceStatus,
+    expires_at: float,
+    now: float,
+    viewing: str | None,
+    composing: str | None,
+) -> tuple[str | None, str | None]:
+    """Contract 1.1 on epoch seconds: ``(viewing, composing)`` of a presence.
+
+    Both are ``None`` when the presence is ``offline`` or expired: such a presence
+    counts as neither viewing nor composing.
+    """
+    if presence_at(status, expires_at, now) == "offline":
+        return None, None
+    return viewing, composing
+
+
+def presence_activity(presence: Presence, now: dt.datetime) -> tuple[str | None, str | None]:
+    """The ``(viewing, composing)`` of ``presence`` at the aware datetime ``now``."""
+    expires = _require_epoch(presence.expires_at)
+    return activity_at(
+        presence.status,
+        expires,
+        require_aware(now).timestamp(),
+        presence.viewing,
+        presence.composing,
+    )
+
+
 def _require_epoch(text: str) -> float:
     epoch = epoch_of(text)
     if epoch is None:
