@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import get_args
 
 from bridge.contract.envelope import encode_event, make_event
-from bridge.contract.events import MAX_TAG_CHARS, TopicKind
+from bridge.contract.events import TopicKind
 from bridge.wire.protocol import (
     Action,
     AddTag,
@@ -25,6 +25,7 @@ from bridge.wire.protocol import (
     SetQueue,
     SetStatus,
 )
+from bridge.wire.rules import MAX_TAG_CHARS
 from bridge.wire.timestamps import parse_rfc3339
 from bridge.wire.vocabulary import Priority, TicketStatus
 

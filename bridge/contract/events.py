@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from bridge.contract.topics import Topics
+from bridge.wire.rules import MAX_TAG_CHARS
 from bridge.wire.vocabulary import AuthorKind, Channel, PresenceStatus, Priority, Role, TicketStatus
 
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
@@ -20,7 +21,6 @@ Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
 PaymentMethod = Literal["card", "yape", "plin", "cash"]
 CancelledBy = Literal["customer", "store", "support"]
 TopicKind = Literal["orders", "tickets", "agents"]
-MAX_TAG_CHARS = 40
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TAG_CHARS)]
 """A ticket tag (contract 1.1): 1 to 40 characters, compared exactly (fold rule 8)."""
 

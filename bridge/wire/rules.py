@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
     from bridge.wire.vocabulary import PresenceStatus
 
+MAX_TAG_CHARS = 40
+"""Contract 1.1: a ticket tag is a string of 1 to 40 characters (fold rule 8 compares exactly)."""
+
 ACTIVE_STATUSES: frozenset[str] = frozenset({"open", "pending"})
 """Ticket statuses that are still the support team's work (resolved and closed are not)."""
 
