@@ -13,16 +13,19 @@ from bridge.contract.envelope import encode_event, make_event
 from bridge.contract.events import TopicKind
 from bridge.wire.protocol import (
     Action,
+    AddTag,
     AgentIdentity,
     Assign,
     Claim,
     Note,
     Release,
+    RemoveTag,
     Reply,
     SetPriority,
     SetQueue,
     SetStatus,
 )
+from bridge.wire.rules import MAX_TAG_CHARS
 from bridge.wire.timestamps import parse_rfc3339
 from bridge.wire.vocabulary import Priority, TicketStatus
 
@@ -111,7 +114,20 @@ def _type_and_data(
             if not action.queue.strip():
                 raise ActionRejected("the queue name is empty")
             event_type, data = "atp.ticket.queue_changed", {"queue": action.queue, "agent": me}
+        case AddTag() | RemoveTag():
+            _check_tag(action.tag)
+            added = isinstance(action, AddTag)
+            event_type = "atp.ticket.tag_added" if added else "atp.ticket.tag_removed"
+            data = {"tag": action.tag, "agent": me}
     return event_type, data
+
+
+def _check_tag(tag: str) -> None:
+    """Contract 1.1: 1 to 40 characters, sent exactly as typed (not trimmed)."""
+    if not tag.strip():
+        raise ActionRejected("the tag is empty")
+    if len(tag) > MAX_TAG_CHARS:
+        raise ActionRejected(f"the tag is {len(tag)} characters long; the limit is {MAX_TAG_CHARS}")
 
 
 def _assign_data(action: Assign, agent: AgentIdentity, me: dict[str, object]) -> dict[str, object]:

@@ -26,6 +26,7 @@ from bridge.wire.protocol import (
     Command,
     ErrorFrame,
     Hello,
+    ReportActivity,
     StateSnapshot,
 )
 
@@ -69,8 +70,8 @@ class BlockingBridgeClient:
         self.snapshot = message
         return message
 
-    def send(self, command: Command) -> None:
-        """Send one command (its outcome arrives as messages)."""
+    def send(self, command: Command | ReportActivity) -> None:
+        """Send one command (its outcome arrives as messages) or an activity report."""
         self._write(command)
 
     def read(self, timeout_s: float) -> BridgeMessage | None:
@@ -122,7 +123,7 @@ class BlockingBridgeClient:
     ) -> None:
         self.close()
 
-    def _write(self, message: Hello | Command) -> None:
+    def _write(self, message: Hello | Command | ReportActivity) -> None:
         self._socket.write(encode_frame(message))
         self._socket.waitForBytesWritten(5000)
 

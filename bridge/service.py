@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from bridge.actions import ActionRejected, event_for_action
 from bridge.cache import StateCache, UnsavedChanges
-from bridge.contract.envelope import encode_event, make_event, rfc3339
+from bridge.contract.envelope import encode_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import FoldResult, fold_record
@@ -30,6 +30,7 @@ from bridge.kafka.reader import RecordReader
 from bridge.kafka.writer import EventWriter
 from bridge.outbox import FinalState, Outbox
 from bridge.paths import DataLayout
+from bridge.presence import PresenceThrottle, presence_event
 from bridge.server.server import LocalServer
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.entities import Order, Presence, Ticket
@@ -39,6 +40,7 @@ from bridge.wire.protocol import (
     Change,
     Command,
     CommandOutcome,
+    ReportActivity,
 )
 
 _log = logging.getLogger(__name__)
@@ -95,7 +97,13 @@ class BridgeService(QObject):
         self._outbox = Outbox(layout.outbox_db)
         self._awaiting_fold: set[str] = set()
         self._last_status: BridgeStatus | None = None
-        self._server = LocalServer(endpoint, token, self, self._on_command, parent=self)
+        self._server = LocalServer(
+            endpoint, token, self, self._on_command, on_activity=self._on_activity, parent=self
+        )
+        self._presence = PresenceThrottle()
+        self._presence_timer = QTimer(self)  # a deferred presence record (the rate limit)
+        self._presence_timer.setSingleShot(True)
+        self._presence_timer.timeout.connect(lambda: self._publish_presence("online"))
         self._reader: RecordReader | None = None
         self._writer: EventWriter | None = None
         self._records_ready.connect(self._drain_records)
@@ -133,13 +141,14 @@ class BridgeService(QObject):
         self._writer.start()
         self._every(STATUS_INTERVAL_MS, self._publish_status)
         self._every(CACHE_INTERVAL_MS, self._save_cache)
-        self._every(PRESENCE_TTL_S * 1000 // 3, lambda: self._publish_presence("online"))
+        self._every(PRESENCE_TTL_S * 1000 // 3, self._renew_presence)
         self._publish_presence("online")
 
     def stop(self) -> None:
         """Say offline, stop the threads, fold what was read, save the cache, close."""
         for timer in self._timers:
             timer.stop()
+        self._presence_timer.stop()
         if self._writer is not None:
             self._publish_presence("offline")
         if self._reader is not None:
@@ -292,6 +301,8 @@ class BridgeService(QObject):
         self._timers.append(timer)
 
     def _publish_status(self) -> None:
+        if self._server.client_count == 0 and self._presence.report(None, None):
+            self._renew_presence()  # the last console went away: it views nothing any more
         status = self.status()
         if status != self._last_status:
             self._last_status = status
@@ -310,21 +321,34 @@ class BridgeService(QObject):
                 self._unsaved.clear()
             self._dirty = False
 
+    # ------------------------------------------------------------------ presence
+    def _on_activity(self, activity: ReportActivity) -> None:
+        """The console's open ticket or composing state changed: publish it (rate-limited)."""
+        if self._presence.report(activity.viewing, activity.composing):
+            self._renew_presence()
+
+    def _renew_presence(self) -> None:
+        """Publish "online" now, or when the rate limit allows (one record a second)."""
+        if self._presence_timer.isActive():
+            return  # the deferred record will carry the latest activity
+        wait_ms = round(self._presence.wait_s() * 1000)
+        if wait_ms > 0:
+            self._presence_timer.start(wait_ms)
+        else:
+            self._publish_presence("online")
+
     def _publish_presence(self, status: str) -> None:
+        """Produce the presence record now (``offline`` at stop bypasses the rate limit)."""
         if self._writer is None:
             return
-        now = self._clock()
         identity = self._identity
-        event = make_event(
-            type="atp.agent.presence",
-            subject=identity.agent_id,
-            source=f"/atp/console/{identity.agent_id}",
-            time=rfc3339(now),
-            data={
-                "agent": {"id": identity.agent_id, "name": identity.name, "role": identity.role},
-                "status": status,
-                "queues": list(identity.queues),
-                "expires_at": rfc3339(now + dt.timedelta(seconds=PRESENCE_TTL_S)),
-            },
+        event = presence_event(
+            identity,
+            status,
+            self._clock(),
+            dt.timedelta(seconds=PRESENCE_TTL_S),
+            viewing=self._presence.viewing,
+            composing=self._presence.composing,
         )
+        self._presence.published()
         self._writer.send_now(self._topics.agents, identity.agent_id, encode_event(event))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -32,11 +33,14 @@ from bridge.wire.protocol import (
     ErrorFrame,
     Hello,
     Ping,
+    ReportActivity,
     StateSnapshot,
     Welcome,
 )
 
 _log = logging.getLogger(__name__)
+
+_SPOKEN_VERSION = re.compile(r"protocol v(\d+)")  # a v1 bridge says it only in words
 
 TokenSource = str | Callable[[], str]
 """The token itself, or a function that reads it (e.g. ``Endpoint.read_token``) per attempt."""
@@ -57,6 +61,8 @@ class BridgeClient(QObject):
     """A command's progress (any console's: filter by ``command_id``)."""
     protocol_error = Signal(str)
     """The bridge refused us or sent something wrong ("code: message")."""
+    incompatible = Signal(int, int)
+    """(console protocol, bridge protocol; 0 if unknown): they cannot talk, no retrying."""
 
     def __init__(
         self,
@@ -85,6 +91,7 @@ class BridgeClient(QObject):
         self._session: str | None = None
         self._seq: int | None = None
         self._unacked: dict[str, Command] = {}
+        self._activity = ReportActivity()
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._attempt)
@@ -116,6 +123,11 @@ class BridgeClient(QObject):
     def last_seq(self) -> int | None:
         """The seq of the last snapshot or batch applied (None before the first snapshot)."""
         return self._seq
+
+    @property
+    def reconnect_scheduled(self) -> bool:
+        """Whether a reconnect attempt is waiting (never after a version mismatch)."""
+        return self._retry_timer.isActive()
 
     @property
     def pending_commands(self) -> int:
@@ -153,6 +165,18 @@ class BridgeClient(QObject):
         if self._welcomed and self._socket is not None:
             self._socket.write(frame)
         return True
+
+    def report_activity(self, viewing: str | None, composing: str | None) -> None:
+        """Tell the bridge which ticket is open and which one the agent writes in.
+
+        Sent now when connected; the latest is sent again after every reconnect.
+        """
+        activity = ReportActivity(viewing=viewing, composing=composing)
+        if activity == self._activity:
+            return
+        self._activity = activity
+        if self._welcomed and self._socket is not None:
+            self._socket.write(encode_frame(activity))
 
     # ------------------------------------------------------------------ connecting
     def _attempt(self) -> None:
@@ -238,6 +262,8 @@ class BridgeClient(QObject):
             self.protocol_error.emit(f"{message.code}: {message.message}")
             fatal = message.code == "bad_version"
             self._lost(f"{message.code}: {message.message}", retry=not fatal)
+            if fatal:
+                self.incompatible.emit(PROTOCOL_VERSION, _bridge_version(message))
         elif isinstance(message, Welcome):
             self._welcomed_by(message)
         elif not self._welcomed:
@@ -265,6 +291,8 @@ class BridgeClient(QObject):
         self._ping_timer.start()
         self.connected.emit()
         if self._socket is not None:
+            if self._activity != ReportActivity():
+                self._socket.write(encode_frame(self._activity))
             for command in self._unacked.values():
                 self._socket.write(encode_frame(command))
 
@@ -285,3 +313,11 @@ class BridgeClient(QObject):
         if retry_now:
             self._backoff = self._min_backoff
         self._lost(reason, retry=True)
+
+
+def _bridge_version(error: ErrorFrame) -> int:
+    """The protocol version a ``bad_version`` error names (0 when it names none)."""
+    if error.v is not None:
+        return error.v
+    spoken = _SPOKEN_VERSION.search(error.message)
+    return int(spoken.group(1)) if spoken else 0

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
 from bridge.wire.entities import Order, Ticket
 from bridge.wire.protocol import AgentIdentity
+from console.activity_reporter import ActivityReporter
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
@@ -65,6 +66,10 @@ class ConsoleWindowSet(QObject):
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
         client.outcome.connect(self.workspace.apply_outcome)
+        client.incompatible.connect(self.window.status_bar.set_incompatible)
+        self.activity = ActivityReporter(self.workspace, client.report_activity, parent=self)
+        queue_model = self.window.queue_model
+        queue_model.tags_changed.connect(lambda: self.workspace.set_known_tags(queue_model.tags()))
         self.workspace.command_requested.connect(self.client.send_command)
         self.window.ticket_activated.connect(self.open_ticket)
         self.workspace.ticket_activated.connect(self.open_ticket)

@@ -1,8 +1,9 @@
 """Take the README's screenshots of the console on live demo data (``make screenshots``).
 
 Runs the real demo (Tansu, the simulator, a bridge) and the real console window,
-waits for live data, then saves the agent workspace (Spanish) and the supervisor
-dashboard as PNG files in docs/screenshots/. Meant to run under Xvfb at 1440x900:
+waits for live data, then saves the agent workspace (Spanish; a tagged ticket a
+virtual agent has open, so the "who else is on it" indicator and tags show) and
+the supervisor dashboard as PNG files in docs/screenshots/. Meant to run under Xvfb at 1440x900:
 
     xvfb-run -s "-screen 0 1440x900x24" .venv/bin/python packaging/screenshots.py
 """
@@ -10,6 +11,7 @@ dashboard as PNG files in docs/screenshots/. Meant to run under Xvfb at 1440x900
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -47,6 +49,28 @@ def _settle(ms: int) -> None:
     loop.exec()
 
 
+def _busy(windows: ConsoleWindowSet) -> str | None:
+    """An open ticket with its order and a conversation worth showing."""
+    store = windows.store
+    candidates = [
+        t
+        for t in store.tickets.values()
+        if t.order_id in store.orders and len(t.messages) >= MIN_MESSAGES and t.status == "open"
+    ]
+    return max(candidates, key=lambda t: len(t.messages)).ticket_id if candidates else None
+
+
+def _watched(windows: ConsoleWindowSet) -> str | None:
+    """A tagged open ticket another agent has open: shows the 1.1 indicator and tags."""
+    model = windows.window.queue_model
+    candidates = [
+        t
+        for t in windows.store.tickets.values()
+        if t.tags and t.status == "open" and model.colleagues(t.ticket_id)
+    ]
+    return max(candidates, key=lambda t: len(t.messages)).ticket_id if candidates else None
+
+
 def main() -> int:
     """Run the demo, open a busy ticket and save the two screenshots."""
     app = QApplication(sys.argv[:1])
@@ -72,21 +96,13 @@ def main() -> int:
         windows.client.connect_to(endpoint.server_name, endpoint.read_token)
         windows.window.resize(1440, 900)
         windows.window.show()
+
         store = windows.store
-
-        def busy_ticket() -> str | None:
-            candidates = [
-                t
-                for t in store.tickets.values()
-                if t.order_id in store.orders
-                and len(t.messages) >= MIN_MESSAGES
-                and t.status == "open"
-            ]
-            return max(candidates, key=lambda t: len(t.messages)).ticket_id if candidates else None
-
-        _wait(lambda: len(store.tickets) >= MIN_TICKETS and busy_ticket() is not None, 120)
+        _wait(lambda: len(store.tickets) >= MIN_TICKETS and _busy(windows) is not None, 120)
+        with contextlib.suppress(TimeoutError):  # else the busy ticket, without the indicator
+            _wait(lambda: _watched(windows) is not None, 120)
         _settle(3000)  # a few live deltas, SLA ticks
-        ticket_id = busy_ticket()
+        ticket_id = _watched(windows) or _busy(windows)
         assert ticket_id is not None  # noqa: S101  (waited for above)
         windows.open_ticket(ticket_id)
         windows.workspace.composer.editor.setPlainText("Hola, ya revisé su pedido: ")

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from bridge.contract.topics import Topics
+from bridge.wire.rules import MAX_TAG_CHARS
 from bridge.wire.vocabulary import AuthorKind, Channel, PresenceStatus, Priority, Role, TicketStatus
 
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
@@ -20,6 +21,8 @@ Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
 PaymentMethod = Literal["card", "yape", "plin", "cash"]
 CancelledBy = Literal["customer", "store", "support"]
 TopicKind = Literal["orders", "tickets", "agents"]
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TAG_CHARS)]
+"""A ticket tag (contract 1.1): 1 to 40 characters, compared exactly (fold rule 8)."""
 
 
 class _Data(msgspec.Struct, frozen=True, kw_only=True):
@@ -198,14 +201,32 @@ class QueueChanged(_Data, frozen=True, kw_only=True):
     agent: AgentRef | None = None
 
 
+class TagAdded(_Data, frozen=True, kw_only=True):
+    """``atp.ticket.tag_added`` (contract 1.1)."""
+
+    ticket_id: NonEmpty
+    tag: Tag
+    agent: AgentRef | None = None
+
+
+class TagRemoved(_Data, frozen=True, kw_only=True):
+    """``atp.ticket.tag_removed`` (contract 1.1)."""
+
+    ticket_id: NonEmpty
+    tag: Tag
+    agent: AgentRef | None = None
+
+
 # ------------------------------------------------------------------ agents
 class AgentPresence(_Data, frozen=True, kw_only=True):
-    """``atp.agent.presence``."""
+    """``atp.agent.presence``; ``viewing``/``composing`` (1.1) are ticket ids or ``None``."""
 
     agent: PresenceAgent
     status: PresenceStatus
     queues: list[str]
     expires_at: str
+    viewing: NonEmpty | None = None
+    composing: NonEmpty | None = None
 
 
 OrderData = (
@@ -220,6 +241,8 @@ TicketData = (
     | StatusChanged
     | PriorityChanged
     | QueueChanged
+    | TagAdded
+    | TagRemoved
 )
 EventData = OrderData | TicketData | AgentPresence
 
@@ -253,10 +276,15 @@ EVENT_KINDS: dict[str, EventKind] = {
     "atp.ticket.status_changed": EventKind(topic="tickets", data_type=StatusChanged),
     "atp.ticket.priority_changed": EventKind(topic="tickets", data_type=PriorityChanged),
     "atp.ticket.queue_changed": EventKind(topic="tickets", data_type=QueueChanged),
+    "atp.ticket.tag_added": EventKind(topic="tickets", data_type=TagAdded),  # 1.1
+    "atp.ticket.tag_removed": EventKind(topic="tickets", data_type=TagRemoved),  # 1.1
     "atp.agent.presence": EventKind(
         topic="agents", data_type=AgentPresence, time_fields=("expires_at",)
     ),
 }
+
+ADDED_IN_1_1: frozenset[str] = frozenset({"atp.ticket.tag_added", "atp.ticket.tag_removed"})
+"""The event types contract 1.1 added (a 1.0 consumer skips them as unknown types)."""
 
 
 def topic_name(kind: TopicKind, topics: Topics) -> str:

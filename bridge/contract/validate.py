@@ -6,9 +6,11 @@ the same reason. See docs/FOLD.md for the list.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import msgspec
 
-from bridge.contract.events import EVENT_KINDS, EventData, entity_field, topic_name
+from bridge.contract.events import EVENT_KINDS, EventData, EventKind, entity_field, topic_name
 from bridge.contract.topics import Topics
 from bridge.wire.timestamps import parse_rfc3339
 
@@ -78,20 +80,30 @@ class _RejectedError(Exception):
 
 
 def validate_record(
-    record: RawRecord, topics: Topics, *, max_value_bytes: int = MAX_VALUE_BYTES
+    record: RawRecord,
+    topics: Topics,
+    *,
+    max_value_bytes: int = MAX_VALUE_BYTES,
+    kinds: Mapping[str, EventKind] = EVENT_KINDS,
 ) -> ValidEvent | Invalid | UnknownType:
-    """Check ``record`` against the contract (rule 7) and decode it."""
+    """Check ``record`` against the contract (rule 7) and decode it.
+
+    ``kinds`` is the event types this consumer knows (an older contract's table
+    makes it read as an older consumer would: newer types are ``UnknownType``).
+    """
     try:
-        return _validate(record, topics, max_value_bytes)
+        return _validate(record, topics, max_value_bytes, kinds)
     except _RejectedError as rejected:
         return Invalid(reason=rejected.reason, event_id=rejected.event_id)
 
 
-def _validate(record: RawRecord, topics: Topics, max_value_bytes: int) -> ValidEvent | UnknownType:
+def _validate(
+    record: RawRecord, topics: Topics, max_value_bytes: int, kinds: Mapping[str, EventKind]
+) -> ValidEvent | UnknownType:
     key, value = _check_record(record, topics, max_value_bytes)
     envelope = _decode_envelope(value)
     _check_envelope(envelope, key)
-    kind = EVENT_KINDS.get(envelope.type)
+    kind = kinds.get(envelope.type)
     if kind is None:
         return UnknownType(type=envelope.type)
     expected_topic = topic_name(kind.topic, topics)

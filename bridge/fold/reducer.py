@@ -7,7 +7,9 @@ partition order are equal. docs/FOLD.md states every rule as implemented.
 
 from __future__ import annotations
 
-from bridge.contract.events import AgentPresence, OrderData
+from collections.abc import Mapping
+
+from bridge.contract.events import EVENT_KINDS, AgentPresence, EventKind, OrderData
 from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
 from bridge.fold.orders import apply_order_event
@@ -30,8 +32,13 @@ SEEN_BEFORE = "event id seen before"
 REDELIVERED = "record redelivered (its offset was folded before)"
 
 
-def fold_record(state: State, record: RawRecord, topics: Topics) -> FoldResult:
-    """Validate ``record`` and apply it to ``state`` (in place); say what happened."""
+def fold_record(
+    state: State, record: RawRecord, topics: Topics, *, kinds: Mapping[str, EventKind] = EVENT_KINDS
+) -> FoldResult:
+    """Validate ``record`` and apply it to ``state`` (in place); say what happened.
+
+    ``kinds``: the event types known (see ``validate_record``); the contract's by default.
+    """
     redelivered = record.offset < _next_offset(state, record)
     _advance(state, record)
     agent_id = _tombstoned_agent(record, topics)
@@ -43,7 +50,7 @@ def fold_record(state: State, record: RawRecord, topics: Topics) -> FoldResult:
         return FoldResult(
             outcome="applied", event_id=None, reason=None, touched=[("agent", agent_id)]
         )
-    checked = validate_record(record, topics)
+    checked = validate_record(record, topics, kinds=kinds)
     if isinstance(checked, ValidEvent):
         return apply_event(state, checked)
     if redelivered:
@@ -57,7 +64,7 @@ def fold_record(state: State, record: RawRecord, topics: Topics) -> FoldResult:
 
 
 def apply_event(state: State, event: ValidEvent) -> FoldResult:
-    """Apply an already validated event (rules 1-6); its id is judged once, then seen."""
+    """Apply an already validated event (rules 1-6, 8); its id is judged once, then seen."""
     if event.id in state.applied_event_ids:
         return FoldResult(outcome="duplicate", event_id=event.id, reason=SEEN_BEFORE)
     data = event.data
@@ -89,6 +96,8 @@ def _apply_presence(state: State, event: ValidEvent, data: AgentPresence) -> Fol
         status=data.status,
         queues=list(data.queues),
         expires_at=data.expires_at,
+        viewing=data.viewing,
+        composing=data.composing,
     )
     return FoldResult(
         outcome="applied", event_id=event.id, reason=None, touched=[("agent", agent.id)]

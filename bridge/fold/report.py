@@ -7,7 +7,7 @@ import datetime as dt
 from bridge.contract.envelope import rfc3339
 from bridge.fold.state import State
 from bridge.wire.entities import Order, Presence, Ticket
-from bridge.wire.rules import effective_presence, is_breached
+from bridge.wire.rules import effective_presence, is_breached, presence_activity
 
 
 def contract_snapshot(state: State, now: dt.datetime) -> dict[str, object]:
@@ -38,6 +38,7 @@ def _ticket(ticket: Ticket, now: dt.datetime) -> dict[str, object]:
         "breached": is_breached(ticket, now),
         "first_response_at": ticket.first_response_at,
         "messages": len(ticket.messages),
+        "tags": sorted(ticket.tags),
     }
 
 
@@ -54,10 +55,13 @@ def _order(order: Order) -> dict[str, object]:
 
 
 def _agent(presence: Presence, now: dt.datetime) -> dict[str, object]:
+    viewing, composing = presence_activity(presence, now)
     return {
         "agent_id": presence.agent_id,
         "name": presence.name,
         "role": presence.role,
         "status": effective_presence(presence, now),
         "queues": list(presence.queues),
+        "viewing": viewing,
+        "composing": composing,
     }

@@ -1,4 +1,4 @@
-"""Fold rules 2-6 for tickets: open, messages, claim/release/assign, status, priority, queue."""
+"""Fold rules 2-6 and 8 for tickets: open, messages, claim/release/assign, status, tags."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from bridge.contract.events import (
     PriorityChanged,
     QueueChanged,
     StatusChanged,
+    TagAdded,
+    TagRemoved,
     TicketAssigned,
     TicketClaimed,
     TicketData,
@@ -36,6 +38,9 @@ def apply_ticket_event(
     rejection = _rejection(ticket, data)
     if rejection is not None:
         return _not_applied("rejected", event, rejection)
+    if _changes_nothing(ticket, data):
+        # Rule 8: adding a present tag or removing an absent one is applied, but a no-op.
+        return FoldResult(outcome="applied", event_id=event.id, reason=None, touched=[])
     _change(ticket, event, data)
     ticket.updated_at = event.time
     return _applied(event, ticket.ticket_id)
@@ -78,6 +83,15 @@ def _rejection(ticket: Ticket, data: TicketData) -> str | None:
     return None
 
 
+def _changes_nothing(ticket: Ticket, data: TicketData) -> bool:
+    """Rule 8: tags form a set, compared exactly (case matters, nothing is trimmed)."""
+    if isinstance(data, TagAdded):
+        return data.tag in ticket.tags
+    if isinstance(data, TagRemoved):
+        return data.tag not in ticket.tags
+    return False
+
+
 def _change(ticket: Ticket, event: ValidEvent, data: TicketData) -> None:
     if isinstance(data, MessageAdded):
         _add_message(ticket, event, data)
@@ -91,6 +105,10 @@ def _change(ticket: Ticket, event: ValidEvent, data: TicketData) -> None:
         ticket.priority = data.priority
     elif isinstance(data, QueueChanged):
         ticket.queue = data.queue
+    elif isinstance(data, TagAdded):
+        ticket.tags = sorted([*ticket.tags, data.tag])
+    elif isinstance(data, TagRemoved):
+        ticket.tags = [tag for tag in ticket.tags if tag != data.tag]
     if not isinstance(data, MessageAdded):
         ticket.actions.append(_action(event, data))
 
@@ -131,6 +149,8 @@ def _action(event: ValidEvent, data: TicketData) -> TicketAction:
         actor, value = data.agent, data.priority
     elif isinstance(data, QueueChanged):
         actor, value = data.agent, data.queue
+    elif isinstance(data, TagAdded | TagRemoved):
+        actor, value = data.agent, data.tag
     return TicketAction(
         event_id=event.id,
         type=event.type,

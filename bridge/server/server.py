@@ -35,6 +35,7 @@ from bridge.wire.protocol import (
     Hello,
     Ping,
     Pong,
+    ReportActivity,
     StateSnapshot,
     Welcome,
 )
@@ -64,6 +65,7 @@ class LocalServer(QObject):
         state_source: StateSource,
         on_command: Callable[[Command], None],
         *,
+        on_activity: Callable[[ReportActivity], None] | None = None,
         coalesce_ms: int = 30,
         history: int = 256,
         history_bytes: int = 32 * 1024 * 1024,
@@ -79,6 +81,7 @@ class LocalServer(QObject):
         self._token = token.encode()
         self._source = state_source
         self._on_command = on_command
+        self._on_activity = on_activity
         self._max_backlog = max_client_backlog_bytes
         self._hello_timeout_ms = hello_timeout_ms
         self._bridge_version = bridge_version
@@ -206,6 +209,9 @@ class LocalServer(QObject):
             self._dispatch(session, message)
         elif isinstance(message, Ping):
             session.send(encode_frame(Pong(nonce=message.nonce)))
+        elif isinstance(message, ReportActivity):
+            if self._on_activity is not None:
+                self._on_activity(message)
         else:
             session.fail("bad_message", "Hello after the handshake")
 
@@ -214,7 +220,11 @@ class LocalServer(QObject):
             session.fail("not_hello", "the first frame must be Hello")
             return
         if message.v != PROTOCOL_VERSION:
-            session.fail("bad_version", f"this bridge speaks protocol v{PROTOCOL_VERSION}")
+            session.fail(
+                "bad_version",
+                f"this bridge speaks protocol v{PROTOCOL_VERSION}",
+                v=PROTOCOL_VERSION,
+            )
             return
         if not hmac.compare_digest(message.token.encode(), self._token):
             session.fail("bad_token", "missing or wrong token")

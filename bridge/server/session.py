@@ -147,7 +147,7 @@ class ClientSession:
         self._queued_bytes += len(frame)
         self._pump()
 
-    def fail(self, code: ErrorCode, message: str) -> None:
+    def fail(self, code: ErrorCode, message: str, *, v: int | None = None) -> None:
         """Send an ErrorFrame and close this connection (only this one)."""
         if self._closing:
             return
@@ -160,7 +160,7 @@ class ClientSession:
         self._queue.clear()
         self._queued_bytes = 0
         if self._socket.state() == QLocalSocket.LocalSocketState.ConnectedState:
-            self._socket.write(encode_frame(ErrorFrame(code=code, message=message)))
+            self._socket.write(encode_frame(ErrorFrame(code=code, message=message, v=v)))
             self._close_timer.start(CLOSE_GRACE_MS)
             self._socket.disconnectFromServer()
         else:

@@ -86,6 +86,8 @@ class Ticket(msgspec.Struct, kw_only=True):
     updated_at: str
     messages: list[Message] = msgspec.field(default_factory=list)
     actions: list[TicketAction] = msgspec.field(default_factory=list)
+    tags: list[str] = msgspec.field(default_factory=list)
+    """Contract 1.1, fold rule 8: a set, kept sorted (exact comparison, no trimming)."""
 
 
 class OrderEvent(msgspec.Struct, kw_only=True):
@@ -122,3 +124,7 @@ class Presence(msgspec.Struct, kw_only=True):
     status: PresenceStatus
     queues: list[str]
     expires_at: str
+    viewing: str | None = None
+    """Contract 1.1: the ticket the agent has open (read it with ``rules.presence_activity``)."""
+    composing: str | None = None
+    """Contract 1.1: the ticket the agent writes in (read it with ``rules.presence_activity``)."""

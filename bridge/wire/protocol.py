@@ -15,7 +15,7 @@ import msgspec
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.vocabulary import Priority, Role, TicketStatus
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: tags, presence activity (contract 1.1)
 HEADER_SIZE = 4
 MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
 MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a snapshot of a large state
@@ -106,7 +106,32 @@ class SetQueue(msgspec.Struct, tag="set_queue", tag_field="t", kw_only=True):
     queue: str
 
 
-Action = Reply | Note | Claim | Release | Assign | SetStatus | SetPriority | SetQueue
+class AddTag(msgspec.Struct, tag="add_tag", tag_field="t", kw_only=True):
+    """Tag a ticket (contract 1.1 ``tag_added``; a tag already there changes nothing)."""
+
+    ticket_id: str
+    tag: str
+
+
+class RemoveTag(msgspec.Struct, tag="remove_tag", tag_field="t", kw_only=True):
+    """Untag a ticket (contract 1.1 ``tag_removed``; an absent tag changes nothing)."""
+
+    ticket_id: str
+    tag: str
+
+
+Action = (
+    Reply
+    | Note
+    | Claim
+    | Release
+    | Assign
+    | SetStatus
+    | SetPriority
+    | SetQueue
+    | AddTag
+    | RemoveTag
+)
 CommandState = Literal["queued", "sent", "confirmed", "rejected", "invalid"]
 
 
@@ -134,7 +159,18 @@ class Ping(msgspec.Struct, tag="ping", tag_field="t", kw_only=True):
     nonce: int
 
 
-ClientMessage = Hello | Command | Ping
+class ReportActivity(msgspec.Struct, tag="activity", tag_field="t", kw_only=True):
+    """What the agent is doing now: the ticket open and the one being written in (or none).
+
+    Not a command: no outcome, no outbox. The bridge publishes it in its agent's
+    presence (contract 1.1 ``viewing``/``composing``), at most once a second.
+    """
+
+    viewing: str | None = None
+    composing: str | None = None
+
+
+ClientMessage = Hello | Command | Ping | ReportActivity
 
 
 # ------------------------------------------------------------------ bridge -> console
@@ -209,6 +245,8 @@ class ErrorFrame(msgspec.Struct, tag="error", tag_field="t", kw_only=True):
 
     code: ErrorCode
     message: str
+    v: int | None = None
+    """With ``bad_version``: the protocol version this bridge speaks."""
 
 
 BridgeMessage = Welcome | StateSnapshot | DeltaBatch | CommandOutcome | Pong | ErrorFrame

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
     from bridge.wire.vocabulary import PresenceStatus
 
+MAX_TAG_CHARS = 40
+"""Contract 1.1: a ticket tag is a string of 1 to 40 characters (fold rule 8 compares exactly)."""
+
 ACTIVE_STATUSES: frozenset[str] = frozenset({"open", "pending"})
 """Ticket statuses that are still the support team's work (resolved and closed are not)."""
 
@@ -55,6 +58,35 @@ def effective_presence(presence: Presence, now: dt.datetime) -> PresenceStatus:
     """The presence as reported at the aware datetime ``now`` (expiry applied)."""
     expires = _require_epoch(presence.expires_at)
     return presence_at(presence.status, expires, require_aware(now).timestamp())
+
+
+def activity_at(
+    status: PresenceStatus,
+    expires_at: float,
+    now: float,
+    viewing: str | None,
+    composing: str | None,
+) -> tuple[str | None, str | None]:
+    """Contract 1.1 on epoch seconds: ``(viewing, composing)`` of a presence.
+
+    Both are ``None`` when the presence is ``offline`` or expired: such a presence
+    counts as neither viewing nor composing.
+    """
+    if presence_at(status, expires_at, now) == "offline":
+        return None, None
+    return viewing, composing
+
+
+def presence_activity(presence: Presence, now: dt.datetime) -> tuple[str | None, str | None]:
+    """The ``(viewing, composing)`` of ``presence`` at the aware datetime ``now``."""
+    expires = _require_epoch(presence.expires_at)
+    return activity_at(
+        presence.status,
+        expires,
+        require_aware(now).timestamp(),
+        presence.viewing,
+        presence.composing,
+    )
 
 
 def _require_epoch(text: str) -> float:

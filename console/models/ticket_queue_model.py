@@ -29,8 +29,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
+from console.viewstate.colleagues import Colleague, colleagues_by_ticket
 from console.viewstate.queue_rows import (
     QueueRow,
     SlaState,
@@ -60,13 +62,15 @@ class Column(enum.IntEnum):
     PRIORITY = 0
     SLA = 1
     SUBJECT = 2
-    CUSTOMER = 3
-    QUEUE = 4
-    STATUS = 5
-    ASSIGNEE = 6
-    AGE = 7
-    CHANNEL = 8
-    UNREAD = 9
+    TAGS = 3
+    CUSTOMER = 4
+    QUEUE = 5
+    STATUS = 6
+    ASSIGNEE = 7
+    OTHERS = 8  # who else has it open or is writing in it (contract 1.1 presence)
+    AGE = 9
+    CHANNEL = 10
+    UNREAD = 11
 
 
 SLA_COLOURS: dict[SlaState, QColor] = {
@@ -82,10 +86,12 @@ def _headers() -> list[str]:
         QCoreApplication.translate("TicketQueueModel", "Priority"),
         QCoreApplication.translate("TicketQueueModel", "SLA"),
         QCoreApplication.translate("TicketQueueModel", "Subject"),
+        QCoreApplication.translate("TicketQueueModel", "Tags"),
         QCoreApplication.translate("TicketQueueModel", "Customer"),
         QCoreApplication.translate("TicketQueueModel", "Queue"),
         QCoreApplication.translate("TicketQueueModel", "Status"),
         QCoreApplication.translate("TicketQueueModel", "Assignee"),
+        QCoreApplication.translate("TicketQueueModel", "Also on it"),
         QCoreApplication.translate("TicketQueueModel", "Age"),
         QCoreApplication.translate("TicketQueueModel", "Channel"),
         QCoreApplication.translate("TicketQueueModel", "Unread"),
@@ -147,6 +153,8 @@ class TicketQueueModel(QAbstractTableModel):
     """The update's rows are in place."""
     queues_changed = Signal()
     """The set of queue names present in the tickets changed."""
+    tags_changed = Signal()
+    """The set of tags in use on the tickets changed."""
 
     def __init__(
         self,
@@ -166,6 +174,9 @@ class TicketQueueModel(QAbstractTableModel):
         self._cache: dict[str, QueueRow] = {}
         self._queue_of: dict[str, str] = {}
         self._queue_counts: Counter[str] = Counter()
+        self._tags_of: dict[str, tuple[str, ...]] = {}
+        self._tag_counts: Counter[str] = Counter()
+        self._colleagues: dict[str, tuple[Colleague, ...]] = {}
         self._last_deadline_check = clock()
         self._headers = _headers()
         accessible = Qt.ItemDataRole.AccessibleTextRole.value
@@ -178,10 +189,12 @@ class TicketQueueModel(QAbstractTableModel):
             Qt.ItemDataRole.ForegroundRole.value: self._foreground,
             Qt.ItemDataRole.FontRole.value: self._font,
             Qt.ItemDataRole.TextAlignmentRole.value: self._alignment,
+            Qt.ItemDataRole.ToolTipRole.value: self._tooltip,
         }
         self._unsubscribe = store.subscribe(self._on_update)
         if store.tickets:  # a store that already holds state: take it in as one insertion
             self._insert(list(store.tickets))
+        self._colleagues = self._read_colleagues()
 
     # ------------------------------------------------------------------ lookups
     def ticket_id(self, row: int) -> str:
@@ -205,6 +218,14 @@ class TicketQueueModel(QAbstractTableModel):
     def queues(self) -> list[str]:
         """The queue names of the tickets held, sorted."""
         return sorted(self._queue_counts)
+
+    def tags(self) -> list[str]:
+        """The tags in use on the tickets held, sorted (for views and completion)."""
+        return sorted(self._tag_counts)
+
+    def colleagues(self, ticket_id: str) -> tuple[Colleague, ...]:
+        """Who else has ``ticket_id`` open or is writing in it (writers first)."""
+        return self._colleagues.get(ticket_id, ())
 
     def now(self) -> float:
         """The model's clock (epoch seconds)."""
@@ -242,6 +263,7 @@ class TicketQueueModel(QAbstractTableModel):
             Column.PRIORITY: lambda: priority_label(data.priority),
             Column.SLA: lambda: _sla_text(data, now),
             Column.SUBJECT: lambda: data.subject,
+            Column.TAGS: lambda: ", ".join(data.tags),
             Column.CUSTOMER: lambda: data.customer,
             Column.QUEUE: lambda: data.queue,
             Column.STATUS: lambda: status_label(data.status),
@@ -250,11 +272,26 @@ class TicketQueueModel(QAbstractTableModel):
                 or data.assignee_id
                 or QCoreApplication.translate("TicketQueueModel", "Unassigned")
             ),
+            Column.OTHERS: lambda: colleague_text.short(self.colleagues(data.ticket_id)),
             Column.AGE: lambda: format_age(now - data.opened_at),
             Column.CHANNEL: lambda: channel_label(data.channel),
             Column.UNREAD: lambda: str(data.unread) if data.unread else "",
         }
         return texts[column]()
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        """Full texts (escaped: names and tags are data) of the tags and colleagues cells."""
+        if column == Column.OTHERS:
+            people = self.colleagues(self._ids[row])
+            return (
+                colleague_text.plain_tooltip([colleague_text.sentence(c) for c in people])
+                if people
+                else None
+            )
+        if column == Column.TAGS:
+            tags = self.queue_row(row).tags
+            return colleague_text.plain_tooltip(tags) if tags else None
+        return None
 
     def _id(self, row: int, _column: int) -> str:
         return self._ids[row]
@@ -290,10 +327,12 @@ class TicketQueueModel(QAbstractTableModel):
             # unanswered first by due time; answered ones after them
             Column.SLA: row.sla_due + (1e12 if row.first_response is not None else 0.0),
             Column.SUBJECT: row.subject.casefold(),
+            Column.TAGS: ", ".join(row.tags).casefold(),
             Column.CUSTOMER: row.customer.casefold(),
             Column.QUEUE: row.queue,
             Column.STATUS: row.status,
             Column.ASSIGNEE: (row.assignee_name or "").casefold(),
+            Column.OTHERS: 0,
             Column.AGE: -row.opened_at,
             Column.CHANNEL: row.channel,
             Column.UNREAD: row.unread,
@@ -325,6 +364,24 @@ class TicketQueueModel(QAbstractTableModel):
         self._announce_changed(due)
         return due
 
+    def refresh_colleagues(self) -> None:
+        """Re-read who is on which ticket (presence changed or expired); repaint what changed."""
+        fresh = self._read_colleagues()
+        changed = {
+            tid
+            for tid in {*fresh, *self._colleagues}
+            if fresh.get(tid) != self._colleagues.get(tid)
+        }
+        self._colleagues = fresh
+        rows = [self._row_of[tid] for tid in changed if tid in self._row_of]
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first, Column.OTHERS), self.index(last, Column.OTHERS))
+
+    def _read_colleagues(self) -> dict[str, tuple[Colleague, ...]]:
+        status = self._store.status
+        me = None if status is None else status.agent.agent_id
+        return colleagues_by_ticket(self._store.agents.values(), me, self._clock())
+
     def mark_seen(self, ticket_id: str) -> None:
         """The agent opened ``ticket_id``: its unread count drops to zero."""
         ticket = self._tickets.get(ticket_id)
@@ -353,11 +410,14 @@ class TicketQueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
 
     def _on_update(self, update: StoreUpdate) -> None:
+        if update.agents or update.status_changed:
+            self.refresh_colleagues()
         changes = update.tickets
         if not changes:
             return
         self.batch_about_to_apply.emit()
         queues_before = set(self._queue_counts)
+        tags_before = set(self._tag_counts)
         tickets = self._store.tickets
         # the natural order key never changes by contract; if it does, the row is re-placed
         moved = [
@@ -372,6 +432,7 @@ class TicketQueueModel(QAbstractTableModel):
         for tid in in_place:
             self._tickets[tid] = tickets[tid]
             self._count_queue(tid, tickets[tid].queue)
+            self._count_tags(tid, tickets[tid].tags)
         self._announce_changed(in_place)
         gone = [*changes.removed, *moved]
         if gone:
@@ -382,6 +443,17 @@ class TicketQueueModel(QAbstractTableModel):
         self.batch_applied.emit()
         if set(self._queue_counts) != queues_before:
             self.queues_changed.emit()
+        if set(self._tag_counts) != tags_before:
+            self.tags_changed.emit()
+
+    def _count_tags(self, tid: str, tags: list[str] | None) -> None:
+        for old in self._tags_of.pop(tid, ()):
+            self._tag_counts[old] -= 1
+            if self._tag_counts[old] <= 0:
+                del self._tag_counts[old]
+        if tags:
+            self._tags_of[tid] = tuple(tags)
+            self._tag_counts.update(tags)
 
     def _count_queue(self, tid: str, queue: str | None) -> None:
         old = self._queue_of.pop(tid, None)
@@ -398,6 +470,7 @@ class TicketQueueModel(QAbstractTableModel):
         for tid in ticket_ids:
             self._cache.pop(tid, None)
             self._count_queue(tid, None)
+            self._count_tags(tid, None)
         for first, last in reversed(_runs(rows)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._ids[first : last + 1]
@@ -416,6 +489,7 @@ class TicketQueueModel(QAbstractTableModel):
             self._tickets[tid] = tickets[tid]
             self._cache.pop(tid, None)
             self._count_queue(tid, tickets[tid].queue)
+            self._count_tags(tid, tickets[tid].tags)
             position = bisect.bisect_left(self._keys, key)
             if groups and groups[-1][0] == position:
                 groups[-1][1].append(key)

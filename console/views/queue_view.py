@@ -79,6 +79,7 @@ class QueueView(QWidget):
         model.batch_about_to_apply.connect(self._save_anchor)
         model.batch_applied.connect(self._restore_anchor)
         model.queues_changed.connect(self._rebuild_views)
+        model.tags_changed.connect(self._rebuild_views)
         for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved):
             signal.connect(self._update_count)
         self._proxy.layoutChanged.connect(self._update_count)
@@ -164,6 +165,7 @@ class QueueView(QWidget):
             for row in self._visible_proxy_rows()
         ]
         self._model.refresh_sla(source_rows, with_age=self._ticks % AGE_REFRESH_TICKS == 0)
+        self._model.refresh_colleagues()  # a presence that expired shows nobody any more
 
     def retranslate(self) -> None:
         """Re-read every translated text."""
@@ -206,12 +208,14 @@ class QueueView(QWidget):
         }
         if view.kind is ViewKind.QUEUE:
             return self.tr("Queue: %1").replace("%1", view.queue or "")
+        if view.kind is ViewKind.TAG:
+            return self.tr("Tag: %1").replace("%1", view.tag or "")
         return labels[view.kind]
 
     def _rebuild_views(self) -> None:
         current = self._proxy.saved_view.key
         queues = {*self._agent_queues, *self._model.queues()}
-        views = saved_views(self._agent_id, queues)
+        views = saved_views(self._agent_id, queues, self._model.tags())
         if [v.key for v in views] == [v.key for v in self._views] and views == self._views:
             return
         self._views = views

@@ -28,6 +28,7 @@ class ConsoleStatusBar(QStatusBar):
         self._clock = clock
         self._connected = False
         self._reason: str | None = None
+        self._versions: tuple[int, int] | None = None  # (console, bridge) when they differ
         self._status: BridgeStatus | None = None
         self.bridge_label = QLabel(self)
         self.kafka_label = QLabel(self)
@@ -47,12 +48,19 @@ class ConsoleStatusBar(QStatusBar):
         """The bridge accepted us; its status follows with the snapshot."""
         self._connected = True
         self._reason = None
+        self._versions = None
         self._render()
 
     def set_reconnecting(self, reason: str) -> None:
         """The link to the bridge dropped (``reason``); the client is reconnecting."""
         self._connected = False
         self._reason = reason
+        self._render()
+
+    def set_incompatible(self, console_version: int, bridge_version: int) -> None:
+        """Console and bridge speak different protocol versions: say so, and to reinstall."""
+        self._connected = False
+        self._versions = (console_version, bridge_version)
         self._render()
 
     def set_status(self, status: BridgeStatus) -> None:
@@ -73,7 +81,15 @@ class ConsoleStatusBar(QStatusBar):
         self._render_outbox()
 
     def _render_bridge(self) -> None:
-        if self._connected:
+        self.bridge_label.setStyleSheet("color: #b3261e;" if self._versions else "")
+        if self._versions is not None and not self._connected:
+            mine, theirs = self._versions
+            text = self.tr(
+                "Console and bridge versions differ: the console speaks protocol %1, "
+                "the bridge %2. Reinstall the console so both are the same version."
+            )
+            text = text.replace("%1", str(mine)).replace("%2", str(theirs) if theirs else "?")
+        elif self._connected:
             text = self.tr("Bridge: connected")
         elif self._reason is None:
             text = self.tr("Bridge: connecting…")

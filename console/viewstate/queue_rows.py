@@ -58,6 +58,7 @@ class QueueRow:
     first_response: float | None
     unread: int
     search_text: str
+    tags: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -81,6 +82,7 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
         ticket.order_id or "",
         ticket.assignee_name or "",
         ticket.queue,
+        *ticket.tags,
     )
     return QueueRow(
         ticket_id=ticket.ticket_id,
@@ -98,6 +100,7 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
         first_response=epoch_of(ticket.first_response_at),
         unread=unread,
         search_text="\n".join(searchable).casefold(),
+        tags=tuple(ticket.tags),
     )
 
 

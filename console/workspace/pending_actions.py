@@ -22,10 +22,12 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from bridge.wire.protocol import (
     Action,
+    AddTag,
     Assign,
     Claim,
     Note,
     Release,
+    RemoveTag,
     Reply,
     SetPriority,
     SetQueue,
@@ -77,6 +79,12 @@ def describe(action: Action) -> str:
         )
     elif isinstance(action, SetQueue):
         text = QCoreApplication.translate("PendingActions", "Queue: %1").replace("%1", action.queue)
+    elif isinstance(action, AddTag):
+        text = QCoreApplication.translate("PendingActions", "Add tag: %1").replace("%1", action.tag)
+    elif isinstance(action, RemoveTag):
+        text = QCoreApplication.translate("PendingActions", "Remove tag: %1").replace(
+            "%1", action.tag
+        )
     return text
 
 

@@ -11,15 +11,18 @@ this widget lays it out, forwards the agent's input and renders the result.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from bridge.wire.protocol import Command, CommandOutcome
+from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
+from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
+from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.ticket_session import (
     Collision,
@@ -36,6 +39,7 @@ from console.workspace.conversation import ConversationView
 from console.workspace.drafts import DraftAutosaver
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
+from console.workspace.tag_editor import TagEditor
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
@@ -55,6 +59,8 @@ class TicketWorkspace(QWidget):
     """The agent opened another ticket of the same customer (its id)."""
     order_activated = Signal(str)
     """The agent opened another order of the same customer (its id)."""
+    shown_ticket_changed = Signal(str)
+    """The workspace now shows this ticket (empty string: none): what the agent is viewing."""
 
     def __init__(
         self,
@@ -64,10 +70,12 @@ class TicketWorkspace(QWidget):
         tz: dt.tzinfo | None = None,
         queues: Sequence[str] = DEFAULT_QUEUES,
         draft_delay_ms: int = 300,
+        wall_clock: Callable[[], float] = time.time,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._tz = tz if tz is not None else local_tz()
+        self._wall_clock = wall_clock
         self._canned = canned
         self._queues = tuple(queues)
         self._autosaver = DraftAutosaver(drafts, delay_ms=draft_delay_ms, parent=self)
@@ -91,6 +99,15 @@ class TicketWorkspace(QWidget):
         self.meta_label = QLabel(self)
         self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
         self.meta_label.setWordWrap(True)
+        self.colleagues_label = QLabel(self)  # "Ana Quispe is writing a reply", live
+        self.colleagues_label.setObjectName("ticket-colleagues")
+        self.colleagues_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.colleagues_label.setWordWrap(True)
+        self.colleagues_label.hide()
+        self._colleagues_timer = QTimer(self)  # repaint when a shown presence expires
+        self._colleagues_timer.setSingleShot(True)
+        self._colleagues_timer.timeout.connect(self._show_colleagues)
+        self.tag_editor = TagEditor(self)
         self.action_bar = TicketActions(self)
         self.conversation = ConversationView(self._tz, self)
         self.pending_view = PendingActionsView(self.pending_model, self)
@@ -113,6 +130,8 @@ class TicketWorkspace(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.subject_label)
         layout.addWidget(self.meta_label)
+        layout.addWidget(self.colleagues_label)
+        layout.addWidget(self.tag_editor)
         layout.addWidget(self.action_bar)
         layout.addWidget(splitter, 1)
 
@@ -127,6 +146,8 @@ class TicketWorkspace(QWidget):
         self.composer.unlock_requested.connect(self._on_unlock)
         self.collision_banner.send_anyway.connect(self._on_send_anyway)
         self.collision_banner.cancelled.connect(self._on_collision_cancelled)
+        self.tag_editor.add_requested.connect(self._on_add_tag)
+        self.tag_editor.remove_requested.connect(self._on_remove_tag)
         self.order_panel.ticket_activated.connect(self.ticket_activated)
         self.order_panel.order_activated.connect(self.order_activated)
 
@@ -166,6 +187,7 @@ class TicketWorkspace(QWidget):
         self.composer.set_canned(self._canned.replies, self._fill_placeholders)
         self._render_composer()
         self._refresh()
+        self.shown_ticket_changed.emit(ticket.ticket_id)
 
     def update_ticket(
         self,
@@ -186,9 +208,13 @@ class TicketWorkspace(QWidget):
         self._refresh()
 
     def set_agents(self, agents: Sequence[Presence]) -> None:
-        """The agents a supervisor may assign to."""
+        """The agents' presence: whom a supervisor may assign to, and who else is here."""
         self._session.set_agents(agents)
         self._refresh()
+
+    def set_known_tags(self, tags: Sequence[str]) -> None:
+        """The tags in use on any ticket (the tag field completes from them)."""
+        self.tag_editor.set_known_tags(tags)
 
     def apply_outcome(self, outcome: CommandOutcome) -> None:
         """Show a command's progress; a confirmed reply clears its draft."""
@@ -203,6 +229,7 @@ class TicketWorkspace(QWidget):
         """Show no ticket."""
         self._session.clear()
         self._show_nothing()
+        self.shown_ticket_changed.emit("")
 
     # ---------------------------------------------------------------- Qt events
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
@@ -240,6 +267,9 @@ class TicketWorkspace(QWidget):
         self.pending_model.set_ticket(None)
         self._render_composer()
         self.composer.setEnabled(False)
+        self.tag_editor.set_tags(())
+        self.tag_editor.setEnabled(False)
+        self._show_colleagues()
         self.order_panel.show_order(None, None, [], [])
 
     def _refresh(self) -> None:
@@ -262,12 +292,43 @@ class TicketWorkspace(QWidget):
             due = clock(ticket.sla_due_at, self._tz)
             parts.append(self.tr("First response due %1").replace("%1", due))
         self.meta_label.setText(" · ".join(parts))
+        self.tag_editor.setEnabled(True)
+        self.tag_editor.set_tags(ticket.tags)
+        self._show_colleagues()
         me = session.me
         queues = [*self._queues, *(me.queues if me is not None else [])]
         self.action_bar.show_for(ticket, me, queues, session.agents)
         self.order_panel.show_order(
             session.order, ticket.ticket_id, session.customer_tickets, session.customer_orders
         )
+
+    def _show_colleagues(self) -> None:
+        """The header line saying who else has this ticket open or is writing in it."""
+        self._colleagues_timer.stop()
+        ticket, me = self._session.ticket, self._session.me
+        mine = None if me is None else me.agent_id
+        agents = self._session.agents
+        now = self._wall_clock()
+        people = (
+            ()
+            if ticket is None
+            else colleagues_by_ticket(agents, mine, now).get(ticket.ticket_id, ())
+        )
+        self.colleagues_label.setText(colleague_text.sentences(people))
+        self.colleagues_label.setVisible(bool(people))
+        expiry = next_expiry(agents, mine, now) if people else None
+        if expiry is not None:
+            self._colleagues_timer.start(max(0, round((expiry - now) * 1000)) + 50)
+
+    def _on_add_tag(self, tag: str) -> None:
+        ticket_id = self._session.ticket_id
+        if ticket_id is not None:
+            self._on_action(AddTag(ticket_id=ticket_id, tag=tag))
+
+    def _on_remove_tag(self, tag: str) -> None:
+        ticket_id = self._session.ticket_id
+        if ticket_id is not None:
+            self._on_action(RemoveTag(ticket_id=ticket_id, tag=tag))
 
     def _render_composer(self) -> None:
         state = self._session.composer

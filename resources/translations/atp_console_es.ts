@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
+    <name>Colleagues</name>
+    <message>
+        <source>%1 is writing a reply</source>
+        <translation>%1 está escribiendo una respuesta</translation>
+    </message>
+    <message>
+        <source>%1 is viewing</source>
+        <translation>%1 está viendo este ticket</translation>
+    </message>
+    <message>
+        <source>%1 (writing)</source>
+        <translation>%1 (escribiendo)</translation>
+    </message>
+</context>
+<context>
     <name>CollisionBanner</name>
     <message>
         <source>New messages since you last looked</source>
@@ -107,6 +122,10 @@
 </context>
 <context>
     <name>ConsoleStatusBar</name>
+    <message>
+        <source>Console and bridge versions differ: the console speaks protocol %1, the bridge %2. Reinstall the console so both are the same version.</source>
+        <translation>La consola y el puente son de versiones distintas: la consola habla el protocolo %1 y el puente el %2. Reinstale la consola para que ambos sean de la misma versión.</translation>
+    </message>
     <message>
         <source>Bridge: connected</source>
         <translation>Bridge: conectado</translation>
@@ -534,6 +553,14 @@
         <translation>Cola: %1</translation>
     </message>
     <message>
+        <source>Add tag: %1</source>
+        <translation>Añadir etiqueta: %1</translation>
+    </message>
+    <message>
+        <source>Remove tag: %1</source>
+        <translation>Quitar etiqueta: %1</translation>
+    </message>
+    <message>
         <source>sending…</source>
         <translation>enviando…</translation>
     </message>
@@ -606,6 +633,10 @@
     <message>
         <source>Queue: %1</source>
         <translation>Cola: %1</translation>
+    </message>
+    <message>
+        <source>Tag: %1</source>
+        <translation>Etiqueta: %1</translation>
     </message>
     <message>
         <source>%1 tickets</source>
@@ -919,6 +950,25 @@
     </message>
 </context>
 <context>
+    <name>TagEditor</name>
+    <message>
+        <source>Tags:</source>
+        <translation>Etiquetas:</translation>
+    </message>
+    <message>
+        <source>Add a tag…</source>
+        <translation>Añadir una etiqueta…</translation>
+    </message>
+    <message>
+        <source>Add a tag</source>
+        <translation>Añadir una etiqueta</translation>
+    </message>
+    <message>
+        <source>Remove tag %1</source>
+        <translation>Quitar la etiqueta %1</translation>
+    </message>
+</context>
+<context>
     <name>ThroughputChart</name>
     <message>
         <source>Tickets created and resolved in the last hour</source>
@@ -1098,6 +1148,10 @@
         <translation>Asunto</translation>
     </message>
     <message>
+        <source>Tags</source>
+        <translation>Etiquetas</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Cliente</translation>
     </message>
@@ -1112,6 +1166,10 @@
     <message>
         <source>Assignee</source>
         <translation>Asignado a</translation>
+    </message>
+    <message>
+        <source>Also on it</source>
+        <translation>También aquí</translation>
     </message>
     <message>
         <source>Age</source>

@@ -164,14 +164,18 @@ def presence(
     role: str = "agent",
     time: str = T0,
     queues: tuple[str, ...] = ("deliveries",),
+    viewing: str | None = None,
+    composing: str | None = None,
 ) -> dict[str, object]:
-    """``atp.agent.presence``."""
+    """``atp.agent.presence``; ``viewing``/``composing`` (contract 1.1) only when given."""
     fields: dict[str, object] = {
         "agent": {**_agent(agent_id, None), "role": role},
         "status": status,
         "queues": list(queues),
         "expires_at": expires_at,
     }
+    activity = {"viewing": viewing, "composing": composing}
+    fields.update({name: value for name, value in activity.items() if value is not None})
     source = f"/atp/console/{agent_id}"
     return make_event(
         type="atp.agent.presence",

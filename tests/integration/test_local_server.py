@@ -712,7 +712,9 @@ def test_bridge_client_resyncs_on_a_gap(qtbot: QtBot, endpoint: Endpoint) -> Non
             while (message := decoder.pop()) is not None:
                 assert isinstance(message, Hello)
                 hellos.append(message)
-                frames = [encode_frame(Welcome(v=1, bridge_version="fake", session="S"))]
+                frames = [
+                    encode_frame(Welcome(v=PROTOCOL_VERSION, bridge_version="fake", session="S"))
+                ]
                 if len(hellos) == 1:
                     snapshot = StateSnapshot(
                         session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
@@ -771,7 +773,8 @@ def test_bridge_client_notices_a_bridge_that_hangs_with_its_socket_open(
             session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
         )
         socket.write(
-            encode_frame(Welcome(v=1, bridge_version="hung", session="S")) + encode_frame(snapshot)
+            encode_frame(Welcome(v=PROTOCOL_VERSION, bridge_version="hung", session="S"))
+            + encode_frame(snapshot)
         )
 
     hung.newConnection.connect(serve)

@@ -139,6 +139,7 @@ def test_columns_show_the_ticket(harness: Harness) -> None:
                     channel="email",
                     opened_at=at(-125),
                     messages=[customer_message(), customer_message()],
+                    tags=["refund", "vip"],
                 )
             ]
         )
@@ -146,13 +147,13 @@ def test_columns_show_the_ticket(harness: Harness) -> None:
     model = harness.model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
     assert headers == [
-        "Priority", "SLA", "Subject", "Customer", "Queue", "Status", "Assignee", "Age",
-        "Channel", "Unread",
+        "Priority", "SLA", "Subject", "Tags", "Customer", "Queue", "Status", "Assignee",
+        "Also on it", "Age", "Channel", "Unread",
     ]  # fmt: skip
     row = [model.index(0, c).data() for c in Column]
     assert row == [
-        "High", "30:00", "Late delivery", "Rosa", "payments", "Pending", "Pedro", "2 h 05 min",
-        "Email", "2",
+        "High", "30:00", "Late delivery", "refund, vip", "Rosa", "payments", "Pending", "Pedro",
+        "", "2 h 05 min", "Email", "2",
     ]  # fmt: skip
     assert model.index(0, 0).data(ID_ROLE) == "t1"
 

@@ -45,6 +45,10 @@ TICKET_STEPS = [
     "status:open",
     "priority",
     "queue",
+    "tag:vip",
+    "tag:VIP",
+    "tag:vip ",
+    "untag:vip",
     "retry",
     "reopen-duplicate",
     "unknown-type",
@@ -52,7 +56,7 @@ TICKET_STEPS = [
     "stray",
 ]
 ORDER_STEPS = ["paid", "dispatched", "delayed", "delivered", "cancelled", "retry", "malformed"]
-AGENT_STEPS = ["online", "away", "offline", "expired", "tombstone", "retry"]
+AGENT_STEPS = ["online", "away", "offline", "expired", "viewing", "composing", "tombstone", "retry"]
 
 
 class LogBuilder:
@@ -133,6 +137,12 @@ class LogBuilder:
                     "queue_changed", ticket_id, event_id=event_id, time=time, queue="payments"
                 )
                 self.emit(tickets, ticket_id, event)
+            elif name in ("tag", "untag"):  # rule 8: a set (adding twice is a no-op)
+                kind = "tag_added" if name == "tag" else "tag_removed"
+                event = samples.ticket_action(
+                    kind, ticket_id, event_id=event_id, time=time, tag=arg
+                )
+                self.emit(tickets, ticket_id, event)
             else:
                 self.oddity(name, ticket_id, event_id, time)
 
@@ -180,13 +190,16 @@ class LogBuilder:
             else:
                 minutes = 10 if step == "expired" else 60 * 24
                 expires = (BASE + dt.timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
-                status = "online" if step == "expired" else step
+                status = step if step in ("online", "away", "offline") else "online"
+                active = step in ("viewing", "composing", "expired")  # contract 1.1
                 event = samples.presence(
                     agent_id,
                     event_id=self.event_id(),
                     time=self.time(),
                     status=status,
                     expires_at=expires,
+                    viewing="t-0" if active else None,
+                    composing="t-0" if step == "composing" else None,
                 )
                 self.emit(agents, agent_id, event)
 
@@ -315,6 +328,9 @@ def test_the_generated_logs_exercise_every_outcome() -> None:
         [
             "claim:ana",
             "claim:bob",
+            "tag:vip",
+            "tag:vip",
+            "untag:VIP",
             "retry",
             "malformed",
             "stray",
@@ -323,7 +339,7 @@ def test_the_generated_logs_exercise_every_outcome() -> None:
             "reply",
         ],
     )
-    builder.agent("ana", ["online", "tombstone"])
+    builder.agent("ana", ["composing", "tombstone"])
     outcomes: set[str] = set()
     state = State()
     offsets: dict[str, int] = {}
@@ -333,4 +349,8 @@ def test_the_generated_logs_exercise_every_outcome() -> None:
         record = RawRecord(topic=topic, partition=0, offset=offset, key=key, value=value)
         outcomes.add(fold_record(state, record, TOPICS).outcome)
     assert outcomes == {"applied", "rejected", "duplicate", "quarantined", "skipped"}
-    assert contract_snapshot(state, NOW)["quarantined"] == 3
+    snapshot = contract_snapshot(state, NOW)
+    assert snapshot["quarantined"] == 3
+    assert snapshot["tickets"] == [
+        {**snapshot["tickets"][0], "tags": ["vip"]}  # type: ignore[index]
+    ], "a tag added twice is there once; removing another case removes nothing"

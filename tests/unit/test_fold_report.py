@@ -20,9 +20,10 @@ TOP_FIELDS = {"as_of", "tickets", "orders", "agents", "quarantined", "skipped_un
 TICKET_FIELDS = {
     "ticket_id", "status", "priority", "queue", "assignee", "customer_id", "order_id", "channel",
     "subject", "opened_at", "sla_due_at", "breached", "first_response_at", "messages",
+    "tags",  # 1.1
 }  # fmt: skip
 ORDER_FIELDS = {"order_id", "status", "customer_id", "total_cents", "currency", "eta", "events"}
-AGENT_FIELDS = {"agent_id", "name", "role", "status", "queues"}
+AGENT_FIELDS = {"agent_id", "name", "role", "status", "queues", "viewing", "composing"}
 
 
 def folded(*events: tuple[str, dict[str, object]]) -> State:
@@ -48,10 +49,16 @@ def busy_events() -> list[tuple[str, dict[str, object]]]:
         (orders, samples.order_placed("o-1", event_id="e-8", total_cents=1200)),
         (orders, samples.order_event("delivered", "o-1", event_id="e-9")),
         (orders, samples.order_event("delayed", "o-1", event_id="e-10")),
-        (agents, samples.presence("bob", event_id="e-11", expires_at="2024-05-01T11:00:00Z")),
+        (agents, samples.presence("bob", event_id="e-11", expires_at="2024-05-01T11:00:00Z",
+                                  viewing="t-2", composing="t-2")),  # expired: reads null
         (agents, samples.presence("ana", event_id="e-12", role="supervisor",
-                                  expires_at="2024-05-01T12:00:00Z", queues=("payments",))),
+                                  expires_at="2024-05-01T12:00:00Z", queues=("payments",),
+                                  viewing="t-1", composing=None)),
         (tickets, samples.message_added("t-9", event_id="e-13")),  # unknown ticket
+        (tickets, samples.ticket_action("tag_added", "t-1", event_id="e-15", tag="refund")),
+        (tickets, samples.ticket_action("tag_added", "t-1", event_id="e-16", tag="Late")),
+        (tickets, samples.ticket_action("tag_added", "t-1", event_id="e-17", tag="refund")),
+        (tickets, samples.ticket_action("tag_removed", "t-2", event_id="e-18", tag="refund")),
     ]  # fmt: skip
 
 
@@ -91,13 +98,14 @@ def test_snapshot_values_follow_the_fold() -> None:
             "subject": "Where is my order?", "opened_at": samples.T0,
             "sla_due_at": "2024-05-01T11:00:00.000Z", "breached": False,
             "first_response_at": "2024-05-01T10:20:00Z", "messages": 2,
+            "tags": ["Late", "refund"],
         },
         {
             "ticket_id": "t-2", "status": "open", "priority": "normal", "queue": "deliveries",
             "assignee": None, "customer_id": "c-1", "order_id": "o-1", "channel": "whatsapp",
             "subject": "Where is my order?", "opened_at": samples.T0,
             "sla_due_at": "2024-05-01T11:00:00.000Z", "breached": True,
-            "first_response_at": None, "messages": 1,
+            "first_response_at": None, "messages": 1, "tags": [],
         },
     ]  # fmt: skip
     assert snapshot["orders"] == [
@@ -108,9 +116,9 @@ def test_snapshot_values_follow_the_fold() -> None:
     ]  # fmt: skip
     assert snapshot["agents"] == [
         {"agent_id": "ana", "name": "Ana", "role": "supervisor", "status": "online",
-         "queues": ["payments"]},
+         "queues": ["payments"], "viewing": "t-1", "composing": None},
         {"agent_id": "bob", "name": "Bob", "role": "agent", "status": "offline",
-         "queues": ["deliveries"]},
+         "queues": ["deliveries"], "viewing": None, "composing": None},
     ]  # fmt: skip
 
 

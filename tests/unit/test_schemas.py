@@ -71,8 +71,11 @@ def _all_samples() -> list[dict[str, object]]:
             ("status_changed", {"status": "resolved"}),
             ("priority_changed", {"priority": "urgent"}),
             ("queue_changed", {"queue": "payments"}),
+            ("tag_added", {"tag": "reembolso"}),  # 1.1
+            ("tag_removed", {"tag": "reembolso"}),  # 1.1
         )
     ]
+    events.append(samples.presence("beto", event_id="e-5", viewing="t-1", composing="t-1"))
     return events
 
 
@@ -136,6 +139,7 @@ PLACED = samples.order_placed("o-1", event_id="e-1")
 OPENED = samples.ticket_opened("t-1", event_id="e-2")
 NOTE = samples.message_added("t-1", event_id="e-3", internal=True)
 PRESENCE = samples.presence("ana", event_id="e-4")
+TAGGED = samples.ticket_action("tag_added", "t-1", event_id="e-6", tag="vip")
 
 BROKEN = {
     "missing id": _broken(PLACED, lambda e: e.pop("id")),
@@ -158,6 +162,11 @@ BROKEN = {
     "unknown author kind": _broken(NOTE, lambda e: _data(e)["author"].update(kind="bot")),  # type: ignore[attr-defined]  # a dict, built by samples
     "unknown role": _broken(PRESENCE, lambda e: _data(e)["agent"].update(role="boss")),  # type: ignore[attr-defined]  # a dict, built by samples
     "queues not a list": _broken(PRESENCE, lambda e: _data(e).update(queues="deliveries")),
+    "empty viewing": _broken(PRESENCE, lambda e: _data(e).update(viewing="")),
+    "composing a number": _broken(PRESENCE, lambda e: _data(e).update(composing=7)),
+    "empty tag": _broken(TAGGED, lambda e: _data(e).update(tag="")),
+    "tag of 41 characters": _broken(TAGGED, lambda e: _data(e).update(tag="x" * 41)),
+    "missing tag": _broken(TAGGED, lambda e: _data(e).pop("tag")),
 }
 
 
@@ -178,6 +187,13 @@ FORWARD_COMPATIBLE = {
     "absent order_id": _mutated(OPENED, lambda e: _data(e).pop("order_id")),
     "null order_id": _mutated(OPENED, lambda e: _data(e).update(order_id=None)),
     "time with an offset": _mutated(PLACED, lambda e: e.update(time="2024-05-01T05:00:00-05:00")),
+    "null viewing and composing": _mutated(
+        PRESENCE, lambda e: _data(e).update(viewing=None, composing=None)
+    ),
+    "tag of 40 characters, not trimmed": _mutated(
+        TAGGED, lambda e: _data(e).update(tag=" " + "ñ" * 39)
+    ),
+    "tag without an agent": _mutated(TAGGED, lambda e: _data(e).pop("agent")),
 }
 
 

@@ -107,6 +107,35 @@ def test_every_contract_event_type_occurs(valid_events: list[dict[str, object]])
     assert set(seen) == set(EVENT_KINDS), set(EVENT_KINDS) - set(seen)
 
 
+def test_virtual_agents_show_what_they_view_and_write_at_most_once_a_second(
+    valid_records: list[SimRecord], valid_events: list[dict[str, object]]
+) -> None:
+    last: dict[str, float] = {}
+    activity: collections.Counter[str] = collections.Counter()
+    for record, event in zip(valid_records, valid_events, strict=True):
+        if event["type"] != "atp.agent.presence":
+            continue
+        agent = str(event["subject"])
+        if agent in last:
+            assert record.offset_s - last[agent] >= 0.999, (agent, record.offset_s)
+        last[agent] = record.offset_s
+        data = data_of(event)
+        activity["viewing"] += data["viewing"] is not None
+        activity["composing"] += data["composing"] is not None
+    assert activity["viewing"] > 20
+    assert activity["composing"] > 10
+
+
+def test_virtual_agents_tag_tickets(valid_events: list[dict[str, object]]) -> None:
+    tags = collections.Counter(
+        str(data_of(event)["tag"])
+        for event in valid_events
+        if event["type"] == "atp.ticket.tag_added"
+    )
+    assert set(tags) <= set(catalog.TAGS)
+    assert len(tags) >= 3
+
+
 def test_per_entity_order_makes_sense(valid_events: list[dict[str, object]]) -> None:
     order_status: dict[str, str] = {}
     opened: set[str] = set()

@@ -32,6 +32,10 @@ BACK_SHARE = 0.5  # an away agent comes back at a presence renewal
 NOTE_SHARE = 0.3  # an agent writes an internal note on a ticket it takes
 ESCALATE_SHARE = 0.08  # a low or normal ticket is raised to high after the reply
 CLOSE_SHARE = 0.3  # a resolved ticket is closed a few minutes later
+TAG_SHARE = 0.5  # an agent tags a ticket it takes
+UNTAG_SHARE = 0.2  # ... and removes that tag again before resolving
+TYPING_S = (3.0, 9.0)  # an agent writes a reply for this long ("composing") before it is sent
+PRESENCE_MIN_INTERVAL_S = 1.0  # contract 1.1: one presence record a second at most
 # What an agent does once the conversation is over (shares of a roll; the rest resolve).
 RELEASE_SHARE = 0.05
 REQUEUE_SHARE = 0.06  # moved to another queue and released
@@ -85,17 +89,45 @@ class AgentTeam:
     def start(self) -> None:
         """Publish everyone's presence and start the supervisor's rounds."""
         for index, member in enumerate([self._supervisor, *self._agents]):
-            self._kernel.after(0.2 * index, functools.partial(self._presence, member))
+            self._kernel.after(0.2 * index, functools.partial(self._renew, member))
         self._kernel.after(self._kernel.rng.uniform(40, 80), self._supervise)
 
     # ------------------------------------------------------------ presence
-    def _presence(self, member: VirtualAgent) -> None:
+    def _renew(self, member: VirtualAgent) -> None:
         kernel, rng = self._kernel, self._kernel.rng
         if member.role == "agent":
             if member.status == "online" and rng.random() < AWAY_SHARE:
                 member.status = "away"
             elif member.status == "away" and rng.random() < BACK_SHARE:
                 member.status = "online"
+        self._request_presence(member)
+        kernel.after(rng.uniform(25, 35), lambda: self._renew(member))
+
+    def _active(self, member: VirtualAgent, viewing: str | None, composing: str | None) -> None:
+        """The agent opened, left or started writing in a ticket: publish it (rate-limited)."""
+        if (member.viewing, member.composing) != (viewing, composing):
+            member.viewing, member.composing = viewing, composing
+            self._request_presence(member)
+
+    def _request_presence(self, member: VirtualAgent) -> None:
+        """Publish now, or once a second has passed since the last record (the latest values)."""
+        if member.presence_pending:
+            return
+        wait = member.presence_at_s + PRESENCE_MIN_INTERVAL_S - self._kernel.now
+        if wait <= 0:
+            self._publish_presence(member)
+            return
+        member.presence_pending = True
+
+        def publish() -> None:
+            member.presence_pending = False
+            self._publish_presence(member)
+
+        self._kernel.after(wait, publish)
+
+    def _publish_presence(self, member: VirtualAgent) -> None:
+        kernel = self._kernel
+        member.presence_at_s = kernel.now
         kernel.emit(
             "agents",
             type="atp.agent.presence",
@@ -106,9 +138,10 @@ class AgentTeam:
                 "status": member.status,
                 "queues": list(member.queues),
                 "expires_at": kernel.timestamp(PRESENCE_TTL_S),
+                "viewing": member.viewing,
+                "composing": member.composing,
             },
         )
-        kernel.after(rng.uniform(25, 35), lambda: self._presence(member))
 
     # ------------------------------------------------------------ picking tickets
     def ticket_opened(self, ticket: Ticket) -> None:
@@ -176,6 +209,14 @@ class AgentTeam:
         ticket.assignee, ticket.assigned_s = agent.person, kernel.now
         agent.working.add(ticket.id)
         self._waiting.pop(ticket.id, None)
+        self._active(agent, ticket.id, None)
+        if rng.random() < TAG_SHARE:
+            tag = rng.choice(catalog.TAGS)
+            kernel.after(rng.uniform(2, 8), lambda: self._tag(agent, ticket, tag, "tag_added"))
+            if rng.random() < UNTAG_SHARE:
+                kernel.after(
+                    rng.uniform(20, 50), lambda: self._tag(agent, ticket, tag, "tag_removed")
+                )
         if rng.random() < NOTE_SHARE:
             note = rng.choice(catalog.INTERNAL_NOTES)
             kernel.after(
@@ -183,8 +224,21 @@ class AgentTeam:
             )
         kernel.after(rng.uniform(15, 60), lambda: self._reply(agent, ticket))
 
+    def _tag(self, agent: VirtualAgent, ticket: Ticket, tag: str, change: str) -> None:
+        if ticket.assignee == agent.person:
+            self._emit(agent.person, ticket, change, {"tag": tag, **self._by(agent)})
+
     def _reply(self, agent: VirtualAgent, ticket: Ticket) -> None:
+        """Open the ticket and write for a few seconds ("composing"), then send."""
+        if ticket.assignee != agent.person:
+            return
+        self._active(agent, ticket.id, ticket.id)
+        rng = self._kernel.rng
+        self._kernel.after(rng.uniform(*TYPING_S), lambda: self._send_reply(agent, ticket))
+
+    def _send_reply(self, agent: VirtualAgent, ticket: Ticket) -> None:
         kernel, rng = self._kernel, self._kernel.rng
+        self._active(agent, ticket.id, None)
         if ticket.assignee != agent.person:
             return
         first_name = agent.person.name.split()[0]
@@ -231,6 +285,7 @@ class AgentTeam:
         self._emit(agent.person, ticket, "released", {"agent": _ref(agent.person)})
         ticket.assignee = None
         agent.working.discard(ticket.id)
+        self._leave(agent, ticket)
         self._offer(ticket, excluded=agent)
 
     def _resolve(self, agent: VirtualAgent, ticket: Ticket) -> None:
@@ -239,8 +294,13 @@ class AgentTeam:
             return
         self._set_status(agent, ticket, "resolved")
         agent.working.discard(ticket.id)
+        self._leave(agent, ticket)
         if rng.random() < CLOSE_SHARE:
             kernel.after(rng.uniform(120, 300), lambda: self._set_status(agent, ticket, "closed"))
+
+    def _leave(self, agent: VirtualAgent, ticket: Ticket) -> None:
+        if agent.viewing == ticket.id:
+            self._active(agent, None, None)
 
     def _set_status(self, agent: VirtualAgent, ticket: Ticket, status: TicketStatus) -> None:
         ticket.status = status

@@ -94,6 +94,15 @@ AGENTS: Final = (
 SUPERVISOR: Final = Person("sim-supervisora", "Carmen Villanueva")
 
 QUEUES: Final = ("deliveries", "payments", "general")
+TAGS: Final = (
+    "reembolso",
+    "demora",
+    "cliente frecuente",
+    "pago duplicado",
+    "VIP",
+    "producto equivocado",
+)
+"""Tags virtual agents put on the tickets they work (contract 1.1)."""
 
 DELAY_REASONS: Final = (
     "Tráfico intenso en la Vía Expresa",

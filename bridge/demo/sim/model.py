@@ -58,3 +58,7 @@ class VirtualAgent:
     queues: tuple[str, ...]
     status: PresenceStatus = "online"
     working: set[str] = field(default_factory=set)
+    viewing: str | None = None  # contract 1.1: the ticket open in its console
+    composing: str | None = None  # contract 1.1: the ticket it is writing a reply in
+    presence_at_s: float = -1.0  # when its last presence record was published
+    presence_pending: bool = False  # a record waits for the one-a-second limit
