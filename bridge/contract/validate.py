@@ -166,16 +166,17 @@ def _validate_in_one_pass(
         return None
     facts = _REGISTERED[type(event)]
     data = event.data
-    valid = (
+    if not (
         record.topic == topic_name(facts.kind.topic, topics)
         and event.subject == key
         and _WHITE_SPACE.search(event.source) is None
         and parse_rfc3339(event.time) is not None
         and facts.entity_id(data) == event.subject
-        and all(parse_rfc3339(getattr(data, name)) is not None for name in facts.kind.time_fields)
-    )
-    if not valid:
+    ):
         return None
+    for name in facts.kind.time_fields:
+        if parse_rfc3339(getattr(data, name)) is None:
+            return None
     return ValidEvent(
         id=event.id,
         type=facts.type,
