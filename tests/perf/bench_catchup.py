@@ -10,7 +10,10 @@ the other in this process, each reads all of them from the beginning:
 - ``bridge``: the bridge's own ``BridgeService`` (reader thread, bounded queue,
   validation and fold, local server, cache saves) with an empty data dir and no
   console, from ``start()`` until its state reflects every record;
-- ``fold_only``: ``fold_record`` over the same records in memory (no Kafka).
+- ``fold_only``: ``fold_record`` over the same records in memory (no Kafka);
+- ``fold_after_loading_half_with_gc_freeze``: the second half folded onto a state
+  holding the first half (as after loading a cache), with and without the
+  ``gc.freeze()`` the bridge does after loading its cache.
 
 Each rate is records per second; the bridge's share of the msgspec consumer is
 reported too (the goal is >= 0.6, or >= 100k records/s). ATP_BENCH_REPEATS
@@ -142,6 +145,23 @@ def _fold_only(records: list[RawRecord]) -> float:
     return len(records) / (time.perf_counter() - started)
 
 
+def _fold_after_load(records: list[RawRecord], *, freeze: bool) -> float:
+    """Fold the second half of ``records`` onto a state holding the first half (a loaded cache)."""
+    half = len(records) // 2
+    state = State()
+    for record in records[:half]:
+        fold_record(state, record, LOG_TOPICS)
+    gc.collect()
+    if freeze:
+        gc.freeze()
+    started = time.perf_counter()
+    for record in records[half:]:
+        fold_record(state, record, LOG_TOPICS)
+    elapsed = time.perf_counter() - started
+    gc.unfreeze()
+    return (len(records) - half) / elapsed
+
+
 def run() -> dict[str, object]:
     """Produce once, then time each reader over the same records."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -168,6 +188,10 @@ def run() -> dict[str, object]:
             )
         load_after = stack.load_average()
     fold_only = _fold_only(records)
+    after_load = {
+        "frozen_records_per_s": round(_fold_after_load(records, freeze=True)),
+        "not_frozen_records_per_s": round(_fold_after_load(records, freeze=False)),
+    }
     del app
 
     def median(key: str) -> float | None:
@@ -184,6 +208,7 @@ def run() -> dict[str, object]:
             ),
         },
         "fold_only_records_per_s": round(fold_only),
+        "fold_after_loading_half_with_gc_freeze": after_load,
         "runs": runs,
         "load_average_before": load_before,
         "load_average_after": load_after,
