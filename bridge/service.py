@@ -10,6 +10,7 @@ keeps memory bounded while the fold catches up.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import queue
 import time
@@ -116,6 +117,9 @@ class BridgeService(QObject):
         cached = self._cache.load(topics_fingerprint(self._topics))
         if cached is not None:
             self._state = cached.state
+            # The loaded state lives as long as the process: keep the collector from
+            # traversing it again and again (it holds no reference cycles).
+            gc.freeze()
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
         pruned = self._outbox.prune(self._clock() - OUTBOX_RETENTION)
         if pruned:
@@ -214,7 +218,8 @@ class BridgeService(QObject):
                 break
             for record in batch:
                 result = fold_record(self._state, record, self._topics)
-                touched.update(dict.fromkeys(result.touched))
+                for entity in result.touched:
+                    touched[entity] = None
                 self._unsaved.note(result)
                 if result.event_id is not None and result.event_id in self._awaiting_fold:
                     self._resolve_action(result)

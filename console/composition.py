@@ -23,6 +23,7 @@ from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
+from console.store_feed import FramePacedFeed
 from console.viewstate.drafts import DraftStore
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
@@ -61,8 +62,9 @@ class ConsoleWindowSet(QObject):
         self._order_windows: list[QDialog] = []
         self._data_seen = False
 
-        client.snapshot.connect(self.store.apply_snapshot)
-        client.delta.connect(self.store.apply_delta)
+        self.feed = FramePacedFeed(self.store, parent=self)  # at most one store update a frame
+        client.snapshot.connect(self.feed.add_snapshot)
+        client.delta.connect(self.feed.add_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
         client.outcome.connect(self.workspace.apply_outcome)

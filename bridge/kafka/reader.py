@@ -28,7 +28,7 @@ _log = logging.getLogger(__name__)
 ClientSettings = dict[str, str | int | float | bool]
 Position = tuple[str, int]
 BATCH_SIZE = 500
-POLL_TIMEOUT_S = 0.2
+POLL_TIMEOUT_S = 0.2  # how long a poll waits for a first record (then: what is already fetched)
 DISCOVERY_INTERVAL_S = 10.0
 
 
@@ -48,6 +48,7 @@ class RecordReader(threading.Thread):
         *,
         health: HealthTracker,
         group_id: str,
+        poll_timeout_s: float = POLL_TIMEOUT_S,
     ) -> None:
         super().__init__(name="kafka-reader", daemon=True)
         self._settings = dict(settings)
@@ -56,6 +57,7 @@ class RecordReader(threading.Thread):
         self._sink = sink
         self._health = health
         self._group_id = group_id
+        self._poll_timeout_s = poll_timeout_s
         self._stop_requested = threading.Event()
         self._recreate = False
 
@@ -107,7 +109,11 @@ class RecordReader(threading.Thread):
                     self._stop_requested.wait(backoff)
                     backoff = min(backoff * 2, 10.0)
                     continue
-            messages = consumer.consume(BATCH_SIZE, POLL_TIMEOUT_S)
+            # Wait only for the first record, then take what is already fetched without
+            # waiting: a record reaches the fold as soon as it arrives, at any rate.
+            messages = consumer.consume(1, self._poll_timeout_s)
+            if messages:
+                messages += consumer.consume(BATCH_SIZE - 1, 0)
             batch: list[RawRecord] = []
             for message in messages:
                 problem = message.error()

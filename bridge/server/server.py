@@ -1,9 +1,11 @@
 """The bridge's local server: a QLocalServer that speaks docs/PROTOCOL.md to consoles.
 
 Runs on the bridge's Qt thread. ``publish`` coalesces changes (last value per
-entity wins) and flushes a DeltaBatch at most every ``coalesce_ms``; each batch is
-encoded once, kept in a bounded history for resuming consoles, and queued to
-every live client. Bad input closes only the connection it came from.
+entity wins) into a pending DeltaBatch. It goes out on the next event-loop turn
+when every console has taken the previous frame, else ``coalesce_ms`` after its
+first change (coalescing only under load). Each batch is encoded once, kept in
+a bounded history for resuming consoles, and queued to every live client. Bad
+input closes only the connection it came from.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class LocalServer(QObject):
         *,
         on_activity: Callable[[ReportActivity], None] | None = None,
         coalesce_ms: int = 30,
-        history: int = 256,
+        history: int = 4096,
         history_bytes: int = 32 * 1024 * 1024,
         max_client_backlog_bytes: int = 8 * 1024 * 1024,
         hello_timeout_ms: int = HELLO_TIMEOUT_MS,
@@ -95,7 +97,7 @@ class LocalServer(QObject):
         self._server.newConnection.connect(self._accept)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(coalesce_ms)
+        self._coalesce_ms = coalesce_ms
         self._flush_timer.timeout.connect(self._flush)
 
     # ------------------------------------------------------------------ lifecycle
@@ -149,7 +151,8 @@ class LocalServer(QObject):
         """Queue changes (and a new status) for the next batch, sent within ``coalesce_ms``."""
         self._log.add(changes, status)
         if self._log.has_pending and not self._flush_timer.isActive():
-            self._flush_timer.start()
+            idle = all(s.backlog_bytes == 0 for s in self._sessions.values() if s.live)
+            self._flush_timer.start(0 if idle else self._coalesce_ms)
 
     def send_outcome(self, outcome: CommandOutcome) -> None:
         """Send a command's outcome to every live console (they filter by command_id)."""

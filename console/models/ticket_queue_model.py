@@ -1,8 +1,9 @@
 """The ticket queue as a table: a thin Qt adapter over the view store.
 
 Like Anki's browser table, the model holds only ticket ids (in the queue's
-natural order: earliest SLA due time first) and an id -> row index; row data is
-built lazily from the store and cached until the ticket changes. Store updates
+natural order: earliest SLA due time first) beside their sorted order keys, so a
+ticket's row is a binary search (no id -> row index to rebuild when rows move);
+row data is built lazily from the store and cached until the ticket changes. Store updates
 become ``dataChanged`` / ``beginInsertRows`` / ``beginRemoveRows`` for exactly
 the rows touched, never a reset, so selections and scroll positions survive.
 The SLA column ticks through ``dataChanged`` on that column for the rows the
@@ -169,8 +170,8 @@ class TicketQueueModel(QAbstractTableModel):
         self._clock = clock
         self._ids: list[str] = []
         self._tickets: dict[str, Ticket] = {}  # what the rows show (removals lag the store)
-        self._keys: list[tuple[float, str]] = []
-        self._row_of: dict[str, int] = {}
+        self._keys: list[tuple[float, str]] = []  # sorted; _keys[row] belongs to _ids[row]
+        self._key_of: dict[str, tuple[float, str]] = {}
         self._cache: dict[str, QueueRow] = {}
         self._queue_of: dict[str, str] = {}
         self._queue_counts: Counter[str] = Counter()
@@ -203,7 +204,8 @@ class TicketQueueModel(QAbstractTableModel):
 
     def row_of(self, ticket_id: str) -> int | None:
         """The row of ``ticket_id``, or ``None``."""
-        return self._row_of.get(ticket_id)
+        key = self._key_of.get(ticket_id)
+        return None if key is None else bisect.bisect_left(self._keys, key)
 
     def queue_row(self, row: int) -> QueueRow:
         """The row data at ``row`` (built on first use, cached until the ticket changes)."""
@@ -373,7 +375,7 @@ class TicketQueueModel(QAbstractTableModel):
             if fresh.get(tid) != self._colleagues.get(tid)
         }
         self._colleagues = fresh
-        rows = [self._row_of[tid] for tid in changed if tid in self._row_of]
+        rows = sorted(row for row in map(self.row_of, changed) if row is not None)
         for first, last in _runs(rows):
             self.dataChanged.emit(self.index(first, Column.OTHERS), self.index(last, Column.OTHERS))
 
@@ -403,7 +405,7 @@ class TicketQueueModel(QAbstractTableModel):
         rows = []
         for tid in ticket_ids:
             self._cache.pop(tid, None)
-            row = self._row_of.get(tid)
+            row = self.row_of(tid)
             if row is not None:
                 rows.append(row)
         for first, last in _runs(rows):
@@ -420,11 +422,7 @@ class TicketQueueModel(QAbstractTableModel):
         tags_before = set(self._tag_counts)
         tickets = self._store.tickets
         # the natural order key never changes by contract; if it does, the row is re-placed
-        moved = [
-            tid
-            for tid in changes.changed
-            if self._keys[self._row_of[tid]] != order_key(tickets[tid])
-        ]
+        moved = [tid for tid in changes.changed if self._key_of[tid] != order_key(tickets[tid])]
         for tid in changes.removed:
             self._seen.forget(tid)
         moved_set = set(moved)
@@ -466,7 +464,7 @@ class TicketQueueModel(QAbstractTableModel):
             self._queue_counts[queue] += 1
 
     def _remove(self, ticket_ids: list[str]) -> None:
-        rows = [self._row_of[tid] for tid in ticket_ids]
+        rows = [bisect.bisect_left(self._keys, self._key_of[tid]) for tid in ticket_ids]
         for tid in ticket_ids:
             self._cache.pop(tid, None)
             self._count_queue(tid, None)
@@ -478,8 +476,7 @@ class TicketQueueModel(QAbstractTableModel):
             self.endRemoveRows()
         for tid in ticket_ids:
             self._tickets.pop(tid, None)
-            self._cache.pop(tid, None)
-        self._reindex()
+            self._key_of.pop(tid, None)
 
     def _insert(self, ticket_ids: list[str]) -> None:
         tickets = self._store.tickets
@@ -487,6 +484,7 @@ class TicketQueueModel(QAbstractTableModel):
         groups: list[tuple[int, list[tuple[float, str]], list[str]]] = []
         for key, tid in keyed:
             self._tickets[tid] = tickets[tid]
+            self._key_of[tid] = key
             self._cache.pop(tid, None)
             self._count_queue(tid, tickets[tid].queue)
             self._count_tags(tid, tickets[tid].tags)
@@ -502,10 +500,5 @@ class TicketQueueModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
             self._keys[first:first] = keys
             self._ids[first:first] = ids
-            self._row_of.update((tid, first + i) for i, tid in enumerate(ids))
             self.endInsertRows()
             inserted += len(ids)
-        self._reindex()
-
-    def _reindex(self) -> None:
-        self._row_of = {tid: row for row, tid in enumerate(self._ids)}

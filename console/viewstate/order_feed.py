@@ -9,6 +9,7 @@ every change so it can announce exactly the rows that moved.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,26 +56,37 @@ class FeedObserver(Protocol):
         """The removal announced last is done."""
 
 
-def _entries_of(order: Order, start: int) -> list[FeedEntry]:
-    entries = []
-    for event in order.timeline[start:]:
-        kind = event.type.removeprefix(EVENT_PREFIX)
-        text = "\n".join((order.order_id, order.customer_name, order.district, kind))
-        entries.append(
-            FeedEntry(
-                event_id=event.event_id,
-                order_id=order.order_id,
-                kind=kind,
-                at=epoch_of(event.at) or 0.0,
-                customer=order.customer_name,
-                total_cents=order.total_cents,
-                currency=order.currency,
-                district=order.district,
-                order_status=order.status,
-                search_text=text.casefold(),
-            )
-        )
-    return entries
+# (epoch seconds, event id, order, index in its timeline): what ranks an event, cheaply
+_Candidate = tuple[float, str, "Order", int]
+
+
+def _candidates_of(order: Order, start: int) -> Iterator[_Candidate]:
+    timeline = order.timeline
+    for index in range(start, len(timeline)):
+        event = timeline[index]
+        yield (epoch_of(event.at) or 0.0, event.event_id, order, index)
+
+
+def _rank(candidate: _Candidate) -> tuple[float, str]:
+    return candidate[0], candidate[1]
+
+
+def _entry(candidate: _Candidate) -> FeedEntry:
+    at, event_id, order, index = candidate
+    kind = order.timeline[index].type.removeprefix(EVENT_PREFIX)
+    text = "\n".join((order.order_id, order.customer_name, order.district, kind))
+    return FeedEntry(
+        event_id=event_id,
+        order_id=order.order_id,
+        kind=kind,
+        at=at,
+        customer=order.customer_name,
+        total_cents=order.total_cents,
+        currency=order.currency,
+        district=order.district,
+        order_status=order.status,
+        search_text=text.casefold(),
+    )
 
 
 def entry_matches(entry: FeedEntry, kinds: frozenset[str] | None, needle: str) -> bool:
@@ -123,22 +135,31 @@ class OrderFeed:
 
     # ------------------------------------------------------------------ writing
     def ingest(self, orders: Iterable[Order]) -> int:
-        """Take in the events of ``orders`` not seen before; returns how many were new."""
-        fresh: list[FeedEntry] = []
+        """Take in the events of ``orders`` not seen before; returns how many were new.
+
+        Only the newest ``capacity`` of them can ever be shown, so only those become
+        entries (a snapshot of 100k orders ranks their ~300k events, builds 5,000).
+        """
+        candidates: list[_Candidate] = []
         for order in orders:
             start = self._taken.get(order.order_id, 0)
             if start > len(order.timeline):  # a shorter timeline: a new state, start over
                 start = 0
-            fresh.extend(_entries_of(order, start))
+            candidates.extend(_candidates_of(order, start))
             self._taken[order.order_id] = len(order.timeline)
-        if not fresh:
+        if not candidates:
             return 0
-        fresh.sort(key=lambda e: (e.at, e.event_id))  # oldest first
+        if len(candidates) > self.capacity:
+            kept = heapq.nlargest(self.capacity, candidates, key=_rank)
+            kept.reverse()  # oldest first
+        else:
+            kept = sorted(candidates, key=_rank)
+        fresh = [_entry(candidate) for candidate in kept]
         if self._paused:
             self._pending.extend(fresh)
         else:
             self._push(fresh)
-        return len(fresh)
+        return len(candidates)
 
     def forget(self, order_ids: Iterable[str]) -> None:
         """Orders that left the state: their shown events stay as history."""

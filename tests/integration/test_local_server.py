@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import msgspec
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from pytestqt.qtbot import QtBot
 
@@ -350,6 +351,38 @@ def test_changes_are_coalesced_per_entity_within_a_batch(
     state.change(server, ticket_change("T-1", subject="later"))
     client.wait_for(lambda: len(client.deltas()) == 2)
     assert client.deltas()[1].seq == 2
+
+
+def test_a_change_reaches_an_idle_console_at_once_not_after_the_coalescing_window(
+    make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    server = make_server(coalesce_ms=60_000)  # a batch that waited for the window: a minute
+    client = welcomed(clients)
+    state.change(server, ticket_change("T-1"))
+    client.wait_for(lambda: len(client.deltas()) == 1)
+    state.change(server, ticket_change("T-2"))
+    client.wait_for(lambda: len(client.deltas()) == 2)
+    assert [[c.key for c in d.changes] for d in client.deltas()] == [["T-1"], ["T-2"]]
+
+
+def test_changes_coalesce_while_a_console_has_not_taken_the_previous_frame(
+    qtbot: QtBot,
+    make_server: ServerFactory,
+    clients: Callable[..., RawClient],
+    state: MemoryState,
+) -> None:
+    server = make_server(coalesce_ms=1000)
+    reader = welcomed(clients)
+    stalled = welcomed(clients, read_buffer=1024)
+    state.change(server, ticket_change("T-big", body="x" * 2_000_000))  # fills the stalled one
+    reader.wait_for(lambda: len(reader.deltas()) == 1)
+    assert next(s for s in server.client_stats() if s.client == "raw" and s.backlog_bytes)
+    state.change(server, ticket_change("T-2"))
+    QCoreApplication.processEvents()  # an event-loop turn between the two changes
+    state.change(server, ticket_change("T-3"))
+    reader.wait_for(lambda: len(reader.deltas()) == 2)
+    assert sorted(c.key for c in reader.deltas()[1].changes) == ["T-2", "T-3"]
+    assert stalled.socket.isOpen()
 
 
 def test_ping_is_answered(server: LocalServer, clients: Callable[..., RawClient]) -> None:

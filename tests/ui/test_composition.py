@@ -39,8 +39,8 @@ def test_snapshots_and_deltas_from_the_client_reach_the_store_and_the_queue(
     with qtbot.waitSignal(windows.data_seen, timeout=1000):
         windows.client.snapshot.emit(snapshot([ticket("t1")], [order("o1")]))
     assert set(windows.store.tickets) == {"t1"}
-    windows.client.delta.emit(delta(2, ticket_change(ticket("t2"))))
-    assert set(windows.store.tickets) == {"t1", "t2"}
+    windows.client.delta.emit(delta(2, ticket_change(ticket("t2"))))  # applied by the next frame
+    qtbot.waitUntil(lambda: set(windows.store.tickets) == {"t1", "t2"}, timeout=1000)
     queue = windows.window.queue_view
     assert sorted(queue.visible_ticket_ids()) == ["t1", "t2"]
 
@@ -64,9 +64,10 @@ HISTORY = snapshot(
 
 
 def test_an_opened_ticket_shows_the_customers_other_tickets_and_orders(
-    windows: ConsoleWindowSet,
+    qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
-    windows.client.snapshot.emit(HISTORY)
+    with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
+        windows.client.snapshot.emit(HISTORY)
     windows.open_ticket("t1")
     panel = windows.workspace.order_panel
     assert windows.workspace.ticket_id == "t1"
@@ -78,7 +79,8 @@ def test_an_opened_ticket_shows_the_customers_other_tickets_and_orders(
 def test_an_opened_order_shows_the_customers_tickets_and_orders(
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
-    windows.client.snapshot.emit(HISTORY)
+    with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
+        windows.client.snapshot.emit(HISTORY)
     windows.open_order("o2")
     dialog = windows.window.findChild(QDialog)
     assert dialog is not None
@@ -90,9 +92,10 @@ def test_an_opened_order_shows_the_customers_tickets_and_orders(
 
 
 def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history(
-    windows: ConsoleWindowSet,
+    qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
-    windows.client.snapshot.emit(HISTORY)
+    with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
+        windows.client.snapshot.emit(HISTORY)
     windows.open_ticket("t1")
     panel = windows.workspace.order_panel
     windows.client.delta.emit(
@@ -103,16 +106,17 @@ def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history
             ticket_change(ticket("t3", customer_id="c1")),  # moved to this customer
         )
     )
-    assert panel.timeline_model.rowCount() == 3
+    qtbot.waitUntil(lambda: panel.timeline_model.rowCount() == 3, timeout=1000)
     assert sorted(listed(panel.other_tickets)) == ["t2", "t3", "t4"]
     windows.client.delta.emit(delta(3, ticket_removal("t2")))
-    assert sorted(listed(panel.other_tickets)) == ["t3", "t4"]
+    qtbot.waitUntil(lambda: sorted(listed(panel.other_tickets)) == ["t3", "t4"], timeout=1000)
 
 
 def test_a_command_from_the_workspace_goes_to_the_client_and_its_outcome_comes_back(
-    windows: ConsoleWindowSet,
+    qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
-    windows.client.snapshot.emit(HISTORY)
+    with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
+        windows.client.snapshot.emit(HISTORY)
     windows.open_ticket("t3")
     windows.workspace.action_bar.claim_button.click()
     assert windows.client.pending_commands == 1  # kept until its outcome, resent on reconnect

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import collections
+import datetime as dt
+import itertools
 from collections.abc import Callable
 
 import msgspec
 import pytest
 
-from bridge.contract.events import MessageAdded, OrderPlaced, StatusChanged, TicketOpened
+from bridge.contract import validate
+from bridge.contract.events import (
+    EVENT_KINDS,
+    MessageAdded,
+    OrderPlaced,
+    StatusChanged,
+    TicketOpened,
+)
 from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
+from bridge.demo.sim.scenario import Scenario
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from tests.helpers import samples
@@ -371,3 +382,48 @@ def test_timestamps_that_are_not_rfc3339_are_rejected(time: str) -> None:
     assert result == Invalid(
         reason=f"time {time!r} is not an RFC 3339 timestamp with offset", event_id="e-1"
     )
+
+
+# ------------------------------------------------------------------ one pass, one verdict
+def _sim_records(count: int) -> list[RawRecord]:
+    """A simulated log, a third of it broken in the simulator's ways (unknown types too)."""
+    start = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    scenario = Scenario(seed=11, start=start, agents=3, malformed_share=0.35)
+    return [
+        RawRecord(
+            topic=getattr(TOPICS, sim.topic), partition=0, offset=n, key=sim.key, value=sim.value
+        )
+        for n, sim in enumerate(itertools.islice(scenario.records(), count))
+    ]
+
+
+def _step_by_step(record: RawRecord) -> ValidEvent | Invalid | UnknownType:
+    try:
+        key, value = validate._check_record(record, TOPICS, validate.MAX_VALUE_BYTES)
+        return validate._validate(record, TOPICS, key, value, EVENT_KINDS)
+    except validate._RejectedError as rejected:
+        return Invalid(reason=rejected.reason, event_id=rejected.event_id)
+
+
+def test_the_one_pass_path_accepts_exactly_what_the_step_by_step_path_accepts() -> None:
+    records = [make() for _, make, _ in MALFORMED] + _sim_records(4000)
+    verdicts: collections.Counter[tuple[str, bool]] = collections.Counter()
+    for record in records:
+        expected = _step_by_step(record)
+        assert validate_record(record, TOPICS) == expected
+        try:
+            key, value = validate._check_record(record, TOPICS, validate.MAX_VALUE_BYTES)
+        except validate._RejectedError:
+            continue
+        fast = validate._validate_in_one_pass(record, TOPICS, key, value)
+        assert fast is None or fast == expected, record
+        verdicts[(type(expected).__name__, fast is not None)] += 1
+    assert verdicts[("ValidEvent", True)] > 1000
+    assert verdicts[("ValidEvent", False)] == 0  # every valid event took the one pass
+    assert verdicts[("Invalid", False)] > 100
+    assert verdicts[("UnknownType", False)] > 10
+
+
+def test_every_registered_type_is_decoded_in_one_pass() -> None:
+    registered = {facts.type: facts.kind for facts in validate._REGISTERED.values()}
+    assert registered == EVENT_KINDS

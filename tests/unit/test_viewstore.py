@@ -311,3 +311,14 @@ def test_order_changes_through_the_store_reach_the_feed() -> None:
     store.apply_snapshot(snapshot(orders=[order("o1")]))
     store.apply_delta(delta(2, order_change(order("o1", ("placed", "cancelled")))))
     assert [e.kind for e in feed] == ["cancelled", "placed"]
+
+
+def test_a_snapshot_with_more_events_than_the_feed_holds_shows_the_newest_ones() -> None:
+    feed = OrderFeed(capacity=5)
+    orders = [order(f"o{n}", ("placed", "paid", "dispatched"), placed_at=at(n)) for n in range(4)]
+    # interleave: order n's events are at minutes 0, 1, 2 (the factory); shift each order by n
+    for n, shifted in enumerate(orders):
+        for i, event in enumerate(shifted.timeline):
+            event.at = at(10 * i + n)
+    assert feed.ingest(orders) == 12
+    assert [e.event_id for e in feed] == ["o3-2", "o2-2", "o1-2", "o0-2", "o3-1"]

@@ -1,0 +1,299 @@
+"""Produce -> console model latency, and the console's longest event-loop stall, over real Kafka.
+
+One harness broker; per scenario fresh topics and a real ``atp-bridge run``
+process with an empty data dir; in this process the console as the app
+composes it (``ConsoleWindowSet``: BridgeClient -> FramePacedFeed -> ViewStore
+-> the queue and feed models, the main window shown on the offscreen platform).
+A child process produces ``message_added`` events at a fixed rate, each body
+carrying its produce time; a store listener subscribed after the models
+records, per event, the time from produce to "the models applied it". In the
+same run a plain confluent-kafka consumer (another child) records produce ->
+poll for the same records. A 5 ms QTimer heartbeat records the gaps of the
+console's event loop (the longest gap is the longest stall). Also reported:
+the garbage collector's pauses in the console, RSS of console and bridge, and
+the load average (the machine may be shared).
+
+Scenarios (sizes from the environment, see ``tests.perf.stack.setting``):
+
+- ``latency``: ATP_BENCH_LATENCY_RATE (1000) events/s for ATP_BENCH_LATENCY_SECONDS (60);
+- ``stall``: ATP_BENCH_STALL_RATE (5000) events/s for ATP_BENCH_STALL_SECONDS (30), once
+  with the console's gc.freeze after a snapshot and once without (``stall_no_freeze``);
+
+each repeated ATP_BENCH_REPEATS (1) times (medians reported when more than one).
+Nothing is asserted: the figures are reported.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from bridge.contract.envelope import encode_event
+from bridge.contract.topics import Topics
+from bridge.wire.endpoint import Endpoint
+from console.bridge_client import BridgeClient
+from console.composition import ConsoleWindowSet
+from console.viewstate.store import StoreUpdate
+from tests.helpers import samples
+from tests.helpers.bridge_process import BridgeProcess, write_config
+from tests.kafka_harness import KafkaBroker
+from tests.perf import stack
+
+PARTITIONS = 3
+HEARTBEAT_MS = 5
+
+
+def _run_loop_until(condition: Any, timeout_s: float) -> bool:
+    """Run the Qt event loop until ``condition()`` holds (checked every 20 ms) or time is up."""
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def check() -> None:
+        if condition() or time.monotonic() > deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start()
+    if not condition():
+        loop.exec()
+    timer.stop()
+    return bool(condition())
+
+
+class Heartbeat:
+    """A QTimer every few ms; the gaps between its ticks are the event loop's stalls."""
+
+    def __init__(self, interval_ms: int = HEARTBEAT_MS) -> None:
+        self.gaps_ms: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps_ms.append((now - self._last) * 1000)
+        self._last = now
+
+
+class GcPauses:
+    """The garbage collector's pauses in this process, by generation."""
+
+    def __init__(self) -> None:
+        self.pauses_ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses_ms[info["generation"]].append((time.perf_counter() - self._started) * 1000)
+
+    def figures(self) -> dict[str, object]:
+        every = [p for pauses in self.pauses_ms.values() for p in pauses]
+        return {
+            "collections": {str(g): len(p) for g, p in self.pauses_ms.items()},
+            "total_ms": round(sum(every), 1),
+            "longest_ms": round(max(every, default=0.0), 1),
+        }
+
+
+class LatencyProbe:
+    """Subscribed to the store after the models: produce -> applied, per stamped message."""
+
+    def __init__(self, window_set: ConsoleWindowSet) -> None:
+        self.latencies_ms: list[float] = []
+        self._seen: set[str] = set()
+        self._store = window_set.store
+        self.updates = 0
+        window_set.store.subscribe(self._on_update)
+
+    def _on_update(self, update: StoreUpdate) -> None:
+        now = time.time_ns()
+        self.updates += 1
+        tickets = self._store.tickets
+        for ticket_id in update.tickets.changed | update.tickets.added:
+            ticket = tickets.get(ticket_id)
+            if ticket is None:
+                continue
+            for message in reversed(ticket.messages):
+                if message.event_id in self._seen:
+                    break
+                if message.body.startswith(stack.STAMP_PREFIX):
+                    self._seen.add(message.event_id)
+                    stamp = int(message.body[len(stack.STAMP_PREFIX) :])
+                    self.latencies_ms.append((now - stamp) / 1e6)
+
+
+def _open_tickets(broker: KafkaBroker, topics: Topics, count: int) -> list[str]:
+    ticket_ids = [f"T-{n:06d}" for n in range(count)]
+    stack.produce_all(
+        broker.bootstrap_servers,
+        (
+            (
+                topics.tickets,
+                tid.encode(),
+                encode_event(samples.ticket_opened(tid, event_id=uuid.uuid4().hex)),
+            )
+            for tid in ticket_ids
+        ),
+    )
+    return ticket_ids
+
+
+def scenario(
+    broker: KafkaBroker, rate: int, seconds: int, *, tickets: int, freeze: bool
+) -> dict[str, object]:
+    """One run: a fresh bridge and console, ``rate`` events/s for ``seconds``."""
+    topics = stack.new_topics(broker, PARTITIONS)
+    ticket_ids = _open_tickets(broker, topics, tickets)
+    with tempfile.TemporaryDirectory(prefix="atp-bench-stream-") as tmp:
+        root = Path(tmp)
+        config = write_config(
+            root / "config.toml", bootstrap_servers=broker.bootstrap_servers, topics=topics
+        )
+        bridge = BridgeProcess(
+            data_dir=root / "bridge", config=config, agent_id="bench", agent_name="Bench"
+        )
+        bridge.start()
+        plan = stack.StreamPlan(
+            bootstrap=broker.bootstrap_servers,
+            topic=topics.tickets,
+            partitions=PARTITIONS,
+            ticket_ids=tuple(ticket_ids),
+            rate=rate,
+            seconds=seconds,
+        )
+        try:
+            return _measure(bridge, plan, freeze=freeze, root=root)
+        finally:
+            bridge.stop()
+
+
+def _measure(
+    bridge: BridgeProcess, plan: stack.StreamPlan, *, freeze: bool, root: Path
+) -> dict[str, object]:
+    gc.unfreeze()  # what an earlier scenario froze
+    client = BridgeClient("bench-console")
+    window_set = ConsoleWindowSet(
+        client,
+        drafts_dir=root / "drafts",
+        canned_language="en",
+        order_feed_limit=5000,
+        queues=["deliveries", "payments", "general"],
+    )
+    window_set.feed._freeze = freeze
+    window_set.window.resize(1400, 900)
+    window_set.window.show()
+    endpoint = Endpoint.for_data_dir(bridge.data_dir)
+    client.connect_to(endpoint.server_name, endpoint.read_token)
+    if not _run_loop_until(lambda: len(window_set.store.tickets) >= len(plan.ticket_ids), 60):
+        raise RuntimeError("the console did not get the opened tickets")
+    probe = LatencyProbe(window_set)
+    heartbeat = Heartbeat()
+    pauses = GcPauses()
+    ctx = stack.context()
+    ready, start, done, plain = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
+    total = plan.total
+    consumer = stack.spawn(stack.plain_consumer_latency, plan, ready, plain)
+    producer = stack.spawn(stack.paced_message_producer, plan, start, done)
+    ready.wait(60)
+    load_before = stack.load_average()
+    gc.callbacks.append(pauses)
+    heartbeat.start()
+    started = time.monotonic()
+    start.set()
+    _run_loop_until(lambda: len(probe.latencies_ms) >= total, plan.seconds + 60.0)
+    wall = time.monotonic() - started
+    heartbeat.stop()
+    gc.callbacks.remove(pauses)
+    load_after = stack.load_average()
+    produced = done.get(timeout=60)
+    plain_figures = plain.get(timeout=120)
+    producer.join(30)
+    consumer.join(30)
+    rss_console = stack.rss_mib()
+    rss_bridge = stack.rss_mib(bridge.process.pid if bridge.process else None)
+    window_set.shutdown()
+    window_set.window.close()
+    window_set.window.deleteLater()
+    return {
+        "events_per_s": plan.rate,
+        "seconds": plan.seconds,
+        "produced": produced,
+        "console_received": len(probe.latencies_ms),
+        "console_store_updates": probe.updates,
+        "wall_s": round(wall, 1),
+        "console_latency": stack.percentiles(probe.latencies_ms),
+        "plain_consumer_latency": plain_figures,
+        "event_loop_gap": {
+            **stack.percentiles(heartbeat.gaps_ms),
+            "heartbeat_ms": HEARTBEAT_MS,
+        },
+        "longest_stall_ms": round(max(heartbeat.gaps_ms, default=0.0), 1),
+        "console_gc": pauses.figures(),
+        "console_gc_freeze_after_snapshot": freeze,
+        "rss_mib": {"console": rss_console, "bridge": rss_bridge},
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }
+
+
+def _repeated(broker: KafkaBroker, repeats: int, **options: Any) -> dict[str, object]:
+    runs = [scenario(broker, **options) for _ in range(repeats)]
+    if repeats == 1:
+        return runs[0]
+    keys = (
+        "console_latency.p50_ms",
+        "console_latency.p99_ms",
+        "plain_consumer_latency.p50_ms",
+        "plain_consumer_latency.p99_ms",
+        "longest_stall_ms",
+        "event_loop_gap.p99_ms",
+    )
+    return {"median": {k: stack.median_of(runs, k) for k in keys}, "runs": runs}
+
+
+def run() -> dict[str, object]:
+    """Both scenarios on one broker."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication([])
+    repeats = stack.setting("REPEATS", 1)
+    figures: dict[str, object] = {}
+    with stack.kafka_broker() as broker:
+        figures["latency"] = _repeated(
+            broker,
+            repeats,
+            rate=stack.setting("LATENCY_RATE", 1000),
+            seconds=stack.setting("LATENCY_SECONDS", 60),
+            tickets=1000,
+            freeze=True,
+        )
+        for name, freeze in (("stall", True), ("stall_no_freeze", False)):
+            figures[name] = _repeated(
+                broker,
+                repeats,
+                rate=stack.setting("STALL_RATE", 5000),
+                seconds=stack.setting("STALL_SECONDS", 30),
+                tickets=5000,
+                freeze=freeze,
+            )
+    del app
+    return figures

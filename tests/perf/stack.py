@@ -1,0 +1,233 @@
+"""Shared parts of the benchmarks that run over the real Kafka harness broker.
+
+The broker, unique contract topics, a paced producer and a plain consumer run
+in processes of their own (``multiprocessing`` with spawn), so the process that
+is measured (a console, or a bridge) shares its interpreter with nothing else.
+Sizes come from environment variables (``setting``) so that a quick run is
+possible: e.g. ``ATP_BENCH_LATENCY_SECONDS=5 make bench``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.synchronize
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+from confluent_kafka import OFFSET_END, Consumer, Producer, TopicPartition
+from confluent_kafka.cimpl import NewTopic
+
+from bridge.contract.envelope import KAFKA_HEADERS
+from bridge.contract.topics import Topics
+from tests.kafka_harness import KafkaBroker
+
+STAMP_PREFIX = "bench:"  # message bodies "bench:<time_ns of produce>"
+
+
+def setting(name: str, default: int) -> int:
+    """An integer size from ``ATP_BENCH_<NAME>`` (or ``default``)."""
+    return int(os.environ.get(f"ATP_BENCH_{name}", default))
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages (the machine is shared: report them)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def rss_mib(pid: int | None = None) -> float:
+    """Resident set size of ``pid`` (this process by default), MiB (Linux; 0 elsewhere)."""
+    status = Path(f"/proc/{pid or 'self'}/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float | int]:
+    """Count, p50, p90, p99 and max of ``values`` (milliseconds, rounded)."""
+    if not values:
+        return {"count": 0}
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+    return {
+        "count": len(ordered),
+        "p50_ms": at(0.50),
+        "p90_ms": at(0.90),
+        "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1], 1),
+    }
+
+
+def median_of(runs: list[dict[str, Any]], key: str) -> float | None:
+    """The median of ``key`` over repeated runs (dotted key into nested dicts)."""
+    values = []
+    for run in runs:
+        value: Any = run
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, int | float):
+            values.append(float(value))
+    return round(statistics.median(values), 1) if values else None
+
+
+@contextlib.contextmanager
+def kafka_broker() -> Iterator[KafkaBroker]:
+    """The harness broker, started for the benchmark and stopped after it."""
+    broker = KafkaBroker()
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+def new_topics(broker: KafkaBroker, partitions: int = 3) -> Topics:
+    """Three contract topics with unique names (agents compacted)."""
+    stem = f"bench.{uuid.uuid4().hex[:8]}"
+    topics = Topics(orders=f"{stem}.orders", tickets=f"{stem}.tickets", agents=f"{stem}.agents")
+    admin = broker.admin()
+    futures = admin.create_topics(
+        [
+            NewTopic(topics.orders, num_partitions=partitions, replication_factor=1),
+            NewTopic(topics.tickets, num_partitions=partitions, replication_factor=1),
+            NewTopic(
+                topics.agents,
+                num_partitions=partitions,
+                replication_factor=1,
+                config={"cleanup.policy": "compact"},
+            ),
+        ]
+    )
+    for future in futures.values():
+        future.result(timeout=30)
+    return topics
+
+
+def produce_all(bootstrap: str, records: Iterator[tuple[str, bytes, bytes]]) -> int:
+    """Produce ``(topic, key, value)`` records as fast as the producer takes them."""
+    producer = Producer(
+        {"bootstrap.servers": bootstrap, "linger.ms": 20, "compression.type": "none"}
+    )
+    count = 0
+    for topic, key, value in records:
+        while True:
+            try:
+                producer.produce(topic, key=key, value=value, headers=KAFKA_HEADERS)
+                break
+            except BufferError:
+                producer.poll(0.05)
+        count += 1
+        if count % 1000 == 0:
+            producer.poll(0)
+    if producer.flush(60) != 0:
+        raise RuntimeError("the producer could not deliver every record")
+    return count
+
+
+# ------------------------------------------------------------------ child processes
+def spawn(target: Callable[..., None], *args: object) -> Any:
+    """Start ``target(*args)`` in a fresh interpreter (spawn: nothing inherited)."""
+    process = multiprocessing.get_context("spawn").Process(target=target, args=args, daemon=True)
+    process.start()
+    return process
+
+
+def context() -> Any:
+    """The spawn context (for its Queue and Event)."""
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class StreamPlan:
+    """A stream of stamped ``message_added`` events: where, over which tickets, how fast."""
+
+    bootstrap: str
+    topic: str
+    partitions: int
+    ticket_ids: tuple[str, ...]
+    rate: int
+    seconds: int
+
+    @property
+    def total(self) -> int:
+        """How many events the stream holds."""
+        return self.rate * self.seconds
+
+
+def paced_message_producer(
+    plan: StreamPlan, start: multiprocessing.synchronize.Event, done: Queue[int]
+) -> None:
+    """Child: ``plan.rate`` message_added events a second, round robin over the tickets.
+
+    Each body is ``bench:<time.time_ns() at produce>``: the console and the plain
+    consumer compute the latency of the same records from it.
+    """
+    from bridge.contract.envelope import encode_event  # noqa: PLC0415
+    from tests.helpers import samples  # noqa: PLC0415  (imported in the child)
+
+    producer = Producer({"bootstrap.servers": plan.bootstrap, "linger.ms": 0, "acks": 1})
+    start.wait()
+    began = time.monotonic()
+    for n in range(plan.total):
+        due = began + n / plan.rate
+        pause = due - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)  # pacing the load, not synchronising anything
+        ticket_id = plan.ticket_ids[n % len(plan.ticket_ids)]
+        event = samples.message_added(
+            ticket_id,
+            event_id=uuid.uuid4().hex,
+            author_kind="customer",
+            author_id="c-1",
+            body=f"{STAMP_PREFIX}{time.time_ns()}",
+        )
+        producer.produce(plan.topic, key=ticket_id.encode(), value=encode_event(event))
+        producer.poll(0)
+    producer.flush(30)
+    done.put(plan.total)
+
+
+def plain_consumer_latency(
+    plan: StreamPlan, ready: multiprocessing.synchronize.Event, results: Queue[dict[str, Any]]
+) -> None:
+    """Child: a raw confluent-kafka consumer's produce -> poll latency of the stamped records."""
+    import msgspec  # noqa: PLC0415
+
+    consumer = Consumer(
+        {
+            "bootstrap.servers": plan.bootstrap,
+            "group.id": f"bench-plain-{uuid.uuid4().hex[:6]}",
+            "enable.auto.commit": False,
+        }
+    )
+    consumer.assign([TopicPartition(plan.topic, p, OFFSET_END) for p in range(plan.partitions)])
+    consumer.consume(1, 1.0)  # the assignment is in effect from here
+    ready.set()
+    latencies: list[float] = []
+    deadline = time.monotonic() + plan.seconds + 60.0
+    while len(latencies) < plan.total and time.monotonic() < deadline:
+        messages = consumer.consume(1, 0.5)
+        if messages:
+            messages += consumer.consume(499, 0)
+        now = time.time_ns()
+        for message in messages:
+            value = message.value()
+            if message.error() is not None or value is None:
+                continue
+            body = msgspec.json.decode(value)["data"]["body"]
+            if body.startswith(STAMP_PREFIX):
+                latencies.append((now - int(body[len(STAMP_PREFIX) :])) / 1e6)
+    consumer.close()
+    results.put(percentiles(latencies))
