@@ -90,6 +90,8 @@ class FrameDecoder(Generic[T]):
                 self._fail("bad_message", str(exc))
             except msgspec.DecodeError as exc:
                 self._fail("bad_frame", f"not MessagePack: {exc}")
+            except RecursionError:  # msgspec recurses per level, even into ignored fields
+                self._fail("bad_message", "nested too deeply")
         self._consume(end)
         return message
 

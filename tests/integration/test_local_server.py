@@ -458,6 +458,13 @@ def raw_frame(value: object) -> bytes:
     return frame_header(len(body)) + body
 
 
+def raw_frame_bytes(body: bytes) -> bytes:
+    return frame_header(len(body)) + body
+
+
+DEEP = b"\x91" * 3000 + b"\xc0"  # [[[...[nil]...]]]: 3000 levels in 3 kB (msgspec recurses)
+
+
 BAD_INPUT = {
     "garbage": (b"GET / HTTP/1.1\r\n\r\n", "too_large", False),
     "not_messagepack": (frame_header(4) + b"\xc1\xc1\xc1\xc1", "bad_frame", False),
@@ -476,6 +483,21 @@ BAD_INPUT = {
     ),
     "unknown_action": (
         raw_frame({"t": "command", "command_id": "c", "action": {"t": "delete_everything"}}),
+        "bad_message",
+        True,
+    ),
+    "deep_nesting_before_hello": (
+        raw_frame_bytes(b"\x83\xa1t\xa5hello\xa1v\x01\xa1x" + DEEP),
+        "bad_message",
+        False,
+    ),
+    "deep_nesting_in_an_unknown_field": (
+        raw_frame_bytes(b"\x83\xa1t\xa4ping\xa5nonce\x01\xa1x" + DEEP),
+        "bad_message",
+        True,
+    ),
+    "deep_nesting_in_an_action": (
+        raw_frame_bytes(b"\x83\xa1t\xa7command\xaacommand_id\xa1c\xa6action" + DEEP),
         "bad_message",
         True,
     ),
