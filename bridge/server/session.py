@@ -64,7 +64,11 @@ class ClientSession:
     ) -> None:
         self.connection = connection
         self.client: str | None = None
-        self._socket = socket  # a child of the QLocalServer; deleted when the session ends
+        # Qt makes an accepted socket a child of the QLocalServer; PySide then keeps its
+        # wrapper alive as long as the server's, even after deleteLater (about 1 kB per
+        # connection, for ever). Without a parent, the wrapper dies with the connection.
+        socket.setParent(None)
+        self._socket = socket  # deleted (deleteLater) when the session ends
         self._max_backlog = max_backlog_bytes
         self._window = max(1, min(WRITE_WINDOW, max_backlog_bytes // 4))
         self._on_message = on_message

@@ -1,0 +1,111 @@
+"""The local server under the faults of issue 12: hostile commands, bursts, churn, restarts.
+
+Real QLocalServer and QLocalSockets in this process; the raw clients and the
+console's BridgeClient come from test_local_server.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtNetwork import QLocalSocket
+from pytestqt.qtbot import QtBot
+
+from bridge.server.server import LocalServer
+from bridge.wire.endpoint import Endpoint
+from bridge.wire.framing import encode_frame
+from bridge.wire.protocol import (
+    PROTOCOL_VERSION,
+    Command,
+    Hello,
+)
+from tests.integration.test_local_server import (
+    TOKEN,
+    WAIT_MS,
+    MemoryState,
+    RawClient,
+)
+
+
+# ------------------------------------------------------------------ fixtures
+@pytest.fixture
+def endpoint(tmp_path: Path) -> Endpoint:
+    return Endpoint.for_data_dir(tmp_path / "data")
+
+
+@pytest.fixture
+def state() -> MemoryState:
+    return MemoryState()
+
+
+@pytest.fixture
+def commands() -> list[Command]:
+    return []
+
+
+@pytest.fixture
+def server(
+    endpoint: Endpoint,
+    state: MemoryState,
+    commands: list[Command],
+) -> Iterator[LocalServer]:
+    server = LocalServer(endpoint, TOKEN, state, commands.append)
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClient]]:
+    made: list[RawClient] = []
+
+    def connect(read_buffer: int = 0) -> RawClient:
+        client = RawClient(qtbot, endpoint.server_name, read_buffer)
+        made.append(client)
+        return client
+
+    yield connect
+    for client in made:
+        client.close()
+
+
+# ------------------------------------------------------------------ item 14: connection churn
+def socket_wrappers() -> int:
+    """QLocalSocket wrappers Python still holds (alive or already deleted on the C++ side)."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, QLocalSocket))
+
+
+def test_a_thousand_connections_leave_no_socket_behind(
+    qtbot: QtBot, server: LocalServer, endpoint: Endpoint
+) -> None:
+    hello = encode_frame(Hello(v=PROTOCOL_VERSION, token=TOKEN, client="churn"))
+
+    def connections(count: int) -> None:
+        """Open ``count`` connections, wait until all are welcomed, drop them all."""
+        sockets = [QLocalSocket() for _ in range(count)]
+        for socket in sockets:
+            socket.connectToServer(endpoint.server_name)
+            socket.write(hello)
+        qtbot.waitUntil(lambda: server.client_count == count, timeout=WAIT_MS)
+        for socket in sockets:
+            socket.abort()
+        qtbot.waitUntil(lambda: not server.client_stats(), timeout=WAIT_MS)
+
+    connections(20)  # warm up: Qt's and PySide's one-time allocations
+    before = socket_wrappers()
+    for _ in range(20):
+        connections(50)
+    leaked: list[int] = []
+
+    def none_left() -> bool:
+        leaked.append(socket_wrappers() - before)
+        return leaked[-1] <= 2
+
+    try:
+        qtbot.waitUntil(none_left)
+    finally:
+        assert leaked[-1] <= 2, f"{leaked[-1]} socket wrappers outlived 1000 connections"
