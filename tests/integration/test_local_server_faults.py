@@ -7,6 +7,7 @@ console's BridgeClient come from test_local_server.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,18 +16,23 @@ from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
 from bridge.server.server import LocalServer
+from bridge.server.session import FRAMES_PER_TURN
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import (
     PROTOCOL_VERSION,
+    Claim,
     Command,
     Hello,
+    Ping,
+    Pong,
 )
 from tests.integration.test_local_server import (
     TOKEN,
     WAIT_MS,
     MemoryState,
     RawClient,
+    welcomed,
 )
 
 
@@ -70,6 +76,41 @@ def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClien
     yield connect
     for client in made:
         client.close()
+
+
+# ------------------------------------------------------------------ item 16: bursts
+def test_a_burst_on_one_connection_does_not_stall_another(
+    qtbot: QtBot,
+    server: LocalServer,
+    clients: Callable[..., RawClient],
+    commands: list[Command],
+) -> None:
+    """10,000 commands in one write: another console's pings are answered all along."""
+    burst = 10_000
+    flooder = welcomed(clients)
+    pinger = welcomed(clients)
+    handled_at_pong: list[int] = []
+
+    def on_pong() -> None:
+        pongs = len(pinger.of(Pong))
+        if pongs > len(handled_at_pong):
+            handled_at_pong.append(len(commands))
+            if len(commands) < burst:
+                pinger.send(encode_frame(Ping(nonce=pongs + 1)))
+
+    pinger.socket.readyRead.connect(on_pong)
+    frames = b"".join(
+        encode_frame(Command(command_id=f"b-{n}", action=Claim(ticket_id="T-1")))
+        for n in range(burst)
+    )
+    flooder.send(frames)
+    pinger.send(encode_frame(Ping(nonce=1)))
+    qtbot.waitUntil(lambda: len(commands) == burst, timeout=30_000)
+    gaps = [b - a for a, b in itertools.pairwise(handled_at_pong)]
+    assert len(handled_at_pong) >= 10, handled_at_pong
+    # Between two pongs the flooder had at most a few turns, each of FRAMES_PER_TURN.
+    assert max(gaps) <= 4 * FRAMES_PER_TURN, handled_at_pong
+    assert [c.command_id for c in commands] == [f"b-{n}" for n in range(burst)]
 
 
 # ------------------------------------------------------------------ item 14: connection churn
