@@ -3,7 +3,9 @@
 Runs on the bridge's Qt thread. ``publish`` coalesces changes (last value per
 entity wins) and flushes a DeltaBatch at most every ``coalesce_ms``; each batch is
 encoded once, kept in a bounded history for resuming consoles, and queued to
-every live client. Bad input closes only the connection it came from.
+every live client. Bad input closes only the connection it came from; a command
+whose action this bridge cannot accept is answered ``invalid`` (the connection
+stays).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from PySide6.QtNetwork import QAbstractSocket, QLocalServer
 
 from bridge import __version__
 from bridge.server.batches import BatchLog
+from bridge.server.incoming import (
+    ActionNotAcceptedError,
+    IncomingCommand,
+    IncomingMessage,
+    decode_action,
+)
 from bridge.server.session import ClientSession, ClientStats
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.entities import Order, Presence, Ticket
@@ -29,7 +37,6 @@ from bridge.wire.protocol import (
     PROTOCOL_VERSION,
     BridgeStatus,
     Change,
-    ClientMessage,
     Command,
     CommandOutcome,
     Hello,
@@ -199,17 +206,17 @@ class LocalServer(QObject):
     def _on_gone(self, session: ClientSession) -> None:
         self._sessions.pop(session.connection, None)
 
-    def _on_message(self, session: ClientSession, message: ClientMessage) -> None:
+    def _on_message(self, session: ClientSession, message: IncomingMessage) -> None:
         if session.client is None:
             self._handshake(session, message)
-        elif isinstance(message, Command):
-            self._dispatch(session, message)
+        elif isinstance(message, IncomingCommand):
+            self._command(session, message)
         elif isinstance(message, Ping):
             session.send(encode_frame(Pong(nonce=message.nonce)))
         else:
             session.fail("bad_message", "Hello after the handshake")
 
-    def _handshake(self, session: ClientSession, message: ClientMessage) -> None:
+    def _handshake(self, session: ClientSession, message: IncomingMessage) -> None:
         if not isinstance(message, Hello):
             session.fail("not_hello", "the first frame must be Hello")
             return
@@ -236,6 +243,21 @@ class LocalServer(QObject):
         else:
             for batch in missed:
                 session.send(batch.frame, droppable=True)
+
+    def _command(self, session: ClientSession, incoming: IncomingCommand) -> None:
+        try:
+            action = decode_action(incoming.action)
+        except ActionNotAcceptedError as refused:
+            _log.info(
+                "refused a command the bridge cannot accept",
+                extra={"command_id": incoming.command_id, "reason": refused.reason},
+            )
+            outcome = CommandOutcome(
+                command_id=incoming.command_id, state="invalid", reason=refused.reason
+            )
+            session.send(encode_frame(outcome))
+            return
+        self._dispatch(session, Command(command_id=incoming.command_id, action=action))
 
     def _dispatch(self, session: ClientSession, command: Command) -> None:
         try:

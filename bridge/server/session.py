@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.wire.framing import FrameError, client_message_decoder, encode_frame
+from bridge.server.incoming import IncomingMessage, incoming_decoder
+from bridge.wire.framing import FrameError, encode_frame
 from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     MAX_HELLO_FRAME,
-    ClientMessage,
     ErrorCode,
     ErrorFrame,
 )
@@ -70,7 +70,7 @@ class ClientSession:
         *,
         max_backlog_bytes: int,
         hello_timeout_ms: int,
-        on_message: Callable[[ClientSession, ClientMessage], None],
+        on_message: Callable[[ClientSession, IncomingMessage], None],
         on_drained: Callable[[ClientSession], None],
         on_gone: Callable[[ClientSession], None],
     ) -> None:
@@ -86,7 +86,7 @@ class ClientSession:
         self._on_message = on_message
         self._on_drained = on_drained
         self._on_gone = on_gone
-        self._decoder = client_message_decoder(MAX_HELLO_FRAME)
+        self._decoder = incoming_decoder(MAX_HELLO_FRAME)
         self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, droppable)
         self._queued_bytes = 0
         self._snapshot_credit = 0  # a snapshot in flight may exceed the bound by its own size

@@ -481,8 +481,8 @@ BAD_INPUT = {
         "bad_message",
         True,
     ),
-    "unknown_action": (
-        raw_frame({"t": "command", "command_id": "c", "action": {"t": "delete_everything"}}),
+    "command_without_id": (
+        raw_frame({"t": "command", "action": {"t": "claim", "ticket_id": "T"}}),
         "bad_message",
         True,
     ),

@@ -23,15 +23,21 @@ from bridge.wire.protocol import (
     PROTOCOL_VERSION,
     Claim,
     Command,
+    CommandOutcome,
     Hello,
     Ping,
     Pong,
+    SetPriority,
+    SetStatus,
 )
+from console.bridge_client import BridgeClient
 from tests.integration.test_local_server import (
     TOKEN,
     WAIT_MS,
     MemoryState,
     RawClient,
+    Recorder,
+    raw_frame,
     welcomed,
 )
 
@@ -76,6 +82,79 @@ def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClien
     yield connect
     for client in made:
         client.close()
+
+
+@pytest.fixture
+def console(qtbot: QtBot) -> Iterator[BridgeClient]:
+    client = BridgeClient("test-console", min_backoff_ms=50, max_backoff_ms=400)
+    yield client
+    client.close()
+
+
+def command_frame(action: object, command_id: str = "c-1") -> bytes:
+    return raw_frame({"t": "command", "command_id": command_id, "action": action})
+
+
+# ------------------------------------------------------------------ item 15: unacceptable actions
+UNACCEPTABLE = {
+    "unknown_status": (
+        {"t": "set_status", "ticket_id": "T-1", "status": "on_hold"},
+        "on_hold",
+    ),
+    "unknown_priority": (
+        {"t": "set_priority", "ticket_id": "T-1", "priority": "critical"},
+        "critical",
+    ),
+    "unknown_action_type": ({"t": "delete_everything"}, "delete_everything"),
+    "missing_field": ({"t": "claim"}, "ticket_id"),
+    "not_a_map": (7, "object"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNACCEPTABLE))
+def test_an_action_the_bridge_cannot_accept_is_invalid_and_the_connection_stays(
+    server: LocalServer,
+    clients: Callable[..., RawClient],
+    commands: list[Command],
+    case: str,
+) -> None:
+    action, named = UNACCEPTABLE[case]
+    client = welcomed(clients)
+    client.send(command_frame(action) + encode_frame(Ping(nonce=3)))
+    client.wait_for(lambda: bool(client.of(Pong)))
+    (outcome,) = client.of(CommandOutcome)
+    assert (outcome.command_id, outcome.state) == ("c-1", "invalid")
+    assert outcome.reason is not None
+    assert named in outcome.reason
+    assert not commands  # never reached the bridge core, so never the outbox
+    assert not client.closed
+    good = Command(command_id="c-2", action=Claim(ticket_id="T-1"))
+    client.send(encode_frame(good))
+    client.wait_for(lambda: commands == [good])
+
+
+def test_the_console_stops_resending_a_command_the_bridge_cannot_accept(
+    qtbot: QtBot, server: LocalServer, endpoint: Endpoint, console: BridgeClient
+) -> None:
+    """A newer console's enum value: one ``invalid`` outcome, no reconnect loop."""
+    seen = Recorder(console)
+    console.connect_to(endpoint.server_name, endpoint.read_token)
+    qtbot.waitUntil(lambda: console.is_connected, timeout=WAIT_MS)
+    newer = Command(
+        command_id="newer-1",
+        action=SetStatus(ticket_id="T-1", status="on_hold"),  # type: ignore[arg-type]
+    )
+    assert console.send_command(newer)
+    qtbot.waitUntil(lambda: console.pending_commands == 0, timeout=WAIT_MS)
+    (outcome,) = seen.of("outcome")
+    assert isinstance(outcome, CommandOutcome)
+    assert outcome.state == "invalid"
+    also = Command(command_id="newer-2", action=SetPriority(ticket_id="T-1", priority="normal"))
+    assert console.send_command(also)  # the same connection still carries commands
+    qtbot.waitUntil(lambda: server.client_count == 1 and console.pending_commands == 1)
+    assert len(seen.of("connected")) == 1
+    assert not seen.of("disconnected")
+    assert not seen.of("error")
 
 
 # ------------------------------------------------------------------ item 16: bursts
