@@ -15,7 +15,7 @@ from typing import Final
 import msgspec
 
 from bridge.wire.framing import FrameDecoder
-from bridge.wire.protocol import Action, Hello, Ping
+from bridge.wire.protocol import Action, CommandStatusQuery, Hello, Ping
 
 MAX_REASON_CHARS: Final = 300
 
@@ -27,7 +27,7 @@ class IncomingCommand(msgspec.Struct, tag="command", tag_field="t", kw_only=True
     action: msgspec.Raw
 
 
-IncomingMessage = Hello | IncomingCommand | Ping
+IncomingMessage = Hello | IncomingCommand | Ping | CommandStatusQuery
 
 
 class ActionNotAcceptedError(Exception):

@@ -5,7 +5,7 @@ entity wins) and flushes a DeltaBatch at most every ``coalesce_ms``; each batch 
 encoded once, kept in a bounded history for resuming consoles, and queued to
 every live client. Bad input closes only the connection it came from; a command
 whose action this bridge cannot accept is answered ``invalid`` (the connection
-stays).
+stays). A console asks where its earlier commands are with CommandStatusQuery.
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import (
     HELLO_TIMEOUT_MS,
+    MAX_STATUS_QUERY_IDS,
     PROTOCOL_VERSION,
     BridgeStatus,
     Change,
     Command,
     CommandOutcome,
+    CommandStatusQuery,
     Hello,
     Ping,
     Pong,
@@ -47,6 +49,17 @@ from bridge.wire.protocol import (
 )
 
 _log = logging.getLogger(__name__)
+
+UNKNOWN_COMMAND = (
+    "this bridge holds no record of the command (its outbox entry is gone); "
+    "send it again if it is still wanted"
+)
+CommandStatusLookup = Callable[[str], CommandOutcome | None]
+"""Where a command is, from the outbox; None: the outbox holds no such command."""
+
+
+def _no_record(_command_id: str) -> CommandOutcome | None:
+    return None
 
 
 class StateSource(Protocol):
@@ -77,6 +90,7 @@ class LocalServer(QObject):
         max_client_backlog_bytes: int = 8 * 1024 * 1024,
         hello_timeout_ms: int = HELLO_TIMEOUT_MS,
         bridge_version: str = __version__,
+        command_status: CommandStatusLookup = _no_record,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -86,6 +100,7 @@ class LocalServer(QObject):
         self._token = token.encode()
         self._source = state_source
         self._on_command = on_command
+        self._command_status = command_status
         self._max_backlog = max_client_backlog_bytes
         self._hello_timeout_ms = hello_timeout_ms
         self._bridge_version = bridge_version
@@ -213,6 +228,8 @@ class LocalServer(QObject):
             self._command(session, message)
         elif isinstance(message, Ping):
             session.send(encode_frame(Pong(nonce=message.nonce)))
+        elif isinstance(message, CommandStatusQuery):
+            self._answer_status(session, message)
         else:
             session.fail("bad_message", "Hello after the handshake")
 
@@ -258,6 +275,22 @@ class LocalServer(QObject):
             session.send(encode_frame(outcome))
             return
         self._dispatch(session, Command(command_id=incoming.command_id, action=action))
+
+    def _answer_status(self, session: ClientSession, query: CommandStatusQuery) -> None:
+        if len(query.command_ids) > MAX_STATUS_QUERY_IDS:
+            session.fail("bad_message", f"more than {MAX_STATUS_QUERY_IDS} ids in one query")
+            return
+        for command_id in dict.fromkeys(query.command_ids):
+            try:
+                outcome = self._command_status(command_id)
+            except Exception:  # noqa: BLE001  (the console asks again after its next Welcome)
+                _log.exception("command status lookup failed", extra={"command_id": command_id})
+                continue
+            if outcome is None:
+                outcome = CommandOutcome(
+                    command_id=command_id, state="invalid", reason=UNKNOWN_COMMAND
+                )
+            session.send(encode_frame(outcome))
 
     def _dispatch(self, session: ClientSession, command: Command) -> None:
         try:

@@ -683,6 +683,9 @@ def test_bridge_client_resumes_after_the_server_comes_back(
     assert console.last_seq == 3
     qtbot.waitUntil(lambda: commands == [command], timeout=WAIT_MS)
     server.send_outcome(CommandOutcome(command_id="offline-1", state="queued"))
+    qtbot.waitUntil(lambda: len(seen.of("outcome")) == 1, timeout=WAIT_MS)
+    assert console.pending_commands == 1  # kept until a final outcome
+    server.send_outcome(CommandOutcome(command_id="offline-1", state="confirmed"))
     qtbot.waitUntil(lambda: console.pending_commands == 0, timeout=WAIT_MS)
     assert not seen.of("error")
 
@@ -743,7 +746,9 @@ def test_bridge_client_resyncs_on_a_gap(qtbot: QtBot, endpoint: Endpoint) -> Non
             while (message := decoder.pop()) is not None:
                 assert isinstance(message, Hello)
                 hellos.append(message)
-                frames = [encode_frame(Welcome(v=1, bridge_version="fake", session="S"))]
+                frames = [
+                    encode_frame(Welcome(v=PROTOCOL_VERSION, bridge_version="fake", session="S"))
+                ]
                 if len(hellos) == 1:
                     snapshot = StateSnapshot(
                         session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
@@ -802,7 +807,8 @@ def test_bridge_client_notices_a_bridge_that_hangs_with_its_socket_open(
             session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
         )
         socket.write(
-            encode_frame(Welcome(v=1, bridge_version="hung", session="S")) + encode_frame(snapshot)
+            encode_frame(Welcome(v=PROTOCOL_VERSION, bridge_version="hung", session="S"))
+            + encode_frame(snapshot)
         )
 
     hung.newConnection.connect(serve)

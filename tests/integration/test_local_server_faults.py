@@ -15,15 +15,17 @@ import pytest
 from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
-from bridge.server.server import LocalServer
+from bridge.server.server import UNKNOWN_COMMAND, LocalServer
 from bridge.server.session import FRAMES_PER_TURN
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import (
+    MAX_STATUS_QUERY_IDS,
     PROTOCOL_VERSION,
     Claim,
     Command,
     CommandOutcome,
+    CommandStatusQuery,
     Hello,
     Ping,
     Pong,
@@ -59,12 +61,19 @@ def commands() -> list[Command]:
 
 
 @pytest.fixture
+def known() -> dict[str, CommandOutcome]:
+    """What the server's status lookup answers (the outbox, in the bridge)."""
+    return {}
+
+
+@pytest.fixture
 def server(
     endpoint: Endpoint,
     state: MemoryState,
     commands: list[Command],
+    known: dict[str, CommandOutcome],
 ) -> Iterator[LocalServer]:
-    server = LocalServer(endpoint, TOKEN, state, commands.append)
+    server = LocalServer(endpoint, TOKEN, state, commands.append, command_status=known.get)
     server.start()
     yield server
     server.close()
@@ -155,6 +164,78 @@ def test_the_console_stops_resending_a_command_the_bridge_cannot_accept(
     assert len(seen.of("connected")) == 1
     assert not seen.of("disconnected")
     assert not seen.of("error")
+
+
+# ------------------------------------------------------------------ item 4: where commands are
+def test_a_status_query_is_answered_from_the_lookup_one_outcome_per_id(
+    server: LocalServer, clients: Callable[..., RawClient], known: dict[str, CommandOutcome]
+) -> None:
+    known["done"] = CommandOutcome(command_id="done", state="rejected", reason="taken by Bea")
+    known["waiting"] = CommandOutcome(command_id="waiting", state="sent", ticket_id="T-1")
+    client = welcomed(clients)
+    query = CommandStatusQuery(command_ids=["done", "waiting", "gone", "done"])
+    client.send(encode_frame(query))
+    client.wait_count(CommandOutcome, 3)
+    done, waiting, gone = client.of(CommandOutcome)
+    assert done == known["done"]
+    assert waiting == known["waiting"]
+    assert (gone.command_id, gone.state, gone.reason) == ("gone", "invalid", UNKNOWN_COMMAND)
+    assert not client.closed
+
+
+def test_a_status_query_with_too_many_ids_is_a_bad_message(
+    server: LocalServer, clients: Callable[..., RawClient]
+) -> None:
+    client = welcomed(clients)
+    ids = [f"c-{n}" for n in range(MAX_STATUS_QUERY_IDS + 1)]
+    client.send(encode_frame(CommandStatusQuery(command_ids=ids)))
+    assert client.error().code == "bad_message"
+
+
+def test_the_console_keeps_commands_until_final_and_catches_up_with_a_restarted_bridge(
+    qtbot: QtBot,
+    endpoint: Endpoint,
+    state: MemoryState,
+    console: BridgeClient,
+) -> None:
+    """Outcomes sent while the console was away are not lost: it asks after each Welcome."""
+    seen = Recorder(console)
+    first_commands: list[Command] = []
+    first = LocalServer(endpoint, TOKEN, state, first_commands.append)
+    first.start()
+    console.connect_to(endpoint.server_name, endpoint.read_token)
+    qtbot.waitUntil(lambda: console.is_connected, timeout=WAIT_MS)
+    stored = Command(command_id="stored", action=Claim(ticket_id="T-1"))
+    unheard = Command(command_id="unheard", action=Claim(ticket_id="T-2"))
+    console.send_command(stored)
+    console.send_command(unheard)
+    qtbot.waitUntil(lambda: len(first_commands) == 2, timeout=WAIT_MS)
+    first.send_outcome(CommandOutcome(command_id="stored", state="queued", ticket_id="T-1"))
+    qtbot.waitUntil(lambda: len(seen.of("outcome")) == 1, timeout=WAIT_MS)
+    assert console.pending_commands == 2  # "queued" is not final
+    first.close()  # the bridge dies; meanwhile the log rejects "stored"
+    qtbot.waitUntil(lambda: not console.is_connected, timeout=WAIT_MS)
+
+    rejected = CommandOutcome(
+        command_id="stored", state="rejected", reason="taken by Bea", ticket_id="T-1"
+    )
+    second_commands: list[Command] = []
+    second = LocalServer(
+        endpoint,
+        TOKEN,
+        state,
+        second_commands.append,
+        command_status={"stored": rejected}.get,
+    )
+    second.start()
+    try:
+        qtbot.waitUntil(lambda: console.pending_commands == 1, timeout=WAIT_MS)
+        assert seen.of("outcome")[-1] == rejected
+        assert second_commands == [unheard]  # never acknowledged: sent again, not asked about
+        second.send_outcome(CommandOutcome(command_id="unheard", state="confirmed"))
+        qtbot.waitUntil(lambda: console.pending_commands == 0, timeout=WAIT_MS)
+    finally:
+        second.close()
 
 
 # ------------------------------------------------------------------ item 16: bursts
