@@ -6,6 +6,10 @@ encoded once, kept in a bounded history for resuming consoles, and queued to
 every live client. Bad input closes only the connection it came from; a command
 whose action this bridge cannot accept is answered ``invalid`` (the connection
 stays). A console asks where its earlier commands are with CommandStatusQuery.
+
+QLocalServer stops listening for good when an accept fails (no file descriptor
+left: it closes and unlinks its socket and says nothing). A watchdog notices,
+logs it and listens again as soon as it can.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hmac
 import itertools
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -29,7 +34,7 @@ from bridge.server.incoming import (
     decode_action,
 )
 from bridge.server.session import ClientSession, ClientStats
-from bridge.wire.endpoint import Endpoint
+from bridge.wire.endpoint import Endpoint, EndpointError
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import (
@@ -50,6 +55,7 @@ from bridge.wire.protocol import (
 
 _log = logging.getLogger(__name__)
 
+LISTEN_CHECK_MS = 500  # how often the watchdog checks that the server still listens
 UNKNOWN_COMMAND = (
     "this bridge holds no record of the command (its outbox entry is gone); "
     "send it again if it is still wanted"
@@ -91,6 +97,7 @@ class LocalServer(QObject):
         hello_timeout_ms: int = HELLO_TIMEOUT_MS,
         bridge_version: str = __version__,
         command_status: CommandStatusLookup = _no_record,
+        listen_check_ms: int = LISTEN_CHECK_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -116,6 +123,12 @@ class LocalServer(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(coalesce_ms)
         self._flush_timer.timeout.connect(self._flush)
+        self._listening = False  # what start() asked for; the watchdog restores it
+        self._deaf_since: float | None = None
+        self._relistens = 0
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(listen_check_ms)
+        self._watchdog.timeout.connect(self._check_listening)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -133,6 +146,11 @@ class LocalServer(QObject):
         """Connections that completed the handshake and are not closing."""
         return sum(1 for s in self._sessions.values() if s.live)
 
+    @property
+    def relistens(self) -> int:
+        """How many times the server had stopped listening and listened again."""
+        return self._relistens
+
     def client_stats(self) -> list[ClientStats]:
         """Return the figures of every open connection."""
         return [s.stats() for s in self._sessions.values()]
@@ -145,17 +163,54 @@ class LocalServer(QObject):
         """
         self._endpoint.write_token(self._token.decode())
         name = self._endpoint.server_name
-        if not self._server.listen(name):
-            if self._server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
-                raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
-            # The bridge's lock file guarantees no live bridge uses this data dir.
-            QLocalServer.removeServer(name)
-            if not self._server.listen(name):
-                raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
+        if not self._listen():
+            raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
+        self._listening = True
+        self._watchdog.start()
         _log.info("local server listening", extra={"server_name": name})
+
+    def _listen(self) -> bool:
+        name = self._endpoint.server_name
+        if self._server.listen(name):
+            return True
+        if self._server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
+            return False
+        # The bridge's lock file guarantees no live bridge uses this data dir.
+        QLocalServer.removeServer(name)
+        return self._server.listen(name)
+
+    def _check_listening(self) -> None:
+        """Listen again after QLocalServer gave up (an accept failed, e.g. no fd left)."""
+        if not self._listening or self._server.isListening():
+            return
+        if self._deaf_since is None:
+            self._deaf_since = time.monotonic()
+            _log.error(
+                "local server stopped listening; consoles cannot connect until it listens again",
+                extra={
+                    "server_name": self._endpoint.server_name,
+                    "error": self._server.errorString(),
+                    "open_connections": len(self._sessions),
+                },
+            )
+        try:
+            self._endpoint.prepare()  # the socket's folder may be gone with the socket
+        except (EndpointError, OSError):
+            return  # logged once above; tried again on the next check
+        if not self._listen():
+            return
+        deaf_s = time.monotonic() - self._deaf_since
+        self._deaf_since = None
+        self._relistens += 1
+        _log.warning(
+            "local server listens again",
+            extra={"server_name": self._endpoint.server_name, "deaf_s": round(deaf_s, 3)},
+        )
 
     def close(self) -> None:
         """Stop listening, drop every connection and delete the token file."""
+        self._listening = False
+        self._watchdog.stop()
         self._flush_timer.stop()
         self._server.close()
         for session in list(self._sessions.values()):
