@@ -22,6 +22,7 @@ from bridge.credentials import CredentialStore, CredentialsUnavailableError
 from bridge.logs import setup_logging
 from bridge.paths import DataDirError, DataLayout, default_paths
 from bridge.posix_signals import SignalWakeup
+from bridge.server.server import ServerError
 from bridge.service import BridgeService
 from bridge.wire.endpoint import Endpoint, new_token
 from bridge.wire.exit_codes import RunExit
@@ -127,7 +128,11 @@ def _serve(
     )
     wakeup = SignalWakeup(lambda _number: app.quit())
     try:
-        service.start()
+        try:
+            service.start()
+        except ServerError as error:  # e.g. the socket's folder belongs to another user
+            _log.error("cannot serve consoles", extra={"reason": str(error)})
+            return _fail(RunExit.UNSAFE_DIR, str(error))
         _log.info("bridge running", extra={"agent": identity.agent_id, "data_dir": str(data_dir)})
         app.exec()
     finally:

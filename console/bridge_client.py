@@ -1,6 +1,8 @@
 """The console's connection to its bridge (docs/PROTOCOL.md), on the UI thread, never blocking.
 
-``BridgeClient`` connects with a QLocalSocket, says Hello with the token and,
+``BridgeClient`` connects with a QLocalSocket, checks that the server is a
+bridge of this user (``verify_server``: folder, socket and peer uid), says Hello
+with the token and,
 after a disconnect, reconnects with capped exponential backoff and resumes from
 the last DeltaBatch it applied (the bridge sends only the missed batches, or a
 fresh snapshot when it no longer holds them or restarted). A gap in the
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.wire.endpoint import EndpointError
+from bridge.wire.endpoint import EndpointError, verify_server
 from bridge.wire.framing import FrameError, bridge_message_decoder, encode_frame
 from bridge.wire.protocol import (
     FINAL_COMMAND_STATES,
@@ -189,7 +191,14 @@ class BridgeClient(QObject):
         socket.connectToServer(self._server_name)
 
     def _say_hello(self, socket: QLocalSocket) -> None:
-        if socket is not self._socket:
+        if socket is not self._socket or self._server_name is None:
+            return
+        try:
+            verify_server(self._server_name, int(socket.socketDescriptor()))
+        except EndpointError as exc:  # not our bridge: not even the Hello (token) goes out
+            _log.warning("refused the local server", extra={"reason": str(exc)})
+            self.protocol_error.emit(str(exc))
+            self._lost(str(exc), retry=True)
             return
         try:
             token = self._token if isinstance(self._token, str) else self._token()

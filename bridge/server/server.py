@@ -123,6 +123,7 @@ class LocalServer(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(coalesce_ms)
         self._flush_timer.timeout.connect(self._flush)
+        self._token_written = False
         self._listening = False  # what start() asked for; the watchdog restores it
         self._deaf_since: float | None = None
         self._relistens = 0
@@ -161,7 +162,11 @@ class LocalServer(QObject):
         Raises:
             ServerError: the name cannot be listened on.
         """
-        self._endpoint.write_token(self._token.decode())
+        try:
+            self._endpoint.write_token(self._token.decode())
+        except (EndpointError, OSError) as error:
+            raise ServerError(f"cannot prepare the local socket: {error}") from error
+        self._token_written = True
         name = self._endpoint.server_name
         if not self._listen():
             raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
@@ -216,7 +221,9 @@ class LocalServer(QObject):
         for session in list(self._sessions.values()):
             session.abort()
         self._sessions.clear()
-        self._endpoint.remove_token()
+        if self._token_written:  # never touch a folder start() refused
+            self._endpoint.remove_token()
+            self._token_written = False
 
     # ------------------------------------------------------------------ bridge -> consoles
     def publish(self, changes: Iterable[Change], status: BridgeStatus | None = None) -> None:

@@ -16,7 +16,7 @@ class RunExit(enum.IntEnum):
     CREDENTIALS = 4
     """The password could not be read from the keyring."""
     UNSAFE_DIR = 5
-    """The data dir belongs to another user, or is not a folder."""
+    """The data dir or the socket's folder belongs to another user, or is not a folder."""
 
 
 class CredentialsExit(enum.IntEnum):
