@@ -17,7 +17,7 @@ from typing import Self
 from PySide6.QtNetwork import QLocalSocket
 
 from bridge import __version__
-from bridge.wire.endpoint import Endpoint, EndpointError
+from bridge.wire.endpoint import Endpoint, EndpointError, verify_server
 from bridge.wire.framing import FrameError, bridge_message_decoder, encode_frame
 from bridge.wire.protocol import (
     MAX_BRIDGE_FRAME,
@@ -64,6 +64,11 @@ class BlockingBridgeClient:
             raise BridgeNotRunningError(
                 f"no bridge is running for {self._data_dir}: {self._socket.errorString()}"
             )
+        try:
+            verify_server(self._endpoint.server_name, int(self._socket.socketDescriptor()))
+        except EndpointError as refused:
+            self._socket.abort()
+            raise BridgeQueryError(str(refused)) from refused
         self._write(Hello(v=PROTOCOL_VERSION, token=token, client=self._client))
         message = self.wait_for(lambda m: isinstance(m, StateSnapshot), timeout_s)
         assert isinstance(message, StateSnapshot)  # noqa: S101  (the predicate says so)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bridge import __version__
-from bridge.paths import DataLayout
+from bridge.paths import DataLayout, restrict_umask
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +161,7 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``atp-bridge``; returns the process exit code."""
+    restrict_umask()  # first: every file the bridge writes holds personal data
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "run":

@@ -20,8 +20,9 @@ from bridge.config import (
 from bridge.contract.topics import Topics
 from bridge.credentials import CredentialStore, CredentialsUnavailableError
 from bridge.logs import setup_logging
-from bridge.paths import DataLayout, default_paths
+from bridge.paths import DataDirError, DataLayout, default_paths
 from bridge.posix_signals import SignalWakeup
+from bridge.server.server import ServerError
 from bridge.service import BridgeService
 from bridge.wire.endpoint import Endpoint, new_token
 from bridge.wire.exit_codes import RunExit
@@ -50,20 +51,19 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
         return _fail(RunExit.CONFIG, str(error))
 
     layout = DataLayout(config.bridge.data_dir)
-    layout.ensure()
-    lock = QLockFile(str(layout.lock_file))
-    lock.setStaleLockTime(0)
-    if not lock.tryLock(0):
-        _, pid, _host = lock.getLockInfo()
-        return _fail(
-            RunExit.ALREADY_RUNNING,
-            f"another bridge (pid {pid}) is already running for {layout.root}; "
-            "use another --data-dir to run a second one",
-        )
+    locked = _lock_data_dir(layout)
+    if isinstance(locked, int):
+        return locked
+    lock, tightened = locked
     logging_setup = setup_logging(layout.log_dir, console_stream=sys.stderr)
     try:
         for warning in loaded.warnings:
             _log.warning(warning)
+        if tightened:
+            _log.warning(
+                "made data dir entries owner-only (others could read them)",
+                extra={"entries": tightened, "data_dir": str(layout.root)},
+            )
         password = None
         if config.uses_sasl and config.kafka.username is not None:
             try:
@@ -87,6 +87,27 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
         lock.unlock()
 
 
+def _lock_data_dir(layout: DataLayout) -> tuple[QLockFile, int] | int:
+    """Make the data dir owner-only and lock it; return the lock and the modes fixed.
+
+    Returns an exit code instead when the folder is unsafe or another bridge holds it.
+    """
+    try:
+        tightened = layout.ensure()
+    except (DataDirError, OSError) as error:
+        return _fail(RunExit.UNSAFE_DIR, f"cannot use the data dir: {error}")
+    lock = QLockFile(str(layout.lock_file))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        _, pid, _host = lock.getLockInfo()
+        return _fail(
+            RunExit.ALREADY_RUNNING,
+            f"another bridge (pid {pid}) is already running for {layout.root}; "
+            "use another --data-dir to run a second one",
+        )
+    return lock, tightened
+
+
 def _serve(
     data_dir: Path,
     layout: DataLayout,
@@ -107,7 +128,11 @@ def _serve(
     )
     wakeup = SignalWakeup(lambda _number: app.quit())
     try:
-        service.start()
+        try:
+            service.start()
+        except ServerError as error:  # e.g. the socket's folder belongs to another user
+            _log.error("cannot serve consoles", extra={"reason": str(error)})
+            return _fail(RunExit.UNSAFE_DIR, str(error))
         _log.info("bridge running", extra={"agent": identity.agent_id, "data_dir": str(data_dir)})
         app.exec()
     finally:

@@ -99,7 +99,13 @@ class BridgeService(QObject):
         self._awaiting_fold: set[str] = set()
         self._last_status: BridgeStatus | None = None
         self._server = LocalServer(
-            endpoint, token, self, self._on_command, on_activity=self._on_activity, parent=self
+            endpoint,
+            token,
+            self,
+            self._on_command,
+            on_activity=self._on_activity,
+            command_status=self._command_status,
+            parent=self,
         )
         self._presence = PresenceThrottle()
         self._presence_timer = QTimer(self)  # a deferred presence record (the rate limit)
@@ -292,6 +298,18 @@ class BridgeService(QObject):
         )
         if self._writer is not None:
             self._writer.wake()
+
+    def _command_status(self, command_id: str) -> CommandOutcome | None:
+        """Where a command is now, as the outbox holds it (for a console that was away)."""
+        entry = self._outbox.get(command_id)
+        if entry is None:
+            return None
+        return CommandOutcome(
+            command_id=entry.event_id,
+            state=entry.state,
+            reason=entry.reason,
+            ticket_id=entry.ticket_id,
+        )
 
     def _on_entry_sent(self, event_id: str) -> None:
         if event_id in self._awaiting_fold:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bridge import __version__
+from bridge.paths import restrict_umask
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the console; returns the process exit code."""
+    restrict_umask()  # first: drafts, logs and the bridge's files hold personal data
     args = build_parser().parse_args(argv)
     from console.shell import run  # noqa: PLC0415  (Qt is loaded only when a window is needed)
 

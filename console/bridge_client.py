@@ -1,12 +1,18 @@
 """The console's connection to its bridge (docs/PROTOCOL.md), on the UI thread, never blocking.
 
-``BridgeClient`` connects with a QLocalSocket, says Hello with the token and,
+``BridgeClient`` connects with a QLocalSocket, checks that the server is a
+bridge of this user (``verify_server``: folder, socket and peer uid), says Hello
+with the token and,
 after a disconnect, reconnects with capped exponential backoff and resumes from
 the last DeltaBatch it applied (the bridge sends only the missed batches, or a
 fresh snapshot when it no longer holds them or restarted). A gap in the
-sequence makes it reconnect and resync. Commands are kept until their first
-outcome arrives and are resent after a reconnect; the command id makes a resend
-harmless.
+sequence makes it reconnect and resync.
+
+Commands are kept until a final outcome (confirmed, rejected, invalid): outcomes
+go only to the consoles connected at that moment, and a bridge may restart in
+between. After each Welcome the client resends the commands the bridge never
+acknowledged (the command id makes a resend harmless) and asks, with one
+CommandStatusQuery, where the stored ones (queued, sent) are now.
 """
 
 from __future__ import annotations
@@ -16,19 +22,24 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.wire.endpoint import EndpointError
+from bridge.wire.endpoint import EndpointError, verify_server
 from bridge.wire.framing import FrameError, bridge_message_decoder, encode_frame
 from bridge.wire.protocol import (
+    FINAL_COMMAND_STATES,
     MAX_BRIDGE_FRAME,
     MAX_CLIENT_FRAME,
+    MAX_STATUS_QUERY_IDS,
     PROTOCOL_VERSION,
+    STORED_COMMAND_STATES,
     BridgeMessage,
     Command,
     CommandOutcome,
+    CommandStatusQuery,
     DeltaBatch,
     ErrorFrame,
     Hello,
@@ -46,6 +57,14 @@ TokenSource = str | Callable[[], str]
 """The token itself, or a function that reads it (e.g. ``Endpoint.read_token``) per attempt."""
 
 
+@dataclass
+class _Unfinished:
+    """A command sent (or to send) that has no final outcome yet."""
+
+    command: Command
+    state: str | None = None  # the last outcome's state; None: no outcome yet
+
+
 class BridgeClient(QObject):
     """A self-healing connection to the bridge's local server."""
 
@@ -58,7 +77,7 @@ class BridgeClient(QObject):
     delta = Signal(DeltaBatch)
     """The next batch of changes (``seq`` is one more than the last applied)."""
     outcome = Signal(CommandOutcome)
-    """A command's progress (any console's: filter by ``command_id``)."""
+    """A command's progress (any console's: filter by ``command_id``); may repeat a state."""
     protocol_error = Signal(str)
     """The bridge refused us or sent something wrong ("code: message")."""
     incompatible = Signal(int, int)
@@ -90,7 +109,7 @@ class BridgeClient(QObject):
         self._awaiting_snapshot = False
         self._session: str | None = None
         self._seq: int | None = None
-        self._unacked: dict[str, Command] = {}
+        self._unfinished: dict[str, _Unfinished] = {}
         self._activity = ReportActivity()
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
@@ -131,8 +150,8 @@ class BridgeClient(QObject):
 
     @property
     def pending_commands(self) -> int:
-        """Commands sent or waiting to be sent that have had no outcome yet."""
-        return len(self._unacked)
+        """Commands sent or waiting to be sent that have had no final outcome yet."""
+        return len(self._unfinished)
 
     # ------------------------------------------------------------------ API
     def connect_to(self, server_name: str, token: TokenSource) -> None:
@@ -159,9 +178,11 @@ class BridgeClient(QObject):
         frame = encode_frame(command)
         if len(frame) > MAX_CLIENT_FRAME:
             raise ValueError(f"command of {len(frame)} bytes exceeds {MAX_CLIENT_FRAME}")
-        if command.command_id not in self._unacked and len(self._unacked) >= self._max_pending:
-            return False
-        self._unacked[command.command_id] = command
+        tracked = self._unfinished.get(command.command_id)
+        if tracked is None:
+            if len(self._unfinished) >= self._max_pending:
+                return False
+            self._unfinished[command.command_id] = _Unfinished(command)
         if self._welcomed and self._socket is not None:
             self._socket.write(frame)
         return True
@@ -194,7 +215,14 @@ class BridgeClient(QObject):
         socket.connectToServer(self._server_name)
 
     def _say_hello(self, socket: QLocalSocket) -> None:
-        if socket is not self._socket:
+        if socket is not self._socket or self._server_name is None:
+            return
+        try:
+            verify_server(self._server_name, int(socket.socketDescriptor()))
+        except EndpointError as exc:  # not our bridge: not even the Hello (token) goes out
+            _log.warning("refused the local server", extra={"reason": str(exc)})
+            self.protocol_error.emit(str(exc))
+            self._lost(str(exc), retry=True)
             return
         try:
             token = self._token if isinstance(self._token, str) else self._token()
@@ -275,7 +303,12 @@ class BridgeClient(QObject):
         elif isinstance(message, DeltaBatch):
             self._apply(message)
         elif isinstance(message, CommandOutcome):
-            self._unacked.pop(message.command_id, None)
+            tracked = self._unfinished.get(message.command_id)
+            if tracked is not None:
+                if message.state in FINAL_COMMAND_STATES:
+                    del self._unfinished[message.command_id]
+                else:
+                    tracked.state = message.state
             self.outcome.emit(message)
         # Pong: its arrival already counted as a sign of life (see _read)
 
@@ -290,11 +323,23 @@ class BridgeClient(QObject):
         self._session = welcome.session
         self._ping_timer.start()
         self.connected.emit()
-        if self._socket is not None:
-            if self._activity != ReportActivity():
-                self._socket.write(encode_frame(self._activity))
-            for command in self._unacked.values():
-                self._socket.write(encode_frame(command))
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Resend the activity and what the bridge never acknowledged; ask about stored ones."""
+        if self._socket is None:
+            return
+        if self._activity != ReportActivity():
+            self._socket.write(encode_frame(self._activity))
+        stored: list[str] = []
+        for command_id, tracked in self._unfinished.items():
+            if tracked.state in STORED_COMMAND_STATES:
+                stored.append(command_id)
+            else:
+                self._socket.write(encode_frame(tracked.command))
+        for start in range(0, len(stored), MAX_STATUS_QUERY_IDS):
+            query = CommandStatusQuery(command_ids=stored[start : start + MAX_STATUS_QUERY_IDS])
+            self._socket.write(encode_frame(query))
 
     def _apply(self, batch: DeltaBatch) -> None:
         if self._awaiting_snapshot or self._seq is None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIco
 
 from bridge.config import ConfigError, LoadedConfig, agent_identity, load_config
 from bridge.logs import setup_logging
-from bridge.paths import default_paths
+from bridge.paths import DataDirError, default_paths, make_private_tree
 from bridge.posix_signals import SignalWakeup
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.exit_codes import ConsoleExit
@@ -105,12 +105,24 @@ def run(args: argparse.Namespace) -> int:
         loaded = _configure(app, args, demo, demo_dir or args.data_dir, headless=headless)
         if loaded is None:
             return ConsoleExit.CONFIG
+        if not _private_data_dir(app, loaded.config.bridge.data_dir, headless=headless):
+            return ConsoleExit.UNSAFE_DIR
         return _run_window(app, args, loaded, demo)
     finally:
         if demo is not None:
             demo.stop()
         if demo_dir is not None and args.data_dir is None:
             shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _private_data_dir(app: QApplication, data_dir: Path, *, headless: bool) -> bool:
+    """Create (usually on the first run) or tighten the data dir; False if it is unsafe."""
+    try:
+        make_private_tree(data_dir)
+    except (DataDirError, OSError) as error:
+        _report(app, f"cannot use the data dir: {error}", headless=headless)
+        return False
+    return True
 
 
 def _needs_setup(loaded: LoadedConfig) -> bool:

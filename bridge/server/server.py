@@ -5,7 +5,13 @@ entity wins) into a pending DeltaBatch. It goes out on the next event-loop turn
 when every console has taken the previous frame, else ``coalesce_ms`` after its
 first change (coalescing only under load). Each batch is encoded once, kept in
 a bounded history for resuming consoles, and queued to every live client. Bad
-input closes only the connection it came from.
+input closes only the connection it came from; a command whose action this
+bridge cannot accept is answered ``invalid`` (the connection stays). A console
+asks where its earlier commands are with CommandStatusQuery.
+
+QLocalServer stops listening for good when an accept fails (no file descriptor
+left: it closes and unlinks its socket and says nothing). A watchdog notices,
+logs it and listens again as soon as it can.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import hmac
 import itertools
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -22,18 +29,25 @@ from PySide6.QtNetwork import QAbstractSocket, QLocalServer
 
 from bridge import __version__
 from bridge.server.batches import BatchLog
+from bridge.server.incoming import (
+    ActionNotAcceptedError,
+    IncomingCommand,
+    IncomingMessage,
+    decode_action,
+)
 from bridge.server.session import ClientSession, ClientStats
-from bridge.wire.endpoint import Endpoint
+from bridge.wire.endpoint import Endpoint, EndpointError
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import (
     HELLO_TIMEOUT_MS,
+    MAX_STATUS_QUERY_IDS,
     PROTOCOL_VERSION,
     BridgeStatus,
     Change,
-    ClientMessage,
     Command,
     CommandOutcome,
+    CommandStatusQuery,
     Hello,
     Ping,
     Pong,
@@ -43,6 +57,18 @@ from bridge.wire.protocol import (
 )
 
 _log = logging.getLogger(__name__)
+
+LISTEN_CHECK_MS = 500  # how often the watchdog checks that the server still listens
+UNKNOWN_COMMAND = (
+    "this bridge holds no record of the command (its outbox entry is gone); "
+    "send it again if it is still wanted"
+)
+CommandStatusLookup = Callable[[str], CommandOutcome | None]
+"""Where a command is, from the outbox; None: the outbox holds no such command."""
+
+
+def _no_record(_command_id: str) -> CommandOutcome | None:
+    return None
 
 
 class StateSource(Protocol):
@@ -74,6 +100,8 @@ class LocalServer(QObject):
         max_client_backlog_bytes: int = 8 * 1024 * 1024,
         hello_timeout_ms: int = HELLO_TIMEOUT_MS,
         bridge_version: str = __version__,
+        command_status: CommandStatusLookup = _no_record,
+        listen_check_ms: int = LISTEN_CHECK_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -84,6 +112,7 @@ class LocalServer(QObject):
         self._source = state_source
         self._on_command = on_command
         self._on_activity = on_activity
+        self._command_status = command_status
         self._max_backlog = max_client_backlog_bytes
         self._hello_timeout_ms = hello_timeout_ms
         self._bridge_version = bridge_version
@@ -99,6 +128,13 @@ class LocalServer(QObject):
         self._flush_timer.setSingleShot(True)
         self._coalesce_ms = coalesce_ms
         self._flush_timer.timeout.connect(self._flush)
+        self._token_written = False
+        self._listening = False  # what start() asked for; the watchdog restores it
+        self._deaf_since: float | None = None
+        self._relistens = 0
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(listen_check_ms)
+        self._watchdog.timeout.connect(self._check_listening)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -116,6 +152,11 @@ class LocalServer(QObject):
         """Connections that completed the handshake and are not closing."""
         return sum(1 for s in self._sessions.values() if s.live)
 
+    @property
+    def relistens(self) -> int:
+        """How many times the server had stopped listening and listened again."""
+        return self._relistens
+
     def client_stats(self) -> list[ClientStats]:
         """Return the figures of every open connection."""
         return [s.stats() for s in self._sessions.values()]
@@ -126,25 +167,68 @@ class LocalServer(QObject):
         Raises:
             ServerError: the name cannot be listened on.
         """
-        self._endpoint.write_token(self._token.decode())
+        try:
+            self._endpoint.write_token(self._token.decode())
+        except (EndpointError, OSError) as error:
+            raise ServerError(f"cannot prepare the local socket: {error}") from error
+        self._token_written = True
         name = self._endpoint.server_name
-        if not self._server.listen(name):
-            if self._server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
-                raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
-            # The bridge's lock file guarantees no live bridge uses this data dir.
-            QLocalServer.removeServer(name)
-            if not self._server.listen(name):
-                raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
+        if not self._listen():
+            raise ServerError(f"cannot listen on {name}: {self._server.errorString()}")
+        self._listening = True
+        self._watchdog.start()
         _log.info("local server listening", extra={"server_name": name})
+
+    def _listen(self) -> bool:
+        name = self._endpoint.server_name
+        if self._server.listen(name):
+            return True
+        if self._server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
+            return False
+        # The bridge's lock file guarantees no live bridge uses this data dir.
+        QLocalServer.removeServer(name)
+        return self._server.listen(name)
+
+    def _check_listening(self) -> None:
+        """Listen again after QLocalServer gave up (an accept failed, e.g. no fd left)."""
+        if not self._listening or self._server.isListening():
+            return
+        if self._deaf_since is None:
+            self._deaf_since = time.monotonic()
+            _log.error(
+                "local server stopped listening; consoles cannot connect until it listens again",
+                extra={
+                    "server_name": self._endpoint.server_name,
+                    "error": self._server.errorString(),
+                    "open_connections": len(self._sessions),
+                },
+            )
+        try:
+            self._endpoint.prepare()  # the socket's folder may be gone with the socket
+        except (EndpointError, OSError):
+            return  # logged once above; tried again on the next check
+        if not self._listen():
+            return
+        deaf_s = time.monotonic() - self._deaf_since
+        self._deaf_since = None
+        self._relistens += 1
+        _log.warning(
+            "local server listens again",
+            extra={"server_name": self._endpoint.server_name, "deaf_s": round(deaf_s, 3)},
+        )
 
     def close(self) -> None:
         """Stop listening, drop every connection and delete the token file."""
+        self._listening = False
+        self._watchdog.stop()
         self._flush_timer.stop()
         self._server.close()
         for session in list(self._sessions.values()):
             session.abort()
         self._sessions.clear()
-        self._endpoint.remove_token()
+        if self._token_written:  # never touch a folder start() refused
+            self._endpoint.remove_token()
+            self._token_written = False
 
     # ------------------------------------------------------------------ bridge -> consoles
     def publish(self, changes: Iterable[Change], status: BridgeStatus | None = None) -> None:
@@ -205,20 +289,22 @@ class LocalServer(QObject):
     def _on_gone(self, session: ClientSession) -> None:
         self._sessions.pop(session.connection, None)
 
-    def _on_message(self, session: ClientSession, message: ClientMessage) -> None:
+    def _on_message(self, session: ClientSession, message: IncomingMessage) -> None:
         if session.client is None:
             self._handshake(session, message)
-        elif isinstance(message, Command):
-            self._dispatch(session, message)
+        elif isinstance(message, IncomingCommand):
+            self._command(session, message)
         elif isinstance(message, Ping):
             session.send(encode_frame(Pong(nonce=message.nonce)))
         elif isinstance(message, ReportActivity):
             if self._on_activity is not None:
                 self._on_activity(message)
+        elif isinstance(message, CommandStatusQuery):
+            self._answer_status(session, message)
         else:
             session.fail("bad_message", "Hello after the handshake")
 
-    def _handshake(self, session: ClientSession, message: ClientMessage) -> None:
+    def _handshake(self, session: ClientSession, message: IncomingMessage) -> None:
         if not isinstance(message, Hello):
             session.fail("not_hello", "the first frame must be Hello")
             return
@@ -249,6 +335,37 @@ class LocalServer(QObject):
         else:
             for batch in missed:
                 session.send(batch.frame, droppable=True)
+
+    def _command(self, session: ClientSession, incoming: IncomingCommand) -> None:
+        try:
+            action = decode_action(incoming.action)
+        except ActionNotAcceptedError as refused:
+            _log.info(
+                "refused a command the bridge cannot accept",
+                extra={"command_id": incoming.command_id, "reason": refused.reason},
+            )
+            outcome = CommandOutcome(
+                command_id=incoming.command_id, state="invalid", reason=refused.reason
+            )
+            session.send(encode_frame(outcome))
+            return
+        self._dispatch(session, Command(command_id=incoming.command_id, action=action))
+
+    def _answer_status(self, session: ClientSession, query: CommandStatusQuery) -> None:
+        if len(query.command_ids) > MAX_STATUS_QUERY_IDS:
+            session.fail("bad_message", f"more than {MAX_STATUS_QUERY_IDS} ids in one query")
+            return
+        for command_id in dict.fromkeys(query.command_ids):
+            try:
+                outcome = self._command_status(command_id)
+            except Exception:  # noqa: BLE001  (the console asks again after its next Welcome)
+                _log.exception("command status lookup failed", extra={"command_id": command_id})
+                continue
+            if outcome is None:
+                outcome = CommandOutcome(
+                    command_id=command_id, state="invalid", reason=UNKNOWN_COMMAND
+                )
+            session.send(encode_frame(outcome))
 
     def _dispatch(self, session: ClientSession, command: Command) -> None:
         try:

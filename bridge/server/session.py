@@ -8,11 +8,19 @@ are dropped and it is marked "needs snapshot"; when it has drained, the server
 sends it a fresh snapshot. A client that would exceed the bound with frames that
 cannot be dropped (outcomes, pongs) is disconnected. Per client the bridge holds at
 most: the bound, one snapshot, and the write window plus one frame inside Qt.
+
+Reading is budgeted: per event-loop turn a session handles at most
+``FRAMES_PER_TURN`` frames, ``BYTES_PER_TURN`` bytes or ``TIME_PER_TURN_S`` of work,
+then yields and continues on a later turn, so one console's burst cannot stall
+the others (their pings, their commands, the fold). What it has not read stays in
+Qt's bounded read buffer and then in the kernel: the sender is slowed, not served
+first.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +28,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QLocalSocket
 
-from bridge.wire.framing import FrameError, client_message_decoder, encode_frame
+from bridge.server.incoming import IncomingMessage, incoming_decoder
+from bridge.wire.framing import FrameError, encode_frame
 from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     MAX_HELLO_FRAME,
-    ClientMessage,
     ErrorCode,
     ErrorFrame,
 )
@@ -33,6 +41,10 @@ _log = logging.getLogger(__name__)
 
 WRITE_WINDOW = 256 * 1024  # at most this many bytes (or a quarter of the bound) wait in Qt
 CLOSE_GRACE_MS = 1000  # after an ErrorFrame, wait this long for it to be written, then abort
+FRAMES_PER_TURN = 64  # frames one connection may have handled per event-loop turn
+BYTES_PER_TURN = 256 * 1024  # bytes it may have read per turn (at least one whole frame)
+TIME_PER_TURN_S = 0.010  # handling time per turn (commands go to the outbox: fsync)
+READ_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,19 +70,23 @@ class ClientSession:
         *,
         max_backlog_bytes: int,
         hello_timeout_ms: int,
-        on_message: Callable[[ClientSession, ClientMessage], None],
+        on_message: Callable[[ClientSession, IncomingMessage], None],
         on_drained: Callable[[ClientSession], None],
         on_gone: Callable[[ClientSession], None],
     ) -> None:
         self.connection = connection
         self.client: str | None = None
-        self._socket = socket  # a child of the QLocalServer; deleted when the session ends
+        # Qt makes an accepted socket a child of the QLocalServer; PySide then keeps its
+        # wrapper alive as long as the server's, even after deleteLater (about 1 kB per
+        # connection, for ever). Without a parent, the wrapper dies with the connection.
+        socket.setParent(None)
+        self._socket = socket  # deleted (deleteLater) when the session ends
         self._max_backlog = max_backlog_bytes
         self._window = max(1, min(WRITE_WINDOW, max_backlog_bytes // 4))
         self._on_message = on_message
         self._on_drained = on_drained
         self._on_gone = on_gone
-        self._decoder = client_message_decoder(MAX_HELLO_FRAME)
+        self._decoder = incoming_decoder(MAX_HELLO_FRAME)
         self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, droppable)
         self._queued_bytes = 0
         self._snapshot_credit = 0  # a snapshot in flight may exceed the bound by its own size
@@ -87,6 +103,10 @@ class ClientSession:
         self._close_timer = QTimer(socket)
         self._close_timer.setSingleShot(True)
         self._close_timer.timeout.connect(self._abort)
+        self._next_turn = QTimer(socket)  # continues reading after yielding to others
+        self._next_turn.setSingleShot(True)
+        self._next_turn.setInterval(0)
+        self._next_turn.timeout.connect(self._read)
         socket.setReadBufferSize(MAX_CLIENT_FRAME + 4096)
         socket.readyRead.connect(self._read)
         socket.bytesWritten.connect(self._written)
@@ -218,10 +238,15 @@ class ClientSession:
 
     # ------------------------------------------------------------------ receiving
     def _read(self) -> None:
+        """Handle what arrived, within this turn's budget; the rest waits for a later turn."""
         if self._closing:
             self._socket.readAll()  # discard: the connection is going away
             return
-        self._decoder.feed(self._socket.readAll().data())
+        if self._next_turn.isActive():
+            return  # already yielded: the scheduled turn continues where this one stopped
+        started = time.monotonic()
+        frames = 0
+        read = 0
         while not self._closing:
             try:
                 message = self._decoder.pop()
@@ -229,8 +254,20 @@ class ClientSession:
                 self.fail(exc.code, exc.message)
                 return
             if message is None:
-                return
+                if read >= BYTES_PER_TURN and frames:
+                    self._next_turn.start()
+                    return
+                chunk = self._socket.read(READ_CHUNK).data()
+                if not chunk:
+                    return  # all read: readyRead calls again when more arrives
+                read += len(chunk)
+                self._decoder.feed(chunk)
+                continue
             self._on_message(self, message)
+            frames += 1
+            if frames >= FRAMES_PER_TURN or time.monotonic() - started >= TIME_PER_TURN_S:
+                self._next_turn.start()
+                return
 
     def _hello_timed_out(self) -> None:
         self.fail("timeout", "no Hello within the handshake deadline")
@@ -252,5 +289,6 @@ class ClientSession:
         self._closing = True
         self._hello_timer.stop()
         self._close_timer.stop()
+        self._next_turn.stop()
         self._on_gone(self)
         self._socket.deleteLater()

@@ -15,6 +15,8 @@ class RunExit(enum.IntEnum):
     """Another bridge already serves this data dir."""
     CREDENTIALS = 4
     """The password could not be read from the keyring."""
+    UNSAFE_DIR = 5
+    """The data dir or the socket's folder belongs to another user, or is not a folder."""
 
 
 class CredentialsExit(enum.IntEnum):
@@ -36,3 +38,5 @@ class ConsoleExit(enum.IntEnum):
     """No usable configuration (e.g. the first-run dialog was cancelled)."""
     SMOKE_FAILED = 3
     """``--smoke``: no ticket and order arrived in time."""
+    UNSAFE_DIR = 5
+    """The data dir belongs to another user, or is not a folder."""

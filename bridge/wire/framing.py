@@ -46,10 +46,18 @@ def frame_header(length: int) -> bytes:
 
 
 class FrameDecoder(Generic[T]):
-    """Split a byte stream into frames and decode each with ``decoder`` (strictly)."""
+    """Split a byte stream into frames and decode each with ``decoder`` (strictly).
 
-    def __init__(self, decoder: msgspec.msgpack.Decoder[T], max_frame: int) -> None:
+    ``copy_body``: decode each body from its own bytes instead of a view of the
+    buffer; needed when the message keeps ``msgspec.Raw`` parts (they reference
+    what they were decoded from).
+    """
+
+    def __init__(
+        self, decoder: msgspec.msgpack.Decoder[T], max_frame: int, *, copy_body: bool = False
+    ) -> None:
         self._decoder = decoder
+        self._copy_body = copy_body
         self.max_frame = max_frame
         self._buffer = bytearray()
         self._pos = 0  # start of the first undecoded byte in _buffer
@@ -83,13 +91,15 @@ class FrameDecoder(Generic[T]):
         end = start + HEADER_SIZE + length
         if len(self._buffer) < end:
             return None
-        with memoryview(self._buffer) as view:
+        with memoryview(self._buffer) as view, view[start + HEADER_SIZE : end] as body:
             try:
-                message = self._decoder.decode(view[start + HEADER_SIZE : end])
+                message = self._decoder.decode(bytes(body) if self._copy_body else body)
             except msgspec.ValidationError as exc:
                 self._fail("bad_message", str(exc))
             except msgspec.DecodeError as exc:
                 self._fail("bad_frame", f"not MessagePack: {exc}")
+            except RecursionError:
+                self._fail("bad_message", "nested too deeply")
         self._consume(end)
         return message
 

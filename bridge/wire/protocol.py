@@ -15,7 +15,7 @@ import msgspec
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.vocabulary import Priority, Role, TicketStatus
 
-PROTOCOL_VERSION = 2  # 2: tags, presence activity (contract 1.1)
+PROTOCOL_VERSION = 2  # 2: tags, presence activity (contract 1.1), command status queries
 HEADER_SIZE = 4
 MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
 MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a snapshot of a large state
@@ -133,6 +133,9 @@ Action = (
     | RemoveTag
 )
 CommandState = Literal["queued", "sent", "confirmed", "rejected", "invalid"]
+FINAL_COMMAND_STATES: frozenset[str] = frozenset({"confirmed", "rejected", "invalid"})
+STORED_COMMAND_STATES: frozenset[str] = frozenset({"queued", "sent"})
+"""The bridge's outbox holds the command: ask with CommandStatusQuery, do not resend."""
 
 
 # ------------------------------------------------------------------ console -> bridge
@@ -170,7 +173,22 @@ class ReportActivity(msgspec.Struct, tag="activity", tag_field="t", kw_only=True
     composing: str | None = None
 
 
-ClientMessage = Hello | Command | Ping | ReportActivity
+# ------------------------------------------------------------------ command status (v2)
+MAX_STATUS_QUERY_IDS = 256  # as many as a console keeps unfinished
+
+
+class CommandStatusQuery(msgspec.Struct, tag="command_status", tag_field="t", kw_only=True):
+    """Ask where earlier commands are; answered by one CommandOutcome per id.
+
+    A console sends it after each Welcome for the commands that were stored
+    (``queued`` or ``sent``) but have no final outcome yet: outcomes sent while it
+    was away, or by a bridge that has since restarted, are not sent again.
+    """
+
+    command_ids: list[str] = msgspec.field(default_factory=list)
+
+
+ClientMessage = Hello | Command | Ping | ReportActivity | CommandStatusQuery
 
 
 # ------------------------------------------------------------------ bridge -> console

@@ -479,6 +479,13 @@ def raw_frame(value: object) -> bytes:
     return frame_header(len(body)) + body
 
 
+def raw_frame_bytes(body: bytes) -> bytes:
+    return frame_header(len(body)) + body
+
+
+DEEP = b"\x91" * 3000 + b"\xc0"  # [[[...[nil]...]]]: 3000 levels in 3 kB (msgspec recurses)
+
+
 BAD_INPUT = {
     "garbage": (b"GET / HTTP/1.1\r\n\r\n", "too_large", False),
     "not_messagepack": (frame_header(4) + b"\xc1\xc1\xc1\xc1", "bad_frame", False),
@@ -495,8 +502,23 @@ BAD_INPUT = {
         "bad_message",
         True,
     ),
-    "unknown_action": (
-        raw_frame({"t": "command", "command_id": "c", "action": {"t": "delete_everything"}}),
+    "command_without_id": (
+        raw_frame({"t": "command", "action": {"t": "claim", "ticket_id": "T"}}),
+        "bad_message",
+        True,
+    ),
+    "deep_nesting_before_hello": (
+        raw_frame_bytes(b"\x83\xa1t\xa5hello\xa1v\x01\xa1x" + DEEP),
+        "bad_message",
+        False,
+    ),
+    "deep_nesting_in_an_unknown_field": (
+        raw_frame_bytes(b"\x83\xa1t\xa4ping\xa5nonce\x01\xa1x" + DEEP),
+        "bad_message",
+        True,
+    ),
+    "deep_nesting_in_an_action": (
+        raw_frame_bytes(b"\x83\xa1t\xa7command\xaacommand_id\xa1c\xa6action" + DEEP),
         "bad_message",
         True,
     ),
@@ -684,6 +706,9 @@ def test_bridge_client_resumes_after_the_server_comes_back(
     assert console.last_seq == 3
     qtbot.waitUntil(lambda: commands == [command], timeout=WAIT_MS)
     server.send_outcome(CommandOutcome(command_id="offline-1", state="queued"))
+    qtbot.waitUntil(lambda: len(seen.of("outcome")) == 1, timeout=WAIT_MS)
+    assert console.pending_commands == 1  # kept until a final outcome
+    server.send_outcome(CommandOutcome(command_id="offline-1", state="confirmed"))
     qtbot.waitUntil(lambda: console.pending_commands == 0, timeout=WAIT_MS)
     assert not seen.of("error")
 
