@@ -85,6 +85,8 @@ def validate_record(
         return _validate(record, topics, max_value_bytes)
     except _RejectedError as rejected:
         return Invalid(reason=rejected.reason, event_id=rejected.event_id)
+    except RecursionError:  # msgspec's decoder on deeply nested JSON (also inside ``data``)
+        return Invalid(reason="value is not valid JSON (nested too deeply to decode)")
 
 
 def _validate(record: RawRecord, topics: Topics, max_value_bytes: int) -> ValidEvent | UnknownType:
