@@ -236,7 +236,7 @@ class RecordReader(threading.Thread):
         """Assign partitions not assigned yet (topics may grow); return the new ones."""
         new: list[TopicPartition] = []
         for topic in self._topics.all():
-            metadata = consumer.list_topics(topic, timeout=METADATA_TIMEOUT_S)
+            metadata = consumer.list_topics(topic, timeout=PROBE_TIMEOUT_S)
             described = metadata.topics.get(topic)
             if described is None or described.error is not None:
                 reason = "missing" if described is None else described.error.str()
