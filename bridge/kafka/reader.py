@@ -47,7 +47,6 @@ POLL_TIMEOUT_S = 0.2
 DISCOVERY_INTERVAL_S = 10.0
 PROBE_INTERVAL_S = 1.0
 PROBE_TIMEOUT_S = 2.0
-METADATA_TIMEOUT_S = 5.0
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 DEGRADED_PART = "reader"
@@ -205,7 +204,7 @@ class RecordReader(threading.Thread):
         try:
             for topic, partition in sorted(assigned):
                 low, high = consumer.get_watermark_offsets(
-                    TopicPartition(topic, partition), timeout=METADATA_TIMEOUT_S, cached=False
+                    TopicPartition(topic, partition), timeout=PROBE_TIMEOUT_S, cached=False
                 )
                 ends[(topic, partition)] = high if high > low else -1  # -1: empty
         except KafkaException as failure:
