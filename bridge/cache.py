@@ -4,15 +4,19 @@ One SQLite file: each ticket, order and agent presence in its own row
 (MessagePack), each applied event id in its own row, the rest of the State
 (quarantine, counters, next offsets) in one row with the topics fingerprint and
 the save time, and per (topic, partition) the next offset to read. A save is one
-transaction. Given the keys the fold touched since the last save (``changed``,
+transaction. Every row carries a CRC-32 of its content, checked on load: SQLite
+does not checksum its pages, so without it a flipped byte would be served as
+the truth. Given the keys the fold touched since the last save (``changed``,
 see ``UnsavedChanges``) it writes only those rows; without them it re-encodes
 every entity to find what changed. Either way saving every few seconds stays
 cheap with tens of thousands of tickets.
 
 The cache is only an optimization: a file that cannot be used (not SQLite,
-corrupt, another format version, a State that does not decode, other topics)
-is logged, deleted and reported as absent, and the bridge rebuilds its state
-from the log. One writer per file (the bridge's data-dir lock). See docs/STORAGE.md.
+corrupt, a row failing its checksum, another format version, a State that does
+not decode, other topics) is logged, deleted and reported as absent, and the
+bridge rebuilds its state from the log. A full disk is not a damaged file: the
+save fails, the file is kept, and ``disk_full`` says so until a save succeeds.
+One writer per file (the bridge's data-dir lock). See docs/STORAGE.md.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import gc
 import logging
 import sqlite3
 import uuid
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -33,6 +38,7 @@ import msgspec
 from bridge.contract.envelope import rfc3339
 from bridge.fold.result import FoldResult
 from bridge.fold.state import State
+from bridge.storage_errors import is_disk_full, is_transient
 from bridge.wire.entities import Order, Presence, Ticket
 
 _log = logging.getLogger(__name__)
@@ -43,23 +49,23 @@ Entity = Ticket | Order | Presence
 ENTITY_KINDS = ("ticket", "order", "agent")
 # What ``save(changed=...)`` lists: an entity the fold touched, or an event id it judged.
 CHANGE_KINDS = frozenset({"ticket", "order", "agent", "event_id"})
-FORMAT_VERSION = 3  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1)
+FORMAT_VERSION = 4  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1); 4: row CRCs
 UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a comparing save
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _SCHEMA = (
     """CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL,
-    saved_at TEXT NOT NULL, writer TEXT NOT NULL, rest BLOB NOT NULL)""",
+    saved_at TEXT NOT NULL, writer TEXT NOT NULL, rest BLOB NOT NULL, crc INTEGER NOT NULL)""",
     """CREATE TABLE entities (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
-    UNIQUE (kind, key))""",
-    "CREATE TABLE applied_ids (seq INTEGER PRIMARY KEY, ids BLOB NOT NULL)",
+    crc INTEGER NOT NULL, UNIQUE (kind, key))""",
+    "CREATE TABLE applied_ids (seq INTEGER PRIMARY KEY, ids BLOB NOT NULL, crc INTEGER NOT NULL)",
     """CREATE TABLE offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,
-    next_offset INTEGER NOT NULL, PRIMARY KEY (topic, partition))""",
+    next_offset INTEGER NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (topic, partition))""",
 )
 _UPSERT = (
-    "INSERT INTO entities (kind, key, value) VALUES (?, ?, ?)"
-    " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value"
+    "INSERT INTO entities (kind, key, value, crc) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, crc = excluded.crc"
 )
-_INSERT_IDS = "INSERT INTO applied_ids (ids) VALUES (?)"
+_INSERT_IDS = "INSERT INTO applied_ids (ids, crc) VALUES (?, ?)"
 ID_SEGMENT_LIMIT = 256  # appended segments of event ids before they are merged into one
 
 
@@ -120,6 +126,20 @@ class _UnusableCacheError(Exception):
     """The cache file exists but cannot be used; the message says why."""
 
 
+def _crc(*parts: str | bytes | int) -> int:
+    """CRC-32 of the parts, each followed by a NUL (so ("ab", "c") differs from ("a", "bc"))."""
+    crc = 0
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        crc = zlib.crc32(b"\0", zlib.crc32(data, crc))
+    return crc
+
+
+def _check_crc(stored: object, actual: int, what: str) -> None:
+    if stored != actual:
+        raise _UnusableCacheError(f"{what} fails its checksum (the file was altered or damaged)")
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -127,7 +147,7 @@ def _utc_now() -> dt.datetime:
 class StateCache:
     """The cache file at ``path``; each call opens and closes its own connection.
 
-    It remembers a hash of every entity row it last wrote (or loaded), how many
+    It remembers the checksum of every entity row it last wrote (or loaded), how many
     applied event ids the file holds, and a writer token stored in the file; when
     the file is not the one it wrote (new, discarded, replaced), it writes everything.
     """
@@ -142,13 +162,19 @@ class StateCache:
         self._order_decoder = msgspec.msgpack.Decoder(Order)
         self._agent_decoder = msgspec.msgpack.Decoder(Presence)
         self._token = uuid.uuid4().hex
-        self._written: dict[tuple[str, str], int] = {}  # what the file holds: hashes
+        self._written: dict[tuple[str, str], int] = {}  # what the file holds: checksums
         self._ids = _IdSegments(covered=0, segments=0)
+        self._disk_full = False
 
     @property
     def path(self) -> Path:
         """Where the cache lives."""
         return self._path
+
+    @property
+    def disk_full(self) -> bool:
+        """Whether the last save failed for want of disk space (the file is kept as it was)."""
+        return self._disk_full
 
     def save(
         self,
@@ -166,8 +192,10 @@ class StateCache:
         not. ``None`` re-encodes every entity to find the changes. When the file is
         not the one this instance wrote, everything is written either way.
 
-        A file that cannot be used is discarded and written anew. Other failures
-        (e.g. a full disk) are logged, not raised: the cache is an optimization.
+        A file that cannot be used (corrupt, not SQLite, another format) is
+        discarded and written anew. Other failures are logged, not raised: the
+        cache is an optimization. A full disk leaves the file as it was and sets
+        ``disk_full`` until a save succeeds.
         """
         if changed is not None:
             unknown = {kind for kind, _ in changed} - CHANGE_KINDS
@@ -178,11 +206,23 @@ class StateCache:
             try:
                 self._write(state, rows, fingerprint, changed)
             except (_UnusableCacheError, sqlite3.DatabaseError) as error:
+                if not isinstance(error, _UnusableCacheError) and is_transient(
+                    error, self._path.parent
+                ):
+                    raise
                 self._discard(str(error))
                 self._write(state, rows, fingerprint, changed)  # on a fresh file: everything
         except (_UnusableCacheError, sqlite3.Error, OSError) as error:
-            _log.warning("state cache %s not saved: %s", self._path, error)
+            full = is_disk_full(error, self._path.parent)
+            if full and not self._disk_full:
+                _log.warning(
+                    "state cache %s not saved: the disk is full; kept as it was", self._path
+                )
+            elif not full:
+                _log.warning("state cache %s not saved: %s", self._path, error)
+            self._disk_full = full
             return False
+        self._disk_full = False
         return True
 
     def load(self, expected_fingerprint: str) -> CachedState | None:
@@ -195,17 +235,23 @@ class StateCache:
         except _UnusableCacheError as error:
             self._discard(str(error))
         except (sqlite3.DatabaseError, OSError) as error:
-            self._discard(f"it cannot be read ({error})")
+            if not is_transient(error, self._path.parent):
+                self._discard(f"it cannot be read ({error})")
+            else:  # e.g. a full disk: the file may be fine; it is kept, the log is re-read
+                _log.warning("state cache %s not read (%s); kept, not used", self._path, error)
         return None
 
     # ------------------------------------------------------------------ reading
     def _read(self, expected_fingerprint: str) -> CachedState | None:
         with self._connect() as db:
             _check_version(db)
-            meta = db.execute("SELECT fingerprint, saved_at, writer, rest FROM meta").fetchone()
+            meta = db.execute(
+                "SELECT fingerprint, saved_at, writer, rest, crc FROM meta"
+            ).fetchone()
             if meta is None:
                 return None
-            fingerprint, saved_at, writer, rest = meta
+            fingerprint, saved_at, writer, rest, crc = meta
+            _check_crc(crc, _crc(fingerprint, saved_at, writer, rest), "its meta row")
             if fingerprint != expected_fingerprint:
                 raise _UnusableCacheError(
                     f"it was folded from other topics: {fingerprint!r}, "
@@ -213,10 +259,10 @@ class StateCache:
                 )
             state = _decode(self._rest_decoder, rest, "its state")
             written: dict[tuple[str, str], int] = {}
-            for kind, key, value in db.execute(
-                "SELECT kind, key, value FROM entities ORDER BY rowid"
+            for kind, key, value, crc in db.execute(
+                "SELECT kind, key, value, crc FROM entities ORDER BY rowid"
             ):
-                written[kind, key] = hash(value)
+                written[kind, key] = _check_entity(kind, key, value, crc)
                 if kind == "ticket":
                     state.tickets[key] = _decode(self._ticket_decoder, value, f"ticket {key}")
                 elif kind == "order":
@@ -226,16 +272,17 @@ class StateCache:
                 else:
                     raise _UnusableCacheError(f"it holds an entity of unknown kind {kind!r}")
             segments = 0
-            for (blob,) in db.execute("SELECT ids FROM applied_ids ORDER BY seq"):
+            for blob, crc in db.execute("SELECT ids, crc FROM applied_ids ORDER BY seq"):
+                _check_crc(crc, _crc(blob), "a segment of event ids")
                 ids: list[str] = _decode(self._ids_decoder, blob, "event ids")
                 state.applied_event_ids.update(ids)
                 segments += 1
-            offsets = {
-                (str(topic), int(partition)): int(offset)
-                for topic, partition, offset in db.execute(
-                    "SELECT topic, partition, next_offset FROM offsets"
-                )
-            }
+            offsets: Offsets = {}
+            for topic, partition, offset, crc in db.execute(
+                "SELECT topic, partition, next_offset, crc FROM offsets"
+            ):
+                _check_crc(crc, _crc(topic, partition, offset), f"offset row {topic}/{partition}")
+                offsets[str(topic), int(partition)] = int(offset)
         self._token, self._written = str(writer), written
         self._ids = _IdSegments(covered=len(state.applied_event_ids), segments=segments)
         return CachedState(state=state, offsets=offsets, saved_at=str(saved_at))
@@ -266,10 +313,20 @@ class StateCache:
                 )
                 ids = self._write_ids(db, state, listed)
             db.execute("DELETE FROM offsets")
-            db.executemany("INSERT INTO offsets VALUES (?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO offsets VALUES (?, ?, ?, ?)",
+                [(topic, part, offset, _crc(topic, part, offset)) for topic, part, offset in rows],
+            )
+            saved_at = rfc3339(self._clock())
             db.execute(
-                "INSERT OR REPLACE INTO meta VALUES (1, ?, ?, ?, ?)",
-                (fingerprint, rfc3339(self._clock()), self._token, rest),
+                "INSERT OR REPLACE INTO meta VALUES (1, ?, ?, ?, ?, ?)",
+                (
+                    fingerprint,
+                    saved_at,
+                    self._token,
+                    rest,
+                    _crc(fingerprint, saved_at, self._token, rest),
+                ),
             )
             db.execute("COMMIT")
         self._written, self._ids = written, ids
@@ -289,7 +346,7 @@ class StateCache:
         dirty: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
         for kind, table in _tables(state).items():
             for key, entity in table.items():
-                if self._written.get((kind, key)) != hash(encode(entity)):
+                if self._written.get((kind, key)) != _crc(kind, key, encode(entity)):
                     dirty[kind].add(key)
         for kind, key in self._written.keys() - _all_keys(state):
             dirty[kind].add(key)
@@ -350,12 +407,14 @@ class StateCache:
             return self._rewrite_ids(db, state)
         if self._ids.segments >= ID_SEGMENT_LIMIT:
             return self._rewrite_ids(db, state)
-        db.execute(_INSERT_IDS, (self._encoder.encode(new),))
+        blob = self._encoder.encode(new)
+        db.execute(_INSERT_IDS, (blob, _crc(blob)))
         return _IdSegments(covered=len(applied), segments=self._ids.segments + 1)
 
     def _rewrite_ids(self, db: sqlite3.Connection, state: State) -> _IdSegments:
         db.execute("DELETE FROM applied_ids")
-        db.execute(_INSERT_IDS, (self._encoder.encode(state.applied_event_ids),))
+        blob = self._encoder.encode(state.applied_event_ids)
+        db.execute(_INSERT_IDS, (blob, _crc(blob)))
         return _IdSegments(covered=len(state.applied_event_ids), segments=1)
 
     def _encoded(
@@ -363,14 +422,15 @@ class StateCache:
         state: State,
         written: dict[tuple[str, str], int],
         keys: Iterable[tuple[str, str]],
-    ) -> Iterator[tuple[str, str, bytes]]:
-        """Rows for ``keys`` (all present in ``state``), recording their hashes in ``written``."""
+    ) -> Iterator[tuple[str, str, bytes, int]]:
+        """Rows for ``keys`` (all in ``state``), recording their checksums in ``written``."""
         tables = _tables(state)
         encode = self._encoder.encode
         for kind, key in keys:
             blob = encode(tables[kind][key])
-            written[kind, key] = hash(blob)
-            yield kind, key, blob
+            crc = _crc(kind, key, blob)
+            written[kind, key] = crc
+            yield kind, key, blob, crc
 
     # ------------------------------------------------------------------ files
     @contextmanager
@@ -394,6 +454,13 @@ class StateCache:
 
 
 _T = TypeVar("_T")
+
+
+def _check_entity(kind: str, key: str, value: bytes, stored: object) -> int:
+    """Return the row's checksum, or raise if it is not the one stored."""
+    crc = _crc(kind, key, value)
+    _check_crc(stored, crc, f"{kind} {key!r}")
+    return crc
 
 
 def _tables(state: State) -> dict[str, Mapping[str, Entity]]:

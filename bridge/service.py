@@ -5,6 +5,14 @@ the outbox's bookkeeping, the local server) runs on the Qt thread of the
 bridge process, so the state has exactly one writer and needs no lock. Records
 cross over through a bounded queue; when it is full the reader waits, which
 keeps memory bounded while the fold catches up.
+
+Nothing is lost: every record read is folded (the fold quarantines what it
+cannot apply), and what follows the fold for one record (recording an
+action's verdict) cannot stop the records after it: a verdict the outbox
+cannot store (a full disk) is still reported to the consoles and is stored
+when the disk allows. A full disk is a state of its own ("disk_full" in the
+status): the cache is kept and not saved, new actions are refused with a
+retryable outcome, and everything resumes when space returns.
 """
 
 from __future__ import annotations
@@ -13,13 +21,14 @@ import datetime as dt
 import gc
 import logging
 import queue
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from bridge.actions import ActionRejected, event_for_action
+from bridge.actions import ActionRejected, event_for_action, verdict_from_state
 from bridge.cache import StateCache, UnsavedChanges
 from bridge.contract.envelope import encode_event, rfc3339
 from bridge.contract.topics import Topics
@@ -29,10 +38,11 @@ from bridge.fold.state import State
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
 from bridge.kafka.writer import EventWriter
-from bridge.outbox import FinalState, Outbox
+from bridge.outbox import FinalState, Outbox, OutboxEntry
 from bridge.paths import DataLayout
 from bridge.presence import PresenceThrottle, presence_event
 from bridge.server.server import LocalServer
+from bridge.storage_errors import LOW_SPACE_BYTES, free_bytes, is_disk_full
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.protocol import (
@@ -51,8 +61,17 @@ QUEUE_BATCHES = 64  # x 500 records at most in flight between the reader and the
 DRAIN_BUDGET_S = 0.05
 PRESENCE_TTL_S = 90
 CACHE_INTERVAL_MS = 5000
-STATUS_INTERVAL_MS = 1000
+STATUS_INTERVAL_MS = 500  # also how soon a change of Kafka health reaches consoles
 OUTBOX_RETENTION = dt.timedelta(days=7)  # finished entries are kept a week for diagnostics
+DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
+DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
+
+
+class _CaughtUp:
+    """Queued after the records of the log as it was at start-up (see RecordReader)."""
+
+
+CAUGHT_UP = _CaughtUp()
 
 
 def utc_now() -> dt.datetime:
@@ -90,13 +109,17 @@ class BridgeService(QObject):
         self._layout = layout
         self._clock = clock
         self._health = HealthTracker(now=lambda: rfc3339(self._clock()))
-        self._records: queue.Queue[list[RawRecord]] = queue.Queue(maxsize=QUEUE_BATCHES)
+        self._records: queue.Queue[list[RawRecord] | _CaughtUp] = queue.Queue(maxsize=QUEUE_BATCHES)
         self._state = State()
         self._dirty = False
         self._cache = StateCache(layout.cache_db)
         self._unsaved = UnsavedChanges()  # what the fold touched since the last cache save
         self._outbox = Outbox(layout.outbox_db)
         self._awaiting_fold: set[str] = set()
+        self._unrecorded: dict[str, tuple[FinalState, str | None]] = {}  # verdicts to store
+        self._disk_full = False
+        self._caught_up = False  # folded the log as it was at start-up
+        self._resume_free_bytes = LOW_SPACE_BYTES
         self._last_status: BridgeStatus | None = None
         self._server = LocalServer(
             endpoint,
@@ -131,6 +154,7 @@ class BridgeService(QObject):
         if pruned:
             _log.info("pruned finished outbox entries", extra={"count": pruned})
         self._awaiting_fold = set(self._outbox.unfinished_ids())
+        self._resolve_judged_before(list(self._awaiting_fold))
         self._server.start()
         group_id = f"atp-bridge-{self._identity.agent_id}-{uuid.uuid4().hex[:8]}"
         self._reader = RecordReader(
@@ -140,12 +164,14 @@ class BridgeService(QObject):
             self._accept_batch,
             health=self._health,
             group_id=group_id,
+            on_caught_up=self._accept_caught_up,
         )
         self._writer = EventWriter(
             self._settings,
             open_source=lambda: Outbox(self._layout.outbox_db).as_pending_source(self._topics),
             health=self._health,
             on_sent=self._entry_sent.emit,
+            hold_outbox=True,
         )
         self._reader.start()
         self._writer.start()
@@ -185,6 +211,9 @@ class BridgeService(QObject):
     def status(self) -> BridgeStatus:
         """Return the status-bar facts."""
         health = self._health.snapshot()
+        degraded = list(health.degraded)
+        if self._disk_full:
+            degraded.append(DISK_FULL)
         return BridgeStatus(
             agent=self._identity,
             kafka_up=health.up,
@@ -196,6 +225,9 @@ class BridgeService(QObject):
             skipped_unknown_type=self._state.skipped_unknown_type,
             records_read=health.records_read,
             clients=self._server.client_count,
+            kafka_error=None if health.up else health.error_kind,
+            kafka_error_message=health.last_error if health.error_kind else None,
+            degraded=sorted(degraded),
         )
 
     @property
@@ -214,6 +246,11 @@ class BridgeService(QObject):
         self._records.put(batch)
         self._records_ready.emit()
 
+    def _accept_caught_up(self) -> None:
+        """Called on the reader thread after its last batch of the start-up log."""
+        self._records.put(CAUGHT_UP)
+        self._records_ready.emit()
+
     def _drain_records(self, budget_s: float | None = DRAIN_BUDGET_S) -> None:
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
@@ -222,7 +259,11 @@ class BridgeService(QObject):
                 batch = self._records.get_nowait()
             except queue.Empty:
                 break
+            if isinstance(batch, _CaughtUp):
+                self._on_caught_up()
+                continue
             for record in batch:
+                # fold_record never raises: what it cannot apply it quarantines.
                 result = fold_record(self._state, record, self._topics)
                 for entity in result.touched:
                     touched[entity] = None
@@ -252,42 +293,131 @@ class BridgeService(QObject):
             return Change(kind="order", key=key, order=self._state.orders.get(key))
         return Change(kind="agent", key=key, agent=self._state.agents.get(key))
 
+    def _on_caught_up(self) -> None:
+        """The fold holds the log as it was at start-up: resends and the ticket check may start.
+
+        Entries a killed bridge had produced are now confirmed or rejected (the fold
+        met their first copy, or the cached state had judged them at start-up), so
+        the writer produces only what is truly missing from the log.
+        """
+        self._caught_up = True
+        self._resolve_judged_before(sorted(self._awaiting_fold))
+        if self._writer is not None:
+            self._writer.release_outbox()
+
     def _resolve_action(self, result: FoldResult) -> None:
-        assert result.event_id is not None  # noqa: S101  (checked by the caller)
+        event_id = result.event_id
+        assert event_id is not None  # noqa: S101  (checked by the caller)
         if result.outcome == "duplicate":
+            # Judged before this process awaited it (its first copy is in the cached state).
+            self._resolve_judged_before([event_id])
             return
         state: FinalState = "confirmed" if result.outcome == "applied" else "rejected"
         reason = None if state == "confirmed" else (result.reason or result.outcome)
-        self._awaiting_fold.discard(result.event_id)
-        entry = self._outbox.finish(result.event_id, state, reason)
+        self._finish(event_id, state, reason, ticket_id=None)
+
+    def _resolve_judged_before(self, event_ids: list[str]) -> None:
+        """Finish awaited entries whose event id the state already holds as judged."""
+        for event_id in event_ids:
+            if event_id not in self._state.applied_event_ids:
+                continue
+            entry = self._outbox.get(event_id)
+            if entry is None or entry.finished:
+                self._awaiting_fold.discard(event_id)
+                continue
+            state, reason = verdict_from_state(self._state, event_id, entry.ticket_id)
+            _log.info("verdict found in the state", extra={"event_id": event_id, "outcome": state})
+            self._finish(event_id, state, reason, ticket_id=entry.ticket_id)
+
+    def _finish(
+        self, event_id: str, state: FinalState, reason: str | None, *, ticket_id: str | None
+    ) -> None:
+        """Record a verdict and tell the consoles; a verdict the disk refuses is kept to retry."""
+        self._awaiting_fold.discard(event_id)
+        try:
+            entry = self._outbox.finish(event_id, state, reason)
+        except (sqlite3.Error, OSError) as error:
+            self._storage_failed("verdict not recorded yet", error, event_id=event_id)
+            self._unrecorded[event_id] = (state, reason)
+        else:
+            self._unrecorded.pop(event_id, None)
+            if entry is not None:
+                ticket_id = entry.ticket_id
         self._server.send_outcome(
-            CommandOutcome(
-                command_id=result.event_id,
-                state=state,
-                reason=reason,
-                ticket_id=None if entry is None else entry.ticket_id,
-            )
+            CommandOutcome(command_id=event_id, state=state, reason=reason, ticket_id=ticket_id)
         )
+
+    def _record_unrecorded_verdicts(self) -> bool:
+        """Store the verdicts the disk refused before; return whether all are stored."""
+        for event_id, (state, reason) in list(self._unrecorded.items()):
+            try:
+                self._outbox.finish(event_id, state, reason)
+            except (sqlite3.Error, OSError) as error:
+                self._storage_failed("verdict still not recorded", error, event_id=event_id)
+                return False
+            del self._unrecorded[event_id]
+        return True
+
+    def _storage_failed(self, what: str, error: BaseException, **extra: str) -> None:
+        full = is_disk_full(error, self._layout.root)
+        if full and not self._disk_full:
+            _log.error(
+                "the disk is full: actions cannot be queued", extra={"path": str(self._layout.root)}
+            )
+        elif not full:
+            _log.error(f"{what}: {error}", extra=extra)
+        if full:
+            self._disk_full = True
 
     # ------------------------------------------------------------------ commands
     def _on_command(self, command: Command) -> None:
+        known = self._outbox.get(command.command_id)
+        if known is not None:  # a resend (e.g. after a reconnect): its current state
+            self._send_entry_outcome(known)
+            return
         try:
             topic_kind, key, value = event_for_action(
                 command.action,
                 event_id=command.command_id,
                 agent=self._identity,
                 time=rfc3339(self._clock()),
+                known_tickets=self._state.tickets if self._caught_up else None,
+                taken_ids=self._state.applied_event_ids,
             )
         except ActionRejected as rejected:
             self._server.send_outcome(
                 CommandOutcome(command_id=command.command_id, state="invalid", reason=str(rejected))
             )
             return
-        entry = self._outbox.enqueue(
-            event_id=command.command_id, ticket_id=key, topic_kind=topic_kind, value=value
-        )
+        try:
+            entry = self._outbox.enqueue(
+                event_id=command.command_id, ticket_id=key, topic_kind=topic_kind, value=value
+            )
+        except (sqlite3.Error, OSError) as error:
+            self._storage_failed("action not queued", error, command_id=command.command_id)
+            reason = (
+                DISK_FULL_REASON
+                if self._disk_full
+                else f"the outbox cannot store actions now ({error}); send it again later"
+            )
+            self._server.send_outcome(
+                CommandOutcome(
+                    command_id=command.command_id,
+                    state="invalid",
+                    reason=reason,
+                    ticket_id=key,
+                    retryable=True,
+                )
+            )
+            self._publish_status()
+            return
         if not entry.finished:
             self._awaiting_fold.add(entry.event_id)
+        self._send_entry_outcome(entry)
+        if self._writer is not None:
+            self._writer.wake()
+
+    def _send_entry_outcome(self, entry: OutboxEntry) -> None:
         self._server.send_outcome(
             CommandOutcome(
                 command_id=entry.event_id,
@@ -296,8 +426,6 @@ class BridgeService(QObject):
                 ticket_id=entry.ticket_id,
             )
         )
-        if self._writer is not None:
-            self._writer.wake()
 
     def _command_status(self, command_id: str) -> CommandOutcome | None:
         """Where a command is now, as the outbox holds it (for a console that was away)."""
@@ -326,14 +454,32 @@ class BridgeService(QObject):
     def _publish_status(self) -> None:
         if self._server.client_count == 0 and self._presence.report(None, None):
             self._renew_presence()  # the last console went away: it views nothing any more
+        if self._disk_full:
+            self._check_disk_space()
         status = self.status()
         if status != self._last_status:
             self._last_status = status
             self._server.publish([], status)
 
+    def _check_disk_space(self) -> None:
+        """While the disk is full: once there is room again, store what waits and resume."""
+        free = free_bytes(self._layout.root)
+        if free is None or free < self._resume_free_bytes:
+            return
+        if not self._record_unrecorded_verdicts():
+            return
+        self._dirty = True
+        self._disk_full = False  # saving may start again; a failure sets it anew
+        self._save_cache()
+        if not self._disk_full:
+            _log.info("disk space is back: saving and queueing again")
+
     def _save_cache(self) -> None:
-        """Write what the fold touched since the last save (kept for the next try on failure)."""
-        if self._dirty:
+        """Write what the fold touched since the last save (kept for the next try on failure).
+
+        Not while the disk is full: a save would only take the space the outbox needs.
+        """
+        if self._dirty and not self._disk_full:
             saved = self._cache.save(
                 self._state,
                 self._resume_offsets(),
@@ -342,7 +488,13 @@ class BridgeService(QObject):
             )
             if saved:
                 self._unsaved.clear()
-            self._dirty = False
+                self._dirty = False
+            elif self._cache.disk_full:
+                if not self._disk_full:
+                    _log.error("the disk is full: the state cache is not saved")
+                self._disk_full = True
+            else:
+                self._dirty = False  # tried; the next change tries again
 
     # ------------------------------------------------------------------ presence
     def _on_activity(self, activity: ReportActivity) -> None:

@@ -113,6 +113,8 @@ def validate_record(
         return fast or _validate(record, topics, key, value, kinds)
     except _RejectedError as rejected:
         return Invalid(reason=rejected.reason, event_id=rejected.event_id)
+    except RecursionError:  # msgspec's decoder on deeply nested JSON (also inside ``data``)
+        return Invalid(reason="value is not valid JSON (nested too deeply to decode)")
 
 
 # ------------------------------------------------------------------ the fast path

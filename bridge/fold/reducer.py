@@ -38,8 +38,31 @@ def fold_record(
     """Validate ``record`` and apply it to ``state`` (in place); say what happened.
 
     ``kinds``: the event types known (see ``validate_record``); the contract's by default.
+    Never raises for a record: if folding it fails in any way (a bug, a decoder's
+    recursion limit), the record is quarantined with the failure as its reason and
+    the next record is folded as usual.
     """
     redelivered = record.offset < _next_offset(state, record)
+    try:
+        return _fold_record(state, record, topics, kinds, redelivered=redelivered)
+    except Exception as error:  # noqa: BLE001  (quarantined with the reason: never lost)
+        _advance(state, record)
+        if redelivered:
+            return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
+        reason = f"the fold failed on this record ({type(error).__name__}: {error})"
+        return _quarantine(
+            state, record.topic, record.partition, record.offset, Invalid(reason=reason[:500])
+        )
+
+
+def _fold_record(
+    state: State,
+    record: RawRecord,
+    topics: Topics,
+    kinds: Mapping[str, EventKind],
+    *,
+    redelivered: bool,
+) -> FoldResult:
     _advance(state, record)
     agent_id = _tombstoned_agent(record, topics)
     if agent_id is not None:

@@ -7,6 +7,9 @@ from collections.abc import Callable
 
 import msgspec
 
+AUTH_FAILED = "auth"
+"""``KafkaHealth.error_kind`` when the cluster refused the credentials."""
+
 
 class KafkaHealth(msgspec.Struct, frozen=True, kw_only=True):
     """A consistent view of the connection for status frames and ``atp-bridge status``."""
@@ -18,6 +21,8 @@ class KafkaHealth(msgspec.Struct, frozen=True, kw_only=True):
     rtt_ms: float | None
     records_read: int
     last_ok_at: str | None
+    error_kind: str | None = None  # AUTH_FAILED, or None (down for an unknown reason, or up)
+    degraded: tuple[str, ...] = ()  # I/O threads that are failing and retrying, sorted
 
 
 class HealthTracker:
@@ -29,10 +34,12 @@ class HealthTracker:
         self._up = False
         self._down_since: str | None = now()
         self._last_error: str | None = "not connected yet"
+        self._error_kind: str | None = None
         self._lag = 0
         self._rtt_ms: float | None = None
         self._records_read = 0
         self._last_ok_at: str | None = None
+        self._degraded: set[str] = set()
 
     def mark_up(self) -> None:
         """Record that a request to the cluster just succeeded."""
@@ -40,15 +47,38 @@ class HealthTracker:
             self._up = True
             self._down_since = None
             self._last_error = None
+            self._error_kind = None
             self._last_ok_at = self._now()
 
     def mark_down(self, reason: str) -> None:
-        """Record that the cluster cannot be reached; keeps the first 'since' time."""
+        """Record that the cluster cannot be reached; keeps the first 'since' time.
+
+        A known cause (``mark_auth_failed``) is kept until the next success: the
+        "all brokers down" that follows a refused login must not hide why.
+        """
         with self._lock:
             if self._up or self._down_since is None:
                 self._down_since = self._now()
             self._up = False
-            self._last_error = reason
+            if self._error_kind is None:
+                self._last_error = reason
+
+    def mark_auth_failed(self, message: str) -> None:
+        """Record that the cluster refused the credentials (down until a request succeeds)."""
+        with self._lock:
+            if self._up or self._down_since is None:
+                self._down_since = self._now()
+            self._up = False
+            self._last_error = message
+            self._error_kind = AUTH_FAILED
+
+    def set_degraded(self, part: str, failing: bool) -> None:
+        """Record whether an I/O thread (``part``) is failing and retrying."""
+        with self._lock:
+            if failing:
+                self._degraded.add(part)
+            else:
+                self._degraded.discard(part)
 
     def add_records(self, count: int) -> None:
         """Count records read from the log since the bridge started."""
@@ -74,4 +104,6 @@ class HealthTracker:
                 rtt_ms=self._rtt_ms,
                 records_read=self._records_read,
                 last_ok_at=self._last_ok_at,
+                error_kind=self._error_kind,
+                degraded=tuple(sorted(self._degraded)),
             )

@@ -6,6 +6,19 @@ stored atomically with its cached state (exact resume). A group would split
 partitions between workstations and commit offsets that do not match the cache.
 librdkafka still requires a ``group.id``; it is per-workstation and never used
 for commits.
+
+The thread never dies of an error: anything raised while consuming is logged,
+reported as the degraded part ``reader`` and retried with a new consumer after
+a backoff (0.5 s doubling to 30 s), from the offsets already handed on.
+
+Liveness: a frozen broker keeps its TCP connections open, so librdkafka only
+notices after its request timeouts. When no record arrived for
+``PROBE_INTERVAL_S`` the reader asks for metadata with a ``PROBE_TIMEOUT_S``
+deadline; no answer marks Kafka down (within about 3 s of the freeze).
+
+Catching up: after the first assignment the reader asks for every partition's
+end offset; once it has handed on every record below those (the log as it was
+at start-up) it calls ``on_caught_up`` once.
 """
 
 from __future__ import annotations
@@ -15,21 +28,35 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    TopicPartition,
+)
 
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.kafka import errors
 from bridge.kafka.health import HealthTracker
+from bridge.kafka.logthrottle import ThrottledLog
 from bridge.kafka.stats import parse_statistics
 
 _log = logging.getLogger(__name__)
+_client_log = ThrottledLog(logging.getLogger("bridge.kafka.client"))
 
 ClientSettings = dict[str, str | int | float | bool]
 Position = tuple[str, int]
 BATCH_SIZE = 500
 POLL_TIMEOUT_S = 0.2  # how long a poll waits for a first record (then: what is already fetched)
 DISCOVERY_INTERVAL_S = 10.0
+PROBE_INTERVAL_S = 1.0
+PROBE_TIMEOUT_S = 2.0
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
+DEGRADED_PART = "reader"
 
 
 class RecordReader(threading.Thread):
@@ -49,30 +76,43 @@ class RecordReader(threading.Thread):
         health: HealthTracker,
         group_id: str,
         poll_timeout_s: float = POLL_TIMEOUT_S,
+        on_caught_up: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(name="kafka-reader", daemon=True)
         self._settings = dict(settings)
         self._topics = topics
-        self._next: dict[Position, int] = dict(start_offsets)
+        self._next: dict[Position, int] = dict(start_offsets)  # only what the sink took
         self._sink = sink
         self._health = health
         self._group_id = group_id
         self._poll_timeout_s = poll_timeout_s
+        self._on_caught_up = on_caught_up
+        self._end_offsets: dict[Position, int] | None = None  # the log's end at start-up
+        self._caught_up = False
         self._stop_requested = threading.Event()
         self._recreate = False
+        self._auth_message = errors.auth_failure_message(settings)
 
     def stop(self) -> None:
         """Ask the thread to finish its current poll and close the consumer."""
         self._stop_requested.set()
 
     def run(self) -> None:
-        """Consume until stopped; recreate the consumer after a fatal error."""
+        """Consume until stopped; recreate the consumer after a fatal error or a failure."""
+        retry_s = RETRY_FIRST_S
         while not self._stop_requested.is_set():
-            consumer = self._create_consumer()
             try:
-                self._consume_until_stop_or_fatal(consumer)
-            finally:
-                consumer.close()
+                consumer = self._create_consumer()
+                try:
+                    self._consume_until_stop_or_fatal(consumer)
+                finally:
+                    consumer.close()
+                retry_s = RETRY_FIRST_S
+            except Exception:  # noqa: BLE001  (logged, reported and retried: never dies)
+                _log.exception("the Kafka reader failed; retrying in %.1f s", retry_s)
+                self._health.set_degraded(DEGRADED_PART, failing=True)
+                self._stop_requested.wait(retry_s)
+                retry_s = min(retry_s * 2, RETRY_MAX_S)
 
     # ------------------------------------------------------------------ internals
     def _create_consumer(self) -> Consumer:
@@ -90,13 +130,14 @@ class RecordReader(threading.Thread):
                 "stats_cb": self._on_stats,
                 "client.id": f"atp-bridge-reader-{self._group_id}",
             },
-            logger=_log,
+            logger=_client_log,
         )
 
     def _consume_until_stop_or_fatal(self, consumer: Consumer) -> None:
         assigned: set[Position] = set()
         next_discovery = 0.0
         backoff = 0.5
+        last_alive = time.monotonic()
         while not self._stop_requested.is_set() and not self._recreate:
             if time.monotonic() >= next_discovery:
                 try:
@@ -104,17 +145,22 @@ class RecordReader(threading.Thread):
                     self._health.mark_up()
                     backoff = 0.5
                     next_discovery = time.monotonic() + DISCOVERY_INTERVAL_S
+                    last_alive = time.monotonic()
                 except KafkaException as failure:
-                    self._health.mark_down(f"metadata request failed: {failure.args[0].str()}")
+                    self._on_request_failed("metadata request failed", failure.args[0])
                     self._stop_requested.wait(backoff)
                     backoff = min(backoff * 2, 10.0)
                     continue
-            # Wait only for the first record, then take what is already fetched without
-            # waiting: a record reaches the fold as soon as it arrives, at any rate.
-            messages = consumer.consume(1, self._poll_timeout_s)
-            if messages:
-                messages += consumer.consume(BATCH_SIZE - 1, 0)
+            if self._end_offsets is None and assigned:
+                self._end_offsets = self._query_end_offsets(consumer, assigned)
+            if time.monotonic() - last_alive >= PROBE_INTERVAL_S:
+                if self._probe(consumer):
+                    last_alive = time.monotonic()
+                else:
+                    last_alive = time.monotonic() - PROBE_INTERVAL_S / 2  # probe again soon
+            messages = self._poll(consumer)
             batch: list[RawRecord] = []
+            reached: dict[Position, int] = {}
             for message in messages:
                 problem = message.error()
                 if problem is not None:
@@ -132,17 +178,84 @@ class RecordReader(threading.Thread):
                         value=message.value(),
                     )
                 )
-                self._next[(topic, partition)] = offset + 1
+                reached[(topic, partition)] = offset + 1
             if batch:
                 self._health.add_records(len(batch))
                 self._health.mark_up()
+                last_alive = time.monotonic()
                 self._sink(batch)
+                self._next.update(reached)  # only once the sink holds them
+            self._health.set_degraded(DEGRADED_PART, failing=False)
+            if not self._caught_up and self._end_offsets is not None:
+                self._check_caught_up(consumer)
+
+    def _poll(self, consumer: Consumer) -> list[Message]:
+        """Wait only for a first record, then take what is already fetched without waiting.
+
+        A record reaches the fold as soon as it arrives, at any rate; under load the
+        batch fills up to ``BATCH_SIZE`` from what librdkafka has prefetched.
+        """
+        messages = consumer.consume(1, self._poll_timeout_s)
+        if messages:
+            messages += consumer.consume(BATCH_SIZE - 1, 0)
+        return messages
+
+    def _probe(self, consumer: Consumer) -> bool:
+        """Ask the cluster for metadata with a short deadline; say whether it answered."""
+        try:
+            consumer.list_topics(self._topics.tickets, timeout=PROBE_TIMEOUT_S)
+        except KafkaException as failure:
+            self._on_request_failed("the cluster did not answer", failure.args[0])
+            return False
+        self._health.mark_up()
+        return True
+
+    def _on_request_failed(self, what: str, error: KafkaError) -> None:
+        if error.code() in errors.AUTH_FAILED:
+            self._health.mark_auth_failed(self._auth_message)
+        else:
+            self._health.mark_down(f"{what}: {error.str()}")
+
+    def _query_end_offsets(
+        self, consumer: Consumer, assigned: set[Position]
+    ) -> dict[Position, int] | None:
+        """Every assigned partition's end offset now (``None``: ask again later)."""
+        ends: dict[Position, int] = {}
+        try:
+            for topic, partition in sorted(assigned):
+                low, high = consumer.get_watermark_offsets(
+                    TopicPartition(topic, partition), timeout=PROBE_TIMEOUT_S, cached=False
+                )
+                ends[(topic, partition)] = high if high > low else -1  # -1: empty
+        except KafkaException as failure:
+            self._on_request_failed("end offsets request failed", failure.args[0])
+            return None
+        _log.info("log end at start-up", extra={"partitions": len(ends)})
+        return ends
+
+    def _check_caught_up(self, consumer: Consumer) -> None:
+        """Call ``on_caught_up`` once every record below the start-up ends was handed on."""
+        assert self._end_offsets is not None  # noqa: S101  (checked by the caller)
+        behind = [
+            position
+            for position, end in self._end_offsets.items()
+            if end >= 0 and self._next.get(position, 0) < end
+        ]
+        if behind:
+            # Control records (transactions) have offsets but are never delivered: the
+            # consumer's position (the next offset consume returns) moves past them.
+            positions = consumer.position([TopicPartition(t, p) for t, p in behind])
+            if any(tp.offset < self._end_offsets[(tp.topic, tp.partition)] for tp in positions):
+                return
+        self._caught_up = True
+        _log.info("caught up with the log as it was at start-up")
+        self._on_caught_up()
 
     def _assign_new_partitions(self, consumer: Consumer, assigned: set[Position]) -> set[Position]:
         """Assign partitions not assigned yet (topics may grow); return the new ones."""
         new: list[TopicPartition] = []
         for topic in self._topics.all():
-            metadata = consumer.list_topics(topic, timeout=5)
+            metadata = consumer.list_topics(topic, timeout=PROBE_TIMEOUT_S)
             described = metadata.topics.get(topic)
             if described is None or described.error is not None:
                 reason = "missing" if described is None else described.error.str()
@@ -164,8 +277,9 @@ class RecordReader(threading.Thread):
             self._recreate = True
         if error.code() in errors.CONNECTION_LOST:
             self._health.mark_down(error.str())
-        elif error.code() == errors.AUTHENTICATION:
-            self._health.mark_down(errors.describe(error))
+        elif error.code() in errors.AUTH_FAILED:
+            self._health.mark_auth_failed(self._auth_message)
+            _client_log.log(logging.ERROR, "%s: %s", self._auth_message, error.str())
         else:
             _log.warning("consumer error", extra={"error": error.str()})
 

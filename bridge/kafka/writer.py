@@ -4,6 +4,17 @@ An entry is produced once per process; its delivery report marks it "sent" in
 the outbox. Entries not delivered when the bridge stops stay in the outbox and
 are produced again on the next start; their stable event ids make the copies
 harmless (the fold drops duplicates).
+
+Start-up gate: with ``hold_outbox``, entries are held until ``release_outbox``
+is called (the bridge calls it once its fold has caught up with the log as it was at
+start-up); an entry a killed bridge had produced is then already confirmed and
+is not produced again. Presence (``send_now``) is not held.
+
+The thread never dies of an error: a failure to record an acknowledgement
+(e.g. a full disk) keeps the event id and retries with a backoff; anything else
+raised is logged and the producer and outbox connection are made anew after a
+backoff (0.5 s doubling to 30 s). Meanwhile the part ``writer`` is reported
+degraded.
 """
 
 from __future__ import annotations
@@ -11,6 +22,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Protocol
@@ -20,10 +32,16 @@ from confluent_kafka import KafkaError, Message, Producer
 from bridge.contract.envelope import KAFKA_HEADERS
 from bridge.kafka import errors
 from bridge.kafka.health import HealthTracker
+from bridge.kafka.logthrottle import ThrottledLog
 
 _log = logging.getLogger(__name__)
+_client_log = ThrottledLog(logging.getLogger("bridge.kafka.client"))
+_failure_log = ThrottledLog(_log)
 POLL_INTERVAL_S = 0.1
 FETCH_LIMIT = 200
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
+DEGRADED_PART = "writer"
 
 
 class PendingEntry(Protocol):
@@ -75,6 +93,8 @@ class EventWriter(threading.Thread):
         open_source: Callable[[], PendingSource],
         health: HealthTracker,
         on_sent: Callable[[str], None],
+        *,
+        hold_outbox: bool = False,
     ) -> None:
         super().__init__(name="kafka-writer", daemon=True)
         self._settings = dict(settings)
@@ -86,9 +106,21 @@ class EventWriter(threading.Thread):
         self._produced: set[str] = set()
         self._adhoc: collections.deque[tuple[str, str, bytes]] = collections.deque(maxlen=100)
         self._recreate = False
+        self._outbox_released = threading.Event()
+        if not hold_outbox:
+            self._outbox_released.set()
+        self._unmarked: dict[str, None] = {}  # acknowledged, but not yet recorded as sent
+        self._mark_retry_s = RETRY_FIRST_S
+        self._next_mark_at = 0.0
+        self._auth_message = errors.auth_failure_message(settings)
 
     def wake(self) -> None:
         """Tell the writer that the outbox has new entries."""
+        self._wake.set()
+
+    def release_outbox(self) -> None:
+        """Start producing outbox entries (held until then; see the module docstring)."""
+        self._outbox_released.set()
         self._wake.set()
 
     def send_now(self, topic: str, key: str, value: bytes) -> None:
@@ -102,15 +134,30 @@ class EventWriter(threading.Thread):
         self._wake.set()
 
     def run(self) -> None:
-        """Produce until stopped; recreate the producer after a fatal error."""
+        """Produce until stopped; start anew after a fatal error or a failure."""
+        retry_s = RETRY_FIRST_S
+        while not self._stop_requested.is_set():
+            try:
+                self._run_once()
+                retry_s = RETRY_FIRST_S
+            except Exception:  # noqa: BLE001  (logged, reported and retried: never dies)
+                _log.exception("the Kafka writer failed; retrying in %.1f s", retry_s)
+                self._health.set_degraded(DEGRADED_PART, failing=True)
+                self._stop_requested.wait(retry_s)
+                retry_s = min(retry_s * 2, RETRY_MAX_S)
+
+    def _run_once(self) -> None:
         source = self._open_source()
         try:
             while not self._stop_requested.is_set():
                 producer = self._create_producer()
-                self._produce_until_stop_or_fatal(producer, source)
-                remaining = producer.flush(3.0)
-                if remaining:
-                    _log.info("records left for the next start", extra={"count": remaining})
+                try:
+                    self._produce_until_stop_or_fatal(producer, source)
+                finally:
+                    remaining = producer.flush(3.0)
+                    if remaining:
+                        _log.info("records left for the next start", extra={"count": remaining})
+                    self._retry_marks(source, force=True)
         finally:
             source.close()
 
@@ -128,7 +175,7 @@ class EventWriter(threading.Thread):
                 "error_cb": self._on_error,
                 "client.id": "atp-bridge-writer",
             },
-            logger=_log,
+            logger=_client_log,
         )
 
     def _produce_until_stop_or_fatal(self, producer: Producer, source: PendingSource) -> None:
@@ -138,8 +185,11 @@ class EventWriter(threading.Thread):
                 topic, key, value = self._adhoc.popleft()
                 if not self._try_produce(producer, topic, key, value, None):
                     break
-            for entry in source.pending(FETCH_LIMIT):
-                if entry.event_id in self._produced:
+            self._retry_marks(source)
+            self._health.set_degraded(DEGRADED_PART, failing=bool(self._unmarked))
+            pending = source.pending(FETCH_LIMIT) if self._outbox_released.is_set() else []
+            for entry in pending:
+                if entry.event_id in self._produced or entry.event_id in self._unmarked:
                     continue
                 on_delivery = partial(self._delivered, source, entry.event_id)
                 if not self._try_produce(
@@ -171,6 +221,7 @@ class EventWriter(threading.Thread):
     def _delivered(
         self, source: PendingSource, event_id: str, error: KafkaError | None, _message: Message
     ) -> None:
+        """Delivery report (on this thread, inside poll/flush): must not raise."""
         if error is not None:
             _log.warning(
                 "delivery failed; will retry", extra={"event_id": event_id, "error": error.str()}
@@ -178,8 +229,32 @@ class EventWriter(threading.Thread):
             self._produced.discard(event_id)
             return
         self._health.mark_up()
-        source.mark_sent(event_id)
         self._on_sent(event_id)
+        self._unmarked[event_id] = None
+        self._retry_marks(source)
+
+    def _retry_marks(self, source: PendingSource, *, force: bool = False) -> None:
+        """Record acknowledged entries as sent; on failure keep them and back off."""
+        if not self._unmarked or (not force and time.monotonic() < self._next_mark_at):
+            return
+        for event_id in list(self._unmarked):
+            try:
+                source.mark_sent(event_id)
+            except Exception as failure:  # noqa: BLE001  (kept and retried: see the docstring)
+                _failure_log.log(
+                    logging.ERROR,
+                    "cannot record %d acknowledged entries as sent (retrying in %.1f s): %s",
+                    len(self._unmarked),
+                    self._mark_retry_s,
+                    failure,
+                )
+                self._health.set_degraded(DEGRADED_PART, failing=True)
+                self._next_mark_at = time.monotonic() + self._mark_retry_s
+                self._mark_retry_s = min(self._mark_retry_s * 2, RETRY_MAX_S)
+                return
+            del self._unmarked[event_id]
+        self._mark_retry_s = RETRY_FIRST_S
+        self._health.set_degraded(DEGRADED_PART, failing=False)
 
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():
@@ -187,5 +262,8 @@ class EventWriter(threading.Thread):
             self._recreate = True
         elif error.code() in errors.CONNECTION_LOST:
             self._health.mark_down(error.str())
+        elif error.code() in errors.AUTH_FAILED:
+            self._health.mark_auth_failed(self._auth_message)
+            _client_log.log(logging.ERROR, "%s: %s", self._auth_message, error.str())
         else:
             _log.warning("producer error", extra={"error": error.str()})

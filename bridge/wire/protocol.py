@@ -48,6 +48,12 @@ class BridgeStatus(msgspec.Struct, kw_only=True):
     """Records this bridge process read from Kafka since it started (resume reads only new ones)."""
     clients: int = 0
     """Consoles connected to this bridge."""
+    kafka_error: str | None = None
+    """Why Kafka is down, if known: ``"auth"`` (the cluster refused the credentials)."""
+    kafka_error_message: str | None = None
+    """That reason in words, e.g. "Kafka refused the credentials (SASL/SCRAM-SHA-512)"."""
+    degraded: list[str] = msgspec.field(default_factory=list)
+    """Parts failing and retrying: ``disk_full``, ``reader``, ``writer`` (docs/PROTOCOL.md)."""
 
 
 # ------------------------------------------------------------------ commands (agent actions)
@@ -238,6 +244,8 @@ class CommandOutcome(msgspec.Struct, tag="outcome", tag_field="t", kw_only=True)
     state: CommandState
     reason: str | None = None
     ticket_id: str | None = None
+    retryable: bool = False
+    """With ``invalid``: nothing was kept, but the same command may succeed later (disk full)."""
 
 
 class Pong(msgspec.Struct, tag="pong", tag_field="t", kw_only=True):

@@ -2,14 +2,18 @@
 
 It says only what it knows: before the first status it says so, and while the
 bridge is unreachable it marks Kafka as unknown and the data as not updating
-instead of repeating the last good news.
+instead of repeating the last good news. When the bridge knows why Kafka is
+down (the credentials were refused) it says that, with the fix in the tooltip;
+parts of the bridge that fail and retry (a full disk, a Kafka thread) show in
+a fifth label that is hidden while everything works.
 """
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from bridge.wire.timestamps import epoch_of
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
 
 
 class ConsoleStatusBar(QStatusBar):
-    """Four permanent labels: bridge, Kafka, data as of (with lag) and outbox."""
+    """Permanent labels: bridge, Kafka, data as of (with lag), outbox and problems."""
 
     def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,13 +38,16 @@ class ConsoleStatusBar(QStatusBar):
         self.kafka_label = QLabel(self)
         self.data_label = QLabel(self)
         self.outbox_label = QLabel(self)
+        self.problems_label = QLabel(self)
         for label, name in (
             (self.bridge_label, "bridge"),
             (self.kafka_label, "kafka"),
             (self.data_label, "data"),
             (self.outbox_label, "outbox"),
+            (self.problems_label, "problems"),
         ):
             label.setObjectName(f"status_{name}")
+            label.setTextFormat(Qt.TextFormat.PlainText)
             self.addPermanentWidget(label)
         self._render()
 
@@ -79,6 +86,7 @@ class ConsoleStatusBar(QStatusBar):
         self._render_kafka()
         self._render_data()
         self._render_outbox()
+        self._render_problems()
 
     def _render_bridge(self) -> None:
         self.bridge_label.setStyleSheet("color: #b3261e;" if self._versions else "")
@@ -100,10 +108,17 @@ class ConsoleStatusBar(QStatusBar):
 
     def _render_kafka(self) -> None:
         status = self._status
+        tooltip = ""
         if not self._connected or status is None:
             text = self.tr("Kafka: unknown")
         elif status.kafka_up:
             text = self.tr("Kafka: up")
+        elif status.kafka_error == "auth":
+            text = self.tr("Kafka: credentials refused")
+            tooltip = self.tr(
+                "%1. Store the right password with “atp-bridge credentials set” "
+                "(or ask IT), then restart the console."
+            ).replace("%1", status.kafka_error_message or self.tr("Kafka refused the credentials"))
         else:
             since = epoch_of(status.kafka_down_since)
             if since is None:
@@ -111,7 +126,11 @@ class ConsoleStatusBar(QStatusBar):
             else:
                 when = clock_text(since, self._clock())
                 text = self.tr("Kafka: down since %1").replace("%1", when)
+            if status.kafka_error_message:
+                tooltip = status.kafka_error_message
         self.kafka_label.setText(text)
+        # Rich text with everything escaped: the message comes from the bridge.
+        self.kafka_label.setToolTip(f"<p>{html.escape(tooltip)}</p>" if tooltip else "")
         self.kafka_label.setAccessibleName(text)
 
     def _render_data(self) -> None:
@@ -138,3 +157,21 @@ class ConsoleStatusBar(QStatusBar):
                 text = self.tr("%1 (last known)").replace("%1", text)
         self.outbox_label.setText(text)
         self.outbox_label.setAccessibleName(text)
+
+    def _render_problems(self) -> None:
+        status = self._status
+        parts = [] if status is None or not self._connected else status.degraded
+        texts = [self._problem_text(part) for part in parts]
+        text = " · ".join(texts)
+        self.problems_label.setText(text)
+        self.problems_label.setAccessibleName(text)
+        self.problems_label.setVisible(bool(texts))
+
+    def _problem_text(self, part: str) -> str:
+        if part == "disk_full":
+            return self.tr("Disk full: actions cannot be queued")
+        if part == "writer":
+            return self.tr("Sending to Kafka fails; retrying")
+        if part == "reader":
+            return self.tr("Reading from Kafka fails; retrying")
+        return self.tr("Bridge problem: %1").replace("%1", part)

@@ -147,6 +147,18 @@
         <translation>Kafka: activo</translation>
     </message>
     <message>
+        <source>Kafka: credentials refused</source>
+        <translation>Kafka: credenciales rechazadas</translation>
+    </message>
+    <message>
+        <source>%1. Store the right password with “atp-bridge credentials set” (or ask IT), then restart the console.</source>
+        <translation>%1. Guarde la contraseña correcta con «atp-bridge credentials set» (o pida ayuda a TI) y reinicie la consola.</translation>
+    </message>
+    <message>
+        <source>Kafka refused the credentials</source>
+        <translation>Kafka rechazó las credenciales</translation>
+    </message>
+    <message>
         <source>Kafka: down</source>
         <translation>Kafka: caído</translation>
     </message>
@@ -177,6 +189,22 @@
     <message>
         <source>%1 (last known)</source>
         <translation>%1 (último valor conocido)</translation>
+    </message>
+    <message>
+        <source>Disk full: actions cannot be queued</source>
+        <translation>Disco lleno: no se pueden encolar acciones</translation>
+    </message>
+    <message>
+        <source>Sending to Kafka fails; retrying</source>
+        <translation>El envío a Kafka falla; reintentando</translation>
+    </message>
+    <message>
+        <source>Reading from Kafka fails; retrying</source>
+        <translation>La lectura de Kafka falla; reintentando</translation>
+    </message>
+    <message>
+        <source>Bridge problem: %1</source>
+        <translation>Problema del bridge: %1</translation>
     </message>
 </context>
 <context>

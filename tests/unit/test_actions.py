@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from bridge.actions import MAX_BODY_CHARS, ActionRejected, event_for_action
+from bridge.actions import MAX_BODY_CHARS, ActionRejected, event_for_action, verdict_from_state
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord, ValidEvent, validate_record
+from bridge.fold.reducer import fold_record
+from bridge.fold.state import State
 from bridge.wire.protocol import (
     Action,
     AgentIdentity,
@@ -21,6 +23,7 @@ from bridge.wire.protocol import (
     SetQueue,
     SetStatus,
 )
+from tests.helpers import samples
 
 TIME = "2024-05-01T10:15:00.000Z"
 ANA = AgentIdentity(agent_id="ana", name="Ana Torres", role="agent", queues=["deliveries"])
@@ -177,3 +180,92 @@ def test_a_time_that_is_not_rfc3339_is_a_caller_bug() -> None:
         event_for_action(
             Claim(ticket_id="t-1"), event_id="c", agent=ANA, time="2024-05-01 10:00:00"
         )
+
+
+GARBAGE: dict[str, tuple[Action, str]] = {
+    "ticket id with a newline": (Claim(ticket_id="t-1\nt-2"), "U+000A"),
+    "ticket id of 200,000 characters": (
+        Claim(ticket_id="t" * 200_000),
+        "the ticket id is 200,000 characters long; the limit is 128",
+    ),
+    "queue of 100,000 characters": (
+        SetQueue(ticket_id="t-1", queue="q" * 100_000),
+        "the queue name is 100,000 characters long; the limit is 64",
+    ),
+    "queue with an escape": (SetQueue(ticket_id="t-1", queue="vip\x1b[2J"), "U+001B"),
+    "body of NUL and BEL": (Reply(ticket_id="t-1", body="\x00\x07"), "control character U+0000"),
+    "body with an ANSI escape": (
+        Note(ticket_id="t-1", body="hola \x1b[31mrojo"),
+        "control character U+001B",
+    ),
+    "body with a right-to-left override": (
+        Reply(ticket_id="t-1", body="factura \u202eexe.pdf"),
+        "text-direction control U+202E",
+    ),
+    "body of zero-width characters only": (
+        Reply(ticket_id="t-1", body="\u200b\u200c\u2060 \ufeff"),
+        "the message shows nothing",
+    ),
+    "assignee id with a space": (
+        Assign(ticket_id="t-1", agent_id="bob smith", agent_name="Bob"),
+        "U+0020",
+    ),
+    "assignee name of control characters": (
+        Assign(ticket_id="t-1", agent_id="bob", agent_name="\x07\x07"),
+        "U+0007",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", GARBAGE, ids=list(GARBAGE))
+def test_garbage_never_reaches_the_outbox(case: str) -> None:
+    action, reason = GARBAGE[case]
+    with pytest.raises(ActionRejected) as caught:
+        event_for_action(action, event_id="cmd-1", agent=SUPER, time=TIME)
+    assert reason in caught.value.reason
+
+
+def test_a_command_id_with_a_newline_or_too_long_is_rejected() -> None:
+    for event_id, reason in (("cmd\n1", r"U\+000A"), ("c" * 129, "the limit is 128")):
+        with pytest.raises(ActionRejected, match=reason):
+            event_for_action(Claim(ticket_id="t-1"), event_id=event_id, agent=ANA, time=TIME)
+
+
+def test_a_body_with_newlines_tabs_and_accents_is_fine() -> None:
+    event = build(Reply(ticket_id="t-1", body="Hola,\n\tsu pedido llegó. ¡Gracias! 🚚"))
+    assert event["type"] == "atp.ticket.message_added"
+
+
+def test_an_unknown_ticket_and_a_taken_id_are_rejected_when_the_state_is_given() -> None:
+    with pytest.raises(ActionRejected, match="there is no ticket 't-9'"):
+        event_for_action(
+            Claim(ticket_id="t-9"), event_id="c", agent=ANA, time=TIME, known_tickets={"t-1"}
+        )
+    with pytest.raises(ActionRejected, match="already the id of an event in the log"):
+        event_for_action(
+            Claim(ticket_id="t-1"), event_id="open-1", agent=ANA, time=TIME, taken_ids={"open-1"}
+        )
+    kind, key, _ = event_for_action(
+        Claim(ticket_id="t-1"), event_id="c", agent=ANA, time=TIME, known_tickets={"t-1"}
+    )
+    assert (kind, key) == ("tickets", "t-1")
+
+
+def test_the_verdict_of_an_event_already_judged_comes_from_the_ticket() -> None:
+    state = State()
+    records = [
+        samples.ticket_opened("t-1", event_id="open-1"),
+        samples.ticket_action("claimed", "t-1", event_id="claim-ana", agent_id="ana"),
+        samples.ticket_action("claimed", "t-1", event_id="claim-bob", agent_id="bob"),
+        samples.message_added("t-1", event_id="reply-1"),
+    ]
+    for offset, event in enumerate(records):
+        fold_record(
+            state, samples.as_record(event, topic=Topics().tickets, offset=offset), Topics()
+        )
+    assert verdict_from_state(state, "claim-ana", "t-1") == ("confirmed", None)
+    assert verdict_from_state(state, "reply-1", "t-1") == ("confirmed", None)
+    rejected, reason = verdict_from_state(state, "claim-bob", "t-1")  # lost to ana
+    assert rejected == "rejected"
+    assert reason is not None
+    assert verdict_from_state(state, "open-1", "t-2")[0] == "rejected"  # another event's id

@@ -20,6 +20,7 @@ from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from tests.helpers import samples
+from tests.helpers.small_disk import fill, free_up, small_disk
 
 TOPICS = Topics()
 FINGERPRINT = "|".join(TOPICS.all())
@@ -136,6 +137,26 @@ def _sql(statement: str) -> Callable[[Path], None]:
     return corrupt
 
 
+def _ticket_that_does_not_decode(path: Path) -> None:
+    """A row with a right checksum but a value that is not a Ticket (a bug of a writer)."""
+    value = bytes.fromhex("a3616263")
+    crc = cache_module._crc("ticket", "t-2", value)
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE entities SET value = ?, crc = ? WHERE key = 't-2'", (value, crc))
+        db.commit()
+
+
+def _flip_first(needle: bytes, replacement: bytes) -> Callable[[Path], None]:
+    """Change bytes inside the file itself, as a bad sector or a stray write would."""
+
+    def flip(path: Path) -> None:
+        data = path.read_bytes()
+        at = data.index(needle)
+        path.write_bytes(data[:at] + replacement + data[at + len(needle) :])
+
+    return flip
+
+
 CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
     "garbage bytes": (_garbage, "cannot be read"),
     "truncated": (_truncated, "cannot be read"),
@@ -145,14 +166,23 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
         _sql(f"PRAGMA user_version = {FORMAT_VERSION + 1}"),
         f"format version {FORMAT_VERSION + 1}",
     ),
-    "state does not decode": (_sql("UPDATE meta SET rest = x'c1c2c3'"), "does not decode"),
-    "state of the wrong shape": (
-        _sql("UPDATE meta SET rest = x'93010203'"),  # a msgpack array, not a State map
-        "does not decode",
-    ),
-    "a ticket does not decode": (
+    "state altered": (_sql("UPDATE meta SET rest = x'c1c2c3'"), "meta row fails its checksum"),
+    "a ticket altered": (
         _sql("UPDATE entities SET value = x'a3616263' WHERE kind = 'ticket'"),
-        "does not decode",
+        "ticket 't-2' fails its checksum",
+    ),
+    "one byte of a stored string flipped": (
+        _flip_first(b"On its way.", b"On its wax."),
+        "fails its checksum",
+    ),
+    "an event id segment altered": (
+        _sql("UPDATE applied_ids SET ids = x'91a3652d31'"),
+        "a segment of event ids fails its checksum",
+    ),
+    "a ticket does not decode": (_ticket_that_does_not_decode, "does not decode"),
+    "an offset altered": (
+        _sql("UPDATE offsets SET next_offset = next_offset + 1"),
+        "fails its checksum",
     ),
     "tables dropped": (_sql("DROP TABLE entities"), "cannot be read"),
 }
@@ -438,3 +468,38 @@ def test_saving_what_the_fold_touched_keeps_the_cache_equal_to_the_live_state(
     assert saves > 20
     assert len(log.state.agents) < 3  # some tombstones stuck
     assert len(log.state.orders) > 5
+
+
+@pytest.mark.allow_log("bridge.cache", "WARNING", match="the disk is full")
+def test_a_full_disk_keeps_the_cache_and_saving_resumes_when_space_returns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with small_disk(tmp_path / "disk", size="2m") as disk:
+        path = disk / "cache.sqlite"
+        cache = new_cache(path)
+        state = busy_state()
+        assert cache.save(state, OFFSETS, FINGERPRINT)
+        fill(disk)
+        for i in range(200):  # a bigger state than the disk has room for
+            opened = samples.ticket_opened(f"t-big-{i}", event_id=f"big-{i}", body="x" * 2000)
+            fold_record(
+                state, samples.as_record(opened, topic=TOPICS.tickets, offset=100 + i), TOPICS
+            )
+        with caplog.at_level(logging.WARNING, logger="bridge.cache"):
+            assert not cache.save(state, OFFSETS, FINGERPRINT)
+            assert not cache.save(state, OFFSETS, FINGERPRINT)
+        full_then = cache.disk_full
+        assert full_then
+        assert [r.getMessage() for r in caplog.records if "discard" in r.getMessage()] == []
+        assert len([r for r in caplog.records if "the disk is full" in r.getMessage()]) == 1
+        assert path.exists()
+
+        free_up(disk)
+        kept = new_cache(path).load(FINGERPRINT)
+        assert kept is not None  # the last good save was kept, not deleted
+        assert kept.state == busy_state()
+        assert cache.save(state, OFFSETS, FINGERPRINT)
+        assert not cache.disk_full
+        loaded = new_cache(path).load(FINGERPRINT)
+        assert loaded is not None
+        assert loaded.state == state

@@ -427,3 +427,36 @@ def test_the_one_pass_path_accepts_exactly_what_the_step_by_step_path_accepts() 
 def test_every_registered_type_is_decoded_in_one_pass() -> None:
     registered = {facts.type: facts.kind for facts in validate._REGISTERED.values()}
     assert registered == EVENT_KINDS
+
+
+_DEEP = b"[" * 5000 + b"]" * 5000
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _encode(_ticket_event()).replace(b'"data"', b'"ext": ' + _DEEP + b', "data"'),
+        _encode(_ticket_event()).replace(b'"body"', b'"deep": ' + _DEEP + b', "body"'),
+    ],
+    ids=["an unknown attribute", "inside data"],
+)
+def test_deeply_nested_json_is_invalid_not_an_exception(value: bytes) -> None:
+    record = RawRecord(topic=TICKETS, partition=0, offset=BAD_OFFSET, key=b"t-1", value=value)
+    checked = validate_record(record, TOPICS)
+    assert isinstance(checked, Invalid)
+    assert "nested too deeply" in checked.reason
+
+
+def test_a_record_the_fold_fails_on_is_quarantined_with_the_failure_and_the_fold_goes_on() -> None:
+    state = State()
+    broken = RawRecord(topic=TICKETS, partition=0, offset=0, key=b"t-1", value=17)  # type: ignore[arg-type]  # not bytes: the fold fails on it
+    result = fold_record(state, broken, TOPICS)
+    assert result.outcome == "quarantined"
+    assert result.reason is not None
+    assert "the fold failed on this record (TypeError" in result.reason
+    assert state.quarantined_count == 1
+    assert state.next_offsets == {TICKETS: {0: 1}}
+    after = samples.as_record(samples.ticket_opened("t-1", event_id="o-1"), topic=TICKETS, offset=1)
+    assert fold_record(state, after, TOPICS).outcome == "applied"
+    assert fold_record(state, broken, TOPICS).outcome == "duplicate"  # redelivered: once only
+    assert state.quarantined_count == 1

@@ -1,0 +1,59 @@
+"""The status bar names a refused login and the bridge's degraded parts, as plain text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+from console.views.status_bar import ConsoleStatusBar
+from tests.helpers.clock import Clock, at
+from tests.helpers.protocol import status
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+def _bar(qtbot: QtBot) -> ConsoleStatusBar:
+    bar = ConsoleStatusBar(Clock())
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.set_connected()
+    return bar
+
+
+def test_refused_credentials_are_not_shown_as_kafka_down(qtbot: QtBot) -> None:
+    bar = _bar(qtbot)
+    bar.set_status(
+        status(
+            kafka_up=False,
+            kafka_down_since=at(-1),
+            kafka_error="auth",
+            kafka_error_message="Kafka refused the credentials (SASL/SCRAM-SHA-512)",
+        )
+    )
+    assert bar.kafka_label.text() == "Kafka: credentials refused"
+    tooltip = bar.kafka_label.toolTip()
+    assert "Kafka refused the credentials (SASL/SCRAM-SHA-512)" in tooltip
+    assert "atp-bridge credentials set" in tooltip
+    bar.set_status(status(kafka_up=True))
+    assert bar.kafka_label.text() == "Kafka: up"
+    assert bar.kafka_label.toolTip() == ""
+
+
+def test_degraded_parts_show_while_they_last_and_markup_stays_text(qtbot: QtBot) -> None:
+    bar = _bar(qtbot)
+    bar.set_status(status())
+    assert not bar.problems_label.isVisible()
+    bar.set_status(status(degraded=["disk_full", "writer", "<b>new</b>"]))
+    assert bar.problems_label.isVisible()
+    assert bar.problems_label.text() == (
+        "Disk full: actions cannot be queued · Sending to Kafka fails; retrying"
+        " · Bridge problem: <b>new</b>"
+    )
+    assert bar.problems_label.textFormat() == Qt.TextFormat.PlainText
+    bar.set_reconnecting("bridge closed the connection")
+    assert not bar.problems_label.isVisible()  # unknown while the bridge is unreachable
+    bar.set_connected()
+    bar.set_status(status())
+    assert not bar.problems_label.isVisible()
