@@ -66,6 +66,9 @@ def _wait(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
 
 
 @pytest.mark.allow_log("bridge.kafka.writer", "ERROR", match="cannot record")
+@pytest.mark.allow_log(
+    "bridge.kafka.client", "WARNING", match="Coordinator load in progress"
+)  # a fresh broker
 def test_a_failing_acknowledgement_is_retried_and_the_writer_lives_on(
     kafka: KafkaEnv, new_topic: Callable[..., str]
 ) -> None:
