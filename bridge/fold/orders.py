@@ -12,7 +12,7 @@ from bridge.contract.events import (
 )
 from bridge.contract.validate import ValidEvent
 from bridge.fold.result import FoldResult
-from bridge.wire.entities import Order, OrderEvent
+from bridge.wire.entities import Order, OrderEvent, OrderItem
 from bridge.wire.vocabulary import OrderStatus
 
 TERMINAL: frozenset[OrderStatus] = frozenset({"delivered", "cancelled"})
@@ -51,13 +51,27 @@ def _placed(event: ValidEvent, data: OrderPlaced) -> Order:
         placed_at=event.time,
         updated_at=event.time,
         timeline=[_timeline_entry(event, data)],
+        customer_phone=data.customer.phone,
+        items=[
+            OrderItem(
+                sku=item.sku, name=item.name, qty=item.qty, unit_price_cents=item.unit_price_cents
+            )
+            for item in data.items
+        ],
+        address=data.delivery.address,
+        city=data.delivery.city,
     )
 
 
 def _advance(order: Order, event: ValidEvent, data: OrderData) -> None:
-    """Every event joins the timeline; only a non-terminal order (or a terminal word) moves."""
+    """Every event joins the timeline; only a non-terminal order (or a terminal word) moves.
+
+    The courier is a fact, not a status: the latest ``dispatched`` names it, even late.
+    """
     order.timeline.append(_timeline_entry(event, data))
     order.updated_at = event.time
+    if isinstance(data, OrderDispatched):
+        order.courier_id, order.courier_name = data.courier.id, data.courier.name
     status = _status_of(data)
     if order.status in TERMINAL and status not in TERMINAL:
         return

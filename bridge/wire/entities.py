@@ -26,6 +26,7 @@ __all__ = [
     "Message",
     "Order",
     "OrderEvent",
+    "OrderItem",
     "OrderStatus",
     "Presence",
     "PresenceStatus",
@@ -99,6 +100,15 @@ class OrderEvent(msgspec.Struct, kw_only=True):
     summary: dict[str, object]
 
 
+class OrderItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of an order, as ``placed`` listed it."""
+
+    sku: str
+    name: str
+    qty: int
+    unit_price_cents: int
+
+
 class Order(msgspec.Struct, kw_only=True):
     """An order as of the last applied event, with its whole timeline."""
 
@@ -113,6 +123,15 @@ class Order(msgspec.Struct, kw_only=True):
     placed_at: str
     updated_at: str
     timeline: list[OrderEvent] = msgspec.field(default_factory=list)
+    customer_phone: str | None = None
+    """The customer's phone as ``placed`` gave it (optional in the contract)."""
+    items: list[OrderItem] = msgspec.field(default_factory=list)
+    address: str = ""
+    """The delivery address (street and number); ``district`` and ``city`` complete it."""
+    city: str = ""
+    courier_id: str | None = None
+    """The courier of the latest ``dispatched`` event (``None``: not dispatched yet)."""
+    courier_name: str | None = None
 
 
 class Presence(msgspec.Struct, kw_only=True):

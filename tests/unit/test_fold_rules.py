@@ -343,6 +343,37 @@ def test_order_status_is_the_last_word_and_eta_follows_the_latest() -> None:
     assert order.timeline[1].summary == {"method": "yape", "amount_cents": 4500}
 
 
+def test_an_order_keeps_the_customer_context_placed_and_dispatched_give() -> None:
+    log = Log()
+    placed = samples.order_placed(
+        "o-1", event_id="p-1", customer={"id": "c-1", "name": "Rosa Quispe", "phone": "+51 987"}
+    )
+    log.order(placed)
+    order = log.state.orders["o-1"]
+    assert (order.customer_phone, order.address, order.district, order.city) == (
+        "+51 987",
+        "Av. Arequipa 1234",
+        "Lince",
+        "Lima",
+    )
+    assert [(item.name, item.qty, item.unit_price_cents) for item in order.items] == [
+        ("1/4 pollo", 2, 1800),
+        ("Chicha morada 1 L", 1, 900),
+    ]
+    assert (order.courier_id, order.courier_name) == (None, None)
+    log.order(samples.order_event("dispatched", "o-1", event_id="e-1"))
+    assert (order.courier_id, order.courier_name) == ("k-7", "Luis")
+
+
+def test_a_late_dispatch_after_delivery_still_names_the_courier() -> None:
+    log = Log()
+    log.order(samples.order_placed("o-1", event_id="p-1"))
+    log.order(samples.order_event("delivered", "o-1", event_id="e-1"))
+    log.order(samples.order_event("dispatched", "o-1", event_id="e-2"))
+    order = log.state.orders["o-1"]
+    assert (order.status, order.courier_name) == ("delivered", "Luis")
+
+
 @pytest.mark.parametrize("terminal", ["delivered", "cancelled"])
 def test_a_terminal_status_stays_but_later_events_join_the_timeline(terminal: str) -> None:
     log = Log()
