@@ -110,7 +110,7 @@ def _change(ticket: Ticket, event: ValidEvent, data: TicketData) -> None:
     elif isinstance(data, TagRemoved):
         ticket.tags = [tag for tag in ticket.tags if tag != data.tag]
     if not isinstance(data, MessageAdded):
-        ticket.actions.append(_action(event, data))
+        ticket.actions.append(_action(event, data, len(ticket.messages) + len(ticket.actions)))
 
 
 def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
@@ -125,6 +125,7 @@ def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
             body=data.body,
             internal=data.internal,
             at=event.time,
+            log_index=len(ticket.messages) + len(ticket.actions),
         )
     )
     if author.kind == "customer":
@@ -135,7 +136,7 @@ def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
             ticket.first_response_at = event.time
 
 
-def _action(event: ValidEvent, data: TicketData) -> TicketAction:
+def _action(event: ValidEvent, data: TicketData, log_index: int) -> TicketAction:
     actor: AgentRef | None = None
     value: str | None = None
     target: AgentRef | None = None
@@ -160,6 +161,7 @@ def _action(event: ValidEvent, data: TicketData) -> TicketAction:
         value=value,
         target_id=None if target is None else target.id,
         target_name=None if target is None else target.name,
+        log_index=log_index,
     )
 
 

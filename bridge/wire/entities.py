@@ -49,6 +49,8 @@ class Message(msgspec.Struct, kw_only=True):
     body: str
     internal: bool
     at: str
+    log_index: int = 0
+    """How many messages and actions the ticket had before this one: its place in log order."""
 
 
 class TicketAction(msgspec.Struct, kw_only=True):
@@ -62,6 +64,8 @@ class TicketAction(msgspec.Struct, kw_only=True):
     value: str | None
     target_id: str | None = None  # ``assigned``: the new assignee (``agent_*`` is who assigned)
     target_name: str | None = None
+    log_index: int = 0
+    """How many messages and actions the ticket had before this one: its place in log order."""
 
 
 class Ticket(msgspec.Struct, kw_only=True):

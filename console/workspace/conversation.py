@@ -3,9 +3,12 @@
 Each message is a bubble (a ``QFrame``) whose ``kind`` property says what it is:
 ``opening`` (the ticket's first body), ``customer``, ``agent``, ``system`` or
 ``note``. Notes have a yellow background and an "Internal note" label; customer
-messages sit on the left, the team's on the right. Messages are append-only in
-the state, so a live update only adds bubbles: the scroll position is kept, and
-a view that was at the bottom follows the new messages.
+messages sit on the left, the team's on the right. Between them, the ticket's
+history (claims, releases, assignments, status, priority, queue and tag
+changes) shows as quiet one-line entries, all in log order
+(``console.viewstate.thread``). Messages and actions are append-only in the
+state, so a live update only adds entries: the scroll position is kept, and a
+view that was at the bottom follows the new ones.
 """
 
 from __future__ import annotations
@@ -19,10 +22,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from console.viewstate.thread import MessageEntry, thread_entries
 from console.viewstate.times import stamp
+from console.workspace.history_text import action_text
 
 if TYPE_CHECKING:
-    from bridge.wire.entities import Message, Ticket
+    from bridge.wire.entities import Message, Ticket, TicketAction
+
+HISTORY_TEXT = "#5f6368"
 
 
 class MessageKind(StrEnum):
@@ -117,6 +124,32 @@ class MessageBubble(QFrame):
         return self.palette().color(QPalette.ColorRole.Window)
 
 
+class HistoryLine(QLabel):
+    """One action of the ticket's history: a small, grey, centred line with its time."""
+
+    def __init__(self, event_id: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.event_id = event_id
+        self.setObjectName("history-entry")
+        self.setProperty("event_id", event_id)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # names come from events: never markup
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.setWordWrap(True)
+        font = QFont(self.font())
+        font.setItalic(True)
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.setFont(font)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(HISTORY_TEXT))
+        self.setPalette(palette)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        """Show ``text``; screen readers read the same."""
+        super().setText(text)
+        self.setAccessibleName(text)
+
+
 class ConversationView(QScrollArea):
     """The scrolling list of a ticket's bubbles, oldest first."""
 
@@ -126,6 +159,7 @@ class ConversationView(QScrollArea):
         self._ticket_id: str | None = None
         self._ticket: Ticket | None = None
         self._bubbles: list[MessageBubble] = []
+        self._history: list[HistoryLine] = []
         self._follow = True
         self.setObjectName("conversation")
         self.setAccessibleName(self.tr("Conversation"))
@@ -144,14 +178,31 @@ class ConversationView(QScrollArea):
         """The bubbles shown, oldest first."""
         return list(self._bubbles)
 
+    def history_lines(self) -> list[HistoryLine]:
+        """The history entries shown, oldest first."""
+        return list(self._history)
+
+    def entries(self) -> list[MessageBubble | HistoryLine]:
+        """Every entry shown, in the order of the thread (the opening first)."""
+        shown: list[MessageBubble | HistoryLine] = []
+        for position in range(self._column.count()):
+            item = self._column.itemAt(position)
+            widget = None if item is None else item.widget()
+            if isinstance(widget, HistoryLine):
+                shown.append(widget)
+            elif widget is not None:
+                shown += [bubble for bubble in self._bubbles if bubble.parentWidget() is widget]
+        return shown
+
     def show_ticket(self, ticket: Ticket) -> None:
         """Show a ticket from the start (a different ticket, or the first time)."""
-        for bubble in self._bubbles:
-            row = bubble.parentWidget()
+        rows: list[QWidget | None] = [bubble.parentWidget() for bubble in self._bubbles]
+        for row in [*rows, *self._history]:
             if row is not None:
                 self._column.removeWidget(row)
                 row.deleteLater()
         self._bubbles.clear()
+        self._history.clear()
         self._ticket_id = ticket.ticket_id
         self._ticket = ticket
         self._follow = True
@@ -180,11 +231,19 @@ class ConversationView(QScrollArea):
 
     def _add_new(self, ticket: Ticket) -> None:
         known = {bubble.event_id for bubble in self._bubbles}
-        for message in ticket.messages:
-            if message.event_id not in known:
+        known.update(line.event_id for line in self._history)
+        for entry in thread_entries(ticket):
+            if entry.event_id in known:
+                continue
+            if isinstance(entry, MessageEntry):
+                message = entry.message
                 self._append(
                     kind_of(message), message.event_id, self._heading(message), message.body
                 )
+            else:
+                line = HistoryLine(entry.event_id, self._history_text(entry.action), self._content)
+                self._column.insertWidget(self._column.count() - 1, line)
+                self._history.append(line)
 
     def retranslate(self) -> None:
         """Re-read the translated texts, the bubbles' headings included."""
@@ -199,6 +258,11 @@ class ConversationView(QScrollArea):
                 bubble.set_heading(self._opening_heading(ticket))
             elif message is not None:
                 bubble.set_heading(self._heading(message))
+        actions = {action.event_id: action for action in ticket.actions}
+        for line in self._history:
+            action = actions.get(line.event_id)
+            if action is not None:
+                line.setText(self._history_text(action))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Retranslate on a language change."""
@@ -209,6 +273,9 @@ class ConversationView(QScrollArea):
     def _opening_heading(self, ticket: Ticket) -> str:
         opening = self.tr("Opened the ticket")
         return f"{ticket.customer_name} · {opening} · {stamp(ticket.opened_at, self._tz)}"
+
+    def _history_text(self, action: TicketAction) -> str:
+        return f"{action_text(action)} · {stamp(action.at, self._tz)}"
 
     def _heading(self, message: Message) -> str:
         kind = kind_of(message)
