@@ -23,6 +23,7 @@ from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
 from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
+from console.viewstate.customer_context import customer_context
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.ticket_session import (
     Collision,
@@ -36,6 +37,7 @@ from console.workspace.actions import TicketActions
 from console.workspace.collision import CollisionBanner
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
+from console.workspace.customer_panel import CustomerPanel
 from console.workspace.drafts import DraftAutosaver
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
@@ -114,6 +116,7 @@ class TicketWorkspace(QWidget):
         self.collision_banner = CollisionBanner(self._tz, self)
         self.composer = Composer(self)
         self.order_panel = OrderPanel(self._tz, self)
+        self.customer_panel = CustomerPanel(self)
 
         left = QWidget(self)
         column = QVBoxLayout(left)
@@ -122,9 +125,14 @@ class TicketWorkspace(QWidget):
         column.addWidget(self.pending_view)
         column.addWidget(self.collision_banner)
         column.addWidget(self.composer)
+        side = QWidget(self)
+        side_column = QVBoxLayout(side)
+        side_column.setContentsMargins(0, 0, 0, 0)
+        side_column.addWidget(self.customer_panel)
+        side_column.addWidget(self.order_panel, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
-        splitter.addWidget(self.order_panel)
+        splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -271,6 +279,7 @@ class TicketWorkspace(QWidget):
         self.tag_editor.setEnabled(False)
         self._show_colleagues()
         self.order_panel.show_order(None, None, [], [])
+        self.customer_panel.show_context(None)
 
     def _refresh(self) -> None:
         session = self._session
@@ -300,6 +309,9 @@ class TicketWorkspace(QWidget):
         self.action_bar.show_for(ticket, me, queues, session.agents)
         self.order_panel.show_order(
             session.order, ticket.ticket_id, session.customer_tickets, session.customer_orders
+        )
+        self.customer_panel.show_context(
+            customer_context(ticket, session.order, session.customer_orders)
         )
 
     def _show_colleagues(self) -> None:
