@@ -3,6 +3,8 @@
 Only these three are replaced (a plain regular expression, never
 ``str.format``); a placeholder whose value is unknown (no linked order, no ETA)
 is left as written so that the agent sees what to complete before sending.
+A placeholder may carry a fallback after a bar, ``{customer_name|cliente}``:
+the fallback is written when the value is unknown, so it never stays unfilled.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from bridge.wire.entities import Order, Ticket
 
 PLACEHOLDERS = ("customer_name", "order_id", "eta")
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")(?:\|([^{}|]*))?\}")
 
 
 def placeholder_values(ticket: Ticket, order: Order | None, tz: dt.tzinfo) -> dict[str, str | None]:
@@ -29,10 +31,12 @@ def placeholder_values(ticket: Ticket, order: Order | None, tz: dt.tzinfo) -> di
 
 
 def fill(template: str, values: dict[str, str | None]) -> str:
-    """Replace the known placeholders that have a value; leave the others as written."""
+    """Replace the known placeholders that have a value (or a fallback); leave the others."""
 
     def replace(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
+        if value is None:
+            value = match.group(2)  # the fallback after "|", if written
         return match.group(0) if value is None else value
 
     return _PLACEHOLDER.sub(replace, template)

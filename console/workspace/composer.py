@@ -1,4 +1,9 @@
-"""The composer: reply text, the internal-note toggle, canned replies and Ctrl+Enter to send."""
+"""The composer: reply text, the internal-note toggle, canned replies and Ctrl+Enter to send.
+
+Typing ``::`` or pressing Ctrl+Space opens the quick template picker above the
+text (``console.workspace.template_picker``); the chosen reply replaces the
+``::`` with its body, placeholders filled.
+"""
 
 from __future__ import annotations
 
@@ -18,26 +23,44 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.workspace.template_picker import TemplatePicker
+
 if TYPE_CHECKING:
     from console.workspace.canned import CannedReply
 
 NOTE_BACKGROUND = "#fff8cc"
 SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+TEMPLATE_TRIGGER = "::"
+TEMPLATE_KEYS = "Ctrl+Space"
+"""Opens the quick template picker from the reply text (as typing ``::`` does)."""
 
 
 class ReplyEdit(QPlainTextEdit):
-    """A plain-text editor that turns Ctrl+Enter into ``submit``."""
+    """A plain-text editor that turns Ctrl+Enter into ``submit`` and ``::`` into ``templates``."""
 
     submit = Signal()
     """Ctrl+Enter (or Ctrl+Return) was pressed."""
+    templates = Signal(bool)
+    """Open the template picker: True when ``::`` was typed (it is replaced), False for the key."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Ctrl+Enter submits; every other key edits."""
-        if event.key() in SEND_KEYS and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        """Ctrl+Enter submits, Ctrl+Space or ``::`` opens the templates; other keys edit."""
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in SEND_KEYS and control:
             event.accept()
             self.submit.emit()
             return
+        if event.key() == Qt.Key.Key_Space and control:
+            event.accept()
+            self.templates.emit(False)
+            return
         super().keyPressEvent(event)
+        if event.text() == ":" and not self.isReadOnly() and self._before_cursor(2) == "::":
+            self.templates.emit(True)
+
+    def _before_cursor(self, count: int) -> str:
+        position = self.textCursor().position()
+        return self.toPlainText()[max(0, position - count) : position]
 
 
 class Composer(QWidget):
@@ -70,6 +93,8 @@ class Composer(QWidget):
         self.lock_label.hide()
         self.unlock_button = QPushButton(self)
         self.unlock_button.hide()
+        self.template_picker = TemplatePicker(self)
+        self._trigger_end: int | None = None  # where the typed "::" ends, while the picker is open
         self._normal_palette = QPalette(self.editor.palette())
 
         self.editor.submit.connect(self.request_send)
@@ -78,6 +103,9 @@ class Composer(QWidget):
         self.note_toggle.toggled.connect(self._on_note_toggled)
         self.canned_picker.activated.connect(self._on_canned)
         self.unlock_button.clicked.connect(self.unlock_requested)
+        self.editor.templates.connect(self._open_templates)
+        self.template_picker.chosen.connect(self._on_template_chosen)
+        self.template_picker.closed.connect(self._on_templates_closed)
 
         lock_row = QHBoxLayout()
         lock_row.addWidget(self.lock_label, 1)
@@ -92,6 +120,7 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(lock_row)
+        layout.addWidget(self.template_picker)
         layout.addWidget(self.editor)
         layout.addLayout(controls)
         self.set_canned((), lambda text: text)
@@ -107,6 +136,7 @@ class Composer(QWidget):
         if self.canned_picker.count() > 0:
             self.canned_picker.setItemText(0, self.tr("Choose…"))
         self.canned_label.setText(self.tr("Ca&nned reply:"))
+        self.canned_picker.setToolTip(self.tr("Or type :: in the text (Ctrl+Space)"))
         self.send_button.setAccessibleName(self.tr("Send (Ctrl+Enter)"))
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.unlock_button.setText(self.tr("&Edit again"))
@@ -167,6 +197,7 @@ class Composer(QWidget):
         """Offer ``replies``; ``fill`` fills a reply's placeholders when it is inserted."""
         self._replies = tuple(replies)
         self._fill = fill
+        self.template_picker.set_replies(self._replies)
         self.canned_picker.clear()
         self.canned_picker.addItem(self.tr("Choose…"))
         for reply in self._replies:
@@ -180,6 +211,10 @@ class Composer(QWidget):
         self.editor.insertPlainText(self._fill(reply.body))
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
+
+    def open_templates(self) -> None:
+        """Open the quick template picker (as Ctrl+Space in the text does)."""
+        self._open_templates(False)
 
     def request_send(self) -> None:
         """Ask to send the text (ignored when empty or locked)."""
@@ -206,6 +241,26 @@ class Composer(QWidget):
         self.canned_picker.setCurrentIndex(0)
         if isinstance(reply_id, str):
             self.insert_canned(reply_id)
+
+    def _open_templates(self, typed: bool) -> None:
+        if self.is_locked() or not self.isEnabled() or not self._replies:
+            return
+        self._trigger_end = self.editor.textCursor().position() if typed else None
+        self.template_picker.open_picker()
+
+    def _on_template_chosen(self, reply_id: str) -> None:
+        end, self._trigger_end = self._trigger_end, None
+        if end is not None and self.text()[max(0, end - 2) : end] == TEMPLATE_TRIGGER:
+            cursor = self.editor.textCursor()
+            cursor.setPosition(end - len(TEMPLATE_TRIGGER))
+            cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+            self.editor.setTextCursor(cursor)  # the reply replaces the "::"
+        self.insert_canned(reply_id)
+        self.focus_editor()
+
+    def _on_templates_closed(self) -> None:
+        self._trigger_end = None  # the "::" stays as typed
+        self.focus_editor()
 
     def _show_note_style(self, internal: bool) -> None:
         palette = QPalette(self._normal_palette)
