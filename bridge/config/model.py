@@ -56,6 +56,20 @@ class UiConfig(msgspec.Struct, frozen=True, kw_only=True):
     order_feed_limit: int = 5000
 
 
+AfterResolve = Literal["stay", "next"]
+
+
+class ConsoleConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """The agent's daily tools (docs/CONSOLE.md, Daily tools)."""
+
+    idle_away_minutes: int = 10
+    """Minutes without keyboard or mouse input after which the agent shows as away (0: never)."""
+    macros_file: Path | None = None
+    """IT's macros (TOML), added to the shipped ones; a macro with a shipped id replaces it."""
+    after_resolve: AfterResolve = "stay"
+    """``next``: after resolving or setting pending, open the next ticket of the view."""
+
+
 class Config(msgspec.Struct, frozen=True, kw_only=True):
     """The whole configuration after every layer was applied and validated."""
 
@@ -65,6 +79,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     bridge: BridgeConfig
     demo: DemoConfig
     ui: UiConfig
+    console: ConsoleConfig = msgspec.field(default_factory=ConsoleConfig)
 
     @property
     def uses_sasl(self) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-from bridge.config.model import Language, SaslMechanism, SecurityProtocol
+from bridge.config.model import AfterResolve, Language, SaslMechanism, SecurityProtocol
 from bridge.contract.topics import Topics
 from bridge.wire.vocabulary import Role
 
@@ -237,6 +237,9 @@ _SPECS = (
     KeySpec("demo.tansu_path", FilePath(must_exist=False), None),
     KeySpec("ui.language", Choice(get_args(Language)), "es"),
     KeySpec("ui.order_feed_limit", Integer(1, 1_000_000), 5000),
+    KeySpec("console.idle_away_minutes", Integer(0, 24 * 60), 10),
+    KeySpec("console.macros_file", FilePath(must_exist=True), None),
+    KeySpec("console.after_resolve", Choice(get_args(AfterResolve)), "stay"),
 )
 
 KEYS: dict[str, KeySpec] = {spec.key: spec for spec in _SPECS}

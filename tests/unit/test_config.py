@@ -667,3 +667,33 @@ def test_default_user_paths_are_per_user_and_named_for_the_app() -> None:
     for folder in (located.user_config_file.parent, located.data_dir, located.log_dir):
         assert "atp-console" in folder.parts
         assert folder.is_absolute()
+
+
+# ------------------------------------------------------------------ [console]: daily tools
+def test_console_keys_default_to_ten_idle_minutes_no_macros_file_and_staying(
+    paths: AppPaths,
+) -> None:
+    console = load(paths).config.console
+    assert (console.idle_away_minutes, console.macros_file, console.after_resolve) == (
+        10,
+        None,
+        "stay",
+    )
+
+
+def test_it_points_to_a_macros_file_beside_the_system_file(paths: AppPaths) -> None:
+    macros = paths.system_config_file.parent / "macros.toml"
+    macros.write_text("version = 1\n", encoding="utf-8")
+    write(
+        paths.system_config_file, '[console]\nmacros_file = "macros.toml"\nafter_resolve = "next"\n'
+    )
+    loaded = load(paths, environ={"ATP_CONSOLE_IDLE_AWAY_MINUTES": "0"})
+    assert loaded.config.console.macros_file == macros
+    assert loaded.config.console.after_resolve == "next"
+    assert loaded.config.console.idle_away_minutes == 0
+
+
+def test_a_missing_macros_file_names_the_file_and_key(paths: AppPaths) -> None:
+    write(paths.system_config_file, '[console]\nmacros_file = "nope.toml"\n')
+    with pytest.raises(ConfigError, match=r"config\.toml: console\.macros_file: expected the path"):
+        load(paths)
