@@ -25,6 +25,7 @@ from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.store_feed import FramePacedFeed
 from console.viewstate.drafts import DraftStore
+from console.viewstate.macros import MacroLibrary
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
@@ -47,6 +48,7 @@ class ConsoleWindowSet(QObject):
         canned_language: str,
         order_feed_limit: int,
         queues: Sequence[str],
+        macros: MacroLibrary | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -54,7 +56,10 @@ class ConsoleWindowSet(QObject):
         self.store = ViewStore()
         self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
         self.workspace = TicketWorkspace(
-            DraftStore(drafts_dir), CannedLibrary.load(canned_language), queues=queues
+            DraftStore(drafts_dir),
+            CannedLibrary.load(canned_language),
+            queues=queues,
+            macros=macros,
         )
         self.dashboard = SupervisorDashboard()
         self.window.set_workspace_widget(self.workspace)

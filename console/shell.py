@@ -20,6 +20,7 @@ from bridge.config import ConfigError, LoadedConfig, agent_identity, load_config
 from bridge.logs import setup_logging
 from bridge.paths import DataDirError, default_paths, make_private_tree
 from bridge.posix_signals import SignalWakeup
+from bridge.resources import resource_path
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.exit_codes import ConsoleExit
 from console.bridge_client import BridgeClient
@@ -29,6 +30,7 @@ from console.crash import CrashHandler, pending_crash_report
 from console.demo_stack import DemoStack, DemoStackError
 from console.i18n import Translations
 from console.settings.settings_dialog import SettingsDialog
+from console.viewstate.macros import MacroLibrary, MacrosError
 
 _log = logging.getLogger("console")
 SMOKE_TIMEOUT_MS = 60_000
@@ -188,6 +190,7 @@ def _run_window(
         canned_language=config.ui.language,
         order_feed_limit=config.ui.order_feed_limit,
         queues=config.agent.queues or ("deliveries", "payments", "general"),
+        macros=_macros(app, config.console.macros_file, headless=bool(args.smoke)),
     )
     _install_menu(
         app,
@@ -246,6 +249,24 @@ def _run_window(
         if tray is not None:
             tray.hide()
     return exit_code
+
+
+def _macros(app: QApplication, it_file: Path | None, *, headless: bool) -> MacroLibrary:
+    """The shipped macros and IT's (``console.macros_file``); a broken file is reported.
+
+    A mistake in IT's file must not keep agents from working: it is logged and
+    shown, and the console runs with the shipped macros only.
+    """
+    shipped = resource_path("macros", "macros.toml")
+    try:
+        return MacroLibrary.load(shipped, it_file)
+    except MacrosError as error:
+        _log.error("macros not loaded", extra={"problem": str(error)})
+        _report(app, f"{error} (only the shipped macros are offered)", headless=headless)
+    try:
+        return MacroLibrary.load(shipped)
+    except MacrosError:
+        return MacroLibrary()
 
 
 def _install_menu(

@@ -284,6 +284,12 @@ class TicketSession:
                 return Collision(tuple(unseen))
         return self._send_message(ticket, body, internal)
 
+    def unseen(self) -> tuple[Message, ...]:
+        """Messages by the customer or other agents the agent has not seen yet."""
+        if self._ticket is None or self._me is None:
+            return ()
+        return tuple(unseen_messages(self._ticket, self._seen, self._me.agent_id))
+
     def send_anyway(self) -> Command | None:
         """Send the held-back text despite the collision; the new messages count as seen."""
         self._see_everything()

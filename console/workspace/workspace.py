@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
 from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.customer_context import customer_context
+from console.viewstate.macros import MacroLibrary, MacroRun, MacroRuns, plan
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.ticket_session import (
     Collision,
@@ -39,6 +40,7 @@ from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
 from console.workspace.customer_panel import CustomerPanel
 from console.workspace.drafts import DraftAutosaver
+from console.workspace.macro_bar import MacroButton, MacroStatus
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 from console.workspace.tag_editor import TagEditor
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
     from bridge.wire.protocol import Action, AgentIdentity
     from console.viewstate.drafts import DraftStore
+    from console.viewstate.macros import MacroPlan
     from console.workspace.canned import CannedLibrary
 
 DEFAULT_QUEUES = ("deliveries", "payments", "general")
@@ -73,10 +76,13 @@ class TicketWorkspace(QWidget):
         queues: Sequence[str] = DEFAULT_QUEUES,
         draft_delay_ms: int = 300,
         wall_clock: Callable[[], float] = time.time,
+        macros: MacroLibrary | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._tz = tz if tz is not None else local_tz()
+        self._macros = macros if macros is not None else MacroLibrary()
+        self._runs = MacroRuns()
         self._wall_clock = wall_clock
         self._canned = canned
         self._queues = tuple(queues)
@@ -113,26 +119,22 @@ class TicketWorkspace(QWidget):
         self.action_bar = TicketActions(self)
         self.conversation = ConversationView(self._tz, self)
         self.pending_view = PendingActionsView(self.pending_model, self)
+        self.macro_status = MacroStatus(self)
         self.collision_banner = CollisionBanner(self._tz, self)
         self.composer = Composer(self)
         self.order_panel = OrderPanel(self._tz, self)
-        self.customer_panel = CustomerPanel(self)
 
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.conversation, 1)
+        column.addWidget(self.macro_status)
         column.addWidget(self.pending_view)
         column.addWidget(self.collision_banner)
         column.addWidget(self.composer)
-        side = QWidget(self)
-        side_column = QVBoxLayout(side)
-        side_column.setContentsMargins(0, 0, 0, 0)
-        side_column.addWidget(self.customer_panel)
-        side_column.addWidget(self.order_panel, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
-        splitter.addWidget(side)
+        splitter.addWidget(self._side_column())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -140,14 +142,34 @@ class TicketWorkspace(QWidget):
         layout.addWidget(self.meta_label)
         layout.addWidget(self.colleagues_label)
         layout.addWidget(self.tag_editor)
-        layout.addWidget(self.action_bar)
+        layout.addLayout(self._actions_row())
         layout.addWidget(splitter, 1)
+
+    def _actions_row(self) -> QHBoxLayout:
+        """The action bar and, at its end, the Macros button."""
+        self.macro_button = MacroButton(self._macros, self)
+        row = QHBoxLayout()
+        row.addWidget(self.action_bar, 1)
+        row.addWidget(self.macro_button)
+        return row
+
+    def _side_column(self) -> QWidget:
+        """Beside the conversation: the customer panel above the order panel."""
+        self.customer_panel = CustomerPanel(self)
+        side = QWidget(self)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.customer_panel)
+        column.addWidget(self.order_panel, 1)
+        return side
 
     def _connect(self) -> None:
         self.claim_shortcut = self._shortcut(self.tr("Claim"), "C", self.action_bar.claim)
         self.reply_shortcut = self._shortcut(
             self.tr("Focus the reply"), "R", self.composer.focus_editor
         )
+        self.macros_shortcut = self._shortcut(self.tr("Macros"), "M", self.macro_button.open_menu)
+        self.macro_button.macro_chosen.connect(self.run_macro)
         self.action_bar.action_requested.connect(self._on_action)
         self.composer.send_requested.connect(self._on_send_requested)
         self.composer.edited.connect(self._on_edited)
@@ -191,6 +213,7 @@ class TicketWorkspace(QWidget):
         self._session.show(ticket, order, customer_tickets, customer_orders, me)
         self.conversation.show_ticket(ticket)
         self.pending_model.set_ticket(ticket.ticket_id)
+        self.macro_status.show_run(self._runs.of_ticket(ticket.ticket_id))
         self.composer.setEnabled(True)
         self.composer.set_canned(self._canned.replies, self._fill_placeholders)
         self._render_composer()
@@ -225,9 +248,50 @@ class TicketWorkspace(QWidget):
         self.tag_editor.set_known_tags(tags)
 
     def apply_outcome(self, outcome: CommandOutcome) -> None:
-        """Show a command's progress; a confirmed reply clears its draft."""
+        """Show a command's progress; a confirmed reply clears its draft; a macro moves on."""
         self._session.apply_outcome(outcome)
         self._render_composer()
+        run = self._runs.apply(outcome, self._send_action)
+        if run is not None and run.ticket_id == self._session.ticket_id:
+            self.macro_status.show_run(run)
+
+    def run_macro(self, macro_id: str) -> bool:
+        """Apply a macro to the shown ticket, its steps sent in order; False if it did not start.
+
+        It does not start while another runs on the ticket, while the customer or
+        another agent wrote something not seen yet (it is shown: run it again),
+        or when a reply would leave a placeholder unfilled; the status line says why.
+        """
+        ticket, me = self._session.ticket, self._session.me
+        macro = self._macros.get(macro_id)
+        if ticket is None or me is None or macro is None:
+            return False
+        if self._runs.busy(ticket.ticket_id):
+            self.macro_status.show_notice(self.tr("A macro is still running on this ticket."))
+            return False
+        if self._session.unseen():
+            self._session.cancel_collision()
+            self.conversation.scroll_to_bottom()
+            self.macro_status.show_notice(
+                self.tr("New messages arrived: read them, then run the macro again.")
+            )
+            return False
+        replies = {reply.reply_id: reply.body for reply in self._canned.replies}
+        steps = plan(
+            macro,
+            ticket,
+            me,
+            language=self._canned.language,
+            replies=replies,
+            fill=self._fill_placeholders,
+        )
+        if not steps.runnable:
+            self.macro_status.show_notice(self._not_runnable_text(steps))
+            return False
+        run = MacroRun(macro, ticket.ticket_id, steps.actions)
+        self._runs.start(run, self._send_action)
+        self.macro_status.show_run(run)
+        return True
 
     def flush_drafts(self) -> None:
         """Write pending drafts now (call on quit; closing the widget does it too)."""
@@ -251,6 +315,7 @@ class TicketWorkspace(QWidget):
         self.setAccessibleName(self.tr("Ticket workspace"))
         self.claim_shortcut.setText(self.tr("Claim"))
         self.reply_shortcut.setText(self.tr("Focus the reply"))
+        self.macros_shortcut.setText(self.tr("Macros"))
         if self._session.ticket is None:
             self.subject_label.setText(self.tr("No ticket selected"))
         else:
@@ -273,6 +338,8 @@ class TicketWorkspace(QWidget):
         self.meta_label.clear()
         self.action_bar.show_for(None, self._session.me, (), ())
         self.pending_model.set_ticket(None)
+        self.macro_status.show_run(None)
+        self.macro_button.setEnabled(False)
         self._render_composer()
         self.composer.setEnabled(False)
         self.tag_editor.set_tags(())
@@ -307,6 +374,7 @@ class TicketWorkspace(QWidget):
         me = session.me
         queues = [*self._queues, *(me.queues if me is not None else [])]
         self.action_bar.show_for(ticket, me, queues, session.agents)
+        self.macro_button.setEnabled(True)
         self.order_panel.show_order(
             session.order, ticket.ticket_id, session.customer_tickets, session.customer_orders
         )
@@ -403,3 +471,20 @@ class TicketWorkspace(QWidget):
 
     def _on_action(self, action: Action) -> None:
         self.command_requested.emit(self._session.request_action(action))
+
+    def _send_action(self, action: Action) -> str:
+        command = self._session.request_action(action)
+        self.command_requested.emit(command)
+        return command.command_id
+
+    def _not_runnable_text(self, steps: MacroPlan) -> str:
+        if steps.unknown_replies:
+            return self.tr("This macro names a canned reply that does not exist: %1.").replace(
+                "%1", ", ".join(steps.unknown_replies)
+            )
+        if steps.unfilled:
+            names = ", ".join("{" + name + "}" for name in steps.unfilled)
+            return self.tr("The macro's reply would leave %1 unfilled: not run.").replace(
+                "%1", names
+            )
+        return self.tr("Nothing to change: the ticket already is as the macro would leave it.")
