@@ -1,7 +1,8 @@
 """The agent's own presence: what it publishes, and no more than one record a second.
 
 Pure: no I/O, no Qt; the clock is injected. ``PresenceThrottle`` holds the
-activity the console last reported (contract 1.1 ``viewing``/``composing``) and
+activity the console last reported (contract 1.1 ``viewing``/``composing``, and
+``online`` or ``away`` as the agent set it) and
 says when the next presence record may go out; ``presence_event`` builds it.
 The service publishes through them (``bridge/service.py``).
 """
@@ -13,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from bridge.contract.envelope import make_event, rfc3339
-from bridge.wire.protocol import AgentIdentity
+from bridge.wire.protocol import AgentIdentity, AgentStatus
 
 MIN_INTERVAL_S = 1.0
 """Contract 1.1: at most one presence record a second for each agent."""
@@ -30,12 +31,15 @@ class PresenceThrottle:
         self._last_published: float | None = None
         self.viewing: str | None = None
         self.composing: str | None = None
+        self.status: AgentStatus = "online"
 
-    def report(self, viewing: str | None, composing: str | None) -> bool:
-        """Take the console's activity; True when it differs from what was held."""
-        if (viewing, composing) == (self.viewing, self.composing):
+    def report(
+        self, viewing: str | None, composing: str | None, status: AgentStatus = "online"
+    ) -> bool:
+        """Take the console's activity and status; True when it differs from what was held."""
+        if (viewing, composing, status) == (self.viewing, self.composing, self.status):
             return False
-        self.viewing, self.composing = viewing, composing
+        self.viewing, self.composing, self.status = viewing, composing, status
         return True
 
     def wait_s(self) -> float:

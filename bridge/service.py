@@ -133,7 +133,7 @@ class BridgeService(QObject):
         self._presence = PresenceThrottle()
         self._presence_timer = QTimer(self)  # a deferred presence record (the rate limit)
         self._presence_timer.setSingleShot(True)
-        self._presence_timer.timeout.connect(lambda: self._publish_presence("online"))
+        self._presence_timer.timeout.connect(lambda: self._publish_presence(self._presence.status))
         self._reader: RecordReader | None = None
         self._writer: EventWriter | None = None
         self._records_ready.connect(self._drain_records)
@@ -178,7 +178,7 @@ class BridgeService(QObject):
         self._every(STATUS_INTERVAL_MS, self._publish_status)
         self._every(CACHE_INTERVAL_MS, self._save_cache)
         self._every(PRESENCE_TTL_S * 1000 // 3, self._renew_presence)
-        self._publish_presence("online")
+        self._publish_presence(self._presence.status)
 
     def stop(self) -> None:
         """Say offline, stop the threads, fold what was read, save the cache, close."""
@@ -498,19 +498,19 @@ class BridgeService(QObject):
 
     # ------------------------------------------------------------------ presence
     def _on_activity(self, activity: ReportActivity) -> None:
-        """The console's open ticket or composing state changed: publish it (rate-limited)."""
-        if self._presence.report(activity.viewing, activity.composing):
+        """The console's open ticket, composing state or status changed: publish it (limited)."""
+        if self._presence.report(activity.viewing, activity.composing, activity.status):
             self._renew_presence()
 
     def _renew_presence(self) -> None:
-        """Publish "online" now, or when the rate limit allows (one record a second)."""
+        """Publish "online" or "away" now, or when the rate limit allows (one record a second)."""
         if self._presence_timer.isActive():
             return  # the deferred record will carry the latest activity
         wait_ms = round(self._presence.wait_s() * 1000)
         if wait_ms > 0:
             self._presence_timer.start(wait_ms)
         else:
-            self._publish_presence("online")
+            self._publish_presence(self._presence.status)
 
     def _publish_presence(self, status: str) -> None:
         """Produce the presence record now (``offline`` at stop bypasses the rate limit)."""

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import msgspec
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalSocket
 
@@ -36,6 +37,7 @@ from bridge.wire.protocol import (
     MAX_STATUS_QUERY_IDS,
     PROTOCOL_VERSION,
     STORED_COMMAND_STATES,
+    AgentStatus,
     BridgeMessage,
     Command,
     CommandOutcome,
@@ -192,7 +194,13 @@ class BridgeClient(QObject):
 
         Sent now when connected; the latest is sent again after every reconnect.
         """
-        activity = ReportActivity(viewing=viewing, composing=composing)
+        self._report(msgspec.structs.replace(self._activity, viewing=viewing, composing=composing))
+
+    def report_status(self, status: AgentStatus) -> None:
+        """Tell the bridge the agent is online or away (sent with the activity, kept likewise)."""
+        self._report(msgspec.structs.replace(self._activity, status=status))
+
+    def _report(self, activity: ReportActivity) -> None:
         if activity == self._activity:
             return
         self._activity = activity

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
 from bridge.wire.entities import Order, Ticket
@@ -23,6 +24,7 @@ from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
+from console.presence_control import TOGGLE_KEYS, PresenceButton, PresenceControl
 from console.store_feed import FramePacedFeed
 from console.viewstate.drafts import DraftStore
 from console.viewstate.macros import MacroLibrary
@@ -49,6 +51,7 @@ class ConsoleWindowSet(QObject):
         order_feed_limit: int,
         queues: Sequence[str],
         macros: MacroLibrary | None = None,
+        idle_away_minutes: int = 10,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,6 +78,17 @@ class ConsoleWindowSet(QObject):
         client.outcome.connect(self.workspace.apply_outcome)
         client.incompatible.connect(self.window.status_bar.set_incompatible)
         self.activity = ActivityReporter(self.workspace, client.report_activity, parent=self)
+        self.presence_button = PresenceButton()
+        self.window.status_bar.insertPermanentWidget(0, self.presence_button)
+        self.presence = PresenceControl(
+            client.report_status,
+            self.presence_button,
+            idle_s=idle_away_minutes * 60 or None,
+            parent=self,
+        )
+        self._presence_key = QShortcut(QKeySequence(TOGGLE_KEYS), self.window)
+        self._presence_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._presence_key.activated.connect(self.presence.toggle)
         queue_model = self.window.queue_model
         queue_model.tags_changed.connect(lambda: self.workspace.set_known_tags(queue_model.tags()))
         self.workspace.command_requested.connect(self.client.send_command)
@@ -151,6 +165,7 @@ class ConsoleWindowSet(QObject):
     def shutdown(self) -> None:
         """Keep the drafts and disconnect."""
         self.workspace.flush_drafts()
+        self.presence.close()
         if self.notifier is not None:
             self.notifier.detach()
         self._unsubscribe()

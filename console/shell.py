@@ -191,6 +191,7 @@ def _run_window(
         order_feed_limit=config.ui.order_feed_limit,
         queues=config.agent.queues or ("deliveries", "payments", "general"),
         macros=_macros(app, config.console.macros_file, headless=bool(args.smoke)),
+        idle_away_minutes=config.console.idle_away_minutes,
     )
     _install_menu(
         app,

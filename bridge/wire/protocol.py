@@ -168,15 +168,20 @@ class Ping(msgspec.Struct, tag="ping", tag_field="t", kw_only=True):
     nonce: int
 
 
+AgentStatus = Literal["online", "away"]
+"""What the agent chose (or the console's idle timer set): ``offline`` is the bridge's to say."""
+
+
 class ReportActivity(msgspec.Struct, tag="activity", tag_field="t", kw_only=True):
-    """What the agent is doing now: the ticket open and the one being written in (or none).
+    """What the agent is doing now: the ticket open, the one being written in, online or away.
 
     Not a command: no outcome, no outbox. The bridge publishes it in its agent's
-    presence (contract 1.1 ``viewing``/``composing``), at most once a second.
+    presence (contract 1.1 ``viewing``/``composing``; ``status``), at most once a second.
     """
 
     viewing: str | None = None
     composing: str | None = None
+    status: AgentStatus = "online"
 
 
 # ------------------------------------------------------------------ command status (v2)

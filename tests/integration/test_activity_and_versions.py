@@ -94,6 +94,29 @@ def test_activity_reports_reach_the_bridge_in_order(
     assert reports == expected
 
 
+def test_away_travels_with_the_activity_and_online_comes_back(
+    qtbot: QtBot,
+    endpoint: Endpoint,
+    server: LocalServer,
+    console: BridgeClient,
+    reports: list[ReportActivity],
+) -> None:
+    console.connect_to(endpoint.server_name, TOKEN)
+    qtbot.waitUntil(lambda: console.is_connected, timeout=WAIT_MS)
+    console.report_activity("t-1", None)
+    console.report_status("away")
+    console.report_activity("t-2", None)  # still away while viewing another ticket
+    console.report_status("online")
+    expected = [
+        ReportActivity(viewing="t-1"),
+        ReportActivity(viewing="t-1", status="away"),
+        ReportActivity(viewing="t-2", status="away"),
+        ReportActivity(viewing="t-2"),
+    ]
+    qtbot.waitUntil(lambda: len(reports) >= len(expected), timeout=WAIT_MS)
+    assert reports == expected
+
+
 def test_the_latest_activity_is_sent_again_to_a_restarted_bridge(
     qtbot: QtBot, endpoint: Endpoint, console: BridgeClient, reports: list[ReportActivity]
 ) -> None:

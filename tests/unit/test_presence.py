@@ -67,3 +67,14 @@ def test_a_report_is_news_only_when_the_activity_changes() -> None:
     assert throttle.report("t-1", "t-1")
     assert (throttle.viewing, throttle.composing) == ("t-1", "t-1")
     assert throttle.report(None, None)
+
+
+def test_the_throttle_holds_the_agents_status_and_a_change_of_it_is_news() -> None:
+    throttle = PresenceThrottle(clock=FakeClock())
+    assert throttle.status == "online"
+    assert throttle.report("t-1", None, "away")
+    assert not throttle.report("t-1", None, "away")
+    assert throttle.report("t-1", None, "online")
+    event = presence_event(ANA, "away", NOW, dt.timedelta(seconds=90), viewing="t-1")
+    data = decoded(event)
+    assert (data.status, data.viewing) == ("away", "t-1")
