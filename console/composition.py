@@ -28,12 +28,15 @@ from console.presence_control import TOGGLE_KEYS, PresenceButton, PresenceContro
 from console.store_feed import FramePacedFeed
 from console.viewstate.drafts import DraftStore
 from console.viewstate.macros import MacroLibrary
+from console.viewstate.next_ticket import next_in_view
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
 from console.workspace.canned import CannedLibrary
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.workspace import TicketWorkspace
+
+NEXT_MESSAGE_MS = 5000
 
 
 class ConsoleWindowSet(QObject):
@@ -52,6 +55,7 @@ class ConsoleWindowSet(QObject):
         queues: Sequence[str],
         macros: MacroLibrary | None = None,
         idle_away_minutes: int = 10,
+        open_next_ticket: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,6 +96,9 @@ class ConsoleWindowSet(QObject):
         queue_model = self.window.queue_model
         queue_model.tags_changed.connect(lambda: self.workspace.set_known_tags(queue_model.tags()))
         self.workspace.command_requested.connect(self.client.send_command)
+        self.workspace.next_ticket_box.setChecked(open_next_ticket)
+        self.workspace.advance_requested.connect(self.open_next_ticket)
+        self._opened_position: int | None = None  # the open ticket's row in the view, when opened
         self.window.ticket_activated.connect(self.open_ticket)
         self.workspace.ticket_activated.connect(self.open_ticket)
         self.window.order_activated.connect(self.open_order)
@@ -135,6 +142,18 @@ class ConsoleWindowSet(QObject):
         order, tickets, orders = self._context(ticket)
         self.workspace.show_ticket(ticket, order, tickets, orders, me)
         self.window.show_workspace()
+        self._opened_position = self.window.queue_view.proxy.proxy_row_of(ticket_id)
+
+    def open_next_ticket(self, finished: str) -> None:
+        """Guided mode: open the ticket after ``finished`` in the queue's current view."""
+        next_id = next_in_view(self._view_order(), finished, self._opened_position)
+        if next_id is None:
+            self.window.statusBar().showMessage(
+                self.tr("No other ticket in this view."), NEXT_MESSAGE_MS
+            )
+            return
+        self.window.queue_view.select_ticket(next_id)
+        self.open_ticket(next_id)
 
     def open_order(self, order_id: str) -> None:
         """Show an order's full timeline in its own window."""
@@ -172,6 +191,11 @@ class ConsoleWindowSet(QObject):
         self.client.close()
 
     # ------------------------------------------------------------------ internals
+    def _view_order(self) -> list[str]:
+        """The tickets of the queue's current view, in its order (search included)."""
+        proxy = self.window.queue_view.proxy
+        return [proxy.ticket_id(row) for row in range(proxy.rowCount())]
+
     def _context(self, ticket: Ticket) -> tuple[Order | None, list[Ticket], list[Order]]:
         order = None if ticket.order_id is None else self.store.orders.get(ticket.order_id)
         tickets = [

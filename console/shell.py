@@ -192,6 +192,7 @@ def _run_window(
         queues=config.agent.queues or ("deliveries", "payments", "general"),
         macros=_macros(app, config.console.macros_file, headless=bool(args.smoke)),
         idle_away_minutes=config.console.idle_away_minutes,
+        open_next_ticket=config.console.after_resolve == "next",
     )
     _install_menu(
         app,

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
+from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag, SetStatus
 from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
@@ -66,6 +66,8 @@ class TicketWorkspace(QWidget):
     """The agent opened another order of the same customer (its id)."""
     shown_ticket_changed = Signal(str)
     """The workspace now shows this ticket (empty string: none): what the agent is viewing."""
+    advance_requested = Signal(str)
+    """Guided mode: the agent resolved or set pending this ticket; open the view's next one."""
 
     def __init__(
         self,
@@ -146,10 +148,13 @@ class TicketWorkspace(QWidget):
         layout.addWidget(splitter, 1)
 
     def _actions_row(self) -> QHBoxLayout:
-        """The action bar and, at its end, the Macros button."""
+        """The action bar, the guided-mode checkbox and the Macros button."""
         self.macro_button = MacroButton(self._macros, self)
+        self.next_ticket_box = QCheckBox(self)
+        self.next_ticket_box.setObjectName("open-next-ticket")
         row = QHBoxLayout()
         row.addWidget(self.action_bar, 1)
+        row.addWidget(self.next_ticket_box)
         row.addWidget(self.macro_button)
         return row
 
@@ -170,6 +175,7 @@ class TicketWorkspace(QWidget):
         )
         self.macros_shortcut = self._shortcut(self.tr("Macros"), "M", self.macro_button.open_menu)
         self.macro_button.macro_chosen.connect(self.run_macro)
+        self._retranslate_tools()
         self.action_bar.action_requested.connect(self._on_action)
         self.composer.send_requested.connect(self._on_send_requested)
         self.composer.edited.connect(self._on_edited)
@@ -251,9 +257,13 @@ class TicketWorkspace(QWidget):
         """Show a command's progress; a confirmed reply clears its draft; a macro moves on."""
         self._session.apply_outcome(outcome)
         self._render_composer()
+        shown = self._session.ticket_id
+        was_running = shown is not None and self._runs.busy(shown)
         run = self._runs.apply(outcome, self._send_action)
-        if run is not None and run.ticket_id == self._session.ticket_id:
+        if run is not None and run.ticket_id == shown:
             self.macro_status.show_run(run)
+            if was_running and run.state == "done" and any(_finishes(s.action) for s in run.steps):
+                self._advance(run.ticket_id)  # guided mode: once its last step is queued
 
     def run_macro(self, macro_id: str) -> bool:
         """Apply a macro to the shown ticket, its steps sent in order; False if it did not start.
@@ -313,6 +323,7 @@ class TicketWorkspace(QWidget):
     def retranslate(self) -> None:
         """Re-read the workspace's own texts and render the shown ticket again."""
         self.setAccessibleName(self.tr("Ticket workspace"))
+        self._retranslate_tools()
         self.claim_shortcut.setText(self.tr("Claim"))
         self.reply_shortcut.setText(self.tr("Focus the reply"))
         self.macros_shortcut.setText(self.tr("Macros"))
@@ -321,6 +332,12 @@ class TicketWorkspace(QWidget):
         else:
             self._render_composer()  # a lock or notice in the new language
             self._refresh()
+
+    def _retranslate_tools(self) -> None:
+        self.next_ticket_box.setText(self.tr("Open the &next ticket after resolving"))
+        tip = self.tr("After Resolved or Pending, open the next ticket of the queue's view")
+        self.next_ticket_box.setToolTip(tip)
+        self.next_ticket_box.setAccessibleName(tip)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Save the draft before closing."""
@@ -471,6 +488,13 @@ class TicketWorkspace(QWidget):
 
     def _on_action(self, action: Action) -> None:
         self.command_requested.emit(self._session.request_action(action))
+        if _finishes(action):
+            self._advance(action.ticket_id)
+
+    def _advance(self, ticket_id: str) -> None:
+        """Guided mode: ask for the next ticket (only when the agent ticked the box)."""
+        if self.next_ticket_box.isChecked() and ticket_id == self._session.ticket_id:
+            self.advance_requested.emit(ticket_id)
 
     def _send_action(self, action: Action) -> str:
         command = self._session.request_action(action)
@@ -488,3 +512,8 @@ class TicketWorkspace(QWidget):
                 "%1", names
             )
         return self.tr("Nothing to change: the ticket already is as the macro would leave it.")
+
+
+def _finishes(action: Action) -> bool:
+    """Whether an action ends the agent's turn on a ticket (guided mode moves on)."""
+    return isinstance(action, SetStatus) and action.status in ("resolved", "pending")
