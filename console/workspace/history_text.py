@@ -12,12 +12,7 @@ from console.labels import priority_label, status_label
 if TYPE_CHECKING:
     from bridge.wire.entities import TicketAction
 
-CONTEXT = "TicketHistory"
 _ARGUMENT = re.compile(r"%([12])")
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
 
 
 def _subst(template: str, first: str, second: str) -> str:
@@ -27,25 +22,35 @@ def _subst(template: str, first: str, second: str) -> str:
 
 def action_text(action: TicketAction) -> str:
     """What happened, with who did it (``agent_name``; "Someone" when the event names nobody)."""
-    who = action.agent_name or action.agent_id or _tr("Someone")
+    who = (
+        action.agent_name
+        or action.agent_id
+        or QCoreApplication.translate("TicketHistory", "Someone")
+    )
     value = action.value or ""
     word = action.type.rsplit(".", 1)[-1]
     templates = {
-        "claimed": _tr("%1 claimed the ticket"),
-        "released": _tr("%1 released the ticket"),
-        "status_changed": _tr("%1 set the status to %2"),
-        "priority_changed": _tr("%1 set the priority to %2"),
-        "queue_changed": _tr("%1 moved the ticket to the queue %2"),
-        "tag_added": _tr("%1 added the tag %2"),
-        "tag_removed": _tr("%1 removed the tag %2"),
+        "claimed": QCoreApplication.translate("TicketHistory", "%1 claimed the ticket"),
+        "released": QCoreApplication.translate("TicketHistory", "%1 released the ticket"),
+        "status_changed": QCoreApplication.translate("TicketHistory", "%1 set the status to %2"),
+        "priority_changed": QCoreApplication.translate(
+            "TicketHistory", "%1 set the priority to %2"
+        ),
+        "queue_changed": QCoreApplication.translate(
+            "TicketHistory", "%1 moved the ticket to the queue %2"
+        ),
+        "tag_added": QCoreApplication.translate("TicketHistory", "%1 added the tag %2"),
+        "tag_removed": QCoreApplication.translate("TicketHistory", "%1 removed the tag %2"),
     }
     if word == "assigned":
         target = action.target_name or action.target_id or ""
-        return _subst(_tr("%1 assigned the ticket to %2"), who, target)
+        return _subst(
+            QCoreApplication.translate("TicketHistory", "%1 assigned the ticket to %2"), who, target
+        )
     if word == "status_changed":
         value = status_label(value)
     elif word == "priority_changed":
         value = priority_label(value)
     if word not in templates:
-        return _subst(_tr("%1: %2"), who, action.type)
+        return _subst(QCoreApplication.translate("TicketHistory", "%1: %2"), who, action.type)
     return _subst(templates[word], who, value)

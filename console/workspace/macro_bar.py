@@ -15,16 +15,10 @@ from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QWidget
 if TYPE_CHECKING:
     from console.viewstate.macros import Macro, MacroLibrary, MacroRun
 
-CONTEXT = "Macros"
-
 
 def ui_language() -> str:
     """The interface's language (``es`` or ``en``), as the translations set the locale."""
     return "es" if QLocale().language() == QLocale.Language.Spanish else "en"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
 
 
 def run_text(run: MacroRun) -> str:
@@ -33,7 +27,9 @@ def run_text(run: MacroRun) -> str:
     total = len(run.steps)
     if run.state == "running":
         return (
-            _tr("Macro “%1”: step %2 of %3 sent; the next leaves once it is queued.")
+            QCoreApplication.translate(
+                "Macros", "Macro “%1”: step %2 of %3 sent; the next leaves once it is queued."
+            )
             .replace("%1", name)
             .replace("%2", str(run.current + 1))
             .replace("%3", str(total))
@@ -41,19 +37,30 @@ def run_text(run: MacroRun) -> str:
     refused = run.refused
     if run.state == "stopped":
         step = refused[-1] if refused else None
-        reason = (step.reason if step is not None else None) or _tr("refused")
+        reason = (step.reason if step is not None else None) or QCoreApplication.translate(
+            "Macros", "refused"
+        )
         number = run.current + 1
         return (
-            _tr("Macro “%1” stopped: step %2 was not accepted (%3); %4 not sent.")
+            QCoreApplication.translate(
+                "Macros", "Macro “%1” stopped: step %2 was not accepted (%3); %4 not sent."
+            )
             .replace("%1", name)
             .replace("%2", str(number))
             .replace("%3", reason)
             .replace("%4", str(run.not_sent))
         )
-    text = _tr("Macro “%1”: all %2 steps queued.").replace("%1", name).replace("%2", str(total))
+    text = (
+        QCoreApplication.translate("Macros", "Macro “%1”: all %2 steps queued.")
+        .replace("%1", name)
+        .replace("%2", str(total))
+    )
     if refused:
-        reasons = "; ".join(step.reason or _tr("refused") for step in refused)
-        text = f"{text} {_tr('Refused later: %1').replace('%1', reasons)}"
+        reasons = "; ".join(
+            step.reason or QCoreApplication.translate("Macros", "refused") for step in refused
+        )
+        later = QCoreApplication.translate("Macros", "Refused later: %1").replace("%1", reasons)
+        text = f"{text} {later}"
     return text
 
 

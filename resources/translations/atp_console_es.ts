@@ -73,6 +73,10 @@
         <translation>&amp;Respuesta predefinida:</translation>
     </message>
     <message>
+        <source>Or type :: in the text (Ctrl+Space)</source>
+        <translation>O escribe :: en el texto (Ctrl+Espacio)</translation>
+    </message>
+    <message>
         <source>Sen&amp;d</source>
         <translation>En&amp;viar</translation>
     </message>
@@ -210,6 +214,10 @@
 <context>
     <name>ConsoleWindowSet</name>
     <message>
+        <source>No other ticket in this view.</source>
+        <translation>No hay otro ticket en esta vista.</translation>
+    </message>
+    <message>
         <source>Order %1</source>
         <translation>Pedido %1</translation>
     </message>
@@ -297,6 +305,57 @@
     </message>
 </context>
 <context>
+    <name>CustomerPanel</name>
+    <message>
+        <source>No ticket open.</source>
+        <translation>Ningún ticket abierto.</translation>
+    </message>
+    <message>
+        <source>not dispatched yet</source>
+        <translation>aún no despachado</translation>
+    </message>
+    <message>
+        <source>The customer has no orders yet.</source>
+        <translation>El cliente aún no tiene pedidos.</translation>
+    </message>
+    <message>
+        <source>From the ticket&apos;s order %1.</source>
+        <translation>Del pedido del ticket, %1.</translation>
+    </message>
+    <message>
+        <source>This ticket has no order: from the customer&apos;s latest order %1.</source>
+        <translation>Este ticket no tiene pedido: del último pedido del cliente, %1.</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Teléfono:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Dirección:</translation>
+    </message>
+    <message>
+        <source>District:</source>
+        <translation>Distrito:</translation>
+    </message>
+    <message>
+        <source>Items:</source>
+        <translation>Productos:</translation>
+    </message>
+    <message>
+        <source>Courier:</source>
+        <translation>Repartidor:</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <source>%1 s</source>
@@ -365,6 +424,40 @@
     <message>
         <source>Queues</source>
         <translation>Colas</translation>
+    </message>
+</context>
+<context>
+    <name>MacroButton</name>
+    <message>
+        <source>&amp;Macros</source>
+        <translation>&amp;Macros</translation>
+    </message>
+    <message>
+        <source>Macros: several actions in one step (M)</source>
+        <translation>Macros: varias acciones en un paso (M)</translation>
+    </message>
+</context>
+<context>
+    <name>Macros</name>
+    <message>
+        <source>Macro “%1”: step %2 of %3 sent; the next leaves once it is queued.</source>
+        <translation>Macro «%1»: paso %2 de %3 enviado; el siguiente sale cuando quede en cola.</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <source>Macro “%1” stopped: step %2 was not accepted (%3); %4 not sent.</source>
+        <translation>Macro «%1» detenida: el paso %2 no fue aceptado (%3); %4 sin enviar.</translation>
+    </message>
+    <message>
+        <source>Macro “%1”: all %2 steps queued.</source>
+        <translation>Macro «%1»: los %2 pasos quedaron en cola.</translation>
+    </message>
+    <message>
+        <source>Refused later: %1</source>
+        <translation>Rechazado después: %1</translation>
     </message>
 </context>
 <context>
@@ -618,6 +711,33 @@
     <message>
         <source>Sent actions and their state</source>
         <translation>Acciones enviadas y su estado</translation>
+    </message>
+</context>
+<context>
+    <name>PresenceButton</name>
+    <message>
+        <source>&amp;Online</source>
+        <translation>&amp;Disponible</translation>
+    </message>
+    <message>
+        <source>&amp;Away</source>
+        <translation>&amp;Ausente</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● Disponible</translation>
+    </message>
+    <message>
+        <source>● Away (idle)</source>
+        <translation>● Ausente (inactivo)</translation>
+    </message>
+    <message>
+        <source>● Away</source>
+        <translation>● Ausente</translation>
+    </message>
+    <message>
+        <source>Your presence, as colleagues see it: click to change (%1)</source>
+        <translation>Tu presencia, como la ven tus colegas: haz clic para cambiarla (%1)</translation>
     </message>
 </context>
 <context>
@@ -997,6 +1117,25 @@
     </message>
 </context>
 <context>
+    <name>TemplatePicker</name>
+    <message>
+        <source>Type to filter canned replies…</source>
+        <translation>Escribe para filtrar las respuestas predefinidas…</translation>
+    </message>
+    <message>
+        <source>Filter canned replies: Enter inserts, Esc closes</source>
+        <translation>Filtrar respuestas predefinidas: Intro inserta, Esc cierra</translation>
+    </message>
+    <message>
+        <source>Canned replies</source>
+        <translation>Respuestas predefinidas</translation>
+    </message>
+    <message>
+        <source>No canned reply matches.</source>
+        <translation>Ninguna respuesta predefinida coincide.</translation>
+    </message>
+</context>
+<context>
     <name>ThroughputChart</name>
     <message>
         <source>Tickets created and resolved in the last hour</source>
@@ -1080,6 +1219,49 @@
     <message>
         <source>&amp;Closed</source>
         <translation>&amp;Cerrado</translation>
+    </message>
+</context>
+<context>
+    <name>TicketHistory</name>
+    <message>
+        <source>Someone</source>
+        <translation>Alguien</translation>
+    </message>
+    <message>
+        <source>%1 claimed the ticket</source>
+        <translation>%1 tomó el ticket</translation>
+    </message>
+    <message>
+        <source>%1 released the ticket</source>
+        <translation>%1 liberó el ticket</translation>
+    </message>
+    <message>
+        <source>%1 set the status to %2</source>
+        <translation>%1 cambió el estado a %2</translation>
+    </message>
+    <message>
+        <source>%1 set the priority to %2</source>
+        <translation>%1 cambió la prioridad a %2</translation>
+    </message>
+    <message>
+        <source>%1 moved the ticket to the queue %2</source>
+        <translation>%1 movió el ticket a la cola %2</translation>
+    </message>
+    <message>
+        <source>%1 added the tag %2</source>
+        <translation>%1 añadió la etiqueta %2</translation>
+    </message>
+    <message>
+        <source>%1 removed the tag %2</source>
+        <translation>%1 quitó la etiqueta %2</translation>
+    </message>
+    <message>
+        <source>%1 assigned the ticket to %2</source>
+        <translation>%1 asignó el ticket a %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -1259,6 +1441,26 @@
         <translation>Ningún ticket seleccionado</translation>
     </message>
     <message>
+        <source>Macros</source>
+        <translation>Macros</translation>
+    </message>
+    <message>
+        <source>A macro is still running on this ticket.</source>
+        <translation>Una macro aún se está aplicando a este ticket.</translation>
+    </message>
+    <message>
+        <source>New messages arrived: read them, then run the macro again.</source>
+        <translation>Llegaron mensajes nuevos: léelos y vuelve a aplicar la macro.</translation>
+    </message>
+    <message>
+        <source>Open the &amp;next ticket after resolving</source>
+        <translation>Abrir el &amp;siguiente ticket al resolver</translation>
+    </message>
+    <message>
+        <source>After Resolved or Pending, open the next ticket of the queue&apos;s view</source>
+        <translation>Tras Resuelto o Pendiente, abrir el siguiente ticket de la vista de la cola</translation>
+    </message>
+    <message>
         <source>unassigned</source>
         <translation>sin asignar</translation>
     </message>
@@ -1293,6 +1495,18 @@
     <message>
         <source>Fill in %1 before sending.</source>
         <translation>Completa %1 antes de enviar.</translation>
+    </message>
+    <message>
+        <source>This macro names a canned reply that does not exist: %1.</source>
+        <translation>Esta macro usa una respuesta predefinida que no existe: %1.</translation>
+    </message>
+    <message>
+        <source>The macro&apos;s reply would leave %1 unfilled: not run.</source>
+        <translation>La respuesta de la macro dejaría %1 sin completar: no se aplicó.</translation>
+    </message>
+    <message>
+        <source>Nothing to change: the ticket already is as the macro would leave it.</source>
+        <translation>Nada que cambiar: el ticket ya está como lo dejaría la macro.</translation>
     </message>
 </context>
 <context>
