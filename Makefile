@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help translations screenshots demo test lint typecheck imports pytest broker bench wheel clean
+.PHONY: help translations screenshots demo test lint typecheck imports pytest broker bench wheel clean package
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,11 @@ screenshots: $(STAMP) translations ## Screenshots of the demo under Xvfb (docs/s
 
 wheel: $(STAMP) ## Build the wheel into dist/
 	$(BIN)/python -m build --wheel --outdir dist .
+
+package: $(STAMP) translations ## Frozen one-folder build (PyInstaller) into dist/atp-console/
+	rm -rf dist/atp-console
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/atp-console.spec
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

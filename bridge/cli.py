@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bridge import __version__
+from bridge.about import version_line
 from bridge.layout import DataLayout
 
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="atp-bridge",
         description="The A tu Puerta bridge: owns the Kafka connection and serves the console.",
     )
-    parser.add_argument("--version", action="version", version=f"atp-bridge {__version__}")
+    parser.add_argument("--version", action="version", version=version_line("atp-bridge"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bridge in the foreground")
