@@ -8,6 +8,8 @@ The surface is fixed (scripts and tests outside the project rely on it)::
     atp-bridge snapshot --json [--data-dir DIR]
     atp-bridge credentials set|check|delete [--config FILE]
     atp-bridge demo-broker [--port N]
+    atp-bridge config show [--json] [--config FILE]
+    atp-bridge support-bundle [--output FILE] [--data-dir DIR] [--config FILE]
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bridge.about import version_line
 from bridge.layout import DataLayout
+
+if TYPE_CHECKING:
+    from bridge.protocol import StateSnapshot
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     credentials.add_argument("action", choices=("set", "check", "delete"))
     credentials.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
 
+    config = commands.add_parser(
+        "config", help="show the effective configuration: values, layers, locks (for IT)"
+    )
+    config.add_argument("action", choices=("show",))
+    config.add_argument("--json", action="store_true", help="print JSON instead of text")
+    config.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+
+    bundle = commands.add_parser(
+        "support-bundle", help="write a zip for support: versions, config, status, logs"
+    )
+    bundle.add_argument("--output", type=Path, metavar="FILE", help="the zip to write")
+    bundle.add_argument("--data-dir", type=Path, metavar="DIR", help="the bridge's data dir")
+    bundle.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+
     demo = commands.add_parser(
         "demo-broker", help="run the embedded demo broker (Tansu) in the foreground"
     )
@@ -83,15 +103,11 @@ def _data_dir(given: Path | None) -> Path:
     return default_paths(os.environ).data_dir
 
 
-def _status(args: argparse.Namespace) -> int:
-    from bridge.local_query import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
+def status_summary(data_dir: Path) -> tuple[dict[str, object], StateSnapshot]:
+    """Return what ``atp-bridge status --json`` prints (raises if no bridge answers)."""
+    from bridge.local_query import fetch_snapshot  # noqa: PLC0415
 
-    data_dir = _data_dir(args.data_dir)
-    try:
-        snapshot = fetch_snapshot(data_dir)
-    except (BridgeNotRunningError, BridgeQueryError) as error:
-        print(f"atp-bridge: {error}", file=sys.stderr)
-        return 1
+    snapshot = fetch_snapshot(data_dir)
     status = snapshot.status
     cache = DataLayout(data_dir).cache_db
     cache_age_s = (
@@ -99,7 +115,7 @@ def _status(args: argparse.Namespace) -> int:
         if cache.exists()
         else None
     )
-    summary = {
+    summary: dict[str, object] = {
         "agent": {
             "id": status.agent.agent_id,
             "name": status.agent.name,
@@ -119,6 +135,20 @@ def _status(args: argparse.Namespace) -> int:
         "cache_age_s": cache_age_s,
         "data_dir": str(data_dir),
     }
+    return summary, snapshot
+
+
+def _status(args: argparse.Namespace) -> int:
+    from bridge.local_query import BridgeNotRunningError, BridgeQueryError  # noqa: PLC0415
+
+    data_dir = _data_dir(args.data_dir)
+    try:
+        summary, snapshot = status_summary(data_dir)
+    except (BridgeNotRunningError, BridgeQueryError) as error:
+        print(f"atp-bridge: {error}", file=sys.stderr)
+        return 1
+    status = snapshot.status
+    cache_age_s = summary["cache_age_s"]
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
@@ -159,7 +189,20 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _config_show(args: argparse.Namespace) -> int:
+    """Print the effective configuration; exit 2 when it does not load."""
+    from bridge.config.report import build_report  # noqa: PLC0415
+    from bridge.paths import default_paths  # noqa: PLC0415
+
+    report = build_report(default_paths(os.environ), explicit_file=args.config, environ=os.environ)
+    print(report.to_json() if args.json else report.to_text(), end="" if not args.json else "\n")
+    if not report.ok:
+        print(f"atp-bridge: {report.error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one return per command)
     """Run ``atp-bridge``; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -177,6 +220,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_credentials(
             args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
         )
+    if args.command == "config":
+        return _config_show(args)
+    if args.command == "support-bundle":
+        from bridge.support_bundle import run_support_bundle  # noqa: PLC0415
+
+        return run_support_bundle(args.output, args.data_dir, args.config)
     if args.command == "demo-broker":
         from bridge.demo_broker import run_demo_broker  # noqa: PLC0415
 
