@@ -28,6 +28,7 @@ from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
 from console.crash import CrashHandler, pending_crash_report
 from console.demo_stack import DemoStack, DemoStackError
+from console.diagnostics import install_help_menu
 from console.executables import bridge_command
 from console.i18n import Translations
 from console.settings.settings_dialog import SettingsDialog
@@ -63,7 +64,9 @@ def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | Non
     return argv
 
 
-def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None) -> LoadedConfig:
+def _overrides(
+    args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None
+) -> dict[str, str]:
     overrides: dict[str, str] = {}
     if data_dir is not None:
         overrides["bridge.data_dir"] = str(data_dir)
@@ -71,11 +74,15 @@ def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | Non
         overrides["ui.language"] = args.lang
     if demo is not None:
         overrides |= {**DEMO_AGENT, "kafka.bootstrap_servers": demo.bootstrap_servers}
+    return overrides
+
+
+def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None) -> LoadedConfig:
     return load_config(
         default_paths(os.environ),
         explicit_file=args.config,
         environ=os.environ,
-        overrides=overrides,
+        overrides=_overrides(args, demo, data_dir),
     )
 
 
@@ -299,7 +306,15 @@ def _install_menu(
     quit_action = menu.addAction("", windows.window.close)
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
+    retitle_help = install_help_menu(
+        windows.window,
+        data_dir=loaded.config.bridge.data_dir,
+        config_file=args.config,
+        overrides=lambda: _overrides(args, demo, current[0].config.bridge.data_dir),
+    )
+
     def retitle() -> None:
+        retitle_help()
         menu.setTitle(QCoreApplication.translate("ConsoleMenu", "&Console"))
         settings.setText(QCoreApplication.translate("ConsoleMenu", "&Settings…"))
         shortcuts.setText(QCoreApplication.translate("ConsoleMenu", "&Keyboard shortcuts"))
