@@ -9,6 +9,8 @@ The surface is fixed (scripts and tests outside the project rely on it)::
     atp-bridge credentials set|check|delete [--config FILE]
     atp-bridge demo-broker [--port N]
     atp-bridge config show [--json] [--config FILE]
+    atp-bridge config write-system --bootstrap-servers LIST [--security-protocol P]
+                   [--sasl-mechanism M] [--locked KEYS] [--file FILE]
     atp-bridge support-bundle [--output FILE] [--data-dir DIR] [--config FILE]
 """
 
@@ -65,9 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser(
         "config", help="show the effective configuration: values, layers, locks (for IT)"
     )
-    config.add_argument("action", choices=("show",))
-    config.add_argument("--json", action="store_true", help="print JSON instead of text")
-    config.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+    config.add_argument("action", choices=("show", "write-system"))
+    config.add_argument("--json", action="store_true", help="show: print JSON instead of text")
+    config.add_argument("--config", type=Path, metavar="FILE", help="show: configuration file")
+    config.add_argument("--file", type=Path, help="write-system: target (default: system file)")
+    config.add_argument("--bootstrap-servers", metavar="LIST", help="write-system: brokers")
+    config.add_argument("--security-protocol", metavar="P", help="write-system: protocol")
+    config.add_argument("--sasl-mechanism", metavar="M", help="write-system: SASL mechanism")
+    config.add_argument("--locked", metavar="KEYS", help="write-system: keys to lock, a,b")
 
     bundle = commands.add_parser(
         "support-bundle", help="write a zip for support: versions, config, status, logs"
@@ -189,8 +196,38 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_write_system(args: argparse.Namespace) -> int:
+    """Write the system-wide file from installer properties; exit 2 if they are invalid."""
+    from bridge.config import ConfigError  # noqa: PLC0415
+    from bridge.config.system_file import render_system_file, write_system_file  # noqa: PLC0415
+    from bridge.paths import system_config_location  # noqa: PLC0415
+
+    if not args.bootstrap_servers or not args.bootstrap_servers.strip():
+        print("atp-bridge config write-system: --bootstrap-servers is required", file=sys.stderr)
+        return 2
+    target = args.file or Path(system_config_location(sys.platform, os.environ))
+    text = render_system_file(
+        bootstrap_servers=args.bootstrap_servers,
+        security_protocol=args.security_protocol,
+        sasl_mechanism=args.sasl_mechanism,
+        locked=args.locked,
+    )
+    try:
+        write_system_file(target, text)
+    except ConfigError as error:
+        print(f"atp-bridge config write-system: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"atp-bridge config write-system: cannot write {target}: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
+
+
 def _config_show(args: argparse.Namespace) -> int:
     """Print the effective configuration; exit 2 when it does not load."""
+    if args.action == "write-system":
+        return _config_write_system(args)
     from bridge.config.report import build_report  # noqa: PLC0415
     from bridge.paths import default_paths  # noqa: PLC0415
 
