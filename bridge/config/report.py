@@ -12,6 +12,7 @@ reported with the loader's own message (file, key, expected) and ``ok`` false.
 from __future__ import annotations
 
 import json
+import plistlib
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -139,8 +140,13 @@ def _source_text(source: Source) -> str:
 def _given_in_file(path: Path) -> list[str] | None:
     """Return the dotted keys a TOML file sets (no validation), or None if unreadable."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        if path.suffix == ".plist":
+            document = plistlib.loads(path.read_bytes())
+        else:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict):
         return None
     keys: list[str] = []
     for name, value in document.items():
@@ -162,7 +168,7 @@ def _given(
     """Every (key, layer, source) the layers give, in the order they apply."""
     given: list[tuple[str, Layer, str]] = []
     files: list[tuple[Path, Layer]] = [
-        (paths.system_config_file, "system file"),
+        (_system_source(paths), "system file"),
         (paths.user_config_file, "user file"),
     ]
     if explicit_file is not None:
@@ -176,6 +182,12 @@ def _given(
             given.append((spec.key if spec is not None else name, "environment", name))
     given += [(key, "flag", "command line") for key in overrides]
     return given
+
+
+def _system_source(paths: AppPaths) -> Path:
+    """Return the system layer's file: a macOS profile's plist when installed."""
+    managed = paths.managed_preferences
+    return managed if managed is not None and managed.is_file() else paths.system_config_file
 
 
 def build_report(

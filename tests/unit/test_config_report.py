@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import plistlib
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +147,26 @@ def test_invalid_system_file_is_named_in_the_report(paths: AppPaths) -> None:
         '1000000, got "lots"'
     )
     assert f"ERROR: {report.error}" in report.to_text()
+
+
+def test_macos_profile_is_the_system_layer(paths: AppPaths, tmp_path: Path) -> None:
+    profile = tmp_path / "Managed Preferences" / "pe.atupuerta.console.plist"
+    profile.parent.mkdir()
+    profile.write_bytes(
+        plistlib.dumps(
+            {
+                "schema_version": 1,
+                "locked": ["kafka.bootstrap_servers"],
+                "kafka": {"bootstrap_servers": "mdm:9093"},
+            }
+        )
+    )
+    _write(paths.system_config_file, '[kafka]\nbootstrap_servers = "file:9092"\n')
+    _write(paths.user_config_file, '[kafka]\nbootstrap_servers = "mine:9092"\n')
+    managed = dataclasses.replace(paths, managed_preferences=profile)
+    report = build_report(managed)
+    row = _row(report, "kafka.bootstrap_servers")
+    assert (row["value"], row["source"], row["locked"]) == ("mdm:9093", str(profile), True)
+    assert [(i.key, i.layer) for i in report.not_applied] == [
+        ("kafka.bootstrap_servers", "user file")
+    ]
