@@ -61,7 +61,7 @@ def hicolor(out: Path) -> list[Path]:
         target = out / f"{size}x{size}" / "apps" / f"{NAME}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         image = _render(size)
-        if not image.save(str(target), b"PNG"):
+        if not image.save(str(target)):
             raise RuntimeError(f"could not write {target}")
         written.append(target)
     scalable = out / "scalable" / "apps" / f"{NAME}.svg"
@@ -78,7 +78,7 @@ def _png(size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # PySide6 wants a str
         raise RuntimeError(f"could not render the icon at {size} px")
     buffer.close()
     return bytes(data.data())
