@@ -29,9 +29,12 @@ def version_line(program: str) -> str:
     return f"{program} {app_version()}"
 
 
-def versions() -> dict[str, str]:
-    """Return the versions a support request needs: app, Python, Qt, librdkafka, OS."""
-    from confluent_kafka import libversion, version  # noqa: PLC0415
+def platform_versions() -> dict[str, str]:
+    """Return the app's, Python's, Qt's and the OS's versions (nothing that loads Kafka).
+
+    The bridge's support bundle adds librdkafka's; the console, which never
+    loads the Kafka client, shows these.
+    """
     from PySide6 import __version__ as pyside_version  # noqa: PLC0415
     from PySide6.QtCore import qVersion  # noqa: PLC0415
 
@@ -41,8 +44,6 @@ def versions() -> dict[str, str]:
         "python": platform.python_version(),
         "qt": qVersion(),
         "pyside6": pyside_version,
-        "librdkafka": libversion()[0],
-        "confluent_kafka": version()[0],
         "os": platform.platform(),
         "machine": platform.machine(),
     }

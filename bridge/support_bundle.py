@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from bridge.about import versions
+from bridge.about import platform_versions
 from bridge.config.report import build_report
 from bridge.layout import DataLayout
 from bridge.paths import default_paths
@@ -74,6 +74,17 @@ class _CacheRest(msgspec.Struct):
 
     quarantined: list[_Quarantined] = msgspec.field(default_factory=list)
     quarantined_count: int = 0
+
+
+def versions() -> dict[str, str]:
+    """Return the versions a support request needs: app, Python, Qt, librdkafka, OS."""
+    from confluent_kafka import libversion, version  # noqa: PLC0415
+
+    return {
+        **platform_versions(),
+        "librdkafka": libversion()[0],
+        "confluent_kafka": version()[0],
+    }
 
 
 def default_output(data_dir: Path, now: dt.datetime) -> Path:

@@ -2,14 +2,16 @@
 
 "About and diagnostics…" shows the same report as ``atp-bridge config show``:
 every key, its value, the layer that set it, the lock, and what did not take
-effect. "Create support bundle…" writes the zip of ``atp-bridge
-support-bundle`` where the user chooses (0600).
+effect. "Create support bundle…" runs ``atp-bridge support-bundle`` (the
+console never loads the Kafka client itself) to write the zip where the user
+chooses (0600).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bridge.about import app_version, versions
+from bridge.about import app_version, platform_versions
 from bridge.config.report import build_report
 from bridge.paths import default_paths
-from bridge.support_bundle import write_bundle
+from console.executables import bridge_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -44,7 +46,7 @@ def diagnostics_text(config_file: Path | None, overrides: Mapping[str, str]) -> 
         environ=os.environ,
         overrides=overrides,
     )
-    lines = [f"{name}: {value}" for name, value in versions().items()]
+    lines = [f"{name}: {value}" for name, value in platform_versions().items()]
     return "\n".join(lines) + "\n\n" + report.to_text()
 
 
@@ -91,22 +93,32 @@ def create_bundle(
     target = (choose or (lambda path: _ask_path(window, path)))(suggested)
     if target is None:
         return None
+    argv = [*bridge_command(), "support-bundle", "--output", str(target)]
+    argv += ["--data-dir", str(data_dir)]
+    if config_file is not None:
+        argv += ["--config", str(config_file)]
+    problem: object = None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        written = write_bundle(
-            target, default_paths(os.environ), data_dir, config_file=config_file, environ=os.environ
+        result = subprocess.run(
+            argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False
         )
-    except OSError as error:
+        if result.returncode != 0:
+            problem = result.stderr.strip() or f"exit code {result.returncode}"
+    except (OSError, subprocess.TimeoutExpired) as error:
+        problem = error
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    if problem is not None:
         QMessageBox.warning(
             window,
             QCoreApplication.translate("Diagnostics", "Support bundle"),
             QCoreApplication.translate(
                 "Diagnostics", "The support bundle could not be written: {error}"
-            ).format(error=error),
+            ).format(error=problem),
         )
         return None
-    finally:
-        QGuiApplication.restoreOverrideCursor()
+    written = target
     QMessageBox.information(
         window,
         QCoreApplication.translate("Diagnostics", "Support bundle"),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
+from bridge.about import app_version
 from console.diagnostics import (
     DiagnosticsDialog,
     create_bundle,
@@ -39,8 +40,9 @@ def test_about_shows_versions_and_the_configuration_report(qtbot: QtBot, home: P
     dialog = DiagnosticsDialog(text)
     qtbot.addWidget(dialog)
     shown = dialog.text.toPlainText()
-    assert "librdkafka:" in shown
+    assert f"app: {app_version()}" in shown
     assert "qt:" in shown
+    assert "python:" in shown
     lines = {line.split()[0]: line for line in shown.splitlines() if line.startswith("  kafka.")}
     assert '"k9:9092"' in lines["kafka.bootstrap_servers"]
     assert f"file {config}" in lines["kafka.bootstrap_servers"]
