@@ -8,6 +8,10 @@ The surface is fixed (scripts and tests outside the project rely on it)::
     atp-bridge snapshot --json [--data-dir DIR]
     atp-bridge credentials set|check|delete [--config FILE]
     atp-bridge demo-broker [--port N]
+    atp-bridge config show [--json] [--config FILE]
+    atp-bridge config write-system --bootstrap-servers LIST [--security-protocol P]
+                   [--sasl-mechanism M] [--locked KEYS] [--file FILE]
+    atp-bridge support-bundle [--output FILE] [--data-dir DIR] [--config FILE]
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bridge import __version__
+from bridge.about import version_line
 from bridge.paths import DataLayout, restrict_umask
+
+if TYPE_CHECKING:
+    from bridge.wire.protocol import StateSnapshot
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="atp-bridge",
         description="The A tu Puerta bridge: owns the Kafka connection and serves the console.",
     )
-    parser.add_argument("--version", action="version", version=f"atp-bridge {__version__}")
+    parser.add_argument("--version", action="version", version=version_line("atp-bridge"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bridge in the foreground")
@@ -55,6 +63,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     credentials.add_argument("action", choices=("set", "check", "delete"))
     credentials.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+
+    config = commands.add_parser(
+        "config", help="show the effective configuration: values, layers, locks (for IT)"
+    )
+    config.add_argument("action", choices=("show", "write-system"))
+    config.add_argument("--json", action="store_true", help="show: print JSON instead of text")
+    config.add_argument("--config", type=Path, metavar="FILE", help="show: configuration file")
+    config.add_argument("--file", type=Path, help="write-system: target (default: system file)")
+    config.add_argument("--bootstrap-servers", metavar="LIST", help="write-system: brokers")
+    config.add_argument("--security-protocol", metavar="P", help="write-system: protocol")
+    config.add_argument("--sasl-mechanism", metavar="M", help="write-system: SASL mechanism")
+    config.add_argument("--locked", metavar="KEYS", help="write-system: keys to lock, a,b")
+
+    bundle = commands.add_parser(
+        "support-bundle", help="write a zip for support: versions, config, status, logs"
+    )
+    bundle.add_argument("--output", type=Path, metavar="FILE", help="the zip to write")
+    bundle.add_argument("--data-dir", type=Path, metavar="DIR", help="the bridge's data dir")
+    bundle.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
 
     demo = commands.add_parser(
         "demo-broker", help="run the embedded demo broker (Tansu) in the foreground"
@@ -83,15 +110,11 @@ def _data_dir(given: Path | None) -> Path:
     return default_paths(os.environ).data_dir
 
 
-def _status(args: argparse.Namespace) -> int:
-    from bridge.blocking_client import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
+def status_summary(data_dir: Path) -> tuple[dict[str, object], StateSnapshot]:
+    """Return what ``atp-bridge status --json`` prints (raises if no bridge answers)."""
+    from bridge.blocking_client import fetch_snapshot  # noqa: PLC0415
 
-    data_dir = _data_dir(args.data_dir)
-    try:
-        snapshot = fetch_snapshot(data_dir)
-    except (BridgeNotRunningError, BridgeQueryError) as error:
-        print(f"atp-bridge: {error}", file=sys.stderr)
-        return 1
+    snapshot = fetch_snapshot(data_dir)
     status = snapshot.status
     cache = DataLayout(data_dir).cache_db
     cache_age_s = (
@@ -99,7 +122,7 @@ def _status(args: argparse.Namespace) -> int:
         if cache.exists()
         else None
     )
-    summary = {
+    summary: dict[str, object] = {
         "agent": {
             "id": status.agent.agent_id,
             "name": status.agent.name,
@@ -119,6 +142,20 @@ def _status(args: argparse.Namespace) -> int:
         "cache_age_s": cache_age_s,
         "data_dir": str(data_dir),
     }
+    return summary, snapshot
+
+
+def _status(args: argparse.Namespace) -> int:
+    from bridge.blocking_client import BridgeNotRunningError, BridgeQueryError  # noqa: PLC0415
+
+    data_dir = _data_dir(args.data_dir)
+    try:
+        summary, snapshot = status_summary(data_dir)
+    except (BridgeNotRunningError, BridgeQueryError) as error:
+        print(f"atp-bridge: {error}", file=sys.stderr)
+        return 1
+    status = snapshot.status
+    cache_age_s = summary["cache_age_s"]
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
@@ -159,7 +196,50 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _config_write_system(args: argparse.Namespace) -> int:
+    """Write the system-wide file from installer properties; exit 2 if they are invalid."""
+    from bridge.config import ConfigError  # noqa: PLC0415
+    from bridge.config.system_file import render_system_file, write_system_file  # noqa: PLC0415
+    from bridge.paths import system_config_location  # noqa: PLC0415
+
+    if not args.bootstrap_servers or not args.bootstrap_servers.strip():
+        print("atp-bridge config write-system: --bootstrap-servers is required", file=sys.stderr)
+        return 2
+    target = args.file or Path(system_config_location(sys.platform, os.environ))
+    text = render_system_file(
+        bootstrap_servers=args.bootstrap_servers,
+        security_protocol=args.security_protocol,
+        sasl_mechanism=args.sasl_mechanism,
+        locked=args.locked,
+    )
+    try:
+        write_system_file(target, text)
+    except ConfigError as error:
+        print(f"atp-bridge config write-system: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"atp-bridge config write-system: cannot write {target}: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
+
+
+def _config_show(args: argparse.Namespace) -> int:
+    """Print the effective configuration; exit 2 when it does not load."""
+    if args.action == "write-system":
+        return _config_write_system(args)
+    from bridge.config.report import build_report  # noqa: PLC0415
+    from bridge.paths import default_paths  # noqa: PLC0415
+
+    report = build_report(default_paths(os.environ), explicit_file=args.config, environ=os.environ)
+    print(report.to_json() if args.json else report.to_text(), end="" if not args.json else "\n")
+    if not report.ok:
+        print(f"atp-bridge: {report.error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one return per command)
     """Run ``atp-bridge``; returns the process exit code."""
     restrict_umask()  # first: every file the bridge writes holds personal data
     parser = build_parser()
@@ -178,6 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_credentials(
             args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
         )
+    if args.command == "config":
+        return _config_show(args)
+    if args.command == "support-bundle":
+        from bridge.support_bundle import run_support_bundle  # noqa: PLC0415
+
+        return run_support_bundle(args.output, args.data_dir, args.config)
     if args.command == "demo-broker":
         from bridge.demo.broker import run_demo_broker  # noqa: PLC0415
 

@@ -368,6 +368,55 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>About A tu Puerta</source>
+        <translation>Acerca de A tu Puerta</translation>
+    </message>
+    <message>
+        <source>A tu Puerta support console {version}</source>
+        <translation>Consola de soporte A tu Puerta {version}</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Support bundle</source>
+        <translation>Paquete de soporte</translation>
+    </message>
+    <message>
+        <source>The support bundle could not be written: {error}</source>
+        <translation>No se pudo escribir el paquete de soporte: {error}</translation>
+    </message>
+    <message>
+        <source>Saved {path}.
+It holds no password and no customer data.</source>
+        <translation>Guardado en {path}.
+No contiene contraseñas ni datos de clientes.</translation>
+    </message>
+    <message>
+        <source>Create support bundle</source>
+        <translation>Crear paquete de soporte</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Archivos zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>A&amp;yuda</translation>
+    </message>
+    <message>
+        <source>&amp;About and diagnostics…</source>
+        <translation>&amp;Acerca de y diagnóstico…</translation>
+    </message>
+    <message>
+        <source>Create &amp;support bundle…</source>
+        <translation>Crear paquete de &amp;soporte…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>A tu Puerta — support console</source>
