@@ -27,6 +27,18 @@ AGE_REFRESH_TICKS = 60
 """The age column is repainted once every this many SLA ticks."""
 
 
+class QueueTable(QTableView):
+    """The queue's table, without type-ahead: letters belong to the window's keyboard model.
+
+    A plain ``QTableView`` jumps to the row whose first column starts with a
+    typed letter; here C claims, R replies and so on (console/keymap.py).
+    """
+
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt override
+        """Do nothing: typed letters are shortcuts, not a search (use / to search)."""
+        del search
+
+
 class QueueView(QWidget):
     """The live ticket queue of one agent."""
 
@@ -122,6 +134,18 @@ class QueueView(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def focus_table(self) -> None:
+        """Put the keyboard focus in the ticket table."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_current(self) -> bool:
+        """Open the selected ticket (as Enter or a double-click does); False if none."""
+        ticket_id = self.current_ticket_id()
+        if ticket_id is None:
+            return False
+        self.ticket_activated.emit(ticket_id)
+        return True
+
     def current_ticket_id(self) -> str | None:
         """The selected ticket, or ``None``."""
         current = self.table.selectionModel().currentIndex()
@@ -183,8 +207,8 @@ class QueueView(QWidget):
         super().changeEvent(event)
 
     # ------------------------------------------------------------------ internals
-    def _build_table(self) -> QTableView:
-        table = QTableView(self)
+    def _build_table(self) -> QueueTable:
+        table = QueueTable(self)
         table.setModel(self._proxy)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -321,6 +321,93 @@
     </message>
 </context>
 <context>
+    <name>Keymap</name>
+    <message>
+        <source>Select the next ticket in the queue</source>
+        <translation>Seleccionar el ticket siguiente de la cola</translation>
+    </message>
+    <message>
+        <source>Select the previous ticket in the queue</source>
+        <translation>Seleccionar el ticket anterior de la cola</translation>
+    </message>
+    <message>
+        <source>Open the selected ticket</source>
+        <translation>Abrir el ticket seleccionado</translation>
+    </message>
+    <message>
+        <source>Search the tickets of the current view</source>
+        <translation>Buscar en los tickets de la vista actual</translation>
+    </message>
+    <message>
+        <source>Back to the queue (leaves the text field; drafts are kept)</source>
+        <translation>Volver a la cola (sale del campo de texto; los borradores se guardan)</translation>
+    </message>
+    <message>
+        <source>Claim the open ticket</source>
+        <translation>Tomar el ticket abierto</translation>
+    </message>
+    <message>
+        <source>Release the open ticket</source>
+        <translation>Liberar el ticket abierto</translation>
+    </message>
+    <message>
+        <source>Write a reply to the customer</source>
+        <translation>Escribir una respuesta al cliente</translation>
+    </message>
+    <message>
+        <source>Write an internal note</source>
+        <translation>Escribir una nota interna</translation>
+    </message>
+    <message>
+        <source>Change the status (opens the menu)</source>
+        <translation>Cambiar el estado (abre el menú)</translation>
+    </message>
+    <message>
+        <source>Change the priority (opens the menu)</source>
+        <translation>Cambiar la prioridad (abre el menú)</translation>
+    </message>
+    <message>
+        <source>Move to another queue (opens the menu)</source>
+        <translation>Mover a otra cola (abre el menú)</translation>
+    </message>
+    <message>
+        <source>Assign to an agent (supervisors; opens the menu)</source>
+        <translation>Asignar a un agente (supervisores; abre el menú)</translation>
+    </message>
+    <message>
+        <source>Send the reply or add the note (in the reply text)</source>
+        <translation>Enviar la respuesta o agregar la nota (en el texto de la respuesta)</translation>
+    </message>
+    <message>
+        <source>Show the view “My tickets”</source>
+        <translation>Mostrar la vista «Mis tickets»</translation>
+    </message>
+    <message>
+        <source>Show the view “Unassigned”</source>
+        <translation>Mostrar la vista «Sin asignar»</translation>
+    </message>
+    <message>
+        <source>Show the view “All open”</source>
+        <translation>Mostrar la vista «Todos los abiertos»</translation>
+    </message>
+    <message>
+        <source>Show the view “Breached”</source>
+        <translation>Mostrar la vista «Vencidos»</translation>
+    </message>
+    <message>
+        <source>Show the ticket tab</source>
+        <translation>Mostrar la pestaña Ticket</translation>
+    </message>
+    <message>
+        <source>Show the dashboard tab (supervisors)</source>
+        <translation>Mostrar la pestaña Panel (supervisores)</translation>
+    </message>
+    <message>
+        <source>Show this list of keyboard shortcuts</source>
+        <translation>Mostrar esta lista de atajos de teclado</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>A tu Puerta — support console</source>
@@ -814,45 +901,6 @@
     </message>
 </context>
 <context>
-    <name>ShortcutHelp</name>
-    <message>
-        <source>Next / previous ticket in the queue</source>
-        <translation>Ticket siguiente / anterior de la cola</translation>
-    </message>
-    <message>
-        <source>Open the selected ticket</source>
-        <translation>Abrir el ticket seleccionado</translation>
-    </message>
-    <message>
-        <source>Search the queue</source>
-        <translation>Buscar en la cola</translation>
-    </message>
-    <message>
-        <source>Claim the open ticket</source>
-        <translation>Tomar el ticket abierto</translation>
-    </message>
-    <message>
-        <source>Write a reply</source>
-        <translation>Escribir una respuesta</translation>
-    </message>
-    <message>
-        <source>Send the reply or note</source>
-        <translation>Enviar la respuesta o la nota</translation>
-    </message>
-    <message>
-        <source>Switch to saved view 1, 2 or 3</source>
-        <translation>Cambiar a la vista guardada 1, 2 o 3</translation>
-    </message>
-    <message>
-        <source>Show the keyboard shortcuts</source>
-        <translation>Mostrar los atajos de teclado</translation>
-    </message>
-    <message>
-        <source>Close a dialog</source>
-        <translation>Cerrar un diálogo</translation>
-    </message>
-</context>
-<context>
     <name>ShortcutHelpDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
@@ -1155,14 +1203,6 @@
     <message>
         <source>Ticket workspace</source>
         <translation>Área del ticket</translation>
-    </message>
-    <message>
-        <source>Claim</source>
-        <translation>Tomar</translation>
-    </message>
-    <message>
-        <source>Focus the reply</source>
-        <translation>Ir a la respuesta</translation>
     </message>
     <message>
         <source>Not sent: %1</source>

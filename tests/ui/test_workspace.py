@@ -363,27 +363,6 @@ def test_release_only_for_my_ticket_and_assign_only_for_supervisors(
     )
 
 
-def test_keyboard_c_claims_and_r_focuses_the_reply(
-    qtbot: QtBot, workspace: TicketWorkspace
-) -> None:
-    ticket = show(workspace)
-    workspace.show()
-    qtbot.waitExposed(workspace)
-    workspace.activateWindow()
-    qtbot.waitUntil(workspace.isActiveWindow)
-    workspace.conversation.setFocus()
-    qtbot.waitUntil(workspace.conversation.hasFocus)
-    with qtbot.waitSignal(workspace.command_requested, timeout=1000) as blocker:
-        QTest.keyClick(workspace.conversation, Qt.Key.Key_C)
-    assert blocker.args[0].action == Claim(ticket_id=ticket.ticket_id)
-    QTest.keyClick(workspace.conversation, Qt.Key.Key_R)
-    qtbot.waitUntil(workspace.composer.editor.hasFocus)
-    # In the composer, letters are text, not shortcuts.
-    with qtbot.assertNotEmitted(workspace.command_requested):
-        QTest.keyClicks(workspace.composer.editor, "claro")
-    assert workspace.composer.text() == "claro"
-
-
 def part_of_composite(widget: QWidget) -> bool:
     """Headers of tables and popups of combo boxes belong to the named widget around them."""
     parent = widget.parentWidget()
