@@ -1,7 +1,8 @@
 """The ticket queue as a table: a thin Qt adapter over the view store.
 
 Like Anki's browser table, the model holds only ticket ids (in the queue's
-natural order: earliest SLA due time first) and an id -> row index; row data is
+default order, ``queue_rows.order_key``: unanswered first, breached and due
+soonest on top, then priority) and an id -> row index; row data is
 built lazily from the store and cached until the ticket changes. Store updates
 become ``dataChanged`` / ``beginInsertRows`` / ``beginRemoveRows`` for exactly
 the rows touched, never a reset, so selections and scroll positions survive.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -32,9 +34,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from console.labels import channel_label, priority_label, status_label
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.viewstate.queue_rows import (
+    OrderKey,
     QueueRow,
     SlaState,
     crossed_due,
+    due_minute,
     format_countdown,
     order_key,
     queue_row,
@@ -92,6 +96,16 @@ def _headers() -> list[str]:
     ]
 
 
+def default_order_text() -> str:
+    """What the queue's default order is (the header's tooltip)."""
+    return QCoreApplication.translate(
+        "TicketQueueModel",
+        "Default order: what needs you first. Unanswered tickets before answered ones; "
+        "breached and due soonest on top, then by priority. Click a column to sort by it; "
+        "a third click returns to the default order.",
+    )
+
+
 def format_age(seconds: float) -> str:
     """A ticket's age: ``5 min``, ``3 h 05 min``, ``2 d 4 h`` (translated units)."""
     minutes = max(0, int(seconds // _MINUTE))
@@ -123,10 +137,6 @@ def _sla_text(row: QueueRow, now: float) -> str:
     return format_countdown(state.seconds_left)
 
 
-def _due(key: tuple[float, str]) -> float:
-    return key[0]
-
-
 def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted rows grouped into inclusive ``(first, last)`` runs of consecutive numbers."""
     runs: list[tuple[int, int]] = []
@@ -139,7 +149,7 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
 
 
 class TicketQueueModel(QAbstractTableModel):
-    """Every ticket of the store, one row each, in SLA due order."""
+    """Every ticket of the store, one row each, in the default order (``order_key``)."""
 
     batch_about_to_apply = Signal()
     """A store update is about to change rows (views save their scroll anchor)."""
@@ -161,7 +171,7 @@ class TicketQueueModel(QAbstractTableModel):
         self._clock = clock
         self._ids: list[str] = []
         self._tickets: dict[str, Ticket] = {}  # what the rows show (removals lag the store)
-        self._keys: list[tuple[float, str]] = []
+        self._keys: list[OrderKey] = []
         self._row_of: dict[str, int] = {}
         self._cache: dict[str, QueueRow] = {}
         self._queue_of: dict[str, str] = {}
@@ -226,6 +236,8 @@ class TicketQueueModel(QAbstractTableModel):
         horizontal = orientation is Qt.Orientation.Horizontal and 0 <= section < len(self._headers)
         if horizontal and role in (_DISPLAY, Qt.ItemDataRole.AccessibleTextRole):
             return self._headers[section]
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return default_order_text()
         return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
@@ -318,9 +330,15 @@ class TicketQueueModel(QAbstractTableModel):
         """Announce whole rows of tickets whose SLA fell due since the last check."""
         now = self._clock()
         since, self._last_deadline_check = self._last_deadline_check, now
-        # rows are in SLA due order: only the slice due in (since, now] can have just breached
-        first = bisect.bisect_right(self._keys, since, key=_due)
-        last = bisect.bisect_right(self._keys, now, key=_due)
+        # unanswered rows come first, by due minute: only the slice of minutes that
+        # (since, now] touches can hold a ticket that just breached
+        unanswered = bisect.bisect_left(self._keys, (1,))
+        first = bisect.bisect_left(
+            self._keys, float(math.floor(since / 60)), hi=unanswered, key=due_minute
+        )
+        last = bisect.bisect_right(
+            self._keys, float(math.floor(now / 60)), hi=unanswered, key=due_minute
+        )
         due = crossed_due((self.queue_row(r) for r in range(first, last)), since, now)
         self._announce_changed(due)
         return due
@@ -359,26 +377,25 @@ class TicketQueueModel(QAbstractTableModel):
         self.batch_about_to_apply.emit()
         queues_before = set(self._queue_counts)
         tickets = self._store.tickets
-        # the natural order key never changes by contract; if it does, the row is re-placed
-        moved = [
+        # a first reply, a new priority or due time changes the order key: the row moves
+        # (a row move keeps the views' selection, unlike a removal and an insertion)
+        rekeyed = [
             tid
             for tid in changes.changed
             if self._keys[self._row_of[tid]] != order_key(tickets[tid])
         ]
         for tid in changes.removed:
             self._seen.forget(tid)
-        moved_set = set(moved)
-        in_place = [tid for tid in changes.changed if tid not in moved_set]
-        for tid in in_place:
+        for tid in changes.changed:
             self._tickets[tid] = tickets[tid]
             self._count_queue(tid, tickets[tid].queue)
-        self._announce_changed(in_place)
-        gone = [*changes.removed, *moved]
-        if gone:
-            self._remove(gone)
-        fresh = [*changes.added, *moved]
-        if fresh:
-            self._insert(fresh)
+        for tid in rekeyed:
+            self._move(tid, order_key(tickets[tid]))
+        self._announce_changed(changes.changed)
+        if changes.removed:
+            self._remove(list(changes.removed))
+        if changes.added:
+            self._insert(list(changes.added))
         self.batch_applied.emit()
         if set(self._queue_counts) != queues_before:
             self.queues_changed.emit()
@@ -411,7 +428,7 @@ class TicketQueueModel(QAbstractTableModel):
     def _insert(self, ticket_ids: list[str]) -> None:
         tickets = self._store.tickets
         keyed = sorted((order_key(tickets[tid]), tid) for tid in ticket_ids)
-        groups: list[tuple[int, list[tuple[float, str]], list[str]]] = []
+        groups: list[tuple[int, list[OrderKey], list[str]]] = []
         for key, tid in keyed:
             self._tickets[tid] = tickets[tid]
             self._cache.pop(tid, None)
@@ -431,6 +448,26 @@ class TicketQueueModel(QAbstractTableModel):
             self._row_of.update((tid, first + i) for i, tid in enumerate(ids))
             self.endInsertRows()
             inserted += len(ids)
+        self._reindex()
+
+    def _move(self, tid: str, key: OrderKey) -> None:
+        """Put the row of ``tid`` where ``key`` belongs, as one row move."""
+        old = self._row_of[tid]
+        del self._keys[old]
+        del self._ids[old]
+        position = bisect.bisect_left(self._keys, key)
+        self._keys.insert(old, key)  # back in place until the views are told
+        self._ids.insert(old, tid)
+        destination = position if position < old else position + 1
+        if destination in (old, old + 1):
+            self._keys[old] = key
+            return
+        self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), destination)
+        del self._keys[old]
+        del self._ids[old]
+        self._keys.insert(position, key)
+        self._ids.insert(position, tid)
+        self.endMoveRows()
         self._reindex()
 
     def _reindex(self) -> None:

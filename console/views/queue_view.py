@@ -216,8 +216,10 @@ class QueueView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(24)
-        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)  # -1: the natural order, earliest SLA due first
+        header = table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorClearable(True)  # a third click: back to the default order
+        table.setSortingEnabled(True)  # -1: the default order (queue_rows.order_key)
         table.setWordWrap(False)
         return table
 

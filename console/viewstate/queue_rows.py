@@ -101,10 +101,30 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
     )
 
 
-def order_key(ticket: Ticket) -> tuple[float, str]:
-    """The queue's natural order: the earliest SLA due time first, then the id (never changes)."""
+OrderKey = tuple[int, float, int, float, str]
+"""(answered, due minute, priority rank, due time, ticket id): see ``order_key``."""
+
+
+def order_key(ticket: Ticket) -> OrderKey:
+    """The queue's default order: what needs the agent first.
+
+    Unanswered tickets come before answered ones ("Met" or "Late"); among them
+    the earliest first-response due time first, so breached tickets lead
+    (longest overdue on top), then those due soonest; tickets due in the same
+    minute are ordered by priority (urgent first). Time passing never changes
+    the order; a first reply, a priority or a due-time change moves the row.
+    """
     due = epoch_of(ticket.sla_due_at)
-    return (math.inf if due is None else due, ticket.ticket_id)
+    due_at = math.inf if due is None else due
+    minute = math.inf if due is None else float(math.floor(due / 60))
+    answered = 0 if ticket.first_response_at is None else 1
+    rank = PRIORITY_RANK.get(ticket.priority, len(PRIORITY_RANK))
+    return (answered, minute, rank, due_at, ticket.ticket_id)
+
+
+def due_minute(key: OrderKey) -> float:
+    """The due minute of an order key (epoch minutes; ``inf`` without a due time)."""
+    return key[1]
 
 
 def sla(row: QueueRow, now: float, warning_seconds: float = SLA_WARNING_SECONDS) -> Sla:

@@ -1174,6 +1174,10 @@
         <translation>Sin leer</translation>
     </message>
     <message>
+        <source>Default order: what needs you first. Unanswered tickets before answered ones; breached and due soonest on top, then by priority. Click a column to sort by it; a third click returns to the default order.</source>
+        <translation>Orden predeterminado: lo que más te necesita primero. Los tickets sin responder antes que los respondidos; los vencidos y los que vencen antes arriba, luego por prioridad. Haz clic en una columna para ordenar por ella; un tercer clic vuelve al orden predeterminado.</translation>
+    </message>
+    <message>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>

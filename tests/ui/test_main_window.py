@@ -223,3 +223,15 @@ def test_status_bar_tells_the_truth(qtbot: QtBot, window: MainWindow) -> None:
     assert bar.outbox_label.text() == "Outbox: 5 pending (last known)"
     window.on_connected()
     assert bar.kafka_label.text().startswith("Kafka: down since ")
+
+
+def test_the_selection_follows_a_ticket_that_moves_after_its_first_reply(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.apply_snapshot(snapshot(many_tickets(5)))
+    queue = window.queue_view
+    assert queue.select_ticket("t00001")
+    answered = ticket("t00001", sla_due_at=at(61), first_response_at=at(1))
+    window.apply_delta(delta(2, ticket_change(answered)))
+    assert queue.visible_ticket_ids()[-1] == "t00001"  # answered: after the unanswered ones
+    assert queue.current_ticket_id() == "t00001"

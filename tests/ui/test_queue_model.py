@@ -295,3 +295,39 @@ def test_a_model_built_over_a_filled_store_shows_it(qtmodeltester: ModelTester) 
     assert model.rowCount() == 3
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
+
+
+def test_default_order_puts_what_needs_the_agent_first(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot(
+            [
+                ticket("met", sla_due_at=at(-5), first_response_at=at(-8)),
+                ticket("late", sla_due_at=at(-4), first_response_at=at(-1)),
+                ticket("soon-normal", sla_due_at=at(5)),
+                ticket("later-urgent", sla_due_at=at(20), priority="urgent"),
+                ticket("breached", sla_due_at=at(-2)),
+                ticket("soon-urgent", sla_due_at=at(5.5), priority="urgent"),
+            ]
+        )
+    )
+    assert harness.proxy_ids() == [
+        "breached", "soon-urgent", "soon-normal", "later-urgent", "met", "late"
+    ]  # fmt: skip
+    tip = harness.model.headerData(
+        Column.SLA, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "Unanswered tickets before answered ones" in tip
+    assert "breached and due soonest on top, then by priority" in tip
+
+
+def test_a_first_reply_moves_the_row_after_the_unanswered_ones(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(4)))
+    check = harness.model.check_deadlines  # the breach slice still finds unanswered rows
+    harness.log.clear()
+    harness.store.apply_delta(
+        delta(2, ticket_change(ticket("t00001", sla_due_at=at(61), first_response_at=at(1))))
+    )
+    assert harness.ids() == ["t00000", "t00002", "t00003", "t00001"]
+    assert ("removed", 1, 1) not in harness.log  # a move, not a removal and an insertion
+    harness.clock.advance(62.5 * 60)
+    assert check() == ["t00000", "t00002"]
