@@ -1,4 +1,7 @@
-"""Translated labels for the state's enumerations (status, priority, channel, order events)."""
+"""Translated labels for the state's values (status, priority, channel, queue, payment, order).
+
+Known values get a translated label; anything else is shown as it is.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,27 @@ def channel_label(channel: str) -> str:
         "email": QCoreApplication.translate("TicketLabels", "Email"),
     }
     return labels.get(channel, channel)
+
+
+def queue_label(queue: str) -> str:
+    """Return the label of a queue name (an unknown queue shows as it is)."""
+    labels = {
+        "deliveries": QCoreApplication.translate("TicketLabels", "Deliveries"),
+        "payments": QCoreApplication.translate("TicketLabels", "Payments"),
+        "general": QCoreApplication.translate("TicketLabels", "General"),
+    }
+    return labels.get(queue, queue)
+
+
+def payment_method_label(method: str) -> str:
+    """Return the label of a payment method (an unknown method shows as it is)."""
+    labels = {
+        "card": QCoreApplication.translate("TicketLabels", "Card"),
+        "yape": QCoreApplication.translate("TicketLabels", "Yape"),
+        "plin": QCoreApplication.translate("TicketLabels", "Plin"),
+        "cash": QCoreApplication.translate("TicketLabels", "Cash"),
+    }
+    return labels.get(method, method)
 
 
 def order_status_label(status: str) -> str:

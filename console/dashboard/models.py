@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from console.dashboard.queue_load import AgentFigures, QueueFigures
+from console.labels import queue_label
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The raw value of a cell (an int, a number of seconds, a string) for sorting and tests."""
@@ -205,7 +206,9 @@ class QueueLoadModel(FiguresTableModel[QueueFigures]):
         return (row.queue, row.open, row.unassigned, row.breached, waiting)[column]
 
     def text(self, row: QueueFigures, column: int) -> str:
-        """The oldest waiting time reads as minutes."""
+        """The queue's label; the oldest waiting time reads as minutes."""
+        if column == QueueColumn.QUEUE:
+            return queue_label(row.queue)
         if column == QueueColumn.OLDEST_WAITING:
             return waited(row.oldest_waiting)
         return str(self.raw(row, column))
@@ -243,6 +246,8 @@ class AgentLoadModel(FiguresTableModel[AgentFigures]):
             return role_label(row.role)
         if column == AgentColumn.PRESENCE:
             return presence_label(row.presence)
+        if column == AgentColumn.QUEUES:
+            return ", ".join(queue_label(queue) for queue in row.queues)
         return str(self.raw(row, column))
 
     def alert(self, row: AgentFigures, column: int) -> bool:

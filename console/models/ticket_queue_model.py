@@ -31,7 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from console.labels import channel_label, priority_label, status_label
+from console.labels import channel_label, priority_label, queue_label, status_label
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.viewstate.queue_rows import (
     OrderKey,
@@ -255,7 +255,7 @@ class TicketQueueModel(QAbstractTableModel):
             Column.SLA: lambda: _sla_text(data, now),
             Column.SUBJECT: lambda: data.subject,
             Column.CUSTOMER: lambda: data.customer,
-            Column.QUEUE: lambda: data.queue,
+            Column.QUEUE: lambda: queue_label(data.queue),
             Column.STATUS: lambda: status_label(data.status),
             Column.ASSIGNEE: lambda: (
                 data.assignee_name

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.labels import queue_label
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
@@ -231,7 +232,7 @@ class QueueView(QWidget):
             ViewKind.ALL_OPEN: self.tr("All open"),
         }
         if view.kind is ViewKind.QUEUE:
-            return self.tr("Queue: %1").replace("%1", view.queue or "")
+            return self.tr("Queue: %1").replace("%1", queue_label(view.queue or ""))
         return labels[view.kind]
 
     def _rebuild_views(self) -> None:

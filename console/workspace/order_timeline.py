@@ -35,7 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from bridge.wire.timestamps import epoch_of
-from console.labels import event_word, money, order_status_label, status_label
+from console.labels import (
+    event_word,
+    money,
+    order_status_label,
+    payment_method_label,
+    status_label,
+)
 from console.viewstate.times import clock, stamp
 
 if TYPE_CHECKING:
@@ -119,7 +125,8 @@ def _details(event: OrderEvent, word: str, currency: str, tz: dt.tzinfo) -> str:
             _text(summary, "district"),
         )
     elif word == "paid":
-        text = f"{_text(summary, 'method')}, {money(_cents(summary, 'amount_cents'), currency)}"
+        method = payment_method_label(_text(summary, "method"))
+        text = f"{method}, {money(_cents(summary, 'amount_cents'), currency)}"
     elif word == "dispatched":
         eta = clock(_text(summary, "eta"), tz)
         text = _subst(

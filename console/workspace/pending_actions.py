@@ -31,7 +31,7 @@ from bridge.wire.protocol import (
     SetQueue,
     SetStatus,
 )
-from console.labels import priority_label, status_label
+from console.labels import priority_label, queue_label, status_label
 
 PendingState = CommandState | Literal["sending"]
 FINAL_STATES: frozenset[str] = frozenset({"confirmed", "rejected", "invalid"})
@@ -71,7 +71,9 @@ def describe(action: Action) -> str:
             "%1", priority_label(action.priority)
         )
     elif isinstance(action, SetQueue):
-        text = QCoreApplication.translate("PendingActions", "Queue: %1").replace("%1", action.queue)
+        text = QCoreApplication.translate("PendingActions", "Queue: %1").replace(
+            "%1", queue_label(action.queue)
+        )
     return text
 
 

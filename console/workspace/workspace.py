@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent, QFont, QHideEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from bridge.wire.protocol import Action, Command, CommandOutcome, Note, Reply
-from console.labels import channel_label, priority_label, status_label
+from console.labels import channel_label, priority_label, queue_label, status_label
 from console.viewstate.times import clock, local_tz
 from console.workspace.actions import TicketActions
 from console.workspace.canned import fill, placeholder_values, unfilled
@@ -318,7 +318,7 @@ class TicketWorkspace(QWidget):
             ticket.ticket_id,
             channel_label(ticket.channel),
             self.tr("Customer: %1").replace("%1", ticket.customer_name),
-            self.tr("Queue: %1").replace("%1", ticket.queue),
+            self.tr("Queue: %1").replace("%1", queue_label(ticket.queue)),
             self.tr("Priority: %1").replace("%1", priority_label(ticket.priority)),
             self.tr("Status: %1").replace("%1", status_label(ticket.status)),
             self.tr("Assigned to: %1").replace("%1", assignee),

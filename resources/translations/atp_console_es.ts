@@ -1107,6 +1107,34 @@
         <translation>Correo</translation>
     </message>
     <message>
+        <source>Deliveries</source>
+        <translation>Entregas</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Pagos</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Tarjeta</translation>
+    </message>
+    <message>
+        <source>Yape</source>
+        <translation>Yape</translation>
+    </message>
+    <message>
+        <source>Plin</source>
+        <translation>Plin</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Efectivo</translation>
+    </message>
+    <message>
         <source>Placed</source>
         <translation>Registrado</translation>
     </message>

@@ -87,8 +87,8 @@ def test_dashboard_shows_the_figures(
         [cell(queues, r, c) for c in range(queues.columnCount())] for r in range(queues.rowCount())
     ]
     assert table == [
-        ["deliveries", "2", "1", "1", "45 min"],
-        ["payments", "1", "1", "0", "3 min"],
+        ["Deliveries", "2", "1", "1", "45 min"],
+        ["Payments", "1", "1", "0", "3 min"],
     ]
     assert cell(queues, 0, QueueColumn.OLDEST_WAITING, SORT_ROLE) == 45 * 60
     assert cell(queues, 0, QueueColumn.BREACHED, Qt.ItemDataRole.BackgroundRole) == QColor(

@@ -320,7 +320,7 @@ def test_the_console_switches_between_spanish_and_english_live(
 
     switch(qtbot, console_ui, translations, "es")
     shown = texts(console_ui)
-    assert shown["meta"].startswith("T-1 · WhatsApp · Cliente: María Rojas · Cola: deliveries")
+    assert shown["meta"].startswith("T-1 · WhatsApp · Cliente: María Rojas · Cola: Entregas")
     assert "Estado: Abierto" in shown["meta"]
     assert console_ui.window.work_area.tabText(WORKSPACE_TAB) == "Ticket"
     workspace_keys = mnemonics(console_ui.workspace)
@@ -332,3 +332,47 @@ def test_the_console_switches_between_spanish_and_english_live(
 
     switch(qtbot, console_ui, translations, "es")
     assert translations.language == "es"
+
+
+def test_known_data_values_are_translated_and_unknown_ones_shown_as_they_are(
+    qtbot: QtBot, console_ui: Console, translations: Translations
+) -> None:
+    window, workspace, dashboard = console_ui.window, console_ui.workspace, console_ui.dashboard
+    switch(qtbot, console_ui, translations, "es")
+    paid = order("O-2", ("placed", "paid"))
+    paid.timeline[1].summary.update({"method": "yape", "amount_cents": 4590})
+    unknown = order("O-3", ("placed", "paid"))
+    unknown.timeline[1].summary.update({"method": "crypto", "amount_cents": 100})
+    vip = ticket("T-9", queue="vip", sla_due_at=at(500))
+    pay = ticket("T-8", queue="payments", order_id="O-2", sla_due_at=at(400))
+    window.apply_snapshot(snapshot([pay, vip, *many_tickets(2)], [paid, unknown], seq=2))
+    workspace.show_ticket(pay, paid, [pay], [paid], ME)
+    dashboard.update_data([pay, vip], [presence()], T0, at(0))
+
+    def queue_cell(ticket_id: str) -> str:
+        row = window.queue_model.row_of(ticket_id)
+        assert row is not None
+        return str(window.queue_model.index(row, Column.QUEUE).data())
+
+    assert queue_cell("T-8") == "Pagos"
+    assert queue_cell("t00000") == "Entregas"
+    assert queue_cell("T-9") == "vip"  # unknown: as it is
+    selector = window.queue_view.selector
+    views = [selector.itemText(i) for i in range(selector.count())]
+    assert {"Cola: Pagos", "Cola: Entregas", "Cola: vip"} <= set(views)
+    assert "Cola: Pagos" in workspace.meta_label.text()
+    menu = [action.text() for action in workspace.action_bar.queue_actions.values()]
+    assert "Pagos" in menu
+    assert "Entregas" in menu
+    assert "General" in menu
+    timeline = workspace.order_panel.timeline_model.rows()
+    assert timeline[1].details.startswith("Yape, S/ 45.90")
+    workspace.order_panel.show_order(unknown, None, [], [])
+    assert workspace.order_panel.timeline_model.rows()[1].details.startswith("crypto, ")
+    qtbot.waitUntil(lambda: "vip" in {row.queue for row in dashboard.queue_model.rows()})
+    dashboard_queues = {
+        str(dashboard.queue_model.index(r, 0).data())
+        for r in range(dashboard.queue_model.rowCount())
+    }
+    assert {"Pagos", "vip", "Entregas"} <= dashboard_queues
+    assert str(dashboard.agent_model.index(0, 4).data()) == "Entregas"

@@ -138,7 +138,7 @@ def test_saved_view_selector_offers_the_agents_views(qtbot: QtBot, window: MainW
     ]  # fmt: skip
     labels = [queue.selector.itemText(i) for i in range(queue.selector.count())]
     assert labels == [
-        "My tickets", "Unassigned", "Queue: deliveries", "Queue: payments", "Breached", "All open"
+        "My tickets", "Unassigned", "Queue: Deliveries", "Queue: Payments", "Breached", "All open"
     ]  # fmt: skip
     assert queue.selector.currentText() == "All open"
     assert queue.set_saved_view("mine")

@@ -159,7 +159,7 @@ def test_columns_show_the_ticket(harness: Harness) -> None:
     ]  # fmt: skip
     row = [model.index(0, c).data() for c in Column]
     assert row == [
-        "High", "30:00", "Late delivery", "Rosa", "payments", "Pending", "Pedro", "2 h 05 min",
+        "High", "30:00", "Late delivery", "Rosa", "Payments", "Pending", "Pedro", "2 h 05 min",
         "Email", "2",
     ]  # fmt: skip
     assert model.index(0, 0).data(ID_ROLE) == "t1"
