@@ -33,11 +33,31 @@ if TYPE_CHECKING:
 
 CREATED_COLOUR = "#1f77b4"
 RESOLVED_COLOUR = "#2ca02c"
+MINOR_LINES_UP_TO = 5
+"""With steps up to this size, a minor grid line marks every whole number."""
 
 
 def _local_tz() -> dt.tzinfo:
     zone = dt.datetime.now(dt.UTC).astimezone().tzinfo
     return zone if zone is not None else dt.UTC
+
+
+def axis_scale(top: int, max_intervals: int = 5) -> tuple[int, int]:
+    """Return (maximum, step) of a count axis from 0 that shows ``top``.
+
+    The step is a whole 1, 2 or 5 times a power of ten and the maximum a
+    multiple of it, with at most ``max_intervals`` steps: 22 gives (25, 5), 3
+    gives (3, 1), 140 gives (150, 50).
+    """
+    top = max(top, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            intervals = -(-top // step)  # ceiling division
+            if intervals <= max_intervals:
+                return step * intervals, step
+        magnitude *= 10
 
 
 class ThroughputChart(QChartView):
@@ -60,7 +80,10 @@ class ThroughputChart(QChartView):
         self.axis_x = QBarCategoryAxis()
         self.axis_y = QValueAxis()
         self.axis_y.setLabelFormat("%d")
-        self.axis_y.setMin(0)
+        self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.axis_y.setTickAnchor(0)
+        self.axis_y.setRange(0, 1)
+        self.axis_y.setTickInterval(1)
         self._chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
         self._chart.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
         self._series.attachAxis(self.axis_x)
@@ -90,9 +113,11 @@ class ThroughputChart(QChartView):
             self.axis_x.setCategories(labels)
         _replace(self.created_set, created)
         _replace(self.resolved_set, resolved)
-        top = max([*created, *resolved, 1.0])
-        self.axis_y.setRange(0, top + 1)
-        self.axis_y.setTickCount(min(int(top) + 2, 6))
+        maximum, step = axis_scale(int(max([*created, *resolved, 1.0])))
+        self.axis_y.setRange(0, maximum)
+        self.axis_y.setTickInterval(step)
+        # a (minor) grid line at every whole number while they fit, so each bar meets one
+        self.axis_y.setMinorTickCount(step - 1 if step <= MINOR_LINES_UP_TO else 0)
 
     def values(self) -> tuple[list[int], list[int]]:
         """The bars shown: (created, resolved)."""
