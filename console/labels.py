@@ -6,6 +6,7 @@ Known values get a translated label; anything else is shown as it is.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import Qt as GuiQt
 
 
 def status_label(status: str) -> str:
@@ -87,3 +88,8 @@ def money(cents: int, currency: str) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{prefix} {whole}.{part:02d}"
+
+
+def plain_tooltip(text: str) -> str:
+    """Return ``text`` as a tooltip that shows it literally (Qt would render HTML in it)."""
+    return GuiQt.convertFromPlainText(text) if text else ""

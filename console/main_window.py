@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QWidget
 
 from console.keyboard import KeyboardModel
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from console.viewstate.store import StoreUpdate, ViewStore
     from console.viewstate.times import Clock
 
+QUEUE_SHARE = 0.55
+"""The queue and feed's share of the window's width when it first shows."""
 WORKSPACE_TAB = 0
 DASHBOARD_TAB = 1
 
@@ -80,6 +83,8 @@ class MainWindow(QMainWindow):
         main.addWidget(self.work_area)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
+        self._main_splitter = main
+        self._sized = False
         self.setCentralWidget(main)
         self.status_bar = ConsoleStatusBar(clock, self)
         self.setStatusBar(self.status_bar)
@@ -151,6 +156,15 @@ class MainWindow(QMainWindow):
             self.queue_model.retranslate()
             self.feed_model.retranslate()
         super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """On the first show, give the queue its share of the width (QUEUE_SHARE)."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = max(self.width(), 1)
+            queue = int(width * QUEUE_SHARE)
+            self._main_splitter.setSizes([queue, width - queue])
 
     # ------------------------------------------------------------------ internals
     def _bind_keys(self) -> None:

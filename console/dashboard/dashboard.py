@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 
 CREATED_COLOUR = "#1f77b4"
 RESOLVED_COLOUR = "#2ca02c"
+TEXT_COLUMN_ROOM = 140
+"""Width (px) a text column of a dashboard table should get before the tables stack."""
+SIDE_BY_SIDE_SLACK = 60
+"""Margins and scroll bars around the two tables when side by side."""
 MINOR_LINES_UP_TO = 5
 """With steps up to this size, a minor grid line marks every whole number."""
 
@@ -127,6 +132,17 @@ class ThroughputChart(QChartView):
         )
 
 
+def _figures_width(view: QTableView) -> int:
+    """What a dashboard table needs: its figure columns plus room for its text columns."""
+    header = view.horizontalHeader()
+    model = view.model()
+    text_columns: frozenset[int] = getattr(model, "text_columns", frozenset())
+    figures = sum(
+        header.sectionSize(column) for column in range(header.count()) if column not in text_columns
+    )
+    return figures + TEXT_COLUMN_ROOM * len(text_columns)
+
+
 def _replace(bars: QBarSet, values: list[float]) -> None:
     if bars.count() != len(values):
         bars.remove(0, bars.count())
@@ -174,7 +190,8 @@ class SupervisorDashboard(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.totals_label, 1)
         header.addWidget(self.as_of_label)
-        tables = QHBoxLayout()
+        tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._tables = tables
         left = QVBoxLayout()
         left.addWidget(queues_title)
         left.addWidget(self.queue_view)
@@ -217,14 +234,44 @@ class SupervisorDashboard(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Tables side by side when both fit their figures, one above the other otherwise."""
+        super().resizeEvent(event)
+        self._arrange_tables()
+
+    def _arrange_tables(self) -> None:
+        needed = sum(_figures_width(view) for view in (self.queue_view, self.agent_view))
+        side_by_side = self.width() >= needed + SIDE_BY_SIDE_SLACK
+        direction = (
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
+        if self._tables.direction() != direction:
+            self._tables.setDirection(direction)
+
     def _table(self, model: QueueLoadModel | AgentLoadModel) -> QTableView:
+        """A table whose text columns share the width left by the others (never clipped).
+
+        Figures size to their content; the text columns (queue, agent, their
+        queues) stretch to fill the viewport and, when it is narrow, are
+        elided with the whole text in their tooltip.
+        """
         view = QTableView(self)
         view.setModel(model)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(False)
         view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setStretchLastSection(True)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(model.columnCount()):
+            stretch = column in model.text_columns
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if stretch
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return view
 
     @property
@@ -253,6 +300,7 @@ class SupervisorDashboard(QWidget):
         self.queue_model.set_rows(figures.queues)
         self.agent_model.set_rows(figures.agents)
         self.chart.show_figures(figures)
+        self._arrange_tables()
         self.totals_label.setText(self._totals_text(figures))
         self._as_of = as_of
         self.as_of_label.setText(self._as_of_text(as_of))

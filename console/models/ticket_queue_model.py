@@ -31,7 +31,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from console.labels import channel_label, priority_label, queue_label, status_label
+from console.labels import (
+    channel_label,
+    plain_tooltip,
+    priority_label,
+    queue_label,
+    status_label,
+)
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.viewstate.queue_rows import (
     OrderKey,
@@ -72,6 +78,9 @@ class Column(enum.IntEnum):
     CHANNEL = 8
     UNREAD = 9
 
+
+ELIDED_COLUMNS = frozenset({Column.SUBJECT, Column.CUSTOMER, Column.ASSIGNEE})
+"""Columns whose text may be cut short ("…"): their tooltip shows the whole text."""
 
 SLA_COLOURS: dict[SlaState, QColor] = {
     SlaState.RUNNING: QColor("#1b7f3b"),  # green: more than 15 minutes left
@@ -188,6 +197,7 @@ class TicketQueueModel(QAbstractTableModel):
             Qt.ItemDataRole.ForegroundRole.value: self._foreground,
             Qt.ItemDataRole.FontRole.value: self._font,
             Qt.ItemDataRole.TextAlignmentRole.value: self._alignment,
+            Qt.ItemDataRole.ToolTipRole.value: self._tooltip,
         }
         self._unsubscribe = store.subscribe(self._on_update)
         if store.tickets:  # a store that already holds state: take it in as one insertion
@@ -267,6 +277,12 @@ class TicketQueueModel(QAbstractTableModel):
             Column.UNREAD: lambda: str(data.unread) if data.unread else "",
         }
         return texts[column]()
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        """The whole text of the columns that may be elided (subject, customer, assignee)."""
+        if column not in ELIDED_COLUMNS:
+            return None
+        return plain_tooltip(self._display(row, column))
 
     def _id(self, row: int, _column: int) -> str:
         return self._ids[row]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,11 +22,16 @@ from PySide6.QtWidgets import (
 from console.labels import queue_label
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE
+from console.models.ticket_queue_model import Column
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 
 if TYPE_CHECKING:
     from console.models.ticket_queue_model import TicketQueueModel
 
+HIDDEN_BY_DEFAULT = frozenset({Column.AGE, Column.CHANNEL})
+"""Columns the header's context menu can show; hidden at first so the subject has room."""
+SUBJECT_MIN_CHARS = 20
+"""The subject column is never narrower than about this many characters."""
 AGE_REFRESH_TICKS = 60
 """The age column is repainted once every this many SLA ticks."""
 
@@ -35,9 +43,17 @@ class QueueTable(QTableView):
     typed letter; here C claims, R replies and so on (console/keymap.py).
     """
 
+    resized = Signal()
+    """The table's size changed (the subject column is fitted again)."""
+
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt override
         """Do nothing: typed letters are shortcuts, not a search (use / to search)."""
         del search
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Announce the new size."""
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class QueueView(QWidget):
@@ -218,11 +234,63 @@ class QueueView(QWidget):
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(24)
         header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in Column:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSortIndicatorClearable(True)  # a third click: back to the default order
         table.setSortingEnabled(True)  # -1: the default order (queue_rows.order_key)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the cell's tooltip has it all
+        table.resized.connect(self.fit_subject)
+        header.sectionResized.connect(self._on_section_resized)
         return table
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != Column.SUBJECT:
+            self.fit_subject()
+
+    def fit_subject(self) -> None:
+        """Give the subject the room the other columns leave, but never less than a minimum.
+
+        Every other column is as wide as its content; when the table is too
+        narrow for a readable subject, the table scrolls sideways instead.
+        """
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in Column
+            if column is not Column.SUBJECT and not header.isSectionHidden(column)
+        )
+        minimum = self.table.fontMetrics().averageCharWidth() * SUBJECT_MIN_CHARS
+        room = self.table.viewport().width() - others
+        if room >= minimum:
+            header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(Column.SUBJECT, minimum)
+
+    def _column_menu(self, position: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column is Column.SUBJECT:
+                continue
+            title = self._model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(
+                lambda shown, number=column: self._show_column(number, shown=shown)
+            )
+        menu.popup(header.mapToGlobal(position))
+
+    def _show_column(self, column: int, *, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
+        self.fit_subject()
 
     def _view_label(self, view: SavedView) -> str:
         labels = {
