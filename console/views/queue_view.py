@@ -332,7 +332,7 @@ class QueueView(QWidget):
 
     def _update_count(self) -> None:
         shown = self._proxy.rowCount()
-        self.count_label.setText(self.tr("%1 tickets").replace("%1", str(shown)))
+        self.count_label.setText(self.tr("%n ticket(s)", "", shown))
 
     def _visible_proxy_rows(self) -> range:
         count = self._proxy.rowCount()

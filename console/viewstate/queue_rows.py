@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 SLA_WARNING_SECONDS = 15 * 60
 """Under this much time left, a running SLA is shown as a warning (amber)."""
 
+MINUTES_PER_HOUR = 60
+HOURS_PER_DAY = 24
 PRIORITY_RANK: dict[str, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
@@ -150,11 +152,18 @@ def crossed_due(rows: Iterable[QueueRow], since: float, now: float) -> list[str]
 
 
 def format_countdown(seconds: float) -> str:
-    """``12:05`` or ``1:02:03`` for time left; a leading minus sign once overdue."""
+    """The SLA countdown with its unit: ``45 min``, ``1 h 05 min``, ``2 d 3 h``.
+
+    Whole minutes, rounded up (59 s left reads ``1 min``, never ``0 min`` before
+    the due time); a leading minus once overdue (``-45 min``). ``min``, ``h``
+    and ``d`` are the same in English and Spanish.
+    """
     sign = "-" if seconds < 0 else ""
-    total = int(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes:02d}:{secs:02d}"
+    minutes = math.ceil(abs(seconds) / 60)
+    if minutes < MINUTES_PER_HOUR:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, MINUTES_PER_HOUR)
+    if hours < HOURS_PER_DAY:
+        return f"{sign}{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, HOURS_PER_DAY)
+    return f"{sign}{days} d {hours} h"

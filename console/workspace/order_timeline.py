@@ -130,7 +130,7 @@ def _details(event: OrderEvent, word: str, currency: str, tz: dt.tzinfo) -> str:
     if word == "placed":
         total = money(_cents(summary, "total_cents"), _text(summary, "currency") or currency)
         text = _subst(
-            QCoreApplication.translate("OrderTimeline", "%1 item(s), %2, %3"),
+            QCoreApplication.translate("OrderTimeline", "Items: %1, %2, %3"),
             _text(summary, "items"),
             total,
             _text(summary, "district"),

@@ -562,8 +562,8 @@
         <translation>después de la hora de entrega prometida</translation>
     </message>
     <message>
-        <source>%1 item(s), %2, %3</source>
-        <translation>%1 producto(s), %2, %3</translation>
+        <source>Items: %1, %2, %3</source>
+        <translation>Productos: %1, %2, %3</translation>
     </message>
     <message>
         <source>Courier %1, ETA %2</source>
@@ -694,9 +694,12 @@
         <source>Queue: %1</source>
         <translation>Cola: %1</translation>
     </message>
-    <message>
-        <source>%1 tickets</source>
-        <translation>%1 tickets</translation>
+    <message numerus="yes">
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
     </message>
 </context>
 <context>

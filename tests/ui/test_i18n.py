@@ -176,7 +176,7 @@ def translations(
 ) -> Iterator[Translations]:
     """Translations compiled into ``tmp_path`` now (no earlier build step needed)."""
     compiled = I18N.release(tmp_path)
-    assert [path.name for path in compiled] == ["atp_console_es.qm"]
+    assert [path.name for path in compiled] == ["atp_console_es.qm", "atp_console_en.qm"]
     monkeypatch.setattr(console.i18n, "resource_path", lambda *parts: tmp_path / parts[-1])
     previous_locale = QLocale()
     switcher = Translations(qapp)
@@ -376,3 +376,36 @@ def test_known_data_values_are_translated_and_unknown_ones_shown_as_they_are(
     }
     assert {"Pagos", "vip", "Entregas"} <= dashboard_queues
     assert str(dashboard.agent_model.index(0, 4).data()) == "Entregas"
+
+
+def test_the_english_catalog_holds_every_plural_and_only_plurals() -> None:
+    entries = read_catalog(I18N.ts_file("en"))
+    spanish_plurals = {e.key for e in read_catalog(I18N.ts_file("es")) if e.numerus}
+    assert {entry.key for entry in entries} == spanish_plurals
+    assert len(entries) >= 2
+    report = [f"{entry}: {problem}" for entry in entries for problem in problems_of(entry)]
+    assert not report, "atp_console_en.ts needs work:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [("en", "1 ticket", "2 tickets"), ("es", "1 ticket", "2 tickets")],
+)
+def test_counts_use_the_plural_forms_of_the_language(  # noqa: PLR0917 - fixtures, parameters
+    qtbot: QtBot,
+    console_ui: Console,
+    translations: Translations,
+    language: str,
+    one: str,
+    many: str,
+) -> None:
+    assert translations.install("es" if language == "es" else "en")
+    queue = console_ui.window.queue_view
+    queue.search.setText("T-1")
+    qtbot.waitUntil(lambda: queue.count_label.text() == one)
+    queue.search.setText("t0000")
+    qtbot.waitUntil(lambda: queue.count_label.text() == f"3 {many.split()[1]}")
+    banner = console_ui.workspace.collision_banner
+    banner.warn([customer_message("a")])
+    expected = "Llegó 1 mensaje nuevo" if language == "es" else "1 new message arrived"
+    assert banner.title_text().startswith(expected)

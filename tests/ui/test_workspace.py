@@ -29,7 +29,7 @@ from bridge.wire.protocol import (
     SetStatus,
 )
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
-from console.workspace.conversation import MessageKind
+from console.workspace.conversation import ConversationView, MessageKind
 from console.workspace.order_timeline import DELAY_BACKGROUND, DELAY_ROLE
 from console.workspace.pending_actions import REASON_ROLE, STATE_ROLE
 
@@ -567,3 +567,15 @@ def test_update_for_another_ticket_is_ignored(workspace: TicketWorkspace) -> Non
     workspace.update_ticket(other, None, [other], [])
     assert workspace.ticket_id == "T-100"
     assert len(workspace.conversation.bubbles()) == 1 + len(THREAD)
+
+
+def test_todays_messages_show_a_time_like_the_feed_older_ones_a_date(qtbot: QtBot) -> None:
+    now = dt.datetime(2025, 3, 1, 18, 0, tzinfo=dt.UTC).timestamp()
+    view = ConversationView(dt.UTC, now=lambda: now)
+    qtbot.addWidget(view)
+    older = message("old", "customer", "Hola", at="2025-02-28T23:10:00Z")
+    today = message("new", "customer", "¿Y?", at="2025-03-01T15:05:00Z")
+    view.show_ticket(make_ticket(messages=[older, today]))
+    headings = {b.event_id: b.heading_label.text() for b in view.bubbles()}
+    assert headings["new"].endswith("· 15:05")
+    assert headings["old"].endswith("· 2025-02-28 23:10")
