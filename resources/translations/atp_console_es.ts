@@ -871,6 +871,34 @@
         <translation>no se puede dejar vacío aquí: lo define el archivo del sistema %1; ingresa un valor</translation>
     </message>
     <message>
+        <source>The check could not run: %1</source>
+        <translation>No se pudo hacer la prueba: %1</translation>
+    </message>
+    <message>
+        <source>The console cannot start without these: %1. Fill them in, then Save.</source>
+        <translation>La consola no puede iniciar sin estos datos: %1. Complétalos y luego Guarda.</translation>
+    </message>
+    <message>
+        <source>The settings could not be written: %1</source>
+        <translation>No se pudo escribir la configuración: %1</translation>
+    </message>
+    <message>
+        <source>Quit without a connection?</source>
+        <translation>¿Salir sin una conexión?</translation>
+    </message>
+    <message>
+        <source>The console cannot start without a Kafka connection and an agent id. Quit now? Nothing is saved.</source>
+        <translation>La consola no puede iniciar sin una conexión a Kafka y un ID de agente. ¿Salir ahora? No se guarda nada.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <source>&amp;Keep editing</source>
+        <translation>Seguir &amp;editando</translation>
+    </message>
+    <message>
         <source>The settings were saved, but the password was not stored: %1</source>
         <translation>La configuración se guardó, pero la contraseña no: %1</translation>
     </message>
@@ -901,6 +929,18 @@
     <message>
         <source>The password was not stored</source>
         <translation>No se guardó la contraseña</translation>
+    </message>
+    <message>
+        <source>Details from the bridge (not translated): %1</source>
+        <translation>Detalles del bridge (sin traducir): %1</translation>
+    </message>
+    <message>
+        <source>The settings are not valid; see the details in the tooltip.</source>
+        <translation>La configuración no es válida; mira los detalles en la ayuda emergente.</translation>
+    </message>
+    <message>
+        <source>“%1” is not valid; see the details in the tooltip.</source>
+        <translation>«%1» no es válido; mira los detalles en la ayuda emergente.</translation>
     </message>
 </context>
 <context>
