@@ -83,6 +83,9 @@ class ThroughputChart(QChartView):
         self._series.append(self.resolved_set)
         self._chart.addSeries(self._series)
         self.axis_x = QBarCategoryAxis()
+        small = QFont(self.axis_x.labelsFont())
+        small.setPointSizeF(small.pointSizeF() * 0.8)  # twelve HH:MM labels fit without "21…"
+        self.axis_x.setLabelsFont(small)
         self.axis_y = QValueAxis()
         self.axis_y.setLabelFormat("%d")
         self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)

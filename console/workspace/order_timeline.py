@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 DELAY_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DELAY_BACKGROUND = "#ffd8a8"
+PANEL_MIN_CHARS = 40
+"""The side panel is never narrower than about this many characters."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,8 @@ class OrderPanel(QWidget):
             [],
             [],
         )
+        # room for time, event and some details: narrower, the details are only "…"
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * PANEL_MIN_CHARS)
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)

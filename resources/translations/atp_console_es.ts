@@ -1266,7 +1266,7 @@
     </message>
     <message>
         <source>Late %1</source>
-        <translation>Con %1 de retraso</translation>
+        <translation>Tarde %1</translation>
     </message>
     <message>
         <source>Unassigned</source>
