@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from bridge.wire.protocol import (
+    AddTag,
     AgentIdentity,
     Claim,
     Command,
@@ -120,6 +121,19 @@ def test_after_enter_opens_a_ticket_c_claims_with_the_focus_still_in_the_queue(
     assert last_action(console) == Claim(ticket_id=ticket_id)
     # no type-ahead: "C" did not jump to a customer whose name starts with C
     assert queue.current_ticket_id() == ticket_id
+
+
+def test_in_the_tag_field_letters_type_and_enter_adds_the_tag(
+    qtbot: QtBot, console: Console
+) -> None:
+    ticket_id = open_with_enter(qtbot, console)
+    field = console.windows.workspace.tag_editor.field
+    focus(qtbot, field)
+    QTest.keyClicks(field, "cancel")  # C, N, L are shortcuts outside text fields
+    press(qtbot, "Return")
+    assert last_action(console) == AddTag(ticket_id=ticket_id, tag="cancel")
+    assert [type(command.action) for command in console.commands] == [AddTag]
+    assert console.windows.workspace.ticket_id == ticket_id  # Enter did not open another
 
 
 def test_letters_never_type_ahead_in_the_queue(qtbot: QtBot, console: Console) -> None:

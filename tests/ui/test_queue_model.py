@@ -328,6 +328,27 @@ def test_a_first_reply_moves_the_row_after_the_unanswered_ones(harness: Harness)
     assert check() == ["t00000", "t00002"]
 
 
+def test_rows_moved_up_down_and_in_place_in_one_batch_stay_in_order(
+    harness: Harness, qtmodeltester: ModelTester
+) -> None:
+    check_model(qtmodeltester, harness.model)
+    harness.store.apply_snapshot(snapshot(many_tickets(8)))  # due 60, 61, ... 67 minutes ahead
+    harness.log.clear()
+    harness.store.apply_delta(
+        delta(
+            2,
+            ticket_change(ticket("t00006", sla_due_at=at(59.5))),  # up to the top
+            ticket_change(ticket("t00001", sla_due_at=at(61), first_response_at=at(0))),  # down
+            ticket_change(ticket("t00003", sla_due_at=at(63), priority="urgent")),  # same place
+            ticket_change(ticket("t00004", sla_due_at=at(66.5))),  # down, between two others
+        )
+    )
+    expected = ["t00006", "t00000", "t00002", "t00003", "t00005", "t00004", "t00007", "t00001"]
+    assert harness.ids() == expected
+    assert [harness.model.row_of(tid) for tid in expected] == list(range(8))
+    assert not [entry for entry in harness.log if entry[0] in ("removed", "inserted", "reset")]
+
+
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
