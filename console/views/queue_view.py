@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,6 +49,24 @@ CAPPED_CHARS = 14
 """A capped column is at most about this many characters wide (or its title's width)."""
 AGE_REFRESH_TICKS = 60
 """The age column is repainted once every this many SLA ticks."""
+
+
+class QueueHeader(QHeaderView):
+    """The queue's column titles, sized without room for a sort arrow they do not show.
+
+    With sorting enabled, Qt sizes every section to fit its title plus a sort
+    arrow; the queue shows one arrow at most (none in the default order), so
+    only the sorted column keeps that room. Qt sizes the sections again when
+    the sorted column changes.
+    """
+
+    def sectionSizeFromContents(self, logicalIndex: int) -> QSize:  # noqa: N802, N803 - Qt override
+        """The title's size; the sort arrow's room only for the sorted column."""
+        size = super().sectionSizeFromContents(logicalIndex)
+        if self.isSortIndicatorShown() and logicalIndex != self.sortIndicatorSection():
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+            size.setWidth(size.width() - size.height() - margin)  # what Qt added for the arrow
+        return size
 
 
 class QueueTable(QTableView):
@@ -246,6 +274,7 @@ class QueueView(QWidget):
     # ------------------------------------------------------------------ internals
     def _build_table(self) -> QueueTable:
         table = QueueTable(self)
+        table.setHorizontalHeader(QueueHeader(Qt.Orientation.Horizontal, table))
         table.setModel(self._proxy)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

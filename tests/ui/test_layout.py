@@ -178,7 +178,19 @@ def test_queue_columns_fit_their_content_and_the_subject_gets_the_rest(
         total = sum(header.sectionSize(c) for c in Column if not header.isSectionHidden(c))
         assert total <= table.viewport().width()
         hidden = [c for c in Column if header.isSectionHidden(c)]
-        assert hidden == [Column.QUEUE, Column.AGE, Column.CHANNEL]  # the tags and colleagues show
+        assert hidden == [Column.QUEUE, Column.AGE, Column.CHANNEL]  # tags, colleagues show
+
+
+def test_only_the_sorted_column_keeps_room_for_the_sort_arrow(qtbot: QtBot, shown: Shown) -> None:
+    table = shown.windows.window.queue_view.table
+    header = table.horizontalHeader()
+    title = header_width(table, Column.PRIORITY)  # wider than "Urgent" or "High"
+    unsorted = header.sectionSize(Column.PRIORITY)
+    assert unsorted >= title
+    table.sortByColumn(Column.PRIORITY, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.PRIORITY) >= unsorted + header.height() // 2)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # back to the default order
+    qtbot.waitUntil(lambda: header.sectionSize(Column.PRIORITY) == unsorted)
 
 
 def test_order_timeline_time_and_event_are_never_cut(qtbot: QtBot, shown: Shown) -> None:
