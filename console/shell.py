@@ -176,6 +176,18 @@ def _configure(
             headless=True,
         )
         return None
+    return _first_run(app, args, demo, data_dir, loaded)
+
+
+def _first_run(
+    app: QApplication,
+    args: argparse.Namespace,
+    demo: DemoStack | None,
+    data_dir: Path | None,
+    loaded: LoadedConfig,
+) -> LoadedConfig | None:
+    """Ask for the connection in the settings dialog until it is usable, or the user quits."""
+    headless = False
     Translations(app).install(loaded.config.ui.language)
     paths = default_paths(os.environ)
     dialog = SettingsDialog(
@@ -183,15 +195,30 @@ def _configure(
         bridge_command=bridge_command(),
         user_config_file=paths.user_config_file,
         system_config_file=paths.system_config_file,
+        first_run=True,
     )
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        # the dialog asked "quit?" and the user said yes: say it on the terminal too
+        print(
+            "atp-console: setup cancelled, nothing saved; the console needs a Kafka "
+            "connection and an agent id (see docs/OPERATIONS.md)",
+            file=sys.stderr,
+        )
         return None
     try:
         loaded = _load(args, demo, data_dir)
     except ConfigError as error:
         _report(app, str(error), headless=headless)
         return None
-    return None if _needs_setup(loaded) else loaded
+    if _needs_setup(loaded):
+        _report(
+            app,
+            "the saved settings still lack a Kafka connection or an agent id "
+            f"(user file {paths.user_config_file}); see docs/OPERATIONS.md",
+            headless=headless,
+        )
+        return None
+    return loaded
 
 
 def _run_window(
