@@ -4,6 +4,8 @@ The surface is fixed (scripts and tests outside the project rely on it)::
 
     atp-bridge run [--config FILE] [--bootstrap-servers LIST] [--agent-id ID] [--agent-name NAME]
                    [--role agent|supervisor] [--queues A,B] [--data-dir DIR]
+    atp-bridge materialize [--config FILE] [--bootstrap-servers LIST] [--data-dir DIR]
+                           [--interval-s SECONDS]
     atp-bridge status [--json] [--data-dir DIR]
     atp-bridge snapshot --json [--data-dir DIR]
     atp-bridge credentials set|check|delete [--config FILE]
@@ -50,6 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--queues", metavar="A,B", help="the agent's queues, comma-separated")
     run.add_argument("--data-dir", type=Path, metavar="DIR", help="cache, outbox, logs, socket")
 
+    materialize = commands.add_parser(
+        "materialize",
+        help="publish the folded state to the snapshot topic (headless; one per cluster)",
+    )
+    materialize.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+    materialize.add_argument("--bootstrap-servers", metavar="LIST", help="Kafka bootstrap servers")
+    materialize.add_argument("--data-dir", type=Path, metavar="DIR", help="where its log goes")
+    materialize.add_argument(
+        "--interval-s",
+        type=_positive_seconds,
+        default=5.0,
+        metavar="SECONDS",
+        help="how often changes are published (default 5)",
+    )
+
     status = commands.add_parser("status", help="one-screen summary of a running bridge")
     status.add_argument("--json", action="store_true", help="print JSON instead of text")
     status.add_argument("--data-dir", type=Path, metavar="DIR", help="the bridge's data dir")
@@ -90,13 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return seconds
+
+
 def _run_overrides(args: argparse.Namespace) -> dict[str, str]:
     flags = {
         "kafka.bootstrap_servers": args.bootstrap_servers,
-        "agent.id": args.agent_id,
-        "agent.name": args.agent_name,
-        "agent.role": args.role,
-        "agent.queues": args.queues,
+        "agent.id": getattr(args, "agent_id", None),
+        "agent.name": getattr(args, "agent_name", None),
+        "agent.role": getattr(args, "role", None),
+        "agent.queues": getattr(args, "queues", None),
         "bridge.data_dir": None if args.data_dir is None else str(args.data_dir),
     }
     return {key: value for key, value in flags.items() if value is not None}
@@ -239,34 +266,57 @@ def _config_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911  (one return per command)
+def _run(args: argparse.Namespace) -> int:
+    from bridge.runner import run_bridge  # noqa: PLC0415  (Qt and Kafka only when needed)
+
+    return run_bridge(args.config, _run_overrides(args))
+
+
+def _materialize(args: argparse.Namespace) -> int:
+    from bridge.materialize import run_materializer  # noqa: PLC0415  (Kafka only when needed)
+
+    return run_materializer(args.config, _run_overrides(args), publish_interval_s=args.interval_s)
+
+
+def _credentials(args: argparse.Namespace) -> int:
+    from bridge.credentials.command import run_credentials  # noqa: PLC0415
+
+    return run_credentials(
+        args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
+    )
+
+
+def _support_bundle(args: argparse.Namespace) -> int:
+    from bridge.support_bundle import run_support_bundle  # noqa: PLC0415
+
+    return run_support_bundle(args.output, args.data_dir, args.config)
+
+
+def _demo_broker(args: argparse.Namespace) -> int:
+    from bridge.demo.broker import run_demo_broker  # noqa: PLC0415
+
+    return run_demo_broker(args.port)
+
+
+_COMMANDS = {
+    "run": _run,
+    "materialize": _materialize,
+    "status": _status,
+    "snapshot": _snapshot,
+    "credentials": _credentials,
+    "config": _config_show,
+    "support-bundle": _support_bundle,
+    "demo-broker": _demo_broker,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``atp-bridge``; returns the process exit code."""
     restrict_umask()  # first: every file the bridge writes holds personal data
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "run":
-        from bridge.runner import run_bridge  # noqa: PLC0415  (Qt and Kafka only when needed)
-
-        return run_bridge(args.config, _run_overrides(args))
-    if args.command == "status":
-        return _status(args)
-    if args.command == "snapshot":
-        return _snapshot(args)
-    if args.command == "credentials":
-        from bridge.credentials.command import run_credentials  # noqa: PLC0415
-
-        return run_credentials(
-            args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
-        )
-    if args.command == "config":
-        return _config_show(args)
-    if args.command == "support-bundle":
-        from bridge.support_bundle import run_support_bundle  # noqa: PLC0415
-
-        return run_support_bundle(args.output, args.data_dir, args.config)
-    if args.command == "demo-broker":
-        from bridge.demo.broker import run_demo_broker  # noqa: PLC0415
-
-        return run_demo_broker(args.port)
-    parser.print_help()
-    return 2
+    command = _COMMANDS.get(args.command)
+    if command is None:
+        parser.print_help()
+        return 2
+    return command(args)

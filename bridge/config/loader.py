@@ -124,7 +124,7 @@ def _check_consistency(merged: Mapping[str, tuple[object, Source]]) -> None:
                     f"in a configuration layer (e.g. {env_var_for(key)})",
                 )
     seen: dict[object, str] = {}
-    for key in ("topics.orders", "topics.tickets", "topics.agents"):
+    for key in ("topics.orders", "topics.tickets", "topics.agents", "topics.snapshot"):
         name, source = merged[key]
         if name in seen:
             raise ConfigError(

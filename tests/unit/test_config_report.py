@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bridge.config.report import MASK, _plain, build_report
+from bridge.config.schema import KEYS
 from bridge.paths import AppPaths
 
 
@@ -48,7 +49,7 @@ def test_every_key_has_value_layer_and_lock(paths: AppPaths) -> None:
         overrides={"ui.order_feed_limit": "100"},
     )
     assert report.ok
-    assert len(report.effective) == 16
+    assert [row.key for row in report.effective] == list(KEYS)  # every key, once
     assert _row(report, "kafka.bootstrap_servers") == {
         "key": "kafka.bootstrap_servers",
         "value": "k1:9092",
