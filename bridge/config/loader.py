@@ -23,8 +23,8 @@ from bridge.config.layers import (
     read_file,
     read_overrides,
 )
-from bridge.config.model import SASL_PROTOCOLS, Config
-from bridge.config.schema import DATA_DIR_KEY, KEYS, describe, env_var_for
+from bridge.config.model import SASL_PROTOCOLS, TLS_PROTOCOLS, Config
+from bridge.config.schema import DATA_DIR_KEY, KEYS, TLS_KEYS, describe, env_var_for
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -84,6 +84,7 @@ def load_config(
             _apply(layer, merged, locked, warnings, paths.system_config_file)
 
     _check_consistency(merged)
+    warnings.extend(_unused_tls_keys(merged))
     config = _build(merged)
     sources = MappingProxyType({key: source for key, (_, source) in merged.items()})
     return LoadedConfig(config, sources, locked, tuple(warnings))
@@ -120,6 +121,7 @@ def _check_consistency(merged: Mapping[str, tuple[object, Source]]) -> None:
                     f"required because kafka.security_protocol is {protocol}: expected {expected} "
                     f"in a configuration layer (e.g. {env_var_for(key)})",
                 )
+    _check_client_certificate(merged)
     seen: dict[object, str] = {}
     for key in ("topics.orders", "topics.tickets", "topics.agents"):
         name, source = merged[key]
@@ -130,6 +132,32 @@ def _check_consistency(merged: Mapping[str, tuple[object, Source]]) -> None:
                 f"expected a topic different from {seen[name]}, got {describe(name)}",
             )
         seen[name] = key
+
+
+def _check_client_certificate(merged: Mapping[str, tuple[object, Source]]) -> None:
+    pair = ("kafka.client_cert_file", "kafka.client_key_file")
+    (cert, cert_source), (key, key_source) = (merged[name] for name in pair)
+    if (cert is None) != (key is None):
+        present, missing = pair if key is None else pair[::-1]
+        source = cert_source if key is None else key_source
+        raise ConfigError(
+            str(source),
+            missing,
+            f"required because {present} is set: mutual TLS needs both the client "
+            "certificate and its private key (PEM files)",
+        )
+
+
+def _unused_tls_keys(merged: Mapping[str, tuple[object, Source]]) -> list[str]:
+    protocol = merged["kafka.security_protocol"][0]
+    if protocol in TLS_PROTOCOLS:
+        return []
+    return [
+        f"{merged[key][1].label}: {key} is set but kafka.security_protocol is {protocol}, "
+        "which does not use TLS; it is ignored"
+        for key in TLS_KEYS
+        if merged[key][0] is not None
+    ]
 
 
 def _as_is(kind: type, value: object) -> object:
