@@ -8,6 +8,7 @@ layers that set it are ignored and reported in ``LoadedConfig.warnings``.
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -146,6 +147,25 @@ def _check_client_certificate(merged: Mapping[str, tuple[object, Source]]) -> No
             f"required because {present} is set: mutual TLS needs both the client "
             "certificate and its private key (PEM files)",
         )
+    if cert is None or merged["kafka.security_protocol"][0] not in TLS_PROTOCOLS:
+        return
+    try:  # the error librdkafka would give later, at once and with the file names
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(str(cert), str(key))
+    except ssl.SSLError as error:
+        if error.reason == "KEY_VALUES_MISMATCH":
+            raise ConfigError(
+                str(key_source),
+                "kafka.client_key_file",
+                f'expected the private key of the client certificate "{cert}", got "{key}", '
+                "the key of another certificate",
+            ) from None
+        reason = "not PEM" if error.reason in {None, "PEM_LIB"} else str(error.reason)
+        raise ConfigError(
+            str(cert_source),
+            "kafka.client_cert_file",
+            f'expected a PEM certificate that goes with kafka.client_key_file, got "{cert}", '
+            f"which OpenSSL cannot load with that key ({reason})",
+        ) from None
 
 
 def _unused_tls_keys(merged: Mapping[str, tuple[object, Source]]) -> list[str]:

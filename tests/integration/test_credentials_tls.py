@@ -210,3 +210,23 @@ def test_a_ca_file_that_holds_no_certificate_is_named(kafka: KafkaEnv, tmp_path:
 
     assert code == CredentialsExit.CHECK_FAILED
     assert output.startswith(f"{_PREFIX}TLS: cannot use the CA file ({not_a_ca}): ")
+
+
+def test_a_client_key_of_another_certificate_is_refused_before_connecting(
+    kafka: KafkaEnv, tmp_path: Path
+) -> None:
+    client, other_key = kafka.tls.client.cert, kafka.tls.broker.key
+    section = _ssl(
+        kafka.mtls_bootstrap_servers,
+        kafka.tls.ca_file,
+        f'client_cert_file = "{client}"\nclient_key_file = "{other_key}"\n',
+    )
+
+    assert _check(tmp_path, section) == (
+        CredentialsExit.CONFIG,
+        (
+            f"{_PREFIX}{tmp_path / 'config.toml'}: kafka.client_key_file: expected the private key "
+            f'of the client certificate "{client}", got "{other_key}", the key of another '
+            "certificate\n"
+        ),
+    )

@@ -8,23 +8,31 @@ import pytest
 
 from bridge.config import ConfigError, LoadedConfig, kafka_client_settings, load_config
 from bridge.paths import AppPaths
+from tests.kafka_harness.tls import TlsFiles, make_tls_files
 
-_KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----\n"
 _ENCRYPTED_KEY = (
     "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIHsMFcGCSqGSIb3\n-----END ENCRYPTED PRIVATE KEY-----\n"
 )
 _CERT = "-----BEGIN CERTIFICATE-----\nMIIBhTCCASugAwIBAgIUQ\n-----END CERTIFICATE-----\n"
 
 
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    """A real CA, client certificate and key (the loader checks that they belong together)."""
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
 @pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
+def paths(tmp_path: Path, tls_files: TlsFiles) -> AppPaths:
     home = tmp_path / "home"
     home.mkdir()
-    (home / "ca.pem").write_text(_CERT, encoding="utf-8")
-    (home / "client.pem").write_text(_CERT, encoding="utf-8")
-    key = home / "client.key"
-    key.write_text(_KEY, encoding="utf-8")
-    key.chmod(0o600)
+    for source, name in (
+        (tls_files.ca_file, "ca.pem"),
+        (tls_files.client.cert, "client.pem"),
+        (tls_files.client.key, "client.key"),
+    ):
+        (home / name).write_bytes(source.read_bytes())
+    (home / "client.key").chmod(0o600)
     return AppPaths(
         system_config_file=tmp_path / "etc" / "config.toml",
         user_config_file=home / "config.toml",
@@ -149,3 +157,16 @@ def test_tls_files_with_a_protocol_without_tls_are_ignored_with_a_warning(
     )
     settings = kafka_client_settings(loaded.config, "pw")
     assert not any(name.startswith("ssl.") for name in settings)
+
+
+def test_a_certificate_file_that_is_not_pem_is_refused_with_both_names(paths: AppPaths) -> None:
+    home = paths.user_config_file.parent
+    (home / "client.pem").write_text("not a certificate\n", encoding="utf-8")
+
+    error = _error(paths, _MTLS)
+
+    assert error.key == "kafka.client_cert_file"
+    assert error.problem == (
+        "expected a PEM certificate that goes with kafka.client_key_file, got "
+        f'"{home / "client.pem"}", which OpenSSL cannot load with that key (not PEM)'
+    )
