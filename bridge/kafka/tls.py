@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
     from confluent_kafka import KafkaError
 
-    from bridge.config import KafkaSettings
-
 VERIFY_FAILED = "certificate verify failed"
 _NO_CHECK_TIME = 0x200000
 """OpenSSL's X509_V_FLAG_NO_CHECK_TIME: verify a chain but not its dates (not in ``ssl``)."""
@@ -169,7 +167,7 @@ class TlsDiagnosis:
 
     def __init__(
         self,
-        settings: KafkaSettings,
+        settings: Mapping[str, str | int | float | bool],
         *,
         probe: Probe | None = None,
         clock: Callable[[], float] = time.monotonic,

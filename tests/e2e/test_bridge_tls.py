@@ -108,3 +108,69 @@ def test_a_bridge_over_tls_reads_the_log_and_confirms_its_actions(
     outcome = mirror.final_outcome(note.command_id)
     assert outcome is not None
     assert outcome.state == "confirmed"
+
+
+def _failing(kafka: KafkaEnv, case: str) -> tuple[str, str]:
+    """The configuration of a failing TLS case and the status message it must give.
+
+    One case per way librdkafka reports it (a failed verification, an alert from
+    the broker); every message is checked against the broker in
+    tests/integration/test_credentials_tls.py.
+    """
+    tls = kafka.tls
+    if case == "wrong-ca":
+        servers = kafka.ssl_bootstrap_servers
+        return (
+            f'bootstrap_servers = "{servers}"\nca_file = "{tls.other_ca_file}"\n',
+            (
+                f"TLS: the broker's certificate is not signed by the configured CA "
+                f"({tls.other_ca_file}) ({servers})"
+            ),
+        )
+    servers = kafka.mtls_bootstrap_servers
+    return (
+        f'bootstrap_servers = "{servers}"\nca_file = "{tls.ca_file}"\n',
+        (
+            f"TLS: the broker requires a client certificate ({servers}): set "
+            "kafka.client_cert_file and kafka.client_key_file"
+        ),
+    )
+
+
+@pytest.mark.parametrize("case", ["wrong-ca", "no-client-certificate"])
+def test_a_bridge_whose_tls_fails_names_the_problem_in_its_status_and_log(
+    kafka: KafkaEnv, topics: Topics, tmp_path: Path, case: str
+) -> None:
+    kafka_section, expected = _failing(kafka, case)
+    config = _config(
+        tmp_path / "config.toml", kafka_section + 'security_protocol = "SSL"\n', topics
+    )
+    bridge = BridgeProcess(tmp_path / "data", config, "ana", "Ana Quispe")
+    bridge.start()
+    try:
+        with bridge.client() as client:
+            assert client.snapshot is not None
+            mirror = follow(
+                client, Mirror(client.snapshot), lambda m: m.status.kafka_error == "tls"
+            )
+        summary = subprocess.run(
+            [sys.executable, "-m", "bridge", "status", "--data-dir", str(bridge.data_dir)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    finally:
+        bridge.stop()
+
+    assert not mirror.status.kafka_up
+    assert mirror.status.kafka_error_message == expected
+    kafka_line = next(line for line in summary.stdout.splitlines() if "Kafka:" in line)
+    assert kafka_line.startswith("  Kafka:        DOWN since ")
+    assert kafka_line.endswith(f": {expected}")
+    log = "\n".join(
+        path.read_text(encoding="utf-8") for path in (tmp_path / "data" / "logs").glob("*.log*")
+    )
+    assert expected in log
+    assert "consumer error" not in log  # librdkafka's raw TLS text, once per reconnect
+    assert "producer error" not in log
