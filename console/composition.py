@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
 
 from bridge.wire.entities import Order, Ticket
@@ -21,10 +20,12 @@ from bridge.wire.protocol import AgentIdentity
 from console.activity_reporter import ActivityReporter
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
-from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
+from console.help_dialog import ShortcutHelpDialog, help_rows
+from console.keyboard import bind_workspace
+from console.keymap import ActionId
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
-from console.presence_control import TOGGLE_KEYS, PresenceButton, PresenceControl
+from console.presence_control import PresenceButton, PresenceControl
 from console.store_feed import FramePacedFeed
 from console.viewstate.drafts import DraftStore
 from console.viewstate.macros import MacroLibrary
@@ -90,9 +91,6 @@ class ConsoleWindowSet(QObject):
             idle_s=idle_away_minutes * 60 or None,
             parent=self,
         )
-        self._presence_key = QShortcut(QKeySequence(TOGGLE_KEYS), self.window)
-        self._presence_key.setContext(Qt.ShortcutContext.WindowShortcut)
-        self._presence_key.activated.connect(self.presence.toggle)
         queue_model = self.window.queue_model
         queue_model.tags_changed.connect(lambda: self.workspace.set_known_tags(queue_model.tags()))
         self.workspace.command_requested.connect(self.client.send_command)
@@ -104,7 +102,9 @@ class ConsoleWindowSet(QObject):
         self.window.order_activated.connect(self.open_order)
         self.workspace.order_activated.connect(self.open_order)
         self._unsubscribe = self.store.subscribe(self._on_update)
-        self._help_keys = install_help_shortcuts(self.window, self.show_help)
+        bind_workspace(self.window.keyboard, self.workspace)
+        self.window.keyboard.bind(ActionId.HELP, self.show_help)
+        self.window.keyboard.bind(ActionId.PRESENCE, self.presence.toggle)
         self.notifier: Notifier | None = None
 
     def enable_notifications(self, me: AgentIdentity, tray: QSystemTrayIcon | None) -> None:
@@ -121,7 +121,7 @@ class ConsoleWindowSet(QObject):
 
     def show_help(self) -> None:
         """Open the keyboard shortcut list (F1 or ?)."""
-        dialog = ShortcutHelpDialog(default_shortcuts(), self.window)
+        dialog = ShortcutHelpDialog(help_rows(self.window.keyboard), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -16,13 +16,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from console.keymap import ActionId, binding
 from console.viewstate.away import AwayTracker
 
 if TYPE_CHECKING:
     from bridge.wire.protocol import AgentStatus
 
-TOGGLE_KEYS = "Ctrl+Shift+A"
-"""Switches between online and away from anywhere in the window."""
+TOGGLE_KEYS = binding(ActionId.PRESENCE).keys[0]
+"""Switches between online and away from anywhere in the window (console/keymap.py)."""
 STATUS_COLOURS = {"online": "#1e6b2e", "away": "#8a5a00"}
 _INPUT_EVENTS = frozenset(
     {

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 NOTE_BACKGROUND = "#fff8cc"
 SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 TEMPLATE_TRIGGER = "::"
-TEMPLATE_KEYS = "Ctrl+Space"
-"""Opens the quick template picker from the reply text (as typing ``::`` does)."""
 
 
 class ReplyEdit(QPlainTextEdit):

@@ -14,6 +14,7 @@ view that was at the bottom follows the new ones.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -23,12 +24,15 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from console.viewstate.thread import MessageEntry, thread_entries
-from console.viewstate.times import stamp
+from console.viewstate.times import short_stamp
 from console.workspace.history_text import action_text
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Message, Ticket, TicketAction
+    from console.viewstate.times import Clock
 
+MINIMUM_HEIGHT = 260
+"""The conversation never shrinks below this (px): the composer and lists give way first."""
 HISTORY_TEXT = "#5f6368"
 
 
@@ -93,6 +97,7 @@ class MessageBubble(QFrame):
         self.setPalette(palette)
         self.heading_label = QLabel(heading, self)
         self.heading_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading_label.setWordWrap(True)  # a long name wraps instead of widening the bubble
         font = QFont(self.heading_label.font())
         font.setBold(True)
         font.setItalic(kind is MessageKind.SYSTEM)
@@ -153,9 +158,12 @@ class HistoryLine(QLabel):
 class ConversationView(QScrollArea):
     """The scrolling list of a ticket's bubbles, oldest first."""
 
-    def __init__(self, tz: dt.tzinfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tz: dt.tzinfo, parent: QWidget | None = None, *, now: Clock = time.time
+    ) -> None:
         super().__init__(parent)
         self._tz = tz
+        self._now = now
         self._ticket_id: str | None = None
         self._ticket: Ticket | None = None
         self._bubbles: list[MessageBubble] = []
@@ -165,6 +173,7 @@ class ConversationView(QScrollArea):
         self.setAccessibleName(self.tr("Conversation"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumHeight(MINIMUM_HEIGHT)
         self._content = QWidget(self)
         self._column = QVBoxLayout(self._content)
         self._column.setSpacing(8)
@@ -272,14 +281,15 @@ class ConversationView(QScrollArea):
 
     def _opening_heading(self, ticket: Ticket) -> str:
         opening = self.tr("Opened the ticket")
-        return f"{ticket.customer_name} · {opening} · {stamp(ticket.opened_at, self._tz)}"
+        when = short_stamp(ticket.opened_at, self._tz, self._now())
+        return f"{ticket.customer_name} · {opening} · {when}"
 
     def _history_text(self, action: TicketAction) -> str:
-        return f"{action_text(action)} · {stamp(action.at, self._tz)}"
+        return f"{action_text(action)} · {short_stamp(action.at, self._tz, self._now())}"
 
     def _heading(self, message: Message) -> str:
         kind = kind_of(message)
-        when = stamp(message.at, self._tz)
+        when = short_stamp(message.at, self._tz, self._now())
         if kind is MessageKind.NOTE:
             note = self.tr("Internal note")
             return f"{note} · {message.author_name} · {when}"

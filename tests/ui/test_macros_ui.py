@@ -22,10 +22,13 @@ from bridge.wire.protocol import (
     SetPriority,
     SetStatus,
 )
+from console.bridge_client import BridgeClient
+from console.composition import ConsoleWindowSet
 from console.viewstate.macros import MacroLibrary, parse_macros
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from console.workspace.pending_actions import STATE_ROLE
 from tests.helpers import entities
+from tests.helpers.protocol import snapshot
 
 # The offscreen platform warns on every top-level show and popup; it is not about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -73,19 +76,37 @@ def pending_states(workspace: TicketWorkspace) -> list[str]:
 
 
 def test_the_m_key_opens_the_menu_of_macros_named_in_the_interface_language(
-    sent: tuple[TicketWorkspace, list[Command]], qtbot: QtBot
+    qtbot: QtBot, tmp_path: Path
 ) -> None:
-    workspace, _ = sent
-    workspace.conversation.setFocus()
-    menu = workspace.macro_button.macro_menu
-    QTest.keyClick(workspace.conversation, Qt.Key.Key_M)
+    windows = ConsoleWindowSet(
+        BridgeClient(),
+        drafts_dir=tmp_path / "drafts",
+        canned_language="en",
+        order_feed_limit=10,
+        queues=("deliveries",),
+        macros=SHIPPED,
+    )
+    qtbot.addWidget(windows.window)
+    with qtbot.waitSignal(windows.feed.applied, timeout=1000):
+        windows.client.snapshot.emit(snapshot([entities.ticket("t-1")], []))
+    windows.window.show()
+    qtbot.waitExposed(windows.window)
+    windows.window.activateWindow()
+    qtbot.waitUntil(windows.window.isActiveWindow)
+    windows.open_ticket("t-1")
+    table = windows.window.queue_view.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    menu = windows.workspace.macro_button.macro_menu
+    QTest.keyClick(table, Qt.Key.Key_M)
     qtbot.waitUntil(menu.isVisible, timeout=1000)
     names = [action.text() for action in menu.actions()]
     assert names[:2] == ["Ask for the address and wait", "Delay: apologise, high priority"]
     menu.close()
     QLocale.setDefault(QLocale("es"))  # what Translations.install("es") does
-    workspace.macro_button.retranslate()
+    windows.workspace.macro_button.retranslate()
     assert menu.actions()[0].text() == "Pedir dirección y esperar"
+    windows.shutdown()
 
 
 def test_a_macro_sends_its_steps_one_after_another_each_after_the_previous_is_queued(
