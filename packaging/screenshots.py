@@ -2,9 +2,11 @@
 
 Runs the real demo (Tansu, the simulator, a bridge) and the real console window,
 waits for live data, then saves the queue with a ticket open (a tagged ticket a
-virtual agent has open, so the "who else is on it" indicator and tags show) and
-the supervisor dashboard, in Spanish and English, at 1440x900 and 1024x700, as
-PNG files in docs/screenshots/ (``queue-ticket-es-1440x900.png`` ...). Meant to
+virtual agent has open, so the "who else is on it" indicator and tags show, and
+the customer panel beside the conversation), the supervisor dashboard, and a
+macro run on another ticket (its steps' states in the list of sent actions), in
+Spanish and English, at 1440x900 and 1024x700, as PNG files in
+docs/screenshots/ (``queue-ticket-es-1440x900.png``, ``macro-run-...``). Meant to
 run under Xvfb at 1440x900:
 
     xvfb-run -s "-screen 0 1440x900x24" .venv/bin/python packaging/screenshots.py
@@ -24,6 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bridge.resources import resource_path
 from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
@@ -31,6 +34,7 @@ from console.composition import ConsoleWindowSet
 from console.demo_stack import DemoStack
 from console.i18n import Language, Translations
 from console.shell import _bridge_argv, _load
+from console.viewstate.macros import MacroLibrary
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 MIN_TICKETS = 20  # a queue that looks like a working morning
@@ -38,6 +42,7 @@ MIN_MESSAGES = 3  # a conversation worth showing
 SIZES = ((1440, 900), (1024, 700))
 LANGUAGES: tuple[Language, ...] = ("es", "en")
 DRAFTS = {"es": "Hola, ya revisé su pedido: ", "en": "Hi, I checked your order: "}
+MACRO = "courier-check-note"  # an internal note, then pending: nothing reaches a customer
 
 
 def _save(windows: ConsoleWindowSet, name: str) -> Path:
@@ -60,13 +65,16 @@ def _settle(ms: int) -> None:
     loop.exec()
 
 
-def _busy(windows: ConsoleWindowSet) -> str | None:
-    """An open ticket with its order and a conversation worth showing."""
+def _busy(windows: ConsoleWindowSet, used: frozenset[str] = frozenset()) -> str | None:
+    """An open ticket with its order and a conversation worth showing (not one of ``used``)."""
     store = windows.store
     candidates = [
         t
         for t in store.tickets.values()
-        if t.order_id in store.orders and len(t.messages) >= MIN_MESSAGES and t.status == "open"
+        if t.order_id in store.orders
+        and len(t.messages) >= MIN_MESSAGES
+        and t.status == "open"
+        and t.ticket_id not in used
     ]
     return max(candidates, key=lambda t: len(t.messages)).ticket_id if candidates else None
 
@@ -113,7 +121,34 @@ def _shoot(windows: ConsoleWindowSet, translations: Translations, ticket_id: str
             windows.window.show_dashboard()
             _settle(1500)
             saved.append(_save(windows, f"dashboard-{language}-{width}x{height}.png"))
+    windows.workspace.composer.editor.clear()
+    used = {ticket_id}
+    for language in LANGUAGES:
+        translations.install(language)
+        for width, height in SIZES:
+            windows.window.resize(width, height)
+            saved.append(_macro_run(windows, used, f"macro-run-{language}-{width}x{height}.png"))
     return saved
+
+
+def _answered(windows: ConsoleWindowSet) -> bool:
+    """Every step the macro sent is confirmed (or refused) by the log."""
+    entries = windows.workspace.pending_model.entries()
+    return bool(entries) and all(entry.is_final for entry in entries)
+
+
+def _macro_run(windows: ConsoleWindowSet, used: set[str], name: str) -> Path:
+    """Run the demo macro on a fresh busy ticket and save it once its steps are answered."""
+    windows.window.show_workspace()
+    ticket_id = _busy(windows, frozenset(used)) or next(iter(used))
+    used.add(ticket_id)
+    windows.open_ticket(ticket_id)
+    windows.window.queue_view.select_ticket(ticket_id)
+    windows.workspace.run_macro(MACRO)
+    with contextlib.suppress(TimeoutError):  # else as far as it got
+        _wait(lambda: _answered(windows), 30)
+    _settle(1000)
+    return _save(windows, name)
 
 
 def main() -> int:
@@ -137,6 +172,7 @@ def main() -> int:
             canned_language="es",
             order_feed_limit=config.ui.order_feed_limit,
             queues=config.agent.queues,
+            macros=MacroLibrary.load(resource_path("macros", "macros.toml")),
         )
         endpoint = Endpoint.for_data_dir(data_dir)
         windows.client.connect_to(endpoint.server_name, endpoint.read_token)

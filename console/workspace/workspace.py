@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -170,13 +172,24 @@ class TicketWorkspace(QWidget):
         return row
 
     def _side_column(self) -> QWidget:
-        """Beside the conversation: the customer panel above the order panel."""
+        """Beside the conversation: the customer panel above the order panel.
+
+        A splitter: the agent drags the share; a squeezed customer panel scrolls
+        rather than cutting its lines (at 1024x700 the timeline needs room too).
+        """
         self.customer_panel = CustomerPanel(self)
-        side = QWidget(self)
-        column = QVBoxLayout(side)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.customer_panel)
-        column.addWidget(self.order_panel, 1)
+        scroller = QScrollArea(self)
+        scroller.setObjectName("customer-scroll")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self.customer_panel)
+        side = QSplitter(Qt.Orientation.Vertical, self)
+        side.setChildrenCollapsible(False)
+        side.addWidget(scroller)
+        side.addWidget(self.order_panel)
+        side.setStretchFactor(0, 2)
+        side.setStretchFactor(1, 3)
         return side
 
     def _connect(self) -> None:
