@@ -63,7 +63,9 @@ class ConsoleWindowSet(QObject):
         self._data_seen = False
 
         self.feed = FramePacedFeed(self.store, parent=self)  # at most one store update a frame
-        client.snapshot.connect(self.feed.add_snapshot)
+        client.snapshot_begin.connect(self.feed.add_snapshot_begin)
+        client.snapshot_page.connect(self.feed.add_snapshot_page)
+        client.snapshot_end.connect(self.feed.add_snapshot_end)
         client.delta.connect(self.feed.add_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
