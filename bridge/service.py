@@ -26,6 +26,7 @@ from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
+from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
 from bridge.kafka.writer import EventWriter
@@ -38,6 +39,7 @@ from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.protocol import (
     AgentIdentity,
     BridgeStatus,
+    CatchUp,
     Change,
     Command,
     CommandOutcome,
@@ -98,6 +100,8 @@ class BridgeService(QObject):
         self._outbox = Outbox(layout.outbox_db)
         self._awaiting_fold: set[str] = set()
         self._last_status: BridgeStatus | None = None
+        self._catch_up = CatchUpMeter()
+        self._catching_up: CatchUp | None = None
         self._server = LocalServer(
             endpoint,
             token,
@@ -196,6 +200,7 @@ class BridgeService(QObject):
             skipped_unknown_type=self._state.skipped_unknown_type,
             records_read=health.records_read,
             clients=self._server.client_count,
+            catching_up=self._catching_up,
         )
 
     @property
@@ -326,6 +331,9 @@ class BridgeService(QObject):
     def _publish_status(self) -> None:
         if self._server.client_count == 0 and self._presence.report(None, None):
             self._renew_presence()  # the last console went away: it views nothing any more
+        self._catching_up = self._catch_up.update(
+            self._health.watermarks(), self._resume_offsets(), time.monotonic()
+        )
         status = self.status()
         if status != self._last_status:
             self._last_status = status

@@ -164,6 +164,8 @@ class ConsoleWindowSet(QObject):
         return order, tickets, self.store.customer_orders(ticket.customer_id)
 
     def _on_update(self, update: StoreUpdate) -> None:
+        if update.loading_changed:
+            self.window.status_bar.set_loading(self.store.loading)
         shown = self.workspace.ticket_id
         ticket = None if shown is None else self.store.tickets.get(shown)
         if ticket is not None and (update.from_snapshot or update.touches(ticket)):

@@ -30,6 +30,7 @@ Position = tuple[str, int]
 BATCH_SIZE = 500
 POLL_TIMEOUT_S = 0.2  # how long a poll waits for a first record (then: what is already fetched)
 DISCOVERY_INTERVAL_S = 10.0
+WATERMARK_INTERVAL_S = 1.0  # how often the end offsets (catch-up progress) are re-read
 
 
 class RecordReader(threading.Thread):
@@ -96,6 +97,7 @@ class RecordReader(threading.Thread):
     def _consume_until_stop_or_fatal(self, consumer: Consumer) -> None:
         assigned: set[Position] = set()
         next_discovery = 0.0
+        next_watermarks = 0.0
         backoff = 0.5
         while not self._stop_requested.is_set() and not self._recreate:
             if time.monotonic() >= next_discovery:
@@ -109,6 +111,9 @@ class RecordReader(threading.Thread):
                     self._stop_requested.wait(backoff)
                     backoff = min(backoff * 2, 10.0)
                     continue
+            if time.monotonic() >= next_watermarks:
+                self._report_watermarks(consumer, assigned, cached=True)
+                next_watermarks = time.monotonic() + WATERMARK_INTERVAL_S
             # Wait only for the first record, then take what is already fetched without
             # waiting: a record reaches the fold as soon as it arrives, at any rate.
             messages = consumer.consume(1, self._poll_timeout_s)
@@ -153,10 +158,32 @@ class RecordReader(threading.Thread):
                 if position not in assigned:
                     offset = self._next.get(position, OFFSET_BEGINNING)
                     new.append(TopicPartition(topic, number, offset))
+        positions = {(tp.topic, tp.partition) for tp in new}
         if new:
             consumer.incremental_assign(new)
             _log.info("assigned partitions", extra={"count": len(new)})
-        return {(tp.topic, tp.partition) for tp in new}
+            self._report_watermarks(consumer, positions, cached=False)
+        return positions
+
+    def _report_watermarks(
+        self, consumer: Consumer, positions: set[Position], *, cached: bool
+    ) -> None:
+        """Tell the health tracker each partition's (low, high) offsets (catch-up progress).
+
+        ``cached``: as the last fetch responses said (no request); else ask the broker.
+        """
+        seen: dict[Position, tuple[int, int]] = {}
+        for topic, partition in positions:
+            try:
+                offsets: tuple[int, int] | None = consumer.get_watermark_offsets(
+                    TopicPartition(topic, partition), timeout=5, cached=cached
+                )
+            except KafkaException:
+                continue  # the connection is down: health says so; progress waits
+            if offsets is not None and min(offsets) >= 0:  # negative before a first fetch
+                seen[(topic, partition)] = offsets
+        if seen:
+            self._health.set_watermarks(seen)
 
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():
