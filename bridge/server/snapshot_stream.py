@@ -12,10 +12,17 @@ later DeltaBatch, queued behind the stream, which carries the entity whole
 again; once the console has applied those, it holds exactly the bridge's state.
 Entities added after ``seq`` are not in the stream (they come in deltas);
 entities removed after it are sent as they were, then removed by a delta.
+
+Tickets go out earliest SLA due first, the queue's own order: the most urgent
+arrive first, and a console inserts each page after the rows it already holds
+(one range per page instead of one per ticket: with 100k tickets in no order,
+tests/integration/test_large_snapshot.py took 26 s instead of 8 s). Sorting 100k references by
+their due time takes about 30 ms, once per snapshot.
 """
 
 from __future__ import annotations
 
+import operator
 import struct
 from collections.abc import Iterator, Sequence
 
@@ -33,6 +40,7 @@ from bridge.wire.protocol import (
 _EMPTY_ARRAY = msgspec.Raw(b"\x90")
 _ARRAY32 = struct.Struct(">BI")  # MessagePack array 32: 0xdd, then the element count
 _ARRAY32_TAG = 0xDD
+_DUE = operator.attrgetter("sla_due_at")  # RFC 3339 UTC strings: their order is the time's
 
 
 class _EncodedPage(msgspec.Struct, tag="snapshot_page", tag_field="t", kw_only=True):
@@ -75,8 +83,9 @@ class SnapshotStream:
             agents=len(agents),
             status=status,
         )
+        by_due = sorted(tickets, key=_DUE)
         self._frames = self._generate(
-            begin, [("agents", agents), ("tickets", tickets), ("orders", orders)]
+            begin, [("agents", agents), ("tickets", by_due), ("orders", orders)]
         )
         self.pages_sent = 0
 

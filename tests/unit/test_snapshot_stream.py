@@ -103,6 +103,18 @@ def test_an_entity_larger_than_a_page_goes_alone() -> None:
     ]
 
 
+def test_tickets_go_out_earliest_sla_due_first() -> None:
+    tickets = [
+        ticket(f"t{n}", sla_due_at=f"2026-01-01T{hour:02d}:00:00Z")
+        for n, hour in enumerate([9, 3, 7, 1])
+    ]
+    stream = SnapshotStream(
+        session="s", seq=1, tickets=tickets, orders=[], agents=[], status=status(), page_bytes=1
+    )
+    pages = [m for m in _decode(_frames(stream)) if isinstance(m, SnapshotPage)]
+    assert [t.ticket_id for p in pages for t in p.tickets] == ["t3", "t1", "t2", "t0"]
+
+
 def test_an_empty_state_is_a_begin_and_an_end() -> None:
     stream = SnapshotStream(
         session="s", seq=0, tickets=[], orders=[], agents=[], status=status(), page_bytes=1024
