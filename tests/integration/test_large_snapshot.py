@@ -24,49 +24,16 @@ from pytestqt.qtbot import QtBot
 
 from bridge.server.server import LocalServer
 from bridge.wire.endpoint import Endpoint
-from bridge.wire.entities import Order, Presence, Ticket
-from bridge.wire.protocol import BridgeStatus, Change, SnapshotPage
+from bridge.wire.protocol import Change, SnapshotPage
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
-from tests.helpers.entities import message, order, presence, ticket
-from tests.helpers.protocol import status
+from tests.helpers.entities import ticket
+from tests.helpers.large_state import LargeState
 
 TOKEN = "large-snapshot-token"
 SIZE = int(os.environ.get("ATP_TEST_SNAPSHOT_SIZE", "20000"))  # tickets, and as many orders
 PAGE_BYTES = 64 * 1024  # production: 1 MiB; smaller pages, so many of them
 LOAD_MS = 120_000
-
-
-def _due(n: int) -> str:
-    """SLA due times in no particular order (as a log of mixed priorities gives them)."""
-    second = n * 7919 % 86_400
-    return f"2026-01-01T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
-
-
-class BigState:
-    """A StateSource over plain dicts holding SIZE open tickets and SIZE orders."""
-
-    def __init__(self) -> None:
-        template = ticket("t", messages=[message("m", body="¿Dónde está mi pedido?")])
-        bought = order("o", ("placed", "paid"))
-        replace = msgspec.structs.replace
-        self.tickets: dict[str, Ticket] = {}
-        self.orders: dict[str, Order] = {}
-        for n in range(SIZE):
-            ticket_id, order_id = f"t{n:06d}", f"o{n:06d}"
-            self.tickets[ticket_id] = replace(
-                template,
-                ticket_id=ticket_id,
-                order_id=order_id,
-                customer_id=f"c{n}",
-                queue=("deliveries", "payments")[n % 2],
-                sla_due_at=_due(n),
-            )
-            self.orders[order_id] = replace(bought, order_id=order_id, customer_id=f"c{n}")
-        self.agents: dict[str, Presence] = {"a": presence()}
-
-    def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
-        return list(self.tickets.values()), list(self.orders.values()), [], status()
 
 
 @pytest.fixture
@@ -94,7 +61,7 @@ def windows(qtbot: QtBot, tmp_path: Path) -> Iterator[ConsoleWindowSet]:
 def test_a_console_shows_every_open_ticket_of_a_large_bridge_and_stays_responsive(
     qtbot: QtBot, endpoint: Endpoint, windows: ConsoleWindowSet
 ) -> None:
-    state = BigState()
+    state = LargeState(SIZE)
     server = LocalServer(endpoint, TOKEN, state, lambda _c: None, snapshot_page_bytes=PAGE_BYTES)
     server.start()
     heartbeats = 0
