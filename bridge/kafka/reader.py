@@ -30,7 +30,7 @@ Position = tuple[str, int]
 BATCH_SIZE = 500
 POLL_TIMEOUT_S = 0.2  # how long a poll waits for a first record (then: what is already fetched)
 DISCOVERY_INTERVAL_S = 10.0
-WATERMARK_INTERVAL_S = 1.0  # how often the end offsets (catch-up progress) are re-read
+WATERMARK_INTERVAL_S = 1.0  # how often the end offsets (catch-up progress) are reported
 
 
 class RecordReader(threading.Thread):
@@ -112,7 +112,7 @@ class RecordReader(threading.Thread):
                     backoff = min(backoff * 2, 10.0)
                     continue
             if time.monotonic() >= next_watermarks:
-                self._report_watermarks(consumer, assigned, cached=True)
+                self._report_watermarks(consumer, assigned)
                 next_watermarks = time.monotonic() + WATERMARK_INTERVAL_S
             # Wait only for the first record, then take what is already fetched without
             # waiting: a record reaches the fold as soon as it arrives, at any rate.
@@ -158,25 +158,23 @@ class RecordReader(threading.Thread):
                 if position not in assigned:
                     offset = self._next.get(position, OFFSET_BEGINNING)
                     new.append(TopicPartition(topic, number, offset))
-        positions = {(tp.topic, tp.partition) for tp in new}
         if new:
             consumer.incremental_assign(new)
             _log.info("assigned partitions", extra={"count": len(new)})
-            self._report_watermarks(consumer, positions, cached=False)
-        return positions
+        return {(tp.topic, tp.partition) for tp in new}
 
-    def _report_watermarks(
-        self, consumer: Consumer, positions: set[Position], *, cached: bool
-    ) -> None:
+    def _report_watermarks(self, consumer: Consumer, positions: set[Position]) -> None:
         """Tell the health tracker each partition's (low, high) offsets (catch-up progress).
 
-        ``cached``: as the last fetch responses said (no request); else ask the broker.
+        As the last fetch responses said: no request to the broker, nothing waits
+        (asking the broker at assignment, with a timeout, made the first records after a
+        broker restart late enough to fail tests/e2e/test_bridge_outbox.py now and then).
         """
         seen: dict[Position, tuple[int, int]] = {}
         for topic, partition in positions:
             try:
                 offsets: tuple[int, int] | None = consumer.get_watermark_offsets(
-                    TopicPartition(topic, partition), timeout=5, cached=cached
+                    TopicPartition(topic, partition), cached=True
                 )
             except KafkaException:
                 continue  # the connection is down: health says so; progress waits
