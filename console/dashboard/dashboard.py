@@ -133,6 +133,8 @@ class SupervisorDashboard(QWidget):
         self.setObjectName("supervisor-dashboard")
         self.as_of_label = QLabel(self)
         self.totals_label = QLabel(self)
+        for label in (self.as_of_label, self.totals_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         bold = QFont(self.totals_label.font())
         bold.setBold(True)
         self.totals_label.setFont(bold)

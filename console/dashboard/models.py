@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from console.dashboard.queue_load import AgentFigures, QueueFigures
+from console.viewstate.bounded import one_line
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The raw value of a cell (an int, a number of seconds, a string) for sorting and tests."""
@@ -161,7 +162,7 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
         row, column = self._rows[index.row()], index.column()
         value: object = None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            value = self.text(row, column)
+            value = one_line(self.text(row, column))  # names are data: one bounded line
         elif role == SORT_ROLE:
             value = self.raw(row, column)
         elif role == Qt.ItemDataRole.BackgroundRole and self.alert(row, column):

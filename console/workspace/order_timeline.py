@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from bridge.wire.timestamps import epoch_of
+from console.colleague_text import plain_tooltip
 from console.labels import event_word, money, order_status_label, status_label
+from console.viewstate.bounded import one_line
 from console.viewstate.times import clock, stamp
 
 if TYPE_CHECKING:
@@ -93,8 +95,8 @@ def timeline_rows(order: Order, tz: dt.tzinfo) -> list[TimelineRow]:
             TimelineRow(
                 event_id=event.event_id,
                 time=stamp(event.at, tz),
-                event=order_status_label(word),
-                details=details,
+                event=one_line(order_status_label(word)),
+                details=one_line(details),
                 delay=delay,
             )
         )
@@ -204,8 +206,10 @@ class TimelineModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return (row.time, row.event, row.details)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # a tooltip renders rich text: escape it
+            return plain_tooltip([(row.time, row.event, row.details)[index.column()]])
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole) and row.delay:
             return _delay_look(role)
         return {DELAY_ROLE: row.delay, EVENT_ID_ROLE: row.event_id}.get(role)
@@ -291,19 +295,21 @@ class OrderPanel(QWidget):
         else:
             eta = clock(order.eta, self._tz) or "—"
             self.summary_label.setText(
-                self.tr("Order %1 · %2 · %3 · %4 · ETA %5")
-                .replace("%1", order.order_id)
-                .replace("%2", order_status_label(order.status))
-                .replace("%3", money(order.total_cents, order.currency))
-                .replace("%4", order.district)
-                .replace("%5", eta)
+                one_line(
+                    self.tr("Order %1 · %2 · %3 · %4 · ETA %5")
+                    .replace("%1", order.order_id)
+                    .replace("%2", order_status_label(order.status))
+                    .replace("%3", money(order.total_cents, order.currency))
+                    .replace("%4", order.district)
+                    .replace("%5", eta)
+                )
             )
             self.timeline_model.set_rows(timeline_rows(order, self._tz))
         linked = order.order_id if order is not None else None
         self._fill(
             self.other_tickets,
             [
-                (t.ticket_id, f"{t.ticket_id} · {status_label(t.status)} · {t.subject}")
+                (t.ticket_id, one_line(f"{t.ticket_id} · {status_label(t.status)} · {t.subject}"))
                 for t in sorted(customer_tickets, key=lambda t: t.opened_at, reverse=True)
                 if t.ticket_id != current_ticket_id
             ],
@@ -313,12 +319,14 @@ class OrderPanel(QWidget):
             [
                 (
                     o.order_id,
-                    " · ".join(
-                        (
-                            o.order_id,
-                            order_status_label(o.status),
-                            money(o.total_cents, o.currency),
-                            stamp(o.placed_at, self._tz),
+                    one_line(
+                        " · ".join(
+                            (
+                                o.order_id,
+                                order_status_label(o.status),
+                                money(o.total_cents, o.currency),
+                                stamp(o.placed_at, self._tz),
+                            )
                         )
                     ),
                 )

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
 from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
+from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.ticket_session import (
@@ -37,6 +38,7 @@ from console.workspace.collision import CollisionBanner
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
 from console.workspace.drafts import DraftAutosaver
+from console.workspace.elided_label import ElidedLabel
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 from console.workspace.tag_editor import TagEditor
@@ -89,20 +91,24 @@ class TicketWorkspace(QWidget):
         self._show_nothing()
 
     def _build(self) -> None:
-        self.subject_label = QLabel(self)
-        self.subject_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.subject_label.setWordWrap(True)
+        # The header's lines are one line high each, whatever they say (elided, the
+        # whole line in the tooltip): a change of status, priority or assignee, or a
+        # colleague arriving, never moves the conversation below.
+        self.subject_label = ElidedLabel(self)
+        self.subject_label.setObjectName("ticket-subject")
         font = QFont(self.subject_label.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.subject_label.setFont(font)
-        self.meta_label = QLabel(self)
-        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta_label.setWordWrap(True)
-        self.colleagues_label = QLabel(self)  # "Ana Quispe is writing a reply", live
+        self.identity_label = ElidedLabel(self)  # id · channel · customer
+        self.identity_label.setObjectName("ticket-identity")
+        self.meta_label = ElidedLabel(self)  # queue · priority · status · assignee
+        self.meta_label.setObjectName("ticket-meta")
+        self.colleagues_label = ElidedLabel(self)  # "Ana Quispe is writing a reply", live
         self.colleagues_label.setObjectName("ticket-colleagues")
-        self.colleagues_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.colleagues_label.setWordWrap(True)
+        policy = self.colleagues_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.colleagues_label.setSizePolicy(policy)
         self.colleagues_label.hide()
         self._colleagues_timer = QTimer(self)  # repaint when a shown presence expires
         self._colleagues_timer.setSingleShot(True)
@@ -129,6 +135,7 @@ class TicketWorkspace(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.subject_label)
+        layout.addWidget(self.identity_label)
         layout.addWidget(self.meta_label)
         layout.addWidget(self.colleagues_label)
         layout.addWidget(self.tag_editor)
@@ -244,7 +251,7 @@ class TicketWorkspace(QWidget):
         self.claim_shortcut.setText(self.tr("Claim"))
         self.reply_shortcut.setText(self.tr("Focus the reply"))
         if self._session.ticket is None:
-            self.subject_label.setText(self.tr("No ticket selected"))
+            self.subject_label.set_full_text(self.tr("No ticket selected"))
         else:
             self._render_composer()  # a lock or notice in the new language
             self._refresh()
@@ -261,8 +268,9 @@ class TicketWorkspace(QWidget):
 
     # ---------------------------------------------------------------- rendering
     def _show_nothing(self) -> None:
-        self.subject_label.setText(self.tr("No ticket selected"))
-        self.meta_label.clear()
+        self.subject_label.set_full_text(self.tr("No ticket selected"))
+        self.identity_label.set_full_text("")
+        self.meta_label.set_full_text("")
         self.action_bar.show_for(None, self._session.me, (), ())
         self.pending_model.set_ticket(None)
         self._render_composer()
@@ -277,21 +285,24 @@ class TicketWorkspace(QWidget):
         ticket = session.ticket
         if ticket is None:
             return
-        self.subject_label.setText(ticket.subject)
+        self.subject_label.set_full_text(ticket.subject)
         assignee = ticket.assignee_name or ticket.assignee or self.tr("unassigned")
-        parts = [
-            ticket.ticket_id,
+        identity = [
+            one_line(ticket.ticket_id),
             channel_label(ticket.channel),
-            self.tr("Customer: %1").replace("%1", ticket.customer_name),
-            self.tr("Queue: %1").replace("%1", ticket.queue),
+            self.tr("Customer: %1").replace("%1", one_line(ticket.customer_name)),
+        ]
+        self.identity_label.set_full_text(" · ".join(identity))
+        parts = [
+            self.tr("Queue: %1").replace("%1", one_line(ticket.queue)),
             self.tr("Priority: %1").replace("%1", priority_label(ticket.priority)),
             self.tr("Status: %1").replace("%1", status_label(ticket.status)),
-            self.tr("Assigned to: %1").replace("%1", assignee),
+            self.tr("Assigned to: %1").replace("%1", one_line(assignee)),
         ]
         if ticket.first_response_at is None:
             due = clock(ticket.sla_due_at, self._tz)
             parts.append(self.tr("First response due %1").replace("%1", due))
-        self.meta_label.setText(" · ".join(parts))
+        self.meta_label.set_full_text(" · ".join(parts))
         self.tag_editor.setEnabled(True)
         self.tag_editor.set_tags(ticket.tags)
         self._show_colleagues()
@@ -314,7 +325,7 @@ class TicketWorkspace(QWidget):
             if ticket is None
             else colleagues_by_ticket(agents, mine, now).get(ticket.ticket_id, ())
         )
-        self.colleagues_label.setText(colleague_text.sentences(people))
+        self.colleagues_label.set_full_text(colleague_text.sentences(people))
         self.colleagues_label.setVisible(bool(people))
         expiry = next_expiry(agents, mine, now) if people else None
         if expiry is not None:

@@ -221,6 +221,10 @@
 <context>
     <name>ConversationView</name>
     <message>
+        <source>Show the whole message</source>
+        <translation>Ver el mensaje completo</translation>
+    </message>
+    <message>
         <source>Conversation</source>
         <translation>Conversación</translation>
     </message>

@@ -571,7 +571,7 @@ def test_update_ticket_keeps_the_composer_text_and_the_scroll_position(
     assert workspace.composer.text() == "Estoy escribiendo"
     assert workspace.composer.editor.textCursor().position() == 0
     assert bar.value() == kept
-    assert "Pending" in workspace.meta_label.text()
+    assert "Pending" in workspace.meta_label.full_text()
 
 
 def test_update_for_another_ticket_is_ignored(workspace: TicketWorkspace) -> None:

@@ -1,0 +1,105 @@
+"""The ticket header on real widgets: it never jumps, and it shows the live first-response SLA."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
+
+from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
+from tests.helpers import entities
+from tests.helpers.clock import Clock, at
+from tests.helpers.protocol import ME
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from bridge.wire.entities import Ticket
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+LONG_NAME = "Ana Lucía Quispe Huamán de la Torre Villanueva"
+
+
+def make_ticket(**fields: object) -> Ticket:
+    values: dict[str, object] = {
+        "customer_name": "María Rojas",
+        "subject": "Mi pedido no llega y ya pasó más de una hora desde que lo pedí",
+        "sla_due_at": at(30),
+    }
+    values.update(fields)
+    return entities.ticket("T-100", **values)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def workspace(qtbot: QtBot, tmp_path: Path, clock: Clock) -> TicketWorkspace:
+    widget = TicketWorkspace(
+        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, wall_clock=clock
+    )
+    qtbot.addWidget(widget)
+    widget.resize(640, 700)  # the ticket pane of a 1024 px wide window
+    return widget
+
+
+def conversation_top(workspace: TicketWorkspace) -> int:
+    """Where the conversation starts, once the layout has settled."""
+    QApplication.processEvents()
+    layout = workspace.layout()
+    assert layout is not None
+    layout.activate()
+    return workspace.conversation.mapTo(workspace, QPoint(0, 0)).y()
+
+
+@pytest.mark.parametrize("width", [500, 640, 900, 1000])
+def test_the_header_keeps_its_height_when_status_priority_or_assignee_change(
+    qtbot: QtBot, workspace: TicketWorkspace, width: int
+) -> None:
+    workspace.resize(width, 700)
+    ticket = make_ticket()
+    workspace.show_ticket(ticket, None, [ticket], [], ME)
+    workspace.show()
+    qtbot.waitExposed(workspace)
+    top = conversation_top(workspace)
+
+    changes: list[dict[str, object]] = [
+        {"assignee": "a-ana", "assignee_name": LONG_NAME},
+        {"assignee": "a-ana", "assignee_name": LONG_NAME, "priority": "urgent"},
+        {"assignee": "a-ana", "assignee_name": LONG_NAME, "status": "pending", "queue": "payments"},
+        {"assignee": "a-bo", "assignee_name": "Bo", "status": "open", "priority": "low"},
+        {"assignee": None, "assignee_name": None, "status": "open"},
+    ]
+    for change in changes:
+        workspace.update_ticket(make_ticket(**change), None, [], [], ME)
+        assert conversation_top(workspace) == top, change
+    # The full line is one hover away.
+    workspace.update_ticket(make_ticket(**changes[2]), None, [], [], ME)
+    assert LONG_NAME in workspace.meta_label.full_text()
+    if workspace.meta_label.is_elided():
+        assert LONG_NAME in workspace.meta_label.toolTip()
+
+
+def test_a_colleague_arriving_or_leaving_does_not_move_the_conversation(
+    qtbot: QtBot, workspace: TicketWorkspace
+) -> None:
+    ticket = make_ticket()
+    workspace.show_ticket(ticket, None, [ticket], [], ME)
+    workspace.show()
+    qtbot.waitExposed(workspace)
+    top = conversation_top(workspace)
+    ana = entities.presence("a-ana", name=LONG_NAME, viewing="T-100", expires_at=at(5))
+    workspace.set_agents([ana])
+    assert workspace.colleagues_label.isVisible()
+    assert conversation_top(workspace) == top
+    workspace.set_agents([])
+    assert not workspace.colleagues_label.isVisible()
+    assert conversation_top(workspace) == top
