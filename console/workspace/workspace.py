@@ -16,15 +16,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
+from bridge.wire.timestamps import epoch_of
 from console import colleague_text
 from console.labels import channel_label, priority_label, status_label
+from console.models.ticket_queue_model import SLA_COLOURS
 from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.pending_commands import PendingCommands
+from console.viewstate.queue_rows import Sla, SlaState, format_countdown, sla_at
 from console.viewstate.ticket_session import (
     Collision,
     ComposerLock,
@@ -72,6 +75,7 @@ class TicketWorkspace(QWidget):
         tz: dt.tzinfo | None = None,
         queues: Sequence[str] = DEFAULT_QUEUES,
         draft_delay_ms: int = 300,
+        sla_tick_ms: int = 1000,
         wall_clock: Callable[[], float] = time.time,
         parent: QWidget | None = None,
     ) -> None:
@@ -86,11 +90,13 @@ class TicketWorkspace(QWidget):
         self.pending_model = PendingActionsModel(pending, self)
         self.setObjectName("ticket-workspace")
         self.setAccessibleName(self.tr("Ticket workspace"))
+        self._sla_tick_ms = sla_tick_ms
         self._build()
         self._connect()
         self._show_nothing()
 
-    def _build(self) -> None:
+    def _build_header(self) -> QVBoxLayout:
+        """The header lines: subject, id and SLA, state, colleagues."""
         # The header's lines are one line high each, whatever they say (elided, the
         # whole line in the tooltip): a change of status, priority or assignee, or a
         # colleague arriving, never moves the conversation below.
@@ -104,12 +110,31 @@ class TicketWorkspace(QWidget):
         self.identity_label.setObjectName("ticket-identity")
         self.meta_label = ElidedLabel(self)  # queue · priority · status · assignee
         self.meta_label.setObjectName("ticket-meta")
+        self.sla_label = QLabel(self)  # the live first-response SLA, coloured as in the queue
+        self.sla_label.setObjectName("ticket-sla")
+        self.sla_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sla_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._sla_timer = QTimer(self)  # ticks while the first response is still awaited
+        self._sla_timer.setInterval(self._sla_tick_ms)
+        self._sla_timer.timeout.connect(self._render_sla)
         self.colleagues_label = ElidedLabel(self)  # "Ana Quispe is writing a reply", live
         self.colleagues_label.setObjectName("ticket-colleagues")
         policy = self.colleagues_label.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.colleagues_label.setSizePolicy(policy)
         self.colleagues_label.hide()
+        header = QVBoxLayout()
+        header.addWidget(self.subject_label)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity_label, 1)
+        identity_row.addWidget(self.sla_label)
+        header.addLayout(identity_row)
+        header.addWidget(self.meta_label)
+        header.addWidget(self.colleagues_label)
+        return header
+
+    def _build(self) -> None:
+        header = self._build_header()
         self._colleagues_timer = QTimer(self)  # repaint when a shown presence expires
         self._colleagues_timer.setSingleShot(True)
         self._colleagues_timer.timeout.connect(self._show_colleagues)
@@ -134,10 +159,7 @@ class TicketWorkspace(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.subject_label)
-        layout.addWidget(self.identity_label)
-        layout.addWidget(self.meta_label)
-        layout.addWidget(self.colleagues_label)
+        layout.addLayout(header)
         layout.addWidget(self.tag_editor)
         layout.addWidget(self.action_bar)
         layout.addWidget(splitter, 1)
@@ -271,6 +293,7 @@ class TicketWorkspace(QWidget):
         self.subject_label.set_full_text(self.tr("No ticket selected"))
         self.identity_label.set_full_text("")
         self.meta_label.set_full_text("")
+        self._render_sla()
         self.action_bar.show_for(None, self._session.me, (), ())
         self.pending_model.set_ticket(None)
         self._render_composer()
@@ -299,10 +322,8 @@ class TicketWorkspace(QWidget):
             self.tr("Status: %1").replace("%1", status_label(ticket.status)),
             self.tr("Assigned to: %1").replace("%1", one_line(assignee)),
         ]
-        if ticket.first_response_at is None:
-            due = clock(ticket.sla_due_at, self._tz)
-            parts.append(self.tr("First response due %1").replace("%1", due))
         self.meta_label.set_full_text(" · ".join(parts))
+        self._render_sla()
         self.tag_editor.setEnabled(True)
         self.tag_editor.set_tags(ticket.tags)
         self._show_colleagues()
@@ -311,6 +332,58 @@ class TicketWorkspace(QWidget):
         self.action_bar.show_for(ticket, me, queues, session.agents)
         self.order_panel.show_order(
             session.order, ticket.ticket_id, session.customer_tickets, session.customer_orders
+        )
+
+    def _render_sla(self) -> None:
+        """The header's SLA line: countdown and state, in the queue's colours, live."""
+        ticket = self._session.ticket
+        due = None if ticket is None else epoch_of(ticket.sla_due_at)
+        if ticket is None or due is None:
+            self._sla_timer.stop()
+            self.sla_label.clear()
+            self.sla_label.setProperty("sla_state", None)
+            return
+        answered = epoch_of(ticket.first_response_at)
+        state = sla_at(due, answered, self._wall_clock())
+        self.sla_label.setText(self._sla_text(state, ticket))
+        self.sla_label.setProperty("sla_state", state.state.value)
+        palette = self.sla_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, SLA_COLOURS[state.state])
+        self.sla_label.setPalette(palette)
+        if answered is None and not self._sla_timer.isActive():
+            self._sla_timer.start()
+        elif answered is not None:
+            self._sla_timer.stop()  # answered: the line no longer changes
+
+    def _sla_text(self, state: Sla, ticket: Ticket) -> str:
+        due = clock(ticket.sla_due_at, self._tz)
+        left = format_countdown(abs(state.seconds_left))
+        if state.state is SlaState.MET:
+            answered = clock(ticket.first_response_at or "", self._tz)
+            return self.tr("First response met at %1").replace("%1", answered)
+        if state.state is SlaState.BREACHED and ticket.first_response_at is not None:
+            answered = clock(ticket.first_response_at, self._tz)
+            return (
+                self.tr("First response late: sent at %1, due %2")
+                .replace("%1", answered)
+                .replace("%2", due)
+            )
+        if state.state is SlaState.BREACHED:
+            return (
+                self.tr("First response breached: due %1, overdue by %2")
+                .replace("%1", due)
+                .replace("%2", left)
+            )
+        if state.state is SlaState.WARNING:
+            return (
+                self.tr("First response due soon: %1 left (due %2)")
+                .replace("%1", left)
+                .replace("%2", due)
+            )
+        return (
+            self.tr("First response on time: %1 left (due %2)")
+            .replace("%1", left)
+            .replace("%2", due)
         )
 
     def _show_colleagues(self) -> None:

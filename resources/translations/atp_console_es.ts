@@ -1255,6 +1255,26 @@
         <translation>Ir a la respuesta</translation>
     </message>
     <message>
+        <source>First response met at %1</source>
+        <translation>Primera respuesta a tiempo, a las %1</translation>
+    </message>
+    <message>
+        <source>First response late: sent at %1, due %2</source>
+        <translation>Primera respuesta tardía: enviada a las %1, vencía a las %2</translation>
+    </message>
+    <message>
+        <source>First response breached: due %1, overdue by %2</source>
+        <translation>Primera respuesta vencida: vencía a las %1, hace %2</translation>
+    </message>
+    <message>
+        <source>First response due soon: %1 left (due %2)</source>
+        <translation>Primera respuesta por vencer: quedan %1 (vence a las %2)</translation>
+    </message>
+    <message>
+        <source>First response on time: %1 left (due %2)</source>
+        <translation>Primera respuesta a tiempo: quedan %1 (vence a las %2)</translation>
+    </message>
+    <message>
         <source>Not sent: %1</source>
         <translation>No enviado: %1</translation>
     </message>
@@ -1285,10 +1305,6 @@
     <message>
         <source>Assigned to: %1</source>
         <translation>Asignado a: %1</translation>
-    </message>
-    <message>
-        <source>First response due %1</source>
-        <translation>Primera respuesta antes de las %1</translation>
     </message>
     <message>
         <source>Sent before the console restarted; waiting for it to appear here. Editing it again may send it twice.</source>

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from console.models.ticket_queue_model import SLA_COLOURS
+from console.viewstate.queue_rows import SlaState
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from tests.helpers import entities
 from tests.helpers.clock import Clock, at
@@ -103,3 +106,52 @@ def test_a_colleague_arriving_or_leaving_does_not_move_the_conversation(
     workspace.set_agents([])
     assert not workspace.colleagues_label.isVisible()
     assert conversation_top(workspace) == top
+
+
+def sla_colour(workspace: TicketWorkspace) -> QColor:
+    return workspace.sla_label.palette().color(QPalette.ColorRole.WindowText)
+
+
+def test_the_header_shows_the_live_sla_in_the_queues_colours(
+    qtbot: QtBot, tmp_path: Path, clock: Clock
+) -> None:
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, wall_clock=clock, sla_tick_ms=20
+    )
+    qtbot.addWidget(workspace)
+    ticket = make_ticket(sla_due_at=at(30))  # due at 12:30
+    workspace.show_ticket(ticket, None, [ticket], [], ME)
+    label = workspace.sla_label
+    assert label.property("sla_state") == SlaState.RUNNING.value
+    assert "30:00 left" in label.text()
+    assert "12:30" in label.text()
+    assert sla_colour(workspace) == SLA_COLOURS[SlaState.RUNNING]
+
+    clock.advance(20 * 60)  # ten minutes left: due soon, ticking without any update
+    qtbot.waitUntil(lambda: "10:00 left" in label.text(), timeout=2000)
+    assert label.property("sla_state") == SlaState.WARNING.value
+    assert sla_colour(workspace) == SLA_COLOURS[SlaState.WARNING]
+    clock.advance(1)
+    qtbot.waitUntil(lambda: "09:59 left" in label.text(), timeout=2000)
+
+    clock.advance(10 * 60 + 23)  # 24 s past the due time: breached, red, as in the queue
+    qtbot.waitUntil(lambda: label.property("sla_state") == SlaState.BREACHED.value, timeout=2000)
+    assert "overdue by 00:24" in label.text()
+    assert sla_colour(workspace) == SLA_COLOURS[SlaState.BREACHED]
+
+
+def test_the_sla_line_stays_after_the_first_reply(workspace: TicketWorkspace, clock: Clock) -> None:
+    ticket = make_ticket(sla_due_at=at(30))
+    workspace.show_ticket(ticket, None, [ticket], [], ME)
+    answered = make_ticket(sla_due_at=at(30), first_response_at=at(12))
+    workspace.update_ticket(answered, None, [], [], ME)
+    label = workspace.sla_label
+    assert label.property("sla_state") == SlaState.MET.value
+    assert label.text() == "First response met at 12:12"
+    assert sla_colour(workspace) == SLA_COLOURS[SlaState.MET]
+    clock.advance(45 * 60)
+    late = make_ticket(sla_due_at=at(30), first_response_at=at(41))
+    workspace.update_ticket(late, None, [], [], ME)
+    assert label.property("sla_state") == SlaState.BREACHED.value
+    assert label.text() == "First response late: sent at 12:41, due 12:30"
+    assert sla_colour(workspace) == SLA_COLOURS[SlaState.BREACHED]
