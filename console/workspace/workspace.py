@@ -29,6 +29,7 @@ from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.queue_rows import Sla, SlaState, format_countdown, sla_at
 from console.viewstate.ticket_session import (
+    AssignedToOther,
     Collision,
     ComposerLock,
     MissingPlaceholders,
@@ -43,6 +44,7 @@ from console.workspace.conversation import ConversationView
 from console.workspace.drafts import DraftAutosaver
 from console.workspace.elided_label import ElidedLabel
 from console.workspace.order_timeline import OrderPanel
+from console.workspace.ownership import OwnerBanner
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 from console.workspace.tag_editor import TagEditor
 
@@ -143,6 +145,7 @@ class TicketWorkspace(QWidget):
         self.conversation = ConversationView(self._tz, self)
         self.pending_view = PendingActionsView(self.pending_model, self)
         self.collision_banner = CollisionBanner(self._tz, self)
+        self.owner_banner = OwnerBanner(self)
         self.composer = Composer(self)
         self.order_panel = OrderPanel(self._tz, self)
 
@@ -151,6 +154,7 @@ class TicketWorkspace(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.conversation, 1)
         column.addWidget(self.pending_view)
+        column.addWidget(self.owner_banner)
         column.addWidget(self.collision_banner)
         column.addWidget(self.composer)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -175,6 +179,8 @@ class TicketWorkspace(QWidget):
         self.composer.unlock_requested.connect(self._on_unlock)
         self.collision_banner.send_anyway.connect(self._on_send_anyway)
         self.collision_banner.cancelled.connect(self._on_collision_cancelled)
+        self.owner_banner.reply_anyway.connect(self._on_reply_despite_owner)
+        self.owner_banner.cancelled.connect(self.composer.focus_editor)
         self.tag_editor.add_requested.connect(self._on_add_tag)
         self.tag_editor.remove_requested.connect(self._on_remove_tag)
         self.order_panel.ticket_activated.connect(self.ticket_activated)
@@ -209,6 +215,7 @@ class TicketWorkspace(QWidget):
     ) -> None:
         """Open a ticket: everything in it counts as seen; its draft is restored."""
         self.collision_banner.hide()
+        self.owner_banner.hide()
         self._session.show(ticket, order, customer_tickets, customer_orders, me)
         self.conversation.show_ticket(ticket)
         self.pending_model.set_ticket(ticket.ticket_id)
@@ -451,6 +458,16 @@ class TicketWorkspace(QWidget):
 
     def _on_send_requested(self, body: str, internal: bool) -> None:
         decision = self._session.request_send(body, internal)
+        if isinstance(decision, AssignedToOther):
+            self.collision_banner.hide()
+            self.owner_banner.warn(decision.assignee_name)
+            return
+        self._send_or_warn(decision)
+
+    def _on_reply_despite_owner(self) -> None:
+        self._send_or_warn(self._session.reply_despite_owner())
+
+    def _send_or_warn(self, decision: Command | Collision | None) -> None:
         if isinstance(decision, Collision):
             self.collision_banner.warn(list(decision.messages))
             return

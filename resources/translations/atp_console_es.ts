@@ -547,6 +547,33 @@
     </message>
 </context>
 <context>
+    <name>OwnerBanner</name>
+    <message>
+        <source>Ticket assigned to another agent</source>
+        <translation>Ticket asignado a otro agente</translation>
+    </message>
+    <message>
+        <source>&amp;Reply anyway</source>
+        <translation>&amp;Responder de todos modos</translation>
+    </message>
+    <message>
+        <source>Reply to the customer anyway</source>
+        <translation>Responder al cliente de todos modos</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Do not send the reply</source>
+        <translation>No enviar la respuesta</translation>
+    </message>
+    <message>
+        <source>This ticket is assigned to %1. Reply to the customer anyway? Your reply goes out under your name.</source>
+        <translation>Este ticket está asignado a %1. ¿Responder al cliente de todos modos? La respuesta sale con tu nombre.</translation>
+    </message>
+</context>
+<context>
     <name>PendingActions</name>
     <message>
         <source>Action</source>
