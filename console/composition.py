@@ -28,7 +28,7 @@ from console.viewstate.drafts import DraftStore
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
-from console.workspace.canned import CannedLibrary
+from console.workspace.canned import CannedCatalog
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.workspace import TicketWorkspace
 
@@ -54,7 +54,9 @@ class ConsoleWindowSet(QObject):
         self.store = ViewStore()
         self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
         self.workspace = TicketWorkspace(
-            DraftStore(drafts_dir), CannedLibrary.load(canned_language), queues=queues
+            DraftStore(drafts_dir),
+            CannedCatalog.load(default_language=canned_language),
+            queues=queues,
         )
         self.dashboard = SupervisorDashboard()
         self.window.set_workspace_widget(self.workspace)

@@ -52,6 +52,15 @@ def order_status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def language_name(language: str) -> str:
+    """Return the name of a canned-reply language (``es``, ``en``)."""
+    labels = {
+        "es": QCoreApplication.translate("TicketLabels", "Spanish"),
+        "en": QCoreApplication.translate("TicketLabels", "English"),
+    }
+    return labels.get(language, language)
+
+
 def event_word(event_type: str) -> str:
     """Return the last word of an event type: ``atp.order.delayed`` -> ``delayed``."""
     return event_type.rsplit(".", 1)[-1]

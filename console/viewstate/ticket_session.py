@@ -261,11 +261,11 @@ class TicketSession:
         """Write every waiting draft now."""
         self._buffer.flush()
 
-    def fill_placeholders(self, text: str, tz: dt.tzinfo) -> str:
-        """``text`` with the shown ticket's placeholder values filled in."""
+    def fill_placeholders(self, text: str, tz: dt.tzinfo, now: float | None = None) -> str:
+        """``text`` with the shown ticket's placeholder values that are true at ``now``."""
         if self._ticket is None:
             return text
-        return fill(text, placeholder_values(self._ticket, self._order, tz))
+        return fill(text, placeholder_values(self._ticket, self._order, tz, now))
 
     # ---------------------------------------------------------------- composing
     def edit(self, body: str, internal: bool) -> None:

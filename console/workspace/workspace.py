@@ -22,10 +22,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBox
 from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
 from bridge.wire.timestamps import epoch_of
 from console import colleague_text
-from console.labels import channel_label, priority_label, status_label
+from console.labels import channel_label, language_name, priority_label, status_label
 from console.models.ticket_queue_model import SLA_COLOURS
 from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
+from console.viewstate.customer_language import customer_language
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.queue_rows import Sla, SlaState, format_countdown, sla_at
 from console.viewstate.ticket_session import (
@@ -38,6 +39,7 @@ from console.viewstate.ticket_session import (
 )
 from console.viewstate.times import clock, local_tz
 from console.workspace.actions import TicketActions
+from console.workspace.canned import CannedCatalog
 from console.workspace.collision import CollisionBanner
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
@@ -72,7 +74,7 @@ class TicketWorkspace(QWidget):
     def __init__(
         self,
         drafts: DraftStore,
-        canned: CannedLibrary,
+        canned: CannedCatalog | CannedLibrary,
         *,
         tz: dt.tzinfo | None = None,
         queues: Sequence[str] = DEFAULT_QUEUES,
@@ -84,7 +86,8 @@ class TicketWorkspace(QWidget):
         super().__init__(parent)
         self._tz = tz if tz is not None else local_tz()
         self._wall_clock = wall_clock
-        self._canned = canned
+        self._canned = canned if isinstance(canned, CannedCatalog) else CannedCatalog.single(canned)
+        self._canned_key: tuple[str, str | None] | None = None  # (language, order status) offered
         self._queues = tuple(queues)
         self._autosaver = DraftAutosaver(drafts, delay_ms=draft_delay_ms, parent=self)
         pending = PendingCommands()
@@ -220,7 +223,8 @@ class TicketWorkspace(QWidget):
         self.conversation.show_ticket(ticket)
         self.pending_model.set_ticket(ticket.ticket_id)
         self.composer.setEnabled(True)
-        self.composer.set_canned(self._canned.replies, self._fill_placeholders)
+        self._canned_key = None
+        self._offer_canned()
         self._render_composer()
         self._refresh()
         self.shown_ticket_changed.emit(ticket.ticket_id)
@@ -240,6 +244,7 @@ class TicketWorkspace(QWidget):
         if not self._session.update(ticket, order, customer_tickets, customer_orders, me):
             return
         self.conversation.update_ticket(ticket)
+        self._offer_canned()
         self._render_composer()
         self._refresh()
 
@@ -449,7 +454,31 @@ class TicketWorkspace(QWidget):
         return self.tr("Not sent: %1").replace("%1", reason)
 
     def _fill_placeholders(self, text: str) -> str:
-        return self._session.fill_placeholders(text, self._tz)
+        return self._session.fill_placeholders(text, self._tz, self._wall_clock())
+
+    @property
+    def canned_language(self) -> str | None:
+        """The language of the canned replies offered (the customer's), if a ticket is shown."""
+        return None if self._canned_key is None else self._canned_key[0]
+
+    def _offer_canned(self) -> None:
+        """Offer the canned replies in the customer's language, for the order's status now."""
+        ticket, order = self._session.ticket, self._session.order
+        if ticket is None:
+            return
+        key = (customer_language(ticket), None if order is None else order.status)
+        if key == self._canned_key:
+            return
+        self._canned_key = key
+        language, status = key
+        library = self._canned.for_language(language)
+        replies = [reply.for_order_status(status) for reply in library.replies]
+        self.composer.set_canned(replies, self._fill_placeholders)
+        self.composer.canned_picker.setToolTip(
+            self.tr("Replies in the customer's language: %1").replace(
+                "%1", language_name(library.language)
+            )
+        )
 
     # ---------------------------------------------------------------- the agent's input
     def _on_edited(self) -> None:

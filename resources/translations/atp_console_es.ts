@@ -1191,6 +1191,14 @@
         <source>Cancelled</source>
         <translation>Cancelado</translation>
     </message>
+    <message>
+        <source>Spanish</source>
+        <translation>español</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>inglés</translation>
+    </message>
 </context>
 <context>
     <name>TicketQueueModel</name>
@@ -1304,6 +1312,10 @@
     <message>
         <source>Not sent: %1</source>
         <translation>No enviado: %1</translation>
+    </message>
+    <message>
+        <source>Replies in the customer&apos;s language: %1</source>
+        <translation>Respuestas en el idioma del cliente: %1</translation>
     </message>
     <message>
         <source>No ticket selected</source>
