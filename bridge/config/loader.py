@@ -23,6 +23,7 @@ from bridge.config.layers import (
     read_file,
     read_overrides,
 )
+from bridge.config.managed import read_managed_preferences
 from bridge.config.model import SASL_PROTOCOLS, Config
 from bridge.config.schema import DATA_DIR_KEY, KEYS, describe, env_var_for
 
@@ -70,6 +71,8 @@ def load_config(
     warnings: list[str] = []
 
     system = read_file(paths.system_config_file, "system")
+    if paths.managed_preferences is not None:  # macOS: a configuration profile wins
+        system = read_managed_preferences(paths.managed_preferences) or system
     if system is not None:
         merged.update(system.values)
         locked = system.locked
@@ -121,7 +124,7 @@ def _check_consistency(merged: Mapping[str, tuple[object, Source]]) -> None:
                     f"in a configuration layer (e.g. {env_var_for(key)})",
                 )
     seen: dict[object, str] = {}
-    for key in ("topics.orders", "topics.tickets", "topics.agents"):
+    for key in ("topics.orders", "topics.tickets", "topics.agents", "topics.snapshot"):
         name, source = merged[key]
         if name in seen:
             raise ConfigError(

@@ -38,9 +38,11 @@ class AgentConfig(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class BridgeConfig(msgspec.Struct, frozen=True, kw_only=True):
-    """The bridge's own files."""
+    """The bridge's own files, and where a bridge without them starts from."""
 
     data_dir: Path
+    # With no usable cache: load the snapshot topic, then fold only the tail (OPERATIONS.md).
+    bootstrap_from_snapshot_topic: bool = False
 
 
 class DemoConfig(msgspec.Struct, frozen=True, kw_only=True):

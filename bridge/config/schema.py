@@ -13,7 +13,7 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
+from typing import ClassVar, get_args
 
 from bridge.config.model import Language, SaslMechanism, SecurityProtocol
 from bridge.contract.topics import Topics
@@ -119,6 +119,33 @@ class Integer(ValueType):
         except ValueError:
             raise Invalid(self.expected, describe(text)) from None
         return self.from_toml(number)
+
+
+class Flag(ValueType):
+    """A boolean; as text, ``true``/``false`` (also ``1``/``0``, ``yes``/``no``)."""
+
+    expected = "true or false"
+    _TEXT: ClassVar[dict[str, bool]] = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "false": False,
+        "0": False,
+        "no": False,
+    }
+
+    def from_toml(self, value: object) -> object:
+        """Return the boolean (TOML has a boolean type; a string is not one)."""
+        if not isinstance(value, bool):
+            raise Invalid(self.expected, describe(value))
+        return value
+
+    def from_text(self, text: str) -> object:
+        """Parse ``true``/``false`` and the like, any case."""
+        flag = self._TEXT.get(text.strip().lower())
+        if flag is None:
+            raise Invalid(self.expected, describe(text))
+        return flag
 
 
 class FilePath(ValueType):
@@ -229,11 +256,13 @@ _SPECS = (
     KeySpec("topics.orders", _TOPIC, _DEFAULT_TOPICS.orders),
     KeySpec("topics.tickets", _TOPIC, _DEFAULT_TOPICS.tickets),
     KeySpec("topics.agents", _TOPIC, _DEFAULT_TOPICS.agents),
+    KeySpec("topics.snapshot", _TOPIC, _DEFAULT_TOPICS.snapshot),
     KeySpec("agent.id", Text("an agent id without spaces", r"\S+"), None),
     KeySpec("agent.name", Text("the agent's display name"), None),
     KeySpec("agent.role", Choice(get_args(Role)), "agent"),
     KeySpec("agent.queues", TextList(), ()),
     KeySpec(DATA_DIR_KEY, FilePath(must_exist=False), None),
+    KeySpec("bridge.bootstrap_from_snapshot_topic", Flag(), False),
     KeySpec("demo.tansu_path", FilePath(must_exist=False), None),
     KeySpec("ui.language", Choice(get_args(Language)), "es"),
     KeySpec("ui.order_feed_limit", Integer(1, 1_000_000), 5000),

@@ -184,6 +184,8 @@ def test_html_from_kafka_is_plain_text_in_every_view(
     qtbot.waitExposed(workspace)
     workspace.composer.editor.setPlainText("Hola")
     workspace.composer.request_send()
+    assert "Ana <img" in workspace.owner_banner.title_text()  # assigned to Ana: confirm
+    workspace.owner_banner.reply_button.click()
     assert workspace.pending_model.rowCount() == 1
     sent = workspace.session.pending.open_commands("T-1")[0]
     workspace.apply_outcome(

@@ -308,6 +308,18 @@ BAD_FILES = [
         id="duplicate-topics",
     ),
     pytest.param(
+        '[topics]\nsnapshot = "atp.tickets.v1"\n',
+        "topics.snapshot",
+        'expected a topic different from topics.tickets, got "atp.tickets.v1"',
+        id="snapshot-topic-is-a-source",
+    ),
+    pytest.param(
+        '[bridge]\nbootstrap_from_snapshot_topic = "yes"\n',
+        "bridge.bootstrap_from_snapshot_topic",
+        'expected true or false, got "yes"',
+        id="flag-as-a-string",
+    ),
+    pytest.param(
         '[topics]\norders = "bad name!"\n',
         "topics.orders",
         "expected a Kafka topic name",
@@ -460,6 +472,19 @@ def test_a_relative_path_is_relative_to_the_file_that_sets_it(
         ("ATP_AGENT_QUEUES", "payments, deliveries", "agent.queues", ("payments", "deliveries")),
         ("ATP_UI_LANGUAGE", "en", "ui.language", "en"),
         ("ATP_UI_ORDER_FEED_LIMIT", "250", "ui.order_feed_limit", 250),
+        ("ATP_TOPICS_SNAPSHOT", "corp.state", "topics.snapshot", "corp.state"),
+        (
+            "ATP_BRIDGE_BOOTSTRAP_FROM_SNAPSHOT_TOPIC",
+            "True",
+            "bridge.bootstrap_from_snapshot_topic",
+            True,
+        ),
+        (
+            "ATP_BRIDGE_BOOTSTRAP_FROM_SNAPSHOT_TOPIC",
+            "0",
+            "bridge.bootstrap_from_snapshot_topic",
+            False,
+        ),
     ],
 )
 def test_environment_variables_map_to_keys(
