@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import msgspec
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
@@ -256,6 +257,18 @@ def test_a_1_mb_subject_and_body_lay_out_bounded_text(
     for column in range(window.queue_model.columnCount()):
         text = window.queue_model.index(0, column).data()
         assert len(text or "") <= LINE_CHARS, column
+        tooltip = window.queue_model.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
+        assert len(tooltip or "") <= 2 * TOOLTIP_CHARS, column
+    dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0)
+    qtbot.addWidget(dashboard)
+    dashboard.update_data([msgspec.structs.replace(ticket, queue=huge)], [], T0, at(0))
+    qtbot.waitUntil(lambda: dashboard.figures is not None)
+    for model in (dashboard.queue_model, dashboard.agent_model):
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                index = model.index(row, column)
+                assert len(index.data() or "") <= LINE_CHARS
+                assert len(index.data(Qt.ItemDataRole.ToolTipRole) or "") <= 2 * TOOLTIP_CHARS
 
     workspace = TicketWorkspace(DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC)
     qtbot.addWidget(workspace)
