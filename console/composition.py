@@ -46,7 +46,7 @@ class ConsoleWindowSet(QObject):
         client: BridgeClient,
         *,
         drafts_dir: Path,
-        canned_language: str,
+        canned_language: str,  # the replies' language for a customer whose has none shipped
         order_feed_limit: int,
         queues: Sequence[str],
         parent: QObject | None = None,

@@ -192,24 +192,35 @@ class ConversationView(QScrollArea):
         self._content = QWidget(self)
         self._column = QVBoxLayout(self._content)
         self._column.setSpacing(8)
+        self.empty_label = QLabel(self._content)  # what the pane says with no ticket open
+        self.empty_label.setObjectName("empty-state")
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+        self._column.addWidget(self.empty_label)
         self._column.addStretch(1)
         self.setWidget(self._content)
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
+        self.retranslate()
 
     def bubbles(self) -> list[MessageBubble]:
         """The bubbles shown, oldest first."""
         return list(self._bubbles)
 
+    def clear(self) -> None:
+        """Show no ticket: the pane says how to open one."""
+        self._remove_bubbles()
+        self._ticket_id = None
+        self._ticket = None
+        self.empty_label.show()
+
     def show_ticket(self, ticket: Ticket) -> None:
         """Show a ticket from the start (a different ticket, or the first time)."""
-        for bubble in self._bubbles:
-            row = bubble.parentWidget()
-            if row is not None:
-                self._column.removeWidget(row)
-                row.deleteLater()
-        self._bubbles.clear()
+        self._remove_bubbles()
+        self.empty_label.hide()
         self._ticket_id = ticket.ticket_id
         self._ticket = ticket
         self._follow = True
@@ -221,6 +232,14 @@ class ConversationView(QScrollArea):
         )
         self._add_new(ticket)
         self.scroll_to_bottom()
+
+    def _remove_bubbles(self) -> None:
+        for bubble in self._bubbles:
+            row = bubble.parentWidget()
+            if row is not None:
+                self._column.removeWidget(row)
+                row.deleteLater()
+        self._bubbles.clear()
 
     def update_ticket(self, ticket: Ticket) -> None:
         """Add the messages that arrived; keep the scroll position (or follow the bottom)."""
@@ -247,6 +266,9 @@ class ConversationView(QScrollArea):
     def retranslate(self) -> None:
         """Re-read the translated texts, the bubbles' headings included."""
         self.setAccessibleName(self.tr("Conversation"))
+        self.empty_label.setText(
+            self.tr("No ticket open. Choose one in the queue and press Enter to open it.")
+        )
         ticket = self._ticket
         if ticket is None:
             return

@@ -45,6 +45,7 @@ from console.labels import (
     plain_tooltip,
     status_label,
 )
+from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
 from console.viewstate.times import clock, short_stamp, stamp
 
@@ -294,6 +295,9 @@ class OrderPanel(QWidget):
         self.other_orders = QListWidget(self)
         self.other_tickets.itemActivated.connect(self._on_ticket)
         self.other_orders.itemActivated.connect(self._on_order)
+        self.timeline_empty = EmptyState(self.timeline_view)
+        self.tickets_empty = EmptyState(self.other_tickets)
+        self.orders_empty = EmptyState(self.other_orders)
         tickets_title = QLabel(self)
         tickets_title.setBuddy(self.other_tickets)
         orders_title = QLabel(self)
@@ -321,8 +325,11 @@ class OrderPanel(QWidget):
     ) -> None:
         """Show (or refresh) the order and the customer's history; the selection is kept."""
         self._shown = (order, current_ticket_id, list(customer_tickets), list(customer_orders))
+        self.tickets_empty.set_text(self.tr("No other tickets of this customer."))
+        self.orders_empty.set_text(self.tr("No other orders of this customer."))
         if order is None:
             self.summary_label.setText(self.tr("No order linked to this ticket."))
+            self.timeline_empty.set_text(self.tr("No order linked to this ticket."))
             self.timeline_model.set_rows([])
         else:
             eta = clock(order.eta, self._tz) or "—"
@@ -336,6 +343,7 @@ class OrderPanel(QWidget):
                     .replace("%5", eta)
                 )
             )
+            self.timeline_empty.set_text(self.tr("No events of this order yet."))
             self.timeline_model.set_rows(timeline_rows(order, self._tz))
         self.fit_columns()
         linked = order.order_id if order is not None else None

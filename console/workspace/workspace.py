@@ -363,6 +363,7 @@ class TicketWorkspace(QWidget):
         self.tag_editor.setEnabled(False)
         self._show_colleagues()
         self.order_panel.show_order(None, None, [], [])
+        self.conversation.clear()
 
     def _refresh(self) -> None:
         session = self._session

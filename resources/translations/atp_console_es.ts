@@ -102,6 +102,45 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Connection &amp;settings…</source>
+        <translation>&amp;Configuración de la conexión…</translation>
+    </message>
+    <message>
+        <source>Open the connection settings</source>
+        <translation>Abrir la configuración de la conexión</translation>
+    </message>
+    <message>
+        <source>the configured servers</source>
+        <translation>los servidores configurados</translation>
+    </message>
+    <message>
+        <source>Kafka at %1 refused the credentials — check the user and password in the connection settings</source>
+        <translation>Kafka en %1 rechazó las credenciales: revisa el usuario y la contraseña en la configuración de la conexión</translation>
+    </message>
+    <message>
+        <source>Actions are queued and sent once Kafka accepts the connection.</source>
+        <translation>Las acciones quedan en cola y se envían cuando Kafka acepte la conexión.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Kafka at %1 — retrying; check the connection settings</source>
+        <translation>No se puede conectar con Kafka en %1: reintentando; revisa la configuración de la conexión</translation>
+    </message>
+    <message>
+        <source>New tickets and changes do not arrive; your actions are queued and sent when Kafka is back.</source>
+        <translation>No llegan tickets ni cambios nuevos; tus acciones quedan en cola y se envían cuando Kafka vuelva.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the bridge — reconnecting</source>
+        <translation>Se perdió la conexión con el bridge: reconectando</translation>
+    </message>
+    <message>
+        <source>What you see is not updating and actions cannot be sent.</source>
+        <translation>Lo que ves no se actualiza y no se pueden enviar acciones.</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleMenu</name>
     <message>
         <source>&amp;Console</source>
@@ -227,6 +266,10 @@
     <message>
         <source>Conversation</source>
         <translation>Conversación</translation>
+    </message>
+    <message>
+        <source>No ticket open. Choose one in the queue and press Enter to open it.</source>
+        <translation>No hay ningún ticket abierto. Elige uno en la cola y pulsa Enter para abrirlo.</translation>
     </message>
     <message>
         <source>Opened the ticket</source>
@@ -537,6 +580,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <source>The dashboard is not available.</source>
         <translation>El panel no está disponible.</translation>
     </message>
+    <message>
+        <source>Waiting for the bridge…</source>
+        <translation>Esperando al bridge…</translation>
+    </message>
+    <message>
+        <source>The bridge cannot reach Kafka yet (see the banner above).</source>
+        <translation>El bridge aún no puede conectar con Kafka (mira el aviso de arriba).</translation>
+    </message>
 </context>
 <context>
     <name>Notifier</name>
@@ -604,6 +655,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Buscar pedidos</translation>
     </message>
     <message>
+        <source>No order events yet.</source>
+        <translation>Aún no hay eventos de pedidos.</translation>
+    </message>
+    <message>
+        <source>No order events match the filter or the search.</source>
+        <translation>Ningún evento de pedido coincide con el filtro o la búsqueda.</translation>
+    </message>
+    <message>
         <source>Resume (%1 new)</source>
         <translation>Reanudar (nuevos: %1)</translation>
     </message>
@@ -622,6 +681,10 @@ No contiene contraseñas ni datos de clientes.</translation>
 </context>
 <context>
     <name>OrderPanel</name>
+    <message>
+        <source>No events of this order yet.</source>
+        <translation>Este pedido aún no tiene eventos.</translation>
+    </message>
     <message>
         <source>Order timeline</source>
         <translation>Historial del pedido</translation>
@@ -649,6 +712,14 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>No order linked to this ticket.</source>
         <translation>Este ticket no tiene un pedido vinculado.</translation>
+    </message>
+    <message>
+        <source>No other tickets of this customer.</source>
+        <translation>El cliente no tiene otros tickets.</translation>
+    </message>
+    <message>
+        <source>No other orders of this customer.</source>
+        <translation>El cliente no tiene otros pedidos.</translation>
     </message>
     <message>
         <source>Order %1 · %2 · %3 · %4 · ETA %5</source>
@@ -790,12 +861,12 @@ No contiene contraseñas ni datos de clientes.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <source>Search tickets (/)</source>
-        <translation>Buscar tickets (/)</translation>
+        <source>Search this view (/)</source>
+        <translation>Buscar en esta vista (/)</translation>
     </message>
     <message>
-        <source>Search tickets</source>
-        <translation>Buscar tickets</translation>
+        <source>Search the tickets of this view</source>
+        <translation>Buscar en los tickets de esta vista</translation>
     </message>
     <message>
         <source>Saved view</source>
@@ -839,6 +910,18 @@ No contiene contraseñas ni datos de clientes.</translation>
             <numerusform>%n ticket</numerusform>
             <numerusform>%n tickets</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No tickets yet.</source>
+        <translation>Aún no hay tickets.</translation>
+    </message>
+    <message>
+        <source>No tickets in “%1” match “%2”. Search covers only the current view: choose All open to search every open ticket.</source>
+        <translation>Ningún ticket de «%1» coincide con «%2». La búsqueda cubre solo la vista actual: elige Todos los abiertos para buscar en todos los tickets abiertos.</translation>
+    </message>
+    <message>
+        <source>No tickets in “%1”.</source>
+        <translation>No hay tickets en «%1».</translation>
     </message>
 </context>
 <context>
@@ -1130,6 +1213,14 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>Agents</source>
         <translation>Agentes</translation>
+    </message>
+    <message>
+        <source>No tickets in any queue yet.</source>
+        <translation>Aún no hay tickets en ninguna cola.</translation>
+    </message>
+    <message>
+        <source>No agent has published a presence yet.</source>
+        <translation>Ningún agente ha publicado su presencia todavía.</translation>
     </message>
     <message>
         <source>&amp;Queues</source>
