@@ -157,6 +157,8 @@ def status_summary(data_dir: Path) -> tuple[dict[str, object], StateSnapshot]:
         },
         "kafka_up": status.kafka_up,
         "kafka_down_since": status.kafka_down_since,
+        "kafka_error": status.kafka_error,
+        "kafka_error_message": status.kafka_error_message,
         "data_as_of": status.as_of,
         "lag": status.lag,
         "outbox_pending": status.outbox_pending,
@@ -187,6 +189,8 @@ def _status(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
         return 0
     kafka = "up" if status.kafka_up else f"DOWN since {status.kafka_down_since}"
+    if not status.kafka_up and status.kafka_error_message:
+        kafka += f": {status.kafka_error_message}"
     print(f"Bridge for {status.agent.name} ({status.agent.agent_id}, {status.agent.role})")
     print(f"  Kafka:        {kafka}")
     print(f"  Data as of:   {status.as_of or 'never'} (lag {status.lag} records)")

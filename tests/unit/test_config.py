@@ -289,7 +289,8 @@ BAD_FILES = [
         '[kafka]\nbootstrap_server = "k:9092"\n',
         "kafka.bootstrap_server",
         'unknown key in [kafka] (did you mean "bootstrap_servers"?): expected one of '
-        "bootstrap_servers, security_protocol, sasl_mechanism, username, ca_file",
+        "bootstrap_servers, security_protocol, sasl_mechanism, username, ca_file, "
+        "client_cert_file, client_key_file, check_hostname",
         id="unknown-key",
     ),
     pytest.param(
@@ -613,6 +614,7 @@ def test_kafka_settings_for_sasl_ssl_carry_user_password_and_ca() -> None:
         "sasl.username": "ana",
         "sasl.password": "pw",
         "ssl.ca.location": "/etc/ssl/corp.pem",
+        "ssl.endpoint.identification.algorithm": "https",
     }
 
 
