@@ -30,7 +30,7 @@ from console.viewstate.drafts import DraftStore
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
-from console.workspace.canned import CannedLibrary
+from console.workspace.canned import CannedCatalog
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.workspace import TicketWorkspace
 
@@ -46,7 +46,7 @@ class ConsoleWindowSet(QObject):
         client: BridgeClient,
         *,
         drafts_dir: Path,
-        canned_language: str,
+        canned_language: str,  # the replies' language for a customer whose has none shipped
         order_feed_limit: int,
         queues: Sequence[str],
         parent: QObject | None = None,
@@ -56,7 +56,9 @@ class ConsoleWindowSet(QObject):
         self.store = ViewStore()
         self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
         self.workspace = TicketWorkspace(
-            DraftStore(drafts_dir), CannedLibrary.load(canned_language), queues=queues
+            DraftStore(drafts_dir),
+            CannedCatalog.load(default_language=canned_language),
+            queues=queues,
         )
         self.dashboard = SupervisorDashboard()
         self.window.set_workspace_widget(self.workspace)

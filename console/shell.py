@@ -238,6 +238,7 @@ def _run_window(
         order_feed_limit=config.ui.order_feed_limit,
         queues=config.agent.queues or ("deliveries", "payments", "general"),
     )
+    windows.window.set_kafka_address(config.kafka.bootstrap_servers)
     _install_menu(
         app,
         args,
@@ -320,6 +321,7 @@ def _install_menu(
             _report(app, str(error), headless=False)
             return
         translations.install(current[0].config.ui.language)
+        windows.window.set_kafka_address(current[0].config.kafka.bootstrap_servers)
         retitle()
         supervisor.stop()  # the bridge reads the saved configuration when it starts again
         supervisor.start()
@@ -336,6 +338,7 @@ def _install_menu(
         dialog.saved.connect(apply_saved)
         dialog.open()
 
+    windows.window.settings_requested.connect(open_settings)  # the connection banner's button
     menu = windows.window.menuBar().addMenu("")
     settings = menu.addAction("", open_settings)
     settings.setShortcut(QKeySequence.StandardKey.Preferences)
