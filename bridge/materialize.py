@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from bridge.config import ConfigError, kafka_client_settings, load_config
-from bridge.credentials import CredentialStore, CredentialsUnavailableError
+from bridge.credentials import CredentialsUnavailableError, required_password
 from bridge.logs import setup_logging
 from bridge.materializer import Materializer
 from bridge.paths import DataLayout, default_paths
@@ -56,18 +56,11 @@ def run_materializer(
     try:
         for warning in loaded.warnings:
             _log.warning(warning)
-        password = None
-        if config.uses_sasl and config.kafka.username is not None:
-            try:
-                password = CredentialStore().get(config.kafka.username)
-            except CredentialsUnavailableError as error:
-                return _fail(MaterializeExit.CREDENTIALS, str(error))
-            if password is None:
-                return _fail(
-                    MaterializeExit.CREDENTIALS,
-                    f'no Kafka password stored for user "{config.kafka.username}": '
-                    "run `atp-bridge credentials set` first",
-                )
+        try:
+            password = required_password(config)
+        except CredentialsUnavailableError as error:
+            return _fail(MaterializeExit.CREDENTIALS, str(error))
+        if password is not None:
             logging_setup.redaction.add_secret(password)
         try:
             settings = kafka_client_settings(config, password)

@@ -19,7 +19,7 @@ from bridge.config import (
     load_config,
 )
 from bridge.contract.topics import Topics
-from bridge.credentials import CredentialStore, CredentialsUnavailableError
+from bridge.credentials import CredentialsUnavailableError, required_password
 from bridge.logs import setup_logging
 from bridge.paths import DataDirError, DataLayout, default_paths
 from bridge.posix_signals import SignalWakeup
@@ -66,18 +66,11 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
                 "made data dir entries owner-only (others could read them)",
                 extra={"entries": tightened, "data_dir": str(layout.root)},
             )
-        password = None
-        if config.uses_sasl and config.kafka.username is not None:
-            try:
-                password = CredentialStore().get(config.kafka.username)
-            except CredentialsUnavailableError as error:
-                return _fail(RunExit.CREDENTIALS, str(error))
-            if password is None:
-                return _fail(
-                    RunExit.CREDENTIALS,
-                    f'no Kafka password stored for user "{config.kafka.username}": '
-                    "run `atp-bridge credentials set` first",
-                )
+        try:
+            password = required_password(config)
+        except CredentialsUnavailableError as error:
+            return _fail(RunExit.CREDENTIALS, str(error))
+        if password is not None:
             logging_setup.redaction.add_secret(password)
         try:
             settings = kafka_client_settings(config, password)

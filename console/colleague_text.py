@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from console.viewstate.bounded import TOOLTIP_CHARS
+
 if TYPE_CHECKING:
     from console.viewstate.colleagues import Colleague
+
+TOOLTIP_LINES = 20
 
 
 def sentence(colleague: Colleague) -> str:
@@ -42,5 +46,11 @@ def short(colleagues: Sequence[Colleague]) -> str:
 
 
 def plain_tooltip(lines: Sequence[str]) -> str:
-    """A tooltip showing ``lines`` literally: escaped, as rich text, one per line."""
-    return "<qt>" + "<br>".join(html.escape(line) for line in lines) + "</qt>"
+    """A tooltip showing ``lines`` literally: escaped, as rich text, one per line.
+
+    At most ``TOOLTIP_LINES`` lines of at most ``TOOLTIP_CHARS`` characters each.
+    """
+    shown = [line[:TOOLTIP_CHARS] for line in lines[:TOOLTIP_LINES]]
+    if len(lines) > TOOLTIP_LINES:
+        shown.append("…")
+    return "<qt>" + "<br>".join(html.escape(line) for line in shown) + "</qt>"

@@ -33,7 +33,7 @@ from console.viewstate.next_ticket import next_in_view
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
-from console.workspace.canned import CannedLibrary
+from console.workspace.canned import CannedCatalog
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.workspace import TicketWorkspace
 
@@ -51,7 +51,7 @@ class ConsoleWindowSet(QObject):
         client: BridgeClient,
         *,
         drafts_dir: Path,
-        canned_language: str,
+        canned_language: str,  # the replies' language for a customer whose has none shipped
         order_feed_limit: int,
         queues: Sequence[str],
         macros: MacroLibrary | None = None,
@@ -65,7 +65,7 @@ class ConsoleWindowSet(QObject):
         self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
         self.workspace = TicketWorkspace(
             DraftStore(drafts_dir),
-            CannedLibrary.load(canned_language),
+            CannedCatalog.load(default_language=canned_language),
             queues=queues,
             macros=macros,
         )
@@ -76,7 +76,9 @@ class ConsoleWindowSet(QObject):
         self._data_seen = False
 
         self.feed = FramePacedFeed(self.store, parent=self)  # at most one store update a frame
-        client.snapshot.connect(self.feed.add_snapshot)
+        client.snapshot_begin.connect(self.feed.add_snapshot_begin)
+        client.snapshot_page.connect(self.feed.add_snapshot_page)
+        client.snapshot_end.connect(self.feed.add_snapshot_end)
         client.delta.connect(self.feed.add_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
@@ -206,6 +208,8 @@ class ConsoleWindowSet(QObject):
         return order, tickets, self.store.customer_orders(ticket.customer_id)
 
     def _on_update(self, update: StoreUpdate) -> None:
+        if update.loading_changed:
+            self.window.status_bar.set_loading(self.store.loading)
         shown = self.workspace.ticket_id
         ticket = None if shown is None else self.store.tickets.get(shown)
         if ticket is not None and (update.from_snapshot or update.touches(ticket)):

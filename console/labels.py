@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import Qt as GuiQt
 
+from console.viewstate.bounded import ELLIPSIS, TOOLTIP_CHARS
+
 
 def status_label(status: str) -> str:
     """Return the label of a ticket status."""
@@ -77,6 +79,15 @@ def order_status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def language_name(language: str) -> str:
+    """Return the name of a canned-reply language (``es``, ``en``)."""
+    labels = {
+        "es": QCoreApplication.translate("TicketLabels", "Spanish"),
+        "en": QCoreApplication.translate("TicketLabels", "English"),
+    }
+    return labels.get(language, language)
+
+
 def event_word(event_type: str) -> str:
     """Return the last word of an event type: ``atp.order.delayed`` -> ``delayed``."""
     return event_type.rsplit(".", 1)[-1]
@@ -91,5 +102,10 @@ def money(cents: int, currency: str) -> str:
 
 
 def plain_tooltip(text: str) -> str:
-    """Return ``text`` as a tooltip that shows it literally (Qt would render HTML in it)."""
+    """Return ``text`` as a tooltip that shows it literally (Qt would render HTML in it).
+
+    At most ``TOOLTIP_CHARS`` characters of it: a record's field can be megabytes.
+    """
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS] + ELLIPSIS
     return GuiQt.convertFromPlainText(text) if text else ""

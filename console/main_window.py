@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from console.keyboard import KeyboardModel
 from console.keymap import ActionId
 from console.models.order_feed_model import OrderFeedModel
 from console.models.ticket_queue_model import TicketQueueModel
+from console.views.connection_banner import ConnectionBanner
 from console.views.order_feed_view import OrderFeedView
 from console.views.queue_view import QueueView
 from console.views.status_bar import ConsoleStatusBar
+from console.viewstate.connection_notice import connection_notice
 
 if TYPE_CHECKING:
     from console.viewstate.order_feed import OrderFeed
@@ -43,6 +45,8 @@ class MainWindow(QMainWindow):
     ticket_activated = Signal(str)
     """The agent opened a ticket from the queue (its id); it is marked as seen."""
     order_activated = Signal(str)
+    settings_requested = Signal()
+    """The agent asked for the connection settings (from the connection banner)."""
     """The agent opened an order from the feed (its id)."""
 
     def __init__(
@@ -86,7 +90,17 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 2)
         self._main_splitter = main
         self._sized = False
-        self.setCentralWidget(main)
+        self.connection_banner = ConnectionBanner(self)
+        self.connection_banner.settings_requested.connect(self.settings_requested)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.connection_banner)
+        column.addWidget(main, 1)
+        self.setCentralWidget(central)
+        self._connected = False
+        self._ever_connected = False
+        self._link_reason: str | None = None
         self.status_bar = ConsoleStatusBar(clock, self)
         self.setStatusBar(self.status_bar)
 
@@ -121,10 +135,20 @@ class MainWindow(QMainWindow):
     def on_connected(self) -> None:
         """The bridge accepted us (connect to ``BridgeClient.connected``)."""
         self.status_bar.set_connected()
+        self._connected = self._ever_connected = True
+        self._link_reason = None
+        self._show_link()
 
     def on_disconnected(self, reason: str) -> None:
         """The link dropped; the client reconnects (connect to ``BridgeClient.disconnected``)."""
         self.status_bar.set_reconnecting(reason)
+        self._connected = False
+        self._link_reason = reason
+        self._show_link()
+
+    def set_kafka_address(self, address: str | None) -> None:
+        """The bootstrap servers of the configuration, named by the banner when unreachable."""
+        self.connection_banner.set_kafka_address(address)
 
     # ------------------------------------------------------------------ language
     def retranslate(self) -> None:
@@ -140,6 +164,7 @@ class MainWindow(QMainWindow):
         }
         for position, placeholder in self._placeholders.items():
             placeholder.setText(texts[position])
+        self._show_link()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Retranslate the window and its models on a language change."""
@@ -207,8 +232,28 @@ class MainWindow(QMainWindow):
         if update.status_changed:
             self._show_status()
 
+    def _show_link(self) -> None:
+        """The banner and the panes' empty states say what the link's state means."""
+        status = self._store.status
+        notice = connection_notice(
+            connected=self._connected,
+            ever_connected=self._ever_connected,
+            reason=self._link_reason,
+            status=status,
+        )
+        self.connection_banner.show_notice(notice)
+        if status is None or not self._connected:
+            note = self.tr("Waiting for the bridge…")
+        elif not status.kafka_up:
+            note = self.tr("The bridge cannot reach Kafka yet (see the banner above).")
+        else:
+            note = None
+        self.queue_view.set_data_note(note)
+        self.order_feed_view.set_data_note(note)
+
     def _show_status(self) -> None:
         status = self._store.status
+        self._show_link()
         if status is None:
             return
         self.status_bar.set_status(status)

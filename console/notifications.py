@@ -5,12 +5,18 @@ and decides what deserves a toast (nothing for the first snapshot; at most one
 toast per kind per window, summarizing everything that happened in it).
 :class:`Notifier` is the Qt part: timers, translated texts and
 ``QSystemTrayIcon.showMessage``.
+
+Subjects and names are data from the log, shown as plain text: the body is
+escaped for the freedesktop notification server (it reads a subset of HTML:
+``<a href>``, ``<img>``, ``<b>``...), and each of them is bounded to one line.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from bridge.wire.rules import is_active
 from bridge.wire.timestamps import epoch_of
 from console.labels import queue_label
+from console.viewstate.bounded import one_line
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Ticket
@@ -35,6 +42,10 @@ SLA_WARNING_S = 300.0
 """Warn when a ticket's first-response deadline is less than this far away."""
 SLA_CHECK_MS = 15_000
 TOAST_MS = 8_000
+NOTE_CHARS = 120
+"""A subject or name in a toast shows at most this many characters."""
+MARKUP_SERVER = sys.platform not in ("win32", "darwin")
+"""Whether the tray's messages go to a notification server that reads markup (freedesktop)."""
 
 
 class NotificationKind(Enum):
@@ -87,7 +98,12 @@ class Toast:
 
 
 def _note(ticket: Ticket) -> TicketNote:
-    return TicketNote(ticket.ticket_id, ticket.queue, ticket.subject, ticket.customer_name)
+    return TicketNote(
+        ticket.ticket_id,
+        one_line(ticket.queue, NOTE_CHARS),
+        one_line(ticket.subject, NOTE_CHARS),
+        one_line(ticket.customer_name, NOTE_CHARS),
+    )
 
 
 class NotificationPolicy:
@@ -124,19 +140,31 @@ class NotificationPolicy:
         Tickets already about to breach count as warned: the queue shows them.
         """
         self._primed = True
-        for ticket in tickets.values():
+        self._take_as_known(tickets, tickets, now)
+
+    def _take_as_known(
+        self, ticket_ids: Iterable[str], tickets: Mapping[str, Ticket], now: float
+    ) -> None:
+        for ticket_id in ticket_ids:
+            ticket = tickets.get(ticket_id)
+            if ticket is None:
+                continue
             self._remember(ticket)
-        for ticket_id, due in self._sla_due.items():
-            if due - now <= self._sla_warning_s:
+            due = self._sla_due.get(ticket_id)
+            if due is not None and due - now <= self._sla_warning_s:
                 self._sla_warned.add(ticket_id)
 
     def observe(self, update: StoreUpdate, tickets: Mapping[str, Ticket], now: float) -> None:
         """Read one store update; ``tickets`` is the store's tickets after it."""
         if not self._primed:
-            self._primed = True
-            if update.from_snapshot:  # the initial snapshot: what exists now is not news
-                self.prime(tickets, now)
+            if update.from_snapshot:  # the first snapshot, page by page: it is not news
+                for ticket_id in update.tickets.removed:
+                    self._forget(ticket_id)
+                changes = update.tickets
+                self._take_as_known([*changes.added, *changes.changed], tickets, now)
+                self._primed = update.snapshot_complete
                 return
+            self._primed = True
         for ticket_id in update.tickets.removed:
             self._forget(ticket_id)
         for ticket_id in update.tickets.added:
@@ -245,6 +273,11 @@ def _fill(text: str, *values: str) -> str:
     return re.sub(r"%(\d)", lambda m: values[int(m.group(1)) - 1], text)
 
 
+def tray_body(body: str, *, markup: bool = MARKUP_SERVER) -> str:
+    """``body`` as the tray must pass it: escaped where the notification server reads markup."""
+    return html.escape(body, quote=False) if markup else body
+
+
 def toast_text(toast: Toast) -> tuple[str, str]:
     """Return the translated title and body of ``toast``."""
     first = toast.tickets[0]
@@ -306,10 +339,12 @@ class Notifier(QObject):
         sla_check_ms: int = SLA_CHECK_MS,
         window_s: float = WINDOW_S,
         gather_s: float = GATHER_S,
+        markup: bool = MARKUP_SERVER,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._tray = tray
+        self._markup = markup
         self._clock = clock
         self.policy = NotificationPolicy(me, switches, window_s=window_s, gather_s=gather_s)
         self._last_single: str | None = None
@@ -370,8 +405,13 @@ class Notifier(QObject):
         title, body = toast_text(toast)
         self._last_single = toast.tickets[0].ticket_id if toast.count == 1 else None
         if self._tray is not None:
-            self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, TOAST_MS)
-        self.toast_shown.emit(title, body)
+            self._tray.showMessage(
+                title,
+                tray_body(body, markup=self._markup),
+                QSystemTrayIcon.MessageIcon.Information,
+                TOAST_MS,
+            )
+        self.toast_shown.emit(title, body)  # plain text, for a label
 
     def _on_message_clicked(self) -> None:
         if self._last_single is not None:

@@ -242,6 +242,7 @@ def _run_window(
         idle_away_minutes=config.console.idle_away_minutes,
         open_next_ticket=config.console.after_resolve == "next",
     )
+    windows.window.set_kafka_address(config.kafka.bootstrap_servers)
     _install_menu(
         app,
         args,
@@ -342,6 +343,7 @@ def _install_menu(
             _report(app, str(error), headless=False)
             return
         translations.install(current[0].config.ui.language)
+        windows.window.set_kafka_address(current[0].config.kafka.bootstrap_servers)
         retitle()
         supervisor.stop()  # the bridge reads the saved configuration when it starts again
         supervisor.start()
@@ -358,6 +360,7 @@ def _install_menu(
         dialog.saved.connect(apply_saved)
         dialog.open()
 
+    windows.window.settings_requested.connect(open_settings)  # the connection banner's button
     menu = windows.window.menuBar().addMenu("")
     settings = menu.addAction("", open_settings)
     settings.setShortcut(QKeySequence.StandardKey.Preferences)

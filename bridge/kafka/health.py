@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import msgspec
 
@@ -42,6 +42,7 @@ class HealthTracker:
         self._records_read = 0
         self._last_ok_at: str | None = None
         self._degraded: set[str] = set()
+        self._watermarks: dict[tuple[str, int], tuple[int, int]] = {}
 
     def mark_up(self) -> None:
         """Record that a request to the cluster just succeeded."""
@@ -101,6 +102,16 @@ class HealthTracker:
                 self._lag = lag
             if rtt_ms is not None:
                 self._rtt_ms = rtt_ms
+
+    def set_watermarks(self, watermarks: Mapping[tuple[str, int], tuple[int, int]]) -> None:
+        """Store the (low, high) offsets last seen of these (topic, partition)s."""
+        with self._lock:
+            self._watermarks.update(watermarks)
+
+    def watermarks(self) -> dict[tuple[str, int], tuple[int, int]]:
+        """Return the (low, high) offsets last seen per (topic, partition) (catch-up progress)."""
+        with self._lock:
+            return dict(self._watermarks)
 
     def snapshot(self) -> KafkaHealth:
         """Return the current facts as one immutable value."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from console.dashboard.models import AgentLoadModel, QueueLoadModel
 from console.dashboard.queue_load import DashboardFigures, compute_figures, parse_time
+from console.views.empty_state import EmptyState
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
@@ -177,6 +178,8 @@ class SupervisorDashboard(QWidget):
         self.setObjectName("supervisor-dashboard")
         self.as_of_label = QLabel(self)
         self.totals_label = QLabel(self)
+        for label in (self.as_of_label, self.totals_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         bold = QFont(self.totals_label.font())
         bold.setBold(True)
         self.totals_label.setFont(bold)
@@ -184,6 +187,8 @@ class SupervisorDashboard(QWidget):
         self.queue_view = self._table(self.queue_model)
         self.agent_model = AgentLoadModel(self)
         self.agent_view = self._table(self.agent_model)
+        self.queue_empty = EmptyState(self.queue_view)
+        self.agent_empty = EmptyState(self.agent_view)
         self.chart = ThroughputChart(self._tz, self)
         queues_title = QLabel(self)
         queues_title.setBuddy(self.queue_view)
@@ -223,6 +228,8 @@ class SupervisorDashboard(QWidget):
             )
         )
         self.agent_view.setAccessibleName(self.tr("Agents"))
+        self.queue_empty.set_text(self.tr("No tickets in any queue yet."))
+        self.agent_empty.set_text(self.tr("No agent has published a presence yet."))
         queues_title, agents_title = self._titles
         queues_title.setText(self.tr("&Queues"))
         agents_title.setText(self.tr("A&gents"))

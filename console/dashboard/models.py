@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 
 from console.dashboard.queue_load import AgentFigures, QueueFigures
 from console.labels import plain_tooltip, queue_label
+from console.viewstate.bounded import one_line
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The raw value of a cell (an int, a number of seconds, a string) for sorting and tests."""
@@ -165,7 +166,7 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
         row, column = self._rows[index.row()], index.column()
         value: object = None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            value = self.text(row, column)
+            value = one_line(self.text(row, column))  # names are data: one bounded line
         elif role == SORT_ROLE:
             value = self.raw(row, column)
         elif role == Qt.ItemDataRole.BackgroundRole and self.alert(row, column):

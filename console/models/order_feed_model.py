@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from console.labels import money, order_status_label
 from console.models.roles import EVENT_ID_ROLE, ID_ROLE
 from console.models.search_proxy import SearchFilterProxy
+from console.viewstate.bounded import one_line
 from console.viewstate.order_feed import FeedEntry, OrderFeed, entry_matches
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def entry_text(entry: FeedEntry) -> str:
     at = dt.datetime.fromtimestamp(entry.at).astimezone().strftime("%H:%M:%S")
     total = money(entry.total_cents, entry.currency)
     parts = (at, entry.order_id, kind_label(entry.kind), entry.customer, total, entry.district)
-    return " · ".join(parts)
+    return one_line(" · ".join(parts))  # customer and district are data: bounded
 
 
 class OrderFeedModel(QAbstractListModel):

@@ -41,6 +41,7 @@ from console.labels import (
     status_label,
 )
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
+from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import Colleague, colleagues_by_ticket
 from console.viewstate.queue_rows import (
     OrderKey,
@@ -302,7 +303,7 @@ class TicketQueueModel(QAbstractTableModel):
             Column.CHANNEL: lambda: channel_label(data.channel),
             Column.UNREAD: lambda: str(data.unread) if data.unread else "",
         }
-        return texts[column]()
+        return one_line(texts[column]())  # data: one bounded line, whatever the record holds
 
     def _tooltip(self, row: int, column: int) -> str | None:
         """Full texts (escaped: names, tags and subjects are data) of cells that may be cut short.

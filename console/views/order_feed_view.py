@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from console.models.order_feed_model import OrderFeedFilterProxy, kind_label
 from console.models.roles import ID_ROLE
+from console.views.empty_state import EmptyState
 
 if TYPE_CHECKING:
     from console.models.order_feed_model import OrderFeedModel
@@ -50,6 +51,12 @@ class OrderFeedView(QWidget):
         self.list.setModel(self._proxy)
         self.list.setUniformItemSizes(True)
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.empty_state = EmptyState(self.list)
+        self._data_note: str | None = None
+        for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved):
+            signal.connect(self._update_empty)
+        self._proxy.modelReset.connect(self._update_empty)
+        self._proxy.layoutChanged.connect(self._update_empty)
 
         top = QHBoxLayout()
         top.addWidget(self.pause_button)
@@ -94,6 +101,19 @@ class OrderFeedView(QWidget):
         self.search.setAccessibleName(self.tr("Search orders"))
         self.list.setAccessibleName(self.tr("Order feed"))
         self._render_pause(self._model.feed.pending)
+        self._update_empty()
+
+    def set_data_note(self, note: str | None) -> None:
+        """Why there may be no data (waiting for the bridge, Kafka down); ``None``: data flows."""
+        self._data_note = note
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        if self._model.rowCount() == 0:
+            text = self._data_note or self.tr("No order events yet.")
+        else:
+            text = self.tr("No order events match the filter or the search.")
+        self.empty_state.set_text(text)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Retranslate on a language change."""
@@ -120,9 +140,11 @@ class OrderFeedView(QWidget):
     def _apply_kind(self, position: int) -> None:
         kind = self.kind_filter.itemData(position)
         self._proxy.set_kinds(frozenset({kind}) if isinstance(kind, str) else None)
+        self._update_empty()
 
     def _apply_search(self) -> None:
         self._proxy.set_search_text(self.search.text())
+        self._update_empty()
 
     def _on_activated(self, index: QModelIndex) -> None:
         value = index.data(ID_ROLE)

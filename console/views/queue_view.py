@@ -33,6 +33,8 @@ from console.labels import queue_label
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE
 from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
+from console.views.empty_state import EmptyState
+from console.viewstate.bounded import one_line
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 
 if TYPE_CHECKING:
@@ -132,6 +134,8 @@ class QueueView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.table = self._build_table()
+        self.empty_state = EmptyState(self.table)
+        self._data_note: str | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.selector, 1)
@@ -256,8 +260,8 @@ class QueueView(QWidget):
 
     def retranslate(self) -> None:
         """Re-read every translated text."""
-        self.search.setPlaceholderText(self.tr("Search tickets (/)"))
-        self.search.setAccessibleName(self.tr("Search tickets"))
+        self.search.setPlaceholderText(self.tr("Search this view (/)"))
+        self.search.setAccessibleName(self.tr("Search the tickets of this view"))
         self.selector.setAccessibleName(self.tr("Saved view"))
         self.table.setAccessibleName(self.tr("Ticket queue"))
         self.count_label.setAccessibleName(self.tr("Tickets shown"))
@@ -381,9 +385,33 @@ class QueueView(QWidget):
         self._proxy.set_search_text(self.search.text())
         self._update_count()
 
+    def set_data_note(self, note: str | None) -> None:
+        """Why there may be no data (waiting for the bridge, Kafka down); ``None``: data flows."""
+        self._data_note = note
+        self._update_count()
+
     def _update_count(self) -> None:
         shown = self._proxy.rowCount()
         self.count_label.setText(self.tr("%n ticket(s)", "", shown))
+        self.empty_state.set_text(self._empty_text())
+
+    def _empty_text(self) -> str:
+        """What the empty table says: why there is nothing, and what search covers."""
+        position = self.selector.currentIndex()
+        view = self._view_label(self._views[position]) if 0 <= position < len(self._views) else ""
+        search = self._proxy.search_text.strip()
+        if self._model.rowCount() == 0:
+            return self._data_note or self.tr("No tickets yet.")
+        if search:
+            return (
+                self.tr(
+                    "No tickets in “%1” match “%2”. Search covers only the current view: "
+                    "choose All open to search every open ticket."
+                )
+                .replace("%1", view)
+                .replace("%2", one_line(search, 80))
+            )
+        return self.tr("No tickets in “%1”.").replace("%1", view)
 
     def _visible_proxy_rows(self) -> range:
         count = self._proxy.rowCount()

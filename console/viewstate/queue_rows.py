@@ -134,13 +134,25 @@ def due_minute(key: OrderKey) -> float:
 
 def sla(row: QueueRow, now: float, warning_seconds: float = SLA_WARNING_SECONDS) -> Sla:
     """The SLA of ``row`` at ``now`` (contract fold rule 6: first response before the due time)."""
-    answered = row.first_response
-    if answered is not None and first_response_in_time(answered, row.sla_due):
-        return Sla(SlaState.MET, row.sla_due - answered)
-    if breached_at(row.sla_due, row.first_response, now):
-        late = row.first_response if row.first_response is not None else now
-        return Sla(SlaState.BREACHED, row.sla_due - late)
-    left = row.sla_due - now
+    return sla_at(row.sla_due, row.first_response, now, warning_seconds)
+
+
+def sla_at(
+    sla_due: float,
+    first_response: float | None,
+    now: float,
+    warning_seconds: float = SLA_WARNING_SECONDS,
+) -> Sla:
+    """The SLA of a ticket due at ``sla_due`` and answered at ``first_response``, at ``now``.
+
+    The one rule behind the queue's SLA column and the ticket header's SLA line.
+    """
+    if first_response is not None and first_response_in_time(first_response, sla_due):
+        return Sla(SlaState.MET, sla_due - first_response)
+    if breached_at(sla_due, first_response, now):
+        late = first_response if first_response is not None else now
+        return Sla(SlaState.BREACHED, sla_due - late)
+    left = sla_due - now
     return Sla(SlaState.WARNING if left < warning_seconds else SlaState.RUNNING, left)
 
 

@@ -8,7 +8,9 @@ happens between typing and the log:
   autosaver) and lands in the ``DraftStore``; opening a ticket restores its
   draft.
 - **Sending.** A reply with a placeholder still unfilled is refused with a
-  notice; one written while the customer or another agent wrote something the
+  notice; a reply to a ticket assigned to another agent is held back as
+  ``AssignedToOther`` until the agent confirms (once per ticket and assignee;
+  internal notes never ask); one written while the customer or another agent wrote something the
   agent has not seen yet is held back as a ``Collision`` until the agent sends
   it anyway or cancels and reads. A sent text keeps the command id in its draft
   and the composer stays locked until the outcome.
@@ -99,6 +101,14 @@ class ComposerState:
 
 
 @dataclass(frozen=True)
+class AssignedToOther:
+    """Held back: the ticket is assigned to another agent; reply only if the agent confirms."""
+
+    assignee_id: str
+    assignee_name: str
+
+
+@dataclass(frozen=True)
 class Collision:
     """Held back: messages by the customer or other agents the agent has not seen yet."""
 
@@ -152,6 +162,7 @@ class TicketSession:
         self._me: AgentIdentity | None = None
         self._agents: tuple[Presence, ...] = ()
         self._seen: set[str] = set()
+        self._owner_confirmed: set[tuple[str, str]] = set()  # (ticket id, assignee id)
         self._composer = ComposerState()
 
     # ---------------------------------------------------------------- reading
@@ -250,11 +261,11 @@ class TicketSession:
         """Write every waiting draft now."""
         self._buffer.flush()
 
-    def fill_placeholders(self, text: str, tz: dt.tzinfo) -> str:
-        """``text`` with the shown ticket's placeholder values filled in."""
+    def fill_placeholders(self, text: str, tz: dt.tzinfo, now: float | None = None) -> str:
+        """``text`` with the shown ticket's placeholder values that are true at ``now``."""
         if self._ticket is None:
             return text
-        return fill(text, placeholder_values(self._ticket, self._order, tz))
+        return fill(text, placeholder_values(self._ticket, self._order, tz, now))
 
     # ---------------------------------------------------------------- composing
     def edit(self, body: str, internal: bool) -> None:
@@ -264,11 +275,16 @@ class TicketSession:
         self._composer = ComposerState(body=body, internal=internal)
         self._buffer.schedule(self._ticket.ticket_id, Draft(body=body, internal=internal))
 
-    def request_send(self, body: str, internal: bool) -> Command | Collision | None:
-        """The agent asked to send: the command, a collision to confirm, or ``None``.
+    def request_send(
+        self, body: str, internal: bool
+    ) -> Command | AssignedToOther | Collision | None:
+        """The agent asked to send: the command, something to confirm first, or ``None``.
 
         ``None`` when nothing may be sent (no ticket, locked, empty) or when a
-        placeholder is unfilled (then ``composer.notice`` says which).
+        placeholder is unfilled (then ``composer.notice`` says which). A reply
+        to a ticket another agent holds is ``AssignedToOther`` (confirm with
+        ``reply_despite_owner``); one that crosses unseen messages is a
+        ``Collision`` (confirm with ``send_anyway``).
         """
         ticket, me = self._ticket, self._me
         if ticket is None or me is None or self._composer.lock is not None or not body.strip():
@@ -279,6 +295,9 @@ class TicketSession:
                 notice = MissingPlaceholders(tuple(missing))
                 self._composer = replace(self._composer, notice=notice)
                 return None
+            owner = self._other_owner(ticket, me)
+            if owner is not None:
+                return owner
             unseen = unseen_messages(ticket, self._seen, me.agent_id)
             if unseen:
                 return Collision(tuple(unseen))
@@ -289,6 +308,22 @@ class TicketSession:
         if self._ticket is None or self._me is None:
             return ()
         return tuple(unseen_messages(self._ticket, self._seen, self._me.agent_id))
+
+    def reply_despite_owner(self) -> Command | Collision | None:
+        """The agent confirmed replying on another agent's ticket (not asked again for it).
+
+        The reply still waits for a ``Collision`` confirmation if others wrote
+        since the agent looked.
+        """
+        ticket, me, state = self._ticket, self._me, self._composer
+        if ticket is None or me is None or state.lock is not None or not state.body.strip():
+            return None
+        if ticket.assignee is not None:
+            self._owner_confirmed.add((ticket.ticket_id, ticket.assignee))
+        unseen = unseen_messages(ticket, self._seen, me.agent_id)
+        if unseen:
+            return Collision(tuple(unseen))
+        return self._send_message(ticket, state.body, state.internal)
 
     def send_anyway(self) -> Command | None:
         """Send the held-back text despite the collision; the new messages count as seen."""
@@ -392,6 +427,14 @@ class TicketSession:
             if draft is not None and draft.command_id == command_id:
                 return ticket_id
         return None
+
+    def _other_owner(self, ticket: Ticket, me: AgentIdentity) -> AssignedToOther | None:
+        assignee = ticket.assignee
+        if assignee is None or assignee == me.agent_id:
+            return None
+        if (ticket.ticket_id, assignee) in self._owner_confirmed:
+            return None
+        return AssignedToOther(assignee, ticket.assignee_name or assignee)
 
     def _see_everything(self) -> None:
         if self._ticket is not None:

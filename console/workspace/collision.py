@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from console.viewstate.bounded import one_line
 from console.viewstate.times import clock
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class CollisionBanner(QFrame):
         self.setPalette(palette)
         self._count: int | None = None  # messages listed by the last warning
         self._title = QLabel(self)
+        self._title.setTextFormat(Qt.TextFormat.PlainText)
         self._title.setWordWrap(True)
         self._details = QLabel(self)
         self._details.setWordWrap(True)
@@ -107,10 +109,8 @@ class CollisionBanner(QFrame):
         super().keyPressEvent(event)
 
     def _line(self, message: Message) -> str:
-        body = " ".join(message.body.split())
-        if len(body) > PREVIEW_CHARS:
-            body = body[: PREVIEW_CHARS - 1] + "…"
-        return f"{clock(message.at, self._tz)} {message.author_name}: {body}"
+        body = one_line(message.body, PREVIEW_CHARS)
+        return one_line(f"{clock(message.at, self._tz)} {message.author_name}: {body}")
 
     def _on_send(self) -> None:
         self.hide()

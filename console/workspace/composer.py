@@ -87,6 +87,7 @@ class Composer(QWidget):
         self.send_button = QPushButton(self)
         self.lock_label = QLabel(self)
         self.lock_label.setObjectName("composer-lock")
+        self.lock_label.setTextFormat(Qt.TextFormat.PlainText)  # a reason from the bridge
         self.lock_label.setWordWrap(True)
         self.lock_label.hide()
         self.unlock_button = QPushButton(self)

@@ -9,6 +9,10 @@ changes) shows as quiet one-line entries, all in log order
 (``console.viewstate.thread``). Messages and actions are append-only in the
 state, so a live update only adds entries: the scroll position is kept, and a
 view that was at the bottom follows the new ones.
+
+A bubble lays out at most ``MESSAGE_CHARS`` characters of its text (a 1 MB
+message would freeze the window); a longer one ends with "…" and a "Show the
+whole message" button that opens it in a ``TextViewer``.
 """
 
 from __future__ import annotations
@@ -19,13 +23,23 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from console.viewstate.bounded import MESSAGE_CHARS, excerpt, one_line
 from console.viewstate.thread import MessageEntry, thread_entries
 from console.viewstate.times import short_stamp
 from console.workspace.history_text import action_text
+from console.workspace.text_viewer import TextViewer
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Message, Ticket, TicketAction
@@ -81,10 +95,14 @@ class MessageBubble(QFrame):
         heading: str,
         body: str,
         parent: QWidget | None = None,
+        *,
+        limit: int = MESSAGE_CHARS,
     ) -> None:
         super().__init__(parent)
         self.kind = kind
         self.event_id = event_id
+        self._body = body
+        shown = excerpt(body, limit)
         self.setObjectName("message-bubble")
         self.setProperty("kind", kind.value)
         self.setProperty("event_id", event_id)
@@ -102,20 +120,50 @@ class MessageBubble(QFrame):
         font.setBold(True)
         font.setItalic(kind is MessageKind.SYSTEM)
         self.heading_label.setFont(font)
-        self.body_label = QLabel(body, self)
+        self.body_label = QLabel(self)
         self.body_label.setTextFormat(Qt.TextFormat.PlainText)  # never render customer HTML
+        self.body_label.setText(shown.text)
         self.body_label.setWordWrap(True)
         self.body_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.body_label.setAccessibleDescription(body)
+        self.body_label.setAccessibleDescription(shown.text)
+        self.whole_button: QPushButton | None = None
         self.set_heading(heading)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(2)
         layout.addWidget(self.heading_label)
         layout.addWidget(self.body_label)
+        if shown.truncated:
+            self.whole_button = QPushButton(self)
+            self.whole_button.setFlat(True)
+            self.whole_button.clicked.connect(self.show_whole)
+            layout.addWidget(self.whole_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.retranslate()
+
+    @property
+    def body(self) -> str:
+        """The whole message, as in the log (the label may show only its start)."""
+        return self._body
+
+    def is_truncated(self) -> bool:
+        """True when the label shows only the start of the message."""
+        return self.whole_button is not None
+
+    def show_whole(self) -> TextViewer:
+        """Open the whole message in a read-only viewer (returned, already shown)."""
+        viewer = TextViewer(self.heading_label.text(), self._body, self)
+        viewer.show()
+        return viewer
+
+    def retranslate(self) -> None:
+        """Re-read the translated texts of the bubble itself."""
+        if self.whole_button is not None:
+            text = QCoreApplication.translate("ConversationView", "Show the whole message")
+            self.whole_button.setText(text)
+            self.whole_button.setAccessibleName(text)
 
     def set_heading(self, heading: str) -> None:
         """Show ``heading`` (kind, author, time) above the body."""
@@ -177,11 +225,19 @@ class ConversationView(QScrollArea):
         self._content = QWidget(self)
         self._column = QVBoxLayout(self._content)
         self._column.setSpacing(8)
+        self.empty_label = QLabel(self._content)  # what the pane says with no ticket open
+        self.empty_label.setObjectName("empty-state")
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+        self._column.addWidget(self.empty_label)
         self._column.addStretch(1)
         self.setWidget(self._content)
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
+        self.retranslate()
 
     def bubbles(self) -> list[MessageBubble]:
         """The bubbles shown, oldest first."""
@@ -203,15 +259,17 @@ class ConversationView(QScrollArea):
                 shown += [bubble for bubble in self._bubbles if bubble.parentWidget() is widget]
         return shown
 
+    def clear(self) -> None:
+        """Show no ticket: the pane says how to open one."""
+        self._remove_bubbles()
+        self._ticket_id = None
+        self._ticket = None
+        self.empty_label.show()
+
     def show_ticket(self, ticket: Ticket) -> None:
         """Show a ticket from the start (a different ticket, or the first time)."""
-        rows: list[QWidget | None] = [bubble.parentWidget() for bubble in self._bubbles]
-        for row in [*rows, *self._history]:
-            if row is not None:
-                self._column.removeWidget(row)
-                row.deleteLater()
-        self._bubbles.clear()
-        self._history.clear()
+        self._remove_bubbles()
+        self.empty_label.hide()
         self._ticket_id = ticket.ticket_id
         self._ticket = ticket
         self._follow = True
@@ -223,6 +281,15 @@ class ConversationView(QScrollArea):
         )
         self._add_new(ticket)
         self.scroll_to_bottom()
+
+    def _remove_bubbles(self) -> None:
+        rows: list[QWidget | None] = [bubble.parentWidget() for bubble in self._bubbles]
+        for row in [*rows, *self._history]:
+            if row is not None:
+                self._column.removeWidget(row)
+                row.deleteLater()
+        self._bubbles.clear()
+        self._history.clear()
 
     def update_ticket(self, ticket: Ticket) -> None:
         """Add the messages that arrived; keep the scroll position (or follow the bottom)."""
@@ -257,11 +324,15 @@ class ConversationView(QScrollArea):
     def retranslate(self) -> None:
         """Re-read the translated texts, the bubbles' headings included."""
         self.setAccessibleName(self.tr("Conversation"))
+        self.empty_label.setText(
+            self.tr("No ticket open. Choose one in the queue and press Enter to open it.")
+        )
         ticket = self._ticket
         if ticket is None:
             return
         messages = {message.event_id: message for message in ticket.messages}
         for bubble in self._bubbles:
+            bubble.retranslate()
             message = messages.get(bubble.event_id)
             if bubble.kind is MessageKind.OPENING:
                 bubble.set_heading(self._opening_heading(ticket))
@@ -282,7 +353,7 @@ class ConversationView(QScrollArea):
     def _opening_heading(self, ticket: Ticket) -> str:
         opening = self.tr("Opened the ticket")
         when = short_stamp(ticket.opened_at, self._tz, self._now())
-        return f"{ticket.customer_name} · {opening} · {when}"
+        return f"{one_line(ticket.customer_name)} · {opening} · {when}"
 
     def _history_text(self, action: TicketAction) -> str:
         return f"{action_text(action)} · {short_stamp(action.at, self._tz, self._now())}"
@@ -290,17 +361,18 @@ class ConversationView(QScrollArea):
     def _heading(self, message: Message) -> str:
         kind = kind_of(message)
         when = short_stamp(message.at, self._tz, self._now())
+        author = one_line(message.author_name)
         if kind is MessageKind.NOTE:
             note = self.tr("Internal note")
-            return f"{note} · {message.author_name} · {when}"
+            return f"{note} · {author} · {when}"
         if kind is MessageKind.SYSTEM:
             system = self.tr("System")
-            return f"{system} · {message.author_name} · {when}"
+            return f"{system} · {author} · {when}"
         if kind is MessageKind.AGENT:
             agent = self.tr("agent")
-            return f"{message.author_name} ({agent}) · {when}"
+            return f"{author} ({agent}) · {when}"
         customer = self.tr("customer")
-        return f"{message.author_name} ({customer}) · {when}"
+        return f"{author} ({customer}) · {when}"
 
     def _append(self, kind: MessageKind, event_id: str, heading: str, body: str) -> None:
         row = QWidget(self._content)

@@ -13,10 +13,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
+from console.viewstate.bounded import one_line
+
 if TYPE_CHECKING:
     from console.viewstate.customer_context import CustomerContext
 
 FIELDS = ("name", "phone", "address", "district", "items", "courier")
+SHORT_LINE = 120  # a name, a phone: cut with "…" (event text can be any size)
+LONG_LINE = 600  # an address, the items
 
 
 class CustomerPanel(QGroupBox):
@@ -74,7 +78,8 @@ class CustomerPanel(QGroupBox):
         }
         if context.order_id is None:
             texts["courier"] = unknown
-        for name, text in texts.items():
+        for name, raw in texts.items():
+            text = one_line(raw, LONG_LINE if name in ("address", "items") else SHORT_LINE)
             self.values[name].setText(text)
             self.values[name].setAccessibleName(f"{self._captions[name].text()} {text}")
         if context.order_id is None:

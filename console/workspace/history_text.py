@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from console.labels import priority_label, status_label
+from console.viewstate.bounded import one_line
 
 if TYPE_CHECKING:
     from bridge.wire.entities import TicketAction
@@ -22,12 +23,12 @@ def _subst(template: str, first: str, second: str) -> str:
 
 def action_text(action: TicketAction) -> str:
     """What happened, with who did it (``agent_name``; "Someone" when the event names nobody)."""
-    who = (
+    who = one_line(
         action.agent_name
         or action.agent_id
         or QCoreApplication.translate("TicketHistory", "Someone")
     )
-    value = action.value or ""
+    value = one_line(action.value or "")
     word = action.type.rsplit(".", 1)[-1]
     templates = {
         "claimed": QCoreApplication.translate("TicketHistory", "%1 claimed the ticket"),
@@ -43,7 +44,7 @@ def action_text(action: TicketAction) -> str:
         "tag_removed": QCoreApplication.translate("TicketHistory", "%1 removed the tag %2"),
     }
     if word == "assigned":
-        target = action.target_name or action.target_id or ""
+        target = one_line(action.target_name or action.target_id or "")
         return _subst(
             QCoreApplication.translate("TicketHistory", "%1 assigned the ticket to %2"), who, target
         )

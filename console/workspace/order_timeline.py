@@ -45,6 +45,8 @@ from console.labels import (
     plain_tooltip,
     status_label,
 )
+from console.views.empty_state import EmptyState
+from console.viewstate.bounded import one_line
 from console.viewstate.times import clock, short_stamp, stamp
 
 if TYPE_CHECKING:
@@ -111,8 +113,8 @@ def timeline_rows(order: Order, tz: dt.tzinfo, now: float | None = None) -> list
             TimelineRow(
                 event_id=event.event_id,
                 time=short_stamp(event.at, tz, moment),
-                event=order_status_label(word),
-                details=details,
+                event=one_line(order_status_label(word)),
+                details=one_line(details),
                 delay=delay,
                 full_time=stamp(event.at, tz),
             )
@@ -232,7 +234,7 @@ class TimelineModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.time, row.event, row.details)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # a tooltip renders rich text: escaped
             whole = (row.full_time or row.time, row.event, row.details)[index.column()]
             return plain_tooltip(whole)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole) and row.delay:
@@ -293,6 +295,9 @@ class OrderPanel(QWidget):
         self.other_orders = QListWidget(self)
         self.other_tickets.itemActivated.connect(self._on_ticket)
         self.other_orders.itemActivated.connect(self._on_order)
+        self.timeline_empty = EmptyState(self.timeline_view)
+        self.tickets_empty = EmptyState(self.other_tickets)
+        self.orders_empty = EmptyState(self.other_orders)
         tickets_title = QLabel(self)
         tickets_title.setBuddy(self.other_tickets)
         orders_title = QLabel(self)
@@ -320,26 +325,32 @@ class OrderPanel(QWidget):
     ) -> None:
         """Show (or refresh) the order and the customer's history; the selection is kept."""
         self._shown = (order, current_ticket_id, list(customer_tickets), list(customer_orders))
+        self.tickets_empty.set_text(self.tr("No other tickets of this customer."))
+        self.orders_empty.set_text(self.tr("No other orders of this customer."))
         if order is None:
             self.summary_label.setText(self.tr("No order linked to this ticket."))
+            self.timeline_empty.set_text(self.tr("No order linked to this ticket."))
             self.timeline_model.set_rows([])
         else:
             eta = clock(order.eta, self._tz) or "—"
             self.summary_label.setText(
-                self.tr("Order %1 · %2 · %3 · %4 · ETA %5")
-                .replace("%1", order.order_id)
-                .replace("%2", order_status_label(order.status))
-                .replace("%3", money(order.total_cents, order.currency))
-                .replace("%4", order.district)
-                .replace("%5", eta)
+                one_line(
+                    self.tr("Order %1 · %2 · %3 · %4 · ETA %5")
+                    .replace("%1", order.order_id)
+                    .replace("%2", order_status_label(order.status))
+                    .replace("%3", money(order.total_cents, order.currency))
+                    .replace("%4", order.district)
+                    .replace("%5", eta)
+                )
             )
+            self.timeline_empty.set_text(self.tr("No events of this order yet."))
             self.timeline_model.set_rows(timeline_rows(order, self._tz))
         self.fit_columns()
         linked = order.order_id if order is not None else None
         self._fill(
             self.other_tickets,
             [
-                (t.ticket_id, f"{t.ticket_id} · {status_label(t.status)} · {t.subject}")
+                (t.ticket_id, one_line(f"{t.ticket_id} · {status_label(t.status)} · {t.subject}"))
                 for t in sorted(customer_tickets, key=lambda t: t.opened_at, reverse=True)
                 if t.ticket_id != current_ticket_id
             ],
@@ -349,12 +360,14 @@ class OrderPanel(QWidget):
             [
                 (
                     o.order_id,
-                    " · ".join(
-                        (
-                            o.order_id,
-                            order_status_label(o.status),
-                            money(o.total_cents, o.currency),
-                            stamp(o.placed_at, self._tz),
+                    one_line(
+                        " · ".join(
+                            (
+                                o.order_id,
+                                order_status_label(o.status),
+                                money(o.total_cents, o.currency),
+                                stamp(o.placed_at, self._tz),
+                            )
                         )
                     ),
                 )

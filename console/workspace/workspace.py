@@ -16,26 +16,39 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag, SetStatus
+from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag, Reply, SetStatus
+from bridge.wire.timestamps import epoch_of
 from console import colleague_text
-from console.labels import channel_label, priority_label, queue_label, status_label
+from console.labels import (
+    channel_label,
+    language_name,
+    priority_label,
+    queue_label,
+    status_label,
+)
+from console.models.ticket_queue_model import SLA_COLOURS
+from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.customer_context import customer_context
+from console.viewstate.customer_language import customer_language
 from console.viewstate.macros import MacroLibrary, MacroRun, MacroRuns, plan
 from console.viewstate.pending_commands import PendingCommands
+from console.viewstate.queue_rows import Sla, SlaState, format_countdown, sla_at
 from console.viewstate.ticket_session import (
+    AssignedToOther,
     Collision,
     ComposerLock,
     MissingPlaceholders,
@@ -44,13 +57,16 @@ from console.viewstate.ticket_session import (
 )
 from console.viewstate.times import clock, local_tz
 from console.workspace.actions import TicketActions
+from console.workspace.canned import CannedCatalog
 from console.workspace.collision import CollisionBanner
 from console.workspace.composer import Composer
 from console.workspace.conversation import ConversationView
 from console.workspace.customer_panel import CustomerPanel
 from console.workspace.drafts import DraftAutosaver
+from console.workspace.elided_label import ElidedLabel
 from console.workspace.macro_bar import MacroButton, MacroStatus
 from console.workspace.order_timeline import OrderPanel
+from console.workspace.ownership import OwnerBanner
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
 from console.workspace.tag_editor import TagEditor
 
@@ -81,11 +97,12 @@ class TicketWorkspace(QWidget):
     def __init__(
         self,
         drafts: DraftStore,
-        canned: CannedLibrary,
+        canned: CannedCatalog | CannedLibrary,
         *,
         tz: dt.tzinfo | None = None,
         queues: Sequence[str] = DEFAULT_QUEUES,
         draft_delay_ms: int = 300,
+        sla_tick_ms: int = 1000,
         wall_clock: Callable[[], float] = time.time,
         macros: MacroLibrary | None = None,
         parent: QWidget | None = None,
@@ -95,7 +112,8 @@ class TicketWorkspace(QWidget):
         self._macros = macros if macros is not None else MacroLibrary()
         self._runs = MacroRuns()
         self._wall_clock = wall_clock
-        self._canned = canned
+        self._canned = canned if isinstance(canned, CannedCatalog) else CannedCatalog.single(canned)
+        self._canned_key: tuple[str, str | None] | None = None  # (language, order status) offered
         self._queues = tuple(queues)
         self._autosaver = DraftAutosaver(drafts, delay_ms=draft_delay_ms, parent=self)
         pending = PendingCommands()
@@ -103,26 +121,51 @@ class TicketWorkspace(QWidget):
         self.pending_model = PendingActionsModel(pending, self)
         self.setObjectName("ticket-workspace")
         self.setAccessibleName(self.tr("Ticket workspace"))
+        self._sla_tick_ms = sla_tick_ms
         self._build()
         self._connect()
         self._show_nothing()
 
-    def _build(self) -> None:
-        self.subject_label = QLabel(self)
-        self.subject_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.subject_label.setWordWrap(True)
+    def _build_header(self) -> QVBoxLayout:
+        """The header lines: subject, id and SLA, state, colleagues."""
+        # The header's lines are one line high each, whatever they say (elided, the
+        # whole line in the tooltip): a change of status, priority or assignee, or a
+        # colleague arriving, never moves the conversation below.
+        self.subject_label = ElidedLabel(self)
+        self.subject_label.setObjectName("ticket-subject")
         font = QFont(self.subject_label.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.subject_label.setFont(font)
-        self.meta_label = QLabel(self)
-        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta_label.setWordWrap(True)
-        self.colleagues_label = QLabel(self)  # "Ana Quispe is writing a reply", live
+        self.identity_label = ElidedLabel(self)  # id · channel · customer
+        self.identity_label.setObjectName("ticket-identity")
+        self.meta_label = ElidedLabel(self)  # queue · priority · status · assignee
+        self.meta_label.setObjectName("ticket-meta")
+        self.sla_label = QLabel(self)  # the live first-response SLA, coloured as in the queue
+        self.sla_label.setObjectName("ticket-sla")
+        self.sla_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sla_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._sla_timer = QTimer(self)  # ticks while the first response is still awaited
+        self._sla_timer.setInterval(self._sla_tick_ms)
+        self._sla_timer.timeout.connect(self._render_sla)
+        self.colleagues_label = ElidedLabel(self)  # "Ana Quispe is writing a reply", live
         self.colleagues_label.setObjectName("ticket-colleagues")
-        self.colleagues_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.colleagues_label.setWordWrap(True)
+        policy = self.colleagues_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.colleagues_label.setSizePolicy(policy)
         self.colleagues_label.hide()
+        header = QVBoxLayout()
+        header.addWidget(self.subject_label)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity_label, 1)
+        identity_row.addWidget(self.sla_label)
+        header.addLayout(identity_row)
+        header.addWidget(self.meta_label)
+        header.addWidget(self.colleagues_label)
+        return header
+
+    def _build(self) -> None:
+        header = self._build_header()
         self._colleagues_timer = QTimer(self)  # repaint when a shown presence expires
         self._colleagues_timer.setSingleShot(True)
         self._colleagues_timer.timeout.connect(self._show_colleagues)
@@ -132,6 +175,7 @@ class TicketWorkspace(QWidget):
         self.pending_view = PendingActionsView(self.pending_model, self)
         self.macro_status = MacroStatus(self)
         self.collision_banner = CollisionBanner(self._tz, self)
+        self.owner_banner = OwnerBanner(self)
         self.composer = Composer(self)
         self.order_panel = OrderPanel(self._tz, self)
 
@@ -141,6 +185,7 @@ class TicketWorkspace(QWidget):
         column.addWidget(self.conversation, 1)
         column.addWidget(self.macro_status)
         column.addWidget(self.pending_view)
+        column.addWidget(self.owner_banner)
         column.addWidget(self.collision_banner)
         column.addWidget(self.composer)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -149,9 +194,7 @@ class TicketWorkspace(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.subject_label)
-        layout.addWidget(self.meta_label)
-        layout.addWidget(self.colleagues_label)
+        layout.addLayout(header)
         layout.addWidget(self.tag_editor)
         layout.addLayout(self._actions_row())
         layout.addWidget(splitter, 1)
@@ -201,6 +244,8 @@ class TicketWorkspace(QWidget):
         self.composer.unlock_requested.connect(self._on_unlock)
         self.collision_banner.send_anyway.connect(self._on_send_anyway)
         self.collision_banner.cancelled.connect(self._on_collision_cancelled)
+        self.owner_banner.reply_anyway.connect(self._on_reply_despite_owner)
+        self.owner_banner.cancelled.connect(self.composer.focus_editor)
         self.tag_editor.add_requested.connect(self._on_add_tag)
         self.tag_editor.remove_requested.connect(self._on_remove_tag)
         self.order_panel.ticket_activated.connect(self.ticket_activated)
@@ -227,12 +272,14 @@ class TicketWorkspace(QWidget):
     ) -> None:
         """Open a ticket: everything in it counts as seen; its draft is restored."""
         self.collision_banner.hide()
+        self.owner_banner.hide()
         self._session.show(ticket, order, customer_tickets, customer_orders, me)
         self.conversation.show_ticket(ticket)
         self.pending_model.set_ticket(ticket.ticket_id)
         self.macro_status.show_run(self._runs.of_ticket(ticket.ticket_id))
         self.composer.setEnabled(True)
-        self.composer.set_canned(self._canned.replies, self._fill_placeholders)
+        self._canned_key = None
+        self._offer_canned()
         self._render_composer()
         self._refresh()
         self.shown_ticket_changed.emit(ticket.ticket_id)
@@ -252,6 +299,7 @@ class TicketWorkspace(QWidget):
         if not self._session.update(ticket, order, customer_tickets, customer_orders, me):
             return
         self.conversation.update_ticket(ticket)
+        self._offer_canned()
         self._render_composer()
         self._refresh()
 
@@ -297,17 +345,29 @@ class TicketWorkspace(QWidget):
                 self.tr("New messages arrived: read them, then run the macro again.")
             )
             return False
-        replies = {reply.reply_id: reply.body for reply in self._canned.replies}
+        library = self._canned.for_language(customer_language(ticket))
+        status = None if self._session.order is None else self._session.order.status
+        replies = {r.reply_id: r.for_order_status(status).body for r in library.replies}
         steps = plan(
             macro,
             ticket,
             me,
-            language=self._canned.language,
+            language=library.language,
             replies=replies,
             fill=self._fill_placeholders,
         )
         if not steps.runnable:
             self.macro_status.show_notice(self._not_runnable_text(steps))
+            return False
+        if ticket.assignee not in (None, me.agent_id) and any(
+            isinstance(action, Reply) for action in steps.actions
+        ):
+            owner = one_line(ticket.assignee_name or ticket.assignee or "")
+            self.macro_status.show_notice(
+                self.tr("%1 holds this ticket: a macro does not reply for them.").replace(
+                    "%1", owner
+                )
+            )
             return False
         run = MacroRun(macro, ticket.ticket_id, steps.actions)
         self._runs.start(run, self._send_action)
@@ -393,7 +453,7 @@ class TicketWorkspace(QWidget):
         self.setAccessibleName(self.tr("Ticket workspace"))
         self._retranslate_tools()
         if self._session.ticket is None:
-            self.subject_label.setText(self.tr("No ticket selected"))
+            self.subject_label.set_full_text(self.tr("No ticket selected"))
         else:
             self._render_composer()  # a lock or notice in the new language
             self._refresh()
@@ -416,8 +476,10 @@ class TicketWorkspace(QWidget):
 
     # ---------------------------------------------------------------- rendering
     def _show_nothing(self) -> None:
-        self.subject_label.setText(self.tr("No ticket selected"))
-        self.meta_label.clear()
+        self.subject_label.set_full_text(self.tr("No ticket selected"))
+        self.identity_label.set_full_text("")
+        self.meta_label.set_full_text("")
+        self._render_sla()
         self.action_bar.show_for(None, self._session.me, (), ())
         self.pending_model.set_ticket(None)
         self.macro_status.show_run(None)
@@ -429,27 +491,29 @@ class TicketWorkspace(QWidget):
         self._show_colleagues()
         self.order_panel.show_order(None, None, [], [])
         self.customer_panel.show_context(None)
+        self.conversation.clear()
 
     def _refresh(self) -> None:
         session = self._session
         ticket = session.ticket
         if ticket is None:
             return
-        self.subject_label.setText(ticket.subject)
+        self.subject_label.set_full_text(ticket.subject)
         assignee = ticket.assignee_name or ticket.assignee or self.tr("unassigned")
-        parts = [
-            ticket.ticket_id,
+        identity = [
+            one_line(ticket.ticket_id),
             channel_label(ticket.channel),
-            self.tr("Customer: %1").replace("%1", ticket.customer_name),
-            self.tr("Queue: %1").replace("%1", queue_label(ticket.queue)),
+            self.tr("Customer: %1").replace("%1", one_line(ticket.customer_name)),
+        ]
+        self.identity_label.set_full_text(" · ".join(identity))
+        parts = [
+            self.tr("Queue: %1").replace("%1", one_line(queue_label(ticket.queue))),
             self.tr("Priority: %1").replace("%1", priority_label(ticket.priority)),
             self.tr("Status: %1").replace("%1", status_label(ticket.status)),
-            self.tr("Assigned to: %1").replace("%1", assignee),
+            self.tr("Assigned to: %1").replace("%1", one_line(assignee)),
         ]
-        if ticket.first_response_at is None:
-            due = clock(ticket.sla_due_at, self._tz)
-            parts.append(self.tr("First response due %1").replace("%1", due))
-        self.meta_label.setText(" · ".join(parts))
+        self.meta_label.set_full_text(" · ".join(parts))
+        self._render_sla()
         self.tag_editor.setEnabled(True)
         self.tag_editor.set_tags(ticket.tags)
         self._show_colleagues()
@@ -464,6 +528,58 @@ class TicketWorkspace(QWidget):
             customer_context(ticket, session.order, session.customer_orders)
         )
 
+    def _render_sla(self) -> None:
+        """The header's SLA line: countdown and state, in the queue's colours, live."""
+        ticket = self._session.ticket
+        due = None if ticket is None else epoch_of(ticket.sla_due_at)
+        if ticket is None or due is None:
+            self._sla_timer.stop()
+            self.sla_label.clear()
+            self.sla_label.setProperty("sla_state", None)
+            return
+        answered = epoch_of(ticket.first_response_at)
+        state = sla_at(due, answered, self._wall_clock())
+        self.sla_label.setText(self._sla_text(state, ticket))
+        self.sla_label.setProperty("sla_state", state.state.value)
+        palette = self.sla_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, SLA_COLOURS[state.state])
+        self.sla_label.setPalette(palette)
+        if answered is None and not self._sla_timer.isActive():
+            self._sla_timer.start()
+        elif answered is not None:
+            self._sla_timer.stop()  # answered: the line no longer changes
+
+    def _sla_text(self, state: Sla, ticket: Ticket) -> str:
+        due = clock(ticket.sla_due_at, self._tz)
+        left = format_countdown(abs(state.seconds_left))
+        if state.state is SlaState.MET:
+            answered = clock(ticket.first_response_at or "", self._tz)
+            return self.tr("First response met at %1").replace("%1", answered)
+        if state.state is SlaState.BREACHED and ticket.first_response_at is not None:
+            answered = clock(ticket.first_response_at, self._tz)
+            return (
+                self.tr("First response late: sent at %1, due %2")
+                .replace("%1", answered)
+                .replace("%2", due)
+            )
+        if state.state is SlaState.BREACHED:
+            return (
+                self.tr("First response breached: due %1, overdue by %2")
+                .replace("%1", due)
+                .replace("%2", left)
+            )
+        if state.state is SlaState.WARNING:
+            return (
+                self.tr("First response due soon: %1 left (due %2)")
+                .replace("%1", left)
+                .replace("%2", due)
+            )
+        return (
+            self.tr("First response on time: %1 left (due %2)")
+            .replace("%1", left)
+            .replace("%2", due)
+        )
+
     def _show_colleagues(self) -> None:
         """The header line saying who else has this ticket open or is writing in it."""
         self._colleagues_timer.stop()
@@ -476,7 +592,7 @@ class TicketWorkspace(QWidget):
             if ticket is None
             else colleagues_by_ticket(agents, mine, now).get(ticket.ticket_id, ())
         )
-        self.colleagues_label.setText(colleague_text.sentences(people))
+        self.colleagues_label.set_full_text(colleague_text.sentences(people))
         self.colleagues_label.setVisible(bool(people))
         expiry = next_expiry(agents, mine, now) if people else None
         if expiry is not None:
@@ -520,7 +636,31 @@ class TicketWorkspace(QWidget):
         return self.tr("Not sent: %1").replace("%1", reason)
 
     def _fill_placeholders(self, text: str) -> str:
-        return self._session.fill_placeholders(text, self._tz)
+        return self._session.fill_placeholders(text, self._tz, self._wall_clock())
+
+    @property
+    def canned_language(self) -> str | None:
+        """The language of the canned replies offered (the customer's), if a ticket is shown."""
+        return None if self._canned_key is None else self._canned_key[0]
+
+    def _offer_canned(self) -> None:
+        """Offer the canned replies in the customer's language, for the order's status now."""
+        ticket, order = self._session.ticket, self._session.order
+        if ticket is None:
+            return
+        key = (customer_language(ticket), None if order is None else order.status)
+        if key == self._canned_key:
+            return
+        self._canned_key = key
+        language, status = key
+        library = self._canned.for_language(language)
+        replies = [reply.for_order_status(status) for reply in library.replies]
+        self.composer.set_canned(replies, self._fill_placeholders)
+        self.composer.canned_picker.setToolTip(
+            self.tr("Replies in the customer's language: %1").replace(
+                "%1", language_name(library.language)
+            )
+        )
 
     # ---------------------------------------------------------------- the agent's input
     def _on_edited(self) -> None:
@@ -529,6 +669,16 @@ class TicketWorkspace(QWidget):
 
     def _on_send_requested(self, body: str, internal: bool) -> None:
         decision = self._session.request_send(body, internal)
+        if isinstance(decision, AssignedToOther):
+            self.collision_banner.hide()
+            self.owner_banner.warn(decision.assignee_name)
+            return
+        self._send_or_warn(decision)
+
+    def _on_reply_despite_owner(self) -> None:
+        self._send_or_warn(self._session.reply_despite_owner())
+
+    def _send_or_warn(self, decision: Command | Collision | None) -> None:
         if isinstance(decision, Collision):
             self.collision_banner.warn(list(decision.messages))
             return

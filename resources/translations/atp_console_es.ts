@@ -106,6 +106,45 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Connection &amp;settings…</source>
+        <translation>&amp;Configuración de la conexión…</translation>
+    </message>
+    <message>
+        <source>Open the connection settings</source>
+        <translation>Abrir la configuración de la conexión</translation>
+    </message>
+    <message>
+        <source>the configured servers</source>
+        <translation>los servidores configurados</translation>
+    </message>
+    <message>
+        <source>Kafka at %1 refused the credentials — check the user and password in the connection settings</source>
+        <translation>Kafka en %1 rechazó las credenciales: revisa el usuario y la contraseña en la configuración de la conexión</translation>
+    </message>
+    <message>
+        <source>Actions are queued and sent once Kafka accepts the connection.</source>
+        <translation>Las acciones quedan en cola y se envían cuando Kafka acepte la conexión.</translation>
+    </message>
+    <message>
+        <source>Cannot reach Kafka at %1 — retrying; check the connection settings</source>
+        <translation>No se puede conectar con Kafka en %1: reintentando; revisa la configuración de la conexión</translation>
+    </message>
+    <message>
+        <source>New tickets and changes do not arrive; your actions are queued and sent when Kafka is back.</source>
+        <translation>No llegan tickets ni cambios nuevos; tus acciones quedan en cola y se envían cuando Kafka vuelva.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to the bridge — reconnecting</source>
+        <translation>Se perdió la conexión con el bridge: reconectando</translation>
+    </message>
+    <message>
+        <source>What you see is not updating and actions cannot be sent.</source>
+        <translation>Lo que ves no se actualiza y no se pueden enviar acciones.</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleMenu</name>
     <message>
         <source>&amp;Console</source>
@@ -126,6 +165,22 @@
 </context>
 <context>
     <name>ConsoleStatusBar</name>
+    <message>
+        <source>Loading from the bridge: %1 of %2</source>
+        <translation>Cargando desde el puente: %1 de %2</translation>
+    </message>
+    <message>
+        <source>Catching up: %1 of %2 records</source>
+        <translation>Poniéndose al día: %1 de %2 registros</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>faltan unos %1 min</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>faltan unos %1 s</translation>
+    </message>
     <message>
         <source>Console and bridge versions differ: the console speaks protocol %1, the bridge %2. Reinstall the console so both are the same version.</source>
         <translation>La consola y el puente son de versiones distintas: la consola habla el protocolo %1 y el puente el %2. Reinstale la consola para que ambos sean de la misma versión.</translation>
@@ -210,22 +265,6 @@
         <source>Bridge problem: %1</source>
         <translation>Problema del bridge: %1</translation>
     </message>
-    <message>
-        <source>Loading from the bridge: %1 of %2</source>
-        <translation>Cargando desde el puente: %1 de %2</translation>
-    </message>
-    <message>
-        <source>Catching up: %1 of %2 records</source>
-        <translation>Poniéndose al día: %1 de %2 registros</translation>
-    </message>
-    <message>
-        <source>about %1 min left</source>
-        <translation>faltan unos %1 min</translation>
-    </message>
-    <message>
-        <source>about %1 s left</source>
-        <translation>faltan unos %1 s</translation>
-    </message>
 </context>
 <context>
     <name>ConsoleWindowSet</name>
@@ -245,8 +284,16 @@
 <context>
     <name>ConversationView</name>
     <message>
+        <source>Show the whole message</source>
+        <translation>Ver el mensaje completo</translation>
+    </message>
+    <message>
         <source>Conversation</source>
         <translation>Conversación</translation>
+    </message>
+    <message>
+        <source>No ticket open. Choose one in the queue and press Enter to open it.</source>
+        <translation>No hay ningún ticket abierto. Elige uno en la cola y pulsa Enter para abrirlo.</translation>
     </message>
     <message>
         <source>Opened the ticket</source>
@@ -654,6 +701,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <source>The dashboard is not available.</source>
         <translation>El panel no está disponible.</translation>
     </message>
+    <message>
+        <source>Waiting for the bridge…</source>
+        <translation>Esperando al bridge…</translation>
+    </message>
+    <message>
+        <source>The bridge cannot reach Kafka yet (see the banner above).</source>
+        <translation>El bridge aún no puede conectar con Kafka (mira el aviso de arriba).</translation>
+    </message>
 </context>
 <context>
     <name>Notifier</name>
@@ -721,6 +776,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Buscar pedidos</translation>
     </message>
     <message>
+        <source>No order events yet.</source>
+        <translation>Aún no hay eventos de pedidos.</translation>
+    </message>
+    <message>
+        <source>No order events match the filter or the search.</source>
+        <translation>Ningún evento de pedido coincide con el filtro o la búsqueda.</translation>
+    </message>
+    <message>
         <source>Resume (%1 new)</source>
         <translation>Reanudar (nuevos: %1)</translation>
     </message>
@@ -739,6 +802,10 @@ No contiene contraseñas ni datos de clientes.</translation>
 </context>
 <context>
     <name>OrderPanel</name>
+    <message>
+        <source>No events of this order yet.</source>
+        <translation>Este pedido aún no tiene eventos.</translation>
+    </message>
     <message>
         <source>Order timeline</source>
         <translation>Historial del pedido</translation>
@@ -766,6 +833,14 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>No order linked to this ticket.</source>
         <translation>Este ticket no tiene un pedido vinculado.</translation>
+    </message>
+    <message>
+        <source>No other tickets of this customer.</source>
+        <translation>El cliente no tiene otros tickets.</translation>
+    </message>
+    <message>
+        <source>No other orders of this customer.</source>
+        <translation>El cliente no tiene otros pedidos.</translation>
     </message>
     <message>
         <source>Order %1 · %2 · %3 · %4 · ETA %5</source>
@@ -797,6 +872,33 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>%1 (by %2)</source>
         <translation>%1 (por %2)</translation>
+    </message>
+</context>
+<context>
+    <name>OwnerBanner</name>
+    <message>
+        <source>Ticket assigned to another agent</source>
+        <translation>Ticket asignado a otro agente</translation>
+    </message>
+    <message>
+        <source>&amp;Reply anyway</source>
+        <translation>&amp;Responder de todos modos</translation>
+    </message>
+    <message>
+        <source>Reply to the customer anyway</source>
+        <translation>Responder al cliente de todos modos</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Do not send the reply</source>
+        <translation>No enviar la respuesta</translation>
+    </message>
+    <message>
+        <source>This ticket is assigned to %1. Reply to the customer anyway? Your reply goes out under your name.</source>
+        <translation>Este ticket está asignado a %1. ¿Responder al cliente de todos modos? La respuesta sale con tu nombre.</translation>
     </message>
 </context>
 <context>
@@ -907,12 +1009,12 @@ No contiene contraseñas ni datos de clientes.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <source>Search tickets (/)</source>
-        <translation>Buscar tickets (/)</translation>
+        <source>Search this view (/)</source>
+        <translation>Buscar en esta vista (/)</translation>
     </message>
     <message>
-        <source>Search tickets</source>
-        <translation>Buscar tickets</translation>
+        <source>Search the tickets of this view</source>
+        <translation>Buscar en los tickets de esta vista</translation>
     </message>
     <message>
         <source>Saved view</source>
@@ -956,6 +1058,18 @@ No contiene contraseñas ni datos de clientes.</translation>
             <numerusform>%n ticket</numerusform>
             <numerusform>%n tickets</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No tickets yet.</source>
+        <translation>Aún no hay tickets.</translation>
+    </message>
+    <message>
+        <source>No tickets in “%1” match “%2”. Search covers only the current view: choose All open to search every open ticket.</source>
+        <translation>Ningún ticket de «%1» coincide con «%2». La búsqueda cubre solo la vista actual: elige Todos los abiertos para buscar en todos los tickets abiertos.</translation>
+    </message>
+    <message>
+        <source>No tickets in “%1”.</source>
+        <translation>No hay tickets en «%1».</translation>
     </message>
 </context>
 <context>
@@ -1249,6 +1363,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Agentes</translation>
     </message>
     <message>
+        <source>No tickets in any queue yet.</source>
+        <translation>Aún no hay tickets en ninguna cola.</translation>
+    </message>
+    <message>
+        <source>No agent has published a presence yet.</source>
+        <translation>Ningún agente ha publicado su presencia todavía.</translation>
+    </message>
+    <message>
         <source>&amp;Queues</source>
         <translation>&amp;Colas</translation>
     </message>
@@ -1538,6 +1660,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <source>Cancelled</source>
         <translation>Cancelado</translation>
     </message>
+    <message>
+        <source>Spanish</source>
+        <translation>español</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>inglés</translation>
+    </message>
 </context>
 <context>
     <name>TicketQueueModel</name>
@@ -1625,8 +1755,32 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Área del ticket</translation>
     </message>
     <message>
+        <source>First response met at %1</source>
+        <translation>Primera respuesta a tiempo, a las %1</translation>
+    </message>
+    <message>
+        <source>First response late: sent at %1, due %2</source>
+        <translation>Primera respuesta tardía: enviada a las %1, vencía a las %2</translation>
+    </message>
+    <message>
+        <source>First response breached: due %1, overdue by %2</source>
+        <translation>Primera respuesta vencida: vencía a las %1, hace %2</translation>
+    </message>
+    <message>
+        <source>First response due soon: %1 left (due %2)</source>
+        <translation>Primera respuesta por vencer: quedan %1 (vence a las %2)</translation>
+    </message>
+    <message>
+        <source>First response on time: %1 left (due %2)</source>
+        <translation>Primera respuesta a tiempo: quedan %1 (vence a las %2)</translation>
+    </message>
+    <message>
         <source>Not sent: %1</source>
         <translation>No enviado: %1</translation>
+    </message>
+    <message>
+        <source>Replies in the customer&apos;s language: %1</source>
+        <translation>Respuestas en el idioma del cliente: %1</translation>
     </message>
     <message>
         <source>No ticket selected</source>
@@ -1639,6 +1793,10 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>New messages arrived: read them, then run the macro again.</source>
         <translation>Llegaron mensajes nuevos: léelos y vuelve a aplicar la macro.</translation>
+    </message>
+    <message>
+        <source>%1 holds this ticket: a macro does not reply for them.</source>
+        <translation>%1 tiene este ticket: una macro no responde por otra persona.</translation>
     </message>
     <message>
         <source>Open the &amp;next ticket after resolving</source>
@@ -1671,10 +1829,6 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>Assigned to: %1</source>
         <translation>Asignado a: %1</translation>
-    </message>
-    <message>
-        <source>First response due %1</source>
-        <translation>Primera respuesta antes de las %1</translation>
     </message>
     <message>
         <source>Sent before the console restarted; waiting for it to appear here. Editing it again may send it twice.</source>

@@ -110,13 +110,13 @@ def test_b_sees_a_viewing_then_writing_then_leaving_and_claims_still_race(
 
     opened_at = time.monotonic()
     ana.open_ticket("t-1")
-    viewing_ms = _waited_ms(qtbot, opened_at, lambda: header.text() == "Ana Quispe is viewing")
+    viewing_ms = _waited_ms(qtbot, opened_at, lambda: header.full_text() == "Ana Quispe is viewing")
     assert _queue_cell(beto, "t-1") == "Ana Quispe"
 
     typed_at = time.monotonic()
     QTest.keyClicks(ana.workspace.composer.editor, "Hola Rosa")
     writing_ms = _waited_ms(
-        qtbot, typed_at, lambda: header.text() == "Ana Quispe is writing a reply"
+        qtbot, typed_at, lambda: header.full_text() == "Ana Quispe is writing a reply"
     )
     assert _queue_cell(beto, "t-1") == "Ana Quispe (writing)"
 

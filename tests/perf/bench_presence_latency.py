@@ -30,7 +30,7 @@ from pathlib import Path
 
 from confluent_kafka import Producer
 from confluent_kafka.cimpl import NewTopic
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 
 from bridge.blocking_client import BlockingBridgeClient
 from bridge.contract.envelope import KAFKA_HEADERS, encode_event
@@ -39,6 +39,7 @@ from bridge.wire.endpoint import Endpoint
 from bridge.wire.protocol import ReportActivity
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
+from console.workspace.elided_label import ElidedLabel
 from tests.helpers import samples
 from tests.helpers.bridge_process import BridgeProcess, write_config
 from tests.kafka_harness.broker import KafkaBroker
@@ -72,9 +73,9 @@ def wait(app: QApplication, condition: Callable[[], bool], timeout_s: float = TI
     return time.monotonic()
 
 
-def shows(label: QLabel, text: str) -> Callable[[], bool]:
+def shows(label: ElidedLabel, text: str) -> Callable[[], bool]:
     """A condition: ``label`` shows ``text``."""
-    return lambda: label.text() == text
+    return lambda: label.full_text() == text
 
 
 def create_topics(broker: KafkaBroker, topics: Topics) -> None:
@@ -92,7 +93,7 @@ def create_topics(broker: KafkaBroker, topics: Topics) -> None:
 
 
 def produced_latencies(
-    app: QApplication, producer: Producer, agents_topic: str, header: QLabel, count: int
+    app: QApplication, producer: Producer, agents_topic: str, header: ElidedLabel, count: int
 ) -> list[float]:
     """Produce ``count`` presence records of "Carla"; milliseconds until the header shows each."""
     latencies = []
@@ -116,7 +117,7 @@ def produced_latencies(
 
 
 def action_latencies(
-    app: QApplication, ana: BridgeProcess, header: QLabel, count: int
+    app: QApplication, ana: BridgeProcess, header: ElidedLabel, count: int
 ) -> list[float]:
     """Report activity to A's bridge ``count`` times; milliseconds until B's header shows it."""
     latencies = []

@@ -148,7 +148,7 @@ def test_the_header_says_who_is_viewing_and_who_is_writing(workspace: TicketWork
     assert label.isHidden()
     workspace.set_agents([colleague("ana", "Ana Quispe", viewing="t1")])
     assert not label.isHidden()
-    assert label.text() == "Ana Quispe is viewing"
+    assert label.full_text() == "Ana Quispe is viewing"
     assert label.textFormat() == Qt.TextFormat.PlainText
     workspace.set_agents(
         [
@@ -158,7 +158,7 @@ def test_the_header_says_who_is_viewing_and_who_is_writing(workspace: TicketWork
             colleague(ME.agent_id, ME.name, viewing="t1", composing="t1"),  # myself
         ]
     )
-    assert label.text() == "Ana Quispe is writing a reply · Beto Huamán is viewing"
+    assert label.full_text() == "Ana Quispe is writing a reply · Beto Huamán is viewing"
     workspace.set_agents([colleague("ana", "Ana Quispe", viewing="t1", status="offline")])
     assert label.isHidden()
 
@@ -173,7 +173,7 @@ def test_the_header_clears_when_the_colleague_presence_expires(
     qtbot.addWidget(widget)
     widget.show_ticket(ticket("t1"), None, [], [], ME)
     widget.set_agents([colleague("ana", "Ana", viewing="t1", expires_in_min=0.005)])  # 0.3 s
-    assert widget.colleagues_label.text() == "Ana is viewing"
+    assert widget.colleagues_label.full_text() == "Ana is viewing"
     now[0] += 1.0  # the timer set for the expiry re-reads the time
     qtbot.waitUntil(widget.colleagues_label.isHidden, timeout=3000)
 

@@ -224,7 +224,7 @@ def texts(ui: Console) -> dict[str, str]:
         "claim": workspace.action_bar.claim_button.text(),
         "status menu": workspace.action_bar.status_actions["open"].text(),
         "send": workspace.composer.send_button.text(),
-        "meta": workspace.meta_label.text(),
+        "meta": f"{workspace.identity_label.full_text()} · {workspace.meta_label.full_text()}",
         "bubble": customer.heading_label.text(),
         "timeline column": str(workspace.order_panel.timeline_model.headerData(0, horizontal)),
         "timeline event": workspace.order_panel.timeline_model.rows()[-1].event,

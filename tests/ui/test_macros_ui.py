@@ -28,7 +28,8 @@ from console.viewstate.macros import MacroLibrary, parse_macros
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from console.workspace.pending_actions import STATE_ROLE
 from tests.helpers import entities
-from tests.helpers.protocol import snapshot
+from tests.helpers.clock import T0
+from tests.helpers.protocol import emit_snapshot, snapshot
 
 # The offscreen platform warns on every top-level show and popup; it is not about our code.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -48,7 +49,11 @@ def english_locale() -> Iterator[None]:
 @pytest.fixture
 def sent(qtbot: QtBot, tmp_path: Path) -> tuple[TicketWorkspace, list[Command]]:
     workspace = TicketWorkspace(
-        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, macros=SHIPPED
+        DraftStore(tmp_path),
+        CannedLibrary.load("en"),
+        tz=dt.UTC,
+        macros=SHIPPED,
+        wall_clock=T0.timestamp,  # the order's ETA is still ahead
     )
     qtbot.addWidget(workspace)
     workspace.resize(1200, 800)
@@ -88,7 +93,7 @@ def test_the_m_key_opens_the_menu_of_macros_named_in_the_interface_language(
     )
     qtbot.addWidget(windows.window)
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):
-        windows.client.snapshot.emit(snapshot([entities.ticket("t-1")], []))
+        emit_snapshot(windows.client, snapshot([entities.ticket("t-1")], []))
     windows.window.show()
     qtbot.waitExposed(windows.window)
     windows.window.activateWindow()
@@ -121,7 +126,7 @@ def test_a_macro_sends_its_steps_one_after_another_each_after_the_previous_is_qu
     assert [type(c.action) for c in commands] == [Claim, Reply]
     reply = commands[1].action
     assert isinstance(reply, Reply)
-    assert reply.body.startswith("Hi Rosa Quispe, we're sorry your order o-1 is running late")
+    assert reply.body.startswith("Hi Rosa, we're sorry your order o-1 is running late")
     workspace.apply_outcome(outcome(commands[1], "confirmed"))
     workspace.apply_outcome(outcome(commands[2], "queued"))
     assert [c.action for c in commands[2:]] == [
@@ -201,3 +206,22 @@ def test_while_a_macro_runs_another_one_does_not_start(
     assert "still running" in workspace.macro_status.text()
     workspace.apply_outcome(outcome(commands[0], "queued"))
     assert commands[1].action == SetStatus(ticket_id="t-1", status="pending")
+
+
+def test_a_macro_does_not_reply_on_a_ticket_another_agent_holds(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, macros=SHIPPED
+    )
+    qtbot.addWidget(workspace)
+    commands: list[Command] = []
+    workspace.command_requested.connect(commands.append)
+    held = entities.ticket("t-1", assignee="a-ana", assignee_name="Ana Quispe", order_id="o-1")
+    order = entities.order("o-1", status="delayed")
+    workspace.show_ticket(held, order, [], [order], ME)
+    assert not workspace.run_macro("resolve-with-thanks")
+    assert commands == []
+    assert workspace.macro_status.text() == (
+        "Ana Quispe holds this ticket: a macro does not reply for them."
+    )

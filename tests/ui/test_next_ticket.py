@@ -15,7 +15,7 @@ from console.composition import ConsoleWindowSet
 from console.viewstate.macros import MacroLibrary
 from tests.helpers.clock import at
 from tests.helpers.entities import ticket
-from tests.helpers.protocol import snapshot
+from tests.helpers.protocol import emit_snapshot, snapshot
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -33,7 +33,7 @@ def make(qtbot: QtBot, tmp_path: Path, *, open_next: bool) -> ConsoleWindowSet:
     qtbot.addWidget(windows.window)
     tickets = [ticket(f"t{n}", sla_due_at=at(10 * n)) for n in (1, 2, 3)]
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):
-        windows.client.snapshot.emit(snapshot(tickets, []))
+        emit_snapshot(windows.client, snapshot(tickets, []))
     assert windows.window.queue_view.set_saved_view("open")
     return windows
 

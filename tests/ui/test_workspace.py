@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import msgspec
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -445,17 +446,22 @@ def test_my_own_messages_and_internal_notes_do_not_warn(
 
 
 # ---------------------------------------------------------------- canned replies
-def test_canned_reply_is_inserted_with_placeholders_filled(
-    qtbot: QtBot, workspace: TicketWorkspace
-) -> None:
-    show(workspace)
+def test_canned_reply_is_inserted_with_placeholders_filled(qtbot: QtBot, tmp_path: Path) -> None:
+    before_eta = dt.datetime(2025, 3, 1, 15, 10, tzinfo=dt.UTC).timestamp()
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, wall_clock=lambda: before_eta
+    )
+    qtbot.addWidget(workspace)
+    ticket = make_ticket(messages=list(THREAD))
+    on_its_way = msgspec.structs.replace(make_order(), status="delayed")
+    workspace.show_ticket(ticket, on_its_way, [ticket], [on_its_way], ME)
     picker = workspace.composer.canned_picker
     position = picker.findData("order-delayed")
     assert position > 0
     picker.setCurrentIndex(position)
     picker.activated.emit(position)
     text = workspace.composer.text()
-    assert "María Rojas" in text
+    assert text.startswith("Hi María,")  # the first name
     assert "O-500" in text
     assert "15:40" in text  # the order's ETA in the workspace's time zone (UTC here)
     assert "{" not in text
@@ -550,7 +556,7 @@ def test_update_ticket_keeps_the_composer_text_and_the_scroll_position(
     assert workspace.composer.text() == "Estoy escribiendo"
     assert workspace.composer.editor.textCursor().position() == 0
     assert bar.value() == kept
-    assert "Pending" in workspace.meta_label.text()
+    assert "Pending" in workspace.meta_label.full_text()
 
 
 def test_update_for_another_ticket_is_ignored(workspace: TicketWorkspace) -> None:

@@ -7,9 +7,12 @@ import json
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from bridge.wire.entities import Order, Ticket
+from bridge.wire.timestamps import epoch_of
+from console.viewstate.customer_language import customer_language, language_of
 from console.viewstate.placeholders import PLACEHOLDERS, fill, placeholder_values, unfilled
 from console.workspace.canned import CannedLibrary, CannedRepliesError
 from tests.helpers import entities
@@ -41,8 +44,9 @@ def test_shipped_files_have_eight_replies_with_known_placeholders(language: str)
     ids = [reply.reply_id for reply in library.replies]
     assert len(set(ids)) == len(ids)
     for reply in library.replies:
-        used = set(re.findall(r"\{([^}]*)\}", reply.body))
-        assert used <= set(PLACEHOLDERS), (reply.reply_id, used)
+        for body in (reply.body, *(text for _status, text in reply.by_order_status)):
+            used = set(re.findall(r"\{([^}]*)\}", body))
+            assert used <= set(PLACEHOLDERS), (reply.reply_id, used)
     assert any("{eta}" in reply.body for reply in library.replies)
 
 
@@ -57,7 +61,7 @@ def test_placeholders_are_filled_from_the_ticket_and_order() -> None:
     reply = library.get("order-delayed")
     assert reply is not None
     text = fill(reply.body, placeholder_values(make_ticket(), make_order(), LIMA))
-    assert "Carmen Vílchez" in text
+    assert "Hola, Carmen." in text  # greeted by first name
     assert "O-77" in text
     assert "13:25" in text  # 18:25 UTC is 13:25 in Lima
     assert unfilled(text) == []
@@ -67,6 +71,7 @@ def test_unknown_values_stay_visible() -> None:
     values = placeholder_values(make_ticket(order_id=None), None, LIMA)
     text = fill("Hola {customer_name}, tu pedido {order_id} llega a las {eta}.", values)
     assert text == "Hola Carmen Vílchez, tu pedido {order_id} llega a las {eta}."
+    assert fill("{first_name}", values) == "Carmen"
     assert unfilled(text) == ["order_id", "eta"]
     # The ticket's order id is used when the order itself is not loaded.
     assert placeholder_values(make_ticket(), None, LIMA)["order_id"] == "O-77"
@@ -85,3 +90,54 @@ def test_malformed_file_names_the_file(tmp_path: Path) -> None:
         CannedLibrary.load("es", tmp_path)
     with pytest.raises(CannedRepliesError, match=r"qu\.json"):
         CannedLibrary.load("qu", tmp_path)
+
+
+def test_only_an_eta_still_ahead_of_an_order_on_its_way_is_filled() -> None:
+    eta = epoch_of("2025-03-01T18:25:00Z")
+    assert eta is not None
+    ahead = placeholder_values(make_ticket(), make_order(), LIMA, now=eta - 60)
+    assert ahead["eta"] == "13:25"
+    assert placeholder_values(make_ticket(), make_order(), LIMA, now=eta)["eta"] is None
+    for status in ("delivered", "cancelled"):
+        finished = msgspec.structs.replace(make_order(), status=status)
+        assert placeholder_values(make_ticket(), finished, LIMA, now=eta - 60)["eta"] is None
+
+
+def test_a_reply_has_a_body_per_order_status() -> None:
+    reply = CannedLibrary.load("es").get("order-delayed")
+    assert reply is not None
+    assert "en camino" in reply.body_for("delayed")
+    assert "entregado" in reply.body_for("delivered")
+    assert "cancelado" in reply.body_for("cancelled")
+    assert reply.body_for(None) == reply.body
+    assert reply.for_order_status("delivered").body == reply.body_for("delivered")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mi pedido no llega", "es"),
+        ("¿Y?", "es"),
+        ("Hola, pedí hace una hora", "es"),
+        ("My order has not arrived", "en"),
+        ("Where is my order? It's late", "en"),
+        ("ok", "es"),  # nothing to go on: Spanish
+        ("", "es"),
+    ],
+)
+def test_the_customers_language_is_read_from_what_they_wrote(text: str, language: str) -> None:
+    assert language_of(text) == language
+
+
+def test_the_customers_messages_count_and_agent_messages_do_not() -> None:
+    english = make_ticket()
+    english = msgspec.structs.replace(
+        english,
+        subject="Order late",
+        body="Where is it?",
+        messages=[
+            entities.message("m1", "agent", body="Hola, ¿en qué te ayudo? Estamos revisando."),
+            entities.message("m2", "customer", body="My order has not arrived yet"),
+        ],
+    )
+    assert customer_language(english) == "en"

@@ -13,6 +13,7 @@ from bridge.wire.protocol import AgentIdentity, Claim, Command, CommandOutcome, 
 from console.viewstate.drafts import Draft, DraftStore
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.ticket_session import (
+    AssignedToOther,
     Collision,
     ComposerLock,
     ComposerState,
@@ -78,7 +79,7 @@ def agent_message(event_id: str, body: str, *, author_id: str = "ag-ana") -> Mes
     )
 
 
-def sent(decision: Command | Collision | None) -> Command:
+def sent(decision: object) -> Command:
     assert isinstance(decision, Command), decision
     return decision
 
@@ -342,3 +343,40 @@ def test_after_a_restart_an_outcome_finds_its_draft_by_the_command_id(tmp_path: 
     second.open(ticket("t2"))
     second.session.apply_outcome(CommandOutcome(command_id=command.command_id, state="confirmed"))
     assert on_disk(tmp_path, "t1") is None
+
+
+# ---------------------------------------------------------------- someone else's ticket
+def test_a_reply_on_another_agents_ticket_waits_for_confirmation_once(console: Console) -> None:
+    held = ticket("t1", assignee="ag-ana", assignee_name="Ana")
+    console.open(held)
+    console.session.edit("hola", internal=False)
+    decision = console.session.request_send("hola", internal=False)
+    assert decision == AssignedToOther("ag-ana", "Ana")
+    assert console.session.composer.lock is None  # nothing sent yet
+    command = sent(console.session.reply_despite_owner())
+    assert command.action == Reply(ticket_id="t1", body="hola")
+    console.session.apply_outcome(CommandOutcome(command_id=command.command_id, state="confirmed"))
+    console.session.edit("otra", internal=False)
+    again = sent(console.session.request_send("otra", internal=False))
+    console.session.apply_outcome(CommandOutcome(command_id=again.command_id, state="confirmed"))
+    # Reassigned to someone else: ask again.
+    console.update(ticket("t1", assignee="ag-beto", assignee_name="Beto"))
+    console.session.edit("y otra", internal=False)
+    assert console.session.request_send("y otra", internal=False) == AssignedToOther(
+        "ag-beto", "Beto"
+    )
+
+
+def test_confirming_the_owner_still_asks_about_unseen_messages(console: Console) -> None:
+    console.open(ticket("t1", assignee="ag-ana", assignee_name="Ana"))
+    console.update(ticket("t1", assignee="ag-ana", messages=[customer_message("¿y?")]))
+    console.session.edit("hola", internal=False)
+    assert isinstance(console.session.request_send("hola", internal=False), AssignedToOther)
+    assert isinstance(console.session.reply_despite_owner(), Collision)
+    assert isinstance(console.session.send_anyway(), Command)
+
+
+def test_notes_on_another_agents_ticket_do_not_ask(console: Console) -> None:
+    console.open(ticket("t1", assignee="ag-ana", assignee_name="Ana"))
+    console.session.edit("nota", internal=True)
+    assert isinstance(console.session.request_send("nota", internal=True), Command)
