@@ -44,6 +44,8 @@ class RawRecord(msgspec.Struct, frozen=True):
     offset: int
     key: bytes | None
     value: bytes | None
+    timestamp_ms: int | None = None
+    """The record's Kafka timestamp (ms since the epoch; ``None``: not available)."""
 
 
 class ValidEvent(msgspec.Struct, frozen=True):

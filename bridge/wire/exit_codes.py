@@ -19,6 +19,19 @@ class RunExit(enum.IntEnum):
     """The data dir or the socket's folder belongs to another user, or is not a folder."""
 
 
+class ReportExit(enum.IntEnum):
+    """``atp-bridge report``."""
+
+    OK = 0
+    READ_FAILED = 1
+    """The log could not be read to its end (cluster unreachable, missing topic, timeout)."""
+    CONFIG = 2
+    """The configuration, the dates or the time zone are not usable."""
+    CREDENTIALS = 4
+    OUTPUT = 5
+    """The CSV file could not be written."""
+
+
 class CredentialsExit(enum.IntEnum):
     """``atp-bridge credentials set|check|delete``."""
 
