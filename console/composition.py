@@ -47,6 +47,7 @@ class ConsoleWindowSet(QObject):
         canned_language: str,
         order_feed_limit: int,
         queues: Sequence[str],
+        report_command: Sequence[str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -56,7 +57,7 @@ class ConsoleWindowSet(QObject):
         self.workspace = TicketWorkspace(
             DraftStore(drafts_dir), CannedLibrary.load(canned_language), queues=queues
         )
-        self.dashboard = SupervisorDashboard()
+        self.dashboard = SupervisorDashboard(report_command=report_command)
         self.window.set_workspace_widget(self.workspace)
         self.window.set_dashboard_widget(self.dashboard)
         self._order_windows: list[QDialog] = []

@@ -59,6 +59,16 @@ def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | Non
     return argv
 
 
+def _report_command(args: argparse.Namespace, demo: DemoStack | None) -> list[str]:
+    """``atp-bridge report`` with the bridge's configuration (the dashboard adds the days)."""
+    argv = [sys.executable, "-m", "bridge", "report"]
+    if args.config is not None:
+        argv += ["--config", str(args.config)]
+    if demo is not None:
+        argv += ["--bootstrap-servers", demo.bootstrap_servers]
+    return argv
+
+
 def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None) -> LoadedConfig:
     overrides: dict[str, str] = {}
     if data_dir is not None:
@@ -188,6 +198,7 @@ def _run_window(
         canned_language=config.ui.language,
         order_feed_limit=config.ui.order_feed_limit,
         queues=config.agent.queues or ("deliveries", "payments", "general"),
+        report_command=_report_command(args, demo),
     )
     _install_menu(
         app,

@@ -227,9 +227,12 @@ def compute_figures(
     tickets: Iterable[Ticket],
     agents: Iterable[Presence],
     now: dt.datetime,
-    tz: dt.tzinfo = dt.UTC,
+    tz: dt.tzinfo | None = dt.UTC,
 ) -> DashboardFigures:
-    """All the dashboard's figures at ``now`` (an aware datetime); "today" is the day in ``tz``."""
+    """All the dashboard's figures at ``now`` (an aware datetime).
+
+    "Today" is the day of ``now`` in ``tz`` (``None``: this system's time zone).
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     ticket_list = list(tickets)
