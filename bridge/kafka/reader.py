@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
+    TIMESTAMP_NOT_AVAILABLE,
     Consumer,
     KafkaError,
     KafkaException,
@@ -169,6 +170,7 @@ class RecordReader(threading.Thread):
                 topic, partition, offset = message.topic(), message.partition(), message.offset()
                 if topic is None or partition is None or offset is None:
                     continue
+                kind, stamp = message.timestamp()
                 batch.append(
                     RawRecord(
                         topic=topic,
@@ -176,6 +178,9 @@ class RecordReader(threading.Thread):
                         offset=offset,
                         key=message.key(),
                         value=message.value(),
+                        timestamp_ms=None
+                        if kind == TIMESTAMP_NOT_AVAILABLE or stamp < 0
+                        else stamp,
                     )
                 )
                 reached[(topic, partition)] = offset + 1
@@ -286,3 +291,4 @@ class RecordReader(threading.Thread):
     def _on_stats(self, payload: str) -> None:
         figures = parse_statistics(payload)
         self._health.set_metrics(lag=figures.lag, rtt_ms=figures.rtt_ms)
+        self._health.set_partition_ends(figures.ends)
