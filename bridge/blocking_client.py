@@ -24,10 +24,12 @@ from bridge.wire.protocol import (
     PROTOCOL_VERSION,
     BridgeMessage,
     Command,
+    DiagnosticsQuery,
     ErrorFrame,
     Hello,
     ReportActivity,
     StateSnapshot,
+    TraceQuery,
 )
 
 
@@ -75,8 +77,8 @@ class BlockingBridgeClient:
         self.snapshot = message
         return message
 
-    def send(self, command: Command | ReportActivity) -> None:
-        """Send one command (its outcome arrives as messages) or an activity report."""
+    def send(self, command: Command | ReportActivity | DiagnosticsQuery | TraceQuery) -> None:
+        """Send one command (its outcome arrives as messages), an activity report or a query."""
         self._write(command)
 
     def read(self, timeout_s: float) -> BridgeMessage | None:
@@ -128,7 +130,9 @@ class BlockingBridgeClient:
     ) -> None:
         self.close()
 
-    def _write(self, message: Hello | Command | ReportActivity) -> None:
+    def _write(
+        self, message: Hello | Command | ReportActivity | DiagnosticsQuery | TraceQuery
+    ) -> None:
         self._socket.write(encode_frame(message))
         self._socket.waitForBytesWritten(5000)
 

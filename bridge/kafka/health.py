@@ -40,6 +40,8 @@ class HealthTracker:
         self._records_read = 0
         self._last_ok_at: str | None = None
         self._degraded: set[str] = set()
+        self._ends: dict[tuple[str, int], int] = {}
+        self._ends_at: str | None = None
 
     def mark_up(self) -> None:
         """Record that a request to the cluster just succeeded."""
@@ -92,6 +94,19 @@ class HealthTracker:
                 self._lag = lag
             if rtt_ms is not None:
                 self._rtt_ms = rtt_ms
+
+    def set_partition_ends(self, ends: dict[tuple[str, int], int]) -> None:
+        """Store each partition's end offset as the latest statistics report it."""
+        if not ends:
+            return
+        with self._lock:
+            self._ends.update(ends)
+            self._ends_at = self._now()
+
+    def partition_ends(self) -> tuple[dict[tuple[str, int], int], str | None]:
+        """Each partition's end offset and when it was reported (``None``: never yet)."""
+        with self._lock:
+            return dict(self._ends), self._ends_at
 
     def snapshot(self) -> KafkaHealth:
         """Return the current facts as one immutable value."""
