@@ -20,6 +20,7 @@ from bridge.wire.protocol import AgentIdentity
 from console.activity_reporter import ActivityReporter
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
+from console.diagnostics.view import DiagnosticsView
 from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
@@ -60,6 +61,10 @@ class ConsoleWindowSet(QObject):
         self.dashboard = SupervisorDashboard(report_command=report_command)
         self.window.set_workspace_widget(self.workspace)
         self.window.set_dashboard_widget(self.dashboard)
+        self.diagnostics = DiagnosticsView(client)
+        self.window.set_diagnostics_widget(self.diagnostics)
+        client.diagnostics.connect(self.diagnostics.show_diagnostics)
+        client.trace.connect(self.diagnostics.show_trace)
         self._order_windows: list[QDialog] = []
         self._data_seen = False
 
@@ -99,6 +104,14 @@ class ConsoleWindowSet(QObject):
         dialog = ShortcutHelpDialog(default_shortcuts(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_diagnostics(self) -> None:
+        """Open the Diagnostics tab (Help menu), ready to trace the ticket open, if any."""
+        self.window.show_diagnostics()
+        shown = self.workspace.ticket_id
+        if shown is not None and not self.diagnostics.trace_key.text():
+            self.diagnostics.trace_key.setText(shown)
+        self.diagnostics.refresh("quarantine")
 
     # ------------------------------------------------------------------ identity
     @property

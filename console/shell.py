@@ -269,7 +269,7 @@ def _install_menu(
     supervisor: BridgeSupervisor,
     translations: Translations,
 ) -> None:
-    """Add the Console menu: settings, keyboard shortcuts, quit.
+    """Add the Console menu (settings, keyboard shortcuts, quit) and Help (diagnostics).
 
     Saved settings apply at once: the language live, the connection by restarting the bridge.
     """
@@ -307,7 +307,12 @@ def _install_menu(
     quit_action = menu.addAction("", windows.window.close)
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
+    help_menu = windows.window.menuBar().addMenu("")
+    diagnostics = help_menu.addAction("", windows.show_diagnostics)
+
     def retitle() -> None:
+        help_menu.setTitle(QCoreApplication.translate("ConsoleMenu", "&Help"))
+        diagnostics.setText(QCoreApplication.translate("ConsoleMenu", "&Diagnostics"))
         menu.setTitle(QCoreApplication.translate("ConsoleMenu", "&Console"))
         settings.setText(QCoreApplication.translate("ConsoleMenu", "&Settings…"))
         shortcuts.setText(QCoreApplication.translate("ConsoleMenu", "&Keyboard shortcuts"))
