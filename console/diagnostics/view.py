@@ -392,39 +392,36 @@ class DiagnosticsView(QWidget):
 
     @staticmethod
     def _quarantine_headers() -> tuple[str, ...]:
-        tr = QCoreApplication.translate
         return (
-            tr("Diagnostics", "Written"),
-            tr("Diagnostics", "Topic"),
-            tr("Diagnostics", "Partition"),
-            tr("Diagnostics", "Offset"),
-            tr("Diagnostics", "Event id"),
-            tr("Diagnostics", "Reason"),
+            QCoreApplication.translate("Diagnostics", "Written"),
+            QCoreApplication.translate("Diagnostics", "Topic"),
+            QCoreApplication.translate("Diagnostics", "Partition"),
+            QCoreApplication.translate("Diagnostics", "Offset"),
+            QCoreApplication.translate("Diagnostics", "Event id"),
+            QCoreApplication.translate("Diagnostics", "Reason"),
         )
 
     @staticmethod
     def _lag_headers() -> tuple[str, ...]:
-        tr = QCoreApplication.translate
         return (
-            tr("Diagnostics", "Topic"),
-            tr("Diagnostics", "Partition"),
-            tr("Diagnostics", "Folded up to"),
-            tr("Diagnostics", "Log end"),
-            tr("Diagnostics", "Lag"),
+            QCoreApplication.translate("Diagnostics", "Topic"),
+            QCoreApplication.translate("Diagnostics", "Partition"),
+            QCoreApplication.translate("Diagnostics", "Folded up to"),
+            QCoreApplication.translate("Diagnostics", "Log end"),
+            QCoreApplication.translate("Diagnostics", "Lag"),
         )
 
     @staticmethod
     def _trace_headers() -> tuple[str, ...]:
-        tr = QCoreApplication.translate
         return (
-            tr("Diagnostics", "Event time"),
-            tr("Diagnostics", "Type"),
-            tr("Diagnostics", "Outcome"),
-            tr("Diagnostics", "Reason"),
-            tr("Diagnostics", "Source"),
-            tr("Diagnostics", "Event id"),
-            tr("Diagnostics", "Topic / partition / offset"),
-            tr("Diagnostics", "Written"),
+            QCoreApplication.translate("Diagnostics", "Event time"),
+            QCoreApplication.translate("Diagnostics", "Type"),
+            QCoreApplication.translate("Diagnostics", "Outcome"),
+            QCoreApplication.translate("Diagnostics", "Reason"),
+            QCoreApplication.translate("Diagnostics", "Source"),
+            QCoreApplication.translate("Diagnostics", "Event id"),
+            QCoreApplication.translate("Diagnostics", "Topic / partition / offset"),
+            QCoreApplication.translate("Diagnostics", "Written"),
         )
 
 
