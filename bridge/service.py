@@ -65,6 +65,8 @@ from bridge.wire.protocol import (
 _log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+# Where a bridge without a usable cache gets its state (the snapshot topic), or None.
+Bootstrap = Callable[[], State | None]
 QUEUE_BATCHES = 64  # x 500 records at most in flight between the reader and the fold
 DRAIN_BUDGET_S = 0.05
 PRESENCE_TTL_S = 90
@@ -111,9 +113,11 @@ class BridgeService(QObject):
         endpoint: Endpoint,
         token: str,
         clock: Clock = utc_now,
+        bootstrap: Bootstrap | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._bootstrap = bootstrap
         self._identity = identity
         self._topics = topics
         self._settings = dict(kafka_settings)
@@ -165,6 +169,8 @@ class BridgeService(QObject):
             # traversing it again and again (it holds no reference cycles).
             gc.freeze()
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
+        else:
+            self._start_from_bootstrap()
         pruned = self._outbox.prune(self._clock() - OUTBOX_RETENTION)
         if pruned:
             _log.info("pruned finished outbox entries", extra={"count": pruned})
@@ -194,6 +200,15 @@ class BridgeService(QObject):
         self._every(CACHE_INTERVAL_MS, self._save_cache)
         self._every(PRESENCE_TTL_S * 1000 // 3, self._renew_presence)
         self._publish_presence("online")
+
+    def _start_from_bootstrap(self) -> None:
+        """No cache: take the snapshot topic's state (then fold only the tail), if configured."""
+        state = None if self._bootstrap is None else self._bootstrap()
+        if state is not None:
+            self._state = state
+            self._dirty = True  # the first cache save writes it all (a new file)
+            gc.freeze()
+            _log.info("started from the snapshot topic", extra={"tickets": len(state.tickets)})
 
     def stop(self) -> None:
         """Say offline, stop the threads, fold what was read, save the cache, close."""

@@ -20,8 +20,10 @@ from bridge.wire.protocol import AgentIdentity
 from console.activity_reporter import ActivityReporter
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
-from console.diagnostics.view import DiagnosticsView
-from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
+from console.help_dialog import ShortcutHelpDialog, help_rows
+from console.keyboard import bind_workspace
+from console.keymap import ActionId
+from console.log_inspection.view import DiagnosticsView
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.store_feed import FramePacedFeed
@@ -84,7 +86,8 @@ class ConsoleWindowSet(QObject):
         self.window.order_activated.connect(self.open_order)
         self.workspace.order_activated.connect(self.open_order)
         self._unsubscribe = self.store.subscribe(self._on_update)
-        self._help_keys = install_help_shortcuts(self.window, self.show_help)
+        bind_workspace(self.window.keyboard, self.workspace)
+        self.window.keyboard.bind(ActionId.HELP, self.show_help)
         self.notifier: Notifier | None = None
 
     def enable_notifications(self, me: AgentIdentity, tray: QSystemTrayIcon | None) -> None:
@@ -101,7 +104,7 @@ class ConsoleWindowSet(QObject):
 
     def show_help(self) -> None:
         """Open the keyboard shortcut list (F1 or ?)."""
-        dialog = ShortcutHelpDialog(default_shortcuts(), self.window)
+        dialog = ShortcutHelpDialog(help_rows(self.window.keyboard), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

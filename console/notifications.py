@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from bridge.wire.rules import is_active
 from bridge.wire.timestamps import epoch_of
+from console.labels import queue_label
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Ticket
@@ -247,14 +248,14 @@ def _fill(text: str, *values: str) -> str:
 def toast_text(toast: Toast) -> tuple[str, str]:
     """Return the translated title and body of ``toast``."""
     first = toast.tickets[0]
-    queues = ", ".join(toast.queues)
+    queues = ", ".join(queue_label(queue) for queue in toast.queues)
     count = str(toast.count)
     if toast.kind is NotificationKind.NEW_TICKET:
         if toast.count == 1:
             return QCoreApplication.translate("Notifier", "New ticket"), _fill(
                 QCoreApplication.translate("Notifier", "%1 in %2: %3"),
                 first.customer_name,
-                first.queue,
+                queue_label(first.queue),
                 first.subject,
             )
         return QCoreApplication.translate("Notifier", "New tickets"), _fill(
@@ -276,7 +277,7 @@ def toast_text(toast: Toast) -> tuple[str, str]:
                 "Notifier", "“%1” (%2) needs a first reply within 5 minutes"
             ),
             first.subject,
-            first.queue,
+            queue_label(first.queue),
         )
     return QCoreApplication.translate("Notifier", "SLA about to breach"), _fill(
         QCoreApplication.translate(

@@ -9,6 +9,8 @@ import msgspec
 
 AUTH_FAILED = "auth"
 """``KafkaHealth.error_kind`` when the cluster refused the credentials."""
+TLS_FAILED = "tls"
+"""``KafkaHealth.error_kind`` when a TLS handshake failed (certificate, CA, host name)."""
 
 
 class KafkaHealth(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,7 +23,7 @@ class KafkaHealth(msgspec.Struct, frozen=True, kw_only=True):
     rtt_ms: float | None
     records_read: int
     last_ok_at: str | None
-    error_kind: str | None = None  # AUTH_FAILED, or None (down for an unknown reason, or up)
+    error_kind: str | None = None  # AUTH_FAILED, TLS_FAILED, or None (unknown reason, or up)
     degraded: tuple[str, ...] = ()  # I/O threads that are failing and retrying, sorted
 
 
@@ -67,12 +69,19 @@ class HealthTracker:
 
     def mark_auth_failed(self, message: str) -> None:
         """Record that the cluster refused the credentials (down until a request succeeds)."""
+        self._mark_cause(AUTH_FAILED, message)
+
+    def mark_tls_failed(self, message: str) -> None:
+        """Record a TLS problem, ``message`` naming it (down until a request succeeds)."""
+        self._mark_cause(TLS_FAILED, message)
+
+    def _mark_cause(self, kind: str, message: str) -> None:
         with self._lock:
             if self._up or self._down_since is None:
                 self._down_since = self._now()
             self._up = False
             self._last_error = message
-            self._error_kind = AUTH_FAILED
+            self._error_kind = kind
 
     def set_degraded(self, part: str, failing: bool) -> None:
         """Record whether an I/O thread (``part``) is failing and retrying."""

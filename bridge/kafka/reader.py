@@ -44,6 +44,7 @@ from bridge.kafka import errors
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.logthrottle import ThrottledLog
 from bridge.kafka.stats import parse_statistics
+from bridge.kafka.tls import TlsDiagnosis
 
 _log = logging.getLogger(__name__)
 _client_log = ThrottledLog(logging.getLogger("bridge.kafka.client"))
@@ -93,6 +94,7 @@ class RecordReader(threading.Thread):
         self._stop_requested = threading.Event()
         self._recreate = False
         self._auth_message = errors.auth_failure_message(settings)
+        self._tls = TlsDiagnosis(settings)
 
     def stop(self) -> None:
         """Ask the thread to finish its current poll and close the consumer."""
@@ -280,7 +282,11 @@ class RecordReader(threading.Thread):
         if error.fatal():
             _log.error("fatal consumer error; recreating", extra={"error": error.str()})
             self._recreate = True
-        if error.code() in errors.CONNECTION_LOST:
+        tls_problem = self._tls.explain_error(error)
+        if tls_problem is not None:
+            self._health.mark_tls_failed(tls_problem)
+            _client_log.log(logging.ERROR, "%s", tls_problem)
+        elif error.code() in errors.CONNECTION_LOST:
             self._health.mark_down(error.str())
         elif error.code() in errors.AUTH_FAILED:
             self._health.mark_auth_failed(self._auth_message)

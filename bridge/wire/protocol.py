@@ -49,7 +49,7 @@ class BridgeStatus(msgspec.Struct, kw_only=True):
     clients: int = 0
     """Consoles connected to this bridge."""
     kafka_error: str | None = None
-    """Why Kafka is down, if known: ``"auth"`` (the cluster refused the credentials)."""
+    """Why Kafka is down, if known: ``"auth"`` (credentials refused), ``"tls"`` (TLS failed)."""
     kafka_error_message: str | None = None
     """That reason in words, e.g. "Kafka refused the credentials (SASL/SCRAM-SHA-512)"."""
     degraded: list[str] = msgspec.field(default_factory=list)

@@ -1,235 +1,83 @@
-"""The Diagnostics tab asks the bridge over the real local socket and shows plain text."""
+"""Help > About and diagnostics, and Help > Create support bundle, on real widgets."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import stat
+import zipfile
+from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QColor
-from pytestqt.modeltest import ModelTester
-from pytestqt.qtbot import QtBot
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
-from bridge.server.server import LocalServer
-from bridge.wire.endpoint import Endpoint
-from bridge.wire.entities import Order, Presence, Ticket
-from bridge.wire.protocol import (
-    BridgeStatus,
-    Diagnostics,
-    DiagnosticsKind,
-    PartitionLag,
-    QuarantineEntry,
-    Trace,
-    TraceEvent,
-    TraceQuery,
+from bridge.about import app_version
+from console.diagnostics import (
+    DiagnosticsDialog,
+    create_bundle,
+    diagnostics_text,
+    install_help_menu,
 )
-from console.bridge_client import BridgeClient
-from console.diagnostics.view import DUPLICATE_COLOUR, NOT_APPLIED_BACKGROUND, DiagnosticsView
-from tests.helpers.protocol import status
 
-TOKEN = "diagnostics-token"
-HOSTILE = "<b>bold</b><img src=x onerror=alert(1)>"
-QUARANTINE = Diagnostics(
-    kind="quarantine",
-    as_of="2025-12-01T10:00:05Z",
-    quarantined_total=1234,
-    quarantined=[
-        QuarantineEntry(topic="atp.tickets.v1", partition=2, offset=41, reason=HOSTILE,
-                        event_id="e-9", at="2025-12-01T09:59:00.250Z"),
-        QuarantineEntry(topic="atp.orders.v1", partition=0, offset=7, reason="unknown order"),
-    ],
-)  # fmt: skip
-LAG = Diagnostics(
-    kind="lag",
-    as_of="2025-12-01T10:00:05Z",
-    partitions=[
-        PartitionLag(topic="atp.tickets.v1", partition=0, folded=90, end=100, lag=10),
-        PartitionLag(topic="atp.tickets.v1", partition=1, folded=5, end=None, lag=None),
-    ],
-    ends_as_of="2025-12-01T10:00:03Z",
-)
-TRACE = Trace(
-    kind="ticket",
-    key="T1",
-    complete=True,
-    records_scanned=812,
-    events=[
-        TraceEvent(topic="atp.tickets.v1", partition=1, offset=3, outcome="applied",
-                   event_id="T1-open", type="atp.ticket.opened", time="2025-12-01T09:00:00Z",
-                   source="/atp/channels/app", kafka_time="2025-12-01T09:00:00.100Z"),
-        TraceEvent(topic="atp.tickets.v1", partition=1, offset=9, outcome="duplicate",
-                   duplicate=True, reason="event id seen before", event_id="T1-open",
-                   type="atp.ticket.opened", time="2025-12-01T09:00:00Z"),
-        TraceEvent(topic="atp.tickets.v1", partition=1, offset=12, outcome="rejected",
-                   reason="claimed by Ana", event_id="c2", type="atp.ticket.claimed",
-                   time="2025-12-01T09:05:00Z", source=HOSTILE),
-    ],
-)  # fmt: skip
+if TYPE_CHECKING:
+    from pathlib import Path
 
-
-class Bridge:
-    """The real local server with canned answers to the diagnostics queries."""
-
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-        self.traces: list[TraceQuery] = []
-        self.replies: list[Callable[[Trace], None]] = []
-
-    def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
-        return [], [], [], status()
-
-    def diagnostics(self, kind: DiagnosticsKind) -> Diagnostics:
-        self.asked.append(kind)
-        return QUARANTINE if kind == "quarantine" else LAG
-
-    def trace(self, query: TraceQuery, reply: Callable[[Trace], None]) -> None:
-        self.traces.append(query)
-        self.replies.append(reply)  # answered later, as the service does
+    from pytestqt.qtbot import QtBot
 
 
 @pytest.fixture
-def bridge(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[Bridge, BridgeClient]]:
-    fake = Bridge()
-    endpoint = Endpoint.for_data_dir(tmp_path / f"data-{uuid.uuid4().hex[:6]}")
-    server = LocalServer(
-        endpoint, TOKEN, fake, lambda _c: None, diagnostics=fake.diagnostics, trace=fake.trace
-    )
-    server.start()
-    client = BridgeClient("diagnostics-test", min_backoff_ms=50)
-    client.connect_to(endpoint.server_name, TOKEN)
-    qtbot.waitUntil(lambda: client.is_connected, timeout=5000)
-    yield fake, client
-    client.close()
-    server.close()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    for name in ("ATP_KAFKA_BOOTSTRAP_SERVERS", "ATP_AGENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
 
 
-@pytest.fixture
-def view(qtbot: QtBot, bridge: tuple[Bridge, BridgeClient]) -> DiagnosticsView:
-    _, client = bridge
-    widget = DiagnosticsView(client, dt.UTC)
-    client.diagnostics.connect(widget.show_diagnostics)
-    client.trace.connect(widget.show_trace)
-    qtbot.addWidget(widget)
-    return widget
+def test_about_shows_versions_and_the_configuration_report(qtbot: QtBot, home: Path) -> None:
+    config = home / "it.toml"
+    config.write_text('schema_version = 1\n[kafka]\nbootstrap_servers = "k9:9092"\n')
+    text = diagnostics_text(config, {"ui.language": "en"})
+    dialog = DiagnosticsDialog(text)
+    qtbot.addWidget(dialog)
+    shown = dialog.text.toPlainText()
+    assert f"app: {app_version()}" in shown
+    assert "qt:" in shown
+    assert "python:" in shown
+    lines = {line.split()[0]: line for line in shown.splitlines() if line.startswith("  kafka.")}
+    assert '"k9:9092"' in lines["kafka.bootstrap_servers"]
+    assert f"file {config}" in lines["kafka.bootstrap_servers"]
+    language = next(line for line in shown.splitlines() if line.startswith("  ui.language"))
+    assert language.rstrip().endswith("flag")
 
 
-def table(model: QAbstractItemModel, role: int = Qt.ItemDataRole.DisplayRole) -> list[list[object]]:
-    return [
-        [model.data(model.index(r, c), role) for c in range(model.columnCount())]
-        for r in range(model.rowCount())
-    ]
+def test_help_menu_has_both_actions(qtbot: QtBot, home: Path) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    install_help_menu(window, data_dir=home / "data", config_file=None, overrides=dict)
+    menu = window.menuBar().actions()[-1]
+    assert menu.text() == "&Help"
+    submenu = menu.menu()
+    assert isinstance(submenu, QMenu)
+    names = [action.objectName() for action in submenu.actions()]
+    assert names == ["about-diagnostics", "support-bundle"]
 
 
-def test_quarantined_records_are_listed_as_plain_text(
-    qtbot: QtBot, qtmodeltester: ModelTester, view: DiagnosticsView
+def test_create_support_bundle_writes_an_owner_only_zip(
+    qtbot: QtBot, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert view.refresh("quarantine")
-    qtbot.waitUntil(lambda: view.quarantine_model.rowCount() == 2, timeout=5000)
-    qtmodeltester.check(view.quarantine_model)  # type: ignore[no-untyped-call]  # pytest-qt: untyped
-    assert table(view.quarantine_model) == [
-        ["2025-12-01 09:59:00", "atp.tickets.v1", "2", "41", "e-9", HOSTILE],
-        ["—", "atp.orders.v1", "0", "7", "—", "unknown order"],
-    ]
-    tooltip = view.quarantine_model.data(
-        view.quarantine_model.index(0, 5), Qt.ItemDataRole.ToolTipRole
-    )
-    assert tooltip == "<qt>&lt;b&gt;bold&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt;</qt>"
-    assert view.quarantine_status.textFormat() == Qt.TextFormat.PlainText
-    assert view.quarantine_status.text() == (
-        "As of 2025-12-01 10:00:05: 1234 records quarantined in all; the latest 2 are listed."
-    )
-
-
-def test_lag_per_partition(qtbot: QtBot, view: DiagnosticsView) -> None:
-    view.tabs.setCurrentIndex(1)
-    qtbot.mouseClick(view.lag_refresh, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
-    qtbot.waitUntil(lambda: view.lag_model.rowCount() == 2, timeout=5000)
-    assert table(view.lag_model) == [
-        ["atp.tickets.v1", "0", "90", "100", "10"],
-        ["atp.tickets.v1", "1", "5", "—", "—"],
-    ]
-    assert view.lag_status.text() == (
-        "As of 2025-12-01 10:00:05: 10 records in the log not folded yet "
-        "(log ends as of 2025-12-01 10:00:03)."
-    )
-
-
-def test_an_event_trace_marks_duplicates_and_what_was_not_applied(
-    qtbot: QtBot, view: DiagnosticsView, bridge: tuple[Bridge, BridgeClient]
-) -> None:
-    fake, _ = bridge
-    view.trace_key.setText("  T1 ")
-    qtbot.keyClick(view.trace_key, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
-    qtbot.waitUntil(lambda: len(fake.traces) == 1, timeout=5000)
-    assert (fake.traces[0].kind, fake.traces[0].key) == ("ticket", "T1")
-    assert not view.trace_button.isEnabled()  # one question at a time
-    assert view.trace_status.text() == "Reading T1 from the beginning of the log…"
-    fake.replies[0](TRACE)
-    qtbot.waitUntil(lambda: view.trace_model.rowCount() == 3, timeout=5000)
-    rows = table(view.trace_model)
-    assert [row[:4] for row in rows] == [
-        ["2025-12-01 09:00:00", "atp.ticket.opened", "applied", ""],
-        ["2025-12-01 09:00:00", "atp.ticket.opened", "duplicate (changed nothing)",
-         "event id seen before"],
-        ["2025-12-01 09:05:00", "atp.ticket.claimed", "rejected", "claimed by Ana"],
-    ]  # fmt: skip
-    assert rows[2][4] == HOSTILE  # the source, as the record says it
-    assert rows[0][6] == "atp.tickets.v1 / 1 / 3"
-    colours = table(view.trace_model, Qt.ItemDataRole.ForegroundRole)
-    assert colours[1][0] == QColor(DUPLICATE_COLOUR)
-    backgrounds = table(view.trace_model, Qt.ItemDataRole.BackgroundRole)
-    assert backgrounds[2][0] == QColor(NOT_APPLIED_BACKGROUND)
-    assert backgrounds[0][0] is None
-    assert view.trace_button.isEnabled()
-    assert view.trace_status.text() == (
-        "T1: 3 records of it among 812 read from the beginning of the log."
-    )
-
-
-def test_a_late_answer_to_an_earlier_trace_is_ignored(
-    qtbot: QtBot, view: DiagnosticsView, bridge: tuple[Bridge, BridgeClient]
-) -> None:
-    fake, _ = bridge
-    assert view.trace_entity("ticket", "T1")
-    qtbot.waitUntil(lambda: len(fake.traces) == 1, timeout=5000)
-    fake.replies[0](
-        Trace(kind="ticket", key="T1", error="stopped after 10 records", records_scanned=10)
-    )
-    qtbot.waitUntil(view.trace_button.isEnabled, timeout=5000)
-    assert view.trace_status.text() == (
-        "T1: no complete trace (stopped after 10 records). Records found so far: 0."
-    )
-    assert view.trace_entity("order", "o-1")
-    qtbot.waitUntil(lambda: len(fake.traces) == 2, timeout=5000)
-    fake.replies[0](TRACE)  # T1 again: not what is asked now
-    fake.replies[1](Trace(kind="order", key="o-1", complete=True, records_scanned=50))
-    qtbot.waitUntil(view.trace_button.isEnabled, timeout=5000)
-    assert view.trace_model.rowCount() == 0
-    assert view.trace_status.text() == (
-        "o-1: 0 records of it among 50 read from the beginning of the log. "
-        "The log holds no record with this id."
-    )
-
-
-def test_not_connected_and_no_answer_are_said(qtbot: QtBot) -> None:
-    offline = BridgeClient("offline")
-    view = DiagnosticsView(offline, dt.UTC, answer_timeout_ms=50)
-    qtbot.addWidget(view)
-    assert not view.refresh("lag")
-    assert view.lag_status.text() == "Not connected to the bridge: try again when it is."
-    assert not view.trace()
-    assert view.trace_status.text() == "Type a ticket or order id."
-
-
-def test_a_question_without_an_answer_times_out(
-    qtbot: QtBot, bridge: tuple[Bridge, BridgeClient]
-) -> None:
-    _, client = bridge
-    view = DiagnosticsView(client, dt.UTC, answer_timeout_ms=100)  # answers are not connected
-    qtbot.addWidget(view)
-    assert view.trace_entity("ticket", "T1")
-    qtbot.waitUntil(view.trace_button.isEnabled, timeout=5000)
-    assert view.trace_status.text() == "The bridge did not answer in time; try again."
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _w, _t, text: told.append(text))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    target = home / "bundles" / "support.zip"
+    written = create_bundle(window, home / "data", None, choose=lambda _suggested: target)
+    assert written == target
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with zipfile.ZipFile(target) as archive:
+        names = set(archive.namelist())
+    assert {
+        "atp-support/versions.json",
+        "atp-support/config.txt",
+        "atp-support/status.json",
+    } <= names
+    assert told == [f"Saved {target}.\nIt holds no password and no customer data."]

@@ -87,7 +87,7 @@ def test_new_ticket_in_my_queue(setup: Setup) -> None:
     setup.send(ticket("t2", subject="Late delivery", customer_name="María Rojas"))
     setup.send(ticket("t3", queue="payments"))  # not my queue
     setup.send(ticket("t4", assignee=OTHER))  # already someone else's
-    assert setup.later(1.5) == [("New ticket", "María Rojas in deliveries: Late delivery")]
+    assert setup.later(1.5) == [("New ticket", "María Rojas in Deliveries: Late delivery")]
 
 
 def test_customer_reply_on_my_ticket_only(setup: Setup) -> None:
@@ -119,7 +119,7 @@ def test_sla_warning_fires_once_per_ticket(setup: Setup) -> None:
     assert setup.later(0) == []
     assert setup.later(6 * 60) == []  # gathered for a moment
     assert setup.later(1.5) == [
-        ("SLA about to breach", "2 tickets in deliveries need a first reply within 5 minutes")
+        ("SLA about to breach", "2 tickets in Deliveries need a first reply within 5 minutes")
     ]
     for _ in range(5):
         setup.later(15)
@@ -155,12 +155,12 @@ def test_burst_of_fifty_new_tickets_is_one_summarized_toast(setup: Setup) -> Non
         setup.send(ticket(f"n{n:02d}"))
         setup.clock.advance(0.01)
         setup.notifier.flush()
-    assert setup.later(1) == [("New tickets", "50 new tickets in deliveries")]
+    assert setup.later(1) == [("New tickets", "50 new tickets in Deliveries")]
     # More arrive inside the 10 s window: held back, then one summary.
     for n in range(7):
         setup.send(ticket(f"m{n}"))
     assert len(setup.later(3)) == 1
-    assert setup.later(7)[1:] == [("New tickets", "7 new tickets in deliveries")]
+    assert setup.later(7)[1:] == [("New tickets", "7 new tickets in Deliveries")]
 
 
 def test_the_timer_shows_the_toast_without_help(qtbot: QtBot) -> None:
@@ -173,8 +173,8 @@ def test_the_timer_shows_the_toast_without_help(qtbot: QtBot) -> None:
     store.apply_snapshot(snapshot([ticket("t1")]))
     with qtbot.waitSignal(notifier.toast_shown, timeout=5000) as shown:
         store.apply_delta(delta(2, ticket_change(ticket("t2", subject="Broken bag"))))
-    assert shown.args == ["New ticket", "Customer t2 in deliveries: Broken bag"]
-    assert tray.messages == [("New ticket", "Customer t2 in deliveries: Broken bag")]
+    assert shown.args == ["New ticket", "Customer t2 in Deliveries: Broken bag"]
+    assert tray.messages == [("New ticket", "Customer t2 in Deliveries: Broken bag")]
     notifier.detach()
 
 

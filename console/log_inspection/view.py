@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from bridge.wire.protocol import Diagnostics, DiagnosticsKind, Trace, TraceKind
-from console.diagnostics.rows import lag_rows, local_time, quarantine_rows, total_lag, trace_rows
+from console.log_inspection.rows import lag_rows, local_time, quarantine_rows, total_lag, trace_rows
 
 ANSWER_TIMEOUT_MS = 40_000  # a trace may read the log for 30 s
 DUPLICATE_COLOUR = "#808080"
@@ -62,11 +62,11 @@ class DiagnosticsClient(Protocol):
 def outcome_label(outcome: str) -> str:
     """The label of the fold's verdict on a record (unknown words as they are)."""
     labels = {
-        "applied": QCoreApplication.translate("Diagnostics", "applied"),
-        "rejected": QCoreApplication.translate("Diagnostics", "rejected"),
-        "duplicate": QCoreApplication.translate("Diagnostics", "duplicate (changed nothing)"),
-        "quarantined": QCoreApplication.translate("Diagnostics", "quarantined"),
-        "skipped": QCoreApplication.translate("Diagnostics", "skipped (unknown type)"),
+        "applied": QCoreApplication.translate("LogInspection", "applied"),
+        "rejected": QCoreApplication.translate("LogInspection", "rejected"),
+        "duplicate": QCoreApplication.translate("LogInspection", "duplicate (changed nothing)"),
+        "quarantined": QCoreApplication.translate("LogInspection", "quarantined"),
+        "skipped": QCoreApplication.translate("LogInspection", "skipped (unknown type)"),
     }
     return labels.get(outcome, outcome)
 
@@ -393,35 +393,35 @@ class DiagnosticsView(QWidget):
     @staticmethod
     def _quarantine_headers() -> tuple[str, ...]:
         return (
-            QCoreApplication.translate("Diagnostics", "Written"),
-            QCoreApplication.translate("Diagnostics", "Topic"),
-            QCoreApplication.translate("Diagnostics", "Partition"),
-            QCoreApplication.translate("Diagnostics", "Offset"),
-            QCoreApplication.translate("Diagnostics", "Event id"),
-            QCoreApplication.translate("Diagnostics", "Reason"),
+            QCoreApplication.translate("LogInspection", "Written"),
+            QCoreApplication.translate("LogInspection", "Topic"),
+            QCoreApplication.translate("LogInspection", "Partition"),
+            QCoreApplication.translate("LogInspection", "Offset"),
+            QCoreApplication.translate("LogInspection", "Event id"),
+            QCoreApplication.translate("LogInspection", "Reason"),
         )
 
     @staticmethod
     def _lag_headers() -> tuple[str, ...]:
         return (
-            QCoreApplication.translate("Diagnostics", "Topic"),
-            QCoreApplication.translate("Diagnostics", "Partition"),
-            QCoreApplication.translate("Diagnostics", "Folded up to"),
-            QCoreApplication.translate("Diagnostics", "Log end"),
-            QCoreApplication.translate("Diagnostics", "Lag"),
+            QCoreApplication.translate("LogInspection", "Topic"),
+            QCoreApplication.translate("LogInspection", "Partition"),
+            QCoreApplication.translate("LogInspection", "Folded up to"),
+            QCoreApplication.translate("LogInspection", "Log end"),
+            QCoreApplication.translate("LogInspection", "Lag"),
         )
 
     @staticmethod
     def _trace_headers() -> tuple[str, ...]:
         return (
-            QCoreApplication.translate("Diagnostics", "Event time"),
-            QCoreApplication.translate("Diagnostics", "Type"),
-            QCoreApplication.translate("Diagnostics", "Outcome"),
-            QCoreApplication.translate("Diagnostics", "Reason"),
-            QCoreApplication.translate("Diagnostics", "Source"),
-            QCoreApplication.translate("Diagnostics", "Event id"),
-            QCoreApplication.translate("Diagnostics", "Topic / partition / offset"),
-            QCoreApplication.translate("Diagnostics", "Written"),
+            QCoreApplication.translate("LogInspection", "Event time"),
+            QCoreApplication.translate("LogInspection", "Type"),
+            QCoreApplication.translate("LogInspection", "Outcome"),
+            QCoreApplication.translate("LogInspection", "Reason"),
+            QCoreApplication.translate("LogInspection", "Source"),
+            QCoreApplication.translate("LogInspection", "Event id"),
+            QCoreApplication.translate("LogInspection", "Topic / partition / offset"),
+            QCoreApplication.translate("LogInspection", "Written"),
         )
 
 

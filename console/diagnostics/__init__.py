@@ -1,1 +1,0 @@
-"""The diagnostics view: what the log says (quarantined records, lag, an entity's trace)."""
