@@ -36,6 +36,7 @@ from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
+from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
 from bridge.kafka.trace import trace_entity
@@ -50,6 +51,7 @@ from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.protocol import (
     AgentIdentity,
     BridgeStatus,
+    CatchUp,
     Change,
     Command,
     CommandOutcome,
@@ -136,6 +138,8 @@ class BridgeService(QObject):
         self._caught_up = False  # folded the log as it was at start-up
         self._resume_free_bytes = LOW_SPACE_BYTES
         self._last_status: BridgeStatus | None = None
+        self._catch_up = CatchUpMeter()
+        self._catching_up: CatchUp | None = None
         self._server = LocalServer(
             endpoint,
             token,
@@ -258,6 +262,7 @@ class BridgeService(QObject):
             kafka_error=None if health.up else health.error_kind,
             kafka_error_message=health.last_error if health.error_kind else None,
             degraded=sorted(degraded),
+            catching_up=self._catching_up,
         )
 
     @property
@@ -291,7 +296,8 @@ class BridgeService(QObject):
                     for entry in reversed(self._state.quarantined)
                 ],
             )
-        ends, ends_at = self._health.partition_ends()
+        ends = {position: high for position, (_low, high) in self._health.watermarks().items()}
+        ends_at = self._health.watermarks_as_of()
         folded = self._resume_offsets()
         partitions = []
         for topic, partition in sorted(set(ends) | set(folded)):
@@ -548,6 +554,9 @@ class BridgeService(QObject):
             self._renew_presence()  # the last console went away: it views nothing any more
         if self._disk_full:
             self._check_disk_space()
+        self._catching_up = self._catch_up.update(
+            self._health.watermarks(), self._resume_offsets(), time.monotonic()
+        )
         status = self.status()
         if status != self._last_status:
             self._last_status = status

@@ -71,7 +71,9 @@ class ConsoleWindowSet(QObject):
         self._data_seen = False
 
         self.feed = FramePacedFeed(self.store, parent=self)  # at most one store update a frame
-        client.snapshot.connect(self.feed.add_snapshot)
+        client.snapshot_begin.connect(self.feed.add_snapshot_begin)
+        client.snapshot_page.connect(self.feed.add_snapshot_page)
+        client.snapshot_end.connect(self.feed.add_snapshot_end)
         client.delta.connect(self.feed.add_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
@@ -179,6 +181,8 @@ class ConsoleWindowSet(QObject):
         return order, tickets, self.store.customer_orders(ticket.customer_id)
 
     def _on_update(self, update: StoreUpdate) -> None:
+        if update.loading_changed:
+            self.window.status_bar.set_loading(self.store.loading)
         shown = self.workspace.ticket_id
         ticket = None if shown is None else self.store.tickets.get(shown)
         if ticket is not None and (update.from_snapshot or update.touches(ticket)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import msgspec
 
@@ -42,8 +42,8 @@ class HealthTracker:
         self._records_read = 0
         self._last_ok_at: str | None = None
         self._degraded: set[str] = set()
-        self._ends: dict[tuple[str, int], int] = {}
-        self._ends_at: str | None = None
+        self._watermarks: dict[tuple[str, int], tuple[int, int]] = {}
+        self._watermarks_at: str | None = None
 
     def mark_up(self) -> None:
         """Record that a request to the cluster just succeeded."""
@@ -104,18 +104,21 @@ class HealthTracker:
             if rtt_ms is not None:
                 self._rtt_ms = rtt_ms
 
-    def set_partition_ends(self, ends: dict[tuple[str, int], int]) -> None:
-        """Store each partition's end offset as the latest statistics report it."""
-        if not ends:
-            return
+    def set_watermarks(self, watermarks: Mapping[tuple[str, int], tuple[int, int]]) -> None:
+        """Store the (low, high) offsets last seen of these (topic, partition)s."""
         with self._lock:
-            self._ends.update(ends)
-            self._ends_at = self._now()
+            self._watermarks.update(watermarks)
+            self._watermarks_at = self._now()
 
-    def partition_ends(self) -> tuple[dict[tuple[str, int], int], str | None]:
-        """Each partition's end offset and when it was reported (``None``: never yet)."""
+    def watermarks(self) -> dict[tuple[str, int], tuple[int, int]]:
+        """Return the (low, high) offsets last seen per (topic, partition) (catch-up progress)."""
         with self._lock:
-            return dict(self._ends), self._ends_at
+            return dict(self._watermarks)
+
+    def watermarks_as_of(self) -> str | None:
+        """When the watermarks were last reported (``None``: never yet)."""
+        with self._lock:
+            return self._watermarks_at
 
     def snapshot(self) -> KafkaHealth:
         """Return the current facts as one immutable value."""

@@ -123,6 +123,22 @@
 <context>
     <name>ConsoleStatusBar</name>
     <message>
+        <source>Loading from the bridge: %1 of %2</source>
+        <translation>Cargando desde el puente: %1 de %2</translation>
+    </message>
+    <message>
+        <source>Catching up: %1 of %2 records</source>
+        <translation>Poniéndose al día: %1 de %2 registros</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>faltan unos %1 min</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>faltan unos %1 s</translation>
+    </message>
+    <message>
         <source>Console and bridge versions differ: the console speaks protocol %1, the bridge %2. Reinstall the console so both are the same version.</source>
         <translation>La consola y el puente son de versiones distintas: la consola habla el protocolo %1 y el puente el %2. Reinstale la consola para que ambos sean de la misma versión.</translation>
     </message>

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from bridge.wire.entities import Ticket
+from bridge.wire.protocol import SnapshotBegin, SnapshotPage
 from console.notifications import (
     NotificationKind,
     NotificationPolicy,
@@ -20,7 +21,7 @@ from console.notifications import (
 from console.viewstate.store import IdChanges, StoreUpdate, ViewStore
 from tests.helpers.clock import Clock, at
 from tests.helpers.entities import customer_message, ticket
-from tests.helpers.protocol import ME, delta, snapshot, ticket_change
+from tests.helpers.protocol import ME, delta, snapshot, stream, ticket_change
 
 OTHER = "a-pedro"
 
@@ -161,6 +162,19 @@ def test_burst_of_fifty_new_tickets_is_one_summarized_toast(setup: Setup) -> Non
         setup.send(ticket(f"m{n}"))
     assert len(setup.later(3)) == 1
     assert setup.later(7)[1:] == [("New tickets", "7 new tickets in Deliveries")]
+
+
+def test_an_initial_snapshot_in_pages_gives_no_toast(setup: Setup) -> None:
+    first = snapshot([*(ticket(f"t{n}") for n in range(30)), mine("t99", sla_due_at=at(2))], seq=1)
+    for message in stream(first, page_size=4):  # the window fills in over eight pages
+        if isinstance(message, SnapshotBegin):
+            setup.store.load_snapshot(begin=message)
+        elif isinstance(message, SnapshotPage):
+            setup.store.load_snapshot(page=message)
+        else:
+            setup.store.load_snapshot(end=message)
+    setup.send(ticket("m1"))
+    assert setup.later(7) == [("New ticket", "Customer m1 in Deliveries: Subject of m1")]
 
 
 def test_the_timer_shows_the_toast_without_help(qtbot: QtBot) -> None:

@@ -55,25 +55,3 @@ def test_health_keeps_the_first_down_time_until_up_again() -> None:
     health.set_metrics(lag=4, rtt_ms=None)
     up = health.snapshot()
     assert (up.up, up.down_since, up.records_read, up.lag) == (True, None, 3, 4)
-
-
-def test_partition_ends_prefer_the_last_stable_offset() -> None:
-    stats = {
-        "topics": {
-            "atp.tickets.v1": {
-                "partitions": {
-                    "0": {"ls_offset": 40, "hi_offset": 42},  # a transaction still open
-                    "1": {"ls_offset": -1, "hi_offset": 9},
-                    "2": {"ls_offset": -1, "hi_offset": -1},  # not known yet: left out
-                    "-1": {"hi_offset": 1000},
-                }
-            }
-        }
-    }
-    figures = parse_statistics(json.dumps(stats))
-    assert figures.ends == {("atp.tickets.v1", 0): 40, ("atp.tickets.v1", 1): 9}
-    health = HealthTracker(now=lambda: "T")
-    assert health.partition_ends() == ({}, None)
-    health.set_partition_ends(figures.ends)
-    health.set_partition_ends({})  # a report without partitions keeps what was known
-    assert health.partition_ends() == (figures.ends, "T")
