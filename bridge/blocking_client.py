@@ -24,10 +24,12 @@ from bridge.wire.protocol import (
     PROTOCOL_VERSION,
     BridgeMessage,
     Command,
+    DiagnosticsQuery,
     ErrorFrame,
     Hello,
     ReportActivity,
     StateSnapshot,
+    TraceQuery,
 )
 from bridge.wire.snapshots import SnapshotAssembler, SnapshotStreamError
 
@@ -86,8 +88,8 @@ class BlockingBridgeClient:
                 return snapshot
         raise BridgeQueryError(f"no whole snapshot from the bridge within {timeout_s:.0f} s")
 
-    def send(self, command: Command | ReportActivity) -> None:
-        """Send one command (its outcome arrives as messages) or an activity report."""
+    def send(self, command: Command | ReportActivity | DiagnosticsQuery | TraceQuery) -> None:
+        """Send one command (its outcome arrives as messages), an activity report or a query."""
         self._write(command)
 
     def read(self, timeout_s: float) -> BridgeMessage | None:
@@ -139,7 +141,9 @@ class BlockingBridgeClient:
     ) -> None:
         self.close()
 
-    def _write(self, message: Hello | Command | ReportActivity) -> None:
+    def _write(
+        self, message: Hello | Command | ReportActivity | DiagnosticsQuery | TraceQuery
+    ) -> None:
         self._socket.write(encode_frame(message))
         self._socket.waitForBytesWritten(5000)
 

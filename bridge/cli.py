@@ -8,6 +8,8 @@ The surface is fixed (scripts and tests outside the project rely on it)::
                            [--interval-s SECONDS]
     atp-bridge status [--json] [--data-dir DIR]
     atp-bridge snapshot --json [--data-dir DIR]
+    atp-bridge report --from DATE --to DATE [--output FILE] [--tz ZONE] [--config FILE]
+                      [--bootstrap-servers LIST] [--timeout-s SECONDS]
     atp-bridge credentials set|check|delete [--config FILE]
     atp-bridge demo-broker [--port N]
     atp-bridge config show [--json] [--config FILE]
@@ -75,6 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--json", action="store_true", required=True, help="print JSON")
     snapshot.add_argument("--data-dir", type=Path, metavar="DIR", help="the bridge's data dir")
 
+    report = commands.add_parser(
+        "report",
+        help="figures of a day or a week, computed from the log, as CSV",
+        description="Per queue and per agent: opened, resolved, first-response median, "
+        "SLA attainment and breaches over the days --from to --to (both included), "
+        "computed from the tickets topic read from its beginning.",
+    )
+    report.add_argument("--from", dest="first", type=_date, required=True, metavar="DATE")
+    report.add_argument("--to", dest="last", type=_date, required=True, metavar="DATE")
+    report.add_argument("--output", type=Path, metavar="FILE", help="CSV file (default: stdout)")
+    report.add_argument("--tz", metavar="ZONE", help="time zone of the days (default: local)")
+    report.add_argument("--config", type=Path, metavar="FILE", help="configuration file (TOML)")
+    report.add_argument("--bootstrap-servers", metavar="LIST", help="Kafka bootstrap servers")
+    report.add_argument(
+        "--timeout-s", type=float, default=300.0, metavar="SECONDS", help="give up after this"
+    )
+
     credentials = commands.add_parser(
         "credentials", help="store, check or delete the Kafka password in the OS keyring"
     )
@@ -105,6 +124,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, help="loopback port (default: a free one)")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from bridge.report import run_report  # noqa: PLC0415  (Kafka only when needed)
+
+    overrides = {}
+    if args.bootstrap_servers is not None:
+        overrides["kafka.bootstrap_servers"] = args.bootstrap_servers
+    return run_report(
+        args.config,
+        overrides,
+        first=args.first,
+        last=args.last,
+        tz_name=args.tz,
+        output=args.output,
+        timeout_s=args.timeout_s,
+    )
 
 
 def _positive_seconds(text: str) -> float:
@@ -307,6 +350,7 @@ _COMMANDS = {
     "materialize": _materialize,
     "status": _status,
     "snapshot": _snapshot,
+    "report": _report,
     "credentials": _credentials,
     "config": _config_show,
     "support-bundle": _support_bundle,

@@ -22,6 +22,7 @@ import gc
 import logging
 import queue
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ from bridge.fold.state import State
 from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
+from bridge.kafka.trace import trace_entity
 from bridge.kafka.writer import EventWriter
 from bridge.outbox import FinalState, Outbox, OutboxEntry
 from bridge.paths import DataLayout
@@ -53,7 +55,13 @@ from bridge.wire.protocol import (
     Change,
     Command,
     CommandOutcome,
+    Diagnostics,
+    DiagnosticsKind,
+    PartitionLag,
+    QuarantineEntry,
     ReportActivity,
+    Trace,
+    TraceQuery,
 )
 
 _log = logging.getLogger(__name__)
@@ -69,6 +77,8 @@ STATUS_INTERVAL_MS = 500  # also how soon a change of Kafka health reaches conso
 OUTBOX_RETENTION = dt.timedelta(days=7)  # finished entries are kept a week for diagnostics
 DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
 DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
+MAX_TRACES = 2  # traces read the log at the same time (each on a thread of its own)
+TRACES_BUSY = "two traces are being made already; ask again when one has finished"
 
 
 class _CaughtUp:
@@ -93,6 +103,7 @@ class BridgeService(QObject):
 
     _records_ready = Signal()
     _entry_sent = Signal(str)
+    _trace_done = Signal(object, object)  # (the reply callback, the Trace): to the Qt thread
 
     def __init__(
         self,
@@ -136,6 +147,8 @@ class BridgeService(QObject):
             self._on_command,
             on_activity=self._on_activity,
             command_status=self._command_status,
+            diagnostics=self.diagnostics,
+            trace=self._start_trace,
             parent=self,
         )
         self._presence = PresenceThrottle()
@@ -146,6 +159,8 @@ class BridgeService(QObject):
         self._writer: EventWriter | None = None
         self._records_ready.connect(self._drain_records)
         self._entry_sent.connect(self._on_entry_sent)
+        self._trace_done.connect(lambda reply, trace: reply(trace))
+        self._traces = 0
         self._timers: list[QTimer] = []
 
     # ------------------------------------------------------------------ lifecycle
@@ -259,6 +274,69 @@ class BridgeService(QObject):
     def records_read(self) -> int:
         """How many records this process read from Kafka (resume reads only new ones)."""
         return self._health.snapshot().records_read
+
+    # ------------------------------------------------------------------ diagnostics
+    def diagnostics(self, kind: DiagnosticsKind) -> Diagnostics:
+        """The quarantined records (newest first) or each partition's lag, now."""
+        as_of = rfc3339(self._clock())
+        if kind == "quarantine":
+            return Diagnostics(
+                kind=kind,
+                as_of=as_of,
+                quarantined_total=self._state.quarantined_count,
+                quarantined=[
+                    QuarantineEntry(
+                        topic=entry.topic,
+                        partition=entry.partition,
+                        offset=entry.offset,
+                        reason=entry.reason,
+                        event_id=entry.event_id,
+                        at=entry.at,
+                    )
+                    for entry in reversed(self._state.quarantined)
+                ],
+            )
+        ends = {position: high for position, (_low, high) in self._health.watermarks().items()}
+        ends_at = self._health.watermarks_as_of()
+        folded = self._resume_offsets()
+        partitions = []
+        for topic, partition in sorted(set(ends) | set(folded)):
+            done = folded.get((topic, partition), 0)
+            end = ends.get((topic, partition))
+            partitions.append(
+                PartitionLag(
+                    topic=topic,
+                    partition=partition,
+                    folded=done,
+                    end=end,
+                    lag=None if end is None else max(end - done, 0),
+                )
+            )
+        return Diagnostics(kind=kind, as_of=as_of, partitions=partitions, ends_as_of=ends_at)
+
+    def _start_trace(self, query: TraceQuery, reply: Callable[[Trace], None]) -> None:
+        """Trace an entity on a thread of its own; ``reply`` gets the answer on this thread."""
+        if self._traces >= MAX_TRACES:
+            reply(Trace(kind=query.kind, key=query.key, error=TRACES_BUSY))
+            return
+        self._traces += 1
+
+        def work() -> None:
+            try:
+                trace = trace_entity(self._settings, self._topics, query.kind, query.key)
+            except Exception as error:  # noqa: BLE001  (logged and answered: never silent)
+                _log.exception("trace failed", extra={"kind": query.kind})
+                trace = Trace(kind=query.kind, key=query.key, error=f"the trace failed: {error}")
+            self._trace_done.emit(self._finish_trace(reply), trace)
+
+        threading.Thread(target=work, name="trace", daemon=True).start()
+
+    def _finish_trace(self, reply: Callable[[Trace], None]) -> Callable[[Trace], None]:
+        def finish(trace: Trace) -> None:
+            self._traces -= 1
+            reply(trace)
+
+        return finish
 
     # ------------------------------------------------------------------ records -> state
     def _accept_batch(self, batch: list[RawRecord]) -> None:

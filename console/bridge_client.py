@@ -47,6 +47,9 @@ from bridge.wire.protocol import (
     CommandOutcome,
     CommandStatusQuery,
     DeltaBatch,
+    Diagnostics,
+    DiagnosticsKind,
+    DiagnosticsQuery,
     ErrorFrame,
     Hello,
     Ping,
@@ -54,6 +57,9 @@ from bridge.wire.protocol import (
     SnapshotBegin,
     SnapshotEnd,
     SnapshotPage,
+    Trace,
+    TraceKind,
+    TraceQuery,
     Welcome,
 )
 
@@ -95,6 +101,10 @@ class BridgeClient(QObject):
     """The bridge refused us or sent something wrong ("code: message")."""
     incompatible = Signal(int, int)
     """(console protocol, bridge protocol; 0 if unknown): they cannot talk, no retrying."""
+    diagnostics = Signal(Diagnostics)
+    """The answer to ``query_diagnostics``."""
+    trace = Signal(Trace)
+    """The answer to ``query_trace``."""
 
     def __init__(
         self,
@@ -225,6 +235,21 @@ class BridgeClient(QObject):
         if self._welcomed and self._socket is not None:
             self._socket.write(encode_frame(activity))
 
+    def query_diagnostics(self, kind: DiagnosticsKind) -> bool:
+        """Ask for the quarantined records or the lag; False when not connected (not sent)."""
+        return self._send_query(DiagnosticsQuery(kind=kind))
+
+    def query_trace(self, kind: TraceKind, key: str) -> bool:
+        """Ask for an entity's event trace; False when not connected (not sent)."""
+        return self._send_query(TraceQuery(kind=kind, key=key))
+
+    def _send_query(self, query: DiagnosticsQuery | TraceQuery) -> bool:
+        """Queries are not kept across reconnects: the asker asks again."""
+        if not self._welcomed or self._socket is None:
+            return False
+        self._socket.write(encode_frame(query))
+        return True
+
     # ------------------------------------------------------------------ connecting
     def _attempt(self) -> None:
         if self._server_name is None:
@@ -342,14 +367,21 @@ class BridgeClient(QObject):
         elif isinstance(message, DeltaBatch):
             self._apply(message)
         elif isinstance(message, CommandOutcome):
-            tracked = self._unfinished.get(message.command_id)
-            if tracked is not None:
-                if message.state in FINAL_COMMAND_STATES:
-                    del self._unfinished[message.command_id]
-                else:
-                    tracked.state = message.state
-            self.outcome.emit(message)
+            self._outcome(message)
+        elif isinstance(message, Diagnostics):
+            self.diagnostics.emit(message)
+        elif isinstance(message, Trace):
+            self.trace.emit(message)
         # Pong: its arrival already counted as a sign of life (see _read)
+
+    def _outcome(self, message: CommandOutcome) -> None:
+        tracked = self._unfinished.get(message.command_id)
+        if tracked is not None:
+            if message.state in FINAL_COMMAND_STATES:
+                del self._unfinished[message.command_id]
+            else:
+                tracked.state = message.state
+        self.outcome.emit(message)
 
     def _welcomed_by(self, welcome: Welcome) -> None:
         if self._welcomed or welcome.v != PROTOCOL_VERSION:

@@ -23,6 +23,7 @@ from console.dashboard.dashboard import SupervisorDashboard
 from console.help_dialog import ShortcutHelpDialog, help_rows
 from console.keyboard import bind_workspace
 from console.keymap import ActionId
+from console.log_inspection.view import DiagnosticsView
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.presence_control import PresenceButton, PresenceControl
@@ -57,6 +58,7 @@ class ConsoleWindowSet(QObject):
         macros: MacroLibrary | None = None,
         idle_away_minutes: int = 10,
         open_next_ticket: bool = False,
+        report_command: Sequence[str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -69,9 +71,13 @@ class ConsoleWindowSet(QObject):
             queues=queues,
             macros=macros,
         )
-        self.dashboard = SupervisorDashboard()
+        self.dashboard = SupervisorDashboard(report_command=report_command)
         self.window.set_workspace_widget(self.workspace)
         self.window.set_dashboard_widget(self.dashboard)
+        self.diagnostics = DiagnosticsView(client)
+        self.window.set_diagnostics_widget(self.diagnostics)
+        client.diagnostics.connect(self.diagnostics.show_diagnostics)
+        client.trace.connect(self.diagnostics.show_trace)
         self._order_windows: list[QDialog] = []
         self._data_seen = False
 
@@ -126,6 +132,14 @@ class ConsoleWindowSet(QObject):
         dialog = ShortcutHelpDialog(help_rows(self.window.keyboard), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_diagnostics(self) -> None:
+        """Open the Diagnostics tab (Help menu), ready to trace the ticket open, if any."""
+        self.window.show_diagnostics()
+        shown = self.workspace.ticket_id
+        if shown is not None and not self.diagnostics.trace_key.text():
+            self.diagnostics.trace_key.setText(shown)
+        self.diagnostics.refresh("quarantine")
 
     # ------------------------------------------------------------------ identity
     @property

@@ -146,9 +146,16 @@ def install_help_menu(
     data_dir: Path,
     config_file: Path | None,
     overrides: Callable[[], Mapping[str, str]],
+    log_diagnostics: Callable[[], None] | None = None,
 ) -> Callable[[], None]:
-    """Add the Help menu; return its retranslate function (call it on a language change)."""
+    """Add the Help menu; return its retranslate function (call it on a language change).
+
+    ``log_diagnostics``: opens the Diagnostics tab (what the log says), listed first.
+    """
     menu = window.menuBar().addMenu("")
+    log_action = None if log_diagnostics is None else menu.addAction("", log_diagnostics)
+    if log_action is not None:
+        log_action.setObjectName("log-diagnostics")
 
     def about() -> None:
         dialog = DiagnosticsDialog(diagnostics_text(config_file, overrides()), window)
@@ -164,6 +171,8 @@ def install_help_menu(
         menu.setTitle(QCoreApplication.translate("Diagnostics", "&Help"))
         about_action.setText(QCoreApplication.translate("Diagnostics", "&About and diagnostics…"))
         bundle_action.setText(QCoreApplication.translate("Diagnostics", "Create &support bundle…"))
+        if log_action is not None:
+            log_action.setText(QCoreApplication.translate("Diagnostics", "Log &diagnostics"))
 
     retranslate()
     return retranslate

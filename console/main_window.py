@@ -37,6 +37,7 @@ QUEUE_SHARE = 0.55
 """The queue and feed's share of the window's width when it first shows."""
 WORKSPACE_TAB = 0
 DASHBOARD_TAB = 1
+DIAGNOSTICS_TAB = 2
 
 
 class MainWindow(QMainWindow):
@@ -72,7 +73,8 @@ class MainWindow(QMainWindow):
         )
         self.work_area = QTabWidget(self)
         self._placeholders: dict[int, QLabel] = {}
-        for position in (WORKSPACE_TAB, DASHBOARD_TAB):
+        self._diagnostics_opened = False  # Help > Diagnostics shows the tab to anyone
+        for position in (WORKSPACE_TAB, DASHBOARD_TAB, DIAGNOSTICS_TAB):
             placeholder = QLabel(self)
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self._placeholders[position] = placeholder
@@ -123,6 +125,16 @@ class MainWindow(QMainWindow):
         """Put the supervisor dashboard in the work area (replaces the placeholder)."""
         self._replace_tab(DASHBOARD_TAB, widget)
 
+    def set_diagnostics_widget(self, widget: QWidget) -> None:
+        """Put the diagnostics view in the work area (replaces the placeholder)."""
+        self._replace_tab(DIAGNOSTICS_TAB, widget)
+
+    def show_diagnostics(self) -> None:
+        """Show the Diagnostics tab (supervisors always have it; anyone may open it)."""
+        self._diagnostics_opened = True
+        self.work_area.setTabVisible(DIAGNOSTICS_TAB, True)
+        self.work_area.setCurrentIndex(DIAGNOSTICS_TAB)
+
     def show_workspace(self) -> None:
         """Bring the ticket workspace to the front."""
         self.work_area.setCurrentIndex(WORKSPACE_TAB)
@@ -156,11 +168,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("A tu Puerta — support console"))
         self.work_area.setTabText(WORKSPACE_TAB, self.tr("Ticket"))
         self.work_area.setTabText(DASHBOARD_TAB, self.tr("Dashboard"))
+        self.work_area.setTabText(DIAGNOSTICS_TAB, self.tr("Diagnostics"))
         self.work_area.setAccessibleName(self.tr("Work area"))
         self.work_area.tabBar().setAccessibleName(self.tr("Work area tabs"))
         texts = {
             WORKSPACE_TAB: self.tr("Open a ticket from the queue (Enter)."),
             DASHBOARD_TAB: self.tr("The dashboard is not available."),
+            DIAGNOSTICS_TAB: self.tr("Diagnostics are not available."),
         }
         for position, placeholder in self._placeholders.items():
             placeholder.setText(texts[position])
@@ -259,4 +273,6 @@ class MainWindow(QMainWindow):
         self.status_bar.set_status(status)
         self.queue_view.set_agent(status.agent.agent_id, list(status.agent.queues))
         # The dashboard is the supervisors' view (the demo's agent is a supervisor).
-        self.work_area.setTabVisible(DASHBOARD_TAB, status.agent.role == "supervisor")
+        supervising = status.agent.role == "supervisor"
+        self.work_area.setTabVisible(DASHBOARD_TAB, supervising)
+        self.work_area.setTabVisible(DIAGNOSTICS_TAB, supervising or self._diagnostics_opened)

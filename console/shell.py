@@ -64,6 +64,16 @@ def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | Non
     return argv
 
 
+def _report_command(args: argparse.Namespace, demo: DemoStack | None) -> list[str]:
+    """``atp-bridge report`` with the bridge's configuration (the dashboard adds the days)."""
+    argv = [sys.executable, "-m", "bridge", "report"]
+    if args.config is not None:
+        argv += ["--config", str(args.config)]
+    if demo is not None:
+        argv += ["--bootstrap-servers", demo.bootstrap_servers]
+    return argv
+
+
 def _overrides(
     args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None
 ) -> dict[str, str]:
@@ -241,6 +251,7 @@ def _run_window(
         macros=_macros(app, config.console.macros_file, headless=bool(args.smoke)),
         idle_away_minutes=config.console.idle_away_minutes,
         open_next_ticket=config.console.after_resolve == "next",
+        report_command=_report_command(args, demo),
     )
     windows.window.set_kafka_address(config.kafka.bootstrap_servers)
     _install_menu(
@@ -329,7 +340,7 @@ def _install_menu(
     supervisor: BridgeSupervisor,
     translations: Translations,
 ) -> None:
-    """Add the Console menu: settings, keyboard shortcuts, quit.
+    """Add the Console menu (settings, keyboard shortcuts, quit) and Help (diagnostics).
 
     Saved settings apply at once: the language live, the connection by restarting the bridge.
     """
@@ -374,6 +385,7 @@ def _install_menu(
         data_dir=loaded.config.bridge.data_dir,
         config_file=args.config,
         overrides=lambda: _overrides(args, demo, current[0].config.bridge.data_dir),
+        log_diagnostics=windows.show_diagnostics,
     )
 
     def retitle() -> None:

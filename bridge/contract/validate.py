@@ -44,6 +44,8 @@ class RawRecord(msgspec.Struct, frozen=True):
     offset: int
     key: bytes | None
     value: bytes | None
+    timestamp_ms: int | None = None
+    """The record's Kafka timestamp (ms since the epoch; ``None``: not available)."""
 
 
 class ValidEvent(msgspec.Struct, frozen=True):
@@ -58,6 +60,8 @@ class ValidEvent(msgspec.Struct, frozen=True):
     topic: str
     partition: int
     offset: int
+    timestamp_ms: int | None = None
+    """The record's Kafka timestamp (see ``RawRecord``)."""
 
 
 class Invalid(msgspec.Struct, frozen=True):
@@ -196,6 +200,7 @@ def _validate_in_one_pass(
         topic=record.topic,
         partition=record.partition,
         offset=record.offset,
+        timestamp_ms=record.timestamp_ms,
     )
 
 
@@ -231,6 +236,7 @@ def _validate(
         topic=record.topic,
         partition=record.partition,
         offset=record.offset,
+        timestamp_ms=record.timestamp_ms,
     )
 
 

@@ -17,6 +17,7 @@ from bridge.fold.result import EntityKind, FoldResult, Outcome
 from bridge.fold.state import QuarantinedRecord, State
 from bridge.fold.tickets import apply_ticket_event
 from bridge.wire.entities import Presence
+from bridge.wire.timestamps import rfc3339_of_ms
 
 __all__ = [
     "QUARANTINE_LIMIT",
@@ -50,9 +51,7 @@ def fold_record(
         if redelivered:
             return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
         reason = f"the fold failed on this record ({type(error).__name__}: {error})"
-        return _quarantine(
-            state, record.topic, record.partition, record.offset, Invalid(reason=reason[:500])
-        )
+        return _quarantine(state, record, Invalid(reason=reason[:500]))
 
 
 def _fold_record(
@@ -83,7 +82,7 @@ def _fold_record(
         return FoldResult(
             outcome="skipped", event_id=None, reason=f"unknown event type {checked.type!r}"
         )
-    return _quarantine(state, record.topic, record.partition, record.offset, checked)
+    return _quarantine(state, record, checked)
 
 
 def apply_event(state: State, event: ValidEvent) -> FoldResult:
@@ -100,13 +99,7 @@ def apply_event(state: State, event: ValidEvent) -> FoldResult:
     state.applied_event_ids.add(event.id)
     if result.outcome == "quarantined":
         reason = result.reason or "quarantined"
-        _quarantine(
-            state,
-            event.topic,
-            event.partition,
-            event.offset,
-            Invalid(reason=reason, event_id=event.id),
-        )
+        _quarantine(state, event, Invalid(reason=reason, event_id=event.id))
     return result
 
 
@@ -127,16 +120,15 @@ def _apply_presence(state: State, event: ValidEvent, data: AgentPresence) -> Fol
     )
 
 
-def _quarantine(
-    state: State, topic: str, partition: int, offset: int, invalid: Invalid
-) -> FoldResult:
+def _quarantine(state: State, where: RawRecord | ValidEvent, invalid: Invalid) -> FoldResult:
     state.quarantined.append(
         QuarantinedRecord(
-            topic=topic,
-            partition=partition,
-            offset=offset,
+            topic=where.topic,
+            partition=where.partition,
+            offset=where.offset,
             reason=invalid.reason,
             event_id=invalid.event_id,
+            at=rfc3339_of_ms(where.timestamp_ms),
         )
     )
     if len(state.quarantined) > QUARANTINE_LIMIT:

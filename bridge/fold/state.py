@@ -19,6 +19,8 @@ class QuarantinedRecord(msgspec.Struct, kw_only=True):
     offset: int
     reason: str
     event_id: str | None = None  # the record's event id, when it could be read
+    at: str | None = None
+    """The record's Kafka timestamp (RFC 3339, UTC), when the log gave one: when it was written."""
 
 
 class State(msgspec.Struct, kw_only=True):

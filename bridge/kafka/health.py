@@ -43,6 +43,7 @@ class HealthTracker:
         self._last_ok_at: str | None = None
         self._degraded: set[str] = set()
         self._watermarks: dict[tuple[str, int], tuple[int, int]] = {}
+        self._watermarks_at: str | None = None
 
     def mark_up(self) -> None:
         """Record that a request to the cluster just succeeded."""
@@ -107,11 +108,17 @@ class HealthTracker:
         """Store the (low, high) offsets last seen of these (topic, partition)s."""
         with self._lock:
             self._watermarks.update(watermarks)
+            self._watermarks_at = self._now()
 
     def watermarks(self) -> dict[tuple[str, int], tuple[int, int]]:
         """Return the (low, high) offsets last seen per (topic, partition) (catch-up progress)."""
         with self._lock:
             return dict(self._watermarks)
+
+    def watermarks_as_of(self) -> str | None:
+        """When the watermarks were last reported (``None``: never yet)."""
+        with self._lock:
+            return self._watermarks_at
 
     def snapshot(self) -> KafkaHealth:
         """Return the current facts as one immutable value."""

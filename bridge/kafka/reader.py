@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
+    TIMESTAMP_NOT_AVAILABLE,
     Consumer,
     KafkaError,
     KafkaException,
@@ -188,6 +189,7 @@ class RecordReader(threading.Thread):
             topic, partition, offset = message.topic(), message.partition(), message.offset()
             if topic is None or partition is None or offset is None:
                 continue
+            kind, stamp = message.timestamp()
             batch.append(
                 RawRecord(
                     topic=topic,
@@ -195,6 +197,7 @@ class RecordReader(threading.Thread):
                     offset=offset,
                     key=message.key(),
                     value=message.value(),
+                    timestamp_ms=None if kind == TIMESTAMP_NOT_AVAILABLE or stamp < 0 else stamp,
                 )
             )
             reached[(topic, partition)] = offset + 1

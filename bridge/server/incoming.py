@@ -15,7 +15,15 @@ from typing import Final
 import msgspec
 
 from bridge.wire.framing import FrameDecoder
-from bridge.wire.protocol import Action, CommandStatusQuery, Hello, Ping, ReportActivity
+from bridge.wire.protocol import (
+    Action,
+    CommandStatusQuery,
+    DiagnosticsQuery,
+    Hello,
+    Ping,
+    ReportActivity,
+    TraceQuery,
+)
 
 MAX_REASON_CHARS: Final = 300
 
@@ -27,7 +35,15 @@ class IncomingCommand(msgspec.Struct, tag="command", tag_field="t", kw_only=True
     action: msgspec.Raw
 
 
-IncomingMessage = Hello | IncomingCommand | Ping | ReportActivity | CommandStatusQuery
+IncomingMessage = (
+    Hello
+    | IncomingCommand
+    | Ping
+    | ReportActivity
+    | CommandStatusQuery
+    | DiagnosticsQuery
+    | TraceQuery
+)
 
 
 class ActionNotAcceptedError(Exception):

@@ -45,6 +45,7 @@ from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import (
     HELLO_TIMEOUT_MS,
     MAX_STATUS_QUERY_IDS,
+    MAX_TRACE_KEY_CHARS,
     PROTOCOL_VERSION,
     SNAPSHOT_PAGE_BYTES,
     BridgeStatus,
@@ -52,10 +53,15 @@ from bridge.wire.protocol import (
     Command,
     CommandOutcome,
     CommandStatusQuery,
+    Diagnostics,
+    DiagnosticsKind,
+    DiagnosticsQuery,
     Hello,
     Ping,
     Pong,
     ReportActivity,
+    Trace,
+    TraceQuery,
     Welcome,
 )
 
@@ -68,6 +74,10 @@ UNKNOWN_COMMAND = (
 )
 CommandStatusLookup = Callable[[str], CommandOutcome | None]
 """Where a command is, from the outbox; None: the outbox holds no such command."""
+DiagnosticsSource = Callable[[DiagnosticsKind], Diagnostics]
+"""The quarantined records or the lag per partition, now."""
+TraceSource = Callable[[TraceQuery, Callable[[Trace], None]], None]
+"""Start tracing an entity; the answer is handed to the callback later, on this thread."""
 
 
 def _no_record(_command_id: str) -> CommandOutcome | None:
@@ -109,6 +119,8 @@ class LocalServer(QObject):
         hello_timeout_ms: int = HELLO_TIMEOUT_MS,
         bridge_version: str = __version__,
         command_status: CommandStatusLookup = _no_record,
+        diagnostics: DiagnosticsSource | None = None,
+        trace: TraceSource | None = None,
         listen_check_ms: int = LISTEN_CHECK_MS,
         parent: QObject | None = None,
     ) -> None:
@@ -121,6 +133,8 @@ class LocalServer(QObject):
         self._on_command = on_command
         self._on_activity = on_activity
         self._command_status = command_status
+        self._diagnostics = diagnostics
+        self._trace = trace
         self._max_backlog = max_client_backlog_bytes
         self._page_bytes = snapshot_page_bytes
         self._hello_timeout_ms = hello_timeout_ms
@@ -306,6 +320,10 @@ class LocalServer(QObject):
                 self._on_activity(message)
         elif isinstance(message, CommandStatusQuery):
             self._answer_status(session, message)
+        elif isinstance(message, DiagnosticsQuery):
+            self._answer_diagnostics(session, message)
+        elif isinstance(message, TraceQuery):
+            self._answer_trace(session, message)
         else:
             session.fail("bad_message", "Hello after the handshake")
 
@@ -371,6 +389,28 @@ class LocalServer(QObject):
                     command_id=command_id, state="invalid", reason=UNKNOWN_COMMAND
                 )
             session.send(encode_frame(outcome))
+
+    def _answer_diagnostics(self, session: ClientSession, query: DiagnosticsQuery) -> None:
+        if self._diagnostics is None:
+            return
+        try:
+            answer = self._diagnostics(query.kind)
+        except Exception:  # noqa: BLE001  (the console says the bridge did not answer)
+            _log.exception("diagnostics failed", extra={"kind": query.kind})
+            return
+        session.send(encode_frame(answer))
+
+    def _answer_trace(self, session: ClientSession, query: TraceQuery) -> None:
+        def reply(trace: Trace) -> None:
+            session.send(encode_frame(trace))  # a session that has gone drops it
+
+        if not query.key or len(query.key) > MAX_TRACE_KEY_CHARS:
+            reason = f"a {query.kind} id has 1 to {MAX_TRACE_KEY_CHARS} characters"
+            reply(Trace(kind=query.kind, key=query.key[:MAX_TRACE_KEY_CHARS], error=reason))
+        elif self._trace is None:
+            reply(Trace(kind=query.kind, key=query.key, error="this bridge cannot trace"))
+        else:
+            self._trace(query, reply)
 
     def _dispatch(self, session: ClientSession, command: Command) -> None:
         try:

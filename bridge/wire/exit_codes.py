@@ -31,6 +31,19 @@ class MaterializeExit(enum.IntEnum):
     """The snapshot topic is missing or misconfigured, or what it holds cannot be read."""
 
 
+class ReportExit(enum.IntEnum):
+    """``atp-bridge report``."""
+
+    OK = 0
+    READ_FAILED = 1
+    """The log could not be read to its end (cluster unreachable, missing topic, timeout)."""
+    CONFIG = 2
+    """The configuration, the dates or the time zone are not usable."""
+    CREDENTIALS = 4
+    OUTPUT = 5
+    """The CSV file could not be written."""
+
+
 class CredentialsExit(enum.IntEnum):
     """``atp-bridge credentials set|check|delete``."""
 

@@ -15,7 +15,7 @@ import msgspec
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.vocabulary import Priority, Role, TicketStatus
 
-PROTOCOL_VERSION = 3  # 3: the snapshot streamed in pages; 2: tags, activity, command status
+PROTOCOL_VERSION = 3  # 3: the snapshot streamed in pages, log diagnostics; 2: tags, activity
 HEADER_SIZE = 4
 MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
 MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a large delta batch (snapshots come in pages)
@@ -213,7 +213,110 @@ class CommandStatusQuery(msgspec.Struct, tag="command_status", tag_field="t", kw
     command_ids: list[str] = msgspec.field(default_factory=list)
 
 
-ClientMessage = Hello | Command | Ping | ReportActivity | CommandStatusQuery
+# ------------------------------------------------------------------ log diagnostics (v3)
+DiagnosticsKind = Literal["quarantine", "lag"]
+"""What the log says, for supervisors and IT: its quarantined records, or the lag per partition.
+
+With TraceQuery (one entity's event trace) these queries are answered to the asking
+console only, by one Diagnostics or one Trace (docs/PROTOCOL.md, "Diagnostics").
+"""
+TraceKind = Literal["ticket", "order"]
+MAX_TRACE_EVENTS = 2000  # records of one entity listed in a Trace (then ``truncated``)
+MAX_TRACE_KEY_CHARS = 200
+
+
+class DiagnosticsQuery(msgspec.Struct, tag="diagnostics_query", tag_field="t", kw_only=True):
+    """Ask for the quarantined records (``quarantine``) or the lag per partition (``lag``)."""
+
+    kind: DiagnosticsKind
+
+
+class TraceQuery(msgspec.Struct, tag="trace_query", tag_field="t", kw_only=True):
+    """Ask for every record of one ticket or order in the log, in log order."""
+
+    kind: TraceKind
+    key: str
+    """The ticket or order id (the records' key)."""
+
+
+class QuarantineEntry(msgspec.Struct, kw_only=True):
+    """A record the fold quarantined: where it is in the log, why, and when it was written."""
+
+    topic: str
+    partition: int
+    offset: int
+    reason: str
+    event_id: str | None = None
+    at: str | None = None
+    """The record's Kafka timestamp (RFC 3339), when the log gave one."""
+
+
+class PartitionLag(msgspec.Struct, kw_only=True):
+    """One partition: the next offset this bridge folds, the log's end, the records between."""
+
+    topic: str
+    partition: int
+    folded: int
+    """One past the last offset folded (0: nothing folded yet)."""
+    end: int | None = None
+    """The log's end (high watermark) of the last fetch response (None: not known yet)."""
+    lag: int | None = None
+    """``end - folded`` (never negative; None while ``end`` is unknown)."""
+
+
+class Diagnostics(msgspec.Struct, tag="diagnostics", tag_field="t", kw_only=True):
+    """The answer to a DiagnosticsQuery (only the part ``kind`` asked for is filled)."""
+
+    kind: DiagnosticsKind
+    as_of: str
+    """When the bridge answered."""
+    quarantined_total: int = 0
+    """Every record quarantined since the state began (the list keeps the latest 1000)."""
+    quarantined: list[QuarantineEntry] = msgspec.field(default_factory=list)
+    """Newest first."""
+    partitions: list[PartitionLag] = msgspec.field(default_factory=list)
+    ends_as_of: str | None = None
+    """When the end offsets were last reported (every second while Kafka is up)."""
+
+
+class TraceEvent(msgspec.Struct, kw_only=True):
+    """One record of the entity, with what the fold made of it."""
+
+    topic: str
+    partition: int
+    offset: int
+    outcome: str
+    """``applied``, ``rejected``, ``duplicate``, ``quarantined`` or ``skipped``."""
+    duplicate: bool = False
+    """The same event (id) or the same record came before: it changed nothing."""
+    reason: str | None = None
+    event_id: str | None = None
+    type: str | None = None
+    time: str | None = None
+    """The event's own time, as it says (it may be unreadable in a quarantined record)."""
+    source: str | None = None
+    kafka_time: str | None = None
+    """The record's Kafka timestamp (RFC 3339)."""
+
+
+class Trace(msgspec.Struct, tag="trace", tag_field="t", kw_only=True):
+    """The answer to a TraceQuery: the entity's records read from the log's beginning."""
+
+    kind: TraceKind
+    key: str
+    events: list[TraceEvent] = msgspec.field(default_factory=list)
+    complete: bool = False
+    """Every record up to the log's end (as of the query) was read."""
+    truncated: bool = False
+    """More than MAX_TRACE_EVENTS records: only the first ones are listed."""
+    records_scanned: int = 0
+    error: str | None = None
+    """Why the trace is missing or incomplete (timeout, Kafka unreachable, busy)."""
+
+
+ClientMessage = (
+    Hello | Command | Ping | ReportActivity | CommandStatusQuery | DiagnosticsQuery | TraceQuery
+)
 
 
 # ------------------------------------------------------------------ bridge -> console
@@ -343,4 +446,6 @@ BridgeMessage = (
     | CommandOutcome
     | Pong
     | ErrorFrame
+    | Diagnostics
+    | Trace
 )

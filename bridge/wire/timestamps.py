@@ -57,3 +57,11 @@ def epoch_of(text: str | None) -> float | None:
     """Epoch seconds of a timestamp held in the state (see ``moment_of``)."""
     moment = moment_of(text)
     return None if moment is None else moment.timestamp()
+
+
+def rfc3339_of_ms(epoch_ms: int | None) -> str | None:
+    """RFC 3339 (UTC, milliseconds, ``Z``) of epoch milliseconds, e.g. a Kafka record timestamp."""
+    if epoch_ms is None:
+        return None
+    moment = dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

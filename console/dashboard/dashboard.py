@@ -3,13 +3,17 @@
 The widget only displays what ``queue_load.compute_figures`` computes. Calls to
 ``update_data`` are coalesced: the figures are recomputed at most once per
 ``coalesce_ms`` (200 ms by default), so a burst of deltas costs one pass and
-new data shows well within a second.
+new data shows well within a second. Without new data they are recomputed every
+``refresh_ms`` (30 s) at the clock's time, so a deadline passing shows as well.
+"Export report…" runs ``atp-bridge report`` (``report_export``) for the days a
+supervisor chooses; it is there when the composition passes the command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -21,18 +25,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from console.dashboard.models import AgentLoadModel, QueueLoadModel
+from console.dashboard.models import AgentLoadModel, QueueLoadModel, attainment
 from console.dashboard.queue_load import DashboardFigures, compute_figures, parse_time
+from console.dashboard.report_export import ReportDialog, ReportExport, ReportRequest
 from console.views.empty_state import EmptyState
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
 
+REFRESH_MS = 30_000
 CREATED_COLOUR = "#1f77b4"
 RESOLVED_COLOUR = "#2ca02c"
 TEXT_COLUMN_ROOM = 140
@@ -164,19 +171,37 @@ class SupervisorDashboard(QWidget):
         self,
         tz: dt.tzinfo | None = None,
         coalesce_ms: int = 200,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        refresh_ms: int = REFRESH_MS,
+        report_command: Sequence[str] | None = None,
+        report_folder: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._tz = tz if tz is not None else _local_tz()
+        self._day_tz = tz  # None: the system's time zone, with its daylight saving rules
+        self._clock = clock if clock is not None else (lambda: dt.datetime.now(dt.UTC))
         self._figures: DashboardFigures | None = None
         self._inputs: tuple[list[Ticket], list[Presence], dt.datetime, str | None] | None = None
+        self._last_inputs: tuple[list[Ticket], list[Presence], str | None] | None = None
         self._as_of: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(coalesce_ms)
         self._timer.timeout.connect(self._recompute)
+        self._refresh = QTimer(self, interval=refresh_ms)
+        self._refresh.timeout.connect(self._refresh_now)
+        self._refresh.start()
         self.setObjectName("supervisor-dashboard")
         self.as_of_label = QLabel(self)
+        self.today_label = QLabel(self)
+        self.today_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.report_folder = report_folder if report_folder is not None else Path.home()
+        self.report_export = None if not report_command else ReportExport(report_command, self)
+        self.export_button = QPushButton(self)
+        self.export_status = QLabel(self)
+        self._build_export()
         self.totals_label = QLabel(self)
         for label in (self.as_of_label, self.totals_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -195,9 +220,18 @@ class SupervisorDashboard(QWidget):
         agents_title = QLabel(self)
         agents_title.setBuddy(self.agent_view)
         self._titles = (queues_title, agents_title)
+        self._lay_out()
+        self.retranslate()
+
+    def _lay_out(self) -> None:
+        queues_title, agents_title = self._titles
         header = QHBoxLayout()
         header.addWidget(self.totals_label, 1)
         header.addWidget(self.as_of_label)
+        today = QHBoxLayout()
+        today.addWidget(self.today_label, 1)
+        today.addWidget(self.export_status, 1)
+        today.addWidget(self.export_button)
         tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._tables = tables
         left = QVBoxLayout()
@@ -210,9 +244,9 @@ class SupervisorDashboard(QWidget):
         tables.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addLayout(today)
         layout.addLayout(tables, 1)
         layout.addWidget(self.chart, 1)
-        self.retranslate()
 
     def retranslate(self) -> None:
         """Re-read every translated text; the figures shown are rendered again."""
@@ -224,12 +258,28 @@ class SupervisorDashboard(QWidget):
             self.tr(
                 "Open: open or pending. Unassigned: open without an agent. Breached: past the "
                 "first-response deadline without a reply. Oldest waiting: the longest a customer "
-                "has waited for the team."
+                "has waited for the team. SLA met today: of the tickets due today (your "
+                "local day, from midnight) whose deadline has passed or that were answered, "
+                "the share answered in time."
             )
         )
         self.agent_view.setAccessibleName(self.tr("Agents"))
         self.queue_empty.set_text(self.tr("No tickets in any queue yet."))
         self.agent_empty.set_text(self.tr("No agent has published a presence yet."))
+        self.agent_view.setToolTip(
+            self.tr(
+                "First response today: the median time from opening to the first public "
+                "reply, of the tickets this agent first answered today. Resolved today: "
+                "tickets this agent set to resolved today (your local day, from midnight)."
+            )
+        )
+        self.export_button.setText(self.tr("Export report…"))
+        self.export_button.setToolTip(
+            self.tr(
+                "Figures of a day or a week per queue and per agent, computed from the "
+                "event log (not from this view), saved as a CSV file."
+            )
+        )
         queues_title, agents_title = self._titles
         queues_title.setText(self.tr("&Queues"))
         agents_title.setText(self.tr("A&gents"))
@@ -237,6 +287,7 @@ class SupervisorDashboard(QWidget):
         self.agent_model.retranslate()
         if self._figures is not None:
             self.totals_label.setText(self._totals_text(self._figures))
+            self.today_label.setText(self._today_text(self._figures))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Retranslate on a language change."""
@@ -301,17 +352,26 @@ class SupervisorDashboard(QWidget):
         if not self._timer.isActive():
             self._timer.start()
 
+    def _refresh_now(self) -> None:
+        """Recompute the last data at the clock's time (deadlines pass without new data)."""
+        if self._inputs is None and self._last_inputs is not None:
+            tickets, agents, as_of = self._last_inputs
+            self._inputs = (tickets, agents, self._clock(), as_of)
+            self._recompute()
+
     def _recompute(self) -> None:
         if self._inputs is None:
             return
         tickets, agents, now, as_of = self._inputs
         self._inputs = None
-        figures = compute_figures(tickets, agents, now)
+        self._last_inputs = (tickets, agents, as_of)
+        figures = compute_figures(tickets, agents, now, self._day_tz)
         self.queue_model.set_rows(figures.queues)
         self.agent_model.set_rows(figures.agents)
         self.chart.show_figures(figures)
         self._arrange_tables()
         self.totals_label.setText(self._totals_text(figures))
+        self.today_label.setText(self._today_text(figures))
         self._as_of = as_of
         self.as_of_label.setText(self._as_of_text(as_of))
         self._figures = figures
@@ -322,6 +382,62 @@ class SupervisorDashboard(QWidget):
             .replace("%1", str(figures.created_last_hour))
             .replace("%2", str(figures.resolved_last_hour))
         )
+
+    def _today_text(self, figures: DashboardFigures) -> str:
+        today = figures.today
+        if today is None:
+            return ""
+        opened = sum(group.opened for group in today.queues)
+        resolved = sum(group.resolved for group in today.queues)
+        met = sum(group.sla_met for group in today.queues)
+        decided = sum(group.sla_decided for group in today.queues)
+        return (
+            self.tr("Today: %1 opened, %2 resolved, SLA met %3")
+            .replace("%1", str(opened))
+            .replace("%2", str(resolved))
+            .replace("%3", attainment(met, decided))
+        )
+
+    # ------------------------------------------------------------------ report export
+    def _build_export(self) -> None:
+        self.export_button.setObjectName("export-report")
+        self.export_button.setVisible(self.report_export is not None)
+        self.export_button.clicked.connect(self.open_report_dialog)
+        self.export_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.export_status.setWordWrap(True)
+        if self.report_export is not None:
+            self.report_export.started.connect(self._export_started)
+            self.report_export.finished.connect(self._export_finished)
+
+    def open_report_dialog(self) -> ReportDialog | None:
+        """Ask for the days and the file of a report, then export it (returns the dialog)."""
+        if self.report_export is None or self.report_export.running:
+            return None
+        today = self._clock().astimezone(self._day_tz).date()
+        dialog = ReportDialog(today, self.report_folder, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.export_report(dialog.request()))
+        dialog.open()
+        return dialog
+
+    def export_report(self, request: ReportRequest) -> bool:
+        """Run ``atp-bridge report`` for ``request``; False if one already runs."""
+        return self.report_export is not None and self.report_export.start(request)
+
+    def _export_started(self, request: ReportRequest) -> None:
+        self.export_button.setEnabled(False)
+        self.export_status.setText(
+            self.tr("Making the report of %1 to %2 from the event log…")
+            .replace("%1", request.first.isoformat())
+            .replace("%2", request.last.isoformat())
+        )
+
+    def _export_finished(self, ok: bool, message: str) -> None:
+        self.export_button.setEnabled(True)
+        if ok:
+            self.export_status.setText(self.tr("Report saved. %1").replace("%1", message))
+        else:
+            self.export_status.setText(self.tr("The report failed: %1").replace("%1", message))
 
     def _as_of_text(self, as_of: str | None) -> str:
         if as_of is None:

@@ -38,6 +38,7 @@ class QueueColumn(IntEnum):
     UNASSIGNED = 2
     BREACHED = 3
     OLDEST_WAITING = 4
+    SLA_TODAY = 5
 
 
 class AgentColumn(IntEnum):
@@ -48,6 +49,8 @@ class AgentColumn(IntEnum):
     PRESENCE = 2
     LOAD = 3
     QUEUES = 4
+    FIRST_RESPONSE_TODAY = 5
+    RESOLVED_TODAY = 6
 
 
 def waited(duration: dt.timedelta | None) -> str:
@@ -64,6 +67,18 @@ def waited(duration: dt.timedelta | None) -> str:
         QCoreApplication.translate("Dashboard", "%1 h %2 min")
         .replace("%1", str(minutes // 60))
         .replace("%2", f"{minutes % 60:02d}")
+    )
+
+
+def attainment(met: int, decided: int) -> str:
+    """``—`` (nothing decided yet) or ``92 % (23/25)``."""
+    if decided == 0:
+        return "—"
+    return (
+        QCoreApplication.translate("Dashboard", "%1 % (%2/%3)")
+        .replace("%1", str(round(100 * met / decided)))
+        .replace("%2", str(met))
+        .replace("%3", str(decided))
     )
 
 
@@ -171,7 +186,9 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
             value = self.raw(row, column)
         elif role == Qt.ItemDataRole.BackgroundRole and self.alert(row, column):
             value = QColor(ALERT_BACKGROUND)
-        elif role == Qt.ItemDataRole.TextAlignmentRole and isinstance(self.raw(row, column), int):
+        elif role == Qt.ItemDataRole.TextAlignmentRole and isinstance(
+            self.raw(row, column), int | float
+        ):
             value = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == Qt.ItemDataRole.ToolTipRole and column in self.text_columns:
             value = plain_tooltip(self.text(row, column))
@@ -206,19 +223,32 @@ class QueueLoadModel(FiguresTableModel[QueueFigures]):
             QCoreApplication.translate("Dashboard", "Unassigned"),
             QCoreApplication.translate("Dashboard", "Breached"),
             QCoreApplication.translate("Dashboard", "Oldest waiting"),
+            QCoreApplication.translate("Dashboard", "SLA met today"),
         )
 
     def raw(self, row: QueueFigures, column: int) -> object:
-        """Raw values; the oldest waiting time in whole seconds (``None``: nobody waits)."""
+        """Raw values; the oldest waiting time in whole seconds (``None``: nobody waits).
+
+        SLA met today: the share from 0 to 1 (``None``: nothing decided yet).
+        """
         waiting = None if row.oldest_waiting is None else int(row.oldest_waiting.total_seconds())
-        return (row.queue, row.open, row.unassigned, row.breached, waiting)[column]
+        return (
+            row.queue,
+            row.open,
+            row.unassigned,
+            row.breached,
+            waiting,
+            row.sla_attainment_today,
+        )[column]
 
     def text(self, row: QueueFigures, column: int) -> str:
-        """The queue's label; the oldest waiting time reads as minutes."""
+        """The queue's label; the oldest waiting time reads as minutes, the SLA as a share."""
         if column == QueueColumn.QUEUE:
             return queue_label(row.queue)
         if column == QueueColumn.OLDEST_WAITING:
             return waited(row.oldest_waiting)
+        if column == QueueColumn.SLA_TODAY:
+            return attainment(row.sla_met_today, row.sla_decided_today)
         return str(self.raw(row, column))
 
     def alert(self, row: QueueFigures, column: int) -> bool:
@@ -244,18 +274,31 @@ class AgentLoadModel(FiguresTableModel[AgentFigures]):
             QCoreApplication.translate("Dashboard", "Presence"),
             QCoreApplication.translate("Dashboard", "Open tickets"),
             QCoreApplication.translate("Dashboard", "Queues"),
+            QCoreApplication.translate("Dashboard", "First response today (median)"),
+            QCoreApplication.translate("Dashboard", "Resolved today"),
         )
 
     def raw(self, row: AgentFigures, column: int) -> object:
-        """Raw values."""
-        return (row.name, row.role, row.presence, row.load, ", ".join(row.queues))[column]
+        """Raw values; the median first response in whole seconds (``None``: none today)."""
+        first = row.first_response_today
+        return (
+            row.name,
+            row.role,
+            row.presence,
+            row.load,
+            ", ".join(row.queues),
+            None if first is None else int(first.total_seconds()),
+            row.resolved_today,
+        )[column]
 
     def text(self, row: AgentFigures, column: int) -> str:
-        """Role and presence are translated labels."""
+        """Role and presence are translated labels; the first response reads as minutes."""
         if column == AgentColumn.ROLE:
             return role_label(row.role)
         if column == AgentColumn.PRESENCE:
             return presence_label(row.presence)
+        if column == AgentColumn.FIRST_RESPONSE_TODAY:
+            return waited(row.first_response_today)
         if column == AgentColumn.QUEUES:
             return ", ".join(queue_label(queue) for queue in row.queues)
         return str(self.raw(row, column))

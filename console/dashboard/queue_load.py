@@ -15,15 +15,21 @@ Pure Python: no Qt, no clock. Definitions (also shown as tooltips by the dashboa
   as offline so that no load disappears.
 - **created / resolved**: tickets opened, and ``status_changed`` to
   ``resolved`` events, in the window ``(now - window, now]``, per bucket.
+- **today** (``bridge.wire.figures``, for the agent's local day: from midnight
+  to midnight in the console's time zone, as of ``now``): per queue the SLA
+  attainment (first responses in time among the tickets due today whose
+  deadline has passed or that were answered); per agent the median first
+  response time and the tickets resolved today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bridge.wire.entities import Presence, Ticket
+from bridge.wire.figures import PeriodFigures, local_day, period_figures
 from bridge.wire.rules import effective_presence, is_active, is_breached
 from bridge.wire.timestamps import moment_of
 from bridge.wire.vocabulary import PresenceStatus, Role
@@ -43,6 +49,17 @@ class QueueFigures:
     breached: int
     oldest_waiting: dt.timedelta | None
     oldest_ticket_id: str | None
+    sla_met_today: int = 0
+    """Tickets due today answered in time."""
+    sla_decided_today: int = 0
+    """Tickets due today answered in time or breached (the attainment's denominator)."""
+
+    @property
+    def sla_attainment_today(self) -> float | None:
+        """Share of today's decided SLAs that were met (``None``: none decided yet)."""
+        if self.sla_decided_today == 0:
+            return None
+        return self.sla_met_today / self.sla_decided_today
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,10 @@ class AgentFigures:
     presence: PresenceStatus
     load: int
     queues: tuple[str, ...]
+    first_response_today: dt.timedelta | None = None
+    """Median time to the first reply of the tickets this agent first answered today."""
+    first_responses_today: int = 0
+    resolved_today: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,8 @@ class DashboardFigures:
     queues: tuple[QueueFigures, ...]
     agents: tuple[AgentFigures, ...]
     buckets: tuple[Bucket, ...]
+    today: PeriodFigures | None = None
+    """The figures of the agent's local day (``bridge.wire.figures``)."""
 
     @property
     def created_last_hour(self) -> int:
@@ -201,17 +224,71 @@ def throughput(
 
 
 def compute_figures(
-    tickets: Iterable[Ticket], agents: Iterable[Presence], now: dt.datetime
+    tickets: Iterable[Ticket],
+    agents: Iterable[Presence],
+    now: dt.datetime,
+    tz: dt.tzinfo | None = dt.UTC,
 ) -> DashboardFigures:
-    """All the dashboard's figures at ``now`` (an aware datetime)."""
+    """All the dashboard's figures at ``now`` (an aware datetime).
+
+    "Today" is the day of ``now`` in ``tz`` (``None``: this system's time zone).
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     ticket_list = list(tickets)
     agent_list = list(agents)
     agent_queues = {queue for agent in agent_list for queue in agent.queues}
+    today = period_figures(ticket_list, local_day(now, tz))
     return DashboardFigures(
         now=now,
-        queues=queue_figures(ticket_list, now, agent_queues),
-        agents=agent_figures(ticket_list, agent_list, now),
+        queues=with_today_queues(queue_figures(ticket_list, now, agent_queues), today),
+        agents=with_today_agents(agent_figures(ticket_list, agent_list, now), today),
         buckets=throughput(ticket_list, now),
+        today=today,
     )
+
+
+def with_today_queues(
+    rows: tuple[QueueFigures, ...], today: PeriodFigures
+) -> tuple[QueueFigures, ...]:
+    """The queue rows with today's SLA attainment (every ticket's queue already has a row)."""
+    merged = []
+    for row in rows:
+        group = today.queue(row.queue)
+        merged.append(
+            row
+            if group is None
+            else replace(row, sla_met_today=group.sla_met, sla_decided_today=group.sla_decided)
+        )
+    return tuple(merged)
+
+
+def with_today_agents(
+    rows: tuple[AgentFigures, ...], today: PeriodFigures
+) -> tuple[AgentFigures, ...]:
+    """The agent rows with today's first response and resolutions.
+
+    An agent with figures today but neither a presence nor open tickets is listed
+    (offline, last) so that no figure disappears.
+    """
+    known = {row.agent_id for row in rows}
+    extra = [
+        AgentFigures(group.key, group.name, None, "offline", 0, ())
+        for group in today.agents
+        if group.key not in known
+    ]
+    merged = []
+    for row in [*rows, *sorted(extra, key=lambda row: row.name.casefold())]:
+        group = today.agent(row.agent_id)
+        if group is None:
+            merged.append(row)
+        else:
+            merged.append(
+                replace(
+                    row,
+                    first_response_today=group.first_response_median,
+                    first_responses_today=group.first_responses,
+                    resolved_today=group.resolved,
+                )
+            )
+    return tuple(merged)

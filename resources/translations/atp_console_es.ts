@@ -433,6 +433,10 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
+        <source>%1 % (%2/%3)</source>
+        <translation>%1 % (%2/%3)</translation>
+    </message>
+    <message>
         <source>Online</source>
         <translation>En línea</translation>
     </message>
@@ -473,6 +477,10 @@
         <translation>Mayor espera</translation>
     </message>
     <message>
+        <source>SLA met today</source>
+        <translation>SLA cumplido hoy</translation>
+    </message>
+    <message>
         <source>Role</source>
         <translation>Rol</translation>
     </message>
@@ -487,6 +495,14 @@
     <message>
         <source>Queues</source>
         <translation>Colas</translation>
+    </message>
+    <message>
+        <source>First response today (median)</source>
+        <translation>Primera respuesta hoy (mediana)</translation>
+    </message>
+    <message>
+        <source>Resolved today</source>
+        <translation>Resueltos hoy</translation>
     </message>
 </context>
 <context>
@@ -536,6 +552,105 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>Create &amp;support bundle…</source>
         <translation>Crear paquete de &amp;soporte…</translation>
+    </message>
+    <message>
+        <source>Log &amp;diagnostics</source>
+        <translation>&amp;Diagnóstico del registro</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsView</name>
+    <message>
+        <source>Not connected to the bridge: try again when it is.</source>
+        <translation>Sin conexión con el puente: inténtalo de nuevo cuando vuelva.</translation>
+    </message>
+    <message>
+        <source>Asking the bridge…</source>
+        <translation>Consultando al puente…</translation>
+    </message>
+    <message>
+        <source>Type a ticket or order id.</source>
+        <translation>Escribe el id de un ticket o de un pedido.</translation>
+    </message>
+    <message>
+        <source>Reading %1 from the beginning of the log…</source>
+        <translation>Leyendo %1 desde el inicio del registro…</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnóstico</translation>
+    </message>
+    <message>
+        <source>Quarantined records</source>
+        <translation>Registros en cuarentena</translation>
+    </message>
+    <message>
+        <source>Lag per partition</source>
+        <translation>Retraso por partición</translation>
+    </message>
+    <message>
+        <source>Event trace</source>
+        <translation>Traza de eventos</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualizar</translation>
+    </message>
+    <message>
+        <source>R&amp;efresh</source>
+        <translation>Act&amp;ualizar</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Ticket</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Pedido</translation>
+    </message>
+    <message>
+        <source>Trace a ticket or an order</source>
+        <translation>Trazar un ticket o un pedido</translation>
+    </message>
+    <message>
+        <source>Ticket or order id</source>
+        <translation>Id de ticket o de pedido</translation>
+    </message>
+    <message>
+        <source>&amp;Trace</source>
+        <translation>&amp;Trazar</translation>
+    </message>
+    <message>
+        <source>Every record of this ticket or order in the log, in log order, with what the fold made of it. The bridge reads the whole topic from its beginning.</source>
+        <translation>Cada registro de este ticket o pedido en el registro de eventos, en su orden, con lo que el plegado hizo de él. El puente lee todo el tópico desde su inicio.</translation>
+    </message>
+    <message>
+        <source>As of %1: %2 records quarantined in all; the latest %3 are listed.</source>
+        <translation>Al %1: %2 registros en cuarentena en total; se listan los %3 más recientes.</translation>
+    </message>
+    <message>
+        <source>As of %1: %2 records in the log not folded yet (log ends as of %3).</source>
+        <translation>Al %1: %2 registros del registro de eventos aún sin plegar (finales del registro al %3).</translation>
+    </message>
+    <message>
+        <source>%1: no complete trace (%2). Records found so far: %3.</source>
+        <translation>%1: sin traza completa (%2). Registros encontrados hasta ahora: %3.</translation>
+    </message>
+    <message>
+        <source>%1: %2 records of it among %3 read from the beginning of the log.</source>
+        <translation>%1: %2 registros suyos entre %3 leídos desde el inicio del registro de eventos.</translation>
+    </message>
+    <message>
+        <source>Only the first ones are listed.</source>
+        <translation>Solo se listan los primeros.</translation>
+    </message>
+    <message>
+        <source>The log holds no record with this id.</source>
+        <translation>El registro de eventos no tiene ningún registro con este id.</translation>
+    </message>
+    <message>
+        <source>The bridge did not answer in time; try again.</source>
+        <translation>El puente no respondió a tiempo; inténtalo de nuevo.</translation>
     </message>
 </context>
 <context>
@@ -638,6 +753,85 @@ No contiene contraseñas ni datos de clientes.</translation>
     </message>
 </context>
 <context>
+    <name>LogInspection</name>
+    <message>
+        <source>applied</source>
+        <translation>aplicado</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <source>duplicate (changed nothing)</source>
+        <translation>duplicado (no cambió nada)</translation>
+    </message>
+    <message>
+        <source>quarantined</source>
+        <translation>en cuarentena</translation>
+    </message>
+    <message>
+        <source>skipped (unknown type)</source>
+        <translation>omitido (tipo desconocido)</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Escrito</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Tópico</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partición</translation>
+    </message>
+    <message>
+        <source>Offset</source>
+        <translation>Offset</translation>
+    </message>
+    <message>
+        <source>Event id</source>
+        <translation>Id del evento</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Folded up to</source>
+        <translation>Plegado hasta</translation>
+    </message>
+    <message>
+        <source>Log end</source>
+        <translation>Fin del registro</translation>
+    </message>
+    <message>
+        <source>Lag</source>
+        <translation>Retraso</translation>
+    </message>
+    <message>
+        <source>Event time</source>
+        <translation>Hora del evento</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Origen</translation>
+    </message>
+    <message>
+        <source>Topic / partition / offset</source>
+        <translation>Tópico / partición / offset</translation>
+    </message>
+</context>
+<context>
     <name>MacroButton</name>
     <message>
         <source>&amp;Macros</source>
@@ -686,6 +880,10 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Panel</translation>
     </message>
     <message>
+        <source>Diagnostics</source>
+        <translation>Diagnóstico</translation>
+    </message>
+    <message>
         <source>Work area</source>
         <translation>Área de trabajo</translation>
     </message>
@@ -700,6 +898,10 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>The dashboard is not available.</source>
         <translation>El panel no está disponible.</translation>
+    </message>
+    <message>
+        <source>Diagnostics are not available.</source>
+        <translation>El diagnóstico no está disponible.</translation>
     </message>
     <message>
         <source>Waiting for the bridge…</source>
@@ -983,7 +1185,7 @@ No contiene contraseñas ni datos de clientes.</translation>
     <name>PresenceButton</name>
     <message>
         <source>&amp;Online</source>
-        <translation>&amp;En línea</translation>
+        <translation>&amp;Disponible</translation>
     </message>
     <message>
         <source>&amp;Away</source>
@@ -991,7 +1193,7 @@ No contiene contraseñas ni datos de clientes.</translation>
     </message>
     <message>
         <source>● Online</source>
-        <translation>● En línea</translation>
+        <translation>● Disponible</translation>
     </message>
     <message>
         <source>● Away (idle)</source>
@@ -1070,6 +1272,56 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>No tickets in “%1”.</source>
         <translation>No hay tickets en «%1».</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Export report</source>
+        <translation>Exportar informe</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;Desde</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;Hasta</translation>
+    </message>
+    <message>
+        <source>CSV &amp;file</source>
+        <translation>Arc&amp;hivo CSV</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Examinar…</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>Archivo CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The last day is before the first.</source>
+        <translation>El último día es anterior al primero.</translation>
+    </message>
+    <message>
+        <source>Choose the CSV file to write.</source>
+        <translation>Elige el archivo CSV que se escribirá.</translation>
+    </message>
+    <message>
+        <source>That folder does not exist.</source>
+        <translation>Esa carpeta no existe.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportExport</name>
+    <message>
+        <source>the report command ended with code %1</source>
+        <translation>el comando del informe terminó con el código %1</translation>
     </message>
 </context>
 <context>
@@ -1343,6 +1595,10 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Panel de supervisión</translation>
     </message>
     <message>
+        <source>Open: open or pending. Unassigned: open without an agent. Breached: past the first-response deadline without a reply. Oldest waiting: the longest a customer has waited for the team. SLA met today: of the tickets due today (your local day, from midnight) whose deadline has passed or that were answered, the share answered in time.</source>
+        <translation>Abiertos: abiertos o pendientes. Sin asignar: abiertos sin agente. Vencidos: pasado el plazo de primera respuesta sin respuesta. Mayor espera: lo más que un cliente lleva esperando al equipo. SLA cumplido hoy: de los tickets que vencen hoy (tu día local, desde medianoche) cuyo plazo ya pasó o que fueron respondidos, la parte respondida a tiempo.</translation>
+    </message>
+    <message>
         <source>Data as of: —</source>
         <translation>Datos al: —</translation>
     </message>
@@ -1353,10 +1609,6 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>Queues</source>
         <translation>Colas</translation>
-    </message>
-    <message>
-        <source>Open: open or pending. Unassigned: open without an agent. Breached: past the first-response deadline without a reply. Oldest waiting: the longest a customer has waited for the team.</source>
-        <translation>Abiertos: abiertos o pendientes. Sin asignar: abiertos sin agente. Vencidos: pasaron el plazo de primera respuesta sin ser respondidos. Mayor espera: lo máximo que un cliente ha esperado al equipo.</translation>
     </message>
     <message>
         <source>Agents</source>
@@ -1371,6 +1623,18 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Ningún agente ha publicado su presencia todavía.</translation>
     </message>
     <message>
+        <source>First response today: the median time from opening to the first public reply, of the tickets this agent first answered today. Resolved today: tickets this agent set to resolved today (your local day, from midnight).</source>
+        <translation>Primera respuesta hoy: la mediana del tiempo entre la apertura y la primera respuesta pública, de los tickets que este agente respondió primero hoy. Resueltos hoy: tickets que este agente marcó como resueltos hoy (tu día local, desde medianoche).</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Exportar informe…</translation>
+    </message>
+    <message>
+        <source>Figures of a day or a week per queue and per agent, computed from the event log (not from this view), saved as a CSV file.</source>
+        <translation>Cifras de un día o una semana por cola y por agente, calculadas a partir del registro de eventos (no de esta vista), guardadas como archivo CSV.</translation>
+    </message>
+    <message>
         <source>&amp;Queues</source>
         <translation>&amp;Colas</translation>
     </message>
@@ -1381,6 +1645,22 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>Last hour: %1 created, %2 resolved</source>
         <translation>Última hora: %1 creados, %2 resueltos</translation>
+    </message>
+    <message>
+        <source>Today: %1 opened, %2 resolved, SLA met %3</source>
+        <translation>Hoy: %1 abiertos, %2 resueltos, SLA cumplido %3</translation>
+    </message>
+    <message>
+        <source>Making the report of %1 to %2 from the event log…</source>
+        <translation>Preparando el informe del %1 al %2 a partir del registro de eventos…</translation>
+    </message>
+    <message>
+        <source>Report saved. %1</source>
+        <translation>Informe guardado. %1</translation>
+    </message>
+    <message>
+        <source>The report failed: %1</source>
+        <translation>El informe falló: %1</translation>
     </message>
     <message>
         <source>Data as of %1</source>
@@ -1666,7 +1946,7 @@ No contiene contraseñas ni datos de clientes.</translation>
     </message>
     <message>
         <source>English</source>
-        <translation>inglés</translation>
+        <translation>English</translation>
     </message>
 </context>
 <context>

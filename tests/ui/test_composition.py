@@ -130,3 +130,22 @@ def test_a_command_from_the_workspace_goes_to_the_client_and_its_outcome_comes_b
     (entry,) = windows.workspace.pending_model.entries()
     windows.client.outcome.emit(CommandOutcome(command_id=entry.command_id, state="queued"))
     assert [e.state for e in windows.workspace.pending_model.entries()] == ["queued"]
+
+
+def test_diagnostics_is_a_supervisors_tab_that_anyone_opens_from_help(
+    qtbot: QtBot, windows: ConsoleWindowSet
+) -> None:
+    tabs = windows.window.work_area
+    position = tabs.indexOf(windows.diagnostics)
+    assert tabs.tabText(position) == "Diagnostics"
+    emit_snapshot(windows.client, snapshot([ticket("t1")], [order("o1")]))  # ME is an agent
+    qtbot.waitUntil(lambda: windows.store.status is not None, timeout=1000)
+    assert not tabs.isTabVisible(position)
+    windows.open_ticket("t1")
+    windows.show_diagnostics()  # Help > Diagnostics
+    assert tabs.isTabVisible(position)
+    assert tabs.currentWidget() is windows.diagnostics
+    assert windows.diagnostics.trace_key.text() == "t1"  # ready to trace the open ticket
+    windows.client.delta.emit(delta(2, ticket_change(ticket("t2"))))
+    qtbot.waitUntil(lambda: "t2" in windows.store.tickets, timeout=1000)
+    assert tabs.isTabVisible(position)  # a status update does not hide it again

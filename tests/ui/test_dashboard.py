@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCharts import QValueAxis
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from bridge.contract.topics import Topics
 from bridge.wire.entities import Ticket
 from console.dashboard import SupervisorDashboard
 from console.dashboard.dashboard import axis_scale
 from console.dashboard.models import ALERT_BACKGROUND, SORT_ROLE, AgentColumn, QueueColumn
-from tests.helpers import entities
+from console.dashboard.report_export import ReportRequest
+from tests.conftest import KafkaEnv
+from tests.helpers import entities, report_week
+from tests.helpers.bridge_process import write_config
 from tests.helpers.entities import presence, ticket_action
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -88,8 +96,8 @@ def test_dashboard_shows_the_figures(
         [cell(queues, r, c) for c in range(queues.columnCount())] for r in range(queues.rowCount())
     ]
     assert table == [
-        ["Deliveries", "2", "1", "1", "45 min"],
-        ["Payments", "1", "1", "0", "3 min"],
+        ["Deliveries", "2", "1", "1", "45 min", "0 % (0/1)"],  # D1 due today, unanswered
+        ["Payments", "1", "1", "0", "3 min", "—"],  # P1 due later today: nothing decided
     ]
     assert cell(queues, 0, QueueColumn.OLDEST_WAITING, SORT_ROLE) == 45 * 60
     assert cell(queues, 0, QueueColumn.BREACHED, Qt.ItemDataRole.BackgroundRole) == QColor(
@@ -183,3 +191,136 @@ def test_axis_scale_of_large_counts() -> None:
     assert axis_scale(140) == (150, 50)
     assert axis_scale(0) == (1, 1)
     assert axis_scale(1000) == (1000, 200)
+
+
+# ------------------------------------------------------------------ today's figures
+LIMA = dt.timezone(dt.timedelta(hours=-5))
+
+
+def answered(
+    ticket_id: str, queue: str, agent: str, *, opened: float, due: float, reply: float | None
+) -> Ticket:
+    """Opened/due/reply: minutes before NOW; claimed by ``agent`` when it opened."""
+    messages = [] if reply is None else [
+        entities.message(f"m-{ticket_id}", "agent", author_id=agent, author_name=agent.title(),
+                         at=at(reply))
+    ]  # fmt: skip
+    return entities.ticket(
+        ticket_id, queue=queue, opened_at=at(opened), sla_due_at=at(due),
+        first_response_at=None if reply is None else at(reply), messages=messages,
+        actions=[ticket_action(f"c-{ticket_id}", at=at(opened), agent_id=agent,
+                               agent_name=agent.title())],
+    )  # fmt: skip
+
+
+# NOW is 11:00 in Lima: "today" there began 11 hours (660 minutes) ago
+TODAY = [
+    answered("A1", "deliveries", "ag-ana", opened=120, due=60, reply=110),  # met, 10 min
+    answered("A2", "deliveries", "ag-ana", opened=100, due=40, reply=70),  # met, 30 min
+    answered("A3", "deliveries", "ag-luis", opened=90, due=30, reply=20),  # breached, 70 min
+    answered("A4", "payments", "ag-luis", opened=50, due=-10, reply=None),  # due in 10 min
+    answered("Y1", "payments", "ag-luis", opened=700, due=680, reply=None),  # due yesterday
+]
+
+
+def test_today_shows_sla_attainment_first_response_and_resolutions(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    clock = [NOW]
+    dashboard = SupervisorDashboard(tz=LIMA, clock=lambda: clock[0], refresh_ms=50)
+    qtbot.addWidget(dashboard)
+    resolved_by_ana = ticket("R1", "deliveries", status="resolved", opened=30, resolved_ago=5)
+    dashboard.update_data([*TODAY, resolved_by_ana], AGENTS[:1], NOW, None)
+    qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=1000)
+    queues, agents = dashboard.queue_model, dashboard.agent_model
+    qtmodeltester.check(agents)  # type: ignore[no-untyped-call]  # pytest-qt: untyped
+    assert cell(queues, 0, QueueColumn.SLA_TODAY) == "67 % (2/3)"
+    assert cell(queues, 0, QueueColumn.SLA_TODAY, SORT_ROLE) == pytest.approx(2 / 3)
+    assert cell(queues, 1, QueueColumn.SLA_TODAY) == "—"  # A4 not due yet, Y1 yesterday
+    rows = {
+        cell(agents, r, AgentColumn.NAME): (
+            cell(agents, r, AgentColumn.FIRST_RESPONSE_TODAY),
+            cell(agents, r, AgentColumn.RESOLVED_TODAY),
+        )
+        for r in range(agents.rowCount())
+    }
+    # Ana: replies after 10 and 30 min (median 20), resolved R1 (the helper's agent is "Ana")
+    assert rows == {"Ana Quispe": ("20 min", "1"), "Ag-Luis": ("1 h 10 min", "0")}
+    assert dashboard.today_label.text() == "Today: 5 opened, 1 resolved, SLA met 67 % (2/3)"
+
+    # No new data, but A4's deadline passes: the figures follow the clock
+    clock[0] = NOW + dt.timedelta(minutes=11)
+    qtbot.waitUntil(lambda: cell(queues, 1, QueueColumn.SLA_TODAY) == "0 % (0/1)", timeout=2000)
+    assert cell(queues, 0, QueueColumn.SLA_TODAY) == "50 % (2/4)"  # R1, never answered, too
+    assert "SLA met 40 % (2/5)" in dashboard.today_label.text()
+
+
+# ------------------------------------------------------------------ report export
+@pytest.mark.kafka
+def test_export_report_runs_the_report_command_and_saves_the_csv(
+    qtbot: QtBot, kafka: KafkaEnv, new_topic: Callable[..., str], tmp_path: Path
+) -> None:
+    topics = Topics(orders=new_topic("orders"), tickets=new_topic("tickets", 2), agents=new_topic())
+    report_week.produce_week(kafka.bootstrap_servers, topics.tickets)
+    config = write_config(
+        tmp_path / "config.toml", bootstrap_servers=kafka.bootstrap_servers, topics=topics
+    )
+    command = [sys.executable, "-m", "bridge", "report", "--config", str(config), "--tz", "UTC"]
+    december = dt.datetime(2025, 12, 15, 12, 0, tzinfo=dt.UTC)
+    dashboard = SupervisorDashboard(
+        tz=dt.UTC, clock=lambda: december, report_command=command, report_folder=tmp_path
+    )
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    assert dashboard.export_button.isVisible()
+    dialog = dashboard.open_report_dialog()
+    assert dialog is not None
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.first_edit.setDate(QDate(2025, 12, 7))
+    dialog.last_edit.setDate(QDate(2025, 12, 1))
+    assert not ok.isEnabled()  # the last day before the first
+    assert dialog.problem_label.text() == "The last day is before the first."
+    dialog.first_edit.setDate(QDate(2025, 12, 1))
+    dialog.last_edit.setDate(QDate(2025, 12, 7))
+    assert dialog.output_edit.text() == str(tmp_path / "atp-report-2025-12-01-2025-12-07.csv")
+    assert ok.isEnabled()
+    with qtbot.waitSignal(dashboard.report_export.started, timeout=1000):  # type: ignore[union-attr]
+        ok.click()
+    assert not dashboard.export_button.isEnabled()  # one report at a time
+    assert "2025-12-01 to 2025-12-07" in dashboard.export_status.text()
+    qtbot.waitUntil(dashboard.export_button.isEnabled, timeout=60_000)
+    assert dashboard.export_status.text().startswith("Report saved."), (
+        dashboard.export_status.text()
+    )
+    written = tmp_path / "atp-report-2025-12-01-2025-12-07.csv"
+    assert written.read_text(encoding="utf-8") == report_week.EXPECTED_CSV
+
+
+def test_a_report_that_fails_says_why(qtbot: QtBot, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("schema_version = 1\n[kafka]\nbootstrap_servers = 'nowhere:1'\n")
+    command = [
+        sys.executable,
+        "-m",
+        "bridge",
+        "report",
+        "--config",
+        str(config),
+        "--tz",
+        "Mars/Base",
+    ]
+    dashboard = SupervisorDashboard(tz=dt.UTC, clock=lambda: NOW, report_command=command)
+    qtbot.addWidget(dashboard)
+    request = ReportRequest(dt.date(2025, 12, 1), dt.date(2025, 12, 1), tmp_path / "r.csv")
+    assert dashboard.export_report(request)
+    assert not dashboard.export_report(request)  # one at a time
+    qtbot.waitUntil(dashboard.export_button.isEnabled, timeout=30_000)
+    assert dashboard.export_status.text() == (
+        "The report failed: atp-bridge report: unknown time zone 'Mars/Base'"
+    )
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_without_a_report_command_there_is_no_export(dashboard: SupervisorDashboard) -> None:
+    assert dashboard.export_button.isHidden()
+    assert dashboard.open_report_dialog() is None

@@ -112,6 +112,7 @@ def test_agent_presence_and_load() -> None:
         ("ag-luis", "away", 1),
         ("ag-gone", "offline", 1),  # holds P3 without a presence: still listed
         ("ag-rosa", "offline", 0),  # presence expired
+        ("agent-1", "offline", 0),  # no presence, no load, but answered tickets today
     ]
     gone = next(a for a in figures.agents if a.agent_id == "ag-gone")
     assert gone.name == "Ag-Gone"

@@ -1,0 +1,1 @@
+"""What the log says, in the Diagnostics tab: quarantined records, lag, an entity's trace."""
