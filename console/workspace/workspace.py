@@ -69,7 +69,6 @@ class TicketWorkspace(QWidget):
         *,
         tz: dt.tzinfo | None = None,
         queues: Sequence[str] = DEFAULT_QUEUES,
-        draft_delay_ms: int = 300,
         wall_clock: Callable[[], float] = time.time,
         parent: QWidget | None = None,
     ) -> None:
@@ -78,7 +77,7 @@ class TicketWorkspace(QWidget):
         self._wall_clock = wall_clock
         self._canned = canned
         self._queues = tuple(queues)
-        self._autosaver = DraftAutosaver(drafts, delay_ms=draft_delay_ms, parent=self)
+        self._autosaver = DraftAutosaver(drafts)
         pending = PendingCommands()
         self._session = TicketSession(drafts, self._autosaver, pending)
         self.pending_model = PendingActionsModel(pending, self)
