@@ -10,7 +10,8 @@ PYTEST_ARGS ?=
 
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help translations screenshots demo test lint typecheck imports pytest broker bench wheel clean
+.PHONY: help translations screenshots demo test lint typecheck imports pytest broker bench wheel clean \
+	package deb msi package-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +56,22 @@ screenshots: $(STAMP) translations ## Screenshots of the demo under Xvfb (docs/s
 
 wheel: $(STAMP) ## Build the wheel into dist/
 	$(BIN)/python -m build --wheel --outdir dist .
+
+package: $(STAMP) translations ## Frozen one-folder build (PyInstaller) into dist/atp-console/
+	rm -rf dist/atp-console
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/atp-console.spec
+
+deb: package ## Debian package of the frozen build into dist/ (DEB_REVISION=1)
+	$(BIN)/python packaging/linux/deb.py --frozen dist/atp-console --out dist \
+		--revision $(or $(DEB_REVISION),1)
+
+msi: $(STAMP) ## Windows MSI authoring compiled by wixl over a placeholder payload (checks only)
+	$(BIN)/python packaging/windows/msi.py --out build/msi
+
+package-check: $(STAMP) ## Frozen build, its smoke, the .deb on a clean Debian 12 root, MSI tables
+	$(BIN)/python -m tests.kafka_harness.provision
+	$(BIN)/python packaging/package_check.py
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

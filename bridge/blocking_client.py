@@ -29,6 +29,7 @@ from bridge.wire.protocol import (
     ReportActivity,
     StateSnapshot,
 )
+from bridge.wire.snapshots import SnapshotAssembler, SnapshotStreamError
 
 
 class BridgeNotRunningError(RuntimeError):
@@ -51,7 +52,7 @@ class BlockingBridgeClient:
         self.snapshot: StateSnapshot | None = None
 
     def connect(self, timeout_s: float = 10.0) -> StateSnapshot:
-        """Connect, say Hello with the token, and return the first snapshot."""
+        """Connect, say Hello with the token, and return the first snapshot (all its pages)."""
         try:
             token = self._endpoint.read_token()
         except EndpointError as missing:
@@ -70,10 +71,20 @@ class BlockingBridgeClient:
             self._socket.abort()
             raise BridgeQueryError(str(refused)) from refused
         self._write(Hello(v=PROTOCOL_VERSION, token=token, client=self._client))
-        message = self.wait_for(lambda m: isinstance(m, StateSnapshot), timeout_s)
-        assert isinstance(message, StateSnapshot)  # noqa: S101  (the predicate says so)
-        self.snapshot = message
-        return message
+        assembler = SnapshotAssembler()
+        deadline = time.monotonic() + timeout_s
+        while (remaining := deadline - time.monotonic()) > 0:
+            message = self.read(remaining)
+            if message is None:
+                continue
+            try:
+                snapshot = assembler.add(message)
+            except SnapshotStreamError as error:
+                raise BridgeQueryError(f"the bridge sent a bad snapshot: {error}") from error
+            if snapshot is not None:
+                self.snapshot = snapshot
+                return snapshot
+        raise BridgeQueryError(f"no whole snapshot from the bridge within {timeout_s:.0f} s")
 
     def send(self, command: Command | ReportActivity) -> None:
         """Send one command (its outcome arrives as messages) or an activity report."""

@@ -4,10 +4,16 @@ The surface is fixed (scripts and tests outside the project rely on it)::
 
     atp-bridge run [--config FILE] [--bootstrap-servers LIST] [--agent-id ID] [--agent-name NAME]
                    [--role agent|supervisor] [--queues A,B] [--data-dir DIR]
+    atp-bridge materialize [--config FILE] [--bootstrap-servers LIST] [--data-dir DIR]
+                           [--interval-s SECONDS]
     atp-bridge status [--json] [--data-dir DIR]
     atp-bridge snapshot --json [--data-dir DIR]
     atp-bridge credentials set|check|delete [--config FILE]
     atp-bridge demo-broker [--port N]
+    atp-bridge config show [--json] [--config FILE]
+    atp-bridge config write-system --bootstrap-servers LIST [--security-protocol P]
+                   [--sasl-mechanism M] [--locked KEYS] [--file FILE]
+    atp-bridge support-bundle [--output FILE] [--data-dir DIR] [--config FILE]
 """
 
 from __future__ import annotations
@@ -19,9 +25,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bridge import __version__
+from bridge.about import version_line
 from bridge.paths import DataLayout, restrict_umask
+
+if TYPE_CHECKING:
+    from bridge.wire.protocol import StateSnapshot
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="atp-bridge",
         description="The A tu Puerta bridge: owns the Kafka connection and serves the console.",
     )
-    parser.add_argument("--version", action="version", version=f"atp-bridge {__version__}")
+    parser.add_argument("--version", action="version", version=version_line("atp-bridge"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bridge in the foreground")
@@ -41,6 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--role", choices=("agent", "supervisor"), help="the agent's role")
     run.add_argument("--queues", metavar="A,B", help="the agent's queues, comma-separated")
     run.add_argument("--data-dir", type=Path, metavar="DIR", help="cache, outbox, logs, socket")
+
+    materialize = commands.add_parser(
+        "materialize",
+        help="publish the folded state to the snapshot topic (headless; one per cluster)",
+    )
+    materialize.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+    materialize.add_argument("--bootstrap-servers", metavar="LIST", help="Kafka bootstrap servers")
+    materialize.add_argument("--data-dir", type=Path, metavar="DIR", help="where its log goes")
+    materialize.add_argument(
+        "--interval-s",
+        type=_positive_seconds,
+        default=5.0,
+        metavar="SECONDS",
+        help="how often changes are published (default 5)",
+    )
 
     status = commands.add_parser("status", help="one-screen summary of a running bridge")
     status.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -56,6 +81,25 @@ def build_parser() -> argparse.ArgumentParser:
     credentials.add_argument("action", choices=("set", "check", "delete"))
     credentials.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
 
+    config = commands.add_parser(
+        "config", help="show the effective configuration: values, layers, locks (for IT)"
+    )
+    config.add_argument("action", choices=("show", "write-system"))
+    config.add_argument("--json", action="store_true", help="show: print JSON instead of text")
+    config.add_argument("--config", type=Path, metavar="FILE", help="show: configuration file")
+    config.add_argument("--file", type=Path, help="write-system: target (default: system file)")
+    config.add_argument("--bootstrap-servers", metavar="LIST", help="write-system: brokers")
+    config.add_argument("--security-protocol", metavar="P", help="write-system: protocol")
+    config.add_argument("--sasl-mechanism", metavar="M", help="write-system: SASL mechanism")
+    config.add_argument("--locked", metavar="KEYS", help="write-system: keys to lock, a,b")
+
+    bundle = commands.add_parser(
+        "support-bundle", help="write a zip for support: versions, config, status, logs"
+    )
+    bundle.add_argument("--output", type=Path, metavar="FILE", help="the zip to write")
+    bundle.add_argument("--data-dir", type=Path, metavar="DIR", help="the bridge's data dir")
+    bundle.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+
     demo = commands.add_parser(
         "demo-broker", help="run the embedded demo broker (Tansu) in the foreground"
     )
@@ -63,13 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return seconds
+
+
 def _run_overrides(args: argparse.Namespace) -> dict[str, str]:
     flags = {
         "kafka.bootstrap_servers": args.bootstrap_servers,
-        "agent.id": args.agent_id,
-        "agent.name": args.agent_name,
-        "agent.role": args.role,
-        "agent.queues": args.queues,
+        "agent.id": getattr(args, "agent_id", None),
+        "agent.name": getattr(args, "agent_name", None),
+        "agent.role": getattr(args, "role", None),
+        "agent.queues": getattr(args, "queues", None),
         "bridge.data_dir": None if args.data_dir is None else str(args.data_dir),
     }
     return {key: value for key, value in flags.items() if value is not None}
@@ -83,15 +137,11 @@ def _data_dir(given: Path | None) -> Path:
     return default_paths(os.environ).data_dir
 
 
-def _status(args: argparse.Namespace) -> int:
-    from bridge.blocking_client import BridgeNotRunningError, BridgeQueryError, fetch_snapshot  # noqa: PLC0415
+def status_summary(data_dir: Path) -> tuple[dict[str, object], StateSnapshot]:
+    """Return what ``atp-bridge status --json`` prints (raises if no bridge answers)."""
+    from bridge.blocking_client import fetch_snapshot  # noqa: PLC0415
 
-    data_dir = _data_dir(args.data_dir)
-    try:
-        snapshot = fetch_snapshot(data_dir)
-    except (BridgeNotRunningError, BridgeQueryError) as error:
-        print(f"atp-bridge: {error}", file=sys.stderr)
-        return 1
+    snapshot = fetch_snapshot(data_dir)
     status = snapshot.status
     cache = DataLayout(data_dir).cache_db
     cache_age_s = (
@@ -99,7 +149,7 @@ def _status(args: argparse.Namespace) -> int:
         if cache.exists()
         else None
     )
-    summary = {
+    summary: dict[str, object] = {
         "agent": {
             "id": status.agent.agent_id,
             "name": status.agent.name,
@@ -107,6 +157,8 @@ def _status(args: argparse.Namespace) -> int:
         },
         "kafka_up": status.kafka_up,
         "kafka_down_since": status.kafka_down_since,
+        "kafka_error": status.kafka_error,
+        "kafka_error_message": status.kafka_error_message,
         "data_as_of": status.as_of,
         "lag": status.lag,
         "outbox_pending": status.outbox_pending,
@@ -119,10 +171,26 @@ def _status(args: argparse.Namespace) -> int:
         "cache_age_s": cache_age_s,
         "data_dir": str(data_dir),
     }
+    return summary, snapshot
+
+
+def _status(args: argparse.Namespace) -> int:
+    from bridge.blocking_client import BridgeNotRunningError, BridgeQueryError  # noqa: PLC0415
+
+    data_dir = _data_dir(args.data_dir)
+    try:
+        summary, snapshot = status_summary(data_dir)
+    except (BridgeNotRunningError, BridgeQueryError) as error:
+        print(f"atp-bridge: {error}", file=sys.stderr)
+        return 1
+    status = snapshot.status
+    cache_age_s = summary["cache_age_s"]
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
     kafka = "up" if status.kafka_up else f"DOWN since {status.kafka_down_since}"
+    if not status.kafka_up and status.kafka_error_message:
+        kafka += f": {status.kafka_error_message}"
     print(f"Bridge for {status.agent.name} ({status.agent.agent_id}, {status.agent.role})")
     print(f"  Kafka:        {kafka}")
     print(f"  Data as of:   {status.as_of or 'never'} (lag {status.lag} records)")
@@ -159,28 +227,100 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_write_system(args: argparse.Namespace) -> int:
+    """Write the system-wide file from installer properties; exit 2 if they are invalid."""
+    from bridge.config import ConfigError  # noqa: PLC0415
+    from bridge.config.system_file import render_system_file, write_system_file  # noqa: PLC0415
+    from bridge.paths import system_config_location  # noqa: PLC0415
+
+    if not args.bootstrap_servers or not args.bootstrap_servers.strip():
+        print("atp-bridge config write-system: --bootstrap-servers is required", file=sys.stderr)
+        return 2
+    target = args.file or Path(system_config_location(sys.platform, os.environ))
+    text = render_system_file(
+        bootstrap_servers=args.bootstrap_servers,
+        security_protocol=args.security_protocol,
+        sasl_mechanism=args.sasl_mechanism,
+        locked=args.locked,
+    )
+    try:
+        write_system_file(target, text)
+    except ConfigError as error:
+        print(f"atp-bridge config write-system: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"atp-bridge config write-system: cannot write {target}: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
+
+
+def _config_show(args: argparse.Namespace) -> int:
+    """Print the effective configuration; exit 2 when it does not load."""
+    if args.action == "write-system":
+        return _config_write_system(args)
+    from bridge.config.report import build_report  # noqa: PLC0415
+    from bridge.paths import default_paths  # noqa: PLC0415
+
+    report = build_report(default_paths(os.environ), explicit_file=args.config, environ=os.environ)
+    print(report.to_json() if args.json else report.to_text(), end="" if not args.json else "\n")
+    if not report.ok:
+        print(f"atp-bridge: {report.error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bridge.runner import run_bridge  # noqa: PLC0415  (Qt and Kafka only when needed)
+
+    return run_bridge(args.config, _run_overrides(args))
+
+
+def _materialize(args: argparse.Namespace) -> int:
+    from bridge.materialize import run_materializer  # noqa: PLC0415  (Kafka only when needed)
+
+    return run_materializer(args.config, _run_overrides(args), publish_interval_s=args.interval_s)
+
+
+def _credentials(args: argparse.Namespace) -> int:
+    from bridge.credentials.command import run_credentials  # noqa: PLC0415
+
+    return run_credentials(
+        args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
+    )
+
+
+def _support_bundle(args: argparse.Namespace) -> int:
+    from bridge.support_bundle import run_support_bundle  # noqa: PLC0415
+
+    return run_support_bundle(args.output, args.data_dir, args.config)
+
+
+def _demo_broker(args: argparse.Namespace) -> int:
+    from bridge.demo.broker import run_demo_broker  # noqa: PLC0415
+
+    return run_demo_broker(args.port)
+
+
+_COMMANDS = {
+    "run": _run,
+    "materialize": _materialize,
+    "status": _status,
+    "snapshot": _snapshot,
+    "credentials": _credentials,
+    "config": _config_show,
+    "support-bundle": _support_bundle,
+    "demo-broker": _demo_broker,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``atp-bridge``; returns the process exit code."""
     restrict_umask()  # first: every file the bridge writes holds personal data
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "run":
-        from bridge.runner import run_bridge  # noqa: PLC0415  (Qt and Kafka only when needed)
-
-        return run_bridge(args.config, _run_overrides(args))
-    if args.command == "status":
-        return _status(args)
-    if args.command == "snapshot":
-        return _snapshot(args)
-    if args.command == "credentials":
-        from bridge.credentials.command import run_credentials  # noqa: PLC0415
-
-        return run_credentials(
-            args.action, args.config, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr
-        )
-    if args.command == "demo-broker":
-        from bridge.demo.broker import run_demo_broker  # noqa: PLC0415
-
-        return run_demo_broker(args.port)
-    parser.print_help()
-    return 2
+    command = _COMMANDS.get(args.command)
+    if command is None:
+        parser.print_help()
+        return 2
+    return command(args)

@@ -128,6 +128,8 @@ class AppPaths:
     user_config_file: Path
     data_dir: Path
     log_dir: Path
+    managed_preferences: Path | None = None
+    """macOS: the configuration profile's plist; when present it is the system layer."""
 
 
 def system_config_location(platform: str, environ: Mapping[str, str]) -> PurePath:
@@ -145,6 +147,13 @@ def system_config_location(platform: str, environ: Mapping[str, str]) -> PurePat
     return PurePosixPath("/etc", APP_NAME, CONFIG_FILE_NAME)
 
 
+def managed_preferences_location(platform: str) -> Path | None:
+    """Return where macOS puts a configuration profile's settings; ``None`` elsewhere."""
+    from bridge.config.managed import managed_preferences_location as location  # noqa: PLC0415
+
+    return location(platform)
+
+
 def default_paths(environ: Mapping[str, str]) -> AppPaths:
     """Return this machine's locations for the current user (platformdirs)."""
     return AppPaths(
@@ -153,6 +162,7 @@ def default_paths(environ: Mapping[str, str]) -> AppPaths:
         / CONFIG_FILE_NAME,
         data_dir=platformdirs.user_data_path(APP_NAME, appauthor=False),
         log_dir=platformdirs.user_log_path(APP_NAME, appauthor=False),
+        managed_preferences=managed_preferences_location(sys.platform),
     )
 
 

@@ -2,12 +2,14 @@
 
 In a source checkout (or an editable install) it is the ``resources/`` folder
 beside the ``bridge`` package. A wheel ships the same files as the data package
-``atp_resources`` (see ``pyproject.toml``).
+``atp_resources`` (see ``pyproject.toml``), and the frozen build as the folder
+``atp_resources`` of its bundle (``sys._MEIPASS``, packaging/atp-console.spec).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 _INSTALLED_PACKAGE = "atp_resources"
@@ -23,6 +25,9 @@ def resources_dir() -> Path:
     A source checkout (recognised by its pyproject.toml) wins over an installed
     copy, so that an editable install always serves the files being edited.
     """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and isinstance(bundle, str):
+        return Path(bundle) / _INSTALLED_PACKAGE
     project = Path(__file__).resolve().parent.parent
     checkout = project / "resources"
     if (project / "pyproject.toml").is_file() and checkout.is_dir():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -18,12 +19,13 @@ from bridge.config import (
     load_config,
 )
 from bridge.contract.topics import Topics
-from bridge.credentials import CredentialStore, CredentialsUnavailableError
+from bridge.credentials import CredentialsUnavailableError, required_password
 from bridge.logs import setup_logging
 from bridge.paths import DataDirError, DataLayout, default_paths
 from bridge.posix_signals import SignalWakeup
 from bridge.server.server import ServerError
-from bridge.service import BridgeService
+from bridge.service import Bootstrap, BridgeService
+from bridge.statetopic.loader import bootstrap_state
 from bridge.wire.endpoint import Endpoint, new_token
 from bridge.wire.exit_codes import RunExit
 from bridge.wire.protocol import AgentIdentity
@@ -64,24 +66,22 @@ def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
                 "made data dir entries owner-only (others could read them)",
                 extra={"entries": tightened, "data_dir": str(layout.root)},
             )
-        password = None
-        if config.uses_sasl and config.kafka.username is not None:
-            try:
-                password = CredentialStore().get(config.kafka.username)
-            except CredentialsUnavailableError as error:
-                return _fail(RunExit.CREDENTIALS, str(error))
-            if password is None:
-                return _fail(
-                    RunExit.CREDENTIALS,
-                    f'no Kafka password stored for user "{config.kafka.username}": '
-                    "run `atp-bridge credentials set` first",
-                )
+        try:
+            password = required_password(config)
+        except CredentialsUnavailableError as error:
+            return _fail(RunExit.CREDENTIALS, str(error))
+        if password is not None:
             logging_setup.redaction.add_secret(password)
         try:
             settings = kafka_client_settings(config, password)
         except ConfigError as error:
             return _fail(RunExit.CONFIG, str(error))
-        return _serve(config.bridge.data_dir, layout, identity, config.topics, settings)
+        bootstrap = (
+            functools.partial(bootstrap_state, settings, config.topics)
+            if config.bridge.bootstrap_from_snapshot_topic
+            else None
+        )
+        return _serve(layout, identity, config.topics, settings, bootstrap)
     finally:
         logging_setup.remove()
         lock.unlock()
@@ -109,13 +109,14 @@ def _lock_data_dir(layout: DataLayout) -> tuple[QLockFile, int] | int:
 
 
 def _serve(
-    data_dir: Path,
     layout: DataLayout,
     identity: AgentIdentity,
     topics: Topics,
     settings: KafkaSettings,
+    bootstrap: Bootstrap | None,
 ) -> int:
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    data_dir = layout.root
     endpoint = Endpoint.for_data_dir(data_dir)
     token = new_token()
     service = BridgeService(
@@ -125,6 +126,7 @@ def _serve(
         layout=layout,
         endpoint=endpoint,
         token=token,
+        bootstrap=bootstrap,
     )
     wakeup = SignalWakeup(lambda _number: app.quit())
     try:

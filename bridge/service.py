@@ -36,6 +36,7 @@ from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
+from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
 from bridge.kafka.writer import EventWriter
@@ -49,6 +50,7 @@ from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.protocol import (
     AgentIdentity,
     BridgeStatus,
+    CatchUp,
     Change,
     Command,
     CommandOutcome,
@@ -58,6 +60,8 @@ from bridge.wire.protocol import (
 _log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+# Where a bridge without a usable cache gets its state (the snapshot topic), or None.
+Bootstrap = Callable[[], State | None]
 QUEUE_BATCHES = 64  # x 500 records at most in flight between the reader and the fold
 DRAIN_BUDGET_S = 0.05
 PRESENCE_TTL_S = 90
@@ -102,9 +106,11 @@ class BridgeService(QObject):
         endpoint: Endpoint,
         token: str,
         clock: Clock = utc_now,
+        bootstrap: Bootstrap | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._bootstrap = bootstrap
         self._identity = identity
         self._topics = topics
         self._settings = dict(kafka_settings)
@@ -127,6 +133,8 @@ class BridgeService(QObject):
         self._caught_up = False  # folded the log as it was at start-up
         self._resume_free_bytes = LOW_SPACE_BYTES
         self._last_status: BridgeStatus | None = None
+        self._catch_up = CatchUpMeter()
+        self._catching_up: CatchUp | None = None
         self._server = LocalServer(
             endpoint,
             token,
@@ -157,6 +165,8 @@ class BridgeService(QObject):
             # traversing it again and again (it holds no reference cycles).
             gc.freeze()
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
+        else:
+            self._start_from_bootstrap()
         pruned = self._outbox.prune(self._clock() - OUTBOX_RETENTION)
         if pruned:
             _log.info("pruned finished outbox entries", extra={"count": pruned})
@@ -186,6 +196,15 @@ class BridgeService(QObject):
         self._every(CACHE_INTERVAL_MS, self._save_cache)
         self._every(PRESENCE_TTL_S * 1000 // 3, self._renew_presence)
         self._publish_presence("online")
+
+    def _start_from_bootstrap(self) -> None:
+        """No cache: take the snapshot topic's state (then fold only the tail), if configured."""
+        state = None if self._bootstrap is None else self._bootstrap()
+        if state is not None:
+            self._state = state
+            self._dirty = True  # the first cache save writes it all (a new file)
+            gc.freeze()
+            _log.info("started from the snapshot topic", extra={"tickets": len(state.tickets)})
 
     def stop(self) -> None:
         """Say offline, stop the threads, fold what was read, save the cache, close."""
@@ -236,6 +255,7 @@ class BridgeService(QObject):
             kafka_error=None if health.up else health.error_kind,
             kafka_error_message=health.last_error if health.error_kind else None,
             degraded=sorted(degraded),
+            catching_up=self._catching_up,
         )
 
     @property
@@ -464,6 +484,9 @@ class BridgeService(QObject):
             self._renew_presence()  # the last console went away: it views nothing any more
         if self._disk_full:
             self._check_disk_space()
+        self._catching_up = self._catch_up.update(
+            self._health.watermarks(), self._resume_offsets(), time.monotonic()
+        )
         status = self.status()
         if status != self._last_status:
             self._last_status = status

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bridge import __version__
+from bridge.about import version_line
 from bridge.paths import restrict_umask
 
 if TYPE_CHECKING:
@@ -29,9 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="run on the embedded demo broker with live traffic"
     )
     parser.add_argument(
-        "--smoke", action="store_true", help="with --demo: headless check that data flows"
+        "--smoke",
+        action="store_true",
+        help="headless check that tickets and orders arrive from Kafka; prints one line",
     )
-    parser.add_argument("--version", action="version", version=f"atp-console {__version__}")
+    parser.add_argument("--version", action="version", version=version_line("atp-console"))
     return parser
 
 

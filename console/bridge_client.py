@@ -5,8 +5,12 @@ bridge of this user (``verify_server``: folder, socket and peer uid), says Hello
 with the token and,
 after a disconnect, reconnects with capped exponential backoff and resumes from
 the last DeltaBatch it applied (the bridge sends only the missed batches, or a
-fresh snapshot when it no longer holds them or restarted). A gap in the
-sequence makes it reconnect and resync.
+fresh snapshot when it no longer holds them or restarted). A snapshot comes as
+SnapshotBegin, pages and SnapshotEnd (each emitted as it arrives, for the view
+state to apply progressively); a page or end of another snapshot, a delta in
+the middle of one or a gap in the sequence makes it reconnect and resync. A
+connection lost in the middle of a snapshot does not resume (it has no whole
+state to resume from): the next one starts with a fresh snapshot.
 
 Commands are kept until a final outcome (confirmed, rejected, invalid): outcomes
 go only to the consoles connected at that moment, and a bridge may restart in
@@ -45,7 +49,9 @@ from bridge.wire.protocol import (
     Hello,
     Ping,
     ReportActivity,
-    StateSnapshot,
+    SnapshotBegin,
+    SnapshotEnd,
+    SnapshotPage,
     Welcome,
 )
 
@@ -53,6 +59,7 @@ _log = logging.getLogger(__name__)
 
 _SPOKEN_VERSION = re.compile(r"protocol v(\d+)")  # a v1 bridge says it only in words
 
+DECODE_BUDGET_S = 0.008  # decoding per event-loop turn; the rest waits for the next turn
 TokenSource = str | Callable[[], str]
 """The token itself, or a function that reads it (e.g. ``Endpoint.read_token``) per attempt."""
 
@@ -72,8 +79,12 @@ class BridgeClient(QObject):
     """The bridge accepted the Hello; a snapshot or the missed deltas follow."""
     disconnected = Signal(str)
     """A welcomed connection ended (reason); reconnecting starts on its own."""
-    snapshot = Signal(StateSnapshot)
-    """A whole state: replace the view state with it."""
+    snapshot_begin = Signal(SnapshotBegin)
+    """A fresh snapshot starts: its pages follow, then ``snapshot_end``."""
+    snapshot_page = Signal(SnapshotPage)
+    """Entities of the snapshot begun last (apply them as they come)."""
+    snapshot_end = Signal(SnapshotEnd)
+    """The snapshot is complete: entities it did not carry are gone; deltas follow."""
     delta = Signal(DeltaBatch)
     """The next batch of changes (``seq`` is one more than the last applied)."""
     outcome = Signal(CommandOutcome)
@@ -107,6 +118,7 @@ class BridgeClient(QObject):
         self._decoder = bridge_message_decoder(MAX_BRIDGE_FRAME)
         self._welcomed = False
         self._awaiting_snapshot = False
+        self._streaming: int | None = None  # the seq of the snapshot being received
         self._session: str | None = None
         self._seq: int | None = None
         self._unfinished: dict[str, _Unfinished] = {}
@@ -126,6 +138,12 @@ class BridgeClient(QObject):
         self._ping_timer = QTimer(self)
         self._ping_timer.setInterval(ping_interval_ms)
         self._ping_timer.timeout.connect(self._keepalive)
+        # Megabytes of snapshot pages may be waiting: decode for a few milliseconds, then
+        # let the event loop paint and handle input before going on.
+        self._next_turn = QTimer(self)
+        self._next_turn.setSingleShot(True)
+        self._next_turn.setInterval(0)
+        self._next_turn.timeout.connect(self._decode_more)
 
     # ------------------------------------------------------------------ state
     @property
@@ -262,6 +280,7 @@ class BridgeClient(QObject):
             self._backoff = min(self._backoff * 2, self._max_backoff)
 
     def _drop_socket(self) -> None:
+        self._next_turn.stop()
         socket, self._socket = self._socket, None
         if socket is None:
             return
@@ -275,7 +294,17 @@ class BridgeClient(QObject):
             return
         self._last_heard = time.monotonic()
         self._decoder.feed(socket.readAll().data())
-        while socket is self._socket:
+        if not self._next_turn.isActive():
+            self._decode_more()
+
+    def _decode_more(self) -> None:
+        """Handle whole messages received, within this turn's budget."""
+        socket = self._socket
+        started = time.monotonic()
+        while socket is not None and socket is self._socket:
+            if time.monotonic() - started > DECODE_BUDGET_S:
+                self._next_turn.start()
+                return
             try:
                 message = self._decoder.pop()
             except FrameError as exc:
@@ -296,10 +325,12 @@ class BridgeClient(QObject):
             self._welcomed_by(message)
         elif not self._welcomed:
             self._fail(f"bad_message: {type(message).__name__} before Welcome")
-        elif isinstance(message, StateSnapshot):
-            self._session, self._seq = message.session, message.seq
-            self._awaiting_snapshot = False
-            self.snapshot.emit(message)
+        elif isinstance(message, SnapshotBegin):
+            # From here until its end there is no whole state to resume from.
+            self._session, self._seq, self._streaming = message.session, None, message.seq
+            self.snapshot_begin.emit(message)
+        elif isinstance(message, SnapshotPage | SnapshotEnd):
+            self._snapshot_part(message)
         elif isinstance(message, DeltaBatch):
             self._apply(message)
         elif isinstance(message, CommandOutcome):
@@ -320,6 +351,7 @@ class BridgeClient(QObject):
         self._welcomed = True
         self._backoff = self._min_backoff
         self._awaiting_snapshot = not (welcome.resumed and welcome.session == self._session)
+        self._streaming = None
         self._session = welcome.session
         self._ping_timer.start()
         self.connected.emit()
@@ -341,8 +373,20 @@ class BridgeClient(QObject):
             query = CommandStatusQuery(command_ids=stored[start : start + MAX_STATUS_QUERY_IDS])
             self._socket.write(encode_frame(query))
 
+    def _snapshot_part(self, message: SnapshotPage | SnapshotEnd) -> None:
+        if message.seq != self._streaming:
+            name = type(message).__name__
+            self._fail(f"bad_message: {name} of seq {message.seq} outside its snapshot")
+            return
+        if isinstance(message, SnapshotPage):
+            self.snapshot_page.emit(message)
+            return
+        self._seq, self._streaming = message.seq, None
+        self._awaiting_snapshot = False
+        self.snapshot_end.emit(message)
+
     def _apply(self, batch: DeltaBatch) -> None:
-        if self._awaiting_snapshot or self._seq is None:
+        if self._awaiting_snapshot or self._seq is None or self._streaming is not None:
             self._fail("bad_message: a DeltaBatch before the snapshot")
             return
         if batch.seq != self._seq + 1:

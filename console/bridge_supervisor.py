@@ -33,9 +33,17 @@ class BridgeSupervisor(QObject):
     bridge_exited = Signal(int, str)
     """(exit code, reason) each time the bridge ends unexpectedly."""
 
-    def __init__(self, argv: Sequence[str], parent: QObject | None = None) -> None:
+    def __init__(
+        self, argv: Sequence[str], parent: QObject | None = None, *, forward_errors: bool = True
+    ) -> None:
+        """Prepare to run ``argv``; ``forward_errors`` passes its stderr to the console's.
+
+        Without it (``--smoke``, whose output is one line) the bridge's messages
+        are only in its log file.
+        """
         super().__init__(parent)
         self._argv = list(argv)
+        self._forward_errors = forward_errors
         self._process: QProcess | None = None
         self._stopping = False
         self._backoff_ms = 500
@@ -78,7 +86,10 @@ class BridgeSupervisor(QObject):
         process = QProcess(self)
         process.setProgram(self._argv[0])
         process.setArguments(self._argv[1:])
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        if self._forward_errors:
+            process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        else:
+            process.setStandardErrorFile(QProcess.nullDevice())
         process.setStandardOutputFile(QProcess.nullDevice())
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)

@@ -20,7 +20,9 @@ from bridge.wire.protocol import AgentIdentity
 from console.activity_reporter import ActivityReporter
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
-from console.help_dialog import ShortcutHelpDialog, default_shortcuts, install_help_shortcuts
+from console.help_dialog import ShortcutHelpDialog, help_rows
+from console.keyboard import bind_workspace
+from console.keymap import ActionId
 from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.store_feed import FramePacedFeed
@@ -64,7 +66,9 @@ class ConsoleWindowSet(QObject):
         self._data_seen = False
 
         self.feed = FramePacedFeed(self.store, parent=self)  # at most one store update a frame
-        client.snapshot.connect(self.feed.add_snapshot)
+        client.snapshot_begin.connect(self.feed.add_snapshot_begin)
+        client.snapshot_page.connect(self.feed.add_snapshot_page)
+        client.snapshot_end.connect(self.feed.add_snapshot_end)
         client.delta.connect(self.feed.add_delta)
         client.connected.connect(self.window.on_connected)
         client.disconnected.connect(self.window.on_disconnected)
@@ -79,7 +83,8 @@ class ConsoleWindowSet(QObject):
         self.window.order_activated.connect(self.open_order)
         self.workspace.order_activated.connect(self.open_order)
         self._unsubscribe = self.store.subscribe(self._on_update)
-        self._help_keys = install_help_shortcuts(self.window, self.show_help)
+        bind_workspace(self.window.keyboard, self.workspace)
+        self.window.keyboard.bind(ActionId.HELP, self.show_help)
         self.notifier: Notifier | None = None
 
     def enable_notifications(self, me: AgentIdentity, tray: QSystemTrayIcon | None) -> None:
@@ -96,7 +101,7 @@ class ConsoleWindowSet(QObject):
 
     def show_help(self) -> None:
         """Open the keyboard shortcut list (F1 or ?)."""
-        dialog = ShortcutHelpDialog(default_shortcuts(), self.window)
+        dialog = ShortcutHelpDialog(help_rows(self.window.keyboard), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -164,6 +169,8 @@ class ConsoleWindowSet(QObject):
         return order, tickets, self.store.customer_orders(ticket.customer_id)
 
     def _on_update(self, update: StoreUpdate) -> None:
+        if update.loading_changed:
+            self.window.status_bar.set_loading(self.store.loading)
         shown = self.workspace.ticket_id
         ticket = None if shown is None else self.store.tickets.get(shown)
         if ticket is not None and (update.from_snapshot or update.touches(ticket)):

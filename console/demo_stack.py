@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import queue
 import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from typing import IO
 
 from bridge.ports import free_loopback_port
 from bridge.processes import stop_process_group
+from console.executables import bridge_command, simulator_command
 
 READY_TIMEOUT_S = 45.0
 STOP_GRACE_S = 10.0
@@ -67,9 +67,7 @@ class DemoStack:
 
     def start(self) -> None:
         """Start the broker, wait until it is ready, then start the simulator."""
-        broker = _spawn(
-            [sys.executable, "-m", "bridge", "demo-broker", "--port", str(self.port)], capture=True
-        )
+        broker = _spawn([*bridge_command(), "demo-broker", "--port", str(self.port)], capture=True)
         self._processes.append(broker)
         assert broker.stdout is not None  # noqa: S101  (PIPE was asked for)
         lines: queue.Queue[str | None] = queue.Queue()
@@ -86,9 +84,7 @@ class DemoStack:
             )
         simulator = _spawn(
             [
-                sys.executable,
-                "-m",
-                "bridge.demo.sim",
+                *simulator_command(),
                 "--bootstrap-servers",
                 self.bootstrap_servers,
                 "--rate",

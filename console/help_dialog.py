@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,43 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-HELP_KEYS = ("F1", "?")
+if TYPE_CHECKING:
+    from console.keyboard import KeyboardModel
 
 
-def _native(portable: str) -> str:
-    """Return a portable key sequence (``Ctrl+Return``) as this platform writes it."""
-    return QKeySequence(portable).toString(QKeySequence.SequenceFormat.NativeText)
+def help_rows(keyboard: KeyboardModel) -> list[tuple[str, str]]:
+    """Return (keys, what they do) for every bound shortcut of ``keyboard``, translated.
 
-
-def default_shortcuts() -> list[tuple[str, str]]:
-    """Return the console's shortcuts as (keys, what they do), translated.
-
-    Keep it in step with the bindings: main window (J, K, /), queue (Return),
-    workspace (C, R), composer (Ctrl+Return), the shell (Ctrl+1/2/3, F1, ?).
+    Generated from the keyboard model (console/keymap.py), so the help lists
+    exactly the bindings that are installed.
     """
-    return [
-        (
-            f"{_native('J')} / {_native('K')}",
-            QCoreApplication.translate("ShortcutHelp", "Next / previous ticket in the queue"),
-        ),
-        (_native("Return"), QCoreApplication.translate("ShortcutHelp", "Open the selected ticket")),
-        (_native("/"), QCoreApplication.translate("ShortcutHelp", "Search the queue")),
-        (_native("C"), QCoreApplication.translate("ShortcutHelp", "Claim the open ticket")),
-        (_native("R"), QCoreApplication.translate("ShortcutHelp", "Write a reply")),
-        (
-            _native("Ctrl+Return"),
-            QCoreApplication.translate("ShortcutHelp", "Send the reply or note"),
-        ),
-        (
-            " / ".join(_native(f"Ctrl+{n}") for n in (1, 2, 3)),
-            QCoreApplication.translate("ShortcutHelp", "Switch to saved view 1, 2 or 3"),
-        ),
-        (
-            f"{_native('F1')} / ?",
-            QCoreApplication.translate("ShortcutHelp", "Show the keyboard shortcuts"),
-        ),
-        (_native("Esc"), QCoreApplication.translate("ShortcutHelp", "Close a dialog")),
-    ]
+    return [(row.keys, row.description) for row in keyboard.rows()]
 
 
 class ShortcutHelpDialog(QDialog):
@@ -106,31 +80,3 @@ class ShortcutHelpDialog(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-def install_help_shortcuts(window: QWidget, open_help: Callable[[], None]) -> list[QShortcut]:
-    """Bind F1 and "?" in ``window`` to ``open_help``; keep the returned shortcuts alive.
-
-    "?" is window-wide, so it would also fire while typing in a text field:
-    it is ignored when a text input has the focus.
-    """
-    shortcuts: list[QShortcut] = []
-    for key in HELP_KEYS:
-        shortcut = QShortcut(QKeySequence(key), window)
-        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        if key == "F1":
-            shortcut.activated.connect(open_help)
-        else:
-            shortcut.activated.connect(lambda: _unless_typing(window, open_help))
-        shortcuts.append(shortcut)
-    return shortcuts
-
-
-_TEXT_INPUTS = ("QLineEdit", "QTextEdit", "QPlainTextEdit", "QAbstractSpinBox")
-
-
-def _unless_typing(window: QWidget, open_help: Callable[[], None]) -> None:
-    focus = window.focusWidget()
-    if focus is not None and any(focus.inherits(name) for name in _TEXT_INPUTS):
-        return
-    open_help()

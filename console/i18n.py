@@ -12,7 +12,7 @@ from bridge.resources import resource_path
 _log = logging.getLogger(__name__)
 Language = Literal["es", "en"]
 DEFAULT_LANGUAGE: Language = "es"
-SOURCE_LANGUAGE: Language = "en"  # source strings are English: no catalog needed
+SOURCE_LANGUAGE: Language = "en"  # source strings are English: a catalog of plurals only
 
 
 class Translations:
@@ -33,8 +33,6 @@ class Translations:
         self._installed.clear()
         self.language = language
         QLocale.setDefault(QLocale(language))
-        if language == SOURCE_LANGUAGE:
-            return True
         ours = QTranslator(self._app)
         catalog = resource_path("translations", f"atp_console_{language}.qm")
         if not ours.load(str(catalog)):
@@ -45,6 +43,8 @@ class Translations:
             return False
         self._app.installTranslator(ours)
         self._installed.append(ours)
+        if language == SOURCE_LANGUAGE:
+            return True
         qt_own = QTranslator(self._app)
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_own.load(f"qtbase_{language}", qt_dir):

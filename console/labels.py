@@ -1,8 +1,12 @@
-"""Translated labels for the state's enumerations (status, priority, channel, order events)."""
+"""Translated labels for the state's values (status, priority, channel, queue, payment, order).
+
+Known values get a translated label; anything else is shown as it is.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import Qt as GuiQt
 
 
 def status_label(status: str) -> str:
@@ -39,6 +43,27 @@ def channel_label(channel: str) -> str:
     return labels.get(channel, channel)
 
 
+def queue_label(queue: str) -> str:
+    """Return the label of a queue name (an unknown queue shows as it is)."""
+    labels = {
+        "deliveries": QCoreApplication.translate("TicketLabels", "Deliveries"),
+        "payments": QCoreApplication.translate("TicketLabels", "Payments"),
+        "general": QCoreApplication.translate("TicketLabels", "General"),
+    }
+    return labels.get(queue, queue)
+
+
+def payment_method_label(method: str) -> str:
+    """Return the label of a payment method (an unknown method shows as it is)."""
+    labels = {
+        "card": QCoreApplication.translate("TicketLabels", "Card"),
+        "yape": QCoreApplication.translate("TicketLabels", "Yape"),
+        "plin": QCoreApplication.translate("TicketLabels", "Plin"),
+        "cash": QCoreApplication.translate("TicketLabels", "Cash"),
+    }
+    return labels.get(method, method)
+
+
 def order_status_label(status: str) -> str:
     """Return the label of an order status (the last word of an order event type)."""
     labels = {
@@ -63,3 +88,8 @@ def money(cents: int, currency: str) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{prefix} {whole}.{part:02d}"
+
+
+def plain_tooltip(text: str) -> str:
+    """Return ``text`` as a tooltip that shows it literally (Qt would render HTML in it)."""
+    return GuiQt.convertFromPlainText(text) if text else ""

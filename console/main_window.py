@@ -10,12 +10,15 @@ dashboard are inserted with ``set_workspace_widget`` and
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QWidget
 
+from console.keyboard import KeyboardModel
+from console.keymap import ActionId
 from console.models.order_feed_model import OrderFeedModel
 from console.models.ticket_queue_model import TicketQueueModel
 from console.views.order_feed_view import OrderFeedView
@@ -23,13 +26,13 @@ from console.views.queue_view import QueueView
 from console.views.status_bar import ConsoleStatusBar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from console.viewstate.order_feed import OrderFeed
     from console.viewstate.seen import SeenTracker
     from console.viewstate.store import StoreUpdate, ViewStore
     from console.viewstate.times import Clock
 
+QUEUE_SHARE = 0.55
+"""The queue and feed's share of the window's width when it first shows."""
 WORKSPACE_TAB = 0
 DASHBOARD_TAB = 1
 
@@ -81,15 +84,15 @@ class MainWindow(QMainWindow):
         main.addWidget(self.work_area)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
+        self._main_splitter = main
+        self._sized = False
         self.setCentralWidget(main)
         self.status_bar = ConsoleStatusBar(clock, self)
         self.setStatusBar(self.status_bar)
 
-        self._shortcuts = [
-            self._shortcut("J", self.queue_view.select_next),
-            self._shortcut("K", self.queue_view.select_previous),
-            self._shortcut("/", self.queue_view.focus_search),
-        ]
+        self.keyboard = KeyboardModel(self)
+        """The window's keyboard model (console/keymap.py); the workspace binds its part."""
+        self._bind_keys()
         self.queue_view.ticket_activated.connect(self._on_ticket_activated)
         self.order_feed_view.order_opened.connect(self.order_activated)
         self._unsubscribe = store.subscribe(self._on_update)
@@ -142,16 +145,47 @@ class MainWindow(QMainWindow):
         """Retranslate the window and its models on a language change."""
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self.keyboard.retranslate()
             self.queue_model.retranslate()
             self.feed_model.retranslate()
         super().changeEvent(event)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """On the first show, give the queue its share of the width (QUEUE_SHARE)."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = max(self.width(), 1)
+            queue = int(width * QUEUE_SHARE)
+            self._main_splitter.setSizes([queue, width - queue])
+
     # ------------------------------------------------------------------ internals
-    def _shortcut(self, key: str, action: Callable[[], None]) -> QShortcut:
-        shortcut = QShortcut(QKeySequence(key), self)
-        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        shortcut.activated.connect(action)
-        return shortcut
+    def _bind_keys(self) -> None:
+        queue = self.queue_view
+        keys = self.keyboard
+        keys.set_enter_target(queue.table)
+        keys.bind(ActionId.NEXT_TICKET, queue.select_next)
+        keys.bind(ActionId.PREVIOUS_TICKET, queue.select_previous)
+        keys.bind(ActionId.OPEN_TICKET, queue.open_current)
+        keys.bind(ActionId.SEARCH, queue.focus_search)
+        keys.bind(ActionId.BACK_TO_QUEUE, queue.focus_table)
+        for action, view in (
+            (ActionId.VIEW_MINE, "mine"),
+            (ActionId.VIEW_UNASSIGNED, "unassigned"),
+            (ActionId.VIEW_ALL_OPEN, "open"),
+            (ActionId.VIEW_BREACHED, "breached"),
+        ):
+            keys.bind(action, partial(self._switch_view, view))
+        keys.bind(ActionId.SHOW_TICKET, self.show_workspace)
+        keys.bind(ActionId.SHOW_DASHBOARD, self._show_dashboard_if_allowed)
+
+    def _switch_view(self, key: str) -> None:
+        self.queue_view.set_saved_view(key)
+        self.queue_view.focus_table()
+
+    def _show_dashboard_if_allowed(self) -> None:
+        if self.work_area.isTabVisible(DASHBOARD_TAB):
+            self.show_dashboard()
 
     def _replace_tab(self, position: int, widget: QWidget) -> None:
         text = self.work_area.tabText(position)

@@ -10,7 +10,7 @@ toast per kind per window, summarizing everything that happened in it).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from bridge.wire.rules import is_active
 from bridge.wire.timestamps import epoch_of
+from console.labels import queue_label
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Ticket
@@ -123,19 +124,31 @@ class NotificationPolicy:
         Tickets already about to breach count as warned: the queue shows them.
         """
         self._primed = True
-        for ticket in tickets.values():
+        self._take_as_known(tickets, tickets, now)
+
+    def _take_as_known(
+        self, ticket_ids: Iterable[str], tickets: Mapping[str, Ticket], now: float
+    ) -> None:
+        for ticket_id in ticket_ids:
+            ticket = tickets.get(ticket_id)
+            if ticket is None:
+                continue
             self._remember(ticket)
-        for ticket_id, due in self._sla_due.items():
-            if due - now <= self._sla_warning_s:
+            due = self._sla_due.get(ticket_id)
+            if due is not None and due - now <= self._sla_warning_s:
                 self._sla_warned.add(ticket_id)
 
     def observe(self, update: StoreUpdate, tickets: Mapping[str, Ticket], now: float) -> None:
         """Read one store update; ``tickets`` is the store's tickets after it."""
         if not self._primed:
-            self._primed = True
-            if update.from_snapshot:  # the initial snapshot: what exists now is not news
-                self.prime(tickets, now)
+            if update.from_snapshot:  # the first snapshot, page by page: it is not news
+                for ticket_id in update.tickets.removed:
+                    self._forget(ticket_id)
+                changes = update.tickets
+                self._take_as_known([*changes.added, *changes.changed], tickets, now)
+                self._primed = update.snapshot_complete
                 return
+            self._primed = True
         for ticket_id in update.tickets.removed:
             self._forget(ticket_id)
         for ticket_id in update.tickets.added:
@@ -247,14 +260,14 @@ def _fill(text: str, *values: str) -> str:
 def toast_text(toast: Toast) -> tuple[str, str]:
     """Return the translated title and body of ``toast``."""
     first = toast.tickets[0]
-    queues = ", ".join(toast.queues)
+    queues = ", ".join(queue_label(queue) for queue in toast.queues)
     count = str(toast.count)
     if toast.kind is NotificationKind.NEW_TICKET:
         if toast.count == 1:
             return QCoreApplication.translate("Notifier", "New ticket"), _fill(
                 QCoreApplication.translate("Notifier", "%1 in %2: %3"),
                 first.customer_name,
-                first.queue,
+                queue_label(first.queue),
                 first.subject,
             )
         return QCoreApplication.translate("Notifier", "New tickets"), _fill(
@@ -276,7 +289,7 @@ def toast_text(toast: Toast) -> tuple[str, str]:
                 "Notifier", "“%1” (%2) needs a first reply within 5 minutes"
             ),
             first.subject,
-            first.queue,
+            queue_label(first.queue),
         )
     return QCoreApplication.translate("Notifier", "SLA about to breach"), _fill(
         QCoreApplication.translate(

@@ -12,21 +12,25 @@ import tempfile
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
 from bridge.config import ConfigError, LoadedConfig, agent_identity, load_config
 from bridge.logs import setup_logging
 from bridge.paths import DataDirError, default_paths, make_private_tree
 from bridge.posix_signals import SignalWakeup
+from bridge.resources import resource_path
 from bridge.wire.endpoint import Endpoint
 from bridge.wire.exit_codes import ConsoleExit
+from console import smoke
 from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
 from console.crash import CrashHandler, pending_crash_report
 from console.demo_stack import DemoStack, DemoStackError
+from console.diagnostics import install_help_menu
+from console.executables import bridge_command
 from console.i18n import Translations
 from console.settings.settings_dialog import SettingsDialog
 
@@ -40,7 +44,7 @@ DEMO_AGENT = {
 
 
 def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | None) -> list[str]:
-    argv = [sys.executable, "-m", "bridge", "run", "--data-dir", str(data_dir)]
+    argv = [*bridge_command(), "run", "--data-dir", str(data_dir)]
     if args.config is not None:
         argv += ["--config", str(args.config)]
     if demo is not None:
@@ -59,7 +63,9 @@ def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | Non
     return argv
 
 
-def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None) -> LoadedConfig:
+def _overrides(
+    args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None
+) -> dict[str, str]:
     overrides: dict[str, str] = {}
     if data_dir is not None:
         overrides["bridge.data_dir"] = str(data_dir)
@@ -67,11 +73,15 @@ def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | Non
         overrides["ui.language"] = args.lang
     if demo is not None:
         overrides |= {**DEMO_AGENT, "kafka.bootstrap_servers": demo.bootstrap_servers}
+    return overrides
+
+
+def _load(args: argparse.Namespace, demo: DemoStack | None, data_dir: Path | None) -> LoadedConfig:
     return load_config(
         default_paths(os.environ),
         explicit_file=args.config,
         environ=os.environ,
-        overrides=overrides,
+        overrides=_overrides(args, demo, data_dir),
     )
 
 
@@ -86,10 +96,13 @@ def run(args: argparse.Namespace) -> int:
     headless = bool(args.smoke)
     if headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        smoke.quiet_headless_noise()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("A tu Puerta")
     app.setOrganizationName("A tu Puerta")
+    app.setDesktopFileName("atp-console")  # matches the .desktop entry of the packages
+    app.setWindowIcon(QIcon(str(resource_path("icons", "atp-console.svg"))))
 
     demo: DemoStack | None = None
     demo_dir: Path | None = None
@@ -101,12 +114,21 @@ def run(args: argparse.Namespace) -> int:
             _report(app, str(error), headless=headless)
             return ConsoleExit.CONFIG
         demo_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="atp-demo-"))
+    elif args.smoke:
+        # A fresh data dir: no cached state can pass the check, and an agent's running
+        # console (whose bridge holds the user's data dir) is left alone.
+        demo_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="atp-smoke-"))
     try:
         loaded = _configure(app, args, demo, demo_dir or args.data_dir, headless=headless)
         if loaded is None:
             return ConsoleExit.CONFIG
         if not _private_data_dir(app, loaded.config.bridge.data_dir, headless=headless):
             return ConsoleExit.UNSAFE_DIR
+        if args.smoke and demo is None:
+            problem = smoke.preflight(args.config, os.environ)
+            if problem is not None:
+                print(f"atp-console: smoke check failed: {problem}", file=sys.stderr)
+                return ConsoleExit.SMOKE_FAILED
         return _run_window(app, args, loaded, demo)
     finally:
         if demo is not None:
@@ -154,22 +176,49 @@ def _configure(
             headless=True,
         )
         return None
+    return _first_run(app, args, demo, data_dir, loaded)
+
+
+def _first_run(
+    app: QApplication,
+    args: argparse.Namespace,
+    demo: DemoStack | None,
+    data_dir: Path | None,
+    loaded: LoadedConfig,
+) -> LoadedConfig | None:
+    """Ask for the connection in the settings dialog until it is usable, or the user quits."""
+    headless = False
     Translations(app).install(loaded.config.ui.language)
     paths = default_paths(os.environ)
     dialog = SettingsDialog(
         loaded,
-        bridge_command=[sys.executable, "-m", "bridge"],
+        bridge_command=bridge_command(),
         user_config_file=paths.user_config_file,
         system_config_file=paths.system_config_file,
+        first_run=True,
     )
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        # the dialog asked "quit?" and the user said yes: say it on the terminal too
+        print(
+            "atp-console: setup cancelled, nothing saved; the console needs a Kafka "
+            "connection and an agent id (see docs/OPERATIONS.md)",
+            file=sys.stderr,
+        )
         return None
     try:
         loaded = _load(args, demo, data_dir)
     except ConfigError as error:
         _report(app, str(error), headless=headless)
         return None
-    return None if _needs_setup(loaded) else loaded
+    if _needs_setup(loaded):
+        _report(
+            app,
+            "the saved settings still lack a Kafka connection or an agent id "
+            f"(user file {paths.user_config_file}); see docs/OPERATIONS.md",
+            headless=headless,
+        )
+        return None
+    return loaded
 
 
 def _run_window(
@@ -180,7 +229,7 @@ def _run_window(
     translations.install(config.ui.language)
     data_dir = config.bridge.data_dir
     logging_setup = setup_logging(data_dir / "logs", file_name="console.log")
-    supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo))
+    supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo), forward_errors=not args.smoke)
     client = BridgeClient()
     windows = ConsoleWindowSet(
         client,
@@ -218,18 +267,17 @@ def _run_window(
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
 
-    def smoke_failed() -> None:
-        print(
-            "atp-console: smoke test failed: no ticket and order arrived through Kafka and the "
-            f"bridge within {SMOKE_TIMEOUT_MS // 1000} s",
-            file=sys.stderr,
-        )
-        finish(ConsoleExit.SMOKE_FAILED)
-
     wakeup = SignalWakeup(lambda _number: finish(0))
     if args.smoke:
-        windows.data_seen.connect(lambda: finish(0))
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, smoke_failed)
+        smoke.arm(
+            windows,
+            supervisor,
+            config,
+            finish,
+            demo=demo is not None,
+            timeout_ms=SMOKE_TIMEOUT_MS,
+            log_dir=data_dir / "logs",
+        )
     try:
         supervisor.start()
         client.connect_to(endpoint.server_name, endpoint.read_token)
@@ -279,7 +327,7 @@ def _install_menu(
     def open_settings() -> None:
         dialog = SettingsDialog(
             current[0],
-            bridge_command=[sys.executable, "-m", "bridge"],
+            bridge_command=bridge_command(),
             user_config_file=paths.user_config_file,
             system_config_file=paths.system_config_file,
             parent=windows.window,
@@ -296,7 +344,15 @@ def _install_menu(
     quit_action = menu.addAction("", windows.window.close)
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
+    retitle_help = install_help_menu(
+        windows.window,
+        data_dir=loaded.config.bridge.data_dir,
+        config_file=args.config,
+        overrides=lambda: _overrides(args, demo, current[0].config.bridge.data_dir),
+    )
+
     def retitle() -> None:
+        retitle_help()
         menu.setTitle(QCoreApplication.translate("ConsoleMenu", "&Console"))
         settings.setText(QCoreApplication.translate("ConsoleMenu", "&Settings…"))
         shortcuts.setText(QCoreApplication.translate("ConsoleMenu", "&Keyboard shortcuts"))

@@ -5,10 +5,12 @@ per event when the bridge is idle). ``FramePacedFeed`` merges what arrives
 (``console.viewstate.pending``) and applies it to the store on the next
 event-loop turn if the last application was at least a frame ago, else when
 that frame is over; so the models repaint at most once per frame and an idle
-console still shows a change at once. After a snapshot has been applied the
-garbage collector's heap is frozen (``gc.freeze``): the entities just loaded
-live long and hold no reference cycles, and a generation-2 collection that
-walks all of them is a UI stall of hundreds of milliseconds.
+console still shows a change at once. A snapshot's pages are applied the same
+way, as they come: the window fills in over several frames. After each part of
+a snapshot has been applied the garbage collector's heap is frozen
+(``gc.freeze``, which costs nothing): the entities just loaded live long and
+hold no reference cycles, and a generation-2 collection that walks all of them
+is a UI stall of hundreds of milliseconds.
 """
 
 from __future__ import annotations
@@ -23,14 +25,20 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from console.viewstate.pending import PendingUpdates
 
 if TYPE_CHECKING:
-    from bridge.wire.protocol import DeltaBatch, StateSnapshot
+    from bridge.wire.protocol import (
+        DeltaBatch,
+        SnapshotBegin,
+        SnapshotEnd,
+        SnapshotPage,
+        StateSnapshot,
+    )
     from console.viewstate.store import ViewStore
 
 FRAME_MS = 16
 
 
 class FramePacedFeed(QObject):
-    """Takes ``BridgeClient.snapshot`` / ``delta`` and applies them to the store per frame."""
+    """Takes ``BridgeClient``'s snapshot parts and deltas; applies them to the store per frame."""
 
     applied = Signal(int)
     """The store was updated with this many merged protocol messages."""
@@ -56,8 +64,23 @@ class FramePacedFeed(QObject):
         self._timer.timeout.connect(self.flush)
 
     def add_snapshot(self, snapshot: StateSnapshot) -> None:
-        """A whole state (connect to ``BridgeClient.snapshot``)."""
+        """A whole state at once."""
         self._pending.add_snapshot(snapshot)
+        self._schedule()
+
+    def add_snapshot_begin(self, begin: SnapshotBegin) -> None:
+        """A snapshot starts (connect to ``BridgeClient.snapshot_begin``)."""
+        self._pending.add_snapshot_begin(begin)
+        self._schedule()
+
+    def add_snapshot_page(self, page: SnapshotPage) -> None:
+        """Entities of the snapshot (connect to ``BridgeClient.snapshot_page``)."""
+        self._pending.add_snapshot_page(page)
+        self._schedule()
+
+    def add_snapshot_end(self, end: SnapshotEnd) -> None:
+        """The snapshot is complete (connect to ``BridgeClient.snapshot_end``)."""
+        self._pending.add_snapshot_end(end)
         self._schedule()
 
     def add_delta(self, batch: DeltaBatch) -> None:
@@ -72,7 +95,7 @@ class FramePacedFeed(QObject):
             return
         self._last_applied = self._clock()
         messages = self._pending.messages
-        had_snapshot = self._pending.has_snapshot
+        had_snapshot = self._pending.has_snapshot_part
         self._pending.apply_to(self._store)
         if had_snapshot and self._freeze:
             gc.freeze()

@@ -5,6 +5,8 @@
 
 Source strings are English; Spanish (the default language) is translated in
 ``atp_console_es.ts``. A test fails while any entry there is unfinished.
+English needs only its plural forms ("1 ticket", "2 tickets"):
+``atp_console_en.ts`` holds the ``%n`` messages alone (``lupdate -pluralonly``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
-LANGUAGES = ("es",)
+LANGUAGES = ("es", "en")
+PLURAL_ONLY = frozenset({"en"})
+"""Catalogs of the source language: only the numerus (``%n``) forms."""
 CATALOG = "atp_console"
 
 
@@ -54,6 +58,7 @@ def update() -> None:
                 "-no-obsolete",
                 "-locations",
                 "none",
+                *(["-pluralonly"] if language in PLURAL_ONLY else []),
                 *map(str, sources()),
                 "-ts",
                 str(ts_file(language)),

@@ -1,9 +1,11 @@
 """Take the README's screenshots of the console on live demo data (``make screenshots``).
 
 Runs the real demo (Tansu, the simulator, a bridge) and the real console window,
-waits for live data, then saves the agent workspace (Spanish; a tagged ticket a
+waits for live data, then saves the queue with a ticket open (a tagged ticket a
 virtual agent has open, so the "who else is on it" indicator and tags show) and
-the supervisor dashboard as PNG files in docs/screenshots/. Meant to run under Xvfb at 1440x900:
+the supervisor dashboard, in Spanish and English, at 1440x900 and 1024x700, as
+PNG files in docs/screenshots/ (``queue-ticket-es-1440x900.png`` ...). Meant to
+run under Xvfb at 1440x900:
 
     xvfb-run -s "-screen 0 1440x900x24" .venv/bin/python packaging/screenshots.py
 """
@@ -27,12 +29,21 @@ from console.bridge_client import BridgeClient
 from console.bridge_supervisor import BridgeSupervisor
 from console.composition import ConsoleWindowSet
 from console.demo_stack import DemoStack
-from console.i18n import Translations
+from console.i18n import Language, Translations
 from console.shell import _bridge_argv, _load
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 MIN_TICKETS = 20  # a queue that looks like a working morning
 MIN_MESSAGES = 3  # a conversation worth showing
+SIZES = ((1440, 900), (1024, 700))
+LANGUAGES: tuple[Language, ...] = ("es", "en")
+DRAFTS = {"es": "Hola, ya revisé su pedido: ", "en": "Hi, I checked your order: "}
+
+
+def _save(windows: ConsoleWindowSet, name: str) -> Path:
+    path = OUT / name
+    windows.window.grab().save(str(path))
+    return path
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float) -> None:
@@ -71,8 +82,42 @@ def _watched(windows: ConsoleWindowSet) -> str | None:
     return max(candidates, key=lambda t: len(t.messages)).ticket_id if candidates else None
 
 
+def _still_watched(windows: ConsoleWindowSet, ticket_id: str) -> str:
+    """``ticket_id`` while another agent still has it open, else another watched one.
+
+    The simulator's agents leave a ticket when they resolve it: without this, a
+    later screenshot could lose the indicator the first one showed.
+    """
+    if windows.window.queue_model.colleagues(ticket_id):
+        return ticket_id
+    with contextlib.suppress(TimeoutError):
+        _wait(lambda: _watched(windows) is not None, 60)
+    return _watched(windows) or ticket_id
+
+
+def _shoot(windows: ConsoleWindowSet, translations: Translations, ticket_id: str) -> list[Path]:
+    """Save the queue with ``ticket_id`` open and the dashboard, per language and size."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    for language in LANGUAGES:
+        translations.install(language)
+        for width, height in SIZES:
+            windows.window.resize(width, height)
+            windows.window.show_workspace()
+            ticket_id = _still_watched(windows, ticket_id)
+            windows.open_ticket(ticket_id)
+            windows.window.queue_view.select_ticket(ticket_id)
+            windows.workspace.composer.editor.setPlainText(DRAFTS[language])
+            _settle(1500)
+            saved.append(_save(windows, f"queue-ticket-{language}-{width}x{height}.png"))
+            windows.window.show_dashboard()
+            _settle(1500)
+            saved.append(_save(windows, f"dashboard-{language}-{width}x{height}.png"))
+    return saved
+
+
 def main() -> int:
-    """Run the demo, open a busy ticket and save the two screenshots."""
+    """Run the demo, open a busy ticket and save the screenshots (2 languages x 2 sizes)."""
     app = QApplication(sys.argv[:1])
     demo = DemoStack()
     demo.start()
@@ -82,7 +127,8 @@ def main() -> int:
     windows: ConsoleWindowSet | None = None
     try:
         config = _load(args, demo, data_dir).config
-        Translations(app).install("es")
+        translations = Translations(app)
+        translations.install("es")
         supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo))
         supervisor.start()
         windows = ConsoleWindowSet(
@@ -94,7 +140,7 @@ def main() -> int:
         )
         endpoint = Endpoint.for_data_dir(data_dir)
         windows.client.connect_to(endpoint.server_name, endpoint.read_token)
-        windows.window.resize(1440, 900)
+        windows.window.resize(*SIZES[0])
         windows.window.show()
 
         store = windows.store
@@ -104,15 +150,8 @@ def main() -> int:
         _settle(3000)  # a few live deltas, SLA ticks
         ticket_id = _watched(windows) or _busy(windows)
         assert ticket_id is not None  # noqa: S101  (waited for above)
-        windows.open_ticket(ticket_id)
-        windows.workspace.composer.editor.setPlainText("Hola, ya revisé su pedido: ")
-        _settle(1500)
-        OUT.mkdir(parents=True, exist_ok=True)
-        windows.window.grab().save(str(OUT / "workspace-es.png"))
-        windows.window.show_dashboard()
-        _settle(1500)
-        windows.window.grab().save(str(OUT / "dashboard-es.png"))
-        print(f"saved {OUT / 'workspace-es.png'} and {OUT / 'dashboard-es.png'}")
+        saved = _shoot(windows, translations, ticket_id)
+        print("saved " + ", ".join(str(path) for path in saved))
     finally:
         if windows is not None:
             windows.workspace.composer.editor.clear()

@@ -12,6 +12,7 @@ import pytest
 from confluent_kafka.cimpl import NewTopic
 
 from tests.kafka_harness import KafkaBroker, SaslUser
+from tests.kafka_harness.tls import TlsFiles
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -33,6 +34,13 @@ class KafkaEnv:
     sasl_bootstrap_servers: str
     admin: AdminClient
     users: tuple[SaslUser, ...]
+    tls: TlsFiles
+    """The CA and certificates of the TLS listeners (files in the broker's temp dir)."""
+    ssl_bootstrap_servers: str
+    mtls_bootstrap_servers: str
+    sasl_ssl_bootstrap_servers: str
+    wrong_host_bootstrap_servers: str
+    expired_bootstrap_servers: str
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +55,12 @@ def kafka() -> Iterator[KafkaEnv]:
             sasl_bootstrap_servers=broker.sasl_bootstrap_servers,
             admin=broker.admin(),
             users=broker.users,
+            tls=broker.tls,
+            ssl_bootstrap_servers=broker.ssl_bootstrap_servers,
+            mtls_bootstrap_servers=broker.mtls_bootstrap_servers,
+            sasl_ssl_bootstrap_servers=broker.sasl_ssl_bootstrap_servers,
+            wrong_host_bootstrap_servers=broker.wrong_host_bootstrap_servers,
+            expired_bootstrap_servers=broker.expired_bootstrap_servers,
         )
     finally:
         broker.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bridge.config.errors import ConfigError
-from bridge.config.model import SASL_PROTOCOLS, Config
+from bridge.config.model import SASL_PROTOCOLS, TLS_PROTOCOLS, Config
 from bridge.wire.protocol import AgentIdentity
 
 KafkaSettings = dict[str, str | int | float | bool]
@@ -52,8 +52,21 @@ def kafka_client_settings(config: Config, password: str | None) -> KafkaSettings
         settings["sasl.mechanism"] = kafka.sasl_mechanism
         settings["sasl.username"] = kafka.username
         settings["sasl.password"] = password
-    if kafka.ca_file is not None and kafka.security_protocol in {"SSL", "SASL_SSL"}:
+    if kafka.security_protocol in TLS_PROTOCOLS:
+        settings.update(_tls_settings(config))
+    return settings
+
+
+def _tls_settings(config: Config) -> KafkaSettings:
+    kafka = config.kafka
+    settings: KafkaSettings = {
+        "ssl.endpoint.identification.algorithm": "https" if kafka.check_hostname else "none",
+    }
+    if kafka.ca_file is not None:
         settings["ssl.ca.location"] = str(kafka.ca_file)
+    if kafka.client_cert_file is not None and kafka.client_key_file is not None:
+        settings["ssl.certificate.location"] = str(kafka.client_cert_file)
+        settings["ssl.key.location"] = str(kafka.client_key_file)
     return settings
 
 

@@ -86,6 +86,11 @@ def read_file(path: Path, kind: Literal["system", "user", "explicit"]) -> Layer 
     return _parse_document(document, Source(kind, name), path.parent)
 
 
+def parse_document(document: Mapping[str, object], source: Source, base_dir: Path) -> Layer:
+    """Check a parsed document (TOML, or a macOS profile's plist) and return its layer."""
+    return _parse_document(document, source, base_dir)
+
+
 def _toml_problem(message: str, text: str) -> str:
     """Return 'invalid TOML at line L, column C: ...' from tomllib's message."""
     match = _TOML_POSITION.search(message)

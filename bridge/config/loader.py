@@ -8,6 +8,7 @@ layers that set it are ignored and reported in ``LoadedConfig.warnings``.
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -23,8 +24,9 @@ from bridge.config.layers import (
     read_file,
     read_overrides,
 )
-from bridge.config.model import SASL_PROTOCOLS, Config
-from bridge.config.schema import DATA_DIR_KEY, KEYS, describe, env_var_for
+from bridge.config.managed import read_managed_preferences
+from bridge.config.model import SASL_PROTOCOLS, TLS_PROTOCOLS, Config
+from bridge.config.schema import DATA_DIR_KEY, KEYS, TLS_KEYS, describe, env_var_for
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -70,6 +72,8 @@ def load_config(
     warnings: list[str] = []
 
     system = read_file(paths.system_config_file, "system")
+    if paths.managed_preferences is not None:  # macOS: a configuration profile wins
+        system = read_managed_preferences(paths.managed_preferences) or system
     if system is not None:
         merged.update(system.values)
         locked = system.locked
@@ -84,6 +88,7 @@ def load_config(
             _apply(layer, merged, locked, warnings, paths.system_config_file)
 
     _check_consistency(merged)
+    warnings.extend(_unused_tls_keys(merged))
     config = _build(merged)
     sources = MappingProxyType({key: source for key, (_, source) in merged.items()})
     return LoadedConfig(config, sources, locked, tuple(warnings))
@@ -120,8 +125,9 @@ def _check_consistency(merged: Mapping[str, tuple[object, Source]]) -> None:
                     f"required because kafka.security_protocol is {protocol}: expected {expected} "
                     f"in a configuration layer (e.g. {env_var_for(key)})",
                 )
+    _check_client_certificate(merged)
     seen: dict[object, str] = {}
-    for key in ("topics.orders", "topics.tickets", "topics.agents"):
+    for key in ("topics.orders", "topics.tickets", "topics.agents", "topics.snapshot"):
         name, source = merged[key]
         if name in seen:
             raise ConfigError(
@@ -130,6 +136,51 @@ def _check_consistency(merged: Mapping[str, tuple[object, Source]]) -> None:
                 f"expected a topic different from {seen[name]}, got {describe(name)}",
             )
         seen[name] = key
+
+
+def _check_client_certificate(merged: Mapping[str, tuple[object, Source]]) -> None:
+    pair = ("kafka.client_cert_file", "kafka.client_key_file")
+    (cert, cert_source), (key, key_source) = (merged[name] for name in pair)
+    if (cert is None) != (key is None):
+        present, missing = pair if key is None else pair[::-1]
+        source = cert_source if key is None else key_source
+        raise ConfigError(
+            str(source),
+            missing,
+            f"required because {present} is set: mutual TLS needs both the client "
+            "certificate and its private key (PEM files)",
+        )
+    if cert is None or merged["kafka.security_protocol"][0] not in TLS_PROTOCOLS:
+        return
+    try:  # the error librdkafka would give later, at once and with the file names
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(str(cert), str(key))
+    except ssl.SSLError as error:
+        if error.reason == "KEY_VALUES_MISMATCH":
+            raise ConfigError(
+                str(key_source),
+                "kafka.client_key_file",
+                f'expected the private key of the client certificate "{cert}", got "{key}", '
+                "the key of another certificate",
+            ) from None
+        reason = "not PEM" if error.reason in {None, "PEM_LIB"} else str(error.reason)
+        raise ConfigError(
+            str(cert_source),
+            "kafka.client_cert_file",
+            f'expected a PEM certificate that goes with kafka.client_key_file, got "{cert}", '
+            f"which OpenSSL cannot load with that key ({reason})",
+        ) from None
+
+
+def _unused_tls_keys(merged: Mapping[str, tuple[object, Source]]) -> list[str]:
+    protocol = merged["kafka.security_protocol"][0]
+    if protocol in TLS_PROTOCOLS:
+        return []
+    return [
+        f"{merged[key][1].label}: {key} is set but kafka.security_protocol is {protocol}, "
+        "which does not use TLS; it is ignored"
+        for key in TLS_KEYS
+        if merged[key][0] is not None
+    ]
 
 
 def _as_is(kind: type, value: object) -> object:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
+import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
+from typing import ClassVar, get_args
 
 from bridge.config.model import Language, SaslMechanism, SecurityProtocol
 from bridge.contract.topics import Topics
@@ -121,6 +123,33 @@ class Integer(ValueType):
         return self.from_toml(number)
 
 
+class Flag(ValueType):
+    """A boolean; as text, ``true``/``false`` (also ``1``/``0``, ``yes``/``no``)."""
+
+    expected = "true or false"
+    _TEXT: ClassVar[dict[str, bool]] = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "false": False,
+        "0": False,
+        "no": False,
+    }
+
+    def from_toml(self, value: object) -> object:
+        """Return the boolean (TOML has a boolean type; a string is not one)."""
+        if not isinstance(value, bool):
+            raise Invalid(self.expected, describe(value))
+        return value
+
+    def from_text(self, text: str) -> object:
+        """Parse ``true``/``false`` and the like, any case."""
+        flag = self._TEXT.get(text.strip().lower())
+        if flag is None:
+            raise Invalid(self.expected, describe(text))
+        return flag
+
+
 class FilePath(ValueType):
     """A path; ``~`` is expanded and a relative path is relative to the file that sets it."""
 
@@ -138,6 +167,69 @@ class FilePath(ValueType):
         if self._must_exist and not located.is_file():
             raise Invalid(self.expected, f"{describe(str(located))}, which is not a file")
         return located
+
+
+class PrivateKeyFile(FilePath):
+    """An unencrypted PEM private key that only its owner can read (mode 0600 or stricter).
+
+    The file is the secret: a key that others can read, that belongs to another
+    user, or that is encrypted (it would need a password, which configuration
+    never holds) is refused. Windows has no such mode bits; there only the
+    existence and the encryption are checked.
+    """
+
+    _ENCRYPTED = (b"ENCRYPTED PRIVATE KEY", b"Proc-Type: 4,ENCRYPTED")
+    _HEAD_BYTES = 4096
+
+    def __init__(self) -> None:
+        super().__init__(must_exist=True)
+        self.expected = "a PEM private key file only its owner can read (chmod 600)"
+
+    def locate(self, path: Path, base_dir: Path) -> Path:
+        """Return the absolute path once the file passed every check."""
+        located = super().locate(path, base_dir)
+        shown = json.dumps(str(located), ensure_ascii=False)  # in full: it says which file
+        if os.name == "posix":
+            status = located.stat()
+            if status.st_uid != os.getuid():
+                raise Invalid(self.expected, f"{shown}, which belongs to another user")
+            if status.st_mode & 0o077:
+                mode = stat.S_IMODE(status.st_mode)
+                raise Invalid(
+                    self.expected,
+                    f"{shown}, which others can read (mode {mode:04o}): run chmod 600 on it",
+                )
+        with located.open("rb") as key_file:
+            head = key_file.read(self._HEAD_BYTES)
+        if any(marker in head for marker in self._ENCRYPTED):
+            raise Invalid(
+                "an unencrypted private key (configuration holds no key password; "
+                "protect the file with chmod 600 instead)",
+                f"{shown}, which is encrypted",
+            )
+        if b"PRIVATE KEY-----" not in head:
+            raise Invalid(self.expected, f"{shown}, which holds no PEM private key")
+        return located
+
+
+class Boolean(ValueType):
+    """``true`` or ``false`` (as text, case-insensitive)."""
+
+    expected = "true or false"
+
+    def from_toml(self, value: object) -> object:
+        """Return the boolean."""
+        if not isinstance(value, bool):
+            raise Invalid(self.expected, describe(value))
+        return value
+
+    def from_text(self, text: str) -> object:
+        """Parse ``true`` or ``false``."""
+        words = {"true": True, "false": False}
+        word = text.strip().lower()
+        if word not in words:
+            raise Invalid(self.expected, describe(text))
+        return words[word]
 
 
 class TextList(ValueType):
@@ -226,18 +318,26 @@ _SPECS = (
     KeySpec("kafka.sasl_mechanism", Choice(get_args(SaslMechanism)), None),
     KeySpec("kafka.username", Text("a Kafka user name"), None),
     KeySpec("kafka.ca_file", FilePath(must_exist=True), None),
+    KeySpec("kafka.client_cert_file", FilePath(must_exist=True), None),
+    KeySpec("kafka.client_key_file", PrivateKeyFile(), None),
+    KeySpec("kafka.check_hostname", Boolean(), True),
     KeySpec("topics.orders", _TOPIC, _DEFAULT_TOPICS.orders),
     KeySpec("topics.tickets", _TOPIC, _DEFAULT_TOPICS.tickets),
     KeySpec("topics.agents", _TOPIC, _DEFAULT_TOPICS.agents),
+    KeySpec("topics.snapshot", _TOPIC, _DEFAULT_TOPICS.snapshot),
     KeySpec("agent.id", Text("an agent id without spaces", r"\S+"), None),
     KeySpec("agent.name", Text("the agent's display name"), None),
     KeySpec("agent.role", Choice(get_args(Role)), "agent"),
     KeySpec("agent.queues", TextList(), ()),
     KeySpec(DATA_DIR_KEY, FilePath(must_exist=False), None),
+    KeySpec("bridge.bootstrap_from_snapshot_topic", Flag(), False),
     KeySpec("demo.tansu_path", FilePath(must_exist=False), None),
     KeySpec("ui.language", Choice(get_args(Language)), "es"),
     KeySpec("ui.order_feed_limit", Integer(1, 1_000_000), 5000),
 )
+
+TLS_KEYS = ("kafka.ca_file", "kafka.client_cert_file", "kafka.client_key_file")
+"""Keys used only with SSL and SASL_SSL."""
 
 KEYS: dict[str, KeySpec] = {spec.key: spec for spec in _SPECS}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(spec.key.split(".")[0] for spec in _SPECS))

@@ -6,11 +6,17 @@ import msgspec
 
 
 class Topics(msgspec.Struct, frozen=True, kw_only=True):
-    """The three topics of the contract; names come from configuration."""
+    """The three topics of the contract, and the snapshot topic; names come from configuration.
+
+    ``snapshot`` is not part of the contract: it is the compacted topic that
+    ``atp-bridge materialize`` writes the folded state to (docs/OPERATIONS.md,
+    "The snapshot topic"). ``all()`` names the contract's three only.
+    """
 
     orders: str = "atp.orders.v1"
     tickets: str = "atp.tickets.v1"
     agents: str = "atp.agents.v1"
+    snapshot: str = "atp.state.v1"
 
     def all(self) -> tuple[str, str, str]:
         """Return the three names (orders, tickets, agents)."""

@@ -11,6 +11,13 @@ from bridge.credentials.store import (
     CredentialStore,
     CredentialsUnavailableError,
     no_keyring_help,
+    required_password,
 )
 
-__all__ = ["KEYRING_SERVICE", "CredentialStore", "CredentialsUnavailableError", "no_keyring_help"]
+__all__ = [
+    "KEYRING_SERVICE",
+    "CredentialStore",
+    "CredentialsUnavailableError",
+    "no_keyring_help",
+    "required_password",
+]

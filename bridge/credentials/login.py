@@ -12,11 +12,12 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
 from bridge.kafka.errors import ALL_BROKERS_DOWN, AUTHENTICATION
+from bridge.kafka.tls import TlsDiagnosis
 
 if TYPE_CHECKING:
     from bridge.config import KafkaSettings
 
-LoginOutcome = Literal["ok", "auth_failed", "unreachable"]
+LoginOutcome = Literal["ok", "auth_failed", "tls_failed", "unreachable"]
 _ROUND_S = 1.0
 _BROKER_PREFIX = re.compile(r"^(?:\w+://)?[^\s/]+/\w+: ")
 _STATE_SUFFIX = re.compile(r"\s*\(after \d+ms in state \w+\)$")
@@ -54,16 +55,21 @@ def check_login(
 ) -> LoginResult:
     """Connect with ``settings`` and request metadata, for at most ``timeout_s`` seconds.
 
-    librdkafka's errors arrive through ``error_cb``; an authentication error
-    ends the check at once, as does "all brokers down" after a full round.
+    librdkafka's errors arrive through ``error_cb``; a TLS or authentication
+    error ends the check at once, as does "all brokers down" after a full round.
     librdkafka's own log lines go to ``logger`` at INFO at most.
     """
     servers = str(settings["bootstrap.servers"])
     password = settings.get("sasl.password")
     errors: list[KafkaError] = []
+    tls = TlsDiagnosis(settings)
     # dict[str, Any]: the stubs' config type has no room for the callback.
     conf: dict[str, Any] = {**settings, "error_cb": errors.append}
-    admin = AdminClient(conf, logger=_Demoted(logger))
+    try:
+        admin = AdminClient(conf, logger=_Demoted(logger))
+    except KafkaException as error:  # a CA, certificate or key file librdkafka cannot use
+        reason = error.args[0].str()
+        return _masked(LoginResult("tls_failed", tls.explain_setup(reason) or reason), password)
     deadline = time.monotonic() + timeout_s
     last_failure = "no answer"
     while (remaining := deadline - time.monotonic()) > 0:
@@ -75,7 +81,7 @@ def check_login(
             if metadata.brokers:
                 return _masked(LoginResult("ok", _ok_message(settings, servers)), password)
         admin.poll(0)
-        result = _classify(errors, settings, servers)
+        result = _tls_failure(errors, tls) or _classify(errors, settings, servers)
         if result is not None:
             return _masked(result, password)
     return _masked(
@@ -87,12 +93,27 @@ def check_login(
 
 
 def _ok_message(settings: KafkaSettings, servers: str) -> str:
+    over_tls = " over TLS" if settings["security.protocol"] == "SASL_SSL" else ""
     if "sasl.username" in settings:
         return (
             f"OK: logged in to {servers} as {settings['sasl.username']} "
-            f"with {settings['sasl.mechanism']}"
+            f"with {settings['sasl.mechanism']}{over_tls}"
+        )
+    if "ssl.certificate.location" in settings:
+        return (
+            f"OK: connected to {servers} (SSL, client certificate "
+            f"{settings['ssl.certificate.location']})"
         )
     return f"OK: connected to {servers} ({settings['security.protocol']}, no login)"
+
+
+def _tls_failure(errors: list[KafkaError], tls: TlsDiagnosis) -> LoginResult | None:
+    """Return the first TLS problem among ``errors`` (a certificate, a handshake)."""
+    for error in errors:
+        message = tls.explain_error(error)
+        if message is not None:
+            return LoginResult("tls_failed", message)
+    return None
 
 
 def _classify(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import KeyringError, PasswordDeleteError
+
+if TYPE_CHECKING:
+    from bridge.config.model import Config
 
 KEYRING_SERVICE = "atp-console"
 _MASK = "***"
@@ -104,3 +108,22 @@ class CredentialStore:
             f"The OS keyring ({self._backend.name}) failed: {reason}. "
             f"{no_keyring_help(self._platform)}"
         )
+
+
+def required_password(config: Config, store: CredentialStore | None = None) -> str | None:
+    """The Kafka password ``config`` needs from the keyring (``None`` without SASL).
+
+    Raises:
+        CredentialsUnavailableError: the keyring cannot be read, or holds no password
+            for the configured user (the message says to run ``atp-bridge credentials set``).
+    """
+    username = config.kafka.username
+    if not config.uses_sasl or username is None:
+        return None
+    password = (store or CredentialStore()).get(username)
+    if password is None:
+        raise CredentialsUnavailableError(
+            f'no Kafka password stored for user "{username}": '
+            "run `atp-bridge credentials set` first"
+        )
+    return password

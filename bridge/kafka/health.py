@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import msgspec
 
 AUTH_FAILED = "auth"
 """``KafkaHealth.error_kind`` when the cluster refused the credentials."""
+TLS_FAILED = "tls"
+"""``KafkaHealth.error_kind`` when a TLS handshake failed (certificate, CA, host name)."""
 
 
 class KafkaHealth(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,7 +23,7 @@ class KafkaHealth(msgspec.Struct, frozen=True, kw_only=True):
     rtt_ms: float | None
     records_read: int
     last_ok_at: str | None
-    error_kind: str | None = None  # AUTH_FAILED, or None (down for an unknown reason, or up)
+    error_kind: str | None = None  # AUTH_FAILED, TLS_FAILED, or None (unknown reason, or up)
     degraded: tuple[str, ...] = ()  # I/O threads that are failing and retrying, sorted
 
 
@@ -40,6 +42,7 @@ class HealthTracker:
         self._records_read = 0
         self._last_ok_at: str | None = None
         self._degraded: set[str] = set()
+        self._watermarks: dict[tuple[str, int], tuple[int, int]] = {}
 
     def mark_up(self) -> None:
         """Record that a request to the cluster just succeeded."""
@@ -65,12 +68,19 @@ class HealthTracker:
 
     def mark_auth_failed(self, message: str) -> None:
         """Record that the cluster refused the credentials (down until a request succeeds)."""
+        self._mark_cause(AUTH_FAILED, message)
+
+    def mark_tls_failed(self, message: str) -> None:
+        """Record a TLS problem, ``message`` naming it (down until a request succeeds)."""
+        self._mark_cause(TLS_FAILED, message)
+
+    def _mark_cause(self, kind: str, message: str) -> None:
         with self._lock:
             if self._up or self._down_since is None:
                 self._down_since = self._now()
             self._up = False
             self._last_error = message
-            self._error_kind = AUTH_FAILED
+            self._error_kind = kind
 
     def set_degraded(self, part: str, failing: bool) -> None:
         """Record whether an I/O thread (``part``) is failing and retrying."""
@@ -92,6 +102,16 @@ class HealthTracker:
                 self._lag = lag
             if rtt_ms is not None:
                 self._rtt_ms = rtt_ms
+
+    def set_watermarks(self, watermarks: Mapping[tuple[str, int], tuple[int, int]]) -> None:
+        """Store the (low, high) offsets last seen of these (topic, partition)s."""
+        with self._lock:
+            self._watermarks.update(watermarks)
+
+    def watermarks(self) -> dict[tuple[str, int], tuple[int, int]]:
+        """Return the (low, high) offsets last seen per (topic, partition) (catch-up progress)."""
+        with self._lock:
+            return dict(self._watermarks)
 
     def snapshot(self) -> KafkaHealth:
         """Return the current facts as one immutable value."""

@@ -43,6 +43,7 @@ from bridge.kafka import errors
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.logthrottle import ThrottledLog
 from bridge.kafka.stats import parse_statistics
+from bridge.kafka.tls import TlsDiagnosis
 
 _log = logging.getLogger(__name__)
 _client_log = ThrottledLog(logging.getLogger("bridge.kafka.client"))
@@ -57,6 +58,7 @@ PROBE_TIMEOUT_S = 2.0
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 DEGRADED_PART = "reader"
+WATERMARK_INTERVAL_S = 1.0  # how often the end offsets (catch-up progress) are reported
 
 
 class RecordReader(threading.Thread):
@@ -92,6 +94,7 @@ class RecordReader(threading.Thread):
         self._stop_requested = threading.Event()
         self._recreate = False
         self._auth_message = errors.auth_failure_message(settings)
+        self._tls = TlsDiagnosis(settings)
 
     def stop(self) -> None:
         """Ask the thread to finish its current poll and close the consumer."""
@@ -136,6 +139,7 @@ class RecordReader(threading.Thread):
     def _consume_until_stop_or_fatal(self, consumer: Consumer) -> None:
         assigned: set[Position] = set()
         next_discovery = 0.0
+        next_watermarks = 0.0
         backoff = 0.5
         last_alive = time.monotonic()
         while not self._stop_requested.is_set() and not self._recreate:
@@ -158,27 +162,10 @@ class RecordReader(threading.Thread):
                     last_alive = time.monotonic()
                 else:
                     last_alive = time.monotonic() - PROBE_INTERVAL_S / 2  # probe again soon
-            messages = self._poll(consumer)
-            batch: list[RawRecord] = []
-            reached: dict[Position, int] = {}
-            for message in messages:
-                problem = message.error()
-                if problem is not None:
-                    self._on_error(problem)
-                    continue
-                topic, partition, offset = message.topic(), message.partition(), message.offset()
-                if topic is None or partition is None or offset is None:
-                    continue
-                batch.append(
-                    RawRecord(
-                        topic=topic,
-                        partition=partition,
-                        offset=offset,
-                        key=message.key(),
-                        value=message.value(),
-                    )
-                )
-                reached[(topic, partition)] = offset + 1
+            if time.monotonic() >= next_watermarks:
+                self._report_watermarks(consumer, assigned)
+                next_watermarks = time.monotonic() + WATERMARK_INTERVAL_S
+            batch, reached = self._records(self._poll(consumer))
             if batch:
                 self._health.add_records(len(batch))
                 self._health.mark_up()
@@ -188,6 +175,30 @@ class RecordReader(threading.Thread):
             self._health.set_degraded(DEGRADED_PART, failing=False)
             if not self._caught_up and self._end_offsets is not None:
                 self._check_caught_up(consumer)
+
+    def _records(self, messages: list[Message]) -> tuple[list[RawRecord], dict[Position, int]]:
+        """The records of a poll, and the offset after the last one per partition."""
+        batch: list[RawRecord] = []
+        reached: dict[Position, int] = {}
+        for message in messages:
+            problem = message.error()
+            if problem is not None:
+                self._on_error(problem)
+                continue
+            topic, partition, offset = message.topic(), message.partition(), message.offset()
+            if topic is None or partition is None or offset is None:
+                continue
+            batch.append(
+                RawRecord(
+                    topic=topic,
+                    partition=partition,
+                    offset=offset,
+                    key=message.key(),
+                    value=message.value(),
+                )
+            )
+            reached[(topic, partition)] = offset + 1
+        return batch, reached
 
     def _poll(self, consumer: Consumer) -> list[Message]:
         """Wait only for a first record, then take what is already fetched without waiting.
@@ -271,11 +282,35 @@ class RecordReader(threading.Thread):
             _log.info("assigned partitions", extra={"count": len(new)})
         return {(tp.topic, tp.partition) for tp in new}
 
+    def _report_watermarks(self, consumer: Consumer, positions: set[Position]) -> None:
+        """Tell the health tracker each partition's (low, high) offsets (catch-up progress).
+
+        As the last fetch responses said: no request to the broker, nothing waits
+        (asking the broker at assignment, with a timeout, made the first records after a
+        broker restart late enough to fail tests/e2e/test_bridge_outbox.py now and then).
+        """
+        seen: dict[Position, tuple[int, int]] = {}
+        for topic, partition in positions:
+            try:
+                offsets: tuple[int, int] | None = consumer.get_watermark_offsets(
+                    TopicPartition(topic, partition), cached=True
+                )
+            except KafkaException:
+                continue  # the connection is down: health says so; progress waits
+            if offsets is not None and min(offsets) >= 0:  # negative before a first fetch
+                seen[(topic, partition)] = offsets
+        if seen:
+            self._health.set_watermarks(seen)
+
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():
             _log.error("fatal consumer error; recreating", extra={"error": error.str()})
             self._recreate = True
-        if error.code() in errors.CONNECTION_LOST:
+        tls_problem = self._tls.explain_error(error)
+        if tls_problem is not None:
+            self._health.mark_tls_failed(tls_problem)
+            _client_log.log(logging.ERROR, "%s", tls_problem)
+        elif error.code() in errors.CONNECTION_LOST:
             self._health.mark_down(error.str())
         elif error.code() in errors.AUTH_FAILED:
             self._health.mark_auth_failed(self._auth_message)

@@ -33,6 +33,7 @@ from bridge.contract.envelope import KAFKA_HEADERS
 from bridge.kafka import errors
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.logthrottle import ThrottledLog
+from bridge.kafka.tls import TlsDiagnosis
 
 _log = logging.getLogger(__name__)
 _client_log = ThrottledLog(logging.getLogger("bridge.kafka.client"))
@@ -113,6 +114,7 @@ class EventWriter(threading.Thread):
         self._mark_retry_s = RETRY_FIRST_S
         self._next_mark_at = 0.0
         self._auth_message = errors.auth_failure_message(settings)
+        self._tls = TlsDiagnosis(settings)
 
     def wake(self) -> None:
         """Tell the writer that the outbox has new entries."""
@@ -260,6 +262,9 @@ class EventWriter(threading.Thread):
         if error.fatal():
             _log.error("fatal producer error; recreating", extra={"error": error.str()})
             self._recreate = True
+        elif (tls_problem := self._tls.explain_error(error)) is not None:
+            self._health.mark_tls_failed(tls_problem)
+            _client_log.log(logging.ERROR, "%s", tls_problem)
         elif error.code() in errors.CONNECTION_LOST:
             self._health.mark_down(error.str())
         elif error.code() in errors.AUTH_FAILED:

@@ -4,7 +4,9 @@ Runs on the bridge's Qt thread. ``publish`` coalesces changes (last value per
 entity wins) into a pending DeltaBatch. It goes out on the next event-loop turn
 when every console has taken the previous frame, else ``coalesce_ms`` after its
 first change (coalescing only under load). Each batch is encoded once, kept in
-a bounded history for resuming consoles, and queued to every live client. Bad
+a bounded history for resuming consoles, and queued to every live client. A
+snapshot goes out as a stream of pages (``SnapshotStream``), encoded as the
+console takes them, the deltas after it queued behind. Bad
 input closes only the connection it came from; a command whose action this
 bridge cannot accept is answered ``invalid`` (the connection stays). A console
 asks where its earlier commands are with CommandStatusQuery.
@@ -36,6 +38,7 @@ from bridge.server.incoming import (
     decode_action,
 )
 from bridge.server.session import ClientSession, ClientStats
+from bridge.server.snapshot_stream import SnapshotStream
 from bridge.wire.endpoint import Endpoint, EndpointError
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.framing import encode_frame
@@ -43,6 +46,7 @@ from bridge.wire.protocol import (
     HELLO_TIMEOUT_MS,
     MAX_STATUS_QUERY_IDS,
     PROTOCOL_VERSION,
+    SNAPSHOT_PAGE_BYTES,
     BridgeStatus,
     Change,
     Command,
@@ -52,7 +56,6 @@ from bridge.wire.protocol import (
     Ping,
     Pong,
     ReportActivity,
-    StateSnapshot,
     Welcome,
 )
 
@@ -75,7 +78,11 @@ class StateSource(Protocol):
     """Where snapshots come from (the bridge's service)."""
 
     def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
-        """Return the whole current state; every change in it has been published."""
+        """Return the current entities (lists the caller keeps) and status.
+
+        Every change in them has been published. The entities are read later, page
+        by page; one changed in place meanwhile is sent again in a delta anyway.
+        """
         ...
 
 
@@ -98,6 +105,7 @@ class LocalServer(QObject):
         history: int = 4096,
         history_bytes: int = 32 * 1024 * 1024,
         max_client_backlog_bytes: int = 8 * 1024 * 1024,
+        snapshot_page_bytes: int = SNAPSHOT_PAGE_BYTES,
         hello_timeout_ms: int = HELLO_TIMEOUT_MS,
         bridge_version: str = __version__,
         command_status: CommandStatusLookup = _no_record,
@@ -114,13 +122,13 @@ class LocalServer(QObject):
         self._on_activity = on_activity
         self._command_status = command_status
         self._max_backlog = max_client_backlog_bytes
+        self._page_bytes = snapshot_page_bytes
         self._hello_timeout_ms = hello_timeout_ms
         self._bridge_version = bridge_version
         self._session_id = uuid.uuid4().hex
         self._log = BatchLog(history=history, history_bytes=history_bytes)
         self._sessions: dict[int, ClientSession] = {}
         self._connections = itertools.count(1)
-        self._snapshot_cache: tuple[int, bytes] | None = None
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
@@ -250,26 +258,23 @@ class LocalServer(QObject):
         batch = self._log.flush()
         if batch is None:
             return
-        self._snapshot_cache = None
         for session in list(self._sessions.values()):
             if session.live:
                 session.send(batch.frame, droppable=True)
 
     def _send_snapshot(self, session: ClientSession) -> None:
         self._flush()  # the snapshot then reflects exactly the batches up to its seq
-        seq = self._log.seq
-        if self._snapshot_cache is None or self._snapshot_cache[0] != seq:
-            tickets, orders, agents, status = self._source.snapshot()
-            snapshot = StateSnapshot(
-                session=self._session_id,
-                seq=seq,
-                tickets=tickets,
-                orders=orders,
-                agents=agents,
-                status=status,
-            )
-            self._snapshot_cache = (seq, encode_frame(snapshot))
-        session.send_snapshot(self._snapshot_cache[1])
+        tickets, orders, agents, status = self._source.snapshot()
+        stream = SnapshotStream(
+            session=self._session_id,
+            seq=self._log.seq,
+            tickets=tickets,
+            orders=orders,
+            agents=agents,
+            status=status,
+            page_bytes=self._page_bytes,
+        )
+        session.send_snapshot(stream)  # pages are encoded as the console takes them
 
     # ------------------------------------------------------------------ consoles -> bridge
     def _accept(self) -> None:

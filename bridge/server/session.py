@@ -2,12 +2,15 @@
 
 The session hands whole messages to the server and writes the frames the server
 gives it. It only hands Qt a small window of bytes at a time; the rest waits in
-its own queue, where DeltaBatches can be dropped. When the bytes waiting for a
-client (queue plus the socket's bytesToWrite) exceed the bound, its queued deltas
-are dropped and it is marked "needs snapshot"; when it has drained, the server
-sends it a fresh snapshot. A client that would exceed the bound with frames that
-cannot be dropped (outcomes, pongs) is disconnected. Per client the bridge holds at
-most: the bound, one snapshot, and the write window plus one frame inside Qt.
+its own queue, where DeltaBatches can be dropped. A snapshot waits in the queue
+as a stream (``SnapshotStream``) whose pages are encoded one at a time as the
+window empties; deltas published meanwhile queue behind it. When the bytes
+waiting for a client (queue plus the socket's bytesToWrite) exceed the bound, its
+queued deltas are dropped and it is marked "needs snapshot"; when it has drained,
+the server sends it a fresh snapshot. A client that would exceed the bound with
+frames that cannot be dropped (outcomes, pongs) is disconnected. Per client the
+bridge holds at most: the bound, the entity references of one snapshot, and the
+write window plus one frame inside Qt.
 
 Reading is budgeted: per event-loop turn a session handles at most
 ``FRAMES_PER_TURN`` frames, ``BYTES_PER_TURN`` bytes or ``TIME_PER_TURN_S`` of work,
@@ -29,6 +32,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QLocalSocket
 
 from bridge.server.incoming import IncomingMessage, incoming_decoder
+from bridge.server.snapshot_stream import SnapshotStream
 from bridge.wire.framing import FrameError, encode_frame
 from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
@@ -87,9 +91,10 @@ class ClientSession:
         self._on_drained = on_drained
         self._on_gone = on_gone
         self._decoder = incoming_decoder(MAX_HELLO_FRAME)
-        self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, droppable)
+        # (frame or snapshot stream, droppable); a stream counts no bytes until encoded
+        self._queue: deque[tuple[bytes | SnapshotStream, bool]] = deque()
         self._queued_bytes = 0
-        self._snapshot_credit = 0  # a snapshot in flight may exceed the bound by its own size
+        self._snapshot_credit = 0  # the snapshot page in flight may exceed the bound
         self._live = False
         self._closing = False
         self._gone = False
@@ -156,15 +161,13 @@ class ClientSession:
             return
         self._pump()
 
-    def send_snapshot(self, frame: bytes) -> None:
-        """Send a fresh snapshot; deltas queued after it continue from its seq."""
+    def send_snapshot(self, stream: SnapshotStream) -> None:
+        """Send a fresh snapshot, page by page; deltas queued after it continue from its seq."""
         if self._closing:
             return
         self.needs_snapshot = False
         self.snapshots_sent += 1
-        self._snapshot_credit = len(frame)
-        self._queue.append((frame, False))
-        self._queued_bytes += len(frame)
+        self._queue.append((stream, False))
         self._pump()
 
     def fail(self, code: ErrorCode, message: str, *, v: int | None = None) -> None:
@@ -199,7 +202,7 @@ class ClientSession:
             self.batches_dropped += dropped
             self.needs_snapshot = True
             self._queue = kept
-            self._queued_bytes = sum(len(frame) for frame, _ in kept)
+            self._queued_bytes = sum(_size(item) for item, _ in kept)
             _log.warning(
                 "slow local client: dropped its deltas, it gets a snapshot when it drains",
                 extra={"connection": self.connection, "dropped": dropped},
@@ -217,8 +220,17 @@ class ClientSession:
         if self._socket.state() != QLocalSocket.LocalSocketState.ConnectedState:
             return
         while self._queue and self._pending_in_qt() < self._window:
-            frame, _ = self._queue.popleft()
-            self._queued_bytes -= len(frame)
+            item, _ = self._queue[0]
+            if isinstance(item, SnapshotStream):
+                frame = item.next_frame()  # one page per pass: at most a window's worth
+                if frame is None:
+                    self._queue.popleft()
+                    continue
+                self._snapshot_credit = len(frame)
+            else:
+                self._queue.popleft()
+                frame = item
+                self._queued_bytes -= len(frame)
             self._socket.write(frame)
         self._check_drained()
 
@@ -292,3 +304,7 @@ class ClientSession:
         self._next_turn.stop()
         self._on_gone(self)
         self._socket.deleteLater()
+
+
+def _size(item: bytes | SnapshotStream) -> int:
+    return 0 if isinstance(item, SnapshotStream) else len(item)

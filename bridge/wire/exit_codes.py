@@ -19,6 +19,18 @@ class RunExit(enum.IntEnum):
     """The data dir or the socket's folder belongs to another user, or is not a folder."""
 
 
+class MaterializeExit(enum.IntEnum):
+    """``atp-bridge materialize``."""
+
+    OK = 0
+    PUBLISH = 1
+    """A publish failed for good (fenced by another materializer, a record over the limit)."""
+    CONFIG = 2
+    CREDENTIALS = 4
+    TOPIC = 6
+    """The snapshot topic is missing or misconfigured, or what it holds cannot be read."""
+
+
 class CredentialsExit(enum.IntEnum):
     """``atp-bridge credentials set|check|delete``."""
 

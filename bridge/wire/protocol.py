@@ -15,10 +15,11 @@ import msgspec
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.vocabulary import Priority, Role, TicketStatus
 
-PROTOCOL_VERSION = 2  # 2: tags, presence activity (contract 1.1), command status queries
+PROTOCOL_VERSION = 3  # 3: the snapshot streamed in pages; 2: tags, activity, command status
 HEADER_SIZE = 4
 MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
-MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a snapshot of a large state
+MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a large delta batch (snapshots come in pages)
+SNAPSHOT_PAGE_BYTES = 1024 * 1024  # a snapshot page holds at most this much (or one entity)
 MAX_HELLO_FRAME = 4 * 1024  # before the handshake a client may send only a small Hello
 HELLO_TIMEOUT_MS = 5000  # a connection that has not said Hello by then is closed
 
@@ -31,6 +32,17 @@ class AgentIdentity(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     role: Role
     queues: list[str]
+
+
+class CatchUp(msgspec.Struct, frozen=True, kw_only=True):
+    """The bridge is folding a backlog: first start, after an outage, a restart without cache."""
+
+    records_done: int
+    """Records folded since the catch-up began."""
+    records_total: int
+    """``records_done`` plus the records up to the end offsets (high watermarks) last seen."""
+    records_per_s: float
+    """The recent folding rate (0.0: not measured yet)."""
 
 
 class BridgeStatus(msgspec.Struct, kw_only=True):
@@ -49,11 +61,13 @@ class BridgeStatus(msgspec.Struct, kw_only=True):
     clients: int = 0
     """Consoles connected to this bridge."""
     kafka_error: str | None = None
-    """Why Kafka is down, if known: ``"auth"`` (the cluster refused the credentials)."""
+    """Why Kafka is down, if known: ``"auth"`` (credentials refused), ``"tls"`` (TLS failed)."""
     kafka_error_message: str | None = None
     """That reason in words, e.g. "Kafka refused the credentials (SASL/SCRAM-SHA-512)"."""
     degraded: list[str] = msgspec.field(default_factory=list)
     """Parts failing and retrying: ``disk_full``, ``reader``, ``writer`` (docs/PROTOCOL.md)."""
+    catching_up: CatchUp | None = None
+    """(v3) Set while the bridge folds a backlog; None when it is current."""
 
 
 # ------------------------------------------------------------------ commands (agent actions)
@@ -205,11 +219,51 @@ class Welcome(msgspec.Struct, tag="welcome", tag_field="t", kw_only=True):
     bridge_version: str
     session: str
     resumed: bool = False
-    """True: the missed DeltaBatches follow (possibly none); False: a StateSnapshot follows."""
+    """True: the missed DeltaBatches follow (possibly none); False: a snapshot follows."""
 
 
-class StateSnapshot(msgspec.Struct, tag="snapshot", tag_field="t", kw_only=True):
-    """The whole state at sequence ``seq``; deltas continue from ``seq + 1``."""
+class SnapshotBegin(msgspec.Struct, tag="snapshot_begin", tag_field="t", kw_only=True):
+    """A snapshot of the state at ``seq`` starts: SnapshotPages follow, then SnapshotEnd.
+
+    The counts say how many entities of each kind the pages will carry (for progress).
+    """
+
+    session: str
+    seq: int
+    tickets: int
+    orders: int
+    agents: int
+    status: BridgeStatus
+
+
+class SnapshotPage(msgspec.Struct, tag="snapshot_page", tag_field="t", kw_only=True):
+    """Some entities of the snapshot at ``seq`` (about ``SNAPSHOT_PAGE_BYTES`` at most).
+
+    An entity may be newer than ``seq`` (the state moved on while pages were sent);
+    the deltas after SnapshotEnd carry each such change again, whole.
+    """
+
+    seq: int
+    tickets: list[Ticket] = msgspec.field(default_factory=list)
+    orders: list[Order] = msgspec.field(default_factory=list)
+    agents: list[Presence] = msgspec.field(default_factory=list)
+
+
+class SnapshotEnd(msgspec.Struct, tag="snapshot_end", tag_field="t", kw_only=True):
+    """The snapshot at ``seq`` is complete: entities it did not carry are gone.
+
+    Deltas continue from ``seq + 1``.
+    """
+
+    seq: int
+
+
+class StateSnapshot(msgspec.Struct, kw_only=True):
+    """A whole state at ``seq``, as a SnapshotBegin, its pages and SnapshotEnd add up to.
+
+    Not a message: what ``bridge.wire.snapshots.SnapshotAssembler`` returns (the
+    command line's ``snapshot``, tests) and what ``ViewStore.apply_snapshot`` takes.
+    """
 
     session: str
     seq: int
@@ -275,4 +329,13 @@ class ErrorFrame(msgspec.Struct, tag="error", tag_field="t", kw_only=True):
     """With ``bad_version``: the protocol version this bridge speaks."""
 
 
-BridgeMessage = Welcome | StateSnapshot | DeltaBatch | CommandOutcome | Pong | ErrorFrame
+BridgeMessage = (
+    Welcome
+    | SnapshotBegin
+    | SnapshotPage
+    | SnapshotEnd
+    | DeltaBatch
+    | CommandOutcome
+    | Pong
+    | ErrorFrame
+)

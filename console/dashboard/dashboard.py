@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,11 +34,35 @@ if TYPE_CHECKING:
 
 CREATED_COLOUR = "#1f77b4"
 RESOLVED_COLOUR = "#2ca02c"
+TEXT_COLUMN_ROOM = 140
+"""Width (px) a text column of a dashboard table should get before the tables stack."""
+SIDE_BY_SIDE_SLACK = 60
+"""Margins and scroll bars around the two tables when side by side."""
+MINOR_LINES_UP_TO = 5
+"""With steps up to this size, a minor grid line marks every whole number."""
 
 
 def _local_tz() -> dt.tzinfo:
     zone = dt.datetime.now(dt.UTC).astimezone().tzinfo
     return zone if zone is not None else dt.UTC
+
+
+def axis_scale(top: int, max_intervals: int = 5) -> tuple[int, int]:
+    """Return (maximum, step) of a count axis from 0 that shows ``top``.
+
+    The step is a whole 1, 2 or 5 times a power of ten and the maximum a
+    multiple of it, with at most ``max_intervals`` steps: 22 gives (25, 5), 3
+    gives (3, 1), 140 gives (150, 50).
+    """
+    top = max(top, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            intervals = -(-top // step)  # ceiling division
+            if intervals <= max_intervals:
+                return step * intervals, step
+        magnitude *= 10
 
 
 class ThroughputChart(QChartView):
@@ -58,9 +83,15 @@ class ThroughputChart(QChartView):
         self._series.append(self.resolved_set)
         self._chart.addSeries(self._series)
         self.axis_x = QBarCategoryAxis()
+        small = QFont(self.axis_x.labelsFont())
+        small.setPointSizeF(small.pointSizeF() * 0.8)  # twelve HH:MM labels fit without "21…"
+        self.axis_x.setLabelsFont(small)
         self.axis_y = QValueAxis()
         self.axis_y.setLabelFormat("%d")
-        self.axis_y.setMin(0)
+        self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.axis_y.setTickAnchor(0)
+        self.axis_y.setRange(0, 1)
+        self.axis_y.setTickInterval(1)
         self._chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
         self._chart.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
         self._series.attachAxis(self.axis_x)
@@ -90,9 +121,11 @@ class ThroughputChart(QChartView):
             self.axis_x.setCategories(labels)
         _replace(self.created_set, created)
         _replace(self.resolved_set, resolved)
-        top = max([*created, *resolved, 1.0])
-        self.axis_y.setRange(0, top + 1)
-        self.axis_y.setTickCount(min(int(top) + 2, 6))
+        maximum, step = axis_scale(int(max([*created, *resolved, 1.0])))
+        self.axis_y.setRange(0, maximum)
+        self.axis_y.setTickInterval(step)
+        # a (minor) grid line at every whole number while they fit, so each bar meets one
+        self.axis_y.setMinorTickCount(step - 1 if step <= MINOR_LINES_UP_TO else 0)
 
     def values(self) -> tuple[list[int], list[int]]:
         """The bars shown: (created, resolved)."""
@@ -100,6 +133,17 @@ class ThroughputChart(QChartView):
             [int(self.created_set.at(i)) for i in range(self.created_set.count())],
             [int(self.resolved_set.at(i)) for i in range(self.resolved_set.count())],
         )
+
+
+def _figures_width(view: QTableView) -> int:
+    """What a dashboard table needs: its figure columns plus room for its text columns."""
+    header = view.horizontalHeader()
+    model = view.model()
+    text_columns: frozenset[int] = getattr(model, "text_columns", frozenset())
+    figures = sum(
+        header.sectionSize(column) for column in range(header.count()) if column not in text_columns
+    )
+    return figures + TEXT_COLUMN_ROOM * len(text_columns)
 
 
 def _replace(bars: QBarSet, values: list[float]) -> None:
@@ -149,7 +193,8 @@ class SupervisorDashboard(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.totals_label, 1)
         header.addWidget(self.as_of_label)
-        tables = QHBoxLayout()
+        tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._tables = tables
         left = QVBoxLayout()
         left.addWidget(queues_title)
         left.addWidget(self.queue_view)
@@ -192,14 +237,44 @@ class SupervisorDashboard(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Tables side by side when both fit their figures, one above the other otherwise."""
+        super().resizeEvent(event)
+        self._arrange_tables()
+
+    def _arrange_tables(self) -> None:
+        needed = sum(_figures_width(view) for view in (self.queue_view, self.agent_view))
+        side_by_side = self.width() >= needed + SIDE_BY_SIDE_SLACK
+        direction = (
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
+        if self._tables.direction() != direction:
+            self._tables.setDirection(direction)
+
     def _table(self, model: QueueLoadModel | AgentLoadModel) -> QTableView:
+        """A table whose text columns share the width left by the others (never clipped).
+
+        Figures size to their content; the text columns (queue, agent, their
+        queues) stretch to fill the viewport and, when it is narrow, are
+        elided with the whole text in their tooltip.
+        """
         view = QTableView(self)
         view.setModel(model)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(False)
         view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setStretchLastSection(True)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(model.columnCount()):
+            stretch = column in model.text_columns
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if stretch
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return view
 
     @property
@@ -228,6 +303,7 @@ class SupervisorDashboard(QWidget):
         self.queue_model.set_rows(figures.queues)
         self.agent_model.set_rows(figures.agents)
         self.chart.show_figures(figures)
+        self._arrange_tables()
         self.totals_label.setText(self._totals_text(figures))
         self._as_of = as_of
         self.as_of_label.setText(self._as_of_text(as_of))

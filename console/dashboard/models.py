@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from console.dashboard.queue_load import AgentFigures, QueueFigures
+from console.labels import plain_tooltip, queue_label
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The raw value of a cell (an int, a number of seconds, a string) for sorting and tests."""
@@ -86,6 +87,9 @@ def role_label(role: str | None) -> str:
 
 class FiguresTableModel(QAbstractTableModel, Generic[Row]):
     """Rows of frozen figures; an update with the same keys only signals changed cells."""
+
+    text_columns: frozenset[int] = frozenset()
+    """Columns of free text: they stretch, may be elided, and their tooltip has the whole text."""
 
     def __init__(
         self,
@@ -168,6 +172,8 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
             value = QColor(ALERT_BACKGROUND)
         elif role == Qt.ItemDataRole.TextAlignmentRole and isinstance(self.raw(row, column), int):
             value = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.ToolTipRole and column in self.text_columns:
+            value = plain_tooltip(self.text(row, column))
         return value
 
     def text(self, row: Row, column: int) -> str:
@@ -185,6 +191,8 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
 
 class QueueLoadModel(FiguresTableModel[QueueFigures]):
     """Queue, open, unassigned, breached, oldest waiting."""
+
+    text_columns = frozenset({QueueColumn.QUEUE})
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(self._header_titles, lambda row: row.queue, parent)
@@ -205,7 +213,9 @@ class QueueLoadModel(FiguresTableModel[QueueFigures]):
         return (row.queue, row.open, row.unassigned, row.breached, waiting)[column]
 
     def text(self, row: QueueFigures, column: int) -> str:
-        """The oldest waiting time reads as minutes."""
+        """The queue's label; the oldest waiting time reads as minutes."""
+        if column == QueueColumn.QUEUE:
+            return queue_label(row.queue)
         if column == QueueColumn.OLDEST_WAITING:
             return waited(row.oldest_waiting)
         return str(self.raw(row, column))
@@ -219,6 +229,8 @@ class QueueLoadModel(FiguresTableModel[QueueFigures]):
 
 class AgentLoadModel(FiguresTableModel[AgentFigures]):
     """Agent, role, presence, load, queues."""
+
+    text_columns = frozenset({AgentColumn.NAME, AgentColumn.QUEUES})
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(self._header_titles, lambda row: row.agent_id, parent)
@@ -243,6 +255,8 @@ class AgentLoadModel(FiguresTableModel[AgentFigures]):
             return role_label(row.role)
         if column == AgentColumn.PRESENCE:
             return presence_label(row.presence)
+        if column == AgentColumn.QUEUES:
+            return ", ".join(queue_label(queue) for queue in row.queues)
         return str(self.raw(row, column))
 
     def alert(self, row: AgentFigures, column: int) -> bool:

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 class QueueFilterProxy(SearchFilterProxy):
     """Shows the rows of one saved view that match the search text.
 
-    Unsorted (sort column -1) it keeps the source's natural order, earliest SLA
-    due first, which costs no comparisons; a header click sorts by ``SORT_ROLE``.
+    Unsorted (sort column -1) it keeps the source's default order (what needs
+    the agent first, ``queue_rows.order_key``), which costs no comparisons; a
+    header click sorts by ``SORT_ROLE``.
     """
 
     def __init__(self, source: TicketQueueModel, parent: QObject | None = None) -> None:

@@ -1,9 +1,10 @@
 """The ticket queue as a table: a thin Qt adapter over the view store.
 
 Like Anki's browser table, the model holds only ticket ids (in the queue's
-natural order: earliest SLA due time first) beside their sorted order keys, so a
-ticket's row is a binary search (no id -> row index to rebuild when rows move);
-row data is built lazily from the store and cached until the ticket changes. Store updates
+default order, ``queue_rows.order_key``: unanswered first, breached and due
+soonest on top, then priority) beside their sorted order keys, so a ticket's
+row is a binary search (no id -> row index to rebuild when rows move); row data
+is built lazily from the store and cached until the ticket changes. Store updates
 become ``dataChanged`` / ``beginInsertRows`` / ``beginRemoveRows`` for exactly
 the rows touched, never a reset, so selections and scroll positions survive.
 The SLA column ticks through ``dataChanged`` on that column for the rows the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -31,13 +33,21 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console import colleague_text
-from console.labels import channel_label, priority_label, status_label
+from console.labels import (
+    channel_label,
+    plain_tooltip,
+    priority_label,
+    queue_label,
+    status_label,
+)
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.viewstate.colleagues import Colleague, colleagues_by_ticket
 from console.viewstate.queue_rows import (
+    OrderKey,
     QueueRow,
     SlaState,
     crossed_due,
+    due_minute,
     format_countdown,
     order_key,
     queue_row,
@@ -74,6 +84,11 @@ class Column(enum.IntEnum):
     UNREAD = 11
 
 
+ELIDED_COLUMNS = frozenset({Column.SUBJECT, Column.CUSTOMER, Column.ASSIGNEE})
+"""Columns whose text may be cut short ("…"): their tooltip shows the whole text."""
+LISTED_COLUMNS = frozenset({Column.TAGS, Column.OTHERS})
+"""Columns listing items (tags, colleagues) that may be cut short: the tooltip has each item."""
+
 SLA_COLOURS: dict[SlaState, QColor] = {
     SlaState.RUNNING: QColor("#1b7f3b"),  # green: more than 15 minutes left
     SlaState.WARNING: QColor("#b26a00"),  # amber: under 15 minutes
@@ -97,6 +112,16 @@ def _headers() -> list[str]:
         QCoreApplication.translate("TicketQueueModel", "Channel"),
         QCoreApplication.translate("TicketQueueModel", "Unread"),
     ]
+
+
+def default_order_text() -> str:
+    """What the queue's default order is (the header's tooltip)."""
+    return QCoreApplication.translate(
+        "TicketQueueModel",
+        "Default order: what needs you first. Unanswered tickets before answered ones; "
+        "breached and due soonest on top, then by priority. Click a column to sort by it; "
+        "a third click returns to the default order.",
+    )
 
 
 def format_age(seconds: float) -> str:
@@ -130,10 +155,6 @@ def _sla_text(row: QueueRow, now: float) -> str:
     return format_countdown(state.seconds_left)
 
 
-def _due(key: tuple[float, str]) -> float:
-    return key[0]
-
-
 def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted rows grouped into inclusive ``(first, last)`` runs of consecutive numbers."""
     runs: list[tuple[int, int]] = []
@@ -146,7 +167,7 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
 
 
 class TicketQueueModel(QAbstractTableModel):
-    """Every ticket of the store, one row each, in SLA due order."""
+    """Every ticket of the store, one row each, in the default order (``order_key``)."""
 
     batch_about_to_apply = Signal()
     """A store update is about to change rows (views save their scroll anchor)."""
@@ -170,8 +191,8 @@ class TicketQueueModel(QAbstractTableModel):
         self._clock = clock
         self._ids: list[str] = []
         self._tickets: dict[str, Ticket] = {}  # what the rows show (removals lag the store)
-        self._keys: list[tuple[float, str]] = []  # sorted; _keys[row] belongs to _ids[row]
-        self._key_of: dict[str, tuple[float, str]] = {}
+        self._keys: list[OrderKey] = []  # sorted; _keys[row] belongs to _ids[row]
+        self._key_of: dict[str, OrderKey] = {}
         self._cache: dict[str, QueueRow] = {}
         self._queue_of: dict[str, str] = {}
         self._queue_counts: Counter[str] = Counter()
@@ -249,6 +270,8 @@ class TicketQueueModel(QAbstractTableModel):
         horizontal = orientation is Qt.Orientation.Horizontal and 0 <= section < len(self._headers)
         if horizontal and role in (_DISPLAY, Qt.ItemDataRole.AccessibleTextRole):
             return self._headers[section]
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return default_order_text()
         return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
@@ -267,7 +290,7 @@ class TicketQueueModel(QAbstractTableModel):
             Column.SUBJECT: lambda: data.subject,
             Column.TAGS: lambda: ", ".join(data.tags),
             Column.CUSTOMER: lambda: data.customer,
-            Column.QUEUE: lambda: data.queue,
+            Column.QUEUE: lambda: queue_label(data.queue),
             Column.STATUS: lambda: status_label(data.status),
             Column.ASSIGNEE: lambda: (
                 data.assignee_name
@@ -282,7 +305,11 @@ class TicketQueueModel(QAbstractTableModel):
         return texts[column]()
 
     def _tooltip(self, row: int, column: int) -> str | None:
-        """Full texts (escaped: names and tags are data) of the tags and colleagues cells."""
+        """Full texts (escaped: names, tags and subjects are data) of cells that may be cut short.
+
+        The tags and colleagues cells list one item a line; the elided columns
+        (subject, customer, assignee) show their whole text.
+        """
         if column == Column.OTHERS:
             people = self.colleagues(self._ids[row])
             return (
@@ -293,7 +320,9 @@ class TicketQueueModel(QAbstractTableModel):
         if column == Column.TAGS:
             tags = self.queue_row(row).tags
             return colleague_text.plain_tooltip(tags) if tags else None
-        return None
+        if column not in ELIDED_COLUMNS:
+            return None
+        return plain_tooltip(self._display(row, column))
 
     def _id(self, row: int, _column: int) -> str:
         return self._ids[row]
@@ -359,9 +388,15 @@ class TicketQueueModel(QAbstractTableModel):
         """Announce whole rows of tickets whose SLA fell due since the last check."""
         now = self._clock()
         since, self._last_deadline_check = self._last_deadline_check, now
-        # rows are in SLA due order: only the slice due in (since, now] can have just breached
-        first = bisect.bisect_right(self._keys, since, key=_due)
-        last = bisect.bisect_right(self._keys, now, key=_due)
+        # unanswered rows come first, by due minute: only the slice of minutes that
+        # (since, now] touches can hold a ticket that just breached
+        unanswered = bisect.bisect_left(self._keys, (1,))
+        first = bisect.bisect_left(
+            self._keys, float(math.floor(since / 60)), hi=unanswered, key=due_minute
+        )
+        last = bisect.bisect_right(
+            self._keys, float(math.floor(now / 60)), hi=unanswered, key=due_minute
+        )
         due = crossed_due((self.queue_row(r) for r in range(first, last)), since, now)
         self._announce_changed(due)
         return due
@@ -421,23 +456,22 @@ class TicketQueueModel(QAbstractTableModel):
         queues_before = set(self._queue_counts)
         tags_before = set(self._tag_counts)
         tickets = self._store.tickets
-        # the natural order key never changes by contract; if it does, the row is re-placed
-        moved = [tid for tid in changes.changed if self._key_of[tid] != order_key(tickets[tid])]
+        # a first reply, a new priority or due time changes the order key: the row moves
+        # (a row move keeps the views' selection, unlike a removal and an insertion)
+        rekeyed = [tid for tid in changes.changed if self._key_of[tid] != order_key(tickets[tid])]
         for tid in changes.removed:
             self._seen.forget(tid)
-        moved_set = set(moved)
-        in_place = [tid for tid in changes.changed if tid not in moved_set]
-        for tid in in_place:
+        for tid in changes.changed:
             self._tickets[tid] = tickets[tid]
             self._count_queue(tid, tickets[tid].queue)
             self._count_tags(tid, tickets[tid].tags)
-        self._announce_changed(in_place)
-        gone = [*changes.removed, *moved]
-        if gone:
-            self._remove(gone)
-        fresh = [*changes.added, *moved]
-        if fresh:
-            self._insert(fresh)
+        for tid in rekeyed:
+            self._move(tid, order_key(tickets[tid]))
+        self._announce_changed(changes.changed)
+        if changes.removed:
+            self._remove(list(changes.removed))
+        if changes.added:
+            self._insert(list(changes.added))
         self.batch_applied.emit()
         if set(self._queue_counts) != queues_before:
             self.queues_changed.emit()
@@ -481,7 +515,7 @@ class TicketQueueModel(QAbstractTableModel):
     def _insert(self, ticket_ids: list[str]) -> None:
         tickets = self._store.tickets
         keyed = sorted((order_key(tickets[tid]), tid) for tid in ticket_ids)
-        groups: list[tuple[int, list[tuple[float, str]], list[str]]] = []
+        groups: list[tuple[int, list[OrderKey], list[str]]] = []
         for key, tid in keyed:
             self._tickets[tid] = tickets[tid]
             self._key_of[tid] = key
@@ -502,3 +536,22 @@ class TicketQueueModel(QAbstractTableModel):
             self._ids[first:first] = ids
             self.endInsertRows()
             inserted += len(ids)
+
+    def _move(self, tid: str, key: OrderKey) -> None:
+        """Put the row of ``tid`` where its new ``key`` belongs, as one row move."""
+        old = bisect.bisect_left(self._keys, self._key_of[tid])
+        self._key_of[tid] = key
+        # where the row goes among the others (its own old key left out of the search)
+        position = bisect.bisect_left(self._keys, key)
+        if position > old:
+            position -= 1
+        if position == old:
+            self._keys[old] = key  # same place: the sorted order holds with the new key
+            return
+        destination = position if position < old else position + 1
+        self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), destination)
+        del self._keys[old]
+        del self._ids[old]
+        self._keys.insert(position, key)
+        self._ids.insert(position, tid)
+        self.endMoveRows()

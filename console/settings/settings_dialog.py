@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from bridge.config import ConfigError
+from console.labels import plain_tooltip
 from console.settings.connection_test import CheckOutcome, CommandResult, CredentialsCommand
 from console.settings.user_file import (
     FieldValue,
@@ -62,6 +64,10 @@ FIELD_KEYS = (
     "ui.language",
 )
 OUTCOME_PROPERTY = "outcome"
+REQUIRED_KEYS = ("kafka.bootstrap_servers", "agent.id")
+"""What a first run must get before the console can start."""
+DIALOG_MIN_CHARS = 70
+"""The dialog is at least this many average characters wide."""
 _GOOD = QColor("#1b5e20")
 _BAD = QColor("#8e1b17")
 _Mode = Literal["idle", "test", "save"]
@@ -108,9 +114,14 @@ class SettingsDialog(QDialog):
         bridge_command: Sequence[str],
         user_config_file: Path,
         system_config_file: Path | None = None,
+        first_run: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._first_run = first_run
+        self._quit_confirmed = False
+        self.quit_question: QMessageBox | None = None
+        """On a first run, the open "quit?" question after Cancel (None otherwise)."""
         self._loaded = loaded
         self._user_file = user_config_file
         self._system_file = system_config_file or _system_file_of(loaded)
@@ -124,6 +135,7 @@ class SettingsDialog(QDialog):
         self._prefill()
         self.retranslate()
         self._on_protocol_changed()
+        self._fit_width()
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -323,7 +335,7 @@ class SettingsDialog(QDialog):
         for key, value in changes.items():
             source = self._loaded.sources.get(key)
             if value is None and source is not None and source.kind == "system":
-                raise ConfigError(
+                raise _TranslatedConfigError(
                     str(self._user_file),
                     key,
                     self.tr(
@@ -350,8 +362,11 @@ class SettingsDialog(QDialog):
                 system_config_file=self._system_file,
                 data_dir=self._loaded.config.bridge.data_dir,
             )
-        except (ConfigError, OSError) as error:
-            self._show_error(str(error))
+        except ConfigError as error:
+            self._show_config_error(error)
+            return
+        except OSError as error:
+            self._show_error(self.tr("The check could not run: %1").replace("%1", str(error)))
             return
         self._start("test")
         password = self._typed_password()
@@ -360,11 +375,28 @@ class SettingsDialog(QDialog):
         else:
             self._command.run("check", self._candidate)
 
+    def missing(self) -> list[str]:
+        """The keys a first run still needs (the console cannot start without them)."""
+        return [key for key in REQUIRED_KEYS if not self._fields[key].value()]
+
     def save(self) -> None:
-        """Write the user file; store a typed password; close when both are done."""
+        """Write the user file; store a typed password; close when both are done.
+
+        On a first run, Save with a required value missing says which and stays.
+        """
         if self._mode != "idle":
             return
         self._clear_messages()
+        missing = self.missing() if self._first_run else []
+        if missing:
+            names = ", ".join(_plain_label(self._fields[key].label.text()) for key in missing)
+            self._show_error(
+                self.tr(
+                    "The console cannot start without these: %1. Fill them in, then Save."
+                ).replace("%1", names)
+            )
+            self._fields[missing[0]].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         try:
             save_user_file(
                 self._user_file,
@@ -372,8 +404,13 @@ class SettingsDialog(QDialog):
                 system_config_file=self._system_file,
                 data_dir=self._loaded.config.bridge.data_dir,
             )
-        except (ConfigError, OSError) as error:
-            self._show_error(str(error))
+        except ConfigError as error:
+            self._show_config_error(error)
+            return
+        except OSError as error:
+            self._show_error(
+                self.tr("The settings could not be written: %1").replace("%1", str(error))
+            )
             return
         password = self._typed_password()
         if not password:
@@ -381,6 +418,42 @@ class SettingsDialog(QDialog):
             return
         self._start("save")
         self._command.run("set", self._user_file, password=password)
+
+    def reject(self) -> None:
+        """Close without saving; on a first run, ask first (the console cannot start)."""
+        if not self._first_run or self._quit_confirmed:
+            super().reject()
+            return
+        if self.quit_question is not None:
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Quit without a connection?"),
+            self.tr(
+                "The console cannot start without a Kafka connection and an agent id. "
+                "Quit now? Nothing is saved."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.No)
+        yes = question.button(QMessageBox.StandardButton.Yes)
+        no = question.button(QMessageBox.StandardButton.No)
+        yes.setText(self.tr("&Quit"))
+        no.setText(self.tr("&Keep editing"))
+        question.finished.connect(self._on_quit_answered)
+        self.quit_question = question
+        question.open()
+
+    def _on_quit_answered(self, _code: int) -> None:
+        question, self.quit_question = self.quit_question, None
+        if question is None:
+            return
+        quit_now = question.clickedButton() is question.button(QMessageBox.StandardButton.Yes)
+        question.deleteLater()
+        if quit_now:
+            self._quit_confirmed = True
+            super().reject()
 
     def done(self, result: int) -> None:
         """Stop a running command and remove a temporary file before closing."""
@@ -428,7 +501,10 @@ class SettingsDialog(QDialog):
         headline = headlines[result.outcome]
         if result.action == "set" and not result.ok:
             headline = self.tr("The password was not stored")
-        text = f"{headline}\n{result.message}" if result.message else headline
+        detail = self.tr("Details from the bridge (not translated): %1").replace(
+            "%1", result.message
+        )
+        text = f"{headline}\n{detail}" if result.message else headline
         self.result_label.setText(text)
         self.result_label.setProperty(OUTCOME_PROPERTY, result.outcome.value)
         self._paint(self.result_label, _GOOD if result.ok else _BAD)
@@ -467,7 +543,34 @@ class SettingsDialog(QDialog):
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
+        self.error_label.setToolTip("")
         self.error_label.show()
+
+    def _show_config_error(self, error: ConfigError) -> None:
+        """Say which field is wrong in the dialog's language; the raw detail is the tooltip."""
+        field = self._fields.get(error.key or "")
+        if field is not None and isinstance(error, _TranslatedConfigError):
+            text = f"“{_plain_label(field.label.text())}”: {error.problem}"
+            field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif field is None:
+            text = self.tr("The settings are not valid; see the details in the tooltip.")
+        else:
+            text = self.tr("“%1” is not valid; see the details in the tooltip.").replace(
+                "%1", _plain_label(field.label.text())
+            )
+            field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.error_label.setText(text)
+        self.error_label.setToolTip(plain_tooltip(str(error)))
+        self.error_label.setAccessibleDescription(str(error))
+        self.error_label.show()
+
+    def _fit_width(self) -> None:
+        """Wide enough that no placeholder or label is cut (the dialog was 323 px)."""
+        metrics = self.fontMetrics()
+        for edit in (self.servers_edit, self.queues_edit, self.password_edit):
+            text = edit.placeholderText() or edit.text()
+            edit.setMinimumWidth(metrics.horizontalAdvance(text) + 4 * metrics.averageCharWidth())
+        self.setMinimumWidth(metrics.averageCharWidth() * DIALOG_MIN_CHARS)
 
     def _on_protocol_changed(self) -> None:
         sasl = self.protocol_combo.currentData() in SASL
@@ -481,6 +584,15 @@ class SettingsDialog(QDialog):
         palette = label.palette()
         palette.setColor(QPalette.ColorRole.WindowText, color)
         label.setPalette(palette)
+
+
+class _TranslatedConfigError(ConfigError):
+    """A problem the dialog found itself: its text is already in the dialog's language."""
+
+
+def _plain_label(text: str) -> str:
+    """A form label without its accelerator: ``&Bootstrap servers`` -> ``Bootstrap servers``."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def _system_file_of(loaded: LoadedConfig) -> Path:

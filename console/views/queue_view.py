@@ -4,27 +4,102 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from console.labels import queue_label
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE
+from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 
 if TYPE_CHECKING:
     from console.models.ticket_queue_model import TicketQueueModel
 
+HIDDEN_BY_DEFAULT = frozenset({Column.QUEUE, Column.AGE, Column.CHANNEL})
+"""Columns the header's context menu can show; hidden at first so the subject has room
+(the queue is also in the view selector and the ticket's header)."""
+SUBJECT_MIN_CHARS = 20
+"""The subject column is never narrower than about this many characters."""
+CAPPED_COLUMNS = (ELIDED_COLUMNS - {Column.SUBJECT}) | LISTED_COLUMNS
+"""Free-text columns (names, tags, colleagues) sized to their content up to ``CAPPED_CHARS``."""
+CAPPED_CHARS = 14
+"""A capped column is at most about this many characters wide (or its title's width)."""
 AGE_REFRESH_TICKS = 60
 """The age column is repainted once every this many SLA ticks."""
+
+
+class QueueHeader(QHeaderView):
+    """The queue's column titles, sized without room for a sort arrow they do not show.
+
+    With sorting enabled, Qt sizes every section to fit its title plus a sort
+    arrow; the queue shows one arrow at most (none in the default order), so
+    only the sorted column keeps that room. Qt sizes the sections again when
+    the sorted column changes.
+    """
+
+    def sectionSizeFromContents(self, logicalIndex: int) -> QSize:  # noqa: N802, N803 - Qt override
+        """The title's size; the sort arrow's room only for the sorted column."""
+        size = super().sectionSizeFromContents(logicalIndex)
+        if self.isSortIndicatorShown() and logicalIndex != self.sortIndicatorSection():
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+            size.setWidth(size.width() - size.height() - margin)  # what Qt added for the arrow
+        return size
+
+
+class QueueTable(QTableView):
+    """The queue's table, without type-ahead: letters belong to the window's keyboard model.
+
+    A plain ``QTableView`` jumps to the row whose first column starts with a
+    typed letter; here C claims, R replies and so on (console/keymap.py).
+    """
+
+    resized = Signal()
+    """The table's size changed (the subject column is fitted again)."""
+
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt override
+        """Do nothing: typed letters are shortcuts, not a search (use / to search)."""
+        del search
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Announce the new size."""
+        super().resizeEvent(event)
+        self.resized.emit()
+
+    def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 - Qt override
+        """Content width; at most ``CAPPED_CHARS`` for the free-text columns.
+
+        A long name, tag list or list of colleagues is cut ("…") with its whole
+        text in the cell's tooltip, so one long value does not push the rest of
+        the queue off screen. The header keeps its title's width (Qt takes the
+        larger of this and the title).
+        """
+        wanted = super().sizeHintForColumn(column)
+        if column not in CAPPED_COLUMNS:
+            return wanted
+        return min(wanted, self.fontMetrics().averageCharWidth() * CAPPED_CHARS)
 
 
 class QueueView(QWidget):
@@ -123,6 +198,18 @@ class QueueView(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def focus_table(self) -> None:
+        """Put the keyboard focus in the ticket table."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_current(self) -> bool:
+        """Open the selected ticket (as Enter or a double-click does); False if none."""
+        ticket_id = self.current_ticket_id()
+        if ticket_id is None:
+            return False
+        self.ticket_activated.emit(ticket_id)
+        return True
+
     def current_ticket_id(self) -> str | None:
         """The selected ticket, or ``None``."""
         current = self.table.selectionModel().currentIndex()
@@ -185,8 +272,9 @@ class QueueView(QWidget):
         super().changeEvent(event)
 
     # ------------------------------------------------------------------ internals
-    def _build_table(self) -> QTableView:
-        table = QTableView(self)
+    def _build_table(self) -> QueueTable:
+        table = QueueTable(self)
+        table.setHorizontalHeader(QueueHeader(Qt.Orientation.Horizontal, table))
         table.setModel(self._proxy)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -194,10 +282,64 @@ class QueueView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(24)
-        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)  # -1: the natural order, earliest SLA due first
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in Column:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorClearable(True)  # a third click: back to the default order
+        table.setSortingEnabled(True)  # -1: the default order (queue_rows.order_key)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the cell's tooltip has it all
+        table.resized.connect(self.fit_subject)
+        header.sectionResized.connect(self._on_section_resized)
         return table
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != Column.SUBJECT:
+            self.fit_subject()
+
+    def fit_subject(self) -> None:
+        """Give the subject the room the other columns leave, but never less than a minimum.
+
+        Every other column is as wide as its content; when the table is too
+        narrow for a readable subject, the table scrolls sideways instead.
+        """
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in Column
+            if column is not Column.SUBJECT and not header.isSectionHidden(column)
+        )
+        minimum = self.table.fontMetrics().averageCharWidth() * SUBJECT_MIN_CHARS
+        room = self.table.viewport().width() - others
+        if room >= minimum:
+            header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(Column.SUBJECT, minimum)
+
+    def _column_menu(self, position: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column is Column.SUBJECT:
+                continue
+            title = self._model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(
+                lambda shown, number=column: self._show_column(number, shown=shown)
+            )
+        menu.popup(header.mapToGlobal(position))
+
+    def _show_column(self, column: int, *, shown: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
+        self.fit_subject()
 
     def _view_label(self, view: SavedView) -> str:
         labels = {
@@ -207,7 +349,7 @@ class QueueView(QWidget):
             ViewKind.ALL_OPEN: self.tr("All open"),
         }
         if view.kind is ViewKind.QUEUE:
-            return self.tr("Queue: %1").replace("%1", view.queue or "")
+            return self.tr("Queue: %1").replace("%1", queue_label(view.queue or ""))
         if view.kind is ViewKind.TAG:
             return self.tr("Tag: %1").replace("%1", view.tag or "")
         return labels[view.kind]
@@ -241,7 +383,7 @@ class QueueView(QWidget):
 
     def _update_count(self) -> None:
         shown = self._proxy.rowCount()
-        self.count_label.setText(self.tr("%1 tickets").replace("%1", str(shown)))
+        self.count_label.setText(self.tr("%n ticket(s)", "", shown))
 
     def _visible_proxy_rows(self) -> range:
         count = self._proxy.rowCount()

@@ -5,7 +5,9 @@ bridge is unreachable it marks Kafka as unknown and the data as not updating
 instead of repeating the last good news. When the bridge knows why Kafka is
 down (the credentials were refused) it says that, with the fix in the tooltip;
 parts of the bridge that fail and retry (a full disk, a Kafka thread) show in
-a fifth label that is hidden while everything works.
+a fifth label that is hidden while everything works. While state is still
+arriving (a snapshot being received, the bridge catching up on the log) a first
+label says how far it is, so the window is never blank or silently stale.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from bridge.wire.timestamps import epoch_of
+from console.viewstate.progress import rounded_time_left, seconds_left
 from console.viewstate.times import clock_text
 
 if TYPE_CHECKING:
     from bridge.wire.protocol import BridgeStatus
+    from console.viewstate.store import SnapshotProgress
     from console.viewstate.times import Clock
 
 
@@ -34,6 +38,10 @@ class ConsoleStatusBar(QStatusBar):
         self._reason: str | None = None
         self._versions: tuple[int, int] | None = None  # (console, bridge) when they differ
         self._status: BridgeStatus | None = None
+        self._loading: SnapshotProgress | None = None
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("status_progress")
+        self.addPermanentWidget(self.progress_label)
         self.bridge_label = QLabel(self)
         self.kafka_label = QLabel(self)
         self.data_label = QLabel(self)
@@ -75,6 +83,11 @@ class ConsoleStatusBar(QStatusBar):
         self._status = status
         self._render()
 
+    def set_loading(self, loading: SnapshotProgress | None) -> None:
+        """How much of the snapshot being received has arrived (None: none is)."""
+        self._loading = loading
+        self._render_progress()
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Retranslate on a language change."""
         if event.type() == QEvent.Type.LanguageChange:
@@ -82,11 +95,39 @@ class ConsoleStatusBar(QStatusBar):
         super().changeEvent(event)
 
     def _render(self) -> None:
+        self._render_progress()
         self._render_bridge()
         self._render_kafka()
         self._render_data()
         self._render_outbox()
         self._render_problems()
+
+    def _render_progress(self) -> None:
+        number = QLocale().toString
+        parts = []
+        if self._loading is not None:
+            text = self.tr("Loading from the bridge: %1 of %2")
+            parts.append(
+                text.replace("%1", number(self._loading.received)).replace(
+                    "%2", number(self._loading.expected)
+                )
+            )
+        catch_up = None if self._status is None else self._status.catching_up
+        if catch_up is not None and self._connected:
+            text = self.tr("Catching up: %1 of %2 records").replace(
+                "%1", number(catch_up.records_done)
+            )
+            text = text.replace("%2", number(catch_up.records_total))
+            left = seconds_left(catch_up)
+            if left is not None:
+                amount, in_minutes = rounded_time_left(left)
+                tail = self.tr("about %1 min left") if in_minutes else self.tr("about %1 s left")
+                text = f"{text}, {tail.replace('%1', number(amount))}"
+            parts.append(text)
+        text = " · ".join(parts)
+        self.progress_label.setText(text)
+        self.progress_label.setAccessibleName(text)
+        self.progress_label.setVisible(bool(text))
 
     def _render_bridge(self) -> None:
         self.bridge_label.setStyleSheet("color: #b3261e;" if self._versions else "")

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 SLA_WARNING_SECONDS = 15 * 60
 """Under this much time left, a running SLA is shown as a warning (amber)."""
 
+MINUTES_PER_HOUR = 60
+HOURS_PER_DAY = 24
 PRIORITY_RANK: dict[str, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
@@ -104,10 +106,30 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
     )
 
 
-def order_key(ticket: Ticket) -> tuple[float, str]:
-    """The queue's natural order: the earliest SLA due time first, then the id (never changes)."""
+OrderKey = tuple[int, float, int, float, str]
+"""(answered, due minute, priority rank, due time, ticket id): see ``order_key``."""
+
+
+def order_key(ticket: Ticket) -> OrderKey:
+    """The queue's default order: what needs the agent first.
+
+    Unanswered tickets come before answered ones ("Met" or "Late"); among them
+    the earliest first-response due time first, so breached tickets lead
+    (longest overdue on top), then those due soonest; tickets due in the same
+    minute are ordered by priority (urgent first). Time passing never changes
+    the order; a first reply, a priority or a due-time change moves the row.
+    """
     due = epoch_of(ticket.sla_due_at)
-    return (math.inf if due is None else due, ticket.ticket_id)
+    due_at = math.inf if due is None else due
+    minute = math.inf if due is None else float(math.floor(due / 60))
+    answered = 0 if ticket.first_response_at is None else 1
+    rank = PRIORITY_RANK.get(ticket.priority, len(PRIORITY_RANK))
+    return (answered, minute, rank, due_at, ticket.ticket_id)
+
+
+def due_minute(key: OrderKey) -> float:
+    """The due minute of an order key (epoch minutes; ``inf`` without a due time)."""
+    return key[1]
 
 
 def sla(row: QueueRow, now: float, warning_seconds: float = SLA_WARNING_SECONDS) -> Sla:
@@ -133,11 +155,18 @@ def crossed_due(rows: Iterable[QueueRow], since: float, now: float) -> list[str]
 
 
 def format_countdown(seconds: float) -> str:
-    """``12:05`` or ``1:02:03`` for time left; a leading minus sign once overdue."""
+    """The SLA countdown with its unit: ``45 min``, ``1 h 05 min``, ``2 d 3 h``.
+
+    Whole minutes, rounded up (59 s left reads ``1 min``, never ``0 min`` before
+    the due time); a leading minus once overdue (``-45 min``). ``min``, ``h``
+    and ``d`` are the same in English and Spanish.
+    """
     sign = "-" if seconds < 0 else ""
-    total = int(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes:02d}:{secs:02d}"
+    minutes = math.ceil(abs(seconds) / 60)
+    if minutes < MINUTES_PER_HOUR:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, MINUTES_PER_HOUR)
+    if hours < HOURS_PER_DAY:
+        return f"{sign}{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, HOURS_PER_DAY)
+    return f"{sign}{days} d {hours} h"

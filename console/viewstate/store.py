@@ -5,6 +5,11 @@ listeners exactly which ids were added, changed or removed by each update. A
 snapshot is diffed against what the store held, so a reconnect that brings a
 fresh snapshot is, for the listeners, just a larger update (no reset).
 
+A snapshot arrives in parts (``load_snapshot``: its begin, pages of entities,
+its end; docs/PROTOCOL.md). Each page is applied as it comes, so the window
+shows what has arrived; what the store held before stays until the end, which
+removes whatever the snapshot did not carry. ``loading`` says how far it is.
+
 It also keeps an index of each customer's tickets and orders, updated from the
 ids each update touched, so a customer's history is found without scanning the
 whole state (``customer_tickets``, ``customer_orders``).
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
 from console.viewstate.customer_index import CustomerIndex
 
 if TYPE_CHECKING:
@@ -50,12 +56,20 @@ class StoreUpdate:
     agents: IdChanges = field(default_factory=IdChanges)
     status_changed: bool = False
     from_snapshot: bool = False
+    """Applied (part of) a snapshot: what it added is what exists, not news."""
+    snapshot_complete: bool = False
+    """A snapshot's end was applied: the store holds a whole state again."""
+    loading_changed: bool = False
+    """``ViewStore.loading`` moved (a snapshot progressed, or the one shown ended)."""
     customers: frozenset[str] = frozenset()
     """Customers whose tickets or orders this update added, changed or removed (before
     and after a ticket or order moved from one customer to another)."""
 
     def __bool__(self) -> bool:
-        return bool(self.tickets or self.orders or self.agents or self.status_changed)
+        return (
+            bool(self.tickets or self.orders or self.agents or self.status_changed)
+            or self.loading_changed
+        )
 
     def touches(self, ticket: Ticket) -> bool:
         """Whether this update changed ``ticket``, its linked order or its customer's history."""
@@ -67,6 +81,32 @@ class StoreUpdate:
 
 
 Listener = Callable[[StoreUpdate], None]
+
+
+@dataclass(frozen=True)
+class SnapshotProgress:
+    """How much of the snapshot being received the store holds."""
+
+    received: int
+    """Entities of this snapshot applied so far."""
+    expected: int
+    """Entities its begin announced (tickets, orders and agents)."""
+
+
+class _Loading:
+    """A snapshot begun and not ended: its seq, its announced size, the keys it carried."""
+
+    def __init__(self, begin: SnapshotBegin) -> None:
+        self.seq = begin.seq
+        self.expected = begin.tickets + begin.orders + begin.agents
+        self.tickets: set[str] = set()
+        self.orders: set[str] = set()
+        self.agents: set[str] = set()
+        self.shown = False  # whether listeners were told about it before it ended
+
+    @property
+    def received(self) -> int:
+        return len(self.tickets) + len(self.orders) + len(self.agents)
 
 
 class _OfCustomer(Protocol):
@@ -135,14 +175,17 @@ class _Diff:
         return IdChanges(frozenset(self.added), frozenset(self.changed), frozenset(self.removed))
 
 
-def _replace_all(target: dict[str, _T], fresh: Iterable[tuple[str, _T]]) -> IdChanges:
-    diff = _Diff()
-    incoming = dict(fresh)
-    for key in [k for k in target if k not in incoming]:
-        diff.remove(target, key)
-    for key, value in incoming.items():
+def _upsert_all(
+    diff: _Diff, target: dict[str, _T], fresh: Iterable[tuple[str, _T]], seen: set[str]
+) -> None:
+    for key, value in fresh:
         diff.upsert(target, key, value)
-    return diff.result()
+        seen.add(key)
+
+
+def _remove_unseen(diff: _Diff, target: dict[str, _T], seen: set[str]) -> None:
+    for key in [k for k in target if k not in seen]:
+        diff.remove(target, key)
 
 
 class ViewStore:
@@ -155,6 +198,7 @@ class ViewStore:
         self._status: BridgeStatus | None = None
         self._session: str | None = None
         self._seq: int | None = None
+        self._loading: _Loading | None = None
         self._listeners: list[Listener] = []
         self._tickets_by_customer = CustomerIndex()
         self._orders_by_customer = CustomerIndex()
@@ -185,6 +229,12 @@ class ViewStore:
         """The sequence number of the last snapshot or batch applied."""
         return self._seq
 
+    @property
+    def loading(self) -> SnapshotProgress | None:
+        """How far the snapshot being received is; None when the store holds a whole one."""
+        loading = self._loading
+        return None if loading is None else SnapshotProgress(loading.received, loading.expected)
+
     def customer_tickets(self, customer_id: str) -> list[Ticket]:
         """The customer's tickets, oldest arrival first (from the index, not a scan)."""
         return [self._tickets[key] for key in self._tickets_by_customer.ids_of(customer_id)]
@@ -212,24 +262,79 @@ class ViewStore:
 
     # ------------------------------------------------------------------ writing
     def apply_snapshot(self, snapshot: StateSnapshot) -> StoreUpdate:
-        """Replace the state with ``snapshot``; listeners get the difference."""
-        self._session = snapshot.session
-        self._seq = snapshot.seq
-        status_changed = snapshot.status != self._status
-        self._status = snapshot.status
-        tickets = _replace_all(self._tickets, ((t.ticket_id, t) for t in snapshot.tickets))
-        orders = _replace_all(self._orders, ((o.order_id, o) for o in snapshot.orders))
+        """Replace the state with a whole ``snapshot`` in one update (listeners get the diff)."""
+        begin = SnapshotBegin(
+            session=snapshot.session,
+            seq=snapshot.seq,
+            tickets=len(snapshot.tickets),
+            orders=len(snapshot.orders),
+            agents=len(snapshot.agents),
+            status=snapshot.status,
+        )
+        page = SnapshotPage(
+            seq=snapshot.seq,
+            tickets=snapshot.tickets,
+            orders=snapshot.orders,
+            agents=snapshot.agents,
+        )
+        return self.load_snapshot(begin, page, SnapshotEnd(seq=snapshot.seq))
+
+    def load_snapshot(
+        self,
+        begin: SnapshotBegin | None = None,
+        page: SnapshotPage | None = None,
+        end: SnapshotEnd | None = None,
+    ) -> StoreUpdate:
+        """Apply parts of a snapshot, in this order, as one update.
+
+        ``begin`` starts a snapshot (dropping one unfinished); ``page`` upserts
+        entities of the snapshot begun; ``end`` completes it: what it did not
+        carry is removed and ``seq`` is the snapshot's. A page or end of another
+        snapshot than the one begun changes nothing.
+        """
+        status_changed = False
+        if begin is not None:
+            self._session = begin.session
+            status_changed = begin.status != self._status
+            self._status = begin.status
+            self._loading = _Loading(begin)
+        loading = self._loading
+        if loading is None:
+            return StoreUpdate()
+        tickets, orders, agents = _Diff(), _Diff(), _Diff()
+        if page is not None and page.seq == loading.seq:
+            _upsert_all(
+                tickets, self._tickets, ((t.ticket_id, t) for t in page.tickets), loading.tickets
+            )
+            _upsert_all(
+                orders, self._orders, ((o.order_id, o) for o in page.orders), loading.orders
+            )
+            _upsert_all(
+                agents, self._agents, ((a.agent_id, a) for a in page.agents), loading.agents
+            )
+        complete = end is not None and end.seq == loading.seq
+        if complete:
+            _remove_unseen(tickets, self._tickets, loading.tickets)
+            _remove_unseen(orders, self._orders, loading.orders)
+            _remove_unseen(agents, self._agents, loading.agents)
+            self._seq = loading.seq
+            self._loading = None
+        loading_changed = loading.shown if complete else True
+        loading.shown = loading.shown or not complete
+        ticket_changes, order_changes = tickets.result(), orders.result()
         update = StoreUpdate(
-            tickets=tickets,
-            orders=orders,
-            agents=_replace_all(self._agents, ((a.agent_id, a) for a in snapshot.agents)),
+            tickets=ticket_changes,
+            orders=order_changes,
+            agents=agents.result(),
             status_changed=status_changed,
             from_snapshot=True,
+            snapshot_complete=complete,
+            loading_changed=loading_changed,
             customers=self._reindex(
-                tickets,
-                orders,
-                (t.ticket_id for t in snapshot.tickets),
-                (o.order_id for o in snapshot.orders),
+                ticket_changes,
+                order_changes,
+                (t.ticket_id for t in page.tickets) if page is not None else (),
+                (o.order_id for o in page.orders) if page is not None else (),
             ),
         )
         return self._notify(update)

@@ -36,6 +36,21 @@ def stamp(text: str | None, tz: dt.tzinfo) -> str:
     return _format(text, tz, "%Y-%m-%d %H:%M")
 
 
+def short_stamp(text: str | None, tz: dt.tzinfo, now: float) -> str:
+    """Return ``HH:MM`` for a time of today (in ``tz``), ``YYYY-MM-DD HH:MM`` otherwise.
+
+    The same rule as the order feed: today's times need no date.
+    """
+    if not text:
+        return ""
+    moment = moment_of(text)
+    if moment is None:
+        return text
+    local = moment.astimezone(tz)
+    today = dt.datetime.fromtimestamp(now, tz).date()
+    return local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
+
+
 def _format(text: str | None, tz: dt.tzinfo, pattern: str) -> str:
     if not text:
         return ""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from bridge.wire.protocol import Action, Assign, Claim, Release, SetPriority, SetQueue, SetStatus
 from bridge.wire.vocabulary import Priority, TicketStatus
-from console.labels import priority_label
+from console.labels import priority_label, queue_label
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
@@ -169,7 +169,7 @@ class TicketActions(QWidget):
         menu.clear()
         self.queue_actions.clear()
         for queue in sorted(set(queues)):
-            action = QAction(queue, menu, checkable=True)
+            action = QAction(queue_label(queue), menu, checkable=True)
             action.setChecked(queue == current)
             action.triggered.connect(lambda _=False, value=queue: self._emit_queue(value))
             menu.addAction(action)

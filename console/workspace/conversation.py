@@ -11,6 +11,7 @@ a view that was at the bottom follows the new messages.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -19,10 +20,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from console.viewstate.times import stamp
+from console.viewstate.times import short_stamp
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Message, Ticket
+    from console.viewstate.times import Clock
+
+MINIMUM_HEIGHT = 260
+"""The conversation never shrinks below this (px): the composer and lists give way first."""
 
 
 class MessageKind(StrEnum):
@@ -86,6 +91,7 @@ class MessageBubble(QFrame):
         self.setPalette(palette)
         self.heading_label = QLabel(heading, self)
         self.heading_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading_label.setWordWrap(True)  # a long name wraps instead of widening the bubble
         font = QFont(self.heading_label.font())
         font.setBold(True)
         font.setItalic(kind is MessageKind.SYSTEM)
@@ -120,9 +126,12 @@ class MessageBubble(QFrame):
 class ConversationView(QScrollArea):
     """The scrolling list of a ticket's bubbles, oldest first."""
 
-    def __init__(self, tz: dt.tzinfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tz: dt.tzinfo, parent: QWidget | None = None, *, now: Clock = time.time
+    ) -> None:
         super().__init__(parent)
         self._tz = tz
+        self._now = now
         self._ticket_id: str | None = None
         self._ticket: Ticket | None = None
         self._bubbles: list[MessageBubble] = []
@@ -131,6 +140,7 @@ class ConversationView(QScrollArea):
         self.setAccessibleName(self.tr("Conversation"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumHeight(MINIMUM_HEIGHT)
         self._content = QWidget(self)
         self._column = QVBoxLayout(self._content)
         self._column.setSpacing(8)
@@ -208,11 +218,12 @@ class ConversationView(QScrollArea):
 
     def _opening_heading(self, ticket: Ticket) -> str:
         opening = self.tr("Opened the ticket")
-        return f"{ticket.customer_name} · {opening} · {stamp(ticket.opened_at, self._tz)}"
+        when = short_stamp(ticket.opened_at, self._tz, self._now())
+        return f"{ticket.customer_name} · {opening} · {when}"
 
     def _heading(self, message: Message) -> str:
         kind = kind_of(message)
-        when = stamp(message.at, self._tz)
+        when = short_stamp(message.at, self._tz, self._now())
         if kind is MessageKind.NOTE:
             note = self.tr("Internal note")
             return f"{note} · {message.author_name} · {when}"

@@ -8,6 +8,7 @@ highlighted (orange background, bold, and ``DELAY_ROLE`` true), and so is a
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,21 +23,29 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from bridge.wire.timestamps import epoch_of
-from console.labels import event_word, money, order_status_label, status_label
-from console.viewstate.times import clock, stamp
+from console.labels import (
+    event_word,
+    money,
+    order_status_label,
+    payment_method_label,
+    plain_tooltip,
+    status_label,
+)
+from console.viewstate.times import clock, short_stamp, stamp
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, OrderEvent, Ticket
@@ -44,6 +53,8 @@ if TYPE_CHECKING:
 DELAY_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DELAY_BACKGROUND = "#ffd8a8"
+PANEL_MIN_CHARS = 40
+"""The side panel is never narrower than about this many characters."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,8 @@ class TimelineRow:
     event: str
     details: str
     delay: bool
+    full_time: str = ""
+    """The date and time (the time cell's tooltip)."""
 
 
 def _text(summary: dict[str, object], key: str) -> str:
@@ -74,8 +87,13 @@ def _late(delivered_at: str, promised: str | None) -> bool:
     return delivered is not None and due is not None and delivered > due
 
 
-def timeline_rows(order: Order, tz: dt.tzinfo) -> list[TimelineRow]:
-    """Turn an order's timeline into rows, in log order, marking delays."""
+def timeline_rows(order: Order, tz: dt.tzinfo, now: float | None = None) -> list[TimelineRow]:
+    """Turn an order's timeline into rows, in log order, marking delays.
+
+    Times of today show as ``HH:MM`` (``now``: epoch seconds, default the
+    current time); the tooltip has the date.
+    """
+    moment = time.time() if now is None else now
     rows: list[TimelineRow] = []
     promised: str | None = None
     for event in order.timeline:
@@ -92,10 +110,11 @@ def timeline_rows(order: Order, tz: dt.tzinfo) -> list[TimelineRow]:
         rows.append(
             TimelineRow(
                 event_id=event.event_id,
-                time=stamp(event.at, tz),
+                time=short_stamp(event.at, tz, moment),
                 event=order_status_label(word),
                 details=details,
                 delay=delay,
+                full_time=stamp(event.at, tz),
             )
         )
     return rows
@@ -113,13 +132,14 @@ def _details(event: OrderEvent, word: str, currency: str, tz: dt.tzinfo) -> str:
     if word == "placed":
         total = money(_cents(summary, "total_cents"), _text(summary, "currency") or currency)
         text = _subst(
-            QCoreApplication.translate("OrderTimeline", "%1 item(s), %2, %3"),
+            QCoreApplication.translate("OrderTimeline", "Items: %1, %2, %3"),
             _text(summary, "items"),
             total,
             _text(summary, "district"),
         )
     elif word == "paid":
-        text = f"{_text(summary, 'method')}, {money(_cents(summary, 'amount_cents'), currency)}"
+        method = payment_method_label(_text(summary, "method"))
+        text = f"{method}, {money(_cents(summary, 'amount_cents'), currency)}"
     elif word == "dispatched":
         eta = clock(_text(summary, "eta"), tz)
         text = _subst(
@@ -146,6 +166,12 @@ def _details(event: OrderEvent, word: str, currency: str, tz: dt.tzinfo) -> str:
             _text(summary, "by"),
         )
     return text
+
+
+def header_padding(header: QHeaderView) -> int:
+    """Room a header section needs besides its title (margins and a sort indicator)."""
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+    return 4 * margin + 8
 
 
 def _delay_look(role: int) -> QColor | QFont:
@@ -204,8 +230,11 @@ class TimelineModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return (row.time, row.event, row.details)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            whole = (row.full_time or row.time, row.event, row.details)[index.column()]
+            return plain_tooltip(whole)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole) and row.delay:
             return _delay_look(role)
         return {DELAY_ROLE: row.delay, EVENT_ID_ROLE: row.event_id}.get(role)
@@ -240,6 +269,8 @@ class OrderPanel(QWidget):
             [],
             [],
         )
+        # room for time, event and some details: narrower, the details are only "…"
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * PANEL_MIN_CHARS)
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -249,11 +280,15 @@ class OrderPanel(QWidget):
         self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.timeline_view.verticalHeader().hide()
-        self.timeline_view.horizontalHeader().setSectionResizeMode(
+        header = self.timeline_view.horizontalHeader()
+        # time and event as wide as their text (fit_columns); the details wrap in the rest
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.timeline_view.setWordWrap(True)
+        self.timeline_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
-        self.timeline_view.horizontalHeader().setStretchLastSection(True)
-        self.timeline_view.setWordWrap(True)
         self.other_tickets = QListWidget(self)
         self.other_orders = QListWidget(self)
         self.other_tickets.itemActivated.connect(self._on_ticket)
@@ -299,6 +334,7 @@ class OrderPanel(QWidget):
                 .replace("%5", eta)
             )
             self.timeline_model.set_rows(timeline_rows(order, self._tz))
+        self.fit_columns()
         linked = order.order_id if order is not None else None
         self._fill(
             self.other_tickets,
@@ -326,6 +362,27 @@ class OrderPanel(QWidget):
                 if o.order_id != linked
             ],
         )
+
+    def fit_columns(self) -> None:
+        """Size the time and event columns to their widest text (header included).
+
+        Done by hand: with wrapping details, Qt's ResizeToContents sizes a
+        column by its current width and leaves "20…" / "Regi…".
+        """
+        view = self.timeline_view
+        metrics = view.fontMetrics()
+        header = view.horizontalHeader()
+        padding = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 4)
+        rows = self.timeline_model.rows()
+        bold = QFont(view.font())
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        for column, texts in ((0, [r.time for r in rows]), (1, [r.event for r in rows])):
+            title = str(self.timeline_model.headerData(column, Qt.Orientation.Horizontal))
+            widths = [header.fontMetrics().horizontalAdvance(title) + header_padding(header)]
+            widths += [bold_metrics.horizontalAdvance(text) + padding for text in texts]
+            widths += [metrics.horizontalAdvance(text) + padding for text in texts]
+            header.resizeSection(column, max(widths))
 
     def retranslate(self) -> None:
         """Re-read every translated text; the order shown is rendered again."""

@@ -33,7 +33,7 @@ from bridge.wire.protocol import (
     SetQueue,
     SetStatus,
 )
-from console.labels import priority_label, status_label
+from console.labels import priority_label, queue_label, status_label
 
 if TYPE_CHECKING:
     from console.viewstate.pending_commands import (
@@ -78,7 +78,9 @@ def describe(action: Action) -> str:
             "%1", priority_label(action.priority)
         )
     elif isinstance(action, SetQueue):
-        text = QCoreApplication.translate("PendingActions", "Queue: %1").replace("%1", action.queue)
+        text = QCoreApplication.translate("PendingActions", "Queue: %1").replace(
+            "%1", queue_label(action.queue)
+        )
     elif isinstance(action, AddTag):
         text = QCoreApplication.translate("PendingActions", "Add tag: %1").replace("%1", action.tag)
     elif isinstance(action, RemoveTag):

@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from bridge.wire.protocol import AddTag, Command, CommandOutcome, RemoveTag
 from console import colleague_text
-from console.labels import channel_label, priority_label, status_label
+from console.labels import channel_label, priority_label, queue_label, status_label
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.pending_commands import PendingCommands
 from console.viewstate.ticket_session import (
@@ -135,10 +135,6 @@ class TicketWorkspace(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect(self) -> None:
-        self.claim_shortcut = self._shortcut(self.tr("Claim"), "C", self.action_bar.claim)
-        self.reply_shortcut = self._shortcut(
-            self.tr("Focus the reply"), "R", self.composer.focus_editor
-        )
         self.action_bar.action_requested.connect(self._on_action)
         self.composer.send_requested.connect(self._on_send_requested)
         self.composer.edited.connect(self._on_edited)
@@ -149,14 +145,6 @@ class TicketWorkspace(QWidget):
         self.tag_editor.remove_requested.connect(self._on_remove_tag)
         self.order_panel.ticket_activated.connect(self.ticket_activated)
         self.order_panel.order_activated.connect(self.order_activated)
-
-    def _shortcut(self, text: str, keys: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
 
     # ---------------------------------------------------------------- public API
     @property
@@ -220,6 +208,55 @@ class TicketWorkspace(QWidget):
         self._session.apply_outcome(outcome)
         self._render_composer()
 
+    # ---------------------------------------------------------------- keyboard slots
+    # Thin entry points for the window's keyboard model (console/keymap.py).
+    def claim(self) -> None:
+        """Claim the shown ticket (when it is unassigned)."""
+        self.action_bar.claim()
+
+    def release(self) -> None:
+        """Release the shown ticket (when it is mine)."""
+        self.action_bar.release()
+
+    def start_reply(self) -> None:
+        """Write a reply: the composer in reply mode, focused."""
+        self._start_writing(internal=False)
+
+    def start_note(self) -> None:
+        """Write an internal note: the composer in note mode, focused."""
+        self._start_writing(internal=True)
+
+    def open_status_menu(self) -> None:
+        """Open the status menu of the shown ticket."""
+        _popup(self.action_bar.status_button)
+
+    def open_priority_menu(self) -> None:
+        """Open the priority menu of the shown ticket."""
+        _popup(self.action_bar.priority_button)
+
+    def open_queue_menu(self) -> None:
+        """Open the queue menu of the shown ticket."""
+        _popup(self.action_bar.queue_button)
+
+    def open_assign_menu(self) -> None:
+        """Open the assign menu (supervisors)."""
+        _popup(self.action_bar.assign_button)
+
+    def send(self) -> None:
+        """Send the composer's text (as Ctrl+Enter in the editor does)."""
+        self.composer.request_send()
+
+    def composer_editor(self) -> QWidget:
+        """The reply editor (the keyboard model's send binding applies there)."""
+        return self.composer.editor
+
+    def _start_writing(self, *, internal: bool) -> None:
+        if self._session.ticket is None or not self.composer.isEnabled():
+            return
+        if not self.composer.is_locked():
+            self.composer.note_toggle.setChecked(internal)
+        self.composer.focus_editor()
+
     def flush_drafts(self) -> None:
         """Write pending drafts now (call on quit; closing the widget does it too)."""
         self._session.flush_drafts()
@@ -240,8 +277,6 @@ class TicketWorkspace(QWidget):
     def retranslate(self) -> None:
         """Re-read the workspace's own texts and render the shown ticket again."""
         self.setAccessibleName(self.tr("Ticket workspace"))
-        self.claim_shortcut.setText(self.tr("Claim"))
-        self.reply_shortcut.setText(self.tr("Focus the reply"))
         if self._session.ticket is None:
             self.subject_label.setText(self.tr("No ticket selected"))
         else:
@@ -282,7 +317,7 @@ class TicketWorkspace(QWidget):
             ticket.ticket_id,
             channel_label(ticket.channel),
             self.tr("Customer: %1").replace("%1", ticket.customer_name),
-            self.tr("Queue: %1").replace("%1", ticket.queue),
+            self.tr("Queue: %1").replace("%1", queue_label(ticket.queue)),
             self.tr("Priority: %1").replace("%1", priority_label(ticket.priority)),
             self.tr("Status: %1").replace("%1", status_label(ticket.status)),
             self.tr("Assigned to: %1").replace("%1", assignee),
@@ -390,3 +425,11 @@ class TicketWorkspace(QWidget):
 
     def _on_action(self, action: Action) -> None:
         self.command_requested.emit(self._session.request_action(action))
+
+
+def _popup(button: QPushButton) -> None:
+    """Open a menu button's menu below it without blocking (only when the button is usable)."""
+    menu = button.menu()
+    if menu is not None and button.isEnabled() and button.isVisible():
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        menu.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -123,6 +123,22 @@
 <context>
     <name>ConsoleStatusBar</name>
     <message>
+        <source>Loading from the bridge: %1 of %2</source>
+        <translation>Cargando desde el puente: %1 de %2</translation>
+    </message>
+    <message>
+        <source>Catching up: %1 of %2 records</source>
+        <translation>Poniéndose al día: %1 de %2 registros</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>faltan unos %1 min</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>faltan unos %1 s</translation>
+    </message>
+    <message>
         <source>Console and bridge versions differ: the console speaks protocol %1, the bridge %2. Reinstall the console so both are the same version.</source>
         <translation>La consola y el puente son de versiones distintas: la consola habla el protocolo %1 y el puente el %2. Reinstale la consola para que ambos sean de la misma versión.</translation>
     </message>
@@ -368,6 +384,142 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>About A tu Puerta</source>
+        <translation>Acerca de A tu Puerta</translation>
+    </message>
+    <message>
+        <source>A tu Puerta support console {version}</source>
+        <translation>Consola de soporte A tu Puerta {version}</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Support bundle</source>
+        <translation>Paquete de soporte</translation>
+    </message>
+    <message>
+        <source>The support bundle could not be written: {error}</source>
+        <translation>No se pudo escribir el paquete de soporte: {error}</translation>
+    </message>
+    <message>
+        <source>Saved {path}.
+It holds no password and no customer data.</source>
+        <translation>Guardado en {path}.
+No contiene contraseñas ni datos de clientes.</translation>
+    </message>
+    <message>
+        <source>Create support bundle</source>
+        <translation>Crear paquete de soporte</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Archivos zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>A&amp;yuda</translation>
+    </message>
+    <message>
+        <source>&amp;About and diagnostics…</source>
+        <translation>&amp;Acerca de y diagnóstico…</translation>
+    </message>
+    <message>
+        <source>Create &amp;support bundle…</source>
+        <translation>Crear paquete de &amp;soporte…</translation>
+    </message>
+</context>
+<context>
+    <name>Keymap</name>
+    <message>
+        <source>Select the next ticket in the queue</source>
+        <translation>Seleccionar el ticket siguiente de la cola</translation>
+    </message>
+    <message>
+        <source>Select the previous ticket in the queue</source>
+        <translation>Seleccionar el ticket anterior de la cola</translation>
+    </message>
+    <message>
+        <source>Open the selected ticket</source>
+        <translation>Abrir el ticket seleccionado</translation>
+    </message>
+    <message>
+        <source>Search the tickets of the current view</source>
+        <translation>Buscar en los tickets de la vista actual</translation>
+    </message>
+    <message>
+        <source>Back to the queue (leaves the text field; drafts are kept)</source>
+        <translation>Volver a la cola (sale del campo de texto; los borradores se guardan)</translation>
+    </message>
+    <message>
+        <source>Claim the open ticket</source>
+        <translation>Tomar el ticket abierto</translation>
+    </message>
+    <message>
+        <source>Release the open ticket</source>
+        <translation>Liberar el ticket abierto</translation>
+    </message>
+    <message>
+        <source>Write a reply to the customer</source>
+        <translation>Escribir una respuesta al cliente</translation>
+    </message>
+    <message>
+        <source>Write an internal note</source>
+        <translation>Escribir una nota interna</translation>
+    </message>
+    <message>
+        <source>Change the status (opens the menu)</source>
+        <translation>Cambiar el estado (abre el menú)</translation>
+    </message>
+    <message>
+        <source>Change the priority (opens the menu)</source>
+        <translation>Cambiar la prioridad (abre el menú)</translation>
+    </message>
+    <message>
+        <source>Move to another queue (opens the menu)</source>
+        <translation>Mover a otra cola (abre el menú)</translation>
+    </message>
+    <message>
+        <source>Assign to an agent (supervisors; opens the menu)</source>
+        <translation>Asignar a un agente (supervisores; abre el menú)</translation>
+    </message>
+    <message>
+        <source>Send the reply or add the note (in the reply text)</source>
+        <translation>Enviar la respuesta o agregar la nota (en el texto de la respuesta)</translation>
+    </message>
+    <message>
+        <source>Show the view “My tickets”</source>
+        <translation>Mostrar la vista «Mis tickets»</translation>
+    </message>
+    <message>
+        <source>Show the view “Unassigned”</source>
+        <translation>Mostrar la vista «Sin asignar»</translation>
+    </message>
+    <message>
+        <source>Show the view “All open”</source>
+        <translation>Mostrar la vista «Todos los abiertos»</translation>
+    </message>
+    <message>
+        <source>Show the view “Breached”</source>
+        <translation>Mostrar la vista «Vencidos»</translation>
+    </message>
+    <message>
+        <source>Show the ticket tab</source>
+        <translation>Mostrar la pestaña Ticket</translation>
+    </message>
+    <message>
+        <source>Show the dashboard tab (supervisors)</source>
+        <translation>Mostrar la pestaña Panel (supervisores)</translation>
+    </message>
+    <message>
+        <source>Show this list of keyboard shortcuts</source>
+        <translation>Mostrar esta lista de atajos de teclado</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>A tu Puerta — support console</source>
@@ -522,8 +674,8 @@
         <translation>después de la hora de entrega prometida</translation>
     </message>
     <message>
-        <source>%1 item(s), %2, %3</source>
-        <translation>%1 producto(s), %2, %3</translation>
+        <source>Items: %1, %2, %3</source>
+        <translation>Productos: %1, %2, %3</translation>
     </message>
     <message>
         <source>Courier %1, ETA %2</source>
@@ -666,9 +818,12 @@
         <source>Tag: %1</source>
         <translation>Etiqueta: %1</translation>
     </message>
-    <message>
-        <source>%1 tickets</source>
-        <translation>%1 tickets</translation>
+    <message numerus="yes">
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -840,6 +995,34 @@
         <translation>no se puede dejar vacío aquí: lo define el archivo del sistema %1; ingresa un valor</translation>
     </message>
     <message>
+        <source>The check could not run: %1</source>
+        <translation>No se pudo hacer la prueba: %1</translation>
+    </message>
+    <message>
+        <source>The console cannot start without these: %1. Fill them in, then Save.</source>
+        <translation>La consola no puede iniciar sin estos datos: %1. Complétalos y luego Guarda.</translation>
+    </message>
+    <message>
+        <source>The settings could not be written: %1</source>
+        <translation>No se pudo escribir la configuración: %1</translation>
+    </message>
+    <message>
+        <source>Quit without a connection?</source>
+        <translation>¿Salir sin una conexión?</translation>
+    </message>
+    <message>
+        <source>The console cannot start without a Kafka connection and an agent id. Quit now? Nothing is saved.</source>
+        <translation>La consola no puede iniciar sin una conexión a Kafka y un ID de agente. ¿Salir ahora? No se guarda nada.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <source>&amp;Keep editing</source>
+        <translation>Seguir &amp;editando</translation>
+    </message>
+    <message>
         <source>The settings were saved, but the password was not stored: %1</source>
         <translation>La configuración se guardó, pero la contraseña no: %1</translation>
     </message>
@@ -871,44 +1054,17 @@
         <source>The password was not stored</source>
         <translation>No se guardó la contraseña</translation>
     </message>
-</context>
-<context>
-    <name>ShortcutHelp</name>
     <message>
-        <source>Next / previous ticket in the queue</source>
-        <translation>Ticket siguiente / anterior de la cola</translation>
+        <source>Details from the bridge (not translated): %1</source>
+        <translation>Detalles del bridge (sin traducir): %1</translation>
     </message>
     <message>
-        <source>Open the selected ticket</source>
-        <translation>Abrir el ticket seleccionado</translation>
+        <source>The settings are not valid; see the details in the tooltip.</source>
+        <translation>La configuración no es válida; mira los detalles en la ayuda emergente.</translation>
     </message>
     <message>
-        <source>Search the queue</source>
-        <translation>Buscar en la cola</translation>
-    </message>
-    <message>
-        <source>Claim the open ticket</source>
-        <translation>Tomar el ticket abierto</translation>
-    </message>
-    <message>
-        <source>Write a reply</source>
-        <translation>Escribir una respuesta</translation>
-    </message>
-    <message>
-        <source>Send the reply or note</source>
-        <translation>Enviar la respuesta o la nota</translation>
-    </message>
-    <message>
-        <source>Switch to saved view 1, 2 or 3</source>
-        <translation>Cambiar a la vista guardada 1, 2 o 3</translation>
-    </message>
-    <message>
-        <source>Show the keyboard shortcuts</source>
-        <translation>Mostrar los atajos de teclado</translation>
-    </message>
-    <message>
-        <source>Close a dialog</source>
-        <translation>Cerrar un diálogo</translation>
+        <source>“%1” is not valid; see the details in the tooltip.</source>
+        <translation>«%1» no es válido; mira los detalles en la ayuda emergente.</translation>
     </message>
 </context>
 <context>
@@ -1137,6 +1293,34 @@
         <translation>Correo</translation>
     </message>
     <message>
+        <source>Deliveries</source>
+        <translation>Entregas</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Pagos</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Tarjeta</translation>
+    </message>
+    <message>
+        <source>Yape</source>
+        <translation>Yape</translation>
+    </message>
+    <message>
+        <source>Plin</source>
+        <translation>Plin</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Efectivo</translation>
+    </message>
+    <message>
         <source>Placed</source>
         <translation>Registrado</translation>
     </message>
@@ -1212,6 +1396,10 @@
         <translation>Sin leer</translation>
     </message>
     <message>
+        <source>Default order: what needs you first. Unanswered tickets before answered ones; breached and due soonest on top, then by priority. Click a column to sort by it; a third click returns to the default order.</source>
+        <translation>Orden predeterminado: lo que más te necesita primero. Los tickets sin responder antes que los respondidos; los vencidos y los que vencen antes arriba, luego por prioridad. Haz clic en una columna para ordenar por ella; un tercer clic vuelve al orden predeterminado.</translation>
+    </message>
+    <message>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
@@ -1229,7 +1417,7 @@
     </message>
     <message>
         <source>Late %1</source>
-        <translation>Con %1 de retraso</translation>
+        <translation>Tarde %1</translation>
     </message>
     <message>
         <source>Unassigned</source>
@@ -1241,14 +1429,6 @@
     <message>
         <source>Ticket workspace</source>
         <translation>Área del ticket</translation>
-    </message>
-    <message>
-        <source>Claim</source>
-        <translation>Tomar</translation>
-    </message>
-    <message>
-        <source>Focus the reply</source>
-        <translation>Ir a la respuesta</translation>
     </message>
     <message>
         <source>Not sent: %1</source>

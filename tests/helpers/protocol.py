@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from bridge.wire.entities import Order, Ticket
-from bridge.wire.protocol import AgentIdentity, BridgeStatus, Change, DeltaBatch, StateSnapshot
+from bridge.wire.framing import encode_frame
+from bridge.wire.protocol import (
+    AgentIdentity,
+    BridgeStatus,
+    Change,
+    DeltaBatch,
+    SnapshotBegin,
+    SnapshotEnd,
+    SnapshotPage,
+    StateSnapshot,
+)
 from tests.helpers.clock import at
 from tests.helpers.entities import AGENT_ID, AGENT_NAME, presence
 
@@ -40,7 +50,7 @@ def snapshot(
     seq: int = 1,
     bridge_status: BridgeStatus | None = None,
 ) -> StateSnapshot:
-    """A snapshot message (one agent online: ``ME``)."""
+    """A whole snapshot (one agent online: ``ME``); ``stream`` cuts it into messages."""
     return StateSnapshot(
         session="s1",
         seq=seq,
@@ -49,6 +59,40 @@ def snapshot(
         agents=[presence()],
         status=bridge_status or status(),
     )
+
+
+def stream(
+    whole: StateSnapshot, page_size: int = 100
+) -> list[SnapshotBegin | SnapshotPage | SnapshotEnd]:
+    """``whole`` as the bridge streams it: a begin, pages of ``page_size`` entities, an end."""
+    begin = SnapshotBegin(
+        session=whole.session,
+        seq=whole.seq,
+        tickets=len(whole.tickets),
+        orders=len(whole.orders),
+        agents=len(whole.agents),
+        status=whole.status,
+    )
+    messages: list[SnapshotBegin | SnapshotPage | SnapshotEnd] = [begin]
+    messages += [
+        SnapshotPage(seq=whole.seq, agents=whole.agents[n : n + page_size])
+        for n in range(0, len(whole.agents), page_size)
+    ]
+    messages += [
+        SnapshotPage(seq=whole.seq, tickets=whole.tickets[n : n + page_size])
+        for n in range(0, len(whole.tickets), page_size)
+    ]
+    messages += [
+        SnapshotPage(seq=whole.seq, orders=whole.orders[n : n + page_size])
+        for n in range(0, len(whole.orders), page_size)
+    ]
+    messages.append(SnapshotEnd(seq=whole.seq))
+    return messages
+
+
+def snapshot_frames(whole: StateSnapshot) -> bytes:
+    """The frames a bridge writes for ``whole`` (for hand-written fake bridges)."""
+    return b"".join(encode_frame(message) for message in stream(whole))
 
 
 def ticket_change(value: Ticket) -> Change:
@@ -69,3 +113,14 @@ def order_change(value: Order) -> Change:
 def delta(seq: int, *changes: Change, bridge_status: BridgeStatus | None = None) -> DeltaBatch:
     """A delta batch message."""
     return DeltaBatch(seq=seq, changes=list(changes), status=bridge_status)
+
+
+def emit_snapshot(client: Any, whole: StateSnapshot, page_size: int = 100) -> None:
+    """Emit ``whole`` from a ``BridgeClient``'s signals, part by part, as if it had arrived."""
+    for message in stream(whole, page_size):
+        if isinstance(message, SnapshotBegin):
+            client.snapshot_begin.emit(message)
+        elif isinstance(message, SnapshotPage):
+            client.snapshot_page.emit(message)
+        else:
+            client.snapshot_end.emit(message)

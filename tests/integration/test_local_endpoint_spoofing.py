@@ -23,6 +23,7 @@ from bridge.wire.exit_codes import RunExit
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import PROTOCOL_VERSION, StateSnapshot, Welcome
 from console.bridge_client import BridgeClient
+from tests.helpers.protocol import snapshot_frames
 from tests.integration.test_local_server import STATUS, TOKEN, WAIT_MS
 
 NOBODY = 65534
@@ -65,7 +66,7 @@ class FakeBridge:
         )
         frames = encode_frame(
             Welcome(v=PROTOCOL_VERSION, bridge_version="evil", session="fake")
-        ) + encode_frame(snapshot)
+        ) + snapshot_frames(snapshot)
         self.process = subprocess.Popen(
             [SYSTEM_PYTHON, "-I", "-S", "-c", FAKE_BRIDGE, str(path), frames.hex()],
             stdout=subprocess.PIPE,

@@ -1,7 +1,9 @@
 """The bridge's local server and the console's BridgeClient over real local sockets.
 
 Raw clients (a QLocalSocket plus the framing decoder) send exactly the bytes a
-test wants, malformed ones included; the server is the real LocalServer.
+test wants, malformed ones included; the server is the real LocalServer. A raw
+client adds up each streamed snapshot (begin, pages, end) to one StateSnapshot
+in ``messages``; ``stream`` keeps the frames as they came.
 """
 
 from __future__ import annotations
@@ -46,12 +48,16 @@ from bridge.wire.protocol import (
     Note,
     Ping,
     Pong,
+    SnapshotBegin,
+    SnapshotEnd,
+    SnapshotPage,
     StateSnapshot,
     Welcome,
 )
+from bridge.wire.snapshots import SnapshotAssembler
 from console.bridge_client import BridgeClient
 from tests.helpers import entities
-from tests.helpers.protocol import status
+from tests.helpers.protocol import snapshot_frames, status
 
 M = TypeVar("M")
 TOKEN = "right-token"
@@ -111,7 +117,9 @@ class RawClient:
         self.socket.setReadBufferSize(read_buffer)
         self.reading = not read_buffer
         self.decoder = bridge_message_decoder(64 * 1024 * 1024)
-        self.messages: list[BridgeMessage] = []
+        self.messages: list[BridgeMessage | StateSnapshot] = []
+        self.stream: list[SnapshotBegin | SnapshotPage | SnapshotEnd] = []
+        self._assembler = SnapshotAssembler()
         self.closed = False
         self.socket.disconnected.connect(self._on_disconnected)
         self.socket.readyRead.connect(self.read)
@@ -131,7 +139,13 @@ class RawClient:
             return
         self.decoder.feed(self.socket.readAll().data())
         while (message := self.decoder.pop()) is not None:
-            self.messages.append(message)
+            if isinstance(message, SnapshotBegin | SnapshotPage | SnapshotEnd):
+                self.stream.append(message)
+                whole = self._assembler.add(message)
+                if whole is not None:
+                    self.messages.append(whole)
+            else:
+                self.messages.append(message)
 
     def send(self, data: bytes) -> None:
         self.socket.write(data)
@@ -154,7 +168,7 @@ class RawClient:
     def wait_for(self, condition: Callable[[], bool], timeout: int = WAIT_MS) -> None:
         self.qtbot.waitUntil(condition, timeout=timeout)
 
-    def wait_count(self, kind: type[BridgeMessage], count: int) -> None:
+    def wait_count(self, kind: type[BridgeMessage | StateSnapshot], count: int) -> None:
         self.wait_for(lambda: len(self.of(kind)) >= count)
         assert len(self.of(kind)) == count, self.messages
 
@@ -655,7 +669,16 @@ class Recorder:
         self.events: list[tuple[str, object]] = []
         client.connected.connect(lambda: self.events.append(("connected", None)))
         client.disconnected.connect(lambda r: self.events.append(("disconnected", r)))
-        client.snapshot.connect(lambda s: self.events.append(("snapshot", s)))
+        assembler = SnapshotAssembler()
+
+        def streamed(message: SnapshotBegin | SnapshotPage | SnapshotEnd) -> None:
+            whole = assembler.add(message)
+            if whole is not None:
+                self.events.append(("snapshot", whole))
+
+        client.snapshot_begin.connect(streamed)
+        client.snapshot_page.connect(streamed)
+        client.snapshot_end.connect(streamed)
         client.delta.connect(lambda d: self.events.append(("delta", d)))
         client.outcome.connect(lambda o: self.events.append(("outcome", o)))
         client.protocol_error.connect(lambda e: self.events.append(("error", e)))
@@ -778,7 +801,7 @@ def test_bridge_client_resyncs_on_a_gap(qtbot: QtBot, endpoint: Endpoint) -> Non
                         session="S", seq=0, tickets=[], orders=[], agents=[], status=STATUS
                     )
                     frames += [
-                        encode_frame(snapshot),
+                        snapshot_frames(snapshot),
                         encode_frame(DeltaBatch(seq=1, changes=[])),
                         encode_frame(DeltaBatch(seq=3, changes=[])),
                     ]
@@ -832,7 +855,7 @@ def test_bridge_client_notices_a_bridge_that_hangs_with_its_socket_open(
         )
         socket.write(
             encode_frame(Welcome(v=PROTOCOL_VERSION, bridge_version="hung", session="S"))
-            + encode_frame(snapshot)
+            + snapshot_frames(snapshot)
         )
 
     hung.newConnection.connect(serve)

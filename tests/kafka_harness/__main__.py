@@ -26,6 +26,12 @@ def main() -> int:
         print(f"  SASL_PLAINTEXT:  {broker.sasl_bootstrap_servers} (SCRAM-SHA-512 or PLAIN)")
         for user in (broker.admin_user, *broker.users):
             print(f"    user {user.username!r} password {user.password!r}")
+        print(f"  SSL:             {broker.ssl_bootstrap_servers} (CA {broker.tls.ca_file})")
+        print(f"  SSL + client certificate: {broker.mtls_bootstrap_servers}")
+        print(f"    certificate {broker.tls.client.cert} key {broker.tls.client.key}")
+        print(f"  SASL_SSL:        {broker.sasl_ssl_bootstrap_servers} (SCRAM-SHA-512)")
+        print(f"  SSL, certificate for another host: {broker.wrong_host_bootstrap_servers}")
+        print(f"  SSL, expired certificate:          {broker.expired_bootstrap_servers}")
         print(f"  log:             {broker.log_path}")
         print("Ctrl-C stops it.", flush=True)
         stop.wait()

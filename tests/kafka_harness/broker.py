@@ -18,6 +18,7 @@ from bridge.ports import free_loopback_port
 from bridge.processes import stop_process_group
 from tests.helpers.processes import die_with_parent
 from tests.kafka_harness.provision import provision_classpath
+from tests.kafka_harness.tls import TlsFiles, make_tls_files
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -53,12 +54,17 @@ class SaslUser:
 
 @dataclass
 class KafkaBroker:
-    """One broker process with a PLAINTEXT and a SASL_PLAINTEXT listener.
+    """One broker process with plain, SASL and TLS listeners on loopback.
 
     The PLAINTEXT listener is the harness's own (its principal ``User:ANONYMOUS``
     is a super user); the SASL listener authenticates ``users`` with
     SCRAM-SHA-512 or PLAIN and is subject to ACLs set through the
     StandardAuthorizer. Topics without ACLs are open to everyone.
+
+    The TLS listeners use certificates made at start (:attr:`tls`): ``SSL``
+    (server authentication), ``MTLS`` (a client certificate is required),
+    ``SASL_SSL`` (SCRAM-SHA-512 over TLS), and two that present a bad
+    certificate: ``WRONGHOST`` (issued for another host name) and ``EXPIRED``.
     """
 
     users: tuple[SaslUser, ...] = (
@@ -70,6 +76,12 @@ class KafkaBroker:
     plaintext_port: int = field(default_factory=free_loopback_port)
     sasl_port: int = field(default_factory=free_loopback_port)
     controller_port: int = field(default_factory=free_loopback_port)
+    ssl_port: int = field(default_factory=free_loopback_port)
+    mtls_port: int = field(default_factory=free_loopback_port)
+    sasl_ssl_port: int = field(default_factory=free_loopback_port)
+    wrong_host_port: int = field(default_factory=free_loopback_port)
+    expired_port: int = field(default_factory=free_loopback_port)
+    _tls: TlsFiles | None = field(default=None, init=False, repr=False)
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _workdir: Path | None = field(default=None, init=False, repr=False)
     _owns_workdir: bool = field(default=False, init=False, repr=False)
@@ -84,6 +96,38 @@ class KafkaBroker:
     def sasl_bootstrap_servers(self) -> str:
         """Return the SASL_PLAINTEXT listener's address."""
         return f"127.0.0.1:{self.sasl_port}"
+
+    @property
+    def ssl_bootstrap_servers(self) -> str:
+        """Return the SSL listener's address (server authentication only)."""
+        return f"127.0.0.1:{self.ssl_port}"
+
+    @property
+    def mtls_bootstrap_servers(self) -> str:
+        """Return the address of the SSL listener that requires a client certificate."""
+        return f"127.0.0.1:{self.mtls_port}"
+
+    @property
+    def sasl_ssl_bootstrap_servers(self) -> str:
+        """Return the SASL_SSL listener's address (SCRAM-SHA-512 over TLS)."""
+        return f"127.0.0.1:{self.sasl_ssl_port}"
+
+    @property
+    def wrong_host_bootstrap_servers(self) -> str:
+        """Return the address of the SSL listener whose certificate names another host."""
+        return f"127.0.0.1:{self.wrong_host_port}"
+
+    @property
+    def expired_bootstrap_servers(self) -> str:
+        """Return the address of the SSL listener whose certificate has expired."""
+        return f"127.0.0.1:{self.expired_port}"
+
+    @property
+    def tls(self) -> TlsFiles:
+        """Return the CA and certificates of the TLS listeners (made at start)."""
+        if self._tls is None:
+            raise BrokerError("the broker was never started")
+        return self._tls
 
     @property
     def log_path(self) -> Path:
@@ -121,6 +165,8 @@ class KafkaBroker:
         else:
             self._workdir = self.data_root
             self._workdir.mkdir(parents=True, exist_ok=True)
+        if self._tls is None:
+            self._tls = make_tls_files(self._workdir / "tls")
         properties = self._write_config()
         log4j = self._workdir / "log4j2.properties"
         log4j.write_text(_LOG4J2.format(log=self._workdir / "server.log"), encoding="utf-8")
@@ -202,6 +248,8 @@ class KafkaBroker:
 
     def _write_config(self) -> Path:
         assert self._workdir is not None
+        assert self._tls is not None
+        tls = self._tls
         plain_users = " ".join(
             f'user_{u.username}="{u.password}"' for u in (self.admin_user, *self.users)
         )
@@ -209,19 +257,29 @@ class KafkaBroker:
             "process.roles": "broker,controller",
             "node.id": "1",
             "controller.quorum.bootstrap.servers": f"127.0.0.1:{self.controller_port}",
-            "listeners": (
-                f"PLAINTEXT://127.0.0.1:{self.plaintext_port},"
-                f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port},"
-                f"CONTROLLER://127.0.0.1:{self.controller_port}"
+            "listeners": ",".join(
+                [*self._advertised(), f"CONTROLLER://127.0.0.1:{self.controller_port}"]
             ),
-            "advertised.listeners": (
-                f"PLAINTEXT://127.0.0.1:{self.plaintext_port},"
-                f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}"
-            ),
+            "advertised.listeners": ",".join(self._advertised()),
             "controller.listener.names": "CONTROLLER",
             "inter.broker.listener.name": "PLAINTEXT",
             "listener.security.protocol.map": (
-                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"
+                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                "SSL:SSL,MTLS:SSL,SASL_SSL:SASL_SSL,WRONGHOST:SSL,EXPIRED:SSL"
+            ),
+            # Every TLS listener: the broker's PKCS#12 keystore, the CA as a PEM truststore.
+            "ssl.keystore.type": "PKCS12",
+            "ssl.keystore.location": str(tls.broker.pkcs12),
+            "ssl.keystore.password": tls.store_password,
+            "ssl.truststore.type": "PEM",
+            "ssl.truststore.location": str(tls.ca_file),
+            "ssl.client.auth": "none",
+            "listener.name.mtls.ssl.client.auth": "required",
+            "listener.name.wronghost.ssl.keystore.location": str(tls.wrong_host.pkcs12),
+            "listener.name.expired.ssl.keystore.location": str(tls.expired.pkcs12),
+            "listener.name.sasl_ssl.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": (
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;"
             ),
             "sasl.enabled.mechanisms": "SCRAM-SHA-512,PLAIN",
             "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": (
@@ -248,6 +306,18 @@ class KafkaBroker:
         path = self._workdir / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in lines.items()), encoding="utf-8")
         return path
+
+    def _advertised(self) -> list[str]:
+        ports = {
+            "PLAINTEXT": self.plaintext_port,
+            "SASL_PLAINTEXT": self.sasl_port,
+            "SSL": self.ssl_port,
+            "MTLS": self.mtls_port,
+            "SASL_SSL": self.sasl_ssl_port,
+            "WRONGHOST": self.wrong_host_port,
+            "EXPIRED": self.expired_port,
+        }
+        return [f"{name}://127.0.0.1:{port}" for name, port in ports.items()]
 
     def _run_tool(self, argv: list[str]) -> str:
         result = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)

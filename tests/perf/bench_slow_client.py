@@ -38,7 +38,7 @@ from bridge.wire.protocol import (
     Change,
     DeltaBatch,
     Hello,
-    StateSnapshot,
+    SnapshotEnd,
 )
 from tests.helpers.entities import ticket
 from tests.helpers.protocol import status
@@ -122,7 +122,7 @@ class Reader:
                 self.latencies_ms.extend(
                     (now - int(c.ticket.subject)) / 1e6 for c in message.changes if c.ticket
                 )
-            elif isinstance(message, StateSnapshot):
+            elif isinstance(message, SnapshotEnd):
                 self.snapshots.append((message.seq, time.monotonic()))
                 self.seqs.clear()
 

@@ -16,7 +16,14 @@ from console.composition import ConsoleWindowSet
 from console.workspace.order_timeline import OrderPanel
 from tests.helpers.clock import at
 from tests.helpers.entities import order, ticket
-from tests.helpers.protocol import delta, order_change, snapshot, ticket_change, ticket_removal
+from tests.helpers.protocol import (
+    delta,
+    emit_snapshot,
+    order_change,
+    snapshot,
+    ticket_change,
+    ticket_removal,
+)
 
 
 @pytest.fixture
@@ -37,7 +44,7 @@ def test_snapshots_and_deltas_from_the_client_reach_the_store_and_the_queue(
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
     with qtbot.waitSignal(windows.data_seen, timeout=1000):
-        windows.client.snapshot.emit(snapshot([ticket("t1")], [order("o1")]))
+        emit_snapshot(windows.client, snapshot([ticket("t1")], [order("o1")]))
     assert set(windows.store.tickets) == {"t1"}
     windows.client.delta.emit(delta(2, ticket_change(ticket("t2"))))  # applied by the next frame
     qtbot.waitUntil(lambda: set(windows.store.tickets) == {"t1", "t2"}, timeout=1000)
@@ -67,7 +74,7 @@ def test_an_opened_ticket_shows_the_customers_other_tickets_and_orders(
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
-        windows.client.snapshot.emit(HISTORY)
+        emit_snapshot(windows.client, HISTORY)
     windows.open_ticket("t1")
     panel = windows.workspace.order_panel
     assert windows.workspace.ticket_id == "t1"
@@ -80,7 +87,7 @@ def test_an_opened_order_shows_the_customers_tickets_and_orders(
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
-        windows.client.snapshot.emit(HISTORY)
+        emit_snapshot(windows.client, HISTORY)
     windows.open_order("o2")
     dialog = windows.window.findChild(QDialog)
     assert dialog is not None
@@ -95,7 +102,7 @@ def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
-        windows.client.snapshot.emit(HISTORY)
+        emit_snapshot(windows.client, HISTORY)
     windows.open_ticket("t1")
     panel = windows.workspace.order_panel
     windows.client.delta.emit(
@@ -116,7 +123,7 @@ def test_a_command_from_the_workspace_goes_to_the_client_and_its_outcome_comes_b
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
-        windows.client.snapshot.emit(HISTORY)
+        emit_snapshot(windows.client, HISTORY)
     windows.open_ticket("t3")
     windows.workspace.action_bar.claim_button.click()
     assert windows.client.pending_commands == 1  # kept until its outcome, resent on reconnect

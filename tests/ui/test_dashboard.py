@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCharts import QValueAxis
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from bridge.wire.entities import Ticket
 from console.dashboard import SupervisorDashboard
+from console.dashboard.dashboard import axis_scale
 from console.dashboard.models import ALERT_BACKGROUND, SORT_ROLE, AgentColumn, QueueColumn
 from tests.helpers import entities
 from tests.helpers.entities import presence, ticket_action
@@ -86,8 +88,8 @@ def test_dashboard_shows_the_figures(
         [cell(queues, r, c) for c in range(queues.columnCount())] for r in range(queues.rowCount())
     ]
     assert table == [
-        ["deliveries", "2", "1", "1", "45 min"],
-        ["payments", "1", "1", "0", "3 min"],
+        ["Deliveries", "2", "1", "1", "45 min"],
+        ["Payments", "1", "1", "0", "3 min"],
     ]
     assert cell(queues, 0, QueueColumn.OLDEST_WAITING, SORT_ROLE) == 45 * 60
     assert cell(queues, 0, QueueColumn.BREACHED, Qt.ItemDataRole.BackgroundRole) == QColor(
@@ -160,3 +162,24 @@ def test_dashboard_renders(qtbot: QtBot, dashboard: SupervisorDashboard) -> None
     assert dashboard.queue_view.accessibleName()
     assert dashboard.agent_view.accessibleName()
     assert dashboard.chart.accessibleName()
+
+
+@pytest.mark.parametrize(("created", "maximum", "step"), [(22, 25, 5), (3, 3, 1), (9, 10, 2)])
+def test_chart_axis_steps_are_whole_numbers_and_every_bar_meets_a_grid_line(
+    qtbot: QtBot, dashboard: SupervisorDashboard, created: int, maximum: int, step: int
+) -> None:
+    burst = [ticket(f"N{n}", "deliveries", opened=2) for n in range(created)]
+    dashboard.update_data(burst, AGENTS, NOW, None)
+    qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=1000)
+    axis = dashboard.chart.axis_y
+    assert axis.tickType() is QValueAxis.TickType.TicksDynamic
+    assert (axis.min(), axis.max(), axis.tickAnchor(), axis.tickInterval()) == (0, maximum, 0, step)
+    # a line at every whole number: major ticks every step, step - 1 minor ticks between
+    assert axis.minorTickCount() == step - 1
+    assert max(dashboard.chart.values()[0]) == created
+
+
+def test_axis_scale_of_large_counts() -> None:
+    assert axis_scale(140) == (150, 50)
+    assert axis_scale(0) == (1, 1)
+    assert axis_scale(1000) == (1000, 200)

@@ -167,7 +167,7 @@ def translations(
 ) -> Iterator[Translations]:
     """Translations compiled into ``tmp_path`` now (no earlier build step needed)."""
     compiled = I18N.release(tmp_path)
-    assert [path.name for path in compiled] == ["atp_console_es.qm"]
+    assert [path.name for path in compiled] == ["atp_console_es.qm", "atp_console_en.qm"]
     monkeypatch.setattr(console.i18n, "resource_path", lambda *parts: tmp_path / parts[-1])
     previous_locale = QLocale()
     switcher = Translations(qapp)
@@ -183,6 +183,7 @@ class Console:
     window: MainWindow
     workspace: TicketWorkspace
     dashboard: SupervisorDashboard
+    store: ViewStore
 
 
 @pytest.fixture
@@ -205,7 +206,7 @@ def console_ui(qtbot: QtBot, tmp_path: Path) -> Console:
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    return Console(window, workspace, dashboard)
+    return Console(window, workspace, dashboard, store)
 
 
 def texts(ui: Console) -> dict[str, str]:
@@ -312,7 +313,7 @@ def test_the_console_switches_between_spanish_and_english_live(
 
     switch(qtbot, console_ui, translations, "es")
     shown = texts(console_ui)
-    assert shown["meta"].startswith("T-1 · WhatsApp · Cliente: María Rojas · Cola: deliveries")
+    assert shown["meta"].startswith("T-1 · WhatsApp · Cliente: María Rojas · Cola: Entregas")
     assert "Estado: Abierto" in shown["meta"]
     assert console_ui.window.work_area.tabText(WORKSPACE_TAB) == "Ticket"
     workspace_keys = mnemonics(console_ui.workspace)
@@ -338,3 +339,80 @@ def test_a_locked_reply_and_the_sent_actions_follow_a_language_switch(
     switch(qtbot, console_ui, translations, "es")
     qtbot.waitUntil(lambda: composer.lock_label.text() == "Enviando…")
     assert model.data(model.index(0, 0)) == "Respuesta: enviando…"
+
+
+def test_known_data_values_are_translated_and_unknown_ones_shown_as_they_are(
+    qtbot: QtBot, console_ui: Console, translations: Translations
+) -> None:
+    window, workspace, dashboard = console_ui.window, console_ui.workspace, console_ui.dashboard
+    switch(qtbot, console_ui, translations, "es")
+    paid = order("O-2", ("placed", "paid"))
+    paid.timeline[1].summary.update({"method": "yape", "amount_cents": 4590})
+    unknown = order("O-3", ("placed", "paid"))
+    unknown.timeline[1].summary.update({"method": "crypto", "amount_cents": 100})
+    vip = ticket("T-9", queue="vip", sla_due_at=at(500))
+    pay = ticket("T-8", queue="payments", order_id="O-2", sla_due_at=at(400))
+    console_ui.store.apply_snapshot(snapshot([pay, vip, *many_tickets(2)], [paid, unknown], seq=2))
+    workspace.show_ticket(pay, paid, [pay], [paid], ME)
+    dashboard.update_data([pay, vip], [presence()], T0, at(0))
+
+    def queue_cell(ticket_id: str) -> str:
+        row = window.queue_model.row_of(ticket_id)
+        assert row is not None
+        return str(window.queue_model.index(row, Column.QUEUE).data())
+
+    assert queue_cell("T-8") == "Pagos"
+    assert queue_cell("t00000") == "Entregas"
+    assert queue_cell("T-9") == "vip"  # unknown: as it is
+    selector = window.queue_view.selector
+    views = [selector.itemText(i) for i in range(selector.count())]
+    assert {"Cola: Pagos", "Cola: Entregas", "Cola: vip"} <= set(views)
+    assert "Cola: Pagos" in workspace.meta_label.text()
+    menu = [action.text() for action in workspace.action_bar.queue_actions.values()]
+    assert "Pagos" in menu
+    assert "Entregas" in menu
+    assert "General" in menu
+    timeline = workspace.order_panel.timeline_model.rows()
+    assert timeline[1].details.startswith("Yape, S/ 45.90")
+    workspace.order_panel.show_order(unknown, None, [], [])
+    assert workspace.order_panel.timeline_model.rows()[1].details.startswith("crypto, ")
+    qtbot.waitUntil(lambda: "vip" in {row.queue for row in dashboard.queue_model.rows()})
+    dashboard_queues = {
+        str(dashboard.queue_model.index(r, 0).data())
+        for r in range(dashboard.queue_model.rowCount())
+    }
+    assert {"Pagos", "vip", "Entregas"} <= dashboard_queues
+    assert str(dashboard.agent_model.index(0, 4).data()) == "Entregas"
+
+
+def test_the_english_catalog_holds_every_plural_and_only_plurals() -> None:
+    entries = read_catalog(I18N.ts_file("en"))
+    spanish_plurals = {e.key for e in read_catalog(I18N.ts_file("es")) if e.numerus}
+    assert {entry.key for entry in entries} == spanish_plurals
+    assert len(entries) >= 2
+    report = [f"{entry}: {problem}" for entry in entries for problem in problems_of(entry)]
+    assert not report, "atp_console_en.ts needs work:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [("en", "1 ticket", "2 tickets"), ("es", "1 ticket", "2 tickets")],
+)
+def test_counts_use_the_plural_forms_of_the_language(  # noqa: PLR0917 - fixtures, parameters
+    qtbot: QtBot,
+    console_ui: Console,
+    translations: Translations,
+    language: str,
+    one: str,
+    many: str,
+) -> None:
+    assert translations.install("es" if language == "es" else "en")
+    queue = console_ui.window.queue_view
+    queue.search.setText("T-1")
+    qtbot.waitUntil(lambda: queue.count_label.text() == one)
+    queue.search.setText("t0000")
+    qtbot.waitUntil(lambda: queue.count_label.text() == f"3 {many.split()[1]}")
+    banner = console_ui.workspace.collision_banner
+    banner.warn([customer_message("a")])
+    expected = "Llegó 1 mensaje nuevo" if language == "es" else "1 new message arrived"
+    assert banner.title_text().startswith(expected)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from bridge.wire.entities import Ticket
+from bridge.wire.protocol import SnapshotBegin, SnapshotPage
 from console.notifications import (
     NotificationKind,
     NotificationPolicy,
@@ -20,7 +21,7 @@ from console.notifications import (
 from console.viewstate.store import IdChanges, StoreUpdate, ViewStore
 from tests.helpers.clock import Clock, at
 from tests.helpers.entities import customer_message, ticket
-from tests.helpers.protocol import ME, delta, snapshot, ticket_change
+from tests.helpers.protocol import ME, delta, snapshot, stream, ticket_change
 
 OTHER = "a-pedro"
 
@@ -87,7 +88,7 @@ def test_new_ticket_in_my_queue(setup: Setup) -> None:
     setup.send(ticket("t2", subject="Late delivery", customer_name="María Rojas"))
     setup.send(ticket("t3", queue="payments"))  # not my queue
     setup.send(ticket("t4", assignee=OTHER))  # already someone else's
-    assert setup.later(1.5) == [("New ticket", "María Rojas in deliveries: Late delivery")]
+    assert setup.later(1.5) == [("New ticket", "María Rojas in Deliveries: Late delivery")]
 
 
 def test_customer_reply_on_my_ticket_only(setup: Setup) -> None:
@@ -119,7 +120,7 @@ def test_sla_warning_fires_once_per_ticket(setup: Setup) -> None:
     assert setup.later(0) == []
     assert setup.later(6 * 60) == []  # gathered for a moment
     assert setup.later(1.5) == [
-        ("SLA about to breach", "2 tickets in deliveries need a first reply within 5 minutes")
+        ("SLA about to breach", "2 tickets in Deliveries need a first reply within 5 minutes")
     ]
     for _ in range(5):
         setup.later(15)
@@ -155,12 +156,25 @@ def test_burst_of_fifty_new_tickets_is_one_summarized_toast(setup: Setup) -> Non
         setup.send(ticket(f"n{n:02d}"))
         setup.clock.advance(0.01)
         setup.notifier.flush()
-    assert setup.later(1) == [("New tickets", "50 new tickets in deliveries")]
+    assert setup.later(1) == [("New tickets", "50 new tickets in Deliveries")]
     # More arrive inside the 10 s window: held back, then one summary.
     for n in range(7):
         setup.send(ticket(f"m{n}"))
     assert len(setup.later(3)) == 1
-    assert setup.later(7)[1:] == [("New tickets", "7 new tickets in deliveries")]
+    assert setup.later(7)[1:] == [("New tickets", "7 new tickets in Deliveries")]
+
+
+def test_an_initial_snapshot_in_pages_gives_no_toast(setup: Setup) -> None:
+    first = snapshot([*(ticket(f"t{n}") for n in range(30)), mine("t99", sla_due_at=at(2))], seq=1)
+    for message in stream(first, page_size=4):  # the window fills in over eight pages
+        if isinstance(message, SnapshotBegin):
+            setup.store.load_snapshot(begin=message)
+        elif isinstance(message, SnapshotPage):
+            setup.store.load_snapshot(page=message)
+        else:
+            setup.store.load_snapshot(end=message)
+    setup.send(ticket("m1"))
+    assert setup.later(7) == [("New ticket", "Customer m1 in Deliveries: Subject of m1")]
 
 
 def test_the_timer_shows_the_toast_without_help(qtbot: QtBot) -> None:
@@ -173,8 +187,8 @@ def test_the_timer_shows_the_toast_without_help(qtbot: QtBot) -> None:
     store.apply_snapshot(snapshot([ticket("t1")]))
     with qtbot.waitSignal(notifier.toast_shown, timeout=5000) as shown:
         store.apply_delta(delta(2, ticket_change(ticket("t2", subject="Broken bag"))))
-    assert shown.args == ["New ticket", "Customer t2 in deliveries: Broken bag"]
-    assert tray.messages == [("New ticket", "Customer t2 in deliveries: Broken bag")]
+    assert shown.args == ["New ticket", "Customer t2 in Deliveries: Broken bag"]
+    assert tray.messages == [("New ticket", "Customer t2 in Deliveries: Broken bag")]
     notifier.detach()
 
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.models.ticket_queue_model import SLA_COLOURS, Column, TicketQueueModel
-from console.viewstate.queue_rows import SlaState
+from console.viewstate.queue_rows import SlaState, format_countdown
 from console.viewstate.saved_views import SavedView, ViewKind
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
@@ -152,7 +152,7 @@ def test_columns_show_the_ticket(harness: Harness) -> None:
     ]  # fmt: skip
     row = [model.index(0, c).data() for c in Column]
     assert row == [
-        "High", "30:00", "Late delivery", "refund, vip", "Rosa", "payments", "Pending", "Pedro",
+        "High", "30 min", "Late delivery", "refund, vip", "Rosa", "Payments", "Pending", "Pedro",
         "", "2 h 05 min", "Email", "2",
     ]  # fmt: skip
     assert model.index(0, 0).data(ID_ROLE) == "t1"
@@ -180,7 +180,7 @@ def test_sla_colour_follows_time_left(harness: Harness) -> None:
         assert isinstance(brush, QBrush)
         assert brush.color() == SLA_COLOURS[state]
         assert harness.cell(tid, Column.SUBJECT, SLA_STATE_ROLE) == state.value
-    assert harness.cell("red", Column.SLA) == "-01:00"
+    assert harness.cell("red", Column.SLA) == "-1 min"
     assert harness.cell("met", Column.SLA) == "Met"
 
 
@@ -193,7 +193,9 @@ def test_sla_refresh_is_data_changed_on_the_sla_column_only(harness: Harness) ->
         ("changed", 2, 4, Column.SLA, Column.SLA),
         ("changed", 7, 7, Column.SLA, Column.SLA),
     ]
-    assert harness.cell("t00000", Column.SLA) == "59:59"
+    assert (
+        harness.cell("t00000", Column.SLA) == "1 h 00 min"
+    )  # 59 min 59 s left, rounded up to the minute
 
 
 def test_a_ticket_falling_due_enters_the_breached_view(harness: Harness) -> None:
@@ -288,3 +290,76 @@ def test_a_model_built_over_a_filled_store_shows_it(qtmodeltester: ModelTester) 
     assert model.rowCount() == 3
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
+
+
+def test_default_order_puts_what_needs_the_agent_first(harness: Harness) -> None:
+    harness.store.apply_snapshot(
+        snapshot(
+            [
+                ticket("met", sla_due_at=at(-5), first_response_at=at(-8)),
+                ticket("late", sla_due_at=at(-4), first_response_at=at(-1)),
+                ticket("soon-normal", sla_due_at=at(5)),
+                ticket("later-urgent", sla_due_at=at(20), priority="urgent"),
+                ticket("breached", sla_due_at=at(-2)),
+                ticket("soon-urgent", sla_due_at=at(5.5), priority="urgent"),
+            ]
+        )
+    )
+    assert harness.proxy_ids() == [
+        "breached", "soon-urgent", "soon-normal", "later-urgent", "met", "late"
+    ]  # fmt: skip
+    tip = harness.model.headerData(
+        Column.SLA, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "Unanswered tickets before answered ones" in tip
+    assert "breached and due soonest on top, then by priority" in tip
+
+
+def test_a_first_reply_moves_the_row_after_the_unanswered_ones(harness: Harness) -> None:
+    harness.store.apply_snapshot(snapshot(many_tickets(4)))
+    check = harness.model.check_deadlines  # the breach slice still finds unanswered rows
+    harness.log.clear()
+    harness.store.apply_delta(
+        delta(2, ticket_change(ticket("t00001", sla_due_at=at(61), first_response_at=at(1))))
+    )
+    assert harness.ids() == ["t00000", "t00002", "t00003", "t00001"]
+    assert ("removed", 1, 1) not in harness.log  # a move, not a removal and an insertion
+    harness.clock.advance(62.5 * 60)
+    assert check() == ["t00000", "t00002"]
+
+
+def test_rows_moved_up_down_and_in_place_in_one_batch_stay_in_order(
+    harness: Harness, qtmodeltester: ModelTester
+) -> None:
+    check_model(qtmodeltester, harness.model)
+    harness.store.apply_snapshot(snapshot(many_tickets(8)))  # due 60, 61, ... 67 minutes ahead
+    harness.log.clear()
+    harness.store.apply_delta(
+        delta(
+            2,
+            ticket_change(ticket("t00006", sla_due_at=at(59.5))),  # up to the top
+            ticket_change(ticket("t00001", sla_due_at=at(61), first_response_at=at(0))),  # down
+            ticket_change(ticket("t00003", sla_due_at=at(63), priority="urgent")),  # same place
+            ticket_change(ticket("t00004", sla_due_at=at(66.5))),  # down, between two others
+        )
+    )
+    expected = ["t00006", "t00000", "t00002", "t00003", "t00005", "t00004", "t00007", "t00001"]
+    assert harness.ids() == expected
+    assert [harness.model.row_of(tid) for tid in expected] == list(range(8))
+    assert not [entry for entry in harness.log if entry[0] in ("removed", "inserted", "reset")]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (45 * 60, "45 min"),
+        (59, "1 min"),
+        (0, "0 min"),
+        (-45 * 60, "-45 min"),
+        (-(65 * 60), "-1 h 05 min"),
+        (3 * 3600 + 30, "3 h 01 min"),
+        (26 * 3600, "1 d 2 h"),
+    ],
+)
+def test_sla_countdown_reads_with_a_unit(seconds: float, text: str) -> None:
+    assert format_countdown(seconds) == text

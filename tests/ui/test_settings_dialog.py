@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from bridge.config import LoadedConfig, load_config
@@ -245,8 +245,11 @@ def test_invalid_value_shows_the_error_and_keeps_the_dialog_and_the_file(
     click(qtbot, dialog.save_button)
     assert dialog.isVisible()
     assert dialog.error_label.isVisible()
-    assert "agent.id" in dialog.error_label.text()
-    assert str(paths.user_config_file) in dialog.error_label.text()
+    # in the dialog's language, naming the field; the validator's detail is the tooltip
+    assert dialog.error_label.text() == "“Agent id” is not valid; see the details in the tooltip."
+    assert "agent.id" in dialog.error_label.toolTip()
+    assert str(paths.user_config_file) in dialog.error_label.toolTip()
+    assert dialog.agent_id_edit.hasFocus()
     assert paths.user_config_file.read_text(encoding="utf-8") == before
     assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
 
@@ -316,6 +319,7 @@ def test_test_connection_shows_the_result_line(  # noqa: PLR0917 (fixtures and p
     text = dialog.result_label.text()
     assert text.startswith(headline)
     assert (out or err.split(": ", 1)[1]) in text
+    assert "\nDetails from the bridge (not translated): " in text  # labelled, never mixed in
     assert "atp-bridge credentials" not in text
     (call,) = cli.calls()
     argv = call["argv"]
@@ -406,6 +410,84 @@ def test_a_value_from_it_cannot_be_emptied(qtbot: QtBot, paths: AppPaths, cli: F
     widget.agent_name_edit.setText("  ")
     widget.save()
     assert widget.isVisible()
-    assert "agent.name" in widget.error_label.text()
+    assert widget.error_label.text().startswith("“Agent name”: cannot be emptied here")
     assert str(paths.system_config_file) in widget.error_label.text()
     assert paths.user_config_file.read_text(encoding="utf-8") == USER_TOML
+
+
+@pytest.fixture
+def first_run(qtbot: QtBot, tmp_path: Path, cli: FakeCli) -> tuple[SettingsDialog, AppPaths]:
+    """No configuration at all: neither IT's file nor the user's exists."""
+    paths = AppPaths(
+        system_config_file=tmp_path / "etc" / "none.toml",
+        user_config_file=tmp_path / "home" / "config.toml",
+        data_dir=tmp_path / "data",
+        log_dir=tmp_path / "logs",
+    )
+    widget = SettingsDialog(
+        load_config(paths, environ={}),
+        bridge_command=cli.command,
+        user_config_file=paths.user_config_file,
+        first_run=True,
+    )
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget, paths
+
+
+def test_first_run_save_with_empty_fields_says_what_is_missing_and_stays(
+    qtbot: QtBot, first_run: tuple[SettingsDialog, AppPaths]
+) -> None:
+    dialog, paths = first_run
+    with qtbot.assertNotEmitted(dialog.saved):
+        click(qtbot, dialog.save_button)
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error_label.isVisible()
+    assert dialog.error_label.text() == (
+        "The console cannot start without these: Bootstrap servers, Agent id. "
+        "Fill them in, then Save."
+    )
+    assert dialog.servers_edit.hasFocus()
+    assert not paths.user_config_file.exists()
+    dialog.servers_edit.setText("kafka1.example.com:9092")
+    click(qtbot, dialog.save_button)
+    assert "Agent id" in dialog.error_label.text()
+    assert "Bootstrap" not in dialog.error_label.text()
+    dialog.agent_id_edit.setText("a-lucia")
+    with qtbot.waitSignal(dialog.accepted):
+        click(qtbot, dialog.save_button)
+    config = load_config(paths, environ={}).config
+    assert config.kafka.bootstrap_servers is not None
+    assert config.agent.id == "a-lucia"
+
+
+def test_first_run_cancel_asks_before_quitting(
+    qtbot: QtBot, first_run: tuple[SettingsDialog, AppPaths]
+) -> None:
+    dialog, _paths = first_run
+    click(qtbot, dialog.cancel_button)
+    question = dialog.quit_question
+    assert question is not None
+    qtbot.waitUntil(question.isVisible)
+    assert "cannot start without a Kafka connection" in question.text()
+    click(qtbot, question.button(QMessageBox.StandardButton.No))
+    qtbot.waitUntil(lambda: dialog.quit_question is None)
+    assert dialog.isVisible()  # keep editing
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # Esc is Cancel too: it asks again
+    question = dialog.quit_question
+    assert question is not None
+    with qtbot.waitSignal(dialog.rejected):
+        click(qtbot, question.button(QMessageBox.StandardButton.Yes))
+    assert not dialog.isVisible()
+
+
+def test_the_dialog_is_wide_enough_for_its_placeholders(
+    first_run: tuple[SettingsDialog, AppPaths],
+) -> None:
+    dialog, _paths = first_run
+    for edit in (dialog.servers_edit, dialog.queues_edit, dialog.password_edit):
+        needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+        assert edit.width() > needed, edit.placeholderText()
+    assert dialog.width() >= 60 * dialog.fontMetrics().averageCharWidth()

@@ -29,7 +29,7 @@ from bridge.wire.protocol import (
     SetStatus,
 )
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
-from console.workspace.conversation import MessageKind
+from console.workspace.conversation import ConversationView, MessageKind
 from console.workspace.order_timeline import DELAY_BACKGROUND, DELAY_ROLE
 from console.workspace.pending_actions import REASON_ROLE, STATE_ROLE
 from tests.helpers import entities
@@ -355,27 +355,6 @@ def test_release_only_for_my_ticket_and_assign_only_for_supervisors(
     )
 
 
-def test_keyboard_c_claims_and_r_focuses_the_reply(
-    qtbot: QtBot, workspace: TicketWorkspace
-) -> None:
-    ticket = show(workspace)
-    workspace.show()
-    qtbot.waitExposed(workspace)
-    workspace.activateWindow()
-    qtbot.waitUntil(workspace.isActiveWindow)
-    workspace.conversation.setFocus()
-    qtbot.waitUntil(workspace.conversation.hasFocus)
-    with qtbot.waitSignal(workspace.command_requested, timeout=1000) as blocker:
-        QTest.keyClick(workspace.conversation, Qt.Key.Key_C)
-    assert blocker.args[0].action == Claim(ticket_id=ticket.ticket_id)
-    QTest.keyClick(workspace.conversation, Qt.Key.Key_R)
-    qtbot.waitUntil(workspace.composer.editor.hasFocus)
-    # In the composer, letters are text, not shortcuts.
-    with qtbot.assertNotEmitted(workspace.command_requested):
-        QTest.keyClicks(workspace.composer.editor, "claro")
-    assert workspace.composer.text() == "claro"
-
-
 def part_of_composite(widget: QWidget) -> bool:
     """Headers of tables and popups of combo boxes belong to the named widget around them."""
     parent = widget.parentWidget()
@@ -580,3 +559,15 @@ def test_update_for_another_ticket_is_ignored(workspace: TicketWorkspace) -> Non
     workspace.update_ticket(other, None, [other], [])
     assert workspace.ticket_id == "T-100"
     assert len(workspace.conversation.bubbles()) == 1 + len(THREAD)
+
+
+def test_todays_messages_show_a_time_like_the_feed_older_ones_a_date(qtbot: QtBot) -> None:
+    now = dt.datetime(2025, 3, 1, 18, 0, tzinfo=dt.UTC).timestamp()
+    view = ConversationView(dt.UTC, now=lambda: now)
+    qtbot.addWidget(view)
+    older = message("old", "customer", "Hola", at="2025-02-28T23:10:00Z")
+    today = message("new", "customer", "¿Y?", at="2025-03-01T15:05:00Z")
+    view.show_ticket(make_ticket(messages=[older, today]))
+    headings = {b.event_id: b.heading_label.text() for b in view.bubbles()}
+    assert headings["new"].endswith("· 15:05")
+    assert headings["old"].endswith("· 2025-02-28 23:10")

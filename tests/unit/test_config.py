@@ -289,7 +289,8 @@ BAD_FILES = [
         '[kafka]\nbootstrap_server = "k:9092"\n',
         "kafka.bootstrap_server",
         'unknown key in [kafka] (did you mean "bootstrap_servers"?): expected one of '
-        "bootstrap_servers, security_protocol, sasl_mechanism, username, ca_file",
+        "bootstrap_servers, security_protocol, sasl_mechanism, username, ca_file, "
+        "client_cert_file, client_key_file, check_hostname",
         id="unknown-key",
     ),
     pytest.param(
@@ -306,6 +307,18 @@ BAD_FILES = [
         "topics.tickets",
         'expected a topic different from topics.orders, got "same"',
         id="duplicate-topics",
+    ),
+    pytest.param(
+        '[topics]\nsnapshot = "atp.tickets.v1"\n',
+        "topics.snapshot",
+        'expected a topic different from topics.tickets, got "atp.tickets.v1"',
+        id="snapshot-topic-is-a-source",
+    ),
+    pytest.param(
+        '[bridge]\nbootstrap_from_snapshot_topic = "yes"\n',
+        "bridge.bootstrap_from_snapshot_topic",
+        'expected true or false, got "yes"',
+        id="flag-as-a-string",
     ),
     pytest.param(
         '[topics]\norders = "bad name!"\n',
@@ -460,6 +473,19 @@ def test_a_relative_path_is_relative_to_the_file_that_sets_it(
         ("ATP_AGENT_QUEUES", "payments, deliveries", "agent.queues", ("payments", "deliveries")),
         ("ATP_UI_LANGUAGE", "en", "ui.language", "en"),
         ("ATP_UI_ORDER_FEED_LIMIT", "250", "ui.order_feed_limit", 250),
+        ("ATP_TOPICS_SNAPSHOT", "corp.state", "topics.snapshot", "corp.state"),
+        (
+            "ATP_BRIDGE_BOOTSTRAP_FROM_SNAPSHOT_TOPIC",
+            "True",
+            "bridge.bootstrap_from_snapshot_topic",
+            True,
+        ),
+        (
+            "ATP_BRIDGE_BOOTSTRAP_FROM_SNAPSHOT_TOPIC",
+            "0",
+            "bridge.bootstrap_from_snapshot_topic",
+            False,
+        ),
     ],
 )
 def test_environment_variables_map_to_keys(
@@ -588,6 +614,7 @@ def test_kafka_settings_for_sasl_ssl_carry_user_password_and_ca() -> None:
         "sasl.username": "ana",
         "sasl.password": "pw",
         "ssl.ca.location": "/etc/ssl/corp.pem",
+        "ssl.endpoint.identification.algorithm": "https",
     }
 
 

@@ -10,7 +10,13 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import KeyringLocked, PasswordSetError
 
-from bridge.credentials import KEYRING_SERVICE, CredentialStore, CredentialsUnavailableError
+from bridge.config import load_config
+from bridge.credentials import (
+    KEYRING_SERVICE,
+    CredentialStore,
+    CredentialsUnavailableError,
+    required_password,
+)
 from bridge.credentials.command import CredentialsAction, run_credentials
 from bridge.paths import AppPaths
 from bridge.wire.exit_codes import CredentialsExit
@@ -248,3 +254,21 @@ def test_check_without_a_stored_password_says_to_set_it(paths: AppPaths) -> None
 
     assert run("check") == CredentialsExit.KEYRING
     assert 'run "atp-bridge credentials set" first' in run.stderr.getvalue()
+
+
+def test_the_bridge_gets_its_password_from_the_keyring_or_a_clear_error(paths: AppPaths) -> None:
+    config = load_config(paths, environ={}).config
+    backend = MemoryKeyring()
+    with pytest.raises(
+        CredentialsUnavailableError, match=r'no Kafka password stored for user "alice"'
+    ):
+        required_password(config, CredentialStore(backend))
+    CredentialStore(backend).set("alice", SECRET)
+    assert required_password(config, CredentialStore(backend)) == SECRET
+
+
+def test_a_cluster_without_sasl_needs_no_password(paths: AppPaths) -> None:
+    config = load_config(
+        paths, environ={}, overrides={"kafka.security_protocol": "PLAINTEXT"}
+    ).config
+    assert required_password(config, CredentialStore(fail_keyring())) is None

@@ -1,10 +1,14 @@
-"""Messages that arrive within one frame reach the store as (at most) two updates, same result."""
+"""Messages that arrive within one frame reach the store as (at most) two updates, same result.
+
+Snapshots come as the bridge streams them (begin, pages, end), sometimes cut
+short by a fresh one; once a snapshot is complete, merging changes nothing.
+"""
 
 from __future__ import annotations
 
 import random
 
-from bridge.wire.protocol import DeltaBatch, StateSnapshot
+from bridge.wire.protocol import DeltaBatch, SnapshotBegin, SnapshotEnd, SnapshotPage
 from console.viewstate.pending import PendingUpdates
 from console.viewstate.store import StoreUpdate, ViewStore
 from tests.helpers.entities import order, ticket
@@ -13,19 +17,27 @@ from tests.helpers.protocol import (
     order_change,
     snapshot,
     status,
+    stream,
     ticket_change,
     ticket_removal,
 )
 
+Message = SnapshotBegin | SnapshotPage | SnapshotEnd | DeltaBatch
 
-def _random_messages(rng: random.Random, count: int) -> list[StateSnapshot | DeltaBatch]:
-    messages: list[StateSnapshot | DeltaBatch] = [snapshot([ticket("t0")], seq=1)]
+
+def _random_messages(rng: random.Random, count: int) -> list[Message]:
+    messages: list[Message] = [*stream(snapshot([ticket("t0")], seq=1))]
     seq = 1
     for _ in range(count):
         seq += 1
-        if rng.random() < 0.05:
+        if rng.random() < 0.1:
             tickets = [ticket(f"t{n}", subject=f"s{seq}") for n in range(rng.randint(0, 6))]
-            messages.append(snapshot(tickets, [order("o1")], seq=seq))
+            parts = stream(snapshot(tickets, [order("o1")], seq=seq), rng.randint(1, 3))
+            if rng.random() < 0.3:  # cut short: a fresh snapshot follows at once
+                parts = parts[: rng.randint(1, len(parts) - 1)]
+                seq += 1
+                parts += stream(snapshot(tickets[:2], seq=seq), rng.randint(1, 3))
+            messages += parts
             continue
         changes = []
         for _ in range(rng.randint(0, 4)):
@@ -41,13 +53,36 @@ def _random_messages(rng: random.Random, count: int) -> list[StateSnapshot | Del
     return messages
 
 
+def _apply(store: ViewStore, message: Message) -> None:
+    if isinstance(message, SnapshotBegin):
+        store.load_snapshot(begin=message)
+    elif isinstance(message, SnapshotPage):
+        store.load_snapshot(page=message)
+    elif isinstance(message, SnapshotEnd):
+        store.load_snapshot(end=message)
+    else:
+        store.apply_delta(message)
+
+
+def _add(pending: PendingUpdates, message: Message) -> None:
+    if isinstance(message, SnapshotBegin):
+        pending.add_snapshot_begin(message)
+    elif isinstance(message, SnapshotPage):
+        pending.add_snapshot_page(message)
+    elif isinstance(message, SnapshotEnd):
+        pending.add_snapshot_end(message)
+    else:
+        pending.add_delta(message)
+
+
 def _state(store: ViewStore) -> tuple[object, ...]:
     return (dict(store.tickets), dict(store.orders), store.status, store.seq)
 
 
 def test_merged_messages_leave_the_store_exactly_as_applying_them_one_by_one() -> None:
     rng = random.Random(5)
-    for _ in range(200):
+    compared = 0
+    for _ in range(400):
         one_by_one, merged = ViewStore(), ViewStore()
         pending = PendingUpdates()
         updates: list[StoreUpdate] = []
@@ -56,24 +91,54 @@ def test_merged_messages_leave_the_store_exactly_as_applying_them_one_by_one() -
         split = rng.randint(0, len(messages))  # what was applied before this frame
         for message in messages[:split]:
             for store in (one_by_one, merged):
-                if isinstance(message, StateSnapshot):
-                    store.apply_snapshot(message)
-                else:
-                    store.apply_delta(message)
+                _apply(store, message)
         updates.clear()
         for message in messages[split:]:
-            if isinstance(message, StateSnapshot):
-                one_by_one.apply_snapshot(message)
-                pending.add_snapshot(message)
-            else:
-                one_by_one.apply_delta(message)
-                pending.add_delta(message)
+            _apply(one_by_one, message)
+            _add(pending, message)
         assert pending.messages == len(messages) - split
         pending.apply_to(merged)
-        assert _state(merged) == _state(one_by_one)
         assert len(updates) <= 2
         assert not pending
         assert pending.messages == 0
+        if one_by_one.loading is None:  # no snapshot in progress: the same whole state
+            assert merged.loading is None
+            assert _state(merged) == _state(one_by_one)
+            compared += 1
+        else:  # the snapshot in progress: the same part of it, however merged
+            assert merged.loading == one_by_one.loading
+    assert compared > 200
+
+
+def test_a_snapshot_in_pages_shows_what_arrived_and_removes_the_rest_at_its_end() -> None:
+    store = ViewStore()
+    store.apply_snapshot(snapshot([ticket("old"), ticket("kept", subject="before")], seq=1))
+    updates: list[StoreUpdate] = []
+    store.subscribe(updates.append)
+    begin, *parts, end = stream(
+        snapshot([ticket("kept", subject="after"), ticket("new")], seq=5), page_size=1
+    )
+    pages = [page for page in parts if isinstance(page, SnapshotPage)]
+    assert isinstance(begin, SnapshotBegin)
+    assert isinstance(end, SnapshotEnd)
+    store.load_snapshot(begin=begin)
+    store.load_snapshot(page=pages[0])  # the agents
+    store.load_snapshot(page=pages[1])  # "kept"
+    assert set(store.tickets) == {"old", "kept"}  # the window shows what it has
+    assert store.tickets["kept"].subject == "after"
+    progress = store.loading
+    assert progress is not None
+    assert (progress.received, progress.expected) == (2, 3)
+    assert store.seq == 1  # not a whole state yet
+    store.load_snapshot(page=pages[2])
+    store.load_snapshot(end=end)
+    assert set(store.tickets) == {"kept", "new"}
+    assert store.loading is None
+    assert store.seq == 5
+    assert all(u.from_snapshot for u in updates)
+    assert [u.snapshot_complete for u in updates] == [False, False, False, False, True]
+    assert updates[-1].tickets.removed == {"old"}
+    assert updates[-1].loading_changed  # the progress shown before is over
 
 
 def test_the_last_change_of_an_entity_wins_and_the_newest_status_is_kept() -> None:

@@ -171,9 +171,10 @@ def test_crossed_due_finds_only_unanswered_tickets_that_fell_due_in_the_interval
 
 
 def test_countdown_format() -> None:
-    assert format_countdown(65) == "01:05"
-    assert format_countdown(3723) == "1:02:03"
-    assert format_countdown(-61) == "-01:01"
+    # whole minutes with a unit, rounded up (never "0 min" before the due time)
+    assert format_countdown(65) == "2 min"
+    assert format_countdown(3723) == "1 h 03 min"
+    assert format_countdown(-61) == "-2 min"
 
 
 # ---------------------------------------------------------------- saved views and search

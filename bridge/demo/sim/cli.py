@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from bridge.about import version_line
 from bridge.contract.topics import Topics
 from bridge.demo.sim.producer import (
     KafkaSettings,
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Produce simulated A tu Puerta orders, tickets and agents to Kafka.",
     )
     add = parser.add_argument
+    add("--version", action="version", version=version_line(PROG))
     add("--bootstrap-servers", required=True, metavar="LIST", help="Kafka bootstrap servers")
     add(
         "--rate",

@@ -1,0 +1,24 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CollisionBanner</name>
+    <message numerus="yes">
+        <source>%n new message(s) arrived since you last looked. Send your reply anyway?</source>
+        <translation>
+            <numerusform>%n new message arrived since you last looked. Send your reply anyway?</numerusform>
+            <numerusform>%n new messages arrived since you last looked. Send your reply anyway?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message numerus="yes">
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

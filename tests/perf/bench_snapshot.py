@@ -1,0 +1,170 @@
+"""Can a console connect to a bridge holding 100k open tickets and 100k orders, and how fast?
+
+A child process plays the bridge's serving side: the real ``LocalServer`` over
+ATP_BENCH_SNAPSHOT_SIZE (100,000) tickets, each with a message and an order
+(``tests.helpers.large_state``), streaming its snapshot in production-size
+pages (1 MiB). This process is the console: the whole ``ConsoleWindowSet`` on
+real widgets (offscreen), shown, fed by the real ``BridgeClient``. Reported:
+
+- ``connected``: whether the console got the whole snapshot (v2: it could not,
+  the snapshot was one 156 MiB frame over the 64 MiB limit);
+- ``seconds_to_first_rows`` / ``seconds_to_complete``: from ``connect_to`` until
+  the queue shows its first rows / until the snapshot's end is applied;
+- ``longest_stall_ms`` and the gaps of a 5 ms heartbeat timer during the load
+  (the console's event loop: how long it could not paint or take input);
+- ``console_rss_mib`` after the load (that of the first run: later ones share the
+  process with the consoles before them) and ``bridge_rss_mib`` (peak, sampled
+  every 50 ms, and before the console connected). The large state shares its
+  nested lists between entities (one template each), so the bridge's figure is
+  what serving costs, not what a folded state of that size holds.
+
+ATP_BENCH_REPEATS (1) runs, medians when more than one. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.synchronize
+import os
+import tempfile
+import time
+from pathlib import Path
+from queue import Queue
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from bridge.server.server import LocalServer
+from bridge.wire.endpoint import Endpoint
+from console.bridge_client import BridgeClient
+from console.composition import ConsoleWindowSet
+from tests.helpers.large_state import LargeState
+from tests.perf import stack
+
+TOKEN = "bench-snapshot-token"
+TIMEOUT_S = 600.0
+
+
+def _bridge(
+    data_dir: str, size: int, ready: Queue[str], stop: multiprocessing.synchronize.Event
+) -> None:
+    """The child: serve ``size`` tickets and orders until ``stop`` is set."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QCoreApplication([])
+    state = LargeState(size)
+    endpoint = Endpoint.for_data_dir(Path(data_dir))
+    server = LocalServer(endpoint, TOKEN, state, lambda _command: None)
+    server.start()
+    watch = QTimer()
+    watch.setInterval(50)
+    watch.timeout.connect(lambda: app.quit() if stop.is_set() else None)
+    watch.start()
+    ready.put(endpoint.server_name)
+    app.exec()
+    server.close()
+
+
+def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
+    """Connect a whole console and measure its load."""
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory(prefix="atp-bench-snapshot-") as tmp:
+        windows = ConsoleWindowSet(
+            BridgeClient("bench-snapshot"),
+            drafts_dir=Path(tmp) / "drafts",
+            canned_language="en",
+            order_feed_limit=5000,
+            queues=("deliveries", "payments"),
+        )
+        windows.window.resize(1400, 900)
+        windows.window.show()
+        app.processEvents()
+        gaps: list[float] = []
+        last = time.monotonic()
+        bridge_peak = stack.rss_mib(bridge_pid)
+        first_rows: float | None = None
+        started = 0.0
+        loop = QEventLoop()
+
+        def beat() -> None:
+            nonlocal last, bridge_peak, first_rows
+            now = time.monotonic()
+            gaps.append((now - last) * 1000)
+            last = now
+            if len(gaps) % 10 == 0:
+                bridge_peak = max(bridge_peak, stack.rss_mib(bridge_pid))
+            if first_rows is None and windows.window.queue_model.rowCount():
+                first_rows = now - started
+            if windows.store.seq is not None and windows.store.loading is None:
+                loop.quit()
+            if now - started > TIMEOUT_S:
+                loop.quit()
+
+        heartbeat = QTimer()
+        heartbeat.setInterval(5)
+        heartbeat.timeout.connect(beat)
+        started = time.monotonic()
+        last = started
+        heartbeat.start()
+        windows.client.connect_to(server_name, TOKEN)
+        loop.exec()
+        elapsed = time.monotonic() - started
+        heartbeat.stop()
+        complete = windows.store.seq is not None and windows.store.loading is None
+        result = {
+            "connected": complete,
+            "tickets_in_queue": windows.window.queue_model.rowCount(),
+            "orders_held": len(windows.store.orders),
+            "seconds_to_first_rows": None if first_rows is None else round(first_rows, 2),
+            "seconds_to_complete": round(elapsed, 2) if complete else None,
+            "longest_stall_ms": round(max(gaps, default=0.0), 1),
+            "heartbeat_gaps_ms": stack.percentiles(gaps),
+            "console_rss_mib": stack.rss_mib(),
+            "bridge_rss_peak_mib": max(bridge_peak, stack.rss_mib(bridge_pid)),
+        }
+        windows.shutdown()
+        windows.window.close()
+    return result
+
+
+def run() -> dict[str, object]:
+    """Serve the large state from a child process and connect a console to it, repeatedly."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    size = stack.setting("SNAPSHOT_SIZE", 100_000)
+    repeats = stack.setting("REPEATS", 1)
+    runs: list[dict[str, Any]] = []
+    load_before = stack.load_average()
+    with tempfile.TemporaryDirectory(prefix="atp-bench-bridge-") as data_dir:
+        ctx = stack.context()
+        ready: Queue[str] = ctx.Queue()
+        stop = ctx.Event()
+        child = stack.spawn(_bridge, data_dir, size, ready, stop)
+        try:
+            server_name = ready.get(timeout=TIMEOUT_S)
+            bridge_idle = stack.rss_mib(child.pid)
+            for _ in range(repeats):
+                figures = _load(server_name, child.pid)
+                figures["bridge_rss_before_mib"] = bridge_idle
+                runs.append(figures)
+        finally:
+            stop.set()
+            child.join(30)
+    load_after = stack.load_average()
+
+    def median(key: str) -> float | None:
+        return stack.median_of(runs, key)
+
+    return {
+        "tickets": size,
+        "orders": size,
+        "median": {
+            "seconds_to_complete": median("seconds_to_complete"),
+            "seconds_to_first_rows": median("seconds_to_first_rows"),
+            "longest_stall_ms": median("longest_stall_ms"),
+            # later runs share the process with the consoles before them (frozen heap)
+            "console_rss_first_run_mib": runs[0]["console_rss_mib"] if runs else None,
+            "bridge_rss_peak_mib": median("bridge_rss_peak_mib"),
+        },
+        "runs": runs,
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }

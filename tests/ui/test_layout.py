@@ -1,0 +1,232 @@
+"""Text is never cut without a tooltip: the real console laid out at 1024x700 and 1440x900."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import msgspec
+import pytest
+from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QTableView
+
+from bridge.wire.protocol import AgentIdentity
+from console.bridge_client import BridgeClient
+from console.composition import ConsoleWindowSet
+from console.labels import plain_tooltip
+from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
+from console.workspace.conversation import MINIMUM_HEIGHT
+from tests.helpers.clock import T0, at, iso
+from tests.helpers.entities import customer_message, order, presence, ticket
+from tests.helpers.protocol import snapshot, status
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+SIZES = [(1024, 700), (1440, 900)]
+PADDING = 4  # a cell draws its text inside a small margin
+NAMES = ["Katherine Ríos Palomino", "Juan Mendoza", "Valeria Condori"]
+LONG_HEADING_NAME = "María de los Ángeles Villanueva Huamán de la Cruz"
+LONG_TAGS = ["reembolso", "cliente-frecuente", "pedido-incompleto", "vip"]
+BOSS = AgentIdentity(agent_id="a-rosa", name="Rosa", role="supervisor", queues=["deliveries"])
+
+
+@dataclass
+class Shown:
+    windows: ConsoleWindowSet
+    width: int
+
+
+@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Shown]:
+    width, height = request.param
+    windows = ConsoleWindowSet(
+        BridgeClient(),
+        drafts_dir=tmp_path / "drafts",
+        canned_language="en",
+        order_feed_limit=100,
+        queues=("deliveries", "payments"),
+    )
+    window = windows.window
+    qtbot.addWidget(window)
+    today = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(minutes=10)
+    linked = order("O-1", ("placed", "paid", "dispatched", "delayed", "delivered"))
+    linked = msgspec.structs.replace(
+        linked,  # the order of a ticket being worked: its events are of today
+        timeline=[
+            msgspec.structs.replace(event, at=iso(today + dt.timedelta(minutes=n)))
+            for n, event in enumerate(linked.timeline)
+        ],
+    )
+    tickets = [
+        ticket(
+            f"t-{n:03d}",
+            customer_name=NAMES[n % 3],
+            subject="¿Dónde está mi pedido? Pedí hace rato y no llega",
+            priority="urgent" if n % 4 == 0 else "high",
+            assignee="a-claudia" if n % 2 else None,
+            assignee_name="Claudia Mendoza" if n % 2 else None,
+            sla_due_at=at(-30 + 7 * n),
+            first_response_at=at(-40) if n % 5 == 0 else None,
+            queue="payments" if n % 3 == 0 else "deliveries",
+            tags=LONG_TAGS if n % 2 else ["vip"],
+            order_id="O-1",
+            customer_id="c-1",
+            messages=[
+                customer_message("Sigo esperando una respuesta, por favor. " * 4),
+                msgspec.structs.replace(
+                    customer_message("Ok", minutes=1), author_name=LONG_HEADING_NAME
+                ),
+            ],
+        )
+        for n in range(30)
+    ]
+    expires = iso(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10))
+    colleagues = [  # two other agents on t-001 and t-003: long "Also on it" cells
+        presence(agent_id, name=name, expires_at=expires, viewing=viewing, composing=composing)
+        for agent_id, name, viewing, composing in (
+            ("a-claudia", "Claudia Mendoza", "t-001", "t-001"),
+            ("a-valeria", "Valeria Condori Huamán", "t-001", None),
+            ("a-juan", "Juan Mendoza", "t-003", None),
+        )
+    ]
+    state = snapshot(tickets, [linked], bridge_status=status(agent=BOSS))
+    state = msgspec.structs.replace(state, agents=[*state.agents, *colleagues])
+    windows.store.apply_snapshot(state)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    windows.open_ticket("t-001")
+    windows.dashboard.update_data(tickets, [presence()], T0, at(0))
+    qtbot.waitUntil(lambda: windows.dashboard.figures is not None)
+    yield Shown(windows, width)
+    windows.shutdown()
+
+
+def text_width(view: QTableView, model: QAbstractItemModel, row: int, column: int) -> int:
+    index = model.index(row, column)
+    font = index.data(Qt.ItemDataRole.FontRole)
+    metrics = QFontMetrics(font) if isinstance(font, QFont) else view.fontMetrics()
+    return metrics.horizontalAdvance(str(index.data() or "")) + PADDING
+
+
+def header_width(view: QTableView, column: int) -> int:
+    header = view.horizontalHeader()
+    title = str(view.model().headerData(column, Qt.Orientation.Horizontal) or "")
+    return header.fontMetrics().horizontalAdvance(title) + PADDING
+
+
+def visible_rows(view: QTableView) -> range:
+    first = max(view.rowAt(0), 0)
+    last = view.rowAt(view.viewport().height() - 1)
+    return range(first, (view.model().rowCount() - 1 if last < 0 else last) + 1)
+
+
+def lists_all(tooltip: object, shown: str) -> bool:
+    """True when a list cell's tooltip names every item of its text ("a, b (writing)")."""
+    items = [item.removesuffix(" (writing)") for item in shown.split(", ")]
+    return isinstance(tooltip, str) and all(html.escape(item) in tooltip for item in items)
+
+
+def cut_cells(
+    view: QTableView, elided: frozenset[int], listed: frozenset[int] = frozenset()
+) -> list[str]:
+    """Cells narrower than their text, except cut ones whose tooltip has the whole text.
+
+    An ``elided`` cell's tooltip must be its text; a ``listed`` cell's (tags,
+    colleagues) must name each item of it.
+    """
+    model = view.model()
+    header = view.horizontalHeader()
+    cut = []
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column):
+            continue
+        width = header.sectionSize(column)
+        if width < header_width(view, column) and column not in elided:
+            cut.append(f"header {column}: {width}")
+        for row in visible_rows(view):
+            if width >= text_width(view, model, row, column):
+                continue
+            index = model.index(row, column)
+            tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
+            if column in elided and tooltip == plain_tooltip(str(index.data())):
+                continue
+            if column in listed and lists_all(tooltip, str(index.data())):
+                continue
+            cut.append(f"({row}, {column}) {index.data()!r}: {width}")
+    return cut
+
+
+def test_queue_columns_fit_their_content_and_the_subject_gets_the_rest(
+    qtbot: QtBot, shown: Shown
+) -> None:
+    table = shown.windows.window.queue_view.table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: cut_cells(table, ELIDED_COLUMNS, LISTED_COLUMNS) == [])
+    subject = header.sectionSize(Column.SUBJECT)
+    assert subject >= 20 * table.fontMetrics().averageCharWidth()
+    if shown.width >= 1440:  # the whole queue on screen: no sideways scrolling
+        total = sum(header.sectionSize(c) for c in Column if not header.isSectionHidden(c))
+        assert total <= table.viewport().width()
+        hidden = [c for c in Column if header.isSectionHidden(c)]
+        assert hidden == [Column.QUEUE, Column.AGE, Column.CHANNEL]  # tags, colleagues show
+
+
+def test_only_the_sorted_column_keeps_room_for_the_sort_arrow(qtbot: QtBot, shown: Shown) -> None:
+    table = shown.windows.window.queue_view.table
+    header = table.horizontalHeader()
+    title = header_width(table, Column.PRIORITY)  # wider than "Urgent" or "High"
+    unsorted = header.sectionSize(Column.PRIORITY)
+    assert unsorted >= title
+    table.sortByColumn(Column.PRIORITY, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.PRIORITY) >= unsorted + header.height() // 2)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # back to the default order
+    qtbot.waitUntil(lambda: header.sectionSize(Column.PRIORITY) == unsorted)
+
+
+def test_order_timeline_time_and_event_are_never_cut(qtbot: QtBot, shown: Shown) -> None:
+    timeline = shown.windows.workspace.order_panel.timeline_view
+    assert timeline.model().rowCount() == 5
+    qtbot.waitUntil(lambda: cut_cells(timeline, frozenset({2})) == [])
+    assert timeline.horizontalScrollBar().maximum() == 0
+
+
+def test_dashboard_tables_fit_their_viewport(qtbot: QtBot, shown: Shown) -> None:
+    dashboard = shown.windows.dashboard
+    shown.windows.window.show_dashboard()
+    qtbot.waitExposed(dashboard)
+    for view, model in (
+        (dashboard.queue_view, dashboard.queue_model),
+        (dashboard.agent_view, dashboard.agent_model),
+    ):
+
+        def fits(view: QTableView = view) -> None:
+            header = view.horizontalHeader()
+            total = sum(header.sectionSize(c) for c in range(header.count()))
+            assert total <= view.viewport().width(), (total, view.viewport().width())
+
+        qtbot.waitUntil(fits)
+        assert cut_cells(view, model.text_columns) == []
+
+
+def test_message_bubbles_wrap_inside_the_conversation(qtbot: QtBot, shown: Shown) -> None:
+    conversation = shown.windows.workspace.conversation
+    viewport = conversation.viewport()
+
+    def inside() -> None:
+        for bubble in conversation.bubbles():
+            right = bubble.mapTo(viewport, QPoint(bubble.width(), 0)).x()
+            assert right <= viewport.width(), (bubble.heading_label.text(), right)
+            assert bubble.body_label.width() <= bubble.width()
+
+    qtbot.waitUntil(inside)
+    assert conversation.height() >= MINIMUM_HEIGHT
