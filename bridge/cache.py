@@ -1,15 +1,20 @@
 """The state cache: the folded State and the offsets it reflects, so a restart resumes exactly.
 
 One SQLite file: each ticket, order and agent presence in its own row
-(MessagePack), each applied event id in its own row, the rest of the State
+(MessagePack), the applied event ids in segments of rows, the rest of the State
 (quarantine, counters, next offsets) in one row with the topics fingerprint and
 the save time, and per (topic, partition) the next offset to read. A save is one
-transaction. Every row carries a CRC-32 of its content, checked on load: SQLite
-does not checksum its pages, so without it a flipped byte would be served as
-the truth. Given the keys the fold touched since the last save (``changed``,
-see ``UnsavedChanges``) it writes only those rows; without them it re-encodes
-every entity to find what changed. Either way saving every few seconds stays
-cheap with tens of thousands of tickets.
+transaction, offsets included. Every row carries a CRC-32 of its content,
+checked on load: SQLite does not checksum its pages, so without it a flipped
+byte would be served as the truth.
+
+A save is built in parts (``SaveBuilder``, on the thread that owns the State)
+and written through a ``SaveTransaction`` (on any one thread: the bridge's cache
+writer, ``bridge.cache_writer``, or the caller's for ``StateCache.save``). The
+parts are bytes, never references into the State, so the fold may go on while
+they are written. Given the keys the fold touched since the last save
+(``UnsavedChanges``) a save writes only those rows; without them it writes
+everything anew.
 
 The cache is only an optimization: a file that cannot be used (not SQLite,
 corrupt, a row failing its checksum, another format version, a State that does
@@ -23,15 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import logging
 import sqlite3
+import time
 import uuid
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -46,11 +54,16 @@ _log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 Offsets = dict[tuple[str, int], int]
 Entity = Ticket | Order | Presence
+Key = tuple[str, str]
+"""(kind, key): an entity the fold touched (``ticket``, ``order``, ``agent``) or an event id
+it judged (``event_id``)."""
+Row = tuple[str, str, bytes | None]
+"""(kind, key, MessagePack of the entity); ``None``: the entity is gone, delete its row."""
 ENTITY_KINDS = ("ticket", "order", "agent")
 # What ``save(changed=...)`` lists: an entity the fold touched, or an event id it judged.
 CHANGE_KINDS = frozenset({"ticket", "order", "agent", "event_id"})
 FORMAT_VERSION = 4  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1); 4: row CRCs
-UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a comparing save
+UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a full save
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _SCHEMA = (
     """CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL,
@@ -66,7 +79,13 @@ _UPSERT = (
     " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, crc = excluded.crc"
 )
 _INSERT_IDS = "INSERT INTO applied_ids (ids, crc) VALUES (?, ?)"
-ID_SEGMENT_LIMIT = 256  # appended segments of event ids before they are merged into one
+ID_SEGMENT_LIMIT = 256  # appended segments of event ids before they are merged
+ID_SEGMENT_SIZE = 50_000  # event ids per segment when all are written anew
+_ROWS_PER_PART = 2048  # entity rows in one part (a budget ends a part earlier)
+
+SaveFailure = Literal["disk_full", "unusable", "failed"]
+"""Why a save failed: a full disk (file kept), a file that cannot be used (discarded: the
+next save writes everything), anything else (logged; the file is kept)."""
 
 
 @dataclass(frozen=True)
@@ -79,40 +98,62 @@ class CachedState:
 
 
 class UnsavedChanges:
-    """The keys the fold touched since the last save: the ``changed`` of ``StateCache.save``.
+    """The keys the fold touched since the last save: the ``changed`` of a save.
 
-    ``note`` every FoldResult; ``clear`` after a successful save (after a failed one
-    keep them: the next save writes them too). Past ``limit`` keys it stops
-    tracking and ``keys`` is ``None``, so the next save compares everything:
+    ``note`` every FoldResult. Keys keep the order in which they were first
+    touched, which for new entities is the State's order (a save appends them in
+    that order). ``take`` hands them to a save and starts afresh; after a failed
+    save ``restore`` puts them back in front. Past ``limit`` keys it stops
+    tracking and ``keys`` is ``None``, so the next save writes everything:
     memory stays bounded while saves fail or the fold catches up on a long backlog.
     """
 
     def __init__(self, limit: int = UNSAVED_LIMIT) -> None:
         self._limit = limit
-        self._keys: set[tuple[str, str]] | None = set()
+        self._keys: dict[Key, None] | None = {}
 
     def note(self, result: FoldResult) -> None:
         """Remember the entities ``result`` touched and the event id it judged."""
         if self._keys is None:
             return
-        self._keys.update(result.touched)
+        for key in result.touched:
+            self._keys[key] = None
         if result.event_id is not None:
-            self._keys.add(("event_id", result.event_id))
+            self._keys["event_id", result.event_id] = None
         if len(self._keys) > self._limit:
             self._keys = None
 
     @property
-    def keys(self) -> Collection[tuple[str, str]] | None:
-        """What to pass as ``changed``: the touched keys, or ``None`` (too many: compare all)."""
-        return self._keys
+    def keys(self) -> Collection[Key] | None:
+        """What to pass as ``changed``: the touched keys, or ``None`` (too many: write all)."""
+        return None if self._keys is None else self._keys.keys()
+
+    def __len__(self) -> int:
+        """How many keys are tracked (the limit plus one once it stopped tracking)."""
+        return self._limit + 1 if self._keys is None else len(self._keys)
+
+    def take(self) -> Collection[Key] | None:
+        """Return ``keys`` and start afresh (a save is under way with them)."""
+        keys = self.keys
+        self._keys = {}
+        return keys
+
+    def restore(self, keys: Collection[Key] | None) -> None:
+        """Put back the keys of a save that failed, ahead of those touched since."""
+        if keys is None or self._keys is None:
+            self._keys = None
+            return
+        merged = dict.fromkeys(keys)
+        merged.update(self._keys)
+        self._keys = merged if len(merged) <= self._limit else None
 
     def clear(self) -> None:
         """Forget everything: the State as it is now has been saved."""
-        self._keys = set()
+        self._keys = {}
 
 
 @dataclass(frozen=True)
-class _IdSegments:
+class IdSegments:
     """What the file holds of ``applied_event_ids``: how many it covers, in how many rows.
 
     Segments may repeat an id; a load unions them.
@@ -122,7 +163,277 @@ class _IdSegments:
     segments: int
 
 
-class _UnusableCacheError(Exception):
+# ---------------------------------------------------------------------- the parts of a save
+@dataclass(frozen=True)
+class SaveStart:
+    """Opens a save: what it replaces as a whole."""
+
+    full: bool
+    """Every entity row is deleted first (the parts then hold every entity)."""
+    rewrite_ids: bool
+    """Every event-id segment is deleted first (the parts then hold every applied id)."""
+
+
+@dataclass(frozen=True)
+class EntityRows:
+    """Tickets and orders to write (upsert) or delete; new ones are appended in this order."""
+
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class AgentRows:
+    """Every agent's presence: the agent rows are replaced by these."""
+
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class IdSegment:
+    """One segment of applied event ids (a MessagePack list), appended."""
+
+    blob: bytes
+    replace_all: bool = False
+    """The file's segments are deleted first (the caller missed ids; this one has all)."""
+
+
+@dataclass(frozen=True)
+class SaveCommit:
+    """Ends a save: the rest of the State, the offsets it reflects, the topics it belongs to."""
+
+    rest: bytes
+    offsets: Offsets
+    fingerprint: str
+
+
+SavePart = EntityRows | AgentRows | IdSegment
+
+
+class NotOurFileError(Exception):
+    """The file holds another writer's save (new, replaced): write everything instead."""
+
+
+class SaveTransaction:
+    """The SQLite transaction of one save, on the thread that opened it."""
+
+    def __init__(self, db: sqlite3.Connection, token: str, clock: Clock) -> None:
+        self._db = db
+        self._token = token
+        self._clock = clock
+
+    def apply(self, part: SavePart) -> None:
+        """Write one part."""
+        db = self._db
+        if isinstance(part, EntityRows):
+            gone = [(kind, key) for kind, key, blob in part.rows if blob is None]
+            if gone:
+                db.executemany("DELETE FROM entities WHERE kind = ? AND key = ?", gone)
+            db.executemany(_UPSERT, _with_crcs(part.rows))
+        elif isinstance(part, AgentRows):
+            db.execute("DELETE FROM entities WHERE kind = 'agent'")
+            db.executemany(_UPSERT, _with_crcs(part.rows))
+        else:
+            if part.replace_all:
+                db.execute("DELETE FROM applied_ids")
+            db.execute(_INSERT_IDS, (part.blob, _crc(part.blob)))
+
+    def commit(self, commit: SaveCommit) -> None:
+        """Write the offsets and the meta row, and commit everything."""
+        db = self._db
+        db.execute("DELETE FROM offsets")
+        db.executemany(
+            "INSERT INTO offsets VALUES (?, ?, ?, ?)",
+            [
+                (topic, part, offset, _crc(topic, part, offset))
+                for (topic, part), offset in commit.offsets.items()
+            ],
+        )
+        saved_at = rfc3339(self._clock())
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (1, ?, ?, ?, ?, ?)",
+            (
+                commit.fingerprint,
+                saved_at,
+                self._token,
+                commit.rest,
+                _crc(commit.fingerprint, saved_at, self._token, commit.rest),
+            ),
+        )
+        db.execute("COMMIT")
+
+
+def _with_crcs(rows: list[Row]) -> Iterator[tuple[str, str, bytes, int]]:
+    for kind, key, blob in rows:
+        if blob is not None:
+            yield kind, key, blob, _crc(kind, key, blob)
+
+
+class SaveBuilder:
+    """Builds one save of ``state`` as parts, a bounded amount of work at a time.
+
+    On the thread that owns the State, between folds. It holds keys (strings),
+    never entities: each row is encoded when its turn comes, as the entity is
+    then. ``add`` queues keys the fold touched meanwhile; they are encoded again,
+    later in the same transaction, and the last row written wins. ``finish``
+    encodes what is left plus the agents, the event ids and the rest of the
+    State, so the committed save is the State exactly as it is at that moment,
+    with the offsets of that moment.
+
+    New entities are appended in the order their keys come (``UnsavedChanges``
+    keeps the fold's order, which is the State's); everything (``None``) goes in
+    the State's order.
+    """
+
+    def __init__(self, state: State, changed: Collection[Key] | None, ids: IdSegments) -> None:
+        check_kinds(changed)
+        full = changed is None
+        self.start = SaveStart(full=full, rewrite_ids=full or ids.segments >= ID_SEGMENT_LIMIT)
+        self._state = state
+        self._ids = ids
+        self._encode = msgspec.msgpack.Encoder().encode
+        # Keys to encode, consumed lazily: (keys, whether their event ids are to be listed).
+        self._runs: deque[tuple[Iterator[Key], bool]] = deque()
+        self._listed_ids: dict[str, None] = {}
+        self._agents = False
+        self._ids_after = ids
+        # When every id is written anew: those applied now, in segments (copying the
+        # set is the one step whose cost grows with the history: ~10 ms a million ids);
+        # ids applied from now on are listed by ``add`` as usual.
+        self._id_backlog: list[str] = []
+        if self.start.rewrite_ids:
+            self._id_backlog = list(state.applied_event_ids)
+        self._rewritten = len(self._id_backlog)
+        self._segments_written = 0
+        self._add(changed, list_ids=not self.start.rewrite_ids)
+
+    @property
+    def done(self) -> bool:
+        """Whether everything queued is encoded (only ``finish`` is left)."""
+        return not self._runs and not self._id_backlog
+
+    @property
+    def ids_after(self) -> IdSegments:
+        """What the file holds of the event ids once this save is committed (after ``finish``)."""
+        return self._ids_after
+
+    def add(self, changed: Collection[Key] | None) -> None:
+        """Queue keys the fold touched (``None``: every entity, in the State's order).
+
+        ``changed`` must not change while the save runs (it is read lazily).
+        """
+        check_kinds(changed)
+        self._add(changed, list_ids=True)
+
+    def _add(self, changed: Collection[Key] | None, *, list_ids: bool) -> None:
+        if changed is None:  # key lists are copied now (cheap), rows encoded later
+            tickets = zip(itertools.repeat("ticket"), list(self._state.tickets), strict=False)
+            orders = zip(itertools.repeat("order"), list(self._state.orders), strict=False)
+            self._runs.append((itertools.chain(tickets, orders), list_ids))
+            self._agents = True
+        elif changed:
+            self._runs.append((iter(changed), list_ids))
+
+    def parts(self, budget_s: float | None = None) -> list[SavePart]:
+        """Encode queued rows and ids (for about ``budget_s``; ``None``: all of them)."""
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        parts: list[SavePart] = []
+        while self._runs or self._id_backlog:
+            if self._runs:
+                rows = self._rows(_ROWS_PER_PART, deadline)
+                if rows:
+                    parts.append(EntityRows(rows))
+            else:
+                chunk = self._id_backlog[-ID_SEGMENT_SIZE:]
+                del self._id_backlog[-ID_SEGMENT_SIZE:]
+                parts.append(IdSegment(self._encode(chunk)))
+                self._segments_written += 1
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+        return parts
+
+    def finish(
+        self, offsets: Mapping[tuple[str, int], int], fingerprint: str
+    ) -> tuple[list[SavePart], SaveCommit]:
+        """Encode everything left: the last parts and the commit (the State as it is now)."""
+        state = self._state
+        parts = self.parts(None)
+        if self._agents:
+            encode = self._encode
+            parts.append(
+                AgentRows([("agent", key, encode(agent)) for key, agent in state.agents.items()])
+            )
+        parts.extend(self._new_ids())
+        rest = self._encode(
+            msgspec.structs.replace(
+                state, tickets={}, orders={}, agents={}, applied_event_ids=set()
+            )
+        )
+        return parts, SaveCommit(rest=rest, offsets=dict(offsets), fingerprint=fingerprint)
+
+    def _rows(self, limit: int, deadline: float | None) -> list[Row]:
+        """Encode up to ``limit`` rows from the runs (listing event ids, noting agents)."""
+        tables: dict[str, Mapping[str, Entity]] = {
+            "ticket": self._state.tickets,
+            "order": self._state.orders,
+        }
+        encode = self._encode
+        rows: list[Row] = []
+        keys, list_ids = self._runs[0]
+        for kind, key in keys:
+            if kind == "event_id":
+                if list_ids:
+                    self._listed_ids[key] = None
+                continue
+            if kind == "agent":
+                self._agents = True
+                continue
+            entity = tables[kind].get(key)
+            rows.append((kind, key, None if entity is None else encode(entity)))
+            if len(rows) >= limit or (
+                deadline is not None and len(rows) % 64 == 0 and time.perf_counter() > deadline
+            ):
+                return rows
+        self._runs.popleft()  # this run is exhausted
+        return rows
+
+    def _new_ids(self) -> list[IdSegment]:
+        """The ids listed since the start as one segment, or all of them if those fall short.
+
+        The fold only ever adds ids: the file is complete when it covers as many
+        as the State holds. Fewer listed than the State gained means the caller
+        missed some: logged, and every id is written anew as one segment.
+        """
+        applied = self._state.applied_event_ids
+        new = [event_id for event_id in self._listed_ids if event_id in applied]
+        if self.start.rewrite_ids:
+            covered, segments = self._rewritten, self._segments_written
+        else:
+            covered, segments = self._ids.covered, self._ids.segments
+        gained = len(applied) - covered
+        if gained < 0 or len(new) < gained:
+            if gained > 0:  # (below 0: the file covers more; not this State's file)
+                _log.warning(
+                    "state cache: %d applied event ids were not listed as changed;"
+                    " writing all of them",
+                    gained - len(new),
+                )
+            self._ids_after = IdSegments(covered=len(applied), segments=1)
+            return [IdSegment(self._encode(applied), replace_all=True)]
+        if new:
+            covered, segments = len(applied), segments + 1
+        self._ids_after = IdSegments(covered=covered, segments=segments)
+        return [IdSegment(self._encode(new))] if new else []
+
+
+def check_kinds(changed: Collection[Key] | None) -> None:
+    """Raise ``ValueError`` for a kind of change a save does not know (a programming error)."""
+    if changed is not None:
+        unknown = {kind for kind, _ in changed} - CHANGE_KINDS
+        if unknown:
+            raise ValueError(f"unknown kinds of change: {sorted(unknown)}")
+
+
+class UnusableCacheError(Exception):
     """The cache file exists but cannot be used; the message says why."""
 
 
@@ -137,7 +448,7 @@ def _crc(*parts: str | bytes | int) -> int:
 
 def _check_crc(stored: object, actual: int, what: str) -> None:
     if stored != actual:
-        raise _UnusableCacheError(f"{what} fails its checksum (the file was altered or damaged)")
+        raise UnusableCacheError(f"{what} fails its checksum (the file was altered or damaged)")
 
 
 def _utc_now() -> dt.datetime:
@@ -145,26 +456,31 @@ def _utc_now() -> dt.datetime:
 
 
 class StateCache:
-    """The cache file at ``path``; each call opens and closes its own connection.
+    """The cache file at ``path``; each load, save or transaction opens its own connection.
 
-    It remembers the checksum of every entity row it last wrote (or loaded), how many
-    applied event ids the file holds, and a writer token stored in the file; when
-    the file is not the one it wrote (new, discarded, replaced), it writes everything.
+    It remembers how many applied event ids the file holds and a writer token
+    stored in the file; a save that lists what changed onto a file this instance
+    did not write (new, discarded, replaced) writes everything instead.
+    Transactions run one at a time (one thread writes).
     """
 
     def __init__(self, path: Path, *, clock: Clock = _utc_now) -> None:
         self._path = path
         self._clock = clock
-        self._encoder = msgspec.msgpack.Encoder()
         self._rest_decoder = msgspec.msgpack.Decoder(State)
         self._ids_decoder = msgspec.msgpack.Decoder(list[str])
         self._ticket_decoder = msgspec.msgpack.Decoder(Ticket)
         self._order_decoder = msgspec.msgpack.Decoder(Order)
         self._agent_decoder = msgspec.msgpack.Decoder(Presence)
         self._token = uuid.uuid4().hex
-        self._written: dict[tuple[str, str], int] = {}  # what the file holds: checksums
-        self._ids = _IdSegments(covered=0, segments=0)
+        self._ids = IdSegments(covered=0, segments=0)
         self._disk_full = False
+        self._knows_file = False  # the file holds this instance's last save (or load)
+
+    @property
+    def knows_file(self) -> bool:
+        """Whether the file holds what this instance last loaded or saved (else: save all)."""
+        return self._knows_file
 
     @property
     def path(self) -> Path:
@@ -176,54 +492,91 @@ class StateCache:
         """Whether the last save failed for want of disk space (the file is kept as it was)."""
         return self._disk_full
 
+    @property
+    def id_segments(self) -> IdSegments:
+        """What the file holds of the applied event ids (as of the last save or load)."""
+        return self._ids
+
     def save(
         self,
         state: State,
         offsets: Mapping[tuple[str, int], int],
         fingerprint: str,
-        changed: Collection[tuple[str, str]] | None = None,
+        changed: Collection[Key] | None = None,
     ) -> bool:
-        """Replace the cached snapshot in one transaction; return whether it was saved.
+        """Write a save now, on this thread, in one transaction; return whether it was saved.
 
         ``changed`` lists every (kind, key) the fold touched since the last
-        successful save: kinds ``ticket``, ``order``, ``agent`` (a key no longer in
-        the State is deleted) and ``event_id`` (written if the State holds it as
-        applied). Only those rows are written; an entity changed but not listed is
-        not. ``None`` re-encodes every entity to find the changes. When the file is
-        not the one this instance wrote, everything is written either way.
+        successful save, in the order it touched them: kinds ``ticket``,
+        ``order``, ``agent`` (a key no longer in the State is deleted) and
+        ``event_id`` (written if the State holds it as applied). Only those rows
+        are written; an entity changed but not listed is not. ``None`` writes
+        everything anew. When the file is not the one this instance wrote,
+        everything is written either way.
 
         A file that cannot be used (corrupt, not SQLite, another format) is
         discarded and written anew. Other failures are logged, not raised: the
         cache is an optimization. A full disk leaves the file as it was and sets
         ``disk_full`` until a save succeeds.
         """
-        if changed is not None:
-            unknown = {kind for kind, _ in changed} - CHANGE_KINDS
-            if unknown:
-                raise ValueError(f"unknown kinds of change: {sorted(unknown)}")
-        rows = [(topic, partition, offset) for (topic, partition), offset in offsets.items()]
+        check_kinds(changed)
+        builder = SaveBuilder(state, changed if self._knows_file else None, self._ids)
         try:
             try:
-                self._write(state, rows, fingerprint, changed)
-            except (_UnusableCacheError, sqlite3.DatabaseError) as error:
-                if not isinstance(error, _UnusableCacheError) and is_transient(
+                builder = self._write_now(state, offsets, fingerprint, builder)
+            except (UnusableCacheError, sqlite3.DatabaseError) as error:
+                if not isinstance(error, UnusableCacheError) and is_transient(
                     error, self._path.parent
                 ):
                     raise
                 self._discard(str(error))
-                self._write(state, rows, fingerprint, changed)  # on a fresh file: everything
-        except (_UnusableCacheError, sqlite3.Error, OSError) as error:
-            full = is_disk_full(error, self._path.parent)
-            if full and not self._disk_full:
-                _log.warning(
-                    "state cache %s not saved: the disk is full; kept as it was", self._path
-                )
-            elif not full:
-                _log.warning("state cache %s not saved: %s", self._path, error)
-            self._disk_full = full
+                builder = SaveBuilder(state, None, self._ids)  # on a fresh file: everything
+                self._write_now(state, offsets, fingerprint, builder)
+        except (UnusableCacheError, sqlite3.Error, OSError) as error:
+            self.failure(error)
             return False
-        self._disk_full = False
+        self.saved(builder.ids_after)
         return True
+
+    @contextmanager
+    def transaction(self, start: SaveStart) -> Iterator[SaveTransaction]:
+        """Open a save's transaction (rolled back unless ``commit`` is reached).
+
+        Raises ``NotOurFileError`` for a save that is not ``full`` onto a file
+        this instance did not write, and whatever SQLite raises (see ``failure``).
+        """
+        with self._connect() as db:
+            _begin(db)
+            writer = db.execute("SELECT writer FROM meta").fetchone()
+            if not start.full and (writer is None or writer[0] != self._token):
+                raise NotOurFileError
+            if start.full:
+                db.execute("DELETE FROM entities")
+            if start.rewrite_ids:
+                db.execute("DELETE FROM applied_ids")
+            yield SaveTransaction(db, self._token, self._clock)
+
+    def failure(self, error: BaseException) -> SaveFailure:
+        """Say (and log) why a save failed; a file that cannot be used is discarded."""
+        if isinstance(error, UnusableCacheError) or (
+            isinstance(error, sqlite3.DatabaseError) and not is_transient(error, self._path.parent)
+        ):
+            self._discard(str(error))
+            self._disk_full = False
+            return "unusable"
+        full = is_disk_full(error, self._path.parent)
+        if full and not self._disk_full:
+            _log.warning("state cache %s not saved: the disk is full; kept as it was", self._path)
+        elif not full:
+            _log.warning("state cache %s not saved: %s", self._path, error)
+        self._disk_full = full
+        return "disk_full" if full else "failed"
+
+    def saved(self, ids: IdSegments) -> None:
+        """Record a committed save (what the file now holds of the event ids)."""
+        self._ids = ids
+        self._disk_full = False
+        self._knows_file = True
 
     def load(self, expected_fingerprint: str) -> CachedState | None:
         """Return the cached snapshot, or ``None`` (no cache, or an unusable one, now discarded)."""
@@ -232,7 +585,7 @@ class StateCache:
         try:
             with _gc_paused():  # decoding 40,000 entities: collections would double the time
                 return self._read(expected_fingerprint)
-        except _UnusableCacheError as error:
+        except UnusableCacheError as error:
             self._discard(str(error))
         except (sqlite3.DatabaseError, OSError) as error:
             if not is_transient(error, self._path.parent):
@@ -253,16 +606,15 @@ class StateCache:
             fingerprint, saved_at, writer, rest, crc = meta
             _check_crc(crc, _crc(fingerprint, saved_at, writer, rest), "its meta row")
             if fingerprint != expected_fingerprint:
-                raise _UnusableCacheError(
+                raise UnusableCacheError(
                     f"it was folded from other topics: {fingerprint!r}, "
                     f"the bridge now reads {expected_fingerprint!r}"
                 )
             state = _decode(self._rest_decoder, rest, "its state")
-            written: dict[tuple[str, str], int] = {}
             for kind, key, value, crc in db.execute(
                 "SELECT kind, key, value, crc FROM entities ORDER BY rowid"
             ):
-                written[kind, key] = _check_entity(kind, key, value, crc)
+                _check_entity(kind, key, value, crc)
                 if kind == "ticket":
                     state.tickets[key] = _decode(self._ticket_decoder, value, f"ticket {key}")
                 elif kind == "order":
@@ -270,7 +622,7 @@ class StateCache:
                 elif kind == "agent":
                     state.agents[key] = _decode(self._agent_decoder, value, f"agent {key}")
                 else:
-                    raise _UnusableCacheError(f"it holds an entity of unknown kind {kind!r}")
+                    raise UnusableCacheError(f"it holds an entity of unknown kind {kind!r}")
             segments = 0
             for blob, crc in db.execute("SELECT ids, crc FROM applied_ids ORDER BY seq"):
                 _check_crc(crc, _crc(blob), "a segment of event ids")
@@ -283,154 +635,37 @@ class StateCache:
             ):
                 _check_crc(crc, _crc(topic, partition, offset), f"offset row {topic}/{partition}")
                 offsets[str(topic), int(partition)] = int(offset)
-        self._token, self._written = str(writer), written
-        self._ids = _IdSegments(covered=len(state.applied_event_ids), segments=segments)
+        self._token = str(writer)
+        self._knows_file = True
+        self._ids = IdSegments(covered=len(state.applied_event_ids), segments=segments)
         return CachedState(state=state, offsets=offsets, saved_at=str(saved_at))
 
     # ------------------------------------------------------------------ writing
-    def _write(
+    def _write_now(
         self,
         state: State,
-        rows: list[tuple[str, int, int]],
+        offsets: Mapping[tuple[str, int], int],
         fingerprint: str,
-        changed: Collection[tuple[str, str]] | None,
+        builder: SaveBuilder,
+    ) -> SaveBuilder:
+        """Write the whole save in one transaction; return the builder that did."""
+        try:
+            self._write_parts(builder, offsets, fingerprint)
+        except NotOurFileError:
+            builder = SaveBuilder(state, None, self._ids)
+            self._write_parts(builder, offsets, fingerprint)
+        return builder
+
+    def _write_parts(
+        self, builder: SaveBuilder, offsets: Mapping[tuple[str, int], int], fingerprint: str
     ) -> None:
-        rest = self._encoder.encode(
-            msgspec.structs.replace(
-                state, tickets={}, orders={}, agents={}, applied_event_ids=set()
-            )
-        )
-        with self._connect() as db:
-            _begin(db)
-            writer = db.execute("SELECT writer FROM meta").fetchone()
-            if writer is None or writer[0] != self._token:  # not the file we wrote: write all
-                written, ids = self._write_all(db, state)
-            else:
-                dirty = self._diff(state) if changed is None else _entity_keys(changed)
-                written = self._write_dirty(db, state, dirty)
-                listed = (
-                    None if changed is None else [k for kind, k in changed if kind == "event_id"]
-                )
-                ids = self._write_ids(db, state, listed)
-            db.execute("DELETE FROM offsets")
-            db.executemany(
-                "INSERT INTO offsets VALUES (?, ?, ?, ?)",
-                [(topic, part, offset, _crc(topic, part, offset)) for topic, part, offset in rows],
-            )
-            saved_at = rfc3339(self._clock())
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES (1, ?, ?, ?, ?, ?)",
-                (
-                    fingerprint,
-                    saved_at,
-                    self._token,
-                    rest,
-                    _crc(fingerprint, saved_at, self._token, rest),
-                ),
-            )
-            db.execute("COMMIT")
-        self._written, self._ids = written, ids
-
-    def _write_all(
-        self, db: sqlite3.Connection, state: State
-    ) -> tuple[dict[tuple[str, str], int], _IdSegments]:
-        """Replace every entity and event id; return the new bookkeeping."""
-        db.execute("DELETE FROM entities")
-        written: dict[tuple[str, str], int] = {}
-        db.executemany(_UPSERT, self._encoded(state, written, _all_keys(state)))
-        return written, self._rewrite_ids(db, state)
-
-    def _diff(self, state: State) -> dict[str, set[str]]:
-        """Every entity whose encoding differs from what the file holds, or that is gone."""
-        encode = self._encoder.encode
-        dirty: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
-        for kind, table in _tables(state).items():
-            for key, entity in table.items():
-                if self._written.get((kind, key)) != _crc(kind, key, encode(entity)):
-                    dirty[kind].add(key)
-        for kind, key in self._written.keys() - _all_keys(state):
-            dirty[kind].add(key)
-        return dirty
-
-    def _write_dirty(
-        self, db: sqlite3.Connection, state: State, dirty: Mapping[str, set[str]]
-    ) -> dict[tuple[str, str], int]:
-        """Write (or delete) the dirty entity rows, keeping the State's order; new bookkeeping."""
-        tables = _tables(state)
-        written = self._written
-        if any(dirty.values()):
-            written = dict(written)  # committed to self._written only after COMMIT
-        if dirty.get("agent"):
-            # Few agents; a tombstone then a new presence moves one to the end: rewrite all.
-            db.execute("DELETE FROM entities WHERE kind = 'agent'")
-            for key in [k for k in written if k[0] == "agent"]:
-                del written[key]
-            db.executemany(_UPSERT, self._encoded(state, written, _keys(state, "agent")))
-        for kind in ("ticket", "order"):
-            keys = dirty.get(kind, set())
-            table = tables[kind]
-            gone = [(kind, key) for key in keys if key not in table]
-            db.executemany("DELETE FROM entities WHERE kind = ? AND key = ?", gone)
-            for pair in gone:
-                written.pop(pair, None)
-            update = [(kind, key) for key in keys if key in table and (kind, key) in written]
-            new = {key for key in keys if key in table and (kind, key) not in written}
-            if new:  # appended in the State's order, which a load keeps (rowid)
-                update += [(kind, key) for key in table if key in new]
-            db.executemany(_UPSERT, self._encoded(state, written, update))
-        return written
-
-    def _write_ids(
-        self, db: sqlite3.Connection, state: State, listed: list[str] | None
-    ) -> _IdSegments:
-        """Append the listed applied event ids as one segment; return the new bookkeeping.
-
-        The fold only ever adds ids: the file is complete when it covers as many
-        as the State holds. All ids are written again as one segment when that
-        cannot be vouched for (``None``, or fewer listed than the State gained:
-        logged, the caller missed some), and every ``ID_SEGMENT_LIMIT`` saves.
-        """
-        applied = state.applied_event_ids
-        gained = len(applied) - self._ids.covered
-        if gained == 0:
-            return self._ids
-        if listed is None or gained < 0:
-            return self._rewrite_ids(db, state)
-        new = [event_id for event_id in listed if event_id in applied]
-        if len(new) < gained:
-            _log.warning(
-                "state cache %s: %d applied event ids were not listed as changed;"
-                " writing all of them",
-                self._path,
-                gained - len(new),
-            )
-            return self._rewrite_ids(db, state)
-        if self._ids.segments >= ID_SEGMENT_LIMIT:
-            return self._rewrite_ids(db, state)
-        blob = self._encoder.encode(new)
-        db.execute(_INSERT_IDS, (blob, _crc(blob)))
-        return _IdSegments(covered=len(applied), segments=self._ids.segments + 1)
-
-    def _rewrite_ids(self, db: sqlite3.Connection, state: State) -> _IdSegments:
-        db.execute("DELETE FROM applied_ids")
-        blob = self._encoder.encode(state.applied_event_ids)
-        db.execute(_INSERT_IDS, (blob, _crc(blob)))
-        return _IdSegments(covered=len(state.applied_event_ids), segments=1)
-
-    def _encoded(
-        self,
-        state: State,
-        written: dict[tuple[str, str], int],
-        keys: Iterable[tuple[str, str]],
-    ) -> Iterator[tuple[str, str, bytes, int]]:
-        """Rows for ``keys`` (all in ``state``), recording their checksums in ``written``."""
-        tables = _tables(state)
-        encode = self._encoder.encode
-        for kind, key in keys:
-            blob = encode(tables[kind][key])
-            crc = _crc(kind, key, blob)
-            written[kind, key] = crc
-            yield kind, key, blob, crc
+        with self.transaction(builder.start) as transaction:
+            for part in builder.parts():
+                transaction.apply(part)
+            parts, commit = builder.finish(offsets, fingerprint)
+            for part in parts:
+                transaction.apply(part)
+            transaction.commit(commit)
 
     # ------------------------------------------------------------------ files
     @contextmanager
@@ -448,7 +683,8 @@ class StateCache:
             self._path,
             why,
         )
-        self._written, self._ids = {}, _IdSegments(covered=0, segments=0)
+        self._ids = IdSegments(covered=0, segments=0)
+        self._knows_file = False
         for suffix in ("", *_SIDE_FILES):
             Path(f"{self._path}{suffix}").unlink(missing_ok=True)
 
@@ -456,33 +692,9 @@ class StateCache:
 _T = TypeVar("_T")
 
 
-def _check_entity(kind: str, key: str, value: bytes, stored: object) -> int:
-    """Return the row's checksum, or raise if it is not the one stored."""
-    crc = _crc(kind, key, value)
-    _check_crc(stored, crc, f"{kind} {key!r}")
-    return crc
-
-
-def _tables(state: State) -> dict[str, Mapping[str, Entity]]:
-    """The State's entity tables by kind (the State's own dicts, not copies)."""
-    return {"ticket": state.tickets, "order": state.orders, "agent": state.agents}
-
-
-def _keys(state: State, kind: str) -> list[tuple[str, str]]:
-    return [(kind, key) for key in _tables(state)[kind]]
-
-
-def _all_keys(state: State) -> list[tuple[str, str]]:
-    return [pair for kind in ENTITY_KINDS for pair in _keys(state, kind)]
-
-
-def _entity_keys(changed: Collection[tuple[str, str]]) -> dict[str, set[str]]:
-    """The listed entity keys by kind (event ids are written apart)."""
-    dirty: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
-    for kind, key in changed:
-        if kind in dirty:
-            dirty[kind].add(key)
-    return dirty
+def _check_entity(kind: str, key: str, value: bytes, stored: object) -> None:
+    """Raise if the row's checksum is not the one stored."""
+    _check_crc(stored, _crc(kind, key, value), f"{kind} {key!r}")
 
 
 @contextmanager
@@ -513,12 +725,12 @@ def _decode(decoder: msgspec.msgpack.Decoder[_T], blob: bytes, what: str) -> _T:
     try:
         return decoder.decode(blob)
     except msgspec.DecodeError as error:  # ValidationError is a DecodeError
-        raise _UnusableCacheError(f"{what} does not decode ({error})") from None
+        raise UnusableCacheError(f"{what} does not decode ({error})") from None
 
 
 def _check_version(db: sqlite3.Connection) -> None:
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version != FORMAT_VERSION:
-        raise _UnusableCacheError(
+        raise UnusableCacheError(
             f"it has format version {version}, this bridge uses {FORMAT_VERSION}"
         )

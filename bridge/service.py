@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from bridge.actions import ActionRejected, event_for_action, verdict_from_state
 from bridge.cache import StateCache, UnsavedChanges
+from bridge.cache_writer import BackgroundSaver, SaveResult
 from bridge.contract.envelope import encode_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
@@ -104,6 +105,7 @@ class BridgeService(QObject):
     _records_ready = Signal()
     _entry_sent = Signal(str)
     _trace_done = Signal(object, object)  # (the reply callback, the Trace): to the Qt thread
+    _cache_written = Signal()  # from the cache writer thread: a save's result is ready
 
     def __init__(
         self,
@@ -131,6 +133,10 @@ class BridgeService(QObject):
         self._dirty = False
         self._cache = StateCache(layout.cache_db)
         self._unsaved = UnsavedChanges()  # what the fold touched since the last cache save
+        self._saver = BackgroundSaver(self._cache, wake=self._cache_written.emit)
+        self._save_step_timer = QTimer(self)  # the next slice of a save under way
+        self._save_step_timer.setSingleShot(True)
+        self._save_step_timer.timeout.connect(self._save_step)
         self._outbox = Outbox(layout.outbox_db)
         self._awaiting_fold: set[str] = set()
         self._unrecorded: dict[str, tuple[FinalState, str | None]] = {}  # verdicts to store
@@ -161,6 +167,7 @@ class BridgeService(QObject):
         self._entry_sent.connect(self._on_entry_sent)
         self._trace_done.connect(lambda reply, trace: reply(trace))
         self._traces = 0
+        self._cache_written.connect(self._on_cache_written)
         self._timers: list[QTimer] = []
 
     # ------------------------------------------------------------------ lifecycle
@@ -219,6 +226,7 @@ class BridgeService(QObject):
         for timer in self._timers:
             timer.stop()
         self._presence_timer.stop()
+        self._save_step_timer.stop()
         if self._writer is not None:
             self._publish_presence("offline")
         if self._reader is not None:
@@ -228,7 +236,7 @@ class BridgeService(QObject):
         if self._writer is not None:
             self._writer.stop()
             self._writer.join(timeout=10)
-        self._save_cache()
+        self._save_cache_now()
         self._server.close()
         self._outbox.close()
 
@@ -571,31 +579,70 @@ class BridgeService(QObject):
             return
         self._dirty = True
         self._disk_full = False  # saving may start again; a failure sets it anew
+        _log.info("disk space is back: saving and queueing again")
         self._save_cache()
-        if not self._disk_full:
-            _log.info("disk space is back: saving and queueing again")
 
     def _save_cache(self) -> None:
-        """Write what the fold touched since the last save (kept for the next try on failure).
+        """Start saving what the fold touched since the last save (on the writer thread).
 
-        Not while the disk is full: a save would only take the space the outbox needs.
+        Not while the disk is full (a save would only take the space the outbox
+        needs), and not while a save is under way (the next one follows it).
         """
-        if self._dirty and not self._disk_full:
-            saved = self._cache.save(
-                self._state,
-                self._resume_offsets(),
-                topics_fingerprint(self._topics),
-                changed=self._unsaved.keys,
-            )
-            if saved:
-                self._unsaved.clear()
-                self._dirty = False
-            elif self._cache.disk_full:
-                if not self._disk_full:
-                    _log.error("the disk is full: the state cache is not saved")
-                self._disk_full = True
-            else:
-                self._dirty = False  # tried; the next change tries again
+        if self._begin_save():
+            self._save_step()
+
+    def _begin_save(self) -> bool:
+        if not self._dirty or self._disk_full or self._saver.busy:
+            return False
+        self._dirty = False
+        self._saver.begin(
+            self._state,
+            self._unsaved.take(),
+            touched=self._unsaved.take,
+            offsets=self._resume_offsets,
+            fingerprint=topics_fingerprint(self._topics),
+        )
+        return True
+
+    def _save_step(self) -> None:
+        """Encode the next slice of the save under way; come back on a later turn."""
+        outcome = self._saver.step()
+        if outcome == "more":
+            self._save_step_timer.start(0)
+        elif outcome == "waiting":  # the writer is behind: let it catch up
+            self._save_step_timer.start(5)
+
+    def _on_cache_written(self) -> None:
+        result = self._saver.poll()
+        if result is not None and self._saved(result):
+            self._save_cache()
+
+    def _save_cache_now(self) -> None:
+        """At stop: complete the save under way, then save what is left, waiting for each."""
+        for _ in range(3):  # a save that finds a new file is followed by one of everything
+            result = self._saver.finish()
+            if result is not None:
+                self._saved(result)
+            if not self._begin_save():
+                break
+        self._saver.close()
+
+    def _saved(self, result: SaveResult) -> bool:
+        """A save ended: a failed one's keys go back; return whether to save again now."""
+        if result.saved:
+            _log.debug("state cache saved", extra={"seconds": round(result.seconds, 3)})
+            return False
+        self._unsaved.restore(result.keys)
+        if result.failure == "disk_full":
+            if not self._disk_full:
+                _log.error("the disk is full: the state cache is not saved")
+            self._disk_full = True
+            return False
+        if result.failure in ("not_ours", "unusable"):
+            self._unsaved.restore(None)  # a new or discarded file: everything, at once
+            self._dirty = True
+            return True
+        return False  # logged by the cache; the next change tries again
 
     # ------------------------------------------------------------------ presence
     def _on_activity(self, activity: ReportActivity) -> None:

@@ -65,8 +65,9 @@ class ConsoleWindowSet(QObject):
         self.client = client
         self.store = ViewStore()
         self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
+        self.drafts = DraftStore(drafts_dir)
         self.workspace = TicketWorkspace(
-            DraftStore(drafts_dir),
+            self.drafts,
             CannedCatalog.load(default_language=canned_language),
             queues=queues,
             macros=macros,
@@ -198,9 +199,10 @@ class ConsoleWindowSet(QObject):
         self.workspace.flush_drafts()
 
     def shutdown(self) -> None:
-        """Keep the drafts and disconnect."""
+        """Keep the drafts (durable on disk) and disconnect."""
         self.workspace.flush_drafts()
         self.presence.close()
+        self.drafts.close()
         if self.notifier is not None:
             self.notifier.detach()
         self._unsubscribe()

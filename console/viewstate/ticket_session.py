@@ -4,9 +4,9 @@
 order, the customer's history, the agent) and decides everything that
 happens between typing and the log:
 
-- **Drafts.** Every edit is handed to a ``DraftBuffer`` (the debounced
-  autosaver) and lands in the ``DraftStore``; opening a ticket restores its
-  draft.
+- **Drafts.** Every edit is handed to a ``DraftBuffer`` (the workspace's
+  autosaver, which journals it in the ``DraftStore`` at once); opening a
+  ticket restores its draft.
 - **Sending.** A reply with a placeholder still unfilled is refused with a
   notice; a reply to a ticket assigned to another agent is held back as
   ``AssignedToOther`` until the agent confirms (once per ticket and assignee;
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 
 class DraftBuffer(Protocol):
-    """Where edits wait before they are written to the draft store (the autosaver)."""
+    """What edits go through on their way to the draft store (the autosaver writes at once)."""
 
     def schedule(self, ticket_id: str, draft: Draft) -> None:
         """Remember a changed draft; it is written a little later."""

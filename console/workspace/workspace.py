@@ -101,7 +101,6 @@ class TicketWorkspace(QWidget):
         *,
         tz: dt.tzinfo | None = None,
         queues: Sequence[str] = DEFAULT_QUEUES,
-        draft_delay_ms: int = 300,
         sla_tick_ms: int = 1000,
         wall_clock: Callable[[], float] = time.time,
         macros: MacroLibrary | None = None,
@@ -115,7 +114,7 @@ class TicketWorkspace(QWidget):
         self._canned = canned if isinstance(canned, CannedCatalog) else CannedCatalog.single(canned)
         self._canned_key: tuple[str, str | None] | None = None  # (language, order status) offered
         self._queues = tuple(queues)
-        self._autosaver = DraftAutosaver(drafts, delay_ms=draft_delay_ms, parent=self)
+        self._autosaver = DraftAutosaver(drafts)
         pending = PendingCommands()
         self._session = TicketSession(drafts, self._autosaver, pending)
         self.pending_model = PendingActionsModel(pending, self)

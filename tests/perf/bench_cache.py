@@ -9,7 +9,7 @@ ticket an ``opened``, 4 messages and a claim; per order ``placed``, ``paid`` and
   process RSS growth while building it, plus the cache's bookkeeping after a save,
 - cache: a first (full) save, a save after 50 tickets changed with the fold's
   touched keys (``changed``, the bridge's periodic save) and without them (every
-  entity re-encoded to find the changes); 300 saves of 10 changed tickets (median
+  entity written anew); 300 saves of 10 changed tickets (median
   and worst: every 256th merges the event-id segments); a load; file size.
 
 Times are wall-clock milliseconds (median of a few runs where repeated).
@@ -219,7 +219,7 @@ def cache_figures(log: Log, state: State, path: Path) -> dict[str, float]:
 
 
 def cache_bookkeeping_mib(state: State, path: Path) -> float:
-    """What a cache instance keeps in memory after a full save (hashes of what it wrote)."""
+    """What a cache instance keeps in memory after a full save."""
     gc.collect()
     tracemalloc.start()
     cache = StateCache(path)

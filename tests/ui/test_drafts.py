@@ -1,9 +1,8 @@
-"""Drafts: debounced, atomic, per ticket, and they survive the widget and a crash."""
+"""Drafts: written at every keystroke, per ticket, and they survive the widget and a crash."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from bridge.wire.entities import Message, Ticket
 from bridge.wire.protocol import AgentIdentity, CommandOutcome
-from console.viewstate.drafts import FILE_NAME
-from console.workspace import CannedLibrary, Draft, DraftAutosaver, DraftStore, TicketWorkspace
+from console.viewstate.drafts import FILE_NAME, JOURNAL_NAME
+from console.workspace import CannedLibrary, Draft, DraftStore, TicketWorkspace
 from tests.helpers import entities
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -60,7 +59,7 @@ def test_draft_survives_destroying_the_widget(qtbot: QtBot, tmp_path: Path) -> N
     open_ticket(first, make_ticket("T-1"))
     first.composer.note_toggle.click()
     QTest.keyClicks(first.composer.editor, "Revisar el voucher de Yape")
-    first.close()  # closing writes at once, without waiting for the debounce
+    first.close()
     assert on_disk(tmp_path, "T-1") == Draft(body="Revisar el voucher de Yape", internal=True)
     with qtbot.waitSignal(first.destroyed):
         first.deleteLater()
@@ -72,18 +71,18 @@ def test_draft_survives_destroying_the_widget(qtbot: QtBot, tmp_path: Path) -> N
     assert not second.composer.is_locked()
 
 
-def test_draft_is_on_disk_before_any_close_so_a_crash_keeps_it(
+def test_every_keystroke_is_on_disk_before_any_close_so_a_crash_keeps_it(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     workspace = new_workspace(qtbot, tmp_path)
     open_ticket(workspace, make_ticket("T-2"))
-    QTest.keyClicks(workspace.composer.editor, "Hola Jorge")
-    assert on_disk(tmp_path, "T-2") is None  # debounced: not on every keystroke
-    # No close, no flush: the debounce timer alone writes it (~300 ms after typing).
-    qtbot.waitUntil(lambda: on_disk(tmp_path, "T-2") == Draft(body="Hola Jorge"), timeout=2000)
-    raw = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
-    assert raw["drafts"]["T-2"]["body"] == "Hola Jorge"
-    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temporary file left behind
+    typed = ""
+    for key in "Hola Jorge":
+        QTest.keyClicks(workspace.composer.editor, key)
+        typed += key
+        # No close, no flush, no timer: a fresh process reads every keystroke at once.
+        assert on_disk(tmp_path, "T-2") == Draft(body=typed)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [JOURNAL_NAME]  # no temporary file
 
 
 def test_drafts_are_kept_per_ticket(qtbot: QtBot, tmp_path: Path) -> None:
@@ -170,16 +169,8 @@ def test_unreadable_file_is_set_aside(tmp_path: Path) -> None:
     assert (tmp_path / "drafts.unreadable.json").read_text(encoding="utf-8") == "{not json"
 
 
-def test_autosaver_writes_at_least_every_max_wait(qtbot: QtBot, tmp_path: Path) -> None:
-    store = DraftStore(tmp_path)
-    saver = DraftAutosaver(store, delay_ms=60_000, max_wait_ms=0)
-    saver.schedule("T-8", Draft(body="a"))
-    saver.schedule("T-8", Draft(body="ab"))  # continuous typing still gets written
-    assert DraftStore(tmp_path).get("T-8") == Draft(body="ab")
-
-
 def test_the_drafts_folder_and_file_are_the_owners_only(tmp_path: Path) -> None:
     folder = tmp_path / "console"
     DraftStore(folder).put("T-9", Draft(body="privado"))
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert (folder / FILE_NAME).stat().st_mode & 0o777 == 0o600
+    assert (folder / JOURNAL_NAME).stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,239 @@
+"""Cache saves spread over many turns, written on a thread: each commit is the State of one
+moment with that moment's offsets, while the fold goes on between the slices."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from bridge.cache import Key, SaveTransaction, StateCache, UnsavedChanges
+from bridge.cache_writer import BackgroundSaver, SaveResult
+from bridge.fold.state import State
+from tests.helpers import samples
+from tests.helpers.logfail import ExpectLog
+from tests.helpers.small_disk import fill, free_up, small_disk
+from tests.unit.test_cache import FINGERPRINT, TOPICS, Log, assert_loads_as, random_record
+
+RESULT_TIMEOUT_S = 30.0
+
+
+def copy_of(state: State) -> State:
+    return msgspec.msgpack.decode(msgspec.msgpack.encode(state), type=State)
+
+
+def offsets_of(state: State) -> dict[tuple[str, int], int]:
+    return {
+        (topic, partition): offset
+        for topic, partitions in state.next_offsets.items()
+        for partition, offset in partitions.items()
+    }
+
+
+class Bridge:
+    """The serving thread's side of the saves, as ``BridgeService`` drives them."""
+
+    def __init__(
+        self,
+        path: Path,
+        state: State,
+        *,
+        slice_s: float = 0.005,
+        final_keys: int = 2000,
+        max_rounds: int = 8,
+    ) -> None:
+        self.cache = StateCache(path)
+        self.log = Log(state)
+        self.woken = threading.Event()
+        self.saver = BackgroundSaver(
+            self.cache,
+            wake=self.woken.set,
+            slice_s=slice_s,
+            final_keys=final_keys,
+            max_rounds=max_rounds,
+        )
+        self.committed: list[tuple[State, dict[tuple[str, int], int]]] = []
+
+    def offsets(self) -> Mapping[tuple[str, int], int]:
+        """The offsets at the commit, remembering the State of that moment."""
+        offsets = offsets_of(self.log.state)
+        self.committed.append((copy_of(self.log.state), offsets))
+        return offsets
+
+    def touched(self) -> Collection[Key] | None:
+        return self.log.unsaved.take()
+
+    def begin(self) -> None:
+        self.saver.begin(
+            self.log.state,
+            self.log.unsaved.take(),
+            touched=self.touched,
+            offsets=self.offsets,
+            fingerprint=FINGERPRINT,
+        )
+
+    def result(self) -> SaveResult:
+        deadline = time.monotonic() + RESULT_TIMEOUT_S
+        while True:
+            assert self.woken.wait(max(0.0, deadline - time.monotonic())), "no result"
+            self.woken.clear()
+            result = self.saver.poll()
+            if result is not None:
+                return result
+
+
+def assert_file_is(path: Path, state: State, offsets: dict[tuple[str, int], int]) -> None:
+    assert_loads_as(path, state)
+    loaded = StateCache(path).load(FINGERPRINT)
+    assert loaded is not None
+    assert loaded.offsets == offsets
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fold_goes_on_between_slices_and_each_commit_is_one_moment(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    path = tmp_path / "cache.sqlite"
+    # One part per step, a commit only once a round found nothing new: many turns.
+    bridge = Bridge(path, State(), slice_s=0.0, final_keys=0, max_rounds=4)
+    tickets = ["t-0"]
+    bridge.log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-t-0"))
+    n = 0
+    moved = 0  # saves during which the fold changed the State
+    for _ in range(25):
+        for _ in range(rng.randrange(1, 60)):  # traffic between saves
+            random_record(bridge.log, rng, n, tickets)
+            n += 1
+        at_begin = copy_of(bridge.log.state)
+        bridge.begin()
+        while True:  # a save's slices, each after a little more traffic
+            for _ in range(rng.randrange(0, 4)):
+                random_record(bridge.log, rng, n, tickets)
+                n += 1
+            if bridge.saver.step() == "committing":
+                break
+        result = bridge.result()
+        assert result.saved, result
+        state, offsets = bridge.committed[-1]
+        assert_file_is(path, state, offsets)
+        moved += state != at_begin
+    assert moved > 5
+    bridge.saver.close()
+
+
+def test_a_save_of_many_rows_is_encoded_in_slices(tmp_path: Path) -> None:
+    log = Log(State())
+    for n in range(3000):
+        log.fold(TOPICS.tickets, samples.ticket_opened(f"t-{n}", event_id=f"e-{n}"))
+    bridge = Bridge(tmp_path / "cache.sqlite", log.state, slice_s=0.0)
+    bridge.log = log
+    bridge.begin()
+    steps = 1
+    while bridge.saver.step() != "committing":
+        steps += 1
+    assert steps > 10  # a slice that has used its time ends at the next 64 rows
+    assert bridge.result().saved
+    assert_file_is(tmp_path / "cache.sqlite", *bridge.committed[-1])
+    bridge.saver.close()
+
+
+def test_a_failed_save_hands_its_keys_back_and_the_next_writes_them(
+    tmp_path: Path, expect_log: ExpectLog
+) -> None:
+    with small_disk(tmp_path / "disk", size="2m") as disk:
+        path = disk / "cache.sqlite"
+        bridge = Bridge(path, State())
+        log = bridge.log
+        log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-0"))
+        bridge.begin()
+        bridge.saver.finish()
+        fill(disk)
+        for n in range(1, 300):  # more than the disk has room for
+            event = samples.ticket_opened(f"t-{n}", event_id=f"e-{n}", body="x" * 4000)
+            log.fold(TOPICS.tickets, event)
+        bridge.begin()
+        with expect_log("bridge.cache", "WARNING", match="the disk is full"):
+            result = bridge.saver.finish()
+        assert result is not None
+        assert (result.saved, result.failure) == (False, "disk_full")
+        assert result.keys is not None
+        assert ("ticket", "t-299") in result.keys
+        log.unsaved.restore(result.keys)
+        free_up(disk)
+        bridge.begin()
+        result = bridge.saver.finish()
+        assert result is not None
+        assert result.saved
+        assert_file_is(path, *bridge.committed[-1])
+        bridge.saver.close()
+
+
+@pytest.mark.allow_log("bridge.cache_writer", "ERROR", match="cache writer failed")
+def test_the_writer_thread_survives_an_unexpected_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cache.sqlite"
+    bridge = Bridge(path, State())
+    bridge.log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-0"))
+    real_apply = SaveTransaction.apply
+
+    def broken(self: SaveTransaction, part: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(SaveTransaction, "apply", broken)
+    bridge.begin()
+    result = bridge.saver.finish()
+    assert result is not None
+    assert (result.saved, result.failure) == (False, "failed")
+    monkeypatch.setattr(SaveTransaction, "apply", real_apply)
+    bridge.log.unsaved.restore(result.keys)
+    bridge.begin()
+    result = bridge.saver.finish()
+    assert result is not None
+    assert result.saved
+    assert_file_is(path, *bridge.committed[-1])
+    bridge.saver.close()
+
+
+def test_a_file_another_instance_wrote_gets_everything(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    bridge = Bridge(path, State())
+    log = bridge.log
+    log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-0"))
+    bridge.begin()
+    assert bridge.saver.finish() is not None
+    # Another bridge's cache instance writes the file (e.g. a restore from a backup).
+    other = copy_of(log.state)
+    assert StateCache(path).save(other, offsets_of(other), FINGERPRINT)
+    log.fold(TOPICS.tickets, samples.ticket_opened("t-1", event_id="e-1"))
+    log.state.tickets["t-0"].priority = "urgent"  # not listed: only a save of all writes it
+    bridge.begin()
+    result = bridge.saver.finish()
+    assert result is not None
+    assert (result.saved, result.failure) == (False, "not_ours")
+    log.unsaved.restore(None)
+    bridge.begin()
+    result = bridge.saver.finish()
+    assert result is not None
+    assert result.saved
+    assert_file_is(path, *bridge.committed[-1])
+    bridge.saver.close()
+
+
+def test_unsaved_changes_restore_puts_a_failed_saves_keys_first() -> None:
+    unsaved = UnsavedChanges(limit=5)
+    unsaved.restore([("ticket", "b")])
+    taken = unsaved.take()
+    assert list(taken or ()) == [("ticket", "b")]
+    unsaved.restore([("ticket", "c")])  # touched while the save ran
+    unsaved.restore([("ticket", "a"), ("ticket", "b")])  # the save failed
+    assert list(unsaved.keys or ()) == [("ticket", "a"), ("ticket", "b"), ("ticket", "c")]
+    unsaved = UnsavedChanges(limit=3)
+    unsaved.restore([("ticket", "a"), ("ticket", "b"), ("order", "c"), ("order", "d")])
+    assert unsaved.keys is None  # past the limit: the next save writes everything
