@@ -15,7 +15,11 @@ from bridge.kafka.writer import EventWriter
 from tests.conftest import KafkaEnv
 from tests.e2e.log_counts import count_event_ids
 
-pytestmark = pytest.mark.kafka
+pytestmark = [
+    pytest.mark.kafka,
+    # librdkafka's own chatter while a brand-new broker elects its coordinator.
+    pytest.mark.allow_log("bridge.kafka.client", "WARNING", match="Coordinator load in progress"),
+]
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,6 @@ def _wait(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
 
 
 @pytest.mark.allow_log("bridge.kafka.writer", "ERROR", match="cannot record")
-@pytest.mark.allow_log(
-    "bridge.kafka.client", "WARNING", match="Coordinator load in progress"
-)  # a fresh broker
 def test_a_failing_acknowledgement_is_retried_and_the_writer_lives_on(
     kafka: KafkaEnv, new_topic: Callable[..., str]
 ) -> None:
