@@ -1,13 +1,17 @@
-"""Fault run: SIGKILL the bridge again and again under load; count every action in the log.
+"""Fault runs: SIGKILL the bridge, or the broker, again and again under load; count every action.
 
 A console's behaviour is played by this script: it sends actions, keeps every
 command until it hears a final outcome, and after each reconnect resends the
 unanswered ones (same command ids). Meanwhile a producer writes other events at
 ``rate`` per second. At the end every action's event id is counted in the log.
 
-Full run (about 3 minutes; own broker)::
+Full runs (about 3 minutes each; own broker)::
 
     .venv/bin/python -m tests.e2e.fault_runs --kills 10 --actions 200 --rate 120
+    .venv/bin/python -m tests.e2e.fault_runs --target broker --kills 10 --actions 200 --rate 120
+
+With ``--target broker`` one bridge runs throughout while the broker's JVM is
+SIGKILLed and restarted on the same data (actions queue in the outbox meanwhile).
 
 A small version runs in the suite (tests/e2e/test_fault_runs.py).
 """
@@ -15,14 +19,18 @@ A small version runs in the suite (tests/e2e/test_fault_runs.py).
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
+import os
 import random
+import signal
 import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient
@@ -34,6 +42,9 @@ from bridge.wire.protocol import Action, Claim, Command, CommandOutcome, Note, R
 from tests.e2e.log_counts import count_event_ids
 from tests.helpers import samples
 from tests.helpers.bridge_process import BridgeProcess, write_config
+
+if TYPE_CHECKING:
+    from tests.kafka_harness import KafkaBroker
 
 FINAL = ("confirmed", "rejected", "invalid")
 
@@ -51,11 +62,12 @@ class FaultFigures:
     crashes: int  # bridge exits nobody asked for, and tracebacks in its log
     load_events: int
     load_rate: float  # events per second produced while the bridge was killed
+    target: str = "bridge"  # what was killed: the bridge or the broker
 
     def line(self) -> str:
         """One line for the closing note."""
         return (
-            f"bridge kill x{self.kills}: {self.actions} actions, lost {self.lost}, "
+            f"{self.target} kill x{self.kills}: {self.actions} actions, lost {self.lost}, "
             f"copies in the log {self.copies}, stuck {self.stuck}, "
             f"not confirmed {self.not_confirmed}, crashes {self.crashes}; "
             f"load {self.load_events} events at {self.load_rate:.0f}/s"
@@ -120,6 +132,106 @@ def _finished(outcomes: dict[str, list[CommandOutcome]], command_id: str) -> boo
     return any(o.state in FINAL for o in outcomes.get(command_id, []))
 
 
+def _open_tickets(bootstrap_servers: str, topics: Topics, actions: int) -> None:
+    opener = Producer({"bootstrap.servers": bootstrap_servers})
+    for i in range(actions):
+        event = samples.ticket_opened(f"t-{i:03d}", event_id=f"open-{i}")
+        opener.produce(
+            topics.tickets, key=str(event["subject"]).encode(), value=encode_event(event)
+        )
+    assert opener.flush(30) == 0
+
+
+def _figures(
+    target: str,
+    kills: int,
+    *,
+    commands: list[Command],
+    outcomes: dict[str, list[CommandOutcome]],
+    crashes: int,
+    load: Load,
+    counts: collections.Counter[str],
+) -> FaultFigures:
+    ids = [c.command_id for c in commands]
+    finals = [next((o for o in outcomes.get(i, []) if o.state in FINAL), None) for i in ids]
+    return FaultFigures(
+        kills=kills,
+        actions=len(commands),
+        lost=sum(counts[i] == 0 for i in ids),
+        copies=sum(max(0, counts[i] - 1) for i in ids),
+        stuck=sum(final is None for final in finals),
+        not_confirmed=sum(final is not None and final.state != "confirmed" for final in finals),
+        crashes=crashes,
+        load_events=load.produced,
+        load_rate=load.produced / load.seconds if load.seconds else 0.0,
+        target=target,
+    )
+
+
+def run_broker_fault_run(
+    broker: KafkaBroker,
+    topics: Topics,
+    work: Path,
+    *,
+    kills: int,
+    actions: int,
+    rate: int,
+    seed: int = 12,
+) -> FaultFigures:
+    """Open ``actions`` tickets, then act on them while SIGKILLing the broker ``kills`` times."""
+    chance = random.Random(seed)
+    servers = broker.bootstrap_servers
+    _open_tickets(servers, topics, actions)
+    config = write_config(work / "config.toml", bootstrap_servers=servers, topics=topics)
+    bridge = BridgeProcess(work / "bridge", config, "ana", "Ana Quispe")
+    commands = [
+        Command(command_id=f"act-{i}-{uuid.uuid4().hex[:8]}", action=_action(i))
+        for i in range(actions)
+    ]
+    outcomes: dict[str, list[CommandOutcome]] = {}
+    load = Load(servers, topics, actions, rate)
+    load.start()
+    per_round = -(-actions // kills)
+    bridge.start()
+    try:
+        with bridge.client() as client:
+            for round_number in range(kills + 1):
+                for command in commands[round_number * per_round : (round_number + 1) * per_round]:
+                    client.send(command)
+                last = round_number == kills
+                deadline = time.monotonic() + (180 if last else chance.uniform(0.2, 1.5))
+                while time.monotonic() < deadline:
+                    if last and all(_finished(outcomes, c.command_id) for c in commands):
+                        break
+                    message = client.read(max(0.0, deadline - time.monotonic()))
+                    if isinstance(message, CommandOutcome):
+                        outcomes.setdefault(message.command_id, []).append(message)
+                if not last:
+                    pid = broker.pid
+                    assert pid is not None
+                    os.killpg(pid, signal.SIGKILL)  # the whole JVM group, no goodbye
+                    broker.stop()  # reaps it; the data root is kept
+                    broker.start()  # same ports, same log
+        assert bridge.process is not None
+        crashes = int(bridge.process.poll() is not None)
+        bridge.stop()
+    finally:
+        load.stop()
+        load.join(60)
+        bridge.kill()
+    crashes += sum("Traceback" in line for line in bridge.log_tail)
+    counts = count_event_ids(broker.bootstrap_servers, topics.tickets)
+    return _figures(
+        "broker",
+        kills,
+        commands=commands,
+        outcomes=outcomes,
+        crashes=crashes,
+        load=load,
+        counts=counts,
+    )
+
+
 def run_fault_run(
     bootstrap_servers: str,
     topics: Topics,
@@ -132,13 +244,7 @@ def run_fault_run(
 ) -> FaultFigures:
     """Open ``actions`` tickets, then act on them while killing the bridge ``kills`` times."""
     chance = random.Random(seed)
-    opener = Producer({"bootstrap.servers": bootstrap_servers})
-    for i in range(actions):
-        event = samples.ticket_opened(f"t-{i:03d}", event_id=f"open-{i}")
-        opener.produce(
-            topics.tickets, key=str(event["subject"]).encode(), value=encode_event(event)
-        )
-    assert opener.flush(30) == 0
+    _open_tickets(bootstrap_servers, topics, actions)
     config = write_config(work / "config.toml", bootstrap_servers=bootstrap_servers, topics=topics)
     bridge = BridgeProcess(work / "bridge", config, "ana", "Ana Quispe")
     commands = [
@@ -181,18 +287,14 @@ def run_fault_run(
         bridge.kill()
     crashes += sum("Traceback" in line for line in bridge.log_tail)
     counts = count_event_ids(bootstrap_servers, topics.tickets)
-    ids = [c.command_id for c in commands]
-    finals = [next((o for o in outcomes.get(i, []) if o.state in FINAL), None) for i in ids]
-    return FaultFigures(
-        kills=kills,
-        actions=actions,
-        lost=sum(counts[i] == 0 for i in ids),
-        copies=sum(max(0, counts[i] - 1) for i in ids),
-        stuck=sum(final is None for final in finals),
-        not_confirmed=sum(final is not None and final.state != "confirmed" for final in finals),
+    return _figures(
+        "bridge",
+        kills,
+        commands=commands,
+        outcomes=outcomes,
         crashes=crashes,
-        load_events=load.produced,
-        load_rate=load.produced / load.seconds if load.seconds else 0.0,
+        load=load,
+        counts=counts,
     )
 
 
@@ -204,6 +306,7 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--actions", type=int, default=200)
     parser.add_argument("--rate", type=int, default=120, help="load events per second")
+    parser.add_argument("--target", choices=("bridge", "broker"), default="bridge")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="atp-fault-run-") as scratch:
         work = Path(scratch)
@@ -215,14 +318,19 @@ def main() -> int:
             created = admin.create_topics([NewTopic(n, num_partitions=3) for n in topics.all()])
             for future in created.values():
                 future.result(timeout=30)
-            figures = run_fault_run(
-                broker.bootstrap_servers,
-                topics,
-                work,
-                kills=args.kills,
-                actions=args.actions,
-                rate=args.rate,
-            )
+            if args.target == "broker":
+                figures = run_broker_fault_run(
+                    broker, topics, work, kills=args.kills, actions=args.actions, rate=args.rate
+                )
+            else:
+                figures = run_fault_run(
+                    broker.bootstrap_servers,
+                    topics,
+                    work,
+                    kills=args.kills,
+                    actions=args.actions,
+                    rate=args.rate,
+                )
         finally:
             broker.stop()
     print(figures.line())
