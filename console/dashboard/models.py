@@ -8,7 +8,6 @@ from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -19,6 +18,7 @@ from PySide6.QtGui import QColor
 
 from console.dashboard.queue_load import AgentFigures, QueueFigures
 from console.labels import plain_tooltip, queue_label
+from console.models.headered_table import HeaderedTableModel
 from console.viewstate.bounded import one_line
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -101,7 +101,7 @@ def role_label(role: str | None) -> str:
     return "—" if role is None else labels.get(role, role)
 
 
-class FiguresTableModel(QAbstractTableModel, Generic[Row]):
+class FiguresTableModel(HeaderedTableModel, Generic[Row]):
     """Rows of frozen figures; an update with the same keys only signals changed cells."""
 
     text_columns: frozenset[int] = frozenset()
@@ -113,9 +113,7 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
         key: Callable[[Row], str],
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._header_texts = headers
-        self._headers = tuple(headers())
+        super().__init__(headers, parent)
         self._key: Callable[[Row], str] = key
         self._rows: tuple[Row, ...] = ()
 
@@ -138,38 +136,9 @@ class FiguresTableModel(QAbstractTableModel, Generic[Row]):
         """The rows shown."""
         return self._rows
 
-    def retranslate(self) -> None:
-        """Re-read the column titles and the translated cells in the current language."""
-        self._headers = tuple(self._header_texts())
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._headers) - 1)
-            )
-
-    def rowCount(  # noqa: N802 - Qt override
-        self, parent: QModelIndex | QPersistentModelIndex | None = None
-    ) -> int:
-        """One row per figure."""
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(  # noqa: N802 - Qt override
-        self, parent: QModelIndex | QPersistentModelIndex | None = None
-    ) -> int:
-        """One column per header."""
-        return 0 if parent is not None and parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802 - Qt override
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+    def row_total(self) -> int:
+        """One row per item shown."""
+        return len(self._rows)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

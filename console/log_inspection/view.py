@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from bridge.wire.protocol import Diagnostics, DiagnosticsKind, Trace, TraceKind
 from console.log_inspection.rows import lag_rows, local_time, quarantine_rows, total_lag, trace_rows
+from console.models.headered_table import HeaderedTableModel
 
 ANSWER_TIMEOUT_MS = 40_000  # a trace may read the log for 30 s
 DUPLICATE_COLOUR = "#808080"
@@ -71,13 +71,11 @@ def outcome_label(outcome: str) -> str:
     return labels.get(outcome, outcome)
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(HeaderedTableModel):
     """Rows of plain strings under translated headers; a row may be dimmed or highlighted."""
 
     def __init__(self, headers: Callable[[], Sequence[str]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._header_texts = headers
-        self._headers = tuple(headers())
+        super().__init__(headers, parent)
         self._rows: list[tuple[str, ...]] = []
         self._styles: list[str] = []
         self.display: Callable[[int, str], str] = lambda _column, text: text
@@ -93,38 +91,9 @@ class TextTableModel(QAbstractTableModel):
         """The rows shown (raw texts)."""
         return list(self._rows)
 
-    def retranslate(self) -> None:
-        """Re-read the headers and the translated cells."""
-        self._headers = tuple(self._header_texts())
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._headers) - 1)
-            )
-
-    def rowCount(  # noqa: N802 - Qt override
-        self, parent: QModelIndex | QPersistentModelIndex | None = None
-    ) -> int:
-        """One row per record."""
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(  # noqa: N802 - Qt override
-        self, parent: QModelIndex | QPersistentModelIndex | None = None
-    ) -> int:
-        """One column per header."""
-        return 0 if parent is not None and parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802 - Qt override
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+    def row_total(self) -> int:
+        """One row per item shown."""
+        return len(self._rows)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
