@@ -44,6 +44,7 @@ from tests.helpers import samples
 from tests.helpers.bridge_process import BridgeProcess, write_config
 
 if TYPE_CHECKING:
+    from bridge.blocking_client import BlockingBridgeClient
     from tests.kafka_harness import KafkaBroker
 
 FINAL = ("confirmed", "rejected", "invalid")
@@ -142,6 +143,37 @@ def _open_tickets(bootstrap_servers: str, topics: Topics, actions: int) -> None:
     assert opener.flush(30) == 0
 
 
+def _bridge_and_commands(
+    bootstrap_servers: str, topics: Topics, work: Path, actions: int
+) -> tuple[BridgeProcess, list[Command]]:
+    """The agent's bridge (not started) and one fresh command per opened ticket."""
+    config = write_config(work / "config.toml", bootstrap_servers=bootstrap_servers, topics=topics)
+    bridge = BridgeProcess(work / "bridge", config, "ana", "Ana Quispe")
+    commands = [
+        Command(command_id=f"act-{i}-{uuid.uuid4().hex[:8]}", action=_action(i))
+        for i in range(actions)
+    ]
+    return bridge, commands
+
+
+def _collect(
+    client: BlockingBridgeClient,
+    outcomes: dict[str, list[CommandOutcome]],
+    commands: list[Command],
+    wait_s: float,
+    *,
+    until_all_final: bool,
+) -> None:
+    """Record outcomes for ``wait_s`` (or until every command has a final one, if asked)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if until_all_final and all(_finished(outcomes, c.command_id) for c in commands):
+            return
+        message = client.read(max(0.0, deadline - time.monotonic()))
+        if isinstance(message, CommandOutcome):
+            outcomes.setdefault(message.command_id, []).append(message)
+
+
 def _figures(
     target: str,
     kills: int,
@@ -182,12 +214,7 @@ def run_broker_fault_run(
     chance = random.Random(seed)
     servers = broker.bootstrap_servers
     _open_tickets(servers, topics, actions)
-    config = write_config(work / "config.toml", bootstrap_servers=servers, topics=topics)
-    bridge = BridgeProcess(work / "bridge", config, "ana", "Ana Quispe")
-    commands = [
-        Command(command_id=f"act-{i}-{uuid.uuid4().hex[:8]}", action=_action(i))
-        for i in range(actions)
-    ]
+    bridge, commands = _bridge_and_commands(servers, topics, work, actions)
     outcomes: dict[str, list[CommandOutcome]] = {}
     load = Load(servers, topics, actions, rate)
     load.start()
@@ -199,13 +226,8 @@ def run_broker_fault_run(
                 for command in commands[round_number * per_round : (round_number + 1) * per_round]:
                     client.send(command)
                 last = round_number == kills
-                deadline = time.monotonic() + (180 if last else chance.uniform(0.2, 1.5))
-                while time.monotonic() < deadline:
-                    if last and all(_finished(outcomes, c.command_id) for c in commands):
-                        break
-                    message = client.read(max(0.0, deadline - time.monotonic()))
-                    if isinstance(message, CommandOutcome):
-                        outcomes.setdefault(message.command_id, []).append(message)
+                wait_s = 180 if last else chance.uniform(0.2, 1.5)
+                _collect(client, outcomes, commands, wait_s, until_all_final=last)
                 if not last:
                     pid = broker.pid
                     assert pid is not None
@@ -245,12 +267,7 @@ def run_fault_run(
     """Open ``actions`` tickets, then act on them while killing the bridge ``kills`` times."""
     chance = random.Random(seed)
     _open_tickets(bootstrap_servers, topics, actions)
-    config = write_config(work / "config.toml", bootstrap_servers=bootstrap_servers, topics=topics)
-    bridge = BridgeProcess(work / "bridge", config, "ana", "Ana Quispe")
-    commands = [
-        Command(command_id=f"act-{i}-{uuid.uuid4().hex[:8]}", action=_action(i))
-        for i in range(actions)
-    ]
+    bridge, commands = _bridge_and_commands(bootstrap_servers, topics, work, actions)
     outcomes: dict[str, list[CommandOutcome]] = {}
     crashes = 0
     load = Load(bootstrap_servers, topics, actions, rate)
@@ -267,13 +284,8 @@ def run_fault_run(
                 for command in batch:
                     client.send(command)
                 last = round_number == kills
-                deadline = time.monotonic() + (120 if last else chance.uniform(0.2, 1.5))
-                while time.monotonic() < deadline:
-                    if last and all(_finished(outcomes, c.command_id) for c in commands):
-                        break
-                    message = client.read(max(0.0, deadline - time.monotonic()))
-                    if isinstance(message, CommandOutcome):
-                        outcomes.setdefault(message.command_id, []).append(message)
+                wait_s = 120 if last else chance.uniform(0.2, 1.5)
+                _collect(client, outcomes, commands, wait_s, until_all_final=last)
             assert bridge.process is not None
             if bridge.process.poll() is not None:
                 crashes += 1
