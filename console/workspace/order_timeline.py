@@ -57,6 +57,9 @@ EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DELAY_BACKGROUND = "#ffd8a8"
 PANEL_MIN_CHARS = 40
 """The side panel is never narrower than about this many characters."""
+DETAILS_MIN_CHARS = 16
+"""The timeline's details column keeps at least about this many characters beside
+the time and event columns: the panel grows instead of scrolling sideways."""
 
 
 @dataclass(frozen=True)
@@ -379,6 +382,9 @@ class OrderPanel(QWidget):
     def fit_columns(self) -> None:
         """Size the time and event columns to their widest text (header included).
 
+        The view's minimum width then keeps room for the details beside them (a
+        timeline with dated times widens the panel; it never scrolls sideways).
+
         Done by hand: with wrapping details, Qt's ResizeToContents sizes a
         column by its current width and leaves "20…" / "Regi…".
         """
@@ -396,6 +402,10 @@ class OrderPanel(QWidget):
             widths += [bold_metrics.horizontalAdvance(text) + padding for text in texts]
             widths += [metrics.horizontalAdvance(text) + padding for text in texts]
             header.resizeSection(column, max(widths))
+        fixed = header.sectionSize(0) + header.sectionSize(1)
+        details = metrics.averageCharWidth() * DETAILS_MIN_CHARS
+        chrome = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(fixed + details + chrome)
 
     def retranslate(self) -> None:
         """Re-read every translated text; the order shown is rendered again."""

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from pytestqt.qtbot import QtBot
 
+    from bridge.wire.entities import Order
+
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 SIZES = [(1024, 700), (1440, 900)]
@@ -37,6 +39,18 @@ NAMES = ["Katherine Ríos Palomino", "Juan Mendoza", "Valeria Condori"]
 LONG_HEADING_NAME = "María de los Ángeles Villanueva Huamán de la Cruz"
 LONG_TAGS = ["reembolso", "cliente-frecuente", "pedido-incompleto", "vip"]
 BOSS = AgentIdentity(agent_id="a-rosa", name="Rosa", role="supervisor", queues=["deliveries"])
+
+
+def order_at(first: dt.datetime) -> Order:
+    """Order O-1 with five events a minute apart from ``first``."""
+    linked = order("O-1", ("placed", "paid", "dispatched", "delayed", "delivered"))
+    return msgspec.structs.replace(
+        linked,
+        timeline=[
+            msgspec.structs.replace(event, at=iso(first + dt.timedelta(minutes=n)))
+            for n, event in enumerate(linked.timeline)
+        ],
+    )
 
 
 @dataclass
@@ -57,15 +71,10 @@ def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     )
     window = windows.window
     qtbot.addWidget(window)
-    today = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(minutes=10)
-    linked = order("O-1", ("placed", "paid", "dispatched", "delayed", "delivered"))
-    linked = msgspec.structs.replace(
-        linked,  # the order of a ticket being worked: its events are of today
-        timeline=[
-            msgspec.structs.replace(event, at=iso(today + dt.timedelta(minutes=n)))
-            for n, event in enumerate(linked.timeline)
-        ],
-    )
+    # the order of a ticket being worked: its events are of today (local noon, so
+    # that a run just after midnight sees the same table)
+    noon = dt.datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+    linked = order_at(noon)
     tickets = [
         ticket(
             f"t-{n:03d}",
@@ -197,6 +206,22 @@ def test_order_timeline_time_and_event_are_never_cut(qtbot: QtBot, shown: Shown)
     timeline = shown.windows.workspace.order_panel.timeline_view
     assert timeline.model().rowCount() == 5
     qtbot.waitUntil(lambda: cut_cells(timeline, frozenset({2})) == [])
+    assert timeline.horizontalScrollBar().maximum() == 0
+
+
+def test_an_order_of_an_earlier_day_widens_the_panel_instead_of_scrolling(
+    qtbot: QtBot, shown: Shown
+) -> None:
+    panel = shown.windows.workspace.order_panel
+    timeline = panel.timeline_view
+    today_width = timeline.width()
+    earlier = dt.datetime.now().astimezone() - dt.timedelta(days=2)
+    panel.show_order(order_at(earlier), "t-001", [], [])
+    assert timeline.model().index(0, 0).data().startswith(earlier.strftime("%Y-%m-%d"))
+    qtbot.waitUntil(lambda: cut_cells(timeline, frozenset({2})) == [])
+    qtbot.waitUntil(lambda: timeline.width() > today_width)
+    details = timeline.horizontalHeader().sectionSize(2)
+    assert details >= 16 * timeline.fontMetrics().averageCharWidth()
     assert timeline.horizontalScrollBar().maximum() == 0
 
 
