@@ -13,7 +13,9 @@ applied the same way, as they come: the window fills in over several frames.
 After each part of a snapshot has been applied the garbage collector's heap is
 frozen (``gc.freeze``, which costs nothing): the entities just loaded live long
 and hold no reference cycles, and a generation-2 collection that walks all of
-them is a UI stall of hundreds of milliseconds.
+them is a UI stall of hundreds of milliseconds. With a ``GcPacing``
+(``console.gc_pacing``) the heap is also frozen after every older collection,
+and collected whole once after ``IDLE_COLLECT_S`` without updates.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from console.gc_pacing import IDLE_COLLECT_S
 from console.viewstate.apply_budget import ApplyBudget
 from console.viewstate.pending import PendingUpdates
 
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
         SnapshotPage,
         StateSnapshot,
     )
+    from console.gc_pacing import GcPacing
     from console.viewstate.store import ViewStore
 
 FRAME_MS = 16
@@ -55,6 +59,8 @@ class FramePacedFeed(QObject):
         frame_ms: int = FRAME_MS,
         freeze_after_snapshot: bool = True,
         budget: ApplyBudget | None = None,
+        gc_pacing: GcPacing | None = None,
+        idle_collect_s: float = IDLE_COLLECT_S,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -69,6 +75,11 @@ class FramePacedFeed(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.flush)
+        self._idle = QTimer(self)  # a quiet spell: the GC may walk the whole heap once
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(round(idle_collect_s * 1000))
+        if gc_pacing is not None:
+            self._idle.timeout.connect(gc_pacing.collect_idle)
 
     def add_snapshot(self, snapshot: StateSnapshot) -> None:
         """A whole state at once."""
@@ -116,6 +127,7 @@ class FramePacedFeed(QObject):
         self.applied.emit(messages - self._pending.messages)
         if self._pending:  # the rest of a backlog: the next frame
             self._schedule()
+        self._idle.start()
 
     def _schedule(self) -> None:
         if self._timer.isActive():

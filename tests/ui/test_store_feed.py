@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from console.gc_pacing import GcPacing
 from console.models.ticket_queue_model import TicketQueueModel
 from console.store_feed import FramePacedFeed
 from console.viewstate.apply_budget import ApplyBudget
@@ -147,3 +148,21 @@ def test_changes_that_keep_arriving_merge_into_the_backlog_and_the_last_wins(
     qtbot.waitUntil(lambda: store.seq == 11, timeout=WAIT_MS)
     assert {t.subject for t in store.tickets.values()} == {"v11"}
     assert sum(costly.sizes[1:]) < 10 * 200  # merged: far fewer entities applied than sent
+
+
+def test_after_a_quiet_spell_the_whole_heap_is_collected_once(qtbot: QtBot) -> None:
+    gc.unfreeze()
+    pacing = GcPacing()
+    pacing.install()
+    try:
+        store = ViewStore()
+        feed = FramePacedFeed(store, gc_pacing=pacing, idle_collect_s=0.05)
+        feed.add_snapshot(snapshot([ticket("t0")], seq=1))
+        gc.collect(1)  # streaming: survivors frozen
+        qtbot.waitUntil(lambda: pacing.idle_collections == 1, timeout=WAIT_MS)
+        feed.add_delta(delta(2, ticket_change(ticket("t1"))))
+        gc.collect(1)
+        qtbot.waitUntil(lambda: pacing.idle_collections == 2, timeout=WAIT_MS)
+    finally:
+        pacing.uninstall()
+        gc.unfreeze()
