@@ -86,6 +86,7 @@ class PendingUpdates:
 
     def add_snapshot(self, snapshot: StateSnapshot) -> None:
         """A whole state at once (its begin, one page and its end)."""
+        before = self.messages
         self.add_snapshot_begin(
             SnapshotBegin(
                 session=snapshot.session,
@@ -104,7 +105,7 @@ class PendingUpdates:
         )
         self.add_snapshot_page(page)
         self.add_snapshot_end(SnapshotEnd(seq=snapshot.seq))
-        self._snapshot_messages = 1
+        self._snapshot_messages = before + 1
 
     def add_snapshot_begin(self, begin: SnapshotBegin) -> None:
         """A fresh snapshot starts: what was pending before it no longer matters."""

@@ -229,3 +229,11 @@ def test_a_snapshot_applied_in_parts_shows_progress_and_ends_only_with_its_last_
     assert store.loading is None
     assert store.seq == 5
     assert set(store.tickets) == {f"t{n}" for n in range(6)} | {"t9"}
+
+
+def test_a_whole_snapshot_counts_as_one_message_after_what_it_superseded() -> None:
+    pending = PendingUpdates()
+    pending.add_delta(delta(2, ticket_change(ticket("t1"))))
+    pending.add_snapshot(snapshot([ticket("t2")], seq=3))
+    assert pending.messages == 2
+    assert pending.entities == 2  # the snapshot's agent and ticket; the delta is superseded
