@@ -381,6 +381,10 @@ class BridgeService(QObject):
             if budget_s is not None and elapsed > budget_s:
                 self._records_ready.emit()  # yield to sockets; continue on the next turn
                 break
+        if not self._caught_up and touched:
+            # Catching up, the state grows by every record and holds no cycles: keep the
+            # collector from traversing it again and again (it cost more than the fold).
+            gc.freeze()
         if touched:
             self._server.publish([self._change(kind, key) for kind, key in touched])
 
