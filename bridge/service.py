@@ -155,6 +155,7 @@ class BridgeService(QObject):
             command_status=self._command_status,
             diagnostics=self.diagnostics,
             trace=self._start_trace,
+            resolve=self._change,
             parent=self,
         )
         self._presence = PresenceThrottle()
@@ -386,7 +387,7 @@ class BridgeService(QObject):
             # collector from traversing it again and again (it cost more than the fold).
             gc.freeze()
         if touched:
-            self._server.publish([self._change(kind, key) for kind, key in touched])
+            self._server.touch(touched)  # their values are read once, when the batch goes
 
     def _resume_offsets(self) -> dict[tuple[str, int], int]:
         """Where to read from: one past the last record the (cached) state reflects."""
