@@ -3,12 +3,14 @@
 Runs on the bridge's Qt thread. ``publish`` (changes) and ``touch`` (keys of
 entities whose value is read at flush) coalesce into a pending DeltaBatch (last
 value per entity wins). It goes out on the next event-loop turn when every
-console has taken the previous frame, else ``coalesce_ms`` after its first
-change (coalescing only under load). Each batch is encoded once, kept in a
-bounded history for resuming consoles, and queued to every live client. With
-no console connected nothing is encoded: the pending batch waits for the next
-console (which may resume with it); past ``idle_pending`` entities it is
-dropped with the history, and that console gets a snapshot instead. A
+console has taken the previous frame, else as soon as the last of them has
+taken it, and ``coalesce_ms`` after its first change at the latest (a console
+that does not read holds back no other): coalescing only under load. Each
+batch is encoded once, kept in a bounded history for resuming consoles, and
+queued to every live client. With no console connected nothing is encoded:
+the pending batch waits for the next console (which may resume with it); past
+``idle_pending`` entities it is dropped with the history, and that console
+gets a snapshot instead. A
 snapshot goes out as a stream of pages (``SnapshotStream``), encoded as the
 console takes them, the deltas after it queued behind. Bad
 input closes only the connection it came from; a command whose action this
@@ -273,7 +275,7 @@ class LocalServer(QObject):
         self._schedule_flush()
 
     def _schedule_flush(self) -> None:
-        """Flush on the next turn if every console is idle, else within ``coalesce_ms``."""
+        """Flush next turn if every console is idle, else once they are (coalesce_ms at most)."""
         if not self._log.has_pending:
             return
         live = [s for s in self._sessions.values() if s.live]
@@ -281,9 +283,15 @@ class LocalServer(QObject):
             if self._log.pending_count > self._idle_pending:
                 self._log.forget()  # nobody to resume with it: the next console gets a snapshot
             return
-        if not self._flush_timer.isActive():
-            idle = all(s.backlog_bytes == 0 for s in live)
-            self._flush_timer.start(0 if idle else self._coalesce_ms)
+        if all(s.backlog_bytes == 0 for s in live):
+            self._flush_timer.start(0)
+        elif not self._flush_timer.isActive():
+            self._flush_timer.start(self._coalesce_ms)
+
+    def _on_idle(self, _session: ClientSession) -> None:
+        """A console took every frame queued for it: what is pending may go now."""
+        if self._log.has_pending:
+            self._schedule_flush()
 
     def send_outcome(self, outcome: CommandOutcome) -> None:
         """Send a command's outcome to every live console (they filter by command_id)."""
@@ -326,6 +334,7 @@ class LocalServer(QObject):
                 hello_timeout_ms=self._hello_timeout_ms,
                 on_message=self._on_message,
                 on_drained=self._send_snapshot,
+                on_idle=self._on_idle,
                 on_gone=self._on_gone,
             )
             self._sessions[session.connection] = session

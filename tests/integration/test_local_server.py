@@ -399,6 +399,23 @@ def test_changes_coalesce_while_a_console_has_not_taken_the_previous_frame(
     assert stalled.socket.isOpen()
 
 
+def test_coalesced_changes_go_out_as_soon_as_the_previous_frame_has_left(
+    make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    server = make_server(coalesce_ms=60_000)  # waiting for the window: a minute
+    slow = welcomed(clients, read_buffer=1024)  # takes nothing until it reads again
+    slow.wait_for(lambda: server.client_count == 1)
+    state.change(server, ticket_change("T-big", body="x" * 2_000_000))
+    slow.wait_for(lambda: server.seq == 1)
+    assert server.client_stats()[0].backlog_bytes > 0  # the frame has not left yet
+    state.change(server, ticket_change("T-2"))  # waits behind it
+    slow.socket.setReadBufferSize(0)
+    slow.reading = True
+    slow.read()  # the console reads again: the frame leaves, then the next batch goes
+    slow.wait_for(lambda: len(slow.deltas()) == 2)
+    assert [c.key for c in slow.deltas()[1].changes] == ["T-2"]
+
+
 def test_ping_is_answered(server: LocalServer, clients: Callable[..., RawClient]) -> None:
     client = welcomed(clients)
     client.send(encode_frame(Ping(nonce=41)) + encode_frame(Ping(nonce=42)))
