@@ -10,18 +10,26 @@ ATP_BENCH_BRIDGE_LATENCY_RATE (1000) events/s for ATP_BENCH_BRIDGE_LATENCY_SECON
 (30), each body carrying its produce time; per event the time from produce to
 "its DeltaBatch was read off the socket" is recorded. In the same run a plain
 confluent-kafka consumer (another child) records produce -> poll for the same
-records: the difference is the bridge's (reader -> fold -> server -> socket).
-Also reported: batches received, changes per batch, the bridge's RSS and the
-load average. ATP_BENCH_REPEATS (1) runs, medians when more than one.
+records; per record, the bridge's latency less the plain consumer's is what the
+bridge added (reader -> fold -> server -> socket), without what the broker and
+the producer add to both (``bridge_added_latency``). Also reported: batches
+received, changes per batch, the bridge's RSS and the load average.
+ATP_BENCH_REPEATS (1) runs, medians when more than one.
 """
 
 from __future__ import annotations
 
+import multiprocessing.synchronize
 import os
 import tempfile
 import time
+import uuid
+from multiprocessing.queues import Queue
 from pathlib import Path
+from typing import Any
 
+import msgspec
+from confluent_kafka import OFFSET_END, Consumer, TopicPartition
 from PySide6.QtCore import QCoreApplication
 
 from bridge.blocking_client import BlockingBridgeClient
@@ -39,6 +47,7 @@ class SocketProbe:
         self._client = client
         self._seen: set[str] = set()
         self.latencies_ms: list[float] = []
+        self.by_stamp: dict[int, float] = {}
         self.batches = 0
         self.changes = 0
 
@@ -64,6 +73,40 @@ class SocketProbe:
                 if message.body.startswith(stack.STAMP_PREFIX):
                     stamp = int(message.body[len(stack.STAMP_PREFIX) :])
                     self.latencies_ms.append((now - stamp) / 1e6)
+                    self.by_stamp[stamp] = (now - stamp) / 1e6
+
+
+def plain_consumer_stamps(
+    plan: stack.StreamPlan, ready: multiprocessing.synchronize.Event, results: Queue[Any]
+) -> None:
+    """Child: a raw consumer's produce -> poll latency per stamp (as ``stack``'s, per record)."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": plan.bootstrap,
+            "group.id": f"bench-plain-{uuid.uuid4().hex[:6]}",
+            "enable.auto.commit": False,
+        }
+    )
+    consumer.assign([TopicPartition(plan.topic, p, OFFSET_END) for p in range(plan.partitions)])
+    consumer.consume(1, 1.0)  # the assignment is in effect from here
+    ready.set()
+    latencies: dict[int, float] = {}
+    deadline = time.monotonic() + plan.seconds + 60.0
+    while len(latencies) < plan.total and time.monotonic() < deadline:
+        messages = consumer.consume(1, 0.5)
+        if messages:
+            messages += consumer.consume(499, 0)
+        now = time.time_ns()
+        for message in messages:
+            value = message.value()
+            if message.error() is not None or value is None:
+                continue
+            body = msgspec.json.decode(value)["data"]["body"]
+            if body.startswith(stack.STAMP_PREFIX):
+                stamp = int(body[len(stack.STAMP_PREFIX) :])
+                latencies[stamp] = (now - stamp) / 1e6
+    consumer.close()
+    results.put(latencies)
 
 
 def scenario(broker: KafkaBroker, rate: int, seconds: int, tickets: int) -> dict[str, object]:
@@ -102,7 +145,7 @@ def _measure(
     probe = SocketProbe(client)
     ctx = stack.context()
     ready, start, done, plain = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
-    consumer = stack.spawn(stack.plain_consumer_latency, plan, ready, plain)
+    consumer = stack.spawn(plain_consumer_stamps, plan, ready, plain)
     producer = stack.spawn(stack.paced_message_producer, plan, start, done)
     ready.wait(60)
     load_before = stack.load_average()
@@ -112,7 +155,7 @@ def _measure(
     wall = time.monotonic() - started
     load_after = stack.load_average()
     produced = done.get(timeout=60)
-    plain_figures = plain.get(timeout=120)
+    plain_by_stamp: dict[int, float] = plain.get(timeout=120)
     producer.join(30)
     consumer.join(30)
     rss_bridge = stack.rss_mib(bridge.process.pid if bridge.process else None)
@@ -125,7 +168,14 @@ def _measure(
         "changes_per_batch": round(probe.changes / max(probe.batches, 1), 1),
         "wall_s": round(wall, 1),
         "bridge_socket_latency": stack.percentiles(probe.latencies_ms),
-        "plain_consumer_latency": plain_figures,
+        "plain_consumer_latency": stack.percentiles(list(plain_by_stamp.values())),
+        "bridge_added_latency": stack.percentiles(
+            [
+                latency - plain_by_stamp[stamp]
+                for stamp, latency in probe.by_stamp.items()
+                if stamp in plain_by_stamp
+            ]
+        ),
         "rss_mib_bridge": rss_bridge,
         "load_average_before": load_before,
         "load_average_after": load_after,
@@ -150,6 +200,8 @@ def run() -> dict[str, object]:
     keys = (
         "bridge_socket_latency.p50_ms",
         "bridge_socket_latency.p99_ms",
+        "bridge_added_latency.p50_ms",
+        "bridge_added_latency.p99_ms",
         "plain_consumer_latency.p50_ms",
         "plain_consumer_latency.p99_ms",
     )
