@@ -361,6 +361,13 @@ class BridgeService(QObject):
     def _drain_records(self, budget_s: float | None = DRAIN_BUDGET_S) -> None:
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
+        # Per record only the fold and its bookkeeping: names bound once per drain.
+        state, topics, note, awaiting = (
+            self._state,
+            self._topics,
+            self._unsaved.note,
+            self._awaiting_fold,
+        )
         while True:
             try:
                 batch = self._records.get_nowait()
@@ -371,11 +378,11 @@ class BridgeService(QObject):
                 continue
             for record in batch:
                 # fold_record never raises: what it cannot apply it quarantines.
-                result = fold_record(self._state, record, self._topics)
+                result = fold_record(state, record, topics)
                 for entity in result.touched:
                     touched[entity] = None
-                self._unsaved.note(result)
-                if result.event_id is not None and result.event_id in self._awaiting_fold:
+                note(result)
+                if result.event_id is not None and result.event_id in awaiting:
                     self._resolve_action(result)
             self._dirty = True
             elapsed = time.monotonic() - started
