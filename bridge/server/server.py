@@ -4,8 +4,9 @@ Runs on the bridge's Qt thread. ``publish`` (changes) and ``touch`` (keys of
 entities whose value is read at flush) coalesce into a pending DeltaBatch (last
 value per entity wins). It goes out on the next event-loop turn when every
 console has taken the previous frame, else as soon as the last of them has
-taken it, and ``coalesce_ms`` after its first change at the latest (a console
-that does not read holds back no other): coalescing only under load. Each
+taken it, and ``coalesce_ms`` after its first change at the latest if one of
+them has (a console that does not read holds back no other; while every one is
+busy it keeps coalescing): coalescing only under load. Each
 batch is encoded once, kept in a bounded history for resuming consoles, and
 queued to every live client. With no console connected nothing is encoded:
 the pending batch waits for the next console (which may resume with it); past
@@ -160,7 +161,8 @@ class LocalServer(QObject):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._coalesce_ms = coalesce_ms
-        self._flush_timer.timeout.connect(self._flush)
+        self._flush_timer.timeout.connect(self._flush_due)
+        self._overdue = False  # coalesce_ms passed while every console was still busy
         self._token_written = False
         self._listening = False  # what start() asked for; the watchdog restores it
         self._deaf_since: float | None = None
@@ -290,8 +292,24 @@ class LocalServer(QObject):
 
     def _on_idle(self, _session: ClientSession) -> None:
         """A console took every frame queued for it: what is pending may go now."""
-        if self._log.has_pending:
+        if not self._log.has_pending:
+            return
+        if self._overdue:
+            self._flush_timer.start(0)  # it waited its coalesce_ms for this console
+        else:
             self._schedule_flush()
+
+    def _flush_due(self) -> None:
+        """The coalescing window ended: flush, unless every console is still busy.
+
+        Then nobody could take the batch now; it keeps coalescing (one entry per
+        entity) and goes as soon as one of them has taken its last frame.
+        """
+        live = [s for s in self._sessions.values() if s.live]
+        if live and all(s.backlog_bytes > 0 for s in live):
+            self._overdue = True
+            return
+        self._flush()
 
     def send_outcome(self, outcome: CommandOutcome) -> None:
         """Send a command's outcome to every live console (they filter by command_id)."""
@@ -302,6 +320,7 @@ class LocalServer(QObject):
 
     def _flush(self) -> None:
         self._flush_timer.stop()
+        self._overdue = False
         batch = self._log.flush(self._resolve)
         if batch is None:
             return

@@ -416,6 +416,31 @@ def test_coalesced_changes_go_out_as_soon_as_the_previous_frame_has_left(
     assert [c.key for c in slow.deltas()[1].changes] == ["T-2"]
 
 
+def test_while_every_console_is_busy_changes_coalesce_until_one_takes_them(
+    make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    server = make_server(coalesce_ms=0)  # the window ends on every turn
+    slow = welcomed(clients, read_buffer=1024)  # takes nothing until it reads again
+    slow.wait_for(lambda: server.client_count == 1)
+    state.change(server, ticket_change("T-big", body="x" * 2_000_000))
+    slow.wait_for(lambda: server.seq == 1)
+    for n in range(20):  # a turn between changes: a batch each, had they gone out
+        state.change(server, ticket_change(f"T-{n % 5}", subject=str(n)))
+        QCoreApplication.processEvents()
+    assert server.seq == 1  # nothing queued behind the frame it has not taken
+    slow.socket.setReadBufferSize(0)
+    slow.reading = True
+    slow.read()
+    slow.wait_for(lambda: len(slow.deltas()) == 2)
+    (stats,) = server.client_stats()
+    assert not stats.needs_snapshot
+    assert stats.batches_dropped == 0
+    latest = slow.deltas()[1]
+    assert {c.key: c.ticket.subject for c in latest.changes if c.ticket} == {
+        f"T-{n}": str(15 + n) for n in range(5)
+    }
+
+
 def test_ping_is_answered(server: LocalServer, clients: Callable[..., RawClient]) -> None:
     client = welcomed(clients)
     client.send(encode_frame(Ping(nonce=41)) + encode_frame(Ping(nonce=42)))
