@@ -18,7 +18,7 @@ import bisect
 import enum
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -96,6 +96,25 @@ SLA_COLOURS: dict[SlaState, QColor] = {
     SlaState.BREACHED: QColor("#c62828"),  # red: breached
     SlaState.MET: QColor("#5f6b7a"),  # grey: answered in time
 }
+
+
+SORT_KEYS: dict[Column, Callable[[QueueRow], Any]] = {
+    Column.PRIORITY: lambda row: row.priority_rank,
+    # unanswered first by due time; answered ones after them
+    Column.SLA: lambda row: row.sla_due + (1e12 if row.first_response is not None else 0.0),
+    Column.SUBJECT: lambda row: row.subject.casefold(),
+    Column.TAGS: lambda row: ", ".join(row.tags).casefold(),
+    Column.CUSTOMER: lambda row: row.customer.casefold(),
+    Column.QUEUE: lambda row: row.queue,
+    Column.STATUS: lambda row: row.status,
+    Column.ASSIGNEE: lambda row: (row.assignee_name or "").casefold(),
+    Column.OTHERS: lambda _row: 0,
+    Column.AGE: lambda row: -row.opened_at,
+    Column.CHANNEL: lambda row: row.channel,
+    Column.UNREAD: lambda row: row.unread,
+}
+"""What a header click on each column sorts by (one plain value per row; ties keep the
+default order)."""
 
 
 def _headers() -> list[str]:
@@ -229,15 +248,30 @@ class TicketQueueModel(QAbstractTableModel):
         key = self._key_of.get(ticket_id)
         return None if key is None else bisect.bisect_left(self._keys, key)
 
+    def order_key_of(self, ticket_id: str) -> OrderKey:
+        """The default-order key of ``ticket_id`` (a ticket the model holds)."""
+        return self._key_of[ticket_id]
+
+    def ticket_ids(self) -> list[str]:
+        """Every ticket id, in the rows' (default) order (a copy)."""
+        return list(self._ids)
+
+    def order_keys(self) -> Mapping[str, OrderKey]:
+        """Every ticket's default-order key, by id (read-only: the model's own)."""
+        return self._key_of
+
+    def queue_row_of(self, ticket_id: str) -> QueueRow:
+        """The row data of ``ticket_id`` (a ticket the model holds), cached like ``queue_row``."""
+        cached = self._cache.get(ticket_id)
+        if cached is None:
+            ticket = self._tickets[ticket_id]
+            cached = queue_row(ticket, self._seen.unread(ticket))
+            self._cache[ticket_id] = cached
+        return cached
+
     def queue_row(self, row: int) -> QueueRow:
         """The row data at ``row`` (built on first use, cached until the ticket changes)."""
-        tid = self._ids[row]
-        cached = self._cache.get(tid)
-        if cached is None:
-            ticket = self._tickets[tid]
-            cached = queue_row(ticket, self._seen.unread(ticket))
-            self._cache[tid] = cached
-        return cached
+        return self.queue_row_of(self._ids[row])
 
     def queues(self) -> list[str]:
         """The queue names of the tickets held, sorted."""
@@ -329,7 +363,7 @@ class TicketQueueModel(QAbstractTableModel):
         return self._ids[row]
 
     def _sort(self, row: int, column: int) -> Any:
-        return self._sort_value(self.queue_row(row), column)
+        return self.sort_value(self.queue_row(row), column)
 
     def _sla_state(self, row: int, _column: int) -> str:
         return sla(self.queue_row(row), self._clock()).state.value
@@ -353,23 +387,9 @@ class TicketQueueModel(QAbstractTableModel):
         return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     @staticmethod
-    def _sort_value(row: QueueRow, column: int) -> Any:
-        values: dict[int, Any] = {
-            Column.PRIORITY: row.priority_rank,
-            # unanswered first by due time; answered ones after them
-            Column.SLA: row.sla_due + (1e12 if row.first_response is not None else 0.0),
-            Column.SUBJECT: row.subject.casefold(),
-            Column.TAGS: ", ".join(row.tags).casefold(),
-            Column.CUSTOMER: row.customer.casefold(),
-            Column.QUEUE: row.queue,
-            Column.STATUS: row.status,
-            Column.ASSIGNEE: (row.assignee_name or "").casefold(),
-            Column.OTHERS: 0,
-            Column.AGE: -row.opened_at,
-            Column.CHANNEL: row.channel,
-            Column.UNREAD: row.unread,
-        }
-        return values.get(column)
+    def sort_value(row: QueueRow, column: int) -> Any:
+        """What a header click on ``column`` sorts ``row`` by (``SORT_ROLE``)."""
+        return SORT_KEYS[Column(column)](row)
 
     # ------------------------------------------------------------------ ticking and seen state
     def refresh_sla(self, rows: Iterable[int], *, with_age: bool = False) -> None:

@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bridge.wire.rules import is_active
 from console.viewstate.queue_rows import QueueRow, is_breached
 
 RowPredicate = Callable[[QueueRow, float], bool]
@@ -43,17 +44,22 @@ class SavedView:
 
     def accepts(self, row: QueueRow, now: float) -> bool:
         """Whether ``row`` belongs to this view at ``now``."""
-        if not row.is_open:
-            return False
-        checks: dict[ViewKind, Callable[[], bool]] = {
-            ViewKind.MINE: lambda: self.agent_id is not None and row.assignee_id == self.agent_id,
-            ViewKind.UNASSIGNED: lambda: row.assignee_id is None,
-            ViewKind.QUEUE: lambda: row.queue == self.queue,
-            ViewKind.TAG: lambda: self.tag in row.tags,
-            ViewKind.BREACHED: lambda: is_breached(row, now),
-            ViewKind.ALL_OPEN: lambda: True,
+        return self.predicate(now)(row)
+
+    def predicate(self, now: float) -> Callable[[QueueRow], bool]:
+        """This view's test of one row at ``now``, built once to filter many rows."""
+        agent, queue, tag = self.agent_id, self.queue, self.tag
+        tests: dict[ViewKind, Callable[[QueueRow], bool]] = {
+            ViewKind.MINE: lambda row: (
+                agent is not None and row.assignee_id == agent and is_active(row.status)
+            ),
+            ViewKind.UNASSIGNED: lambda row: row.assignee_id is None and is_active(row.status),
+            ViewKind.QUEUE: lambda row: row.queue == queue and is_active(row.status),
+            ViewKind.TAG: lambda row: tag in row.tags and is_active(row.status),
+            ViewKind.BREACHED: lambda row: is_active(row.status) and is_breached(row, now),
+            ViewKind.ALL_OPEN: lambda row: is_active(row.status),
         }
-        return checks[self.kind]()
+        return tests[self.kind]
 
 
 def saved_views(
