@@ -14,7 +14,8 @@ debounce set to 0) and clearing it, and clicking a column header (ascending,
 descending, back to the default order). ``reference_ms``: the same filter or
 sort as plain Python over the prebuilt rows (``SavedView.predicate`` and
 ``matches_search`` over every row, ``sorted`` by the column's ``SORT_KEYS``), measured in the
-same run. ATP_BENCH_REPEATS (1) repeats each size; medians are reported.
+same run. The garbage collector is paced as the console's shell paces it
+(``GcPacing``). ATP_BENCH_REPEATS (1) repeats each size; medians are reported.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from console.gc_pacing import GcPacing
 from console.models.ticket_queue_model import SORT_KEYS, Column
 from console.viewstate.queue_rows import QueueRow
 from console.viewstate.saved_views import SavedView, ViewKind, matches_search
@@ -195,7 +197,12 @@ def run() -> dict[str, object]:
     repeats = stack.setting("REPEATS", 1)
     largest = stack.setting("FILTER_MAX", SIZES[-1])
     figures: dict[str, object] = {"load_average_before": stack.load_average()}
-    for size in (s for s in SIZES if s <= largest):
-        figures[f"tickets_{size}"] = _median([one_size(app, size) for _ in range(repeats)])
+    pacing = GcPacing()  # as console/shell.py installs it
+    pacing.install()
+    try:
+        for size in (s for s in SIZES if s <= largest):
+            figures[f"tickets_{size}"] = _median([one_size(app, size) for _ in range(repeats)])
+    finally:
+        pacing.uninstall()
     figures["load_average_after"] = stack.load_average()
     return figures
