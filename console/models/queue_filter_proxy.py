@@ -100,7 +100,7 @@ class QueueFilterProxy(QAbstractProxyModel):
         narrowing = needle.startswith(self._needle)
         self._needle = needle
         if narrowing:  # only rows shown now can match a longer search: keep their order
-            self._relayout(self._narrowed(self._rows.ids()))
+            self._relayout(self._narrowed())
         else:
             self._refilter()
 
@@ -211,12 +211,11 @@ class QueueFilterProxy(QAbstractProxyModel):
         row_of = self._source.queue_row_of
         return self._keyed([tid for tid in ids if accepts(row_of(tid))])
 
-    def _narrowed(self, ids: Sequence[str]) -> list[tuple[SortKey, str]]:
-        """The ones of the shown ``ids`` (in index order) the filter still accepts."""
-        accepts = self._accepts()
+    def _narrowed(self) -> list[tuple[SortKey, str]]:
+        """The rows shown that match the (longer) search text; the view holds them already."""
+        needle = self._needle
         row_of = self._source.queue_row_of
-        key_of = self._rows.key_of
-        return [(key, tid) for tid in ids if accepts(row_of(tid)) and (key := key_of(tid))]
+        return [(key, tid) for key, tid in self._rows.items() if needle in row_of(tid).search_text]
 
     def _refilter(self) -> None:
         self._relayout(self._ordered(self._source.ticket_ids()))

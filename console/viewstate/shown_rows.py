@@ -55,6 +55,10 @@ class ShownRows:
         """The ids in order (a copy)."""
         return list(self._ids)
 
+    def items(self) -> list[tuple[SortKey, str]]:
+        """``(key, id)`` pairs in order (a copy)."""
+        return list(zip(self._keys, self._ids, strict=True))
+
     def id_at(self, position: int) -> str:
         """The id at ``position``."""
         return self._ids[position]
