@@ -112,7 +112,8 @@ class QueueFilterProxy(QAbstractProxyModel):
             return
         self._column, self._order = column, order
         shown = self._rows
-        self._relayout(self._keyed([t for t in self._source.ticket_ids() if t in shown]))
+        ids = [t for t in self._source.ticket_ids() if t in shown]
+        self._relayout(self._keyed(ids, self._source.queue_rows_of(ids)))
 
     # ------------------------------------------------------------------ lookups
     def ticket_id(self, proxy_row: int) -> str:
@@ -189,33 +190,33 @@ class QueueFilterProxy(QAbstractProxyModel):
             return lambda tid, row: (value(row), order_key(tid))
         return lambda tid, row: (Descending(value(row)), order_key(tid))
 
-    def _keyed(self, ids: Sequence[str]) -> list[tuple[SortKey, str]]:
-        """``ids`` (in the default order) with their keys, in ascending key order."""
-        order_key = self._source.order_keys().__getitem__
+    def _keyed(self, ids: Sequence[str], rows: Sequence[QueueRow]) -> list[tuple[SortKey, str]]:
+        """``ids`` (default order; ``rows``: their data, if by a column) keyed and sorted."""
+        keys = self._source.order_keys()
         if self._column < 0:
-            keys = self._source.order_keys()
             return [(keys[tid], tid) for tid in ids]
         value = SORT_KEYS[Column(self._column)]
-        row_of = self._source.queue_row_of
-        valued = [(value(row_of(tid)), tid) for tid in ids]
+        valued = [(value(row), tid) for tid, row in zip(ids, rows, strict=True)]
         descending = self._order != _ASCENDING
         # by the plain value alone: a stable sort (reversed too) keeps the default order on ties
         valued.sort(key=itemgetter(0), reverse=descending)
         if descending:
-            return [((Descending(v), order_key(tid)), tid) for v, tid in valued]
-        return [((v, order_key(tid)), tid) for v, tid in valued]
+            return [((Descending(v), keys[tid]), tid) for v, tid in valued]
+        return [((v, keys[tid]), tid) for v, tid in valued]
 
     def _ordered(self, ids: Sequence[str]) -> list[tuple[SortKey, str]]:
         """The ones of ``ids`` (in the default order) the filter accepts, keyed and sorted."""
         accepts = self._accepts()
-        row_of = self._source.queue_row_of
-        return self._keyed([tid for tid in ids if accepts(row_of(tid))])
+        rows = self._source.queue_rows_of(ids)
+        kept = [tid for tid, row in zip(ids, rows, strict=True) if accepts(row)]
+        return self._keyed(kept, self._source.queue_rows_of(kept) if self._column >= 0 else [])
 
     def _narrowed(self) -> list[tuple[SortKey, str]]:
         """The rows shown that match the (longer) search text; the view holds them already."""
         needle = self._needle
-        row_of = self._source.queue_row_of
-        return [(key, tid) for key, tid in self._rows.items() if needle in row_of(tid).search_text]
+        items = self._rows.items()
+        rows = self._source.queue_rows_of(tid for _, tid in items)
+        return [item for item, row in zip(items, rows, strict=True) if needle in row.search_text]
 
     def _refilter(self) -> None:
         self._relayout(self._ordered(self._source.ticket_ids()))

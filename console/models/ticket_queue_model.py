@@ -269,6 +269,11 @@ class TicketQueueModel(QAbstractTableModel):
             self._cache[ticket_id] = cached
         return cached
 
+    def queue_rows_of(self, ticket_ids: Iterable[str]) -> list[QueueRow]:
+        """The row data of each of ``ticket_ids`` (held tickets), as ``queue_row_of`` gives it."""
+        cached = self._cache.get
+        return [cached(tid) or self.queue_row_of(tid) for tid in ticket_ids]
+
     def queue_row(self, row: int) -> QueueRow:
         """The row data at ``row`` (built on first use, cached until the ticket changes)."""
         return self.queue_row_of(self._ids[row])
