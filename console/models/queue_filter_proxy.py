@@ -113,7 +113,7 @@ class QueueFilterProxy(QAbstractProxyModel):
         self._column, self._order = column, order
         shown = self._rows
         ids = [t for t in self._source.ticket_ids() if t in shown]
-        self._relayout(self._keyed(ids, self._source.queue_rows_of(ids)))
+        self._relayout(self._keyed(ids, self._source.queue_rows_of(ids) if column >= 0 else []))
 
     # ------------------------------------------------------------------ lookups
     def ticket_id(self, proxy_row: int) -> str:
