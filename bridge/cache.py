@@ -62,7 +62,8 @@ Row = tuple[str, str, bytes | None]
 ENTITY_KINDS = ("ticket", "order", "agent")
 # What ``save(changed=...)`` lists: an entity the fold touched, or an event id it judged.
 CHANGE_KINDS = frozenset({"ticket", "order", "agent", "event_id"})
-FORMAT_VERSION = 4  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1); 4: row CRCs
+FORMAT_VERSION = 5  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1); 4: row CRCs
+# 5: State.archive (closed tickets and terminal orders evicted to bridge.history)
 UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a full save
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _SCHEMA = (

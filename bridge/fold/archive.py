@@ -48,7 +48,11 @@ class Archive(Protocol):
     """Where evicted entities live.
 
     A copy may be stale once the State holds the entity again: the State's wins.
+    ``generation`` names this archive's contents; a State that evicted into it
+    records it (``State.archive``).
     """
+
+    generation: str
 
     def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
         """The archived copy of an entity, if any."""
@@ -68,6 +72,7 @@ class MemoryArchive:
 
     def __init__(self) -> None:
         self.entries: dict[ArchivedKey, ArchiveEntry] = {}
+        self.generation = "memory"
 
     def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
         """The archived copy of an entity, if any."""
@@ -153,6 +158,7 @@ def merged(state: State, archive: MemoryArchive) -> State:
         quarantined_count=state.quarantined_count,
         skipped_unknown_type=state.skipped_unknown_type,
         next_offsets=state.next_offsets,
+        archive=state.archive,
     )
 
 
@@ -210,6 +216,7 @@ def evict(state: State, archive: Archive, keys: Iterable[ArchivedKey]) -> list[A
     if not entries:
         return []
     archive.put(entries)
+    state.archive = archive.generation
     for entry in entries:
         if entry.kind == "ticket":
             del state.tickets[entry.key]

@@ -36,3 +36,6 @@ class State(msgspec.Struct, kw_only=True):
     # topic -> partition -> the offset after the last record folded: a record below it is a
     # redelivery (used for records without a usable event id: invalid, unknown type, tombstone)
     next_offsets: dict[str, dict[int, int]] = msgspec.field(default_factory=dict)
+    archive: str | None = None
+    """The generation of the history file holding the entities evicted from this State
+    (``bridge.history``); ``None``: none were."""

@@ -1,0 +1,171 @@
+"""The history store: evicted closed tickets and terminal orders, on disk (``history.sqlite``).
+
+An ``Archive`` (``bridge.fold.archive``) in one SQLite file of its own: per
+entity its kind and key, its customer (indexed: a customer's history is one
+query), the MessagePack of the ``Ticket`` / ``Order``, the event ids judged on
+it, and a CRC-32 of all that. It is the other half of the bridge's State, so
+it is not a cache: it is written durably (``synchronous=FULL``) before the
+entities leave memory, and kept across restarts. Its ``generation`` (a random
+id in the file) is recorded in the State that evicted into it
+(``State.archive``): a State whose archive is gone is not used (the bridge then
+folds the log again). A row that fails its checksum raises ``HistoryError``
+(the fold quarantines the record that needed it).
+
+One connection, used by the thread that owns the State. See docs/STORAGE.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+import zlib
+from pathlib import Path
+
+import msgspec
+
+from bridge.fold.archive import ArchivedKey, ArchivedKind, ArchiveEntry
+from bridge.paths import create_private_file
+from bridge.wire.entities import Order, Ticket
+
+_log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+_SCHEMA = (
+    "CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL)",
+    """CREATE TABLE archived (kind TEXT NOT NULL, key TEXT NOT NULL, customer_id TEXT NOT NULL,
+    value BLOB NOT NULL, ids BLOB NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (kind, key))
+    WITHOUT ROWID""",
+    "CREATE INDEX archived_customer ON archived (customer_id)",
+)
+_PUT = (
+    "INSERT OR REPLACE INTO archived (kind, key, customer_id, value, ids, crc)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+class HistoryError(Exception):
+    """The history file cannot be used as it is (a row failing its checksum, not SQLite)."""
+
+
+def _crc(kind: str, key: str, customer_id: str, value: bytes, ids: bytes) -> int:
+    crc = 0
+    for part in (kind, key, customer_id):
+        crc = zlib.crc32(part.encode("utf-8") + b"\x00", crc)
+    return zlib.crc32(ids, zlib.crc32(value, crc))
+
+
+class HistoryStore:
+    """The history file at ``path`` (created 0600 if absent; one of another format is replaced)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._encode = msgspec.msgpack.Encoder().encode
+        self._ticket = msgspec.msgpack.Decoder(Ticket)
+        self._order = msgspec.msgpack.Decoder(Order)
+        self._ids = msgspec.msgpack.Decoder(list[str])
+        self._db = self._open()
+        self.generation: str = self._db.execute("SELECT generation FROM meta").fetchone()[0]
+
+    @property
+    def path(self) -> Path:
+        """Where the history lives."""
+        return self._path
+
+    def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
+        """The archived copy of an entity, if any."""
+        row = self._db.execute(
+            "SELECT customer_id, value, ids, crc FROM archived WHERE kind = ? AND key = ?",
+            (kind, key),
+        ).fetchone()
+        if row is None:
+            return None
+        customer_id, value, ids, crc = row
+        if _crc(kind, key, customer_id, value, ids) != crc:
+            raise HistoryError(f"history {self._path}: {kind} {key!r} fails its checksum")
+        try:
+            entity: Ticket | Order = (
+                self._ticket.decode(value) if kind == "ticket" else self._order.decode(value)
+            )
+            return ArchiveEntry(kind, key, customer_id, entity, self._ids.decode(ids))
+        except msgspec.DecodeError as error:
+            raise HistoryError(f"history {self._path}: {kind} {key!r}: {error}") from None
+
+    def keys_of_customer(self, customer_id: str) -> list[ArchivedKey]:
+        """Every archived entity of a customer."""
+        rows = self._db.execute(
+            "SELECT kind, key FROM archived WHERE customer_id = ? ORDER BY kind, key",
+            (customer_id,),
+        ).fetchall()
+        return [(kind, key) for kind, key in rows]
+
+    def customer_history(self, customer_id: str) -> list[Ticket | Order]:
+        """Every archived ticket and order of a customer (checked like ``get``)."""
+        found = []
+        for kind, key in self.keys_of_customer(customer_id):
+            entry = self.get(kind, key)
+            if entry is not None:
+                found.append(entry.entity)
+        return found
+
+    def put(self, entries: list[ArchiveEntry]) -> None:
+        """Store ``entries`` (replacing older copies) in one durable transaction."""
+        encode = self._encode
+        rows = []
+        for entry in entries:
+            value, ids = encode(entry.entity), encode(entry.event_ids)
+            crc = _crc(entry.kind, entry.key, entry.customer_id, value, ids)
+            rows.append((entry.kind, entry.key, entry.customer_id, value, ids, crc))
+        with self._db:
+            self._db.executemany(_PUT, rows)
+
+    def count(self) -> int:
+        """How many entities the history holds."""
+        return int(self._db.execute("SELECT count(*) FROM archived").fetchone()[0])
+
+    def clear(self) -> None:
+        """Forget every entity and start a new generation (the State is folded anew)."""
+        with self._db:
+            self._db.execute("DELETE FROM archived")
+            self.generation = uuid.uuid4().hex
+            self._db.execute("UPDATE meta SET generation = ?", (self.generation,))
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        create_private_file(self._path)
+        try:
+            return self._connect()
+        except (HistoryError, sqlite3.DatabaseError) as error:
+            _log.warning("history %s is unusable (%s); starting a new one", self._path, error)
+            for suffix in ("", *_SIDE_FILES):
+                Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+            create_private_file(self._path)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, isolation_level="DEFERRED")  # ``with db``: commit
+        try:
+            _prepare(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """Set the journal, create the schema in a new file, check the version of another."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")  # the other half of the State: durable
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0:
+        with db:
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.execute("INSERT INTO meta (id, generation) VALUES (1, ?)", (uuid.uuid4().hex,))
+            db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+    elif version != FORMAT_VERSION:
+        raise HistoryError(f"format version {version}, this bridge uses {FORMAT_VERSION}")
