@@ -152,6 +152,15 @@ class UnsavedChanges:
         """Forget everything: the State as it is now has been saved."""
         self._keys = {}
 
+    def note_keys(self, keys: Collection[Key]) -> None:
+        """Remember entities changed outside the fold (moved to the history file)."""
+        if self._keys is None:
+            return
+        for key in keys:
+            self._keys[key] = None
+        if len(self._keys) > self._limit:
+            self._keys = None
+
 
 @dataclass(frozen=True)
 class IdSegments:
@@ -572,6 +581,14 @@ class StateCache:
             _log.warning("state cache %s not saved: %s", self._path, error)
         self._disk_full = full
         return "disk_full" if full else "failed"
+
+    def ids_removed(self) -> None:
+        """The State dropped event ids (with evicted entities): the next save rewrites them all."""
+        self._ids = IdSegments(covered=self._ids.covered, segments=ID_SEGMENT_LIMIT)
+
+    def discard(self, why: str) -> None:
+        """Delete the file (its State is not to be used): the next save writes everything."""
+        self._discard(why)
 
     def saved(self, ids: IdSegments) -> None:
         """Record a committed save (what the file now holds of the event ids)."""

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -35,8 +35,10 @@ from bridge.cache_writer import BackgroundSaver, SaveResult
 from bridge.contract.envelope import encode_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
+from bridge.fold.archive import Archive, bring_back, evict, evictable
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
+from bridge.history import HistoryStore
 from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
@@ -64,6 +66,7 @@ from bridge.wire.protocol import (
     Trace,
     TraceQuery,
 )
+from bridge.wire.timestamps import moment_of
 
 _log = logging.getLogger(__name__)
 
@@ -76,6 +79,9 @@ PRESENCE_TTL_S = 90
 CACHE_INTERVAL_MS = 5000
 STATUS_INTERVAL_MS = 500  # also how soon a change of Kafka health reaches consoles
 OUTBOX_RETENTION = dt.timedelta(days=7)  # finished entries are kept a week for diagnostics
+EVICT_AFTER = dt.timedelta(hours=1)  # closed / terminal this long (by updated_at): evictable
+EVICT_INTERVAL_S = 10.0  # at most one eviction round this often (after a cache save)
+EVICT_BATCH = 20_000  # entities moved to the history file per round at most
 DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
 DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
 MAX_TRACES = 2  # traces read the log at the same time (each on a thread of its own)
@@ -118,9 +124,14 @@ class BridgeService(QObject):
         token: str,
         clock: Clock = utc_now,
         bootstrap: Bootstrap | None = None,
+        evict_after: dt.timedelta = EVICT_AFTER,
+        evict_interval_s: float = EVICT_INTERVAL_S,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._evict_after = evict_after
+        self._evict_interval_s = evict_interval_s
+        self._last_eviction = time.monotonic()
         self._bootstrap = bootstrap
         self._identity = identity
         self._topics = topics
@@ -132,6 +143,7 @@ class BridgeService(QObject):
         self._state = State()
         self._dirty = False
         self._cache = StateCache(layout.cache_db)
+        self._history = HistoryStore(layout.history_db)  # closed tickets, terminal orders
         self._unsaved = UnsavedChanges()  # what the fold touched since the last cache save
         self._saver = BackgroundSaver(self._cache, wake=self._cache_written.emit)
         self._save_step_timer = QTimer(self)  # the next slice of a save under way
@@ -174,6 +186,13 @@ class BridgeService(QObject):
     def start(self) -> None:
         """Resume from the cache, start serving consoles, then start Kafka I/O."""
         cached = self._cache.load(topics_fingerprint(self._topics))
+        if cached is not None and cached.state.archive not in (None, self._history.generation):
+            _log.warning(
+                "the history file is not the one the cached state evicted into;"
+                " the state is rebuilt from the log"
+            )
+            self._cache.discard("its history file is gone")
+            cached = None
         if cached is not None:
             self._state = cached.state
             # The loaded state lives as long as the process: keep the collector from
@@ -181,6 +200,7 @@ class BridgeService(QObject):
             gc.freeze()
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
         else:
+            self._history.clear()  # a state folded anew evicts anew
             self._start_from_bootstrap()
         pruned = self._outbox.prune(self._clock() - OUTBOX_RETENTION)
         if pruned:
@@ -239,6 +259,7 @@ class BridgeService(QObject):
         self._save_cache_now()
         self._server.close()
         self._outbox.close()
+        self._history.close()
 
     # ------------------------------------------------------------------ StateSource
     def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
@@ -370,7 +391,7 @@ class BridgeService(QObject):
                 continue
             for record in batch:
                 # fold_record never raises: what it cannot apply it quarantines.
-                result = fold_record(self._state, record, self._topics)
+                result = fold_record(self._state, record, self._topics, archive=self._history)
                 for entity in result.touched:
                     touched[entity] = None
                 self._unsaved.note(result)
@@ -426,7 +447,14 @@ class BridgeService(QObject):
         """Finish awaited entries whose event id the state already holds as judged."""
         for event_id in event_ids:
             if event_id not in self._state.applied_event_ids:
-                continue
+                # Its ticket may be in the history file (closed): bring it back and look.
+                entry = self._outbox.get(event_id)
+                if entry is None or not bring_back(
+                    self._state, self._history, "ticket", entry.ticket_id
+                ):
+                    continue
+                if event_id not in self._state.applied_event_ids:
+                    continue
             entry = self._outbox.get(event_id)
             if entry is None or entry.finished:
                 self._awaiting_fold.discard(event_id)
@@ -487,7 +515,9 @@ class BridgeService(QObject):
                 event_id=command.command_id,
                 agent=self._identity,
                 time=rfc3339(self._clock()),
-                known_tickets=self._state.tickets if self._caught_up else None,
+                known_tickets=_KnownTickets(self._state, self._history)
+                if self._caught_up
+                else None,
                 taken_ids=self._state.applied_event_ids,
             )
         except ActionRejected as rejected:
@@ -631,7 +661,7 @@ class BridgeService(QObject):
         """A save ended: a failed one's keys go back; return whether to save again now."""
         if result.saved:
             _log.debug("state cache saved", extra={"seconds": round(result.seconds, 3)})
-            return False
+            return self._evict()
         self._unsaved.restore(result.keys)
         if result.failure == "disk_full":
             if not self._disk_full:
@@ -643,6 +673,43 @@ class BridgeService(QObject):
             self._dirty = True
             return True
         return False  # logged by the cache; the next change tries again
+
+    def _evict(self) -> bool:
+        """After a save: move settled closed tickets and terminal orders to the history file.
+
+        Only entities the save just written holds as they are (not touched since),
+        so a restart from the cache never misses one. Return whether anything moved
+        (the next save then drops their rows and rewrites the event ids).
+        """
+        now = time.monotonic()
+        if now - self._last_eviction < self._evict_interval_s:
+            return False
+        self._last_eviction = now
+        before = self._clock() - self._evict_after
+        unsaved = self._unsaved.keys
+
+        def settled(entity: Ticket | Order) -> bool:
+            moment = moment_of(entity.updated_at)
+            return moment is not None and moment < before
+
+        keys = evictable(
+            self._state,
+            keep=unsaved if unsaved is not None else (),
+            settled=settled,
+            limit=EVICT_BATCH,
+        )
+        if unsaved is None or not keys:  # (None: the next save writes everything anyway)
+            return False
+        try:
+            moved = evict(self._state, self._history, keys)
+        except (sqlite3.Error, OSError) as error:
+            _log.warning("entities not moved to the history file: %s", error)
+            return False
+        self._unsaved.note_keys(moved)
+        self._cache.ids_removed()
+        self._dirty = True
+        _log.info("moved to the history file", extra={"count": len(moved)})
+        return False
 
     # ------------------------------------------------------------------ presence
     def _on_activity(self, activity: ReportActivity) -> None:
@@ -675,3 +742,18 @@ class BridgeService(QObject):
         )
         self._presence.published()
         self._writer.send_now(self._topics.agents, identity.agent_id, encode_event(event))
+
+
+class _KnownTickets(Container[str]):
+    """The tickets the bridge knows: those in memory and those in the history file."""
+
+    def __init__(self, state: State, history: Archive) -> None:
+        self._state = state
+        self._history = history
+
+    def __contains__(self, ticket_id: object) -> bool:
+        if not isinstance(ticket_id, str):
+            return False
+        return (
+            ticket_id in self._state.tickets or self._history.get("ticket", ticket_id) is not None
+        )
