@@ -64,7 +64,7 @@ class HistoryStore:
         self._encode = msgspec.msgpack.Encoder().encode
         self._ticket = msgspec.msgpack.Decoder(Ticket)
         self._order = msgspec.msgpack.Decoder(Order)
-        self._ids = msgspec.msgpack.Decoder(list[str])
+        self._ids = msgspec.msgpack.Decoder(tuple[list[str], str | None])
         self._db = self._open()
         self.generation: str = self._db.execute("SELECT generation FROM meta").fetchone()[0]
 
@@ -88,7 +88,8 @@ class HistoryStore:
             entity: Ticket | Order = (
                 self._ticket.decode(value) if kind == "ticket" else self._order.decode(value)
             )
-            return ArchiveEntry(kind, key, customer_id, entity, self._ids.decode(ids))
+            event_ids, opened_id = self._ids.decode(ids)
+            return ArchiveEntry(kind, key, customer_id, entity, event_ids, opened_id)
         except msgspec.DecodeError as error:
             raise HistoryError(f"history {self._path}: {kind} {key!r}: {error}") from None
 
@@ -114,7 +115,7 @@ class HistoryStore:
         encode = self._encode
         rows = []
         for entry in entries:
-            value, ids = encode(entry.entity), encode(entry.event_ids)
+            value, ids = encode(entry.entity), encode((entry.event_ids, entry.opened_id))
             crc = _crc(entry.kind, entry.key, entry.customer_id, value, ids)
             rows.append((entry.kind, entry.key, entry.customer_id, value, ids, crc))
         with self._db:

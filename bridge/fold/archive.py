@@ -42,6 +42,9 @@ class ArchiveEntry:
     customer_id: str
     entity: Ticket | Order
     event_ids: list[str]
+    """Those the entity records (messages and actions, an order's timeline), and:"""
+    opened_id: str | None = None
+    """A ticket's ``opened`` event (``State.opened_ids``), when known."""
 
 
 class Archive(Protocol):
@@ -96,7 +99,9 @@ def _copy(entry: ArchiveEntry) -> ArchiveEntry:
         if isinstance(entry.entity, Ticket)
         else msgspec.msgpack.decode(blob, type=Order)
     )
-    return ArchiveEntry(entry.kind, entry.key, entry.customer_id, entity, list(entry.event_ids))
+    return ArchiveEntry(
+        entry.kind, entry.key, entry.customer_id, entity, list(entry.event_ids), entry.opened_id
+    )
 
 
 def is_active(entity: Ticket | Order) -> bool:
@@ -122,6 +127,9 @@ def bring_back(state: State, archive: Archive, kind: ArchivedKind, key: str) -> 
         return False
     if isinstance(entry.entity, Ticket):
         state.tickets[key] = entry.entity
+        if entry.opened_id is not None:
+            state.opened_ids[key] = entry.opened_id
+            state.applied_event_ids.add(entry.opened_id)
     else:
         state.orders[key] = entry.entity
     state.applied_event_ids.update(entry.event_ids)
@@ -142,10 +150,14 @@ def merged(state: State, archive: MemoryArchive) -> State:
     tickets = dict(state.tickets)
     orders = dict(state.orders)
     ids = set(state.applied_event_ids)
+    opened = dict(state.opened_ids)
     for (kind, key), entry in archive.entries.items():
         if kind == "ticket" and key not in tickets and isinstance(entry.entity, Ticket):
             tickets[key] = entry.entity
             ids.update(entry.event_ids)
+            if entry.opened_id is not None:
+                ids.add(entry.opened_id)
+                opened[key] = entry.opened_id
         elif kind == "order" and key not in orders and isinstance(entry.entity, Order):
             orders[key] = entry.entity
             ids.update(entry.event_ids)
@@ -158,6 +170,7 @@ def merged(state: State, archive: MemoryArchive) -> State:
         quarantined_count=state.quarantined_count,
         skipped_unknown_type=state.skipped_unknown_type,
         next_offsets=state.next_offsets,
+        opened_ids=opened,
         archive=state.archive,
     )
 
@@ -212,7 +225,10 @@ def evict(state: State, archive: Archive, keys: Iterable[ArchivedKey]) -> list[A
         )
         if entity is None:
             continue
-        entries.append(ArchiveEntry(kind, key, entity.customer_id, entity, event_ids_of(entity)))
+        opened = state.opened_ids.get(key) if kind == "ticket" else None
+        entries.append(
+            ArchiveEntry(kind, key, entity.customer_id, entity, event_ids_of(entity), opened)
+        )
     if not entries:
         return []
     archive.put(entries)
@@ -220,6 +236,9 @@ def evict(state: State, archive: Archive, keys: Iterable[ArchivedKey]) -> list[A
     for entry in entries:
         if entry.kind == "ticket":
             del state.tickets[entry.key]
+            if entry.opened_id is not None:
+                del state.opened_ids[entry.key]
+                state.applied_event_ids.discard(entry.opened_id)
         else:
             del state.orders[entry.key]
         state.applied_event_ids.difference_update(entry.event_ids)

@@ -115,6 +115,8 @@ def apply_event(state: State, event: ValidEvent, archive: Archive | None = None)
         result = apply_order_event(state.orders, event, data)
     else:
         result = apply_ticket_event(state.tickets, event, data)
+        if isinstance(data, TicketOpened) and result.outcome == "applied":
+            state.opened_ids[data.ticket_id] = event.id
     state.applied_event_ids.add(event.id)
     if result.outcome == "quarantined":
         reason = result.reason or "quarantined"

@@ -93,7 +93,9 @@ def deliver_with_eviction(log: dict[Partition, list[RawRecord]], data: st.DataOb
 def test_folding_with_eviction_equals_folding_all_in_memory(
     log: dict[Partition, list[RawRecord]], data: st.DataObject
 ) -> None:
-    assert_same_state(deliver_with_eviction(log, data), fold_clean(log))
+    with_eviction, expected = deliver_with_eviction(log, data), fold_clean(log)
+    assert_same_state(with_eviction, expected)
+    assert with_eviction.opened_ids == expected.opened_ids
 
 
 class ThreeCustomers(LogBuilder):
@@ -168,3 +170,7 @@ def test_a_redelivered_event_of_an_evicted_ticket_is_a_duplicate() -> None:
     again = msgspec.structs.replace(records[1], offset=len(records))  # a copy at a new offset
     assert fold_record(state, again, TOPICS, archive=archive).outcome == "duplicate"
     assert len(state.tickets["t-0"].messages) == 1
+    evict(state, archive, [("ticket", "t-0")])
+    assert state.applied_event_ids == set(), "the ticket's ids left with it, its opening's too"
+    opened_again = msgspec.structs.replace(records[0], offset=len(records) + 1)
+    assert fold_record(state, opened_again, TOPICS, archive=archive).outcome == "duplicate"
