@@ -80,8 +80,9 @@ CACHE_INTERVAL_MS = 5000
 STATUS_INTERVAL_MS = 500  # also how soon a change of Kafka health reaches consoles
 OUTBOX_RETENTION = dt.timedelta(days=7)  # finished entries are kept a week for diagnostics
 EVICT_AFTER = dt.timedelta(hours=1)  # closed / terminal this long (by updated_at): evictable
-EVICT_INTERVAL_S = 10.0  # at most one eviction round this often (after a cache save)
-EVICT_BATCH = 20_000  # entities moved to the history file per round at most
+EVICT_INTERVAL_S = 60.0  # caught up: a round (a pass over the State) at most this often
+EVICT_BATCH = 2_000  # entities moved per round at most (~20 us each on the serving thread)
+EVICT_CATCH_UP_BATCH = 50_000  # the same while catching up: after every save, larger rounds
 DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
 DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
 MAX_TRACES = 2  # traces read the log at the same time (each on a thread of its own)
@@ -131,7 +132,7 @@ class BridgeService(QObject):
         super().__init__(parent)
         self._evict_after = evict_after
         self._evict_interval_s = evict_interval_s
-        self._last_eviction = time.monotonic()
+        self._last_eviction = -evict_interval_s  # the first round: after the first save
         self._bootstrap = bootstrap
         self._identity = identity
         self._topics = topics
@@ -661,7 +662,8 @@ class BridgeService(QObject):
         """A save ended: a failed one's keys go back; return whether to save again now."""
         if result.saved:
             _log.debug("state cache saved", extra={"seconds": round(result.seconds, 3)})
-            return self._evict()
+            self._evict()
+            return False
         self._unsaved.restore(result.keys)
         if result.failure == "disk_full":
             if not self._disk_full:
@@ -674,16 +676,16 @@ class BridgeService(QObject):
             return True
         return False  # logged by the cache; the next change tries again
 
-    def _evict(self) -> bool:
+    def _evict(self) -> None:
         """After a save: move settled closed tickets and terminal orders to the history file.
 
         Only entities the save just written holds as they are (not touched since),
-        so a restart from the cache never misses one. Return whether anything moved
-        (the next save then drops their rows and rewrites the event ids).
+        so a restart from the cache never misses one. The next save drops their
+        rows and rewrites the event ids.
         """
         now = time.monotonic()
-        if now - self._last_eviction < self._evict_interval_s:
-            return False
+        if self._caught_up and now - self._last_eviction < self._evict_interval_s:
+            return
         self._last_eviction = now
         before = self._clock() - self._evict_after
         unsaved = self._unsaved.keys
@@ -692,24 +694,26 @@ class BridgeService(QObject):
             moment = moment_of(entity.updated_at)
             return moment is not None and moment < before
 
-        keys = evictable(
-            self._state,
-            keep=unsaved if unsaved is not None else (),
-            settled=settled,
-            limit=EVICT_BATCH,
-        )
-        if unsaved is None or not keys:  # (None: the next save writes everything anyway)
-            return False
+        if unsaved is None:  # the next save writes everything anyway: wait for it
+            return
+        limit = EVICT_BATCH if self._caught_up else EVICT_CATCH_UP_BATCH
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # a burst of allocations: collections would pass over the whole State
         try:
+            keys = evictable(self._state, keep=unsaved, settled=settled, limit=limit)
+            if not keys:
+                return
             moved = evict(self._state, self._history, keys)
         except (sqlite3.Error, OSError) as error:
             _log.warning("entities not moved to the history file: %s", error)
-            return False
+            return
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         self._unsaved.note_keys(moved)
         self._cache.ids_removed()
         self._dirty = True
         _log.info("moved to the history file", extra={"count": len(moved)})
-        return False
 
     # ------------------------------------------------------------------ presence
     def _on_activity(self, activity: ReportActivity) -> None:
