@@ -38,7 +38,7 @@ from bridge.contract.validate import RawRecord
 from bridge.fold.archive import Archive, bring_back, evict, evictable
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
-from bridge.history import HistoryStore
+from bridge.history import HistoryError, HistoryStore
 from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
@@ -758,6 +758,10 @@ class _KnownTickets(Container[str]):
     def __contains__(self, ticket_id: object) -> bool:
         if not isinstance(ticket_id, str):
             return False
-        return (
-            ticket_id in self._state.tickets or self._history.get("ticket", ticket_id) is not None
-        )
+        if ticket_id in self._state.tickets:
+            return True
+        try:
+            return self._history.get("ticket", ticket_id) is not None
+        except (HistoryError, sqlite3.Error) as error:  # the fold would quarantine its events
+            _log.warning("history lookup failed: %s", error)
+            return False
