@@ -11,6 +11,10 @@ id in the file) is recorded in the State that evicted into it
 folds the log again). A row that fails its checksum raises ``HistoryError``
 (the fold quarantines the record that needed it).
 
+Most lookups miss (every new ticket and order asks whether it or its customer
+is archived): a ``KeyFilter`` of fixed size in memory, stored in the file with
+the rows it describes, answers those without a query.
+
 One connection, used by the thread that owns the State. See docs/STORAGE.md.
 """
 
@@ -32,8 +36,13 @@ _log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+FILTER_BITS = 1 << 25  # 4 MiB: ~0.5% false positives at 2 million keys and customers
+FILTER_HASHES = 3
+_MASK = FILTER_BITS - 1
+_SEED = 0x9E3779B9
 _SCHEMA = (
-    "CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL)",
+    """CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL,
+    filter BLOB)""",
     """CREATE TABLE archived (kind TEXT NOT NULL, key TEXT NOT NULL, customer_id TEXT NOT NULL,
     value BLOB NOT NULL, ids BLOB NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (kind, key))
     WITHOUT ROWID""",
@@ -56,6 +65,45 @@ def _crc(kind: str, key: str, customer_id: str, value: bytes, ids: bytes) -> int
     return zlib.crc32(ids, zlib.crc32(value, crc))
 
 
+class KeyFilter:
+    """A Bloom filter over strings: ``might_hold`` is false only for one never ``add``-ed.
+
+    Deterministic (CRC-32 double hashing), so it can be stored and read back.
+    """
+
+    def __init__(self, bits: bytes | None = None) -> None:
+        self._bits = bytearray(bits) if bits is not None else bytearray(FILTER_BITS // 8)
+
+    @property
+    def bits(self) -> bytes:
+        """The filter as stored."""
+        return bytes(self._bits)
+
+    def add(self, text: str) -> None:
+        """Remember ``text``."""
+        bits = self._bits
+        data = text.encode("utf-8", "surrogatepass")
+        first, step = zlib.crc32(data), zlib.crc32(data, _SEED) | 1
+        for i in range(FILTER_HASHES):
+            index = (first + i * step) & _MASK
+            bits[index >> 3] |= 1 << (index & 7)
+
+    def might_hold(self, text: str) -> bool:
+        """Whether ``text`` may have been added (``False``: surely not)."""
+        bits = self._bits
+        data = text.encode("utf-8", "surrogatepass")
+        first = zlib.crc32(data)
+        index = first & _MASK
+        if not bits[index >> 3] & (1 << (index & 7)):
+            return False  # the usual answer, after one hash
+        step = zlib.crc32(data, _SEED) | 1
+        for i in range(1, FILTER_HASHES):
+            index = (first + i * step) & _MASK
+            if not bits[index >> 3] & (1 << (index & 7)):
+                return False
+        return True
+
+
 class HistoryStore:
     """The history file at ``path`` (created 0600 if absent; one of another format is replaced)."""
 
@@ -66,7 +114,9 @@ class HistoryStore:
         self._order = msgspec.msgpack.Decoder(Order)
         self._ids = msgspec.msgpack.Decoder(tuple[list[str], str | None])
         self._db = self._open()
-        self.generation: str = self._db.execute("SELECT generation FROM meta").fetchone()[0]
+        generation, bits = self._db.execute("SELECT generation, filter FROM meta").fetchone()
+        self.generation: str = generation
+        self._filter = self._read_filter(bits)
 
     @property
     def path(self) -> Path:
@@ -75,6 +125,8 @@ class HistoryStore:
 
     def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
         """The archived copy of an entity, if any."""
+        if not self._filter.might_hold(f"{kind}:{key}"):
+            return None
         row = self._db.execute(
             "SELECT customer_id, value, ids, crc FROM archived WHERE kind = ? AND key = ?",
             (kind, key),
@@ -95,6 +147,8 @@ class HistoryStore:
 
     def keys_of_customer(self, customer_id: str) -> list[ArchivedKey]:
         """Every archived entity of a customer."""
+        if not self._filter.might_hold(f"customer:{customer_id}"):
+            return []
         rows = self._db.execute(
             "SELECT kind, key FROM archived WHERE customer_id = ? ORDER BY kind, key",
             (customer_id,),
@@ -118,8 +172,11 @@ class HistoryStore:
             value, ids = encode(entry.entity), encode((entry.event_ids, entry.opened_id))
             crc = _crc(entry.kind, entry.key, entry.customer_id, value, ids)
             rows.append((entry.kind, entry.key, entry.customer_id, value, ids, crc))
+            self._filter.add(f"{entry.kind}:{entry.key}")
+            self._filter.add(f"customer:{entry.customer_id}")
         with self._db:
             self._db.executemany(_PUT, rows)
+            self._db.execute("UPDATE meta SET filter = ?", (self._filter.bits,))
 
     def count(self) -> int:
         """How many entities the history holds."""
@@ -130,7 +187,20 @@ class HistoryStore:
         with self._db:
             self._db.execute("DELETE FROM archived")
             self.generation = uuid.uuid4().hex
-            self._db.execute("UPDATE meta SET generation = ?", (self.generation,))
+            self._db.execute("UPDATE meta SET generation = ?, filter = NULL", (self.generation,))
+        self._filter = KeyFilter()
+
+    def _read_filter(self, bits: object) -> KeyFilter:
+        """The stored filter, or one rebuilt from the rows (a file without a usable one)."""
+        if isinstance(bits, bytes) and len(bits) == FILTER_BITS // 8:
+            return KeyFilter(bits)
+        rebuilt = KeyFilter()
+        for kind, key, customer_id in self._db.execute(
+            "SELECT kind, key, customer_id FROM archived"
+        ):
+            rebuilt.add(f"{kind}:{key}")
+            rebuilt.add(f"customer:{customer_id}")
+        return rebuilt
 
     def close(self) -> None:
         """Close the file."""

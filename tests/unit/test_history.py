@@ -10,7 +10,7 @@ import pytest
 
 from bridge.fold.archive import ArchiveEntry, bring_back, evict
 from bridge.fold.state import State
-from bridge.history import HistoryError, HistoryStore
+from bridge.history import HistoryError, HistoryStore, KeyFilter
 from tests.helpers.entities import message, order, ticket
 
 
@@ -94,3 +94,26 @@ def test_evicting_into_the_file_and_bringing_back(tmp_path: Path) -> None:
     assert bring_back(state, store, "ticket", "t-1")
     assert state.tickets["t-1"] == closed
     assert state.applied_event_ids == {"e1", "x"}
+
+
+def test_the_key_filter_holds_every_key_added_and_few_others() -> None:
+    keys = KeyFilter()
+    added = [f"ticket:t-{n}" for n in range(20_000)]
+    for key in added:
+        keys.add(key)
+    assert all(keys.might_hold(key) for key in added)
+    others = sum(keys.might_hold(f"ticket:x-{n}") for n in range(20_000))
+    assert others < 20, "a few false positives at most, at this size"
+
+
+def test_a_lost_filter_is_rebuilt_from_the_rows(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    store = HistoryStore(path)
+    store.put([_closed("t-1", "c-1")])
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET filter = NULL")
+    again = HistoryStore(path)
+    assert again.get("ticket", "t-1") is not None
+    assert again.keys_of_customer("c-1") == [("ticket", "t-1")]
+    assert again.get("ticket", "t-2") is None
