@@ -44,6 +44,7 @@ from typing import Literal, TypeVar
 import msgspec
 
 from bridge.contract.envelope import rfc3339
+from bridge.fold.interning import intern_order, intern_ticket
 from bridge.fold.result import FoldResult
 from bridge.fold.state import State
 from bridge.storage_errors import is_disk_full, is_transient
@@ -634,9 +635,11 @@ class StateCache:
             ):
                 _check_entity(kind, key, value, crc)
                 if kind == "ticket":
-                    state.tickets[key] = _decode(self._ticket_decoder, value, f"ticket {key}")
+                    ticket = _decode(self._ticket_decoder, value, f"ticket {key}")
+                    state.tickets[key] = intern_ticket(ticket)
                 elif kind == "order":
-                    state.orders[key] = _decode(self._order_decoder, value, f"order {key}")
+                    order = _decode(self._order_decoder, value, f"order {key}")
+                    state.orders[key] = intern_order(order)
                 elif kind == "agent":
                     state.agents[key] = _decode(self._agent_decoder, value, f"agent {key}")
                 else:

@@ -29,6 +29,7 @@ from pathlib import Path
 import msgspec
 
 from bridge.fold.archive import ArchivedKey, ArchivedKind, ArchiveEntry
+from bridge.fold.interning import intern_order, intern_ticket
 from bridge.paths import create_private_file
 from bridge.wire.entities import Order, Ticket
 
@@ -138,7 +139,9 @@ class HistoryStore:
             raise HistoryError(f"history {self._path}: {kind} {key!r} fails its checksum")
         try:
             entity: Ticket | Order = (
-                self._ticket.decode(value) if kind == "ticket" else self._order.decode(value)
+                intern_ticket(self._ticket.decode(value))
+                if kind == "ticket"
+                else intern_order(self._order.decode(value))
             )
             event_ids, opened_id = self._ids.decode(ids)
             return ArchiveEntry(kind, key, customer_id, entity, event_ids, opened_id)
