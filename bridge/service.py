@@ -450,9 +450,7 @@ class BridgeService(QObject):
             if event_id not in self._state.applied_event_ids:
                 # Its ticket may be in the history file (closed): bring it back and look.
                 entry = self._outbox.get(event_id)
-                if entry is None or not bring_back(
-                    self._state, self._history, "ticket", entry.ticket_id
-                ):
+                if entry is None or not self._bring_back_ticket(entry.ticket_id):
                     continue
                 if event_id not in self._state.applied_event_ids:
                     continue
@@ -463,6 +461,14 @@ class BridgeService(QObject):
             state, reason = verdict_from_state(self._state, event_id, entry.ticket_id)
             _log.info("verdict found in the state", extra={"event_id": event_id, "outcome": state})
             self._finish(event_id, state, reason, ticket_id=entry.ticket_id)
+
+    def _bring_back_ticket(self, ticket_id: str) -> bool:
+        """Bring an evicted ticket back into the State (not touched: it changed nothing)."""
+        try:
+            return bring_back(self._state, self._history, "ticket", ticket_id)
+        except (HistoryError, sqlite3.Error) as error:
+            _log.warning("ticket %r not read from the history file: %s", ticket_id, error)
+            return False
 
     def _finish(
         self, event_id: str, state: FinalState, reason: str | None, *, ticket_id: str | None
