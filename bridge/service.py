@@ -168,6 +168,7 @@ class BridgeService(QObject):
             command_status=self._command_status,
             diagnostics=self.diagnostics,
             trace=self._start_trace,
+            resolve=self._change,
             parent=self,
         )
         self._presence = PresenceThrottle()
@@ -382,6 +383,14 @@ class BridgeService(QObject):
     def _drain_records(self, budget_s: float | None = DRAIN_BUDGET_S) -> None:
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
+        # Per record only the fold and its bookkeeping: names bound once per drain.
+        state, topics, note, awaiting, history = (
+            self._state,
+            self._topics,
+            self._unsaved.note,
+            self._awaiting_fold,
+            self._history,
+        )
         while True:
             try:
                 batch = self._records.get_nowait()
@@ -392,19 +401,23 @@ class BridgeService(QObject):
                 continue
             for record in batch:
                 # fold_record never raises: what it cannot apply it quarantines.
-                result = fold_record(self._state, record, self._topics, archive=self._history)
+                result = fold_record(state, record, topics, archive=history)
                 for entity in result.touched:
                     touched[entity] = None
-                self._unsaved.note(result)
-                if result.event_id is not None and result.event_id in self._awaiting_fold:
+                note(result)
+                if result.event_id is not None and result.event_id in awaiting:
                     self._resolve_action(result)
             self._dirty = True
             elapsed = time.monotonic() - started
             if budget_s is not None and elapsed > budget_s:
                 self._records_ready.emit()  # yield to sockets; continue on the next turn
                 break
+        if not self._caught_up and touched:
+            # Catching up, the state grows by every record and holds no cycles: keep the
+            # collector from traversing it again and again (it cost more than the fold).
+            gc.freeze()
         if touched:
-            self._server.publish([self._change(kind, key) for kind, key in touched])
+            self._server.touch(touched)  # their values are read once, when the batch goes
 
     def _resume_offsets(self) -> dict[tuple[str, int], int]:
         """Where to read from: one past the last record the (cached) state reflects."""

@@ -12,6 +12,7 @@ step-by-step path, which alone words the reasons (and recognises unknown types).
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -169,6 +170,12 @@ _ONE_PASS_UNION, _REGISTERED = _one_pass_types()
 _ONE_PASS = msgspec.json.Decoder(_ONE_PASS_UNION)
 
 
+@functools.lru_cache(maxsize=256)
+def _is_uri_reference(source: str) -> bool:
+    """Whether ``source`` has no white space (a log has few sources: their answers are kept)."""
+    return _WHITE_SPACE.search(source) is None
+
+
 def _validate_in_one_pass(
     record: RawRecord, topics: Topics, key: str, value: bytes
 ) -> ValidEvent | None:
@@ -182,7 +189,7 @@ def _validate_in_one_pass(
     if not (
         record.topic == topic_name(facts.kind.topic, topics)
         and event.subject == key
-        and _WHITE_SPACE.search(event.source) is None
+        and _is_uri_reference(event.source)
         and parse_rfc3339(event.time) is not None
         and facts.entity_id(data) == event.subject
     ):

@@ -8,6 +8,7 @@ partition order are equal. docs/FOLD.md states every rule as implemented.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from bridge.contract.events import (
     EVENT_KINDS,
@@ -37,6 +38,7 @@ __all__ = [
     "fold_record",
 ]
 
+_NO_OFFSETS: Mapping[int, int] = MappingProxyType({})  # a topic not folded yet (no dict per call)
 QUARANTINE_LIMIT = 1000  # quarantined records kept in State.quarantined (the count is exact)
 SEEN_BEFORE = "event id seen before"
 REDELIVERED = "record redelivered (its offset was folded before)"
@@ -191,7 +193,7 @@ def _tombstoned_agent(record: RawRecord, topics: Topics) -> str | None:
 
 
 def _next_offset(state: State, record: RawRecord) -> int:
-    return state.next_offsets.get(record.topic, {}).get(record.partition, 0)
+    return state.next_offsets.get(record.topic, _NO_OFFSETS).get(record.partition, 0)
 
 
 def _advance(state: State, record: RawRecord) -> None:

@@ -2,16 +2,25 @@
 
 Pure code (no Qt): the server decides *when* to flush; this decides *what*. Each
 batch is encoded once; every client and the history share the same bytes.
+
+An entity is pending either as a ``Change`` (``add``) or as a key only
+(``touch``): the fold says which entities it touched, and their current value is
+read once, when the batch is flushed, however many records touched them.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import BridgeStatus, Change, DeltaBatch
+
+Key = tuple[str, str]
+"""(kind, key) of an entity: ("ticket", "T-1")."""
+Resolve = Callable[[str, str], Change]
+"""The current value of a touched entity, as a Change (kind, key)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class BatchLog:
         self._max_bytes = history_bytes
         self._recent: deque[EncodedBatch] = deque()
         self._recent_bytes = 0
-        self._pending: dict[tuple[str, str], Change] = {}
+        self._pending: dict[Key, Change | None] = {}  # None: touched, read at flush
         self._pending_status: BridgeStatus | None = None
         self._seq = start_seq
 
@@ -45,6 +54,11 @@ class BatchLog:
     def has_pending(self) -> bool:
         """Whether a flush would produce a batch."""
         return bool(self._pending) or self._pending_status is not None
+
+    @property
+    def pending_count(self) -> int:
+        """How many entities the next batch holds."""
+        return len(self._pending)
 
     @property
     def history_bytes(self) -> int:
@@ -60,14 +74,40 @@ class BatchLog:
         if status is not None:
             self._pending_status = status
 
-    def flush(self) -> EncodedBatch | None:
-        """Turn the pending changes into the next batch, remember it, and return it."""
+    def touch(self, keys: Iterable[Key]) -> None:
+        """Mark entities changed; their value is read (``resolve``) when the batch is flushed."""
+        pending = self._pending
+        for key in keys:
+            pending.pop(key, None)  # re-insert: batch order follows the last change
+            pending[key] = None
+
+    def forget(self) -> None:
+        """Drop what is pending and the history, leaving a gap in the sequence.
+
+        For when no console is there to send to and the pending batch grows: a
+        console that connects later cannot resume across the gap, it gets a snapshot.
+        """
+        self._pending = {}
+        self._recent.clear()
+        self._recent_bytes = 0
+        self._seq += 1
+
+    def flush(self, resolve: Resolve | None = None) -> EncodedBatch | None:
+        """Turn the pending changes into the next batch, remember it, and return it.
+
+        ``resolve`` reads the value of the entities that were only touched.
+        """
         if not self.has_pending:
             return None
+        changes: list[Change] = []
+        for (kind, key), pending in self._pending.items():
+            if pending is None:
+                if resolve is None:
+                    raise ValueError("touched entities need a resolve to be flushed")
+                pending = resolve(kind, key)  # noqa: PLW2901  (read now: the latest value)
+            changes.append(pending)
         self._seq += 1
-        batch = DeltaBatch(
-            seq=self._seq, changes=list(self._pending.values()), status=self._pending_status
-        )
+        batch = DeltaBatch(seq=self._seq, changes=changes, status=self._pending_status)
         self._pending = {}
         self._pending_status = None
         encoded = EncodedBatch(self._seq, encode_frame(batch))

@@ -1,10 +1,17 @@
 """The bridge's local server: a QLocalServer that speaks docs/PROTOCOL.md to consoles.
 
-Runs on the bridge's Qt thread. ``publish`` coalesces changes (last value per
-entity wins) into a pending DeltaBatch. It goes out on the next event-loop turn
-when every console has taken the previous frame, else ``coalesce_ms`` after its
-first change (coalescing only under load). Each batch is encoded once, kept in
-a bounded history for resuming consoles, and queued to every live client. A
+Runs on the bridge's Qt thread. ``publish`` (changes) and ``touch`` (keys of
+entities whose value is read at flush) coalesce into a pending DeltaBatch (last
+value per entity wins). It goes out on the next event-loop turn when every
+console has taken the previous frame, else as soon as the last of them has
+taken it, and ``coalesce_ms`` after its first change at the latest if one of
+them has (a console that does not read holds back no other; while every one is
+busy it keeps coalescing): coalescing only under load. Each
+batch is encoded once, kept in a bounded history for resuming consoles, and
+queued to every live client. With no console connected nothing is encoded:
+the pending batch waits for the next console (which may resume with it); past
+``idle_pending`` entities it is dropped with the history, and that console
+gets a snapshot instead. A
 snapshot goes out as a stream of pages (``SnapshotStream``), encoded as the
 console takes them, the deltas after it queued behind. Bad
 input closes only the connection it came from; a command whose action this
@@ -30,7 +37,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer
 
 from bridge import __version__
-from bridge.server.batches import BatchLog
+from bridge.server.batches import BatchLog, Key, Resolve
 from bridge.server.incoming import (
     ActionNotAcceptedError,
     IncomingCommand,
@@ -68,6 +75,7 @@ from bridge.wire.protocol import (
 _log = logging.getLogger(__name__)
 
 LISTEN_CHECK_MS = 500  # how often the watchdog checks that the server still listens
+IDLE_PENDING = 1000  # entities pending with no console connected before they are dropped
 UNKNOWN_COMMAND = (
     "this bridge holds no record of the command (its outbox entry is gone); "
     "send it again if it is still wanted"
@@ -122,9 +130,13 @@ class LocalServer(QObject):
         diagnostics: DiagnosticsSource | None = None,
         trace: TraceSource | None = None,
         listen_check_ms: int = LISTEN_CHECK_MS,
+        resolve: Resolve | None = None,
+        idle_pending: int = IDLE_PENDING,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._resolve = resolve
+        self._idle_pending = idle_pending
         if not token:
             raise ValueError("the token must not be empty")
         self._endpoint = endpoint
@@ -149,7 +161,8 @@ class LocalServer(QObject):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._coalesce_ms = coalesce_ms
-        self._flush_timer.timeout.connect(self._flush)
+        self._flush_timer.timeout.connect(self._flush_due)
+        self._overdue = False  # coalesce_ms passed while every console was still busy
         self._token_written = False
         self._listening = False  # what start() asked for; the watchdog restores it
         self._deaf_since: float | None = None
@@ -256,9 +269,47 @@ class LocalServer(QObject):
     def publish(self, changes: Iterable[Change], status: BridgeStatus | None = None) -> None:
         """Queue changes (and a new status) for the next batch, sent within ``coalesce_ms``."""
         self._log.add(changes, status)
-        if self._log.has_pending and not self._flush_timer.isActive():
-            idle = all(s.backlog_bytes == 0 for s in self._sessions.values() if s.live)
-            self._flush_timer.start(0 if idle else self._coalesce_ms)
+        self._schedule_flush()
+
+    def touch(self, keys: Iterable[Key]) -> None:
+        """Queue changed entities by key; their value is read (``resolve``) when the batch goes."""
+        self._log.touch(keys)
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        """Flush next turn if every console is idle, else once they are (coalesce_ms at most)."""
+        if not self._log.has_pending:
+            return
+        live = [s for s in self._sessions.values() if s.live]
+        if not live:
+            if self._log.pending_count > self._idle_pending:
+                self._log.forget()  # nobody to resume with it: the next console gets a snapshot
+            return
+        if all(s.backlog_bytes == 0 for s in live):
+            self._flush_timer.start(0)
+        elif not self._flush_timer.isActive():
+            self._flush_timer.start(self._coalesce_ms)
+
+    def _on_idle(self, _session: ClientSession) -> None:
+        """A console took every frame queued for it: what is pending may go now."""
+        if not self._log.has_pending:
+            return
+        if self._overdue:
+            self._flush_timer.start(0)  # it waited its coalesce_ms for this console
+        else:
+            self._schedule_flush()
+
+    def _flush_due(self) -> None:
+        """The coalescing window ended: flush, unless every console is still busy.
+
+        Then nobody could take the batch now; it keeps coalescing (one entry per
+        entity) and goes as soon as one of them has taken its last frame.
+        """
+        live = [s for s in self._sessions.values() if s.live]
+        if live and all(s.backlog_bytes > 0 for s in live):
+            self._overdue = True
+            return
+        self._flush()
 
     def send_outcome(self, outcome: CommandOutcome) -> None:
         """Send a command's outcome to every live console (they filter by command_id)."""
@@ -269,7 +320,8 @@ class LocalServer(QObject):
 
     def _flush(self) -> None:
         self._flush_timer.stop()
-        batch = self._log.flush()
+        self._overdue = False
+        batch = self._log.flush(self._resolve)
         if batch is None:
             return
         for session in list(self._sessions.values()):
@@ -301,6 +353,7 @@ class LocalServer(QObject):
                 hello_timeout_ms=self._hello_timeout_ms,
                 on_message=self._on_message,
                 on_drained=self._send_snapshot,
+                on_idle=self._on_idle,
                 on_gone=self._on_gone,
             )
             self._sessions[session.connection] = session

@@ -77,6 +77,7 @@ class ClientSession:
         on_message: Callable[[ClientSession, IncomingMessage], None],
         on_drained: Callable[[ClientSession], None],
         on_gone: Callable[[ClientSession], None],
+        on_idle: Callable[[ClientSession], None] | None = None,
     ) -> None:
         self.connection = connection
         self.client: str | None = None
@@ -89,6 +90,7 @@ class ClientSession:
         self._window = max(1, min(WRITE_WINDOW, max_backlog_bytes // 4))
         self._on_message = on_message
         self._on_drained = on_drained
+        self._on_idle = on_idle
         self._on_gone = on_gone
         self._decoder = incoming_decoder(MAX_HELLO_FRAME)
         # (frame or snapshot stream, droppable); a stream counts no bytes until encoded
@@ -244,6 +246,8 @@ class ClientSession:
         self._snapshot_credit = 0
         if self.needs_snapshot and self.live:
             self._on_drained(self)
+        elif self._on_idle is not None and self.live:
+            self._on_idle(self)
 
     def _pending_in_qt(self) -> int:
         return int(self._socket.bytesToWrite())

@@ -399,6 +399,48 @@ def test_changes_coalesce_while_a_console_has_not_taken_the_previous_frame(
     assert stalled.socket.isOpen()
 
 
+def test_coalesced_changes_go_out_as_soon_as_the_previous_frame_has_left(
+    make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    server = make_server(coalesce_ms=60_000)  # waiting for the window: a minute
+    slow = welcomed(clients, read_buffer=1024)  # takes nothing until it reads again
+    slow.wait_for(lambda: server.client_count == 1)
+    state.change(server, ticket_change("T-big", body="x" * 2_000_000))
+    slow.wait_for(lambda: server.seq == 1)
+    assert server.client_stats()[0].backlog_bytes > 0  # the frame has not left yet
+    state.change(server, ticket_change("T-2"))  # waits behind it
+    slow.socket.setReadBufferSize(0)
+    slow.reading = True
+    slow.read()  # the console reads again: the frame leaves, then the next batch goes
+    slow.wait_for(lambda: len(slow.deltas()) == 2)
+    assert [c.key for c in slow.deltas()[1].changes] == ["T-2"]
+
+
+def test_while_every_console_is_busy_changes_coalesce_until_one_takes_them(
+    make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    server = make_server(coalesce_ms=0)  # the window ends on every turn
+    slow = welcomed(clients, read_buffer=1024)  # takes nothing until it reads again
+    slow.wait_for(lambda: server.client_count == 1)
+    state.change(server, ticket_change("T-big", body="x" * 2_000_000))
+    slow.wait_for(lambda: server.seq == 1)
+    for n in range(20):  # a turn between changes: a batch each, had they gone out
+        state.change(server, ticket_change(f"T-{n % 5}", subject=str(n)))
+        QCoreApplication.processEvents()
+    assert server.seq == 1  # nothing queued behind the frame it has not taken
+    slow.socket.setReadBufferSize(0)
+    slow.reading = True
+    slow.read()
+    slow.wait_for(lambda: len(slow.deltas()) == 2)
+    (stats,) = server.client_stats()
+    assert not stats.needs_snapshot
+    assert stats.batches_dropped == 0
+    latest = slow.deltas()[1]
+    assert {c.key: c.ticket.subject for c in latest.changes if c.ticket} == {
+        f"T-{n}": str(15 + n) for n in range(5)
+    }
+
+
 def test_ping_is_answered(server: LocalServer, clients: Callable[..., RawClient]) -> None:
     client = welcomed(clients)
     client.send(encode_frame(Ping(nonce=41)) + encode_frame(Ping(nonce=42)))
@@ -411,12 +453,13 @@ def test_resume_gets_exactly_the_missed_batches(
     qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
 ) -> None:
     first = welcomed(clients)
+    welcomed(clients, name="another")  # stays: batches go out while the first is away
     for n in range(1, 3):
         state.change(server, ticket_change(f"T-{n}"))
         wait_seq(qtbot, server, n)
     first.wait_for(lambda: len(first.deltas()) == 2)
     first.close()
-    qtbot.waitUntil(lambda: server.client_count == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: server.client_count == 1, timeout=WAIT_MS)
     for n in range(3, 6):  # the console is away
         state.change(server, ticket_change(f"T-{n}"))
         wait_seq(qtbot, server, n)
@@ -432,9 +475,57 @@ def test_resume_gets_exactly_the_missed_batches(
     assert again.deltas()[-1].seq == 6
 
 
+def test_with_no_console_changes_wait_in_one_batch_for_the_next_to_resume(
+    qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    first = welcomed(clients)
+    state.change(server, ticket_change("T-1"))
+    first.wait_for(lambda: len(first.deltas()) == 1)
+    first.close()
+    qtbot.waitUntil(lambda: server.client_count == 0, timeout=WAIT_MS)
+    for n in (3, 4, 3, 5):  # nobody listens: nothing is encoded, the last value wins
+        state.change(server, ticket_change(f"T-{n}"))
+    assert server.seq == 1
+    again = clients()
+    again.hello(session=server.session, seq=1)
+    again.wait_for(lambda: len(again.deltas()) == 1)
+    assert isinstance(again.messages[0], Welcome)
+    assert again.messages[0].resumed
+    assert not again.of(StateSnapshot)
+    (missed,) = again.deltas()
+    assert missed.seq == 2
+    assert [c.key for c in missed.changes] == ["T-4", "T-3", "T-5"]
+
+
+def test_with_no_console_too_many_changes_make_the_next_one_take_a_snapshot(
+    qtbot: QtBot,
+    make_server: ServerFactory,
+    clients: Callable[..., RawClient],
+    state: MemoryState,
+) -> None:
+    server = make_server(idle_pending=3)
+    first = welcomed(clients)
+    state.change(server, ticket_change("T-1"))
+    first.wait_for(lambda: len(first.deltas()) == 1)
+    first.close()
+    qtbot.waitUntil(lambda: server.client_count == 0, timeout=WAIT_MS)
+    for n in range(2, 7):  # more than idle_pending entities wait: they are dropped
+        state.change(server, ticket_change(f"T-{n}"))
+    again = clients()
+    again.hello(session=server.session, seq=1)
+    again.wait_for(lambda: bool(again.of(StateSnapshot)))
+    welcome, snapshot = again.messages[:2]
+    assert isinstance(welcome, Welcome)
+    assert not welcome.resumed
+    assert isinstance(snapshot, StateSnapshot)
+    assert {t.ticket_id for t in snapshot.tickets} == {f"T-{n}" for n in range(1, 7)}
+    assert not again.deltas()
+
+
 def test_resume_at_the_current_seq_sends_nothing_but_welcome(
     qtbot: QtBot, server: LocalServer, clients: Callable[..., RawClient], state: MemoryState
 ) -> None:
+    welcomed(clients, name="watcher")  # batches go out as they are published
     state.change(server, ticket_change("T-2"))
     wait_seq(qtbot, server, 1)
     client = clients()
@@ -453,6 +544,7 @@ def test_resume_that_cannot_be_served_gets_a_snapshot(
     case: str,
 ) -> None:
     server = make_server(history=2)
+    welcomed(clients, name="watcher")  # batches go out as they are published
     for n in range(1, 6):
         state.change(server, ticket_change(f"T-{n}"))
         wait_seq(qtbot, server, n)
@@ -715,18 +807,16 @@ def test_bridge_client_resumes_after_the_server_comes_back(
     server.close()  # the bridge goes away ...
     qtbot.waitUntil(lambda: bool(seen.of("disconnected")), timeout=WAIT_MS)
     assert not console.is_connected
-    state.change(server, ticket_change("T-3"))
-    wait_seq(qtbot, server, 2)
+    state.change(server, ticket_change("T-3"))  # wait in one batch: nobody listens
     state.change(server, ticket_change("T-4"))
-    wait_seq(qtbot, server, 3)
     command = Command(command_id="offline-1", action=Claim(ticket_id="T-3"))
     assert console.send_command(command)  # kept while disconnected
     assert console.pending_commands == 1
 
     server.start()  # ... and comes back with the same session
-    qtbot.waitUntil(lambda: seen.delta_seqs() == [1, 2, 3], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: seen.delta_seqs() == [1, 2], timeout=WAIT_MS)
     assert len(seen.of("snapshot")) == 1  # resumed: no second snapshot
-    assert console.last_seq == 3
+    assert console.last_seq == 2
     qtbot.waitUntil(lambda: commands == [command], timeout=WAIT_MS)
     server.send_outcome(CommandOutcome(command_id="offline-1", state="queued"))
     qtbot.waitUntil(lambda: len(seen.of("outcome")) == 1, timeout=WAIT_MS)

@@ -169,6 +169,40 @@ def test_since_returns_exactly_the_missed_batches_or_none() -> None:
     assert log.since(-1) is None
 
 
+def test_touched_entities_are_read_once_when_the_batch_is_flushed() -> None:
+    log = BatchLog(history=8, history_bytes=1 << 20)
+    reads: list[tuple[str, str]] = []
+
+    def resolve(kind: str, key: str) -> Change:
+        reads.append((kind, key))
+        return Change(kind="agent", key=key)
+
+    log.touch([("agent", "a"), ("agent", "b")])
+    log.add([change("c")], None)
+    log.touch([("agent", "a")])  # touched again: read once, ordered by its last change
+    assert log.pending_count == 3
+    assert not reads
+    batch = log.flush(resolve)
+    assert batch is not None
+    assert [c.key for c in decode_batch(batch.frame).changes] == ["b", "c", "a"]
+    assert reads == [("agent", "b"), ("agent", "a")]
+
+
+def test_forget_leaves_a_gap_that_no_resume_crosses() -> None:
+    log = BatchLog(history=8, history_bytes=1 << 20)
+    log.add([change("a")], None)
+    log.flush()
+    log.touch([("agent", "b")])
+    log.forget()
+    assert not log.has_pending
+    assert log.since(1) is None  # the console had seq 1: what came after is gone
+    log.add([change("c")], None)
+    batch = log.flush()
+    assert batch is not None
+    assert decode_batch(batch.frame).seq == 3
+    assert log.since(1) is None
+
+
 def test_history_is_bounded_by_bytes_too() -> None:
     log = BatchLog(history=1000, history_bytes=2000)
     for n in range(100):
