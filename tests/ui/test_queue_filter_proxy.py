@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
@@ -212,16 +213,18 @@ def test_a_search_that_extends_the_last_one_only_looks_at_the_rows_shown(
     shown = proxy.rowCount()
     assert shown == 111  # 1, 10-19, 100-199
     looked_at: list[str] = []
-    original = model.queue_row_of
+    original = model.queue_rows_of
 
-    def counting(ticket_id: str) -> Any:
-        looked_at.append(ticket_id)
-        return original(ticket_id)
+    def counting(ticket_ids: Any) -> Any:
+        ids = list(ticket_ids)
+        looked_at.extend(ids)
+        return original(ids)
 
-    monkeypatch.setattr(model, "queue_row_of", counting)
+    monkeypatch.setattr(model, "queue_rows_of", counting)
+    monkeypatch.setattr(model, "queue_row", lambda _row: pytest.fail("read a row by number"))
     proxy.set_search_text("order 12")
     assert [proxy.ticket_id(r) for r in range(proxy.rowCount())] == [
         "t012",
         *(f"t{n}" for n in range(120, 130)),
     ]
-    assert len(looked_at) <= shown  # not the 300 rows of the model
+    assert 0 < len(looked_at) <= shown  # the rows shown, not the 300 rows of the model
