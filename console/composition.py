@@ -20,6 +20,7 @@ from bridge.wire.protocol import AgentIdentity
 from console.activity_reporter import ActivityReporter
 from console.bridge_client import BridgeClient
 from console.dashboard.dashboard import SupervisorDashboard
+from console.gc_pacing import GcPacing
 from console.help_dialog import ShortcutHelpDialog, help_rows
 from console.keyboard import bind_workspace
 from console.keymap import ActionId
@@ -59,6 +60,7 @@ class ConsoleWindowSet(QObject):
         idle_away_minutes: int = 10,
         open_next_ticket: bool = False,
         report_command: Sequence[str] | None = None,
+        gc_pacing: GcPacing | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,7 +84,9 @@ class ConsoleWindowSet(QObject):
         self._order_windows: list[QDialog] = []
         self._data_seen = False
 
-        self.feed = FramePacedFeed(self.store, parent=self)  # at most one store update a frame
+        self.feed = FramePacedFeed(  # at most one store update a frame, of bounded size
+            self.store, gc_pacing=gc_pacing, parent=self
+        )
         client.snapshot_begin.connect(self.feed.add_snapshot_begin)
         client.snapshot_page.connect(self.feed.add_snapshot_page)
         client.snapshot_end.connect(self.feed.add_snapshot_end)

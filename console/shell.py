@@ -31,6 +31,7 @@ from console.crash import CrashHandler, pending_crash_report
 from console.demo_stack import DemoStack, DemoStackError
 from console.diagnostics import install_help_menu
 from console.executables import bridge_command
+from console.gc_pacing import GcPacing
 from console.i18n import Translations
 from console.settings.settings_dialog import SettingsDialog
 from console.viewstate.macros import MacroLibrary, MacrosError
@@ -242,6 +243,8 @@ def _run_window(
     logging_setup = setup_logging(data_dir / "logs", file_name="console.log")
     supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo), forward_errors=not args.smoke)
     client = BridgeClient()
+    gc_pacing = GcPacing()  # short full collections while data streams in
+    gc_pacing.install()
     windows = ConsoleWindowSet(
         client,
         drafts_dir=data_dir / "console",
@@ -252,6 +255,7 @@ def _run_window(
         idle_away_minutes=config.console.idle_away_minutes,
         open_next_ticket=config.console.after_resolve == "next",
         report_command=_report_command(args, demo),
+        gc_pacing=gc_pacing,
     )
     windows.window.set_kafka_address(config.kafka.bootstrap_servers)
     _install_menu(
@@ -303,6 +307,7 @@ def _run_window(
             loop.run_until_complete(closed.wait())
     finally:
         windows.shutdown()
+        gc_pacing.uninstall()
         supervisor.stop()
         wakeup.close()
         crash.uninstall()

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,7 @@ from console.labels import queue_label
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE
 from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
+from console.views.column_fitter import ColumnFitter
 from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
@@ -134,6 +135,11 @@ class QueueView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.table = self._build_table()
+        self.columns = ColumnFitter(
+            self.table, (c for c in Column if c is not Column.SUBJECT), parent=self
+        )
+        """Sizes the columns (all but the subject) to what the table shows, deferred."""
+        self._watch_widths()
         self.empty_state = EmptyState(self.table)
         self._data_note: str | None = None
 
@@ -268,6 +274,7 @@ class QueueView(QWidget):
         for position, view in enumerate(self._views):
             self.selector.setItemText(position, self._view_label(view))
         self._update_count()
+        self.columns.request()  # the titles' widths
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Retranslate on a language change."""
@@ -289,7 +296,6 @@ class QueueView(QWidget):
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         for column in Column:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -301,6 +307,29 @@ class QueueView(QWidget):
         table.resized.connect(self.fit_subject)
         header.sectionResized.connect(self._on_section_resized)
         return table
+
+    def _watch_widths(self) -> None:
+        """Ask for a column fit whenever what the table shows may have changed width."""
+        request = self.columns.request
+        proxy = self._proxy
+        for signal in (
+            proxy.dataChanged,
+            proxy.rowsInserted,
+            proxy.rowsRemoved,
+            proxy.rowsMoved,
+            proxy.layoutChanged,
+            proxy.modelReset,
+        ):
+            signal.connect(request)
+        self.table.verticalScrollBar().valueChanged.connect(request)
+        self.table.resized.connect(request)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(request)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Fit the columns once shown (a hidden table is not measured)."""
+        super().showEvent(event)
+        self.columns.fit()
+        self.columns.request()  # again once the layout has settled
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
         if column != Column.SUBJECT:
@@ -343,6 +372,7 @@ class QueueView(QWidget):
 
     def _show_column(self, column: int, *, shown: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(column, not shown)
+        self.columns.request()
         self.fit_subject()
 
     def _view_label(self, view: SavedView) -> str:

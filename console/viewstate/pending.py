@@ -9,13 +9,24 @@ wins; the newest status wins; the merged batch carries the last ``seq``).
 update, and one batch of everything after them. Each ``add`` costs what the
 message holds, whatever is already pending.
 
+``apply_to`` may be given a ``limit`` of entities: it applies that many, oldest
+first (a snapshot's before the deltas after it), and keeps the rest pending,
+in order, for the next call. A batch applied in parts keeps the store's ``seq``
+at the last whole one until its last part; a snapshot's end waits for its last
+entities. So a backlog of any size is applied over several frames, each a
+bounded amount of work.
+
 Once a snapshot is complete the store is the same as if every message had been
 applied one by one; while one is in progress it may differ in which entities of
-the state before it are still shown (a superseded snapshot is skipped).
+the state before it are still shown (a superseded snapshot is skipped). While a
+merged batch is applied in parts, the store shows some of its changes and not
+yet the others.
 """
 
 from __future__ import annotations
 
+import itertools
+import sys
 from typing import TYPE_CHECKING
 
 from bridge.wire.protocol import DeltaBatch, SnapshotBegin, SnapshotEnd, SnapshotPage
@@ -36,28 +47,37 @@ class PendingUpdates:
         self._orders: list[Order] = []
         self._agents: list[Presence] = []
         self._end: SnapshotEnd | None = None
+        self._snapshot_messages = 0
         self._changes: dict[tuple[str, str], Change] = {}
         self._status: BridgeStatus | None = None
         self._seq: int | None = None
-        self.messages = 0  # how many messages were merged into what is pending
+        self._delta_messages = 0
 
-    def _clear(self) -> None:
+    def _clear_snapshot(self) -> None:
         self._begin = None
         self._page_seq = None
         self._tickets, self._orders, self._agents = [], [], []
         self._end = None
+        self._snapshot_messages = 0
+
+    def _clear_changes(self) -> None:
         self._changes = {}
         self._status = None
         self._seq = None
-        self.messages = 0
+        self._delta_messages = 0
 
     def __bool__(self) -> bool:
-        return (
-            self._begin is not None
-            or self._page_seq is not None
-            or self._end is not None
-            or self._seq is not None
-        )
+        return self.has_snapshot_part or self._seq is not None
+
+    @property
+    def messages(self) -> int:
+        """How many protocol messages were merged into what is pending (a part applied counts)."""
+        return self._snapshot_messages + self._delta_messages
+
+    @property
+    def entities(self) -> int:
+        """How many entities are pending: a snapshot's and the deltas' changes."""
+        return len(self._tickets) + len(self._orders) + len(self._agents) + len(self._changes)
 
     @property
     def has_snapshot_part(self) -> bool:
@@ -66,7 +86,7 @@ class PendingUpdates:
 
     def add_snapshot(self, snapshot: StateSnapshot) -> None:
         """A whole state at once (its begin, one page and its end)."""
-        messages = self.messages
+        before = self.messages
         self.add_snapshot_begin(
             SnapshotBegin(
                 session=snapshot.session,
@@ -85,14 +105,15 @@ class PendingUpdates:
         )
         self.add_snapshot_page(page)
         self.add_snapshot_end(SnapshotEnd(seq=snapshot.seq))
-        self.messages = messages + 1
+        self._snapshot_messages = before + 1
 
     def add_snapshot_begin(self, begin: SnapshotBegin) -> None:
         """A fresh snapshot starts: what was pending before it no longer matters."""
         messages = self.messages
-        self._clear()
+        self._clear_snapshot()
+        self._clear_changes()
         self._begin = begin
-        self.messages = messages + 1
+        self._snapshot_messages = messages + 1
 
     def add_snapshot_page(self, page: SnapshotPage) -> None:
         """Entities of the snapshot begun (the client checked they belong to it)."""
@@ -100,12 +121,12 @@ class PendingUpdates:
         self._tickets += page.tickets
         self._orders += page.orders
         self._agents += page.agents
-        self.messages += 1
+        self._snapshot_messages += 1
 
     def add_snapshot_end(self, end: SnapshotEnd) -> None:
         """The snapshot begun is complete."""
         self._end = end
-        self.messages += 1
+        self._snapshot_messages += 1
 
     def add_delta(self, batch: DeltaBatch) -> None:
         """The next batch: merged into the pending one (the last change of an entity wins)."""
@@ -117,19 +138,51 @@ class PendingUpdates:
         if batch.status is not None:
             self._status = batch.status
         self._seq = batch.seq
-        self.messages += 1
+        self._delta_messages += 1
 
-    def apply_to(self, store: ViewStore) -> None:
-        """Update ``store`` with everything pending (at most two updates), then forget it."""
-        begin, end, seq, status = self._begin, self._end, self._seq, self._status
+    def apply_to(self, store: ViewStore, limit: int | None = None) -> int:
+        """Update ``store`` with what is pending, at most ``limit`` entities (None: all).
+
+        At most two updates (the snapshot's, then the deltas'); what is left
+        stays pending. Returns how many entities were applied.
+        """
+        budget = sys.maxsize if limit is None else max(1, limit)
+        applied = 0
+        if self.has_snapshot_part:
+            applied = self._apply_snapshot_part(store, budget)
+            if self.has_snapshot_part:  # the deltas after it wait for its end
+                return applied
+        if self._seq is not None and applied < budget:
+            applied += self._apply_changes(store, budget - applied)
+        return applied
+
+    def _apply_snapshot_part(self, store: ViewStore, budget: int) -> int:
+        begin, end, page_seq = self._begin, self._end, self._page_seq
+        agents, self._agents = self._agents[:budget], self._agents[budget:]
+        budget -= len(agents)
+        tickets, self._tickets = self._tickets[:budget], self._tickets[budget:]
+        budget -= len(tickets)
+        orders, self._orders = self._orders[:budget], self._orders[budget:]
         page = None
-        if self._page_seq is not None:
-            page = SnapshotPage(
-                seq=self._page_seq, tickets=self._tickets, orders=self._orders, agents=self._agents
-            )
-        changes = self._changes
-        self._clear()  # back to empty before the listeners run
-        if begin is not None or page is not None or end is not None:
-            store.load_snapshot(begin, page, end)
-        if seq is not None:
-            store.apply_delta(DeltaBatch(seq=seq, changes=list(changes.values()), status=status))
+        if page_seq is not None and (agents or tickets or orders):
+            page = SnapshotPage(seq=page_seq, tickets=tickets, orders=orders, agents=agents)
+        self._begin = None
+        if self._agents or self._tickets or self._orders:
+            end = None  # its end waits for its last entities
+        else:  # all of it goes now: back to what follows it before the listeners run
+            self._clear_snapshot()
+        store.load_snapshot(begin, page, end)
+        return len(agents) + len(tickets) + len(orders)
+
+    def _apply_changes(self, store: ViewStore, budget: int) -> int:
+        seq, status, changes = self._seq, self._status, self._changes
+        if seq is None:
+            return 0
+        if len(changes) <= budget:
+            part, whole = list(changes.values()), True
+            self._clear_changes()  # back to empty before the listeners run
+        else:  # the oldest changes; the newest status goes with this first part
+            part = [changes.pop(key) for key in list(itertools.islice(changes, budget))]
+            whole, self._status = False, None
+        store.apply_delta(DeltaBatch(seq=seq, changes=part, status=status), whole=whole)
+        return len(part)

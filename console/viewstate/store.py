@@ -339,11 +339,17 @@ class ViewStore:
         )
         return self._notify(update)
 
-    def apply_delta(self, batch: DeltaBatch) -> StoreUpdate:
-        """Apply one batch of upserts/removals; a batch at or below the last seq is ignored."""
+    def apply_delta(self, batch: DeltaBatch, *, whole: bool = True) -> StoreUpdate:
+        """Apply one batch of upserts/removals; a batch at or below the last seq is ignored.
+
+        ``whole=False``: ``batch`` is a first part of batch ``seq``, the rest follows
+        (a large backlog applied over several frames): ``seq`` stays the last whole
+        batch's until the part that completes it.
+        """
         if self._seq is not None and batch.seq <= self._seq:
             return StoreUpdate()
-        self._seq = batch.seq
+        if whole:
+            self._seq = batch.seq
         tickets, orders, agents = _Diff(), _Diff(), _Diff()
         for change in batch.changes:
             if change.kind == "ticket":

@@ -17,7 +17,8 @@ Scenarios (sizes from the environment, see ``tests.perf.stack.setting``):
 
 - ``latency``: ATP_BENCH_LATENCY_RATE (1000) events/s for ATP_BENCH_LATENCY_SECONDS (60);
 - ``stall``: ATP_BENCH_STALL_RATE (5000) events/s for ATP_BENCH_STALL_SECONDS (30), once
-  with the console's gc.freeze after a snapshot and once without (``stall_no_freeze``);
+  with the console's garbage-collector pacing (gc.freeze after a snapshot and after
+  each full collection, ``console.gc_pacing``) and once without (``stall_no_freeze``);
 
 each repeated ATP_BENCH_REPEATS (1) times (medians reported when more than one).
 Nothing is asserted: the figures are reported.
@@ -41,6 +42,7 @@ from bridge.contract.topics import Topics
 from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
+from console.gc_pacing import GcPacing
 from console.viewstate.store import StoreUpdate
 from tests.helpers import samples
 from tests.helpers.bridge_process import BridgeProcess, write_config
@@ -192,12 +194,16 @@ def _measure(
 ) -> dict[str, object]:
     gc.unfreeze()  # what an earlier scenario froze
     client = BridgeClient("bench-console")
+    pacing = GcPacing()
+    if freeze:
+        pacing.install()
     window_set = ConsoleWindowSet(
         client,
         drafts_dir=root / "drafts",
         canned_language="en",
         order_feed_limit=5000,
         queues=["deliveries", "payments", "general"],
+        gc_pacing=pacing,
     )
     window_set.feed._freeze = freeze
     window_set.window.resize(1400, 900)
@@ -232,6 +238,7 @@ def _measure(
     rss_console = stack.rss_mib()
     rss_bridge = stack.rss_mib(bridge.process.pid if bridge.process else None)
     window_set.shutdown()
+    pacing.uninstall()
     window_set.window.close()
     window_set.window.deleteLater()
     return {

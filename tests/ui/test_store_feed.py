@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from console.gc_pacing import GcPacing
+from console.models.ticket_queue_model import TicketQueueModel
 from console.store_feed import FramePacedFeed
+from console.viewstate.apply_budget import ApplyBudget
+from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
-from tests.helpers.entities import ticket
+from tests.helpers.clock import Clock as WallClock
+from tests.helpers.entities import many_tickets, ticket
 from tests.helpers.protocol import delta, snapshot, ticket_change
+from tests.helpers.qt import check_model
+
+if TYPE_CHECKING:
+    from pytestqt.modeltest import ModelTester
 
 WAIT_MS = 5000
 
@@ -72,4 +82,87 @@ def test_the_heap_is_frozen_after_a_snapshot(qtbot: QtBot) -> None:
             feed.add_snapshot(snapshot([ticket("t0")], seq=1))
         assert gc.get_freeze_count() > 0
     finally:
+        gc.unfreeze()
+
+
+class CostlyStore:
+    """A store whose every update moves ``clock`` on by ``per_entity_s`` for each entity."""
+
+    def __init__(self, clock: Clock, per_entity_s: float) -> None:
+        self.store = ViewStore()
+        self.sizes: list[int] = []
+
+        def costs(update: StoreUpdate) -> None:
+            kinds = (update.tickets, update.orders, update.agents)
+            size = sum(len(ids.added | ids.changed | ids.removed) for ids in kinds)
+            self.sizes.append(size)
+            clock.now += size * per_entity_s
+
+        self.store.subscribe(costs)
+
+
+def test_a_large_backlog_is_applied_over_several_short_frames_in_order(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    clock = Clock()
+    costly = CostlyStore(clock, per_entity_s=0.0005)  # 0.5 ms an entity: these 351 take 175 ms
+    store = costly.store
+    model = TicketQueueModel(store, SeenTracker(), WallClock())
+    check_model(qtmodeltester, model)
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    budget = ApplyBudget(0.008, first_guess_s=0.0001)
+    feed = FramePacedFeed(
+        store, frame_ms=1, freeze_after_snapshot=False, budget=budget, clock=clock
+    )
+    tickets = many_tickets(300)  # due a minute apart: each part lands after the last
+    feed.add_snapshot(snapshot(tickets, seq=1))
+    feed.add_delta(delta(2, *(ticket_change(t) for t in many_tickets(50, start=300))))
+    qtbot.waitUntil(lambda: store.seq == 2, timeout=WAIT_MS)
+    assert feed.backlog == 0
+    assert len(costly.sizes) > 15  # many frames, not one long stall
+    assert costly.sizes[0] == 80  # the first guess: 8 ms at 0.1 ms an entity (agent included)
+    assert max(costly.sizes[4:]) <= 20  # soon about what 8 ms hold at the measured 0.5 ms
+    assert [model.ticket_id(r) for r in range(model.rowCount())] == [
+        t.ticket_id for t in [*tickets, *many_tickets(50, start=300)]
+    ]
+    assert len(inserted) == len(costly.sizes)  # one range of rows per update, never a row each
+
+
+def test_changes_that_keep_arriving_merge_into_the_backlog_and_the_last_wins(
+    qtbot: QtBot,
+) -> None:
+    clock = Clock()
+    costly = CostlyStore(clock, per_entity_s=0.001)
+    store = costly.store
+    feed = FramePacedFeed(
+        store, frame_ms=1, freeze_after_snapshot=False, budget=ApplyBudget(0.004), clock=clock
+    )
+    feed.add_snapshot(snapshot(many_tickets(200), seq=1))
+    qtbot.waitUntil(lambda: store.seq == 1, timeout=WAIT_MS)
+    for seq in range(2, 12):  # every ticket changes ten times while the backlog drains
+        feed.add_delta(
+            delta(seq, *(ticket_change(t) for t in many_tickets(200, subject=f"v{seq}")))
+        )
+        QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: store.seq == 11, timeout=WAIT_MS)
+    assert {t.subject for t in store.tickets.values()} == {"v11"}
+    assert sum(costly.sizes[1:]) < 10 * 200  # merged: far fewer entities applied than sent
+
+
+def test_after_a_quiet_spell_the_whole_heap_is_collected_once(qtbot: QtBot) -> None:
+    gc.unfreeze()
+    pacing = GcPacing()
+    pacing.install()
+    try:
+        store = ViewStore()
+        feed = FramePacedFeed(store, gc_pacing=pacing, idle_collect_s=0.05)
+        feed.add_snapshot(snapshot([ticket("t0")], seq=1))
+        gc.collect(1)  # streaming: survivors frozen
+        qtbot.waitUntil(lambda: pacing.idle_collections == 1, timeout=WAIT_MS)
+        feed.add_delta(delta(2, ticket_change(ticket("t1"))))
+        gc.collect(1)
+        qtbot.waitUntil(lambda: pacing.idle_collections == 2, timeout=WAIT_MS)
+    finally:
+        pacing.uninstall()
         gc.unfreeze()

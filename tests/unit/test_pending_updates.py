@@ -10,7 +10,7 @@ import random
 
 from bridge.wire.protocol import DeltaBatch, SnapshotBegin, SnapshotEnd, SnapshotPage
 from console.viewstate.pending import PendingUpdates
-from console.viewstate.store import StoreUpdate, ViewStore
+from console.viewstate.store import SnapshotProgress, StoreUpdate, ViewStore
 from tests.helpers.entities import order, ticket
 from tests.helpers.protocol import (
     delta,
@@ -157,3 +157,83 @@ def test_the_last_change_of_an_entity_wins_and_the_newest_status_is_kept() -> No
     assert store.tickets["t1"].subject == "b"
     assert store.status == status()
     assert store.seq == 4
+
+
+def test_a_backlog_applied_in_parts_ends_as_applying_it_one_by_one() -> None:
+    rng = random.Random(11)
+    compared = 0
+    for _ in range(300):
+        one_by_one, parted = ViewStore(), ViewStore()
+        pending = PendingUpdates()
+        messages = _random_messages(rng, rng.randint(1, 12))
+        for message in messages:
+            _apply(one_by_one, message)
+            _add(pending, message)
+        while pending:
+            limit = rng.randint(1, 4)
+            before = pending.entities
+            applied = pending.apply_to(parted, limit)
+            assert applied <= limit
+            assert pending.entities == before - applied
+            assert pending.messages == 0 or pending
+        assert pending.messages == 0
+        if one_by_one.loading is None:
+            assert _state(parted) == _state(one_by_one)
+            compared += 1
+        else:
+            assert parted.loading == one_by_one.loading
+    assert compared > 150
+
+
+def test_a_batch_applied_in_parts_goes_oldest_first_and_keeps_seq_until_its_last_part() -> None:
+    store = ViewStore()
+    store.apply_snapshot(snapshot([], seq=1))
+    updates: list[StoreUpdate] = []
+    store.subscribe(updates.append)
+    pending = PendingUpdates()
+    pending.add_delta(delta(2, *(ticket_change(ticket(f"t{n}")) for n in range(5))))
+    pending.add_delta(
+        delta(3, ticket_change(ticket("t0", subject="again")), bridge_status=status())
+    )
+    assert pending.entities == 5  # t0's second change replaced its first
+    assert pending.apply_to(store, 2) == 2
+    assert set(store.tickets) == {"t1", "t2"}  # t0 changed last: it goes last
+    assert store.seq == 1  # batch 3 is not wholly applied
+    assert store.status == status()  # the newest status goes with the first part
+    assert pending.messages == 2
+    assert pending.apply_to(store, 2) == 2
+    assert store.seq == 1
+    assert pending.apply_to(store, 2) == 1
+    assert store.seq == 3
+    assert store.tickets["t0"].subject == "again"
+    assert not pending
+    assert [sorted(u.tickets.added) for u in updates] == [["t1", "t2"], ["t3", "t4"], ["t0"]]
+
+
+def test_a_snapshot_applied_in_parts_shows_progress_and_ends_only_with_its_last_entities() -> None:
+    store = ViewStore()
+    store.apply_snapshot(snapshot([ticket("old")], seq=1))
+    pending = PendingUpdates()
+    for message in stream(snapshot([ticket(f"t{n}") for n in range(6)], seq=4), page_size=4):
+        _add(pending, message)
+    pending.add_delta(delta(5, ticket_change(ticket("t9"))))
+    assert pending.apply_to(store, 3) == 3  # the agent and two tickets
+    progress = store.loading
+    assert progress is not None
+    assert (progress.received, progress.expected) == (3, 7)
+    assert "old" in store.tickets  # removed only at the snapshot's end
+    assert pending.apply_to(store, 3) == 3
+    later = store.loading
+    assert later == SnapshotProgress(received=6, expected=7)
+    assert pending.apply_to(store, 3) == 2  # the last ticket and the delta after the end
+    assert store.loading is None
+    assert store.seq == 5
+    assert set(store.tickets) == {f"t{n}" for n in range(6)} | {"t9"}
+
+
+def test_a_whole_snapshot_counts_as_one_message_after_what_it_superseded() -> None:
+    pending = PendingUpdates()
+    pending.add_delta(delta(2, ticket_change(ticket("t1"))))
+    pending.add_snapshot(snapshot([ticket("t2")], seq=3))
+    assert pending.messages == 2
+    assert pending.entities == 2  # the snapshot's agent and ticket; the delta is superseded
