@@ -44,6 +44,7 @@ from typing import Literal, TypeVar
 import msgspec
 
 from bridge.contract.envelope import rfc3339
+from bridge.fold.interning import intern_order, intern_ticket
 from bridge.fold.result import FoldResult
 from bridge.fold.state import State
 from bridge.storage_errors import is_disk_full, is_transient
@@ -62,7 +63,8 @@ Row = tuple[str, str, bytes | None]
 ENTITY_KINDS = ("ticket", "order", "agent")
 # What ``save(changed=...)`` lists: an entity the fold touched, or an event id it judged.
 CHANGE_KINDS = frozenset({"ticket", "order", "agent", "event_id"})
-FORMAT_VERSION = 4  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1); 4: row CRCs
+FORMAT_VERSION = 5  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1); 4: row CRCs
+# 5: State.archive (closed tickets and terminal orders evicted to bridge.history)
 UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a full save
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _SCHEMA = (
@@ -150,6 +152,15 @@ class UnsavedChanges:
     def clear(self) -> None:
         """Forget everything: the State as it is now has been saved."""
         self._keys = {}
+
+    def note_keys(self, keys: Collection[Key]) -> None:
+        """Remember entities changed outside the fold (moved to the history file)."""
+        if self._keys is None:
+            return
+        for key in keys:
+            self._keys[key] = None
+        if len(self._keys) > self._limit:
+            self._keys = None
 
 
 @dataclass(frozen=True)
@@ -572,6 +583,14 @@ class StateCache:
         self._disk_full = full
         return "disk_full" if full else "failed"
 
+    def ids_removed(self) -> None:
+        """The State dropped event ids (with evicted entities): the next save rewrites them all."""
+        self._ids = IdSegments(covered=self._ids.covered, segments=ID_SEGMENT_LIMIT)
+
+    def discard(self, why: str) -> None:
+        """Delete the file (its State is not to be used): the next save writes everything."""
+        self._discard(why)
+
     def saved(self, ids: IdSegments) -> None:
         """Record a committed save (what the file now holds of the event ids)."""
         self._ids = ids
@@ -616,9 +635,11 @@ class StateCache:
             ):
                 _check_entity(kind, key, value, crc)
                 if kind == "ticket":
-                    state.tickets[key] = _decode(self._ticket_decoder, value, f"ticket {key}")
+                    ticket = _decode(self._ticket_decoder, value, f"ticket {key}")
+                    state.tickets[key] = intern_ticket(ticket)
                 elif kind == "order":
-                    state.orders[key] = _decode(self._order_decoder, value, f"order {key}")
+                    order = _decode(self._order_decoder, value, f"order {key}")
+                    state.orders[key] = intern_order(order)
                 elif kind == "agent":
                     state.agents[key] = _decode(self._agent_decoder, value, f"agent {key}")
                 else:

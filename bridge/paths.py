@@ -178,6 +178,11 @@ class DataLayout:
         return self.root / "state-cache.sqlite"
 
     @property
+    def history_db(self) -> Path:
+        """Closed tickets and terminal orders moved out of memory (``bridge.history``)."""
+        return self.root / "history.sqlite"
+
+    @property
     def outbox_db(self) -> Path:
         """The durable outbox of agent actions."""
         return self.root / "outbox.sqlite"

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -35,8 +35,10 @@ from bridge.cache_writer import BackgroundSaver, SaveResult
 from bridge.contract.envelope import encode_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
+from bridge.fold.archive import Archive, bring_back, evict, evictable
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
+from bridge.history import HistoryError, HistoryStore
 from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
 from bridge.kafka.reader import RecordReader
@@ -64,6 +66,7 @@ from bridge.wire.protocol import (
     Trace,
     TraceQuery,
 )
+from bridge.wire.timestamps import moment_of
 
 _log = logging.getLogger(__name__)
 
@@ -76,6 +79,10 @@ PRESENCE_TTL_S = 90
 CACHE_INTERVAL_MS = 5000
 STATUS_INTERVAL_MS = 500  # also how soon a change of Kafka health reaches consoles
 OUTBOX_RETENTION = dt.timedelta(days=7)  # finished entries are kept a week for diagnostics
+EVICT_AFTER = dt.timedelta(hours=1)  # closed / terminal this long (by updated_at): evictable
+EVICT_INTERVAL_S = 60.0  # caught up: a round (a pass over the State) at most this often
+EVICT_BATCH = 2_000  # entities moved per round at most (~20 us each on the serving thread)
+EVICT_CATCH_UP_BATCH = 50_000  # the same while catching up: after every save, larger rounds
 DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
 DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
 MAX_TRACES = 2  # traces read the log at the same time (each on a thread of its own)
@@ -118,9 +125,14 @@ class BridgeService(QObject):
         token: str,
         clock: Clock = utc_now,
         bootstrap: Bootstrap | None = None,
+        evict_after: dt.timedelta = EVICT_AFTER,
+        evict_interval_s: float = EVICT_INTERVAL_S,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._evict_after = evict_after
+        self._evict_interval_s = evict_interval_s
+        self._last_eviction = -evict_interval_s  # the first round: after the first save
         self._bootstrap = bootstrap
         self._identity = identity
         self._topics = topics
@@ -132,6 +144,7 @@ class BridgeService(QObject):
         self._state = State()
         self._dirty = False
         self._cache = StateCache(layout.cache_db)
+        self._history = HistoryStore(layout.history_db)  # closed tickets, terminal orders
         self._unsaved = UnsavedChanges()  # what the fold touched since the last cache save
         self._saver = BackgroundSaver(self._cache, wake=self._cache_written.emit)
         self._save_step_timer = QTimer(self)  # the next slice of a save under way
@@ -177,6 +190,13 @@ class BridgeService(QObject):
     def start(self) -> None:
         """Resume from the cache, start serving consoles, then start Kafka I/O."""
         cached = self._cache.load(topics_fingerprint(self._topics))
+        if cached is not None and cached.state.archive not in (None, self._history.generation):
+            _log.warning(
+                "the history file is not the one the cached state evicted into;"
+                " the state is rebuilt from the log"
+            )
+            self._cache.discard("its history file is gone")
+            cached = None
         if cached is not None:
             self._state = cached.state
             # The loaded state lives as long as the process: keep the collector from
@@ -184,6 +204,7 @@ class BridgeService(QObject):
             gc.freeze()
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
         else:
+            self._history.clear()  # a state folded anew evicts anew
             self._start_from_bootstrap()
         pruned = self._outbox.prune(self._clock() - OUTBOX_RETENTION)
         if pruned:
@@ -242,6 +263,7 @@ class BridgeService(QObject):
         self._save_cache_now()
         self._server.close()
         self._outbox.close()
+        self._history.close()
 
     # ------------------------------------------------------------------ StateSource
     def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
@@ -364,11 +386,12 @@ class BridgeService(QObject):
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
         # Per record only the fold and its bookkeeping: names bound once per drain.
-        state, topics, note, awaiting = (
+        state, topics, note, awaiting, history = (
             self._state,
             self._topics,
             self._unsaved.note,
             self._awaiting_fold,
+            self._history,
         )
         while True:
             try:
@@ -380,7 +403,7 @@ class BridgeService(QObject):
                 continue
             for record in batch:
                 # fold_record never raises: what it cannot apply it quarantines.
-                result = fold_record(state, record, topics)
+                result = fold_record(state, record, topics, archive=history)
                 for entity in result.touched:
                     touched[entity] = None
                 note(result)
@@ -440,7 +463,12 @@ class BridgeService(QObject):
         """Finish awaited entries whose event id the state already holds as judged."""
         for event_id in event_ids:
             if event_id not in self._state.applied_event_ids:
-                continue
+                # Its ticket may be in the history file (closed): bring it back and look.
+                entry = self._outbox.get(event_id)
+                if entry is None or not self._bring_back_ticket(entry.ticket_id):
+                    continue
+                if event_id not in self._state.applied_event_ids:
+                    continue
             entry = self._outbox.get(event_id)
             if entry is None or entry.finished:
                 self._awaiting_fold.discard(event_id)
@@ -448,6 +476,14 @@ class BridgeService(QObject):
             state, reason = verdict_from_state(self._state, event_id, entry.ticket_id)
             _log.info("verdict found in the state", extra={"event_id": event_id, "outcome": state})
             self._finish(event_id, state, reason, ticket_id=entry.ticket_id)
+
+    def _bring_back_ticket(self, ticket_id: str) -> bool:
+        """Bring an evicted ticket back into the State (not touched: it changed nothing)."""
+        try:
+            return bring_back(self._state, self._history, "ticket", ticket_id)
+        except (HistoryError, sqlite3.Error) as error:
+            _log.warning("ticket %r not read from the history file: %s", ticket_id, error)
+            return False
 
     def _finish(
         self, event_id: str, state: FinalState, reason: str | None, *, ticket_id: str | None
@@ -501,7 +537,9 @@ class BridgeService(QObject):
                 event_id=command.command_id,
                 agent=self._identity,
                 time=rfc3339(self._clock()),
-                known_tickets=self._state.tickets if self._caught_up else None,
+                known_tickets=_KnownTickets(self._state, self._history)
+                if self._caught_up
+                else None,
                 taken_ids=self._state.applied_event_ids,
             )
         except ActionRejected as rejected:
@@ -645,6 +683,7 @@ class BridgeService(QObject):
         """A save ended: a failed one's keys go back; return whether to save again now."""
         if result.saved:
             _log.debug("state cache saved", extra={"seconds": round(result.seconds, 3)})
+            self._evict()
             return False
         self._unsaved.restore(result.keys)
         if result.failure == "disk_full":
@@ -657,6 +696,45 @@ class BridgeService(QObject):
             self._dirty = True
             return True
         return False  # logged by the cache; the next change tries again
+
+    def _evict(self) -> None:
+        """After a save: move settled closed tickets and terminal orders to the history file.
+
+        Only entities the save just written holds as they are (not touched since),
+        so a restart from the cache never misses one. The next save drops their
+        rows and rewrites the event ids.
+        """
+        now = time.monotonic()
+        if self._caught_up and now - self._last_eviction < self._evict_interval_s:
+            return
+        self._last_eviction = now
+        before = self._clock() - self._evict_after
+        unsaved = self._unsaved.keys
+
+        def settled(entity: Ticket | Order) -> bool:
+            moment = moment_of(entity.updated_at)
+            return moment is not None and moment < before
+
+        if unsaved is None:  # the next save writes everything anyway: wait for it
+            return
+        limit = EVICT_BATCH if self._caught_up else EVICT_CATCH_UP_BATCH
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # a burst of allocations: collections would pass over the whole State
+        try:
+            keys = evictable(self._state, keep=unsaved, settled=settled, limit=limit)
+            if not keys:
+                return
+            moved = evict(self._state, self._history, keys)
+        except (sqlite3.Error, OSError) as error:
+            _log.warning("entities not moved to the history file: %s", error)
+            return
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        self._unsaved.note_keys(moved)
+        self._cache.ids_removed()
+        self._dirty = True
+        _log.info("moved to the history file", extra={"count": len(moved)})
 
     # ------------------------------------------------------------------ presence
     def _on_activity(self, activity: ReportActivity) -> None:
@@ -689,3 +767,22 @@ class BridgeService(QObject):
         )
         self._presence.published()
         self._writer.send_now(self._topics.agents, identity.agent_id, encode_event(event))
+
+
+class _KnownTickets(Container[str]):
+    """The tickets the bridge knows: those in memory and those in the history file."""
+
+    def __init__(self, state: State, history: Archive) -> None:
+        self._state = state
+        self._history = history
+
+    def __contains__(self, ticket_id: object) -> bool:
+        if not isinstance(ticket_id, str):
+            return False
+        if ticket_id in self._state.tickets:
+            return True
+        try:
+            return self._history.get("ticket", ticket_id) is not None
+        except (HistoryError, sqlite3.Error) as error:  # the fold would quarantine its events
+            _log.warning("history lookup failed: %s", error)
+            return False

@@ -11,6 +11,7 @@ from bridge.contract.events import (
     OrderPlaced,
 )
 from bridge.contract.validate import ValidEvent
+from bridge.fold.interning import intern
 from bridge.fold.result import FoldResult
 from bridge.wire.entities import Order, OrderEvent, OrderItem
 from bridge.wire.vocabulary import OrderStatus
@@ -42,24 +43,27 @@ def _placed(event: ValidEvent, data: OrderPlaced) -> Order:
     return Order(
         order_id=data.order_id,
         status="placed",
-        customer_id=data.customer.id,
-        customer_name=data.customer.name,
+        customer_id=intern(data.customer.id),
+        customer_name=intern(data.customer.name),
         total_cents=data.total_cents,
-        currency=data.currency,
+        currency=intern(data.currency),
         eta=data.eta,
-        district=data.delivery.district,
+        district=intern(data.delivery.district),
         placed_at=event.time,
         updated_at=event.time,
         timeline=[_timeline_entry(event, data)],
         customer_phone=data.customer.phone,
         items=[
             OrderItem(
-                sku=item.sku, name=item.name, qty=item.qty, unit_price_cents=item.unit_price_cents
+                sku=intern(item.sku),
+                name=intern(item.name),
+                qty=item.qty,
+                unit_price_cents=item.unit_price_cents,
             )
             for item in data.items
         ],
         address=data.delivery.address,
-        city=data.delivery.city,
+        city=intern(data.delivery.city),
     )
 
 

@@ -10,14 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bridge.contract.events import EVENT_KINDS, AgentPresence, EventKind, OrderData
+from bridge.contract.events import (
+    EVENT_KINDS,
+    AgentPresence,
+    EventKind,
+    OrderData,
+    OrderPlaced,
+    StatusChanged,
+    TicketOpened,
+)
 from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
+from bridge.fold.archive import Archive, bring_back, bring_back_customer, is_active
 from bridge.fold.orders import apply_order_event
 from bridge.fold.result import EntityKind, FoldResult, Outcome
 from bridge.fold.state import QuarantinedRecord, State
 from bridge.fold.tickets import apply_ticket_event
-from bridge.wire.entities import Presence
+from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.timestamps import rfc3339_of_ms
 
 __all__ = [
@@ -36,18 +45,25 @@ REDELIVERED = "record redelivered (its offset was folded before)"
 
 
 def fold_record(
-    state: State, record: RawRecord, topics: Topics, *, kinds: Mapping[str, EventKind] = EVENT_KINDS
+    state: State,
+    record: RawRecord,
+    topics: Topics,
+    *,
+    kinds: Mapping[str, EventKind] = EVENT_KINDS,
+    archive: Archive | None = None,
 ) -> FoldResult:
     """Validate ``record`` and apply it to ``state`` (in place); say what happened.
 
     ``kinds``: the event types known (see ``validate_record``); the contract's by default.
+    ``archive``: where evicted entities are (``bridge.fold.archive``); the fold brings
+    back what an event needs before judging it.
     Never raises for a record: if folding it fails in any way (a bug, a decoder's
     recursion limit), the record is quarantined with the failure as its reason and
     the next record is folded as usual.
     """
     redelivered = record.offset < _next_offset(state, record)
     try:
-        return _fold_record(state, record, topics, kinds, redelivered=redelivered)
+        return _fold_record(state, record, topics, kinds, archive, redelivered=redelivered)
     except Exception as error:  # noqa: BLE001  (quarantined with the reason: never lost)
         _advance(state, record)
         if redelivered:
@@ -61,6 +77,7 @@ def _fold_record(
     record: RawRecord,
     topics: Topics,
     kinds: Mapping[str, EventKind],
+    archive: Archive | None,
     *,
     redelivered: bool,
 ) -> FoldResult:
@@ -76,7 +93,7 @@ def _fold_record(
         )
     checked = validate_record(record, topics, kinds=kinds)
     if isinstance(checked, ValidEvent):
-        return apply_event(state, checked)
+        return apply_event(state, checked, archive)
     if redelivered:
         return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
     if isinstance(checked, UnknownType):
@@ -87,8 +104,10 @@ def _fold_record(
     return _quarantine(state, record, checked)
 
 
-def apply_event(state: State, event: ValidEvent) -> FoldResult:
+def apply_event(state: State, event: ValidEvent, archive: Archive | None = None) -> FoldResult:
     """Apply an already validated event (rules 1-6, 8); its id is judged once, then seen."""
+    if archive is not None:
+        return _apply_with_archive(state, event, archive)
     if event.id in state.applied_event_ids:
         return FoldResult(outcome="duplicate", event_id=event.id, reason=SEEN_BEFORE)
     data = event.data
@@ -98,10 +117,32 @@ def apply_event(state: State, event: ValidEvent) -> FoldResult:
         result = apply_order_event(state.orders, event, data)
     else:
         result = apply_ticket_event(state.tickets, event, data)
+        if isinstance(data, TicketOpened) and result.outcome == "applied":
+            state.opened_ids[data.ticket_id] = event.id
     state.applied_event_ids.add(event.id)
     if result.outcome == "quarantined":
         reason = result.reason or "quarantined"
         _quarantine(state, event, Invalid(reason=reason, event_id=event.id))
+    return result
+
+
+def _apply_with_archive(state: State, event: ValidEvent, archive: Archive) -> FoldResult:
+    """Bring back the event's entity if evicted, apply, bring back an active customer's rest."""
+    data = event.data
+    if isinstance(data, AgentPresence):
+        return apply_event(state, event)
+    if isinstance(data, OrderData):
+        back = bring_back(state, archive, "order", data.order_id)
+        result = apply_event(state, event)
+        entity: Ticket | Order | None = state.orders.get(data.order_id)
+        woke = back or isinstance(data, OrderPlaced)
+    else:
+        back = bring_back(state, archive, "ticket", data.ticket_id)
+        result = apply_event(state, event)
+        entity = state.tickets.get(data.ticket_id)
+        woke = back or isinstance(data, TicketOpened | StatusChanged)
+    if woke and result.outcome == "applied" and entity is not None and is_active(entity):
+        result.touched.extend(bring_back_customer(state, archive, entity.customer_id))
     return result
 
 

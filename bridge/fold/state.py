@@ -36,3 +36,9 @@ class State(msgspec.Struct, kw_only=True):
     # topic -> partition -> the offset after the last record folded: a record below it is a
     # redelivery (used for records without a usable event id: invalid, unknown type, tombstone)
     next_offsets: dict[str, dict[int, int]] = msgspec.field(default_factory=dict)
+    opened_ids: dict[str, str] = msgspec.field(default_factory=dict)
+    """Ticket id -> the id of the event that opened it (the one id a ticket does not record):
+    it leaves memory with the ticket when the ticket is evicted (``bridge.fold.archive``)."""
+    archive: str | None = None
+    """The generation of the history file holding the entities evicted from this State
+    (``bridge.history``); ``None``: none were."""

@@ -19,6 +19,7 @@ from bridge.contract.events import (
     TicketReleased,
 )
 from bridge.contract.validate import ValidEvent
+from bridge.fold.interning import intern
 from bridge.fold.result import FoldResult
 from bridge.wire.entities import Message, Ticket, TicketAction
 
@@ -51,11 +52,11 @@ def _opened(event: ValidEvent, data: TicketOpened) -> Ticket:
         ticket_id=data.ticket_id,
         status="open",
         priority=data.priority,
-        queue=data.queue,
+        queue=intern(data.queue),
         assignee=None,
         assignee_name=None,
-        customer_id=data.customer.id,
-        customer_name=data.customer.name,
+        customer_id=intern(data.customer.id),
+        customer_name=intern(data.customer.name),
         order_id=data.order_id,
         channel=data.channel,
         subject=data.subject,
@@ -120,8 +121,8 @@ def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
             event_id=event.id,
             message_id=data.message_id,
             author_kind=author.kind,
-            author_id=author.id,
-            author_name=author.name,
+            author_id=intern(author.id),
+            author_name=intern(author.name),
             body=data.body,
             internal=data.internal,
             at=event.time,

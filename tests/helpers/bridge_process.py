@@ -61,6 +61,8 @@ class BridgeProcess:
     process: subprocess.Popen[str] | None = None
     log_tail: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
     _ready: threading.Event = field(default_factory=threading.Event)
+    _logged: threading.Condition = field(default_factory=threading.Condition)
+    _lines: list[str] = field(default_factory=list)
 
     @property
     def argv(self) -> list[str]:
@@ -109,6 +111,9 @@ class BridgeProcess:
         assert process.stderr is not None
         for line in process.stderr:
             self.log_tail.append(line.rstrip())
+            with self._logged:
+                self._lines.append(line)
+                self._logged.notify_all()
             if "bridge running" in line:
                 self._ready.set()
         self._ready.set()  # exited: start() reports the tail
@@ -130,6 +135,22 @@ class BridgeProcess:
             self.process.kill()
             self.process.communicate(timeout=10)
         self.process = None
+
+    def wait_for_log(self, text: str, *, after: int = 0, timeout_s: float = 30.0) -> int:
+        """Wait until a log line from the ``after``-th on holds ``text``; return its number."""
+
+        def found() -> int | None:
+            return next(
+                (n for n, line in enumerate(self._lines) if n >= after and text in line), None
+            )
+
+        with self._logged:
+            if not self._logged.wait_for(lambda: found() is not None, timeout_s):
+                tail = "\n".join(self.log_tail)
+                raise AssertionError(f"no log line with {text!r} within {timeout_s} s:\n{tail}")
+            number = found()
+            assert number is not None
+            return number
 
     @contextlib.contextmanager
     def client(self) -> Iterator[BlockingBridgeClient]:

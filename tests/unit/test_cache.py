@@ -17,6 +17,7 @@ from bridge import cache as cache_module
 from bridge.cache import FORMAT_VERSION, StateCache, UnsavedChanges
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
+from bridge.fold.archive import MemoryArchive, evict
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from tests.helpers import samples
@@ -503,3 +504,24 @@ def test_a_full_disk_keeps_the_cache_and_saving_resumes_when_space_returns(
         loaded = new_cache(path).load(FINGERPRINT)
         assert loaded is not None
         assert loaded.state == state
+
+
+def test_after_an_eviction_the_next_save_drops_the_rows_and_the_event_ids(tmp_path: Path) -> None:
+    """Entities moved to the history file leave the cache, their event ids too."""
+    path = tmp_path / "cache.sqlite"
+    cache = new_cache(path)
+    log = Log(busy_state())
+    log.save(cache)
+    moved = evict(log.state, MemoryArchive(), [("order", "o-1")])
+    assert moved == [("order", "o-1")]
+    log.unsaved.note_keys(moved)
+    cache.ids_removed()
+    for n in range(3):  # more new ids than were dropped
+        log.fold(TOPICS.tickets, samples.message_added("t-1", event_id=f"n-{n}"))
+    log.save(cache)
+    assert_loads_as(path, log.state)
+    loaded = new_cache(path).load(FINGERPRINT)
+    assert loaded is not None
+    assert "o-1" not in loaded.state.orders
+    assert {"e-6", "e-7"}.isdisjoint(loaded.state.applied_event_ids)
+    assert loaded.state.archive == "memory"

@@ -1,0 +1,245 @@
+"""Closed tickets and terminal orders out of memory, brought back when the fold needs them.
+
+The State holds the active set; an ``Archive`` (on disk in the bridge:
+``bridge.history``) holds evicted entities with the event ids judged on them.
+The fold asks for an entity it does not hold before judging an event for it
+(``bring_back``), so folding with eviction gives the state of folding without
+it: the State plus the archive's entities it does not hold (``merged``).
+
+Only the entities of inactive customers go (``evict``): a customer with an open
+ticket or a moving order keeps every ticket and order in memory, so a console
+working on them sees the customer's whole history. When a customer becomes
+active again (a new ticket or order, a reopened ticket, an event for an evicted
+entity) the fold brings the customer's archived entities back
+(``bring_back_customer``).
+
+Pure: the archive is injected; nothing here opens a file.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import msgspec
+
+from bridge.fold.orders import TERMINAL
+from bridge.fold.state import State
+from bridge.wire.entities import Order, Ticket
+
+ArchivedKind = Literal["ticket", "order"]
+ArchivedKey = tuple[ArchivedKind, str]
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """One evicted entity, its customer and the event ids judged on it."""
+
+    kind: ArchivedKind
+    key: str
+    customer_id: str
+    entity: Ticket | Order
+    event_ids: list[str]
+    """Those the entity records (messages and actions, an order's timeline), and:"""
+    opened_id: str | None = None
+    """A ticket's ``opened`` event (``State.opened_ids``), when known."""
+
+
+class Archive(Protocol):
+    """Where evicted entities live.
+
+    A copy may be stale once the State holds the entity again: the State's wins.
+    ``generation`` names this archive's contents; a State that evicted into it
+    records it (``State.archive``).
+    """
+
+    generation: str
+
+    def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
+        """The archived copy of an entity, if any."""
+        ...
+
+    def keys_of_customer(self, customer_id: str) -> list[ArchivedKey]:
+        """Every archived entity of a customer."""
+        ...
+
+    def put(self, entries: list[ArchiveEntry]) -> None:
+        """Store ``entries`` (replacing older copies) durably before returning."""
+        ...
+
+
+class MemoryArchive:
+    """An ``Archive`` in a dict (copies in, copies out, as from a disk): for tests."""
+
+    def __init__(self) -> None:
+        self.entries: dict[ArchivedKey, ArchiveEntry] = {}
+        self.generation = "memory"
+
+    def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
+        """The archived copy of an entity, if any."""
+        entry = self.entries.get((kind, key))
+        return None if entry is None else _copy(entry)
+
+    def keys_of_customer(self, customer_id: str) -> list[ArchivedKey]:
+        """Every archived entity of a customer."""
+        return [k for k, entry in self.entries.items() if entry.customer_id == customer_id]
+
+    def put(self, entries: list[ArchiveEntry]) -> None:
+        """Store ``entries``, replacing older copies."""
+        for entry in entries:
+            self.entries[entry.kind, entry.key] = _copy(entry)
+
+
+def _copy(entry: ArchiveEntry) -> ArchiveEntry:
+    blob = msgspec.msgpack.encode(entry.entity)
+    entity: Ticket | Order = (
+        msgspec.msgpack.decode(blob, type=Ticket)
+        if isinstance(entry.entity, Ticket)
+        else msgspec.msgpack.decode(blob, type=Order)
+    )
+    return ArchiveEntry(
+        entry.kind, entry.key, entry.customer_id, entity, list(entry.event_ids), entry.opened_id
+    )
+
+
+def is_active(entity: Ticket | Order) -> bool:
+    """Whether an entity keeps its customer in memory: a ticket not closed, an order moving."""
+    if isinstance(entity, Ticket):
+        return entity.status != "closed"
+    return entity.status not in TERMINAL
+
+
+def event_ids_of(entity: Ticket | Order) -> list[str]:
+    """The event ids an entity records (messages and actions; an order's timeline)."""
+    if isinstance(entity, Ticket):
+        return [m.event_id for m in entity.messages] + [a.event_id for a in entity.actions]
+    return [entry.event_id for entry in entity.timeline]
+
+
+def bring_back(state: State, archive: Archive, kind: ArchivedKind, key: str) -> bool:
+    """Put an archived entity the State does not hold back in it (with its event ids)."""
+    if key in (state.tickets if kind == "ticket" else state.orders):
+        return False
+    entry = archive.get(kind, key)
+    if entry is None:
+        return False
+    if isinstance(entry.entity, Ticket):
+        state.tickets[key] = entry.entity
+        if entry.opened_id is not None:
+            state.opened_ids[key] = entry.opened_id
+            state.applied_event_ids.add(entry.opened_id)
+    else:
+        state.orders[key] = entry.entity
+    state.applied_event_ids.update(entry.event_ids)
+    return True
+
+
+def bring_back_customer(state: State, archive: Archive, customer_id: str) -> list[ArchivedKey]:
+    """Put every archived entity of a customer back in the State; return those brought back."""
+    return [
+        (kind, key)
+        for kind, key in archive.keys_of_customer(customer_id)
+        if bring_back(state, archive, kind, key)
+    ]
+
+
+def merged(state: State, archive: MemoryArchive) -> State:
+    """The State as a fold without eviction would hold it: plus the archived entities."""
+    tickets = dict(state.tickets)
+    orders = dict(state.orders)
+    ids = set(state.applied_event_ids)
+    opened = dict(state.opened_ids)
+    for (kind, key), entry in archive.entries.items():
+        if kind == "ticket" and key not in tickets and isinstance(entry.entity, Ticket):
+            tickets[key] = entry.entity
+            ids.update(entry.event_ids)
+            if entry.opened_id is not None:
+                ids.add(entry.opened_id)
+                opened[key] = entry.opened_id
+        elif kind == "order" and key not in orders and isinstance(entry.entity, Order):
+            orders[key] = entry.entity
+            ids.update(entry.event_ids)
+    return State(
+        tickets=tickets,
+        orders=orders,
+        agents=dict(state.agents),
+        applied_event_ids=ids,
+        quarantined=list(state.quarantined),
+        quarantined_count=state.quarantined_count,
+        skipped_unknown_type=state.skipped_unknown_type,
+        next_offsets=state.next_offsets,
+        opened_ids=opened,
+        archive=state.archive,
+    )
+
+
+def evictable(
+    state: State,
+    *,
+    keep: Container[tuple[str, str]] = (),
+    settled: Callable[[Ticket | Order], bool] = lambda _entity: True,
+    limit: int | None = None,
+) -> list[ArchivedKey]:
+    """The entities ``evict`` may take: inactive, of customers with nothing active.
+
+    ``keep``: keys not to take (touched since the last cache save); ``settled``:
+    whether an inactive entity has been so long enough (the bridge: a grace period).
+    One pass over the State (comprehensions: ~10 ms per 100,000 entities).
+    """
+    tickets, orders = state.tickets, state.orders
+    open_tickets = [t for t in tickets.values() if t.status != "closed"]
+    active = {t.customer_id for t in open_tickets}
+    active.update(o.customer_id for o in orders.values() if o.status not in TERMINAL)
+    referenced = {t.order_id for t in open_tickets}
+    closed = [
+        ("ticket", k)
+        for k, t in tickets.items()
+        if t.status == "closed" and t.customer_id not in active and ("ticket", k) not in keep
+    ]
+    done = [
+        ("order", k)
+        for k, o in orders.items()
+        if o.status in TERMINAL
+        and o.customer_id not in active
+        and k not in referenced
+        and ("order", k) not in keep
+    ]
+    chosen: list[ArchivedKey] = []
+    for kind, key in itertools.chain(closed, done):
+        if limit is not None and len(chosen) >= limit:
+            break
+        entity: Ticket | Order = tickets[key] if kind == "ticket" else orders[key]
+        if settled(entity):
+            chosen.append((kind, key))  # type: ignore[arg-type]
+    return chosen
+
+
+def evict(state: State, archive: Archive, keys: Iterable[ArchivedKey]) -> list[ArchivedKey]:
+    """Move ``keys`` from the State to the archive (stored first); return those moved."""
+    entries: list[ArchiveEntry] = []
+    for kind, key in keys:
+        entity: Ticket | Order | None = (
+            state.tickets.get(key) if kind == "ticket" else state.orders.get(key)
+        )
+        if entity is None:
+            continue
+        opened = state.opened_ids.get(key) if kind == "ticket" else None
+        entries.append(
+            ArchiveEntry(kind, key, entity.customer_id, entity, event_ids_of(entity), opened)
+        )
+    if not entries:
+        return []
+    archive.put(entries)
+    state.archive = archive.generation
+    for entry in entries:
+        if entry.kind == "ticket":
+            del state.tickets[entry.key]
+            if entry.opened_id is not None:
+                del state.opened_ids[entry.key]
+                state.applied_event_ids.discard(entry.opened_id)
+        else:
+            del state.orders[entry.key]
+        state.applied_event_ids.difference_update(entry.event_ids)
+    return [(entry.kind, entry.key) for entry in entries]

@@ -1,0 +1,69 @@
+"""One copy of each repeated string in the State: queues, names, places, the catalog.
+
+Every event decodes into fresh strings, so 100,000 tickets hold 100,000 copies
+of "deliveries", of an agent's name, of a product's SKU. The fold keeps one
+(``sys.intern``) for the fields whose values repeat across entities; a State
+loaded from the cache is passed through ``intern_ticket`` / ``intern_order``
+for the same. Values are unchanged: only identity is shared.
+"""
+
+from __future__ import annotations
+
+from sys import intern
+
+from bridge.wire.entities import Order, OrderItem, Ticket
+
+__all__ = ["intern", "intern_item", "intern_order", "intern_ticket"]
+
+
+def intern_item(item: OrderItem) -> OrderItem:
+    """The item with its SKU and name shared (items are frozen: a new one)."""
+    return OrderItem(
+        sku=intern(item.sku),
+        name=intern(item.name),
+        qty=item.qty,
+        unit_price_cents=item.unit_price_cents,
+    )
+
+
+def intern_ticket(ticket: Ticket) -> Ticket:
+    """Share the repeated strings of a decoded ticket (in place; returned for chaining).
+
+    Also its times and event types: the fold shares them (``updated_at`` is the
+    last event's ``time``, the event types are the contract's), a decoder does not.
+    """
+    ticket.queue = intern(ticket.queue)
+    ticket.customer_id = intern(ticket.customer_id)
+    ticket.customer_name = intern(ticket.customer_name)
+    ticket.opened_at = intern(ticket.opened_at)
+    ticket.updated_at = intern(ticket.updated_at)
+    for message in ticket.messages:
+        message.author_id = intern(message.author_id)
+        message.author_name = intern(message.author_name)
+        message.at = intern(message.at)
+    for action in ticket.actions:
+        action.type = intern(action.type)
+        action.at = intern(action.at)
+        if action.agent_id is not None and action.agent_name is not None:
+            action.agent_id, action.agent_name = intern(action.agent_id), intern(action.agent_name)
+    for name in ("first_response_at", "last_customer_message_at", "last_agent_message_at"):
+        moment = getattr(ticket, name)
+        if moment is not None:
+            setattr(ticket, name, intern(moment))
+    return ticket
+
+
+def intern_order(order: Order) -> Order:
+    """Share the repeated strings of a decoded order (in place; returned for chaining)."""
+    order.customer_id = intern(order.customer_id)
+    order.customer_name = intern(order.customer_name)
+    order.currency = intern(order.currency)
+    order.district = intern(order.district)
+    order.city = intern(order.city)
+    order.placed_at = intern(order.placed_at)
+    order.updated_at = intern(order.updated_at)
+    order.items = [intern_item(item) for item in order.items]
+    for entry in order.timeline:
+        entry.type = intern(entry.type)
+        entry.at = intern(entry.at)
+    return order

@@ -1,0 +1,65 @@
+"""Repeated strings are held once: by the fold, and after a cache load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.cache import StateCache
+from bridge.contract.topics import Topics
+from bridge.fold.reducer import fold_record
+from bridge.fold.state import State
+from tests.helpers import samples
+
+TOPICS = Topics()
+
+
+def _state() -> State:
+    state = State()
+    events = [
+        (TOPICS.tickets, samples.ticket_opened("t-1", event_id="e-1")),
+        (TOPICS.tickets, samples.ticket_opened("t-2", event_id="e-2")),
+        (TOPICS.tickets, samples.message_added("t-1", event_id="e-3")),
+        (TOPICS.tickets, samples.message_added("t-2", event_id="e-4")),
+        (TOPICS.tickets, samples.ticket_action("claimed", "t-1", event_id="e-5", agent_id="ana")),
+        (TOPICS.tickets, samples.ticket_action("claimed", "t-2", event_id="e-6", agent_id="ana")),
+        (TOPICS.orders, samples.order_placed("o-1", event_id="e-7")),
+        (TOPICS.orders, samples.order_placed("o-2", event_id="e-8")),
+        (TOPICS.orders, samples.order_event("paid", "o-1", event_id="e-9")),
+        (TOPICS.orders, samples.order_event("paid", "o-2", event_id="e-10")),
+    ]
+    for offset, (topic, event) in enumerate(events):
+        fold_record(state, samples.as_record(event, topic=topic, offset=offset), TOPICS)
+    return state
+
+
+def _assert_shared(state: State) -> None:
+    first, second = state.tickets["t-1"], state.tickets["t-2"]
+    assert first.queue is second.queue
+    assert first.customer_name is second.customer_name
+    assert first.messages[0].author_name is second.messages[0].author_name
+    one, two = state.orders["o-1"], state.orders["o-2"]
+    assert one.district is two.district
+    assert one.city is two.city
+    assert one.currency is two.currency
+    assert one.items[0].sku is two.items[0].sku
+    assert one.items[0].name is two.items[0].name
+    assert one.customer_name is first.customer_name
+
+
+def test_the_fold_keeps_one_copy_of_repeated_strings() -> None:
+    _assert_shared(_state())
+
+
+def test_a_state_loaded_from_the_cache_keeps_one_copy_too(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    state = _state()
+    assert StateCache(path).save(state, {}, "fp")
+    loaded = StateCache(path).load("fp")
+    assert loaded is not None
+    assert loaded.state == state
+    _assert_shared(loaded.state)
+    one, two = loaded.state.orders["o-1"], loaded.state.orders["o-2"]
+    assert one.timeline[1].type is two.timeline[1].type
+    assert (
+        loaded.state.tickets["t-1"].actions[0].type is loaded.state.tickets["t-2"].actions[0].type
+    )
