@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Container, Mapping
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from bridge.actions import ActionRejected, event_for_action, verdict_from_state
 from bridge.cache import StateCache, UnsavedChanges
@@ -177,7 +177,9 @@ class BridgeService(QObject):
         self._presence_timer.timeout.connect(lambda: self._publish_presence(self._presence.status))
         self._reader: RecordReader | None = None
         self._writer: EventWriter | None = None
-        self._records_ready.connect(self._drain_records)
+        # Queued even when emitted on this thread: a drain over its budget must return to
+        # the event loop (sockets, timers) before the next one, not call it from within.
+        self._records_ready.connect(self._drain_records, Qt.ConnectionType.QueuedConnection)
         self._entry_sent.connect(self._on_entry_sent)
         self._trace_done.connect(lambda reply, trace: reply(trace))
         self._traces = 0

@@ -112,10 +112,13 @@ def validate_record(
     ``kinds`` is the event types this consumer knows (an older contract's table
     makes it read as an older consumer would: newer types are ``UnknownType``).
     """
+    if kinds is EVENT_KINDS:
+        fast = _validate_in_one_pass(record, topics, max_value_bytes)
+        if fast is not None:
+            return fast
     try:
         key, value = _check_record(record, topics, max_value_bytes)
-        fast = _validate_in_one_pass(record, topics, key, value) if kinds is EVENT_KINDS else None
-        return fast or _validate(record, topics, key, value, kinds)
+        return _validate(record, topics, key, value, kinds)
     except _RejectedError as rejected:
         return Invalid(reason=rejected.reason, event_id=rejected.event_id)
     except RecursionError:  # msgspec's decoder on deeply nested JSON (also inside ``data``)
@@ -177,13 +180,24 @@ def _is_uri_reference(source: str) -> bool:
 
 
 def _validate_in_one_pass(
-    record: RawRecord, topics: Topics, key: str, value: bytes
+    record: RawRecord, topics: Topics, max_value_bytes: int
 ) -> ValidEvent | None:
-    """The event if it is valid, decoded in one pass; ``None``: let the step-by-step path judge."""
-    try:
-        event = _ONE_PASS.decode(value)
-    except msgspec.DecodeError:  # ValidationError too: wrong shape, unknown type, ...
+    """The event if it is valid, decoded in one pass; ``None``: let the step-by-step path judge.
+
+    Checks what ``_check_record`` checks, without wording reasons: the topic is the
+    event type's (so one of the contract's), the value and key are present and
+    UTF-8 (an ASCII value is; msgspec does not check the bytes of fields it skips).
+    """
+    value, raw_key = record.value, record.key
+    if value is None or raw_key is None or len(value) > max_value_bytes:
         return None
+    try:
+        key = raw_key.decode("utf-8")
+        if not value.isascii():
+            value.decode("utf-8")
+        event = _ONE_PASS.decode(value)
+    except (UnicodeDecodeError, msgspec.DecodeError, RecursionError):
+        return None  # DecodeError covers ValidationError: wrong shape, unknown type, ...
     facts = _REGISTERED[type(event)]
     data = event.data
     if not (

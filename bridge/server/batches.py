@@ -10,6 +10,7 @@ read once, when the batch is flushed, however many records touched them.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -92,15 +93,28 @@ class BatchLog:
         self._recent_bytes = 0
         self._seq += 1
 
-    def flush(self, resolve: Resolve | None = None) -> EncodedBatch | None:
+    def flush(
+        self, resolve: Resolve | None = None, limit: int | None = None
+    ) -> EncodedBatch | None:
         """Turn the pending changes into the next batch, remember it, and return it.
 
-        ``resolve`` reads the value of the entities that were only touched.
+        ``resolve`` reads the value of the entities that were only touched. With
+        ``limit`` the batch holds at most that many entities, the oldest pending;
+        the rest stay pending for the next batch (a burst goes out as a stream of
+        bounded frames that a reading console takes one by one).
         """
         if not self.has_pending:
             return None
+        pending_items = self._pending
+        if limit is not None and len(pending_items) > limit:
+            taken = list(itertools.islice(pending_items.items(), limit))
+            for item_key, _ in taken:
+                del pending_items[item_key]
+        else:
+            taken = list(pending_items.items())
+            self._pending = {}
         changes: list[Change] = []
-        for (kind, key), pending in self._pending.items():
+        for (kind, key), pending in taken:
             if pending is None:
                 if resolve is None:
                     raise ValueError("touched entities need a resolve to be flushed")
@@ -108,7 +122,6 @@ class BatchLog:
             changes.append(pending)
         self._seq += 1
         batch = DeltaBatch(seq=self._seq, changes=changes, status=self._pending_status)
-        self._pending = {}
         self._pending_status = None
         encoded = EncodedBatch(self._seq, encode_frame(batch))
         self._recent.append(encoded)

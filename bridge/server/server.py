@@ -76,6 +76,10 @@ _log = logging.getLogger(__name__)
 
 LISTEN_CHECK_MS = 500  # how often the watchdog checks that the server still listens
 IDLE_PENDING = 1000  # entities pending with no console connected before they are dropped
+BATCH_ENTITIES = 256
+"""At most this many entities per delta batch: a burst (a catch-up) goes out as a
+stream of frames of a few hundred KiB, each sent once the console took the last,
+instead of one frame larger than the console's backlog bound."""
 UNKNOWN_COMMAND = (
     "this bridge holds no record of the command (its outbox entry is gone); "
     "send it again if it is still wanted"
@@ -132,9 +136,11 @@ class LocalServer(QObject):
         listen_check_ms: int = LISTEN_CHECK_MS,
         resolve: Resolve | None = None,
         idle_pending: int = IDLE_PENDING,
+        batch_entities: int = BATCH_ENTITIES,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._batch_entities = batch_entities
         self._resolve = resolve
         self._idle_pending = idle_pending
         if not token:
@@ -319,17 +325,24 @@ class LocalServer(QObject):
                 session.send(frame)
 
     def _flush(self) -> None:
+        """Send the next batch (at most ``batch_entities``); the rest when consoles took it."""
         self._flush_timer.stop()
         self._overdue = False
-        batch = self._log.flush(self._resolve)
+        batch = self._log.flush(self._resolve, self._batch_entities)
         if batch is None:
             return
         for session in list(self._sessions.values()):
             if session.live:
                 session.send(batch.frame, droppable=True)
+        self._schedule_flush()
+
+    def _flush_all(self) -> None:
+        """Send everything pending now, in batches of at most ``batch_entities``."""
+        while self._log.has_pending:
+            self._flush()
 
     def _send_snapshot(self, session: ClientSession) -> None:
-        self._flush()  # the snapshot then reflects exactly the batches up to its seq
+        self._flush_all()  # the snapshot then reflects exactly the batches up to its seq
         tickets, orders, agents, status = self._source.snapshot()
         stream = SnapshotStream(
             session=self._session_id,
@@ -394,7 +407,7 @@ class LocalServer(QObject):
         if not hmac.compare_digest(message.token.encode(), self._token):
             session.fail("bad_token", "missing or wrong token")
             return
-        self._flush()  # what is pending goes to those already live, not to the newcomer
+        self._flush_all()  # what is pending goes to those already live, not to the newcomer
         missed = None
         if message.resume_session == self._session_id and message.resume_from_seq is not None:
             missed = self._log.since(message.resume_from_seq)

@@ -441,6 +441,30 @@ def test_while_every_console_is_busy_changes_coalesce_until_one_takes_them(
     }
 
 
+def test_a_burst_larger_than_the_backlog_bound_reaches_a_reading_console_whole(
+    make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
+) -> None:
+    """A catch-up's burst: one pending batch of 1,000 entities, 8x the backlog bound.
+
+    As one frame it would exceed the bound at once and the console, though it
+    reads, would be sent a snapshot instead; in bounded batches it takes them all.
+    """
+    bound = 256 * 1024
+    server = make_server(max_client_backlog_bytes=bound, batch_entities=100)
+    reader = welcomed(clients, name="reader")
+    body = "x" * 2 * 1024
+    state.change(server, *(ticket_change(f"T-{n}", subject=str(n), body=body) for n in range(1000)))
+    reader.wait_for(lambda: server.seq == 10 and len(reader.deltas()) == 10)
+    assert [len(d.changes) for d in reader.deltas()] == [100] * 10
+    keys = [c.key for d in reader.deltas() for c in d.changes]
+    assert keys == [f"T-{n}" for n in range(1000)]  # every entity once, oldest first
+    stats = stats_of(server, "reader")
+    assert not stats.needs_snapshot
+    assert stats.batches_dropped == 0
+    assert len(reader.of(StateSnapshot)) == 1  # the first one only
+    assert all(len(encode_frame(d)) < bound for d in reader.deltas())
+
+
 def test_ping_is_answered(server: LocalServer, clients: Callable[..., RawClient]) -> None:
     client = welcomed(clients)
     client.send(encode_frame(Ping(nonce=41)) + encode_frame(Ping(nonce=42)))

@@ -10,6 +10,11 @@ the other in this process, each reads all of them from the beginning:
 - ``bridge``: the bridge's own ``BridgeService`` (reader thread, bounded queue,
   validation and fold, local server, cache saves) with an empty data dir and no
   console, from ``start()`` until its state reflects every record;
+- ``bridge_with_console``: the same catch-up with a raw protocol client (a
+  ``BlockingBridgeClient`` in a child process, as a console is a process of its
+  own) connected from the start and reading everything the bridge sends; also
+  reported: the batches and changes it read, and whether it fell back to a
+  snapshot (its backlog went over the per-client bound, docs/PROTOCOL.md);
 - ``fold_only``: ``fold_record`` over the same records in memory (no Kafka);
 - ``fold_after_loading_half_with_gc_freeze``: the second half folded onto a state
   holding the first half (as after loading a cache), with and without the
@@ -24,10 +29,12 @@ from __future__ import annotations
 
 import gc
 import itertools
+import multiprocessing.synchronize
 import os
 import statistics
 import tempfile
 import time
+from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +42,7 @@ import msgspec
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
+from bridge.blocking_client import BlockingBridgeClient, BridgeNotRunningError
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
@@ -42,7 +50,14 @@ from bridge.fold.state import State
 from bridge.paths import DataLayout
 from bridge.service import BridgeService
 from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
+from bridge.wire.entities import Order, Ticket
+from bridge.wire.protocol import (
+    AgentIdentity,
+    BridgeMessage,
+    DeltaBatch,
+    SnapshotBegin,
+    SnapshotPage,
+)
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
 from tests.perf.bench_cache import TOPICS as LOG_TOPICS
@@ -93,7 +108,93 @@ def _consume(broker: KafkaBroker, topics: Topics, expected: int, *, decode: bool
     return expected / elapsed
 
 
-def _bridge(broker: KafkaBroker, topics: Topics, expected: int) -> dict[str, object]:
+def _sizes(records: list[RawRecord]) -> dict[str, int]:
+    """Per entity of the folded log, how many messages and actions (tickets) or timeline
+    entries (orders) it holds in the end: a console has it all once it saw each one so big."""
+    state = State()
+    for record in records:
+        fold_record(state, record, LOG_TOPICS)
+    sizes = {f"t:{k}": len(t.messages) + len(t.actions) for k, t in state.tickets.items()}
+    sizes.update({f"o:{k}": len(o.timeline) for k, o in state.orders.items()})
+    return sizes
+
+
+class _Progress:
+    """What a console read so far, and when it held every entity in its final form."""
+
+    def __init__(self, sizes: dict[str, int]) -> None:
+        self._sizes = sizes
+        self._missing = set(sizes)
+        self.seen = {"snapshots": 0, "batches": 0, "changes": 0}
+        self.complete_at: float | None = None
+
+    def add(self, message: BridgeMessage | None) -> None:
+        tickets: list[Ticket | None] = []
+        orders: list[Order | None] = []
+        if isinstance(message, SnapshotBegin):
+            self.seen["snapshots"] += 1
+        elif isinstance(message, SnapshotPage):
+            tickets, orders = [*message.tickets], [*message.orders]
+        elif isinstance(message, DeltaBatch):
+            self.seen["batches"] += 1
+            self.seen["changes"] += len(message.changes)
+            tickets = [change.ticket for change in message.changes]
+            orders = [change.order for change in message.changes]
+        for ticket in tickets:
+            if ticket is not None:
+                self._saw(f"t:{ticket.ticket_id}", len(ticket.messages) + len(ticket.actions))
+        for order in orders:
+            if order is not None:
+                self._saw(f"o:{order.order_id}", len(order.timeline))
+        if not self._missing and self.complete_at is None:
+            self.complete_at = time.monotonic()
+
+    def _saw(self, key: str, size: int) -> None:
+        if size >= self._sizes.get(key, 0):
+            self._missing.discard(key)
+
+
+def console_reader(
+    data_dir: Path,
+    sizes: dict[str, int],
+    events: tuple[multiprocessing.synchronize.Event, ...],
+    results: Queue[dict[str, object]],
+) -> None:
+    """Child: connect as soon as the bridge serves ``data_dir``; read until it holds the log.
+
+    ``events``: (ready: imported, complete: every entity seen in its final form, stop).
+    """
+    ready, complete, stop = events
+    app = QCoreApplication([])
+    ready.set()
+    progress = _Progress(sizes)
+    client: BlockingBridgeClient | None = None
+    while client is None and not stop.is_set():
+        candidate = BlockingBridgeClient(data_dir, client="bench-catchup-console")
+        try:
+            candidate.connect(30.0)
+        except BridgeNotRunningError:
+            candidate.close()
+            stop.wait(0.005)  # not serving yet (no endpoint): try again
+        else:
+            client = candidate
+            progress.seen["snapshots"] += 1  # the first one, assembled by connect()
+    while client is not None and not stop.is_set() and progress.complete_at is None:
+        progress.add(client.read(0.2))
+    complete.set()
+    if client is not None:
+        client.close()
+    results.put({**progress.seen, "complete_at": progress.complete_at})
+    del app
+
+
+def _bridge(
+    broker: KafkaBroker,
+    topics: Topics,
+    expected: int,
+    *,
+    console_sizes: dict[str, int] | None = None,
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="atp-bench-catchup-") as tmp:
         layout = DataLayout(Path(tmp) / "data")
         layout.ensure()
@@ -111,29 +212,54 @@ def _bridge(broker: KafkaBroker, topics: Topics, expected: int) -> dict[str, obj
             sources = (topics.orders, topics.tickets)
             return sum(n for t in sources for n in offsets.get(t, {}).values())
 
+        ctx = stack.context()
+        ready, complete, stop, results = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Queue()
         loop = QEventLoop()
         timer = QTimer()
         timer.setInterval(5)
+        folded_at: list[float] = []
 
         def check() -> None:
-            if folded() >= expected:
-                loop.quit()
+            if not folded_at and folded() >= expected:
+                folded_at.append(time.monotonic())
+            if folded_at and (console_sizes is None or complete.is_set()):
+                loop.quit()  # with a console: once it holds everything too
 
         timer.timeout.connect(check)
+        if console_sizes is not None:
+            child = stack.spawn(
+                console_reader, layout.root, console_sizes, (ready, complete, stop), results
+            )
+            ready.wait(60)  # imported, waiting for the bridge's endpoint
         gc.collect()
-        started = time.perf_counter()
+        started = time.monotonic()
         service.start()
         timer.start()
         loop.exec()
-        elapsed = time.perf_counter() - started
         timer.stop()
-        rss = stack.rss_mib()
+        elapsed = folded_at[0] - started
+        figures: dict[str, object] = {
+            "records_per_s": round(expected / elapsed),
+            "seconds": round(elapsed, 2),
+            "rss_mib": stack.rss_mib(),
+        }
+        if console_sizes is not None:
+            stop.set()
+            seen = results.get(timeout=60)
+            child.join(30)
+            complete_at = seen.pop("complete_at")
+            assert isinstance(complete_at, float)
+            figures["console"] = {
+                **seen,
+                "fell_back_to_snapshot": int(seen["snapshots"]) > 1,
+                "holds_everything_after_s": round(complete_at - started, 2),
+                "records_per_s": round(expected / (complete_at - started)),
+            }
         service.stop()
-    return {
-        "records_per_s": round(expected / elapsed),
-        "seconds": round(elapsed, 2),
-        "rss_mib": rss,
-    }
+    # What the catch-up froze (the service's reference cycles too) is collectable again:
+    # the runs after this one otherwise ran with every earlier run's state held.
+    gc.unfreeze()
+    return figures
 
 
 def _fold_only(records: list[RawRecord]) -> float:
@@ -169,6 +295,7 @@ def run() -> dict[str, object]:
     count = stack.setting("CATCHUP_RECORDS", 300_000)
     repeats = stack.setting("REPEATS", 1)
     records = _records(count)
+    sizes = _sizes(records)
     runs: list[dict[str, Any]] = []
     with stack.kafka_broker() as broker:
         topics = stack.new_topics(broker, PARTITIONS)
@@ -178,12 +305,18 @@ def run() -> dict[str, object]:
             plain = _consume(broker, topics, count, decode=False)
             decoded = _consume(broker, topics, count, decode=True)
             bridge = _bridge(broker, topics, count)
+            with_console = _bridge(broker, topics, count, console_sizes=sizes)
             runs.append(
                 {
                     "plain_records_per_s": round(plain),
                     "msgspec_records_per_s": round(decoded),
                     "bridge": bridge,
                     "bridge_share_of_msgspec": round(float(bridge["records_per_s"]) / decoded, 2),  # type: ignore[arg-type]
+                    "bridge_with_console": with_console,
+                    "bridge_with_console_share_of_msgspec": round(
+                        float(with_console["records_per_s"]) / decoded,  # type: ignore[arg-type]
+                        2,
+                    ),
                 }
             )
         load_after = stack.load_average()
@@ -206,7 +339,15 @@ def run() -> dict[str, object]:
             "bridge_share_of_msgspec": round(
                 statistics.median(float(r["bridge_share_of_msgspec"]) for r in runs), 2
             ),
+            "bridge_with_console_records_per_s": median("bridge_with_console.records_per_s"),
+            "bridge_with_console_share_of_msgspec": round(
+                statistics.median(float(r["bridge_with_console_share_of_msgspec"]) for r in runs),
+                2,
+            ),
         },
+        "console_fell_back_to_snapshot": [
+            r["bridge_with_console"]["console"]["fell_back_to_snapshot"] for r in runs
+        ],
         "fold_only_records_per_s": round(fold_only),
         "fold_after_loading_half_with_gc_freeze": after_load,
         "runs": runs,

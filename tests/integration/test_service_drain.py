@@ -1,0 +1,52 @@
+"""The bridge's drain of read records into the fold, on the Qt thread (bridge/service.py).
+
+No broker: batches go straight into the service's queue, as the reader thread
+would hand them on. A drain that runs over its budget returns to the event loop
+(where the consoles' sockets are served) and continues on a later turn.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from bridge.contract.topics import Topics
+from bridge.paths import DataLayout
+from bridge.service import BridgeService
+from bridge.wire.endpoint import Endpoint, new_token
+from bridge.wire.protocol import AgentIdentity
+from tests.helpers import samples
+
+TOPICS = Topics()
+
+
+def _service(data_dir: Path) -> BridgeService:
+    layout = DataLayout(data_dir)
+    layout.ensure()
+    return BridgeService(
+        identity=AgentIdentity(agent_id="a-1", name="Ana", role="agent", queues=[]),
+        topics=TOPICS,
+        kafka_settings={},
+        layout=layout,
+        endpoint=Endpoint.for_data_dir(layout.root),
+        token=new_token(),
+    )
+
+
+def test_a_drain_over_its_budget_returns_to_the_event_loop_before_it_continues(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    service = _service(tmp_path / "data")
+    try:
+        for n in range(3):
+            opened = samples.ticket_opened(f"T-{n}", event_id=f"open-{n}")
+            service._records.put([samples.as_record(opened, topic=TOPICS.tickets, offset=n)])
+        service._drain_records(budget_s=0.0)  # over budget after its first batch
+        assert list(service.state.tickets) == ["T-0"]  # the rest waits for the next turn
+        qtbot.waitUntil(lambda: len(service.state.tickets) == 3, timeout=5000)
+        assert service.state.next_offsets == {TOPICS.tickets: {0: 3}}
+    finally:
+        service.stop()
+        gc.unfreeze()  # what the drain froze while catching up: nothing left for later tests
