@@ -19,25 +19,17 @@ ATP_BENCH_REPEATS (1) runs, medians when more than one.
 
 from __future__ import annotations
 
-import multiprocessing.synchronize
 import os
-import tempfile
 import time
-import uuid
-from multiprocessing.queues import Queue
-from pathlib import Path
-from typing import Any
 
-import msgspec
-from confluent_kafka import OFFSET_END, Consumer, TopicPartition
 from PySide6.QtCore import QCoreApplication
 
 from bridge.blocking_client import BlockingBridgeClient
 from bridge.wire.protocol import DeltaBatch
-from tests.helpers.bridge_process import BridgeProcess, write_config
+from tests.helpers.bridge_process import BridgeProcess
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
-from tests.perf.bench_console_stream import PARTITIONS, _open_tickets
+from tests.perf.bench_console_stream import PARTITIONS
 
 
 class SocketProbe:
@@ -76,67 +68,20 @@ class SocketProbe:
                     self.by_stamp[stamp] = (now - stamp) / 1e6
 
 
-def plain_consumer_stamps(
-    plan: stack.StreamPlan, ready: multiprocessing.synchronize.Event, results: Queue[Any]
-) -> None:
-    """Child: a raw consumer's produce -> poll latency per stamp (as ``stack``'s, per record)."""
-    consumer = Consumer(
-        {
-            "bootstrap.servers": plan.bootstrap,
-            "group.id": f"bench-plain-{uuid.uuid4().hex[:6]}",
-            "enable.auto.commit": False,
-        }
-    )
-    consumer.assign([TopicPartition(plan.topic, p, OFFSET_END) for p in range(plan.partitions)])
-    consumer.consume(1, 1.0)  # the assignment is in effect from here
-    ready.set()
-    latencies: dict[int, float] = {}
-    deadline = time.monotonic() + plan.seconds + 60.0
-    while len(latencies) < plan.total and time.monotonic() < deadline:
-        messages = consumer.consume(1, 0.5)
-        if messages:
-            messages += consumer.consume(499, 0)
-        now = time.time_ns()
-        for message in messages:
-            value = message.value()
-            if message.error() is not None or value is None:
-                continue
-            body = msgspec.json.decode(value)["data"]["body"]
-            if body.startswith(stack.STAMP_PREFIX):
-                stamp = int(body[len(stack.STAMP_PREFIX) :])
-                latencies[stamp] = (now - stamp) / 1e6
-    consumer.close()
-    results.put(latencies)
-
-
 def scenario(broker: KafkaBroker, rate: int, seconds: int, tickets: int) -> dict[str, object]:
     """One run: a fresh bridge, a raw client, ``rate`` events/s for ``seconds``."""
-    topics = stack.new_topics(broker, PARTITIONS)
-    ticket_ids = _open_tickets(broker, topics, tickets)
-    with tempfile.TemporaryDirectory(prefix="atp-bench-bridge-latency-") as tmp:
-        root = Path(tmp)
-        config = write_config(
-            root / "config.toml", bootstrap_servers=broker.bootstrap_servers, topics=topics
-        )
-        bridge = BridgeProcess(
-            data_dir=root / "bridge", config=config, agent_id="bench", agent_name="Bench"
-        )
-        bridge.start()
-        plan = stack.StreamPlan(
-            bootstrap=broker.bootstrap_servers,
-            topic=topics.tickets,
-            partitions=PARTITIONS,
-            ticket_ids=tuple(ticket_ids),
-            rate=rate,
-            seconds=seconds,
-        )
-        try:
-            bridge.wait_until(lambda m: len(m.tickets) >= tickets, 60.0)
-            with BlockingBridgeClient(bridge.data_dir, client="bench-raw") as client:
-                client.connect(30.0)
-                return _measure(bridge, client, plan)
-        finally:
-            bridge.stop()
+    with stack.streaming_bridge(
+        broker,
+        partitions=PARTITIONS,
+        tickets=tickets,
+        rate=rate,
+        seconds=seconds,
+        prefix="atp-bench-bridge-latency-",
+    ) as running:
+        running.bridge.wait_until(lambda m: len(m.tickets) >= tickets, 60.0)
+        with BlockingBridgeClient(running.bridge.data_dir, client="bench-raw") as client:
+            client.connect(30.0)
+            return _measure(running.bridge, client, running.plan)
 
 
 def _measure(
@@ -145,7 +90,7 @@ def _measure(
     probe = SocketProbe(client)
     ctx = stack.context()
     ready, start, done, plain = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
-    consumer = stack.spawn(plain_consumer_stamps, plan, ready, plain)
+    consumer = stack.spawn(stack.plain_consumer_stamps, plan, ready, plain)
     producer = stack.spawn(stack.paced_message_producer, plan, start, done)
     ready.wait(60)
     load_before = stack.load_average()

@@ -28,24 +28,19 @@ from __future__ import annotations
 
 import gc
 import os
-import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bridge.contract.envelope import encode_event
-from bridge.contract.topics import Topics
 from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.gc_pacing import GcPacing
 from console.viewstate.store import StoreUpdate
-from tests.helpers import samples
-from tests.helpers.bridge_process import BridgeProcess, write_config
+from tests.helpers.bridge_process import BridgeProcess
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
 
@@ -144,49 +139,19 @@ class LatencyProbe:
                     self.latencies_ms.append((now - stamp) / 1e6)
 
 
-def _open_tickets(broker: KafkaBroker, topics: Topics, count: int) -> list[str]:
-    ticket_ids = [f"T-{n:06d}" for n in range(count)]
-    stack.produce_all(
-        broker.bootstrap_servers,
-        (
-            (
-                topics.tickets,
-                tid.encode(),
-                encode_event(samples.ticket_opened(tid, event_id=uuid.uuid4().hex)),
-            )
-            for tid in ticket_ids
-        ),
-    )
-    return ticket_ids
-
-
 def scenario(
     broker: KafkaBroker, rate: int, seconds: int, *, tickets: int, freeze: bool
 ) -> dict[str, object]:
     """One run: a fresh bridge and console, ``rate`` events/s for ``seconds``."""
-    topics = stack.new_topics(broker, PARTITIONS)
-    ticket_ids = _open_tickets(broker, topics, tickets)
-    with tempfile.TemporaryDirectory(prefix="atp-bench-stream-") as tmp:
-        root = Path(tmp)
-        config = write_config(
-            root / "config.toml", bootstrap_servers=broker.bootstrap_servers, topics=topics
-        )
-        bridge = BridgeProcess(
-            data_dir=root / "bridge", config=config, agent_id="bench", agent_name="Bench"
-        )
-        bridge.start()
-        plan = stack.StreamPlan(
-            bootstrap=broker.bootstrap_servers,
-            topic=topics.tickets,
-            partitions=PARTITIONS,
-            ticket_ids=tuple(ticket_ids),
-            rate=rate,
-            seconds=seconds,
-        )
-        try:
-            return _measure(bridge, plan, freeze=freeze, root=root)
-        finally:
-            bridge.stop()
+    with stack.streaming_bridge(
+        broker,
+        partitions=PARTITIONS,
+        tickets=tickets,
+        rate=rate,
+        seconds=seconds,
+        prefix="atp-bench-stream-",
+    ) as running:
+        return _measure(running.bridge, running.plan, freeze=freeze, root=running.root)
 
 
 def _measure(
@@ -218,7 +183,7 @@ def _measure(
     ctx = stack.context()
     ready, start, done, plain = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
     total = plan.total
-    consumer = stack.spawn(stack.plain_consumer_latency, plan, ready, plain)
+    consumer = stack.spawn(stack.plain_consumer_stamps, plan, ready, plain)
     producer = stack.spawn(stack.paced_message_producer, plan, start, done)
     ready.wait(60)
     load_before = stack.load_average()
@@ -232,7 +197,7 @@ def _measure(
     gc.callbacks.remove(pauses)
     load_after = stack.load_average()
     produced = done.get(timeout=60)
-    plain_figures = plain.get(timeout=120)
+    plain_figures = stack.percentiles(list(plain.get(timeout=120).values()))
     producer.join(30)
     consumer.join(30)
     rss_console = stack.rss_mib()

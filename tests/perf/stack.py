@@ -14,6 +14,7 @@ import multiprocessing
 import multiprocessing.synchronize
 import os
 import statistics
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -25,8 +26,10 @@ from typing import Any
 from confluent_kafka import OFFSET_END, Consumer, Producer, TopicPartition
 from confluent_kafka.cimpl import NewTopic
 
-from bridge.contract.envelope import KAFKA_HEADERS
+from bridge.contract.envelope import KAFKA_HEADERS, encode_event
 from bridge.contract.topics import Topics
+from tests.helpers import samples
+from tests.helpers.bridge_process import BridgeProcess, write_config
 from tests.kafka_harness import KafkaBroker
 
 STAMP_PREFIX = "bench:"  # message bodies "bench:<time_ns of produce>"
@@ -199,10 +202,10 @@ def paced_message_producer(
     done.put(plan.total)
 
 
-def plain_consumer_latency(
-    plan: StreamPlan, ready: multiprocessing.synchronize.Event, results: Queue[dict[str, Any]]
+def plain_consumer_stamps(
+    plan: StreamPlan, ready: multiprocessing.synchronize.Event, results: Queue[dict[int, float]]
 ) -> None:
-    """Child: a raw confluent-kafka consumer's produce -> poll latency of the stamped records."""
+    """Child: a raw confluent-kafka consumer's produce -> poll latency, ms per stamp."""
     import msgspec  # noqa: PLC0415
 
     consumer = Consumer(
@@ -215,7 +218,7 @@ def plain_consumer_latency(
     consumer.assign([TopicPartition(plan.topic, p, OFFSET_END) for p in range(plan.partitions)])
     consumer.consume(1, 1.0)  # the assignment is in effect from here
     ready.set()
-    latencies: list[float] = []
+    latencies: dict[int, float] = {}
     deadline = time.monotonic() + plan.seconds + 60.0
     while len(latencies) < plan.total and time.monotonic() < deadline:
         messages = consumer.consume(1, 0.5)
@@ -228,6 +231,66 @@ def plain_consumer_latency(
                 continue
             body = msgspec.json.decode(value)["data"]["body"]
             if body.startswith(STAMP_PREFIX):
-                latencies.append((now - int(body[len(STAMP_PREFIX) :])) / 1e6)
+                stamp = int(body[len(STAMP_PREFIX) :])
+                latencies[stamp] = (now - stamp) / 1e6
     consumer.close()
-    results.put(percentiles(latencies))
+    results.put(latencies)
+
+
+def open_tickets(broker: KafkaBroker, topics: Topics, count: int) -> list[str]:
+    """Produce ``count`` ``opened`` events (``T-000000``...) and return the ticket ids."""
+    ticket_ids = [f"T-{n:06d}" for n in range(count)]
+    produce_all(
+        broker.bootstrap_servers,
+        (
+            (
+                topics.tickets,
+                tid.encode(),
+                encode_event(samples.ticket_opened(tid, event_id=uuid.uuid4().hex)),
+            )
+            for tid in ticket_ids
+        ),
+    )
+    return ticket_ids
+
+
+@dataclass(frozen=True)
+class StreamingBridge:
+    """A running ``atp-bridge`` over fresh topics holding open tickets, and the stream plan."""
+
+    bridge: BridgeProcess
+    plan: StreamPlan
+    root: Path
+    tickets: int
+
+
+@contextlib.contextmanager
+def streaming_bridge(
+    broker: KafkaBroker, *, partitions: int, tickets: int, rate: int, seconds: int, prefix: str
+) -> Iterator[StreamingBridge]:
+    """Fresh topics with ``tickets`` open tickets, a bridge process on them, and the plan
+    of a stream of ``rate`` messages/s for ``seconds`` onto those tickets; the bridge is
+    stopped and its temporary folder removed afterwards."""
+    topics = new_topics(broker, partitions)
+    ticket_ids = open_tickets(broker, topics, tickets)
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        root = Path(tmp)
+        config = write_config(
+            root / "config.toml", bootstrap_servers=broker.bootstrap_servers, topics=topics
+        )
+        bridge = BridgeProcess(
+            data_dir=root / "bridge", config=config, agent_id="bench", agent_name="Bench"
+        )
+        bridge.start()
+        plan = StreamPlan(
+            bootstrap=broker.bootstrap_servers,
+            topic=topics.tickets,
+            partitions=partitions,
+            ticket_ids=tuple(ticket_ids),
+            rate=rate,
+            seconds=seconds,
+        )
+        try:
+            yield StreamingBridge(bridge, plan, root, tickets)
+        finally:
+            bridge.stop()
