@@ -57,6 +57,7 @@ from bridge.wire.protocol import (
     DeltaBatch,
     SnapshotBegin,
     SnapshotPage,
+    StateSnapshot,
 )
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
@@ -128,10 +129,13 @@ class _Progress:
         self.seen = {"snapshots": 0, "batches": 0, "changes": 0}
         self.complete_at: float | None = None
 
-    def add(self, message: BridgeMessage | None) -> None:
+    def add(self, message: BridgeMessage | StateSnapshot | None) -> None:
         tickets: list[Ticket | None] = []
         orders: list[Order | None] = []
-        if isinstance(message, SnapshotBegin):
+        if isinstance(message, StateSnapshot):  # the first, assembled by connect()
+            self.seen["snapshots"] += 1
+            tickets, orders = [*message.tickets], [*message.orders]
+        elif isinstance(message, SnapshotBegin):
             self.seen["snapshots"] += 1
         elif isinstance(message, SnapshotPage):
             tickets, orders = [*message.tickets], [*message.orders]
@@ -178,7 +182,7 @@ def console_reader(
             stop.wait(0.005)  # not serving yet (no endpoint): try again
         else:
             client = candidate
-            progress.seen["snapshots"] += 1  # the first one, assembled by connect()
+            progress.add(candidate.snapshot)  # what it holds from the start counts too
     while client is not None and not stop.is_set() and progress.complete_at is None:
         progress.add(client.read(0.2))
     complete.set()
