@@ -17,6 +17,25 @@ from bridge.wire.protocol import (
 )
 
 
+def split_snapshot(snapshot: StateSnapshot) -> tuple[SnapshotBegin, SnapshotPage, SnapshotEnd]:
+    """A whole ``snapshot`` as the stream that carries it: its begin, one page, its end."""
+    begin = SnapshotBegin(
+        session=snapshot.session,
+        seq=snapshot.seq,
+        tickets=len(snapshot.tickets),
+        orders=len(snapshot.orders),
+        agents=len(snapshot.agents),
+        status=snapshot.status,
+    )
+    page = SnapshotPage(
+        seq=snapshot.seq,
+        tickets=snapshot.tickets,
+        orders=snapshot.orders,
+        agents=snapshot.agents,
+    )
+    return begin, page, SnapshotEnd(seq=snapshot.seq)
+
+
 class SnapshotStreamError(ValueError):
     """The messages do not form a snapshot (a page or an end without its begin)."""
 

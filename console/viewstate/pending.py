@@ -30,6 +30,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bridge.wire.protocol import DeltaBatch, SnapshotBegin, SnapshotEnd, SnapshotPage
+from bridge.wire.snapshots import split_snapshot
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
@@ -87,24 +88,10 @@ class PendingUpdates:
     def add_snapshot(self, snapshot: StateSnapshot) -> None:
         """A whole state at once (its begin, one page and its end)."""
         before = self.messages
-        self.add_snapshot_begin(
-            SnapshotBegin(
-                session=snapshot.session,
-                seq=snapshot.seq,
-                tickets=len(snapshot.tickets),
-                orders=len(snapshot.orders),
-                agents=len(snapshot.agents),
-                status=snapshot.status,
-            )
-        )
-        page = SnapshotPage(
-            seq=snapshot.seq,
-            tickets=snapshot.tickets,
-            orders=snapshot.orders,
-            agents=snapshot.agents,
-        )
+        begin, page, end = split_snapshot(snapshot)
+        self.add_snapshot_begin(begin)
         self.add_snapshot_page(page)
-        self.add_snapshot_end(SnapshotEnd(seq=snapshot.seq))
+        self.add_snapshot_end(end)
         self._snapshot_messages = before + 1
 
     def add_snapshot_begin(self, begin: SnapshotBegin) -> None:

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
+from bridge.wire.snapshots import split_snapshot
 from console.viewstate.customer_index import CustomerIndex
 
 if TYPE_CHECKING:
@@ -263,21 +264,7 @@ class ViewStore:
     # ------------------------------------------------------------------ writing
     def apply_snapshot(self, snapshot: StateSnapshot) -> StoreUpdate:
         """Replace the state with a whole ``snapshot`` in one update (listeners get the diff)."""
-        begin = SnapshotBegin(
-            session=snapshot.session,
-            seq=snapshot.seq,
-            tickets=len(snapshot.tickets),
-            orders=len(snapshot.orders),
-            agents=len(snapshot.agents),
-            status=snapshot.status,
-        )
-        page = SnapshotPage(
-            seq=snapshot.seq,
-            tickets=snapshot.tickets,
-            orders=snapshot.orders,
-            agents=snapshot.agents,
-        )
-        return self.load_snapshot(begin, page, SnapshotEnd(seq=snapshot.seq))
+        return self.load_snapshot(*split_snapshot(snapshot))
 
     def load_snapshot(
         self,
