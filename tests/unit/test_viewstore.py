@@ -170,6 +170,17 @@ def test_crossed_due_finds_only_unanswered_tickets_that_fell_due_in_the_interval
     assert crossed_due(rows, NOW, NOW + 120) == ["now"]
 
 
+def test_crossed_due_agrees_with_breached_at_the_interval_ends() -> None:
+    # breached means past the due time: due exactly at the last check breaches after it,
+    # due exactly at this check has not breached yet
+    at_last_check = queue_row(ticket("at-since", sla_due_at=at(0)), 0)
+    at_this_check = queue_row(ticket("at-now", sla_due_at=at(2)), 0)
+    rows = [at_last_check, at_this_check]
+    assert [sla(r, NOW).state for r in rows] != [SlaState.BREACHED] * 2
+    assert [sla(r, NOW + 120).state for r in rows] == [SlaState.BREACHED, SlaState.WARNING]
+    assert crossed_due(rows, NOW, NOW + 120) == ["at-since"]
+
+
 def test_countdown_format() -> None:
     # whole minutes with a unit, rounded up (never "0 min" before the due time)
     assert format_countdown(65) == "2 min"
