@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 _Index = QModelIndex | QPersistentModelIndex
 _ASCENDING = Qt.SortOrder.AscendingOrder
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
 class QueueFilterProxy(QAbstractProxyModel):
@@ -150,6 +153,17 @@ class QueueFilterProxy(QAbstractProxyModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         """The source's columns."""
         return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The source's data for the ticket at this row (asked by ticket id, no row lookup)."""
+        row = index.row()
+        if not index.isValid() or row >= len(self._rows):
+            return None
+        return self._source.cell(self._rows.id_at(row), index.column(), role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Every cell is enabled and selectable, as in the source (and has no children)."""
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

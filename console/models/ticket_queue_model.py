@@ -221,8 +221,10 @@ class TicketQueueModel(QAbstractTableModel):
         self._colleagues: dict[str, tuple[Colleague, ...]] = {}
         self._last_deadline_check = clock()
         self._headers = _headers()
+        self._bold = QFont()
+        self._bold.setBold(True)
         accessible = Qt.ItemDataRole.AccessibleTextRole.value
-        self._roles: dict[int, Callable[[int, int], Any]] = {
+        self._roles: dict[int, Callable[[str, int], Any]] = {
             _DISPLAY.value: self._display,
             accessible: self._display,
             ID_ROLE: self._id,
@@ -316,80 +318,67 @@ class TicketQueueModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         """Display text, SLA colours, and the custom roles of ``console.models.roles``."""
-        if not index.isValid() or index.row() >= len(self._ids):
+        row = index.row()
+        if not index.isValid() or row >= len(self._ids):
             return None
+        return self.cell(self._ids[row], index.column(), role)
+
+    def cell(self, ticket_id: str, column: int, role: int) -> Any:
+        """What ``data`` gives for ``role`` in ``column`` of the row of ``ticket_id`` (held).
+
+        The filter proxy asks for its cells by ticket id, with no row lookup and no
+        source index built per cell: painting asks for each visible cell's roles.
+        """
         handler = self._roles.get(role)
-        return None if handler is None else handler(index.row(), index.column())
+        return None if handler is None else handler(ticket_id, column)
 
-    def _display(self, row: int, column: int) -> str:
-        data = self.queue_row(row)
-        now = self._clock()
-        texts: dict[int, Callable[[], str]] = {
-            Column.PRIORITY: lambda: priority_label(data.priority),
-            Column.SLA: lambda: _sla_text(data, now),
-            Column.SUBJECT: lambda: data.subject,
-            Column.TAGS: lambda: ", ".join(data.tags),
-            Column.CUSTOMER: lambda: data.customer,
-            Column.QUEUE: lambda: queue_label(data.queue),
-            Column.STATUS: lambda: status_label(data.status),
-            Column.ASSIGNEE: lambda: (
-                data.assignee_name
-                or data.assignee_id
-                or QCoreApplication.translate("TicketQueueModel", "Unassigned")
-            ),
-            Column.OTHERS: lambda: colleague_text.short(self.colleagues(data.ticket_id)),
-            Column.AGE: lambda: format_age(now - data.opened_at),
-            Column.CHANNEL: lambda: channel_label(data.channel),
-            Column.UNREAD: lambda: str(data.unread) if data.unread else "",
-        }
-        return one_line(texts[column]())  # data: one bounded line, whatever the record holds
+    def _display(self, ticket_id: str, column: int) -> str:
+        text = _CELL_TEXTS[column](self, self.queue_row_of(ticket_id))
+        return one_line(text)  # data: one bounded line, whatever the record holds
 
-    def _tooltip(self, row: int, column: int) -> str | None:
+    def _tooltip(self, ticket_id: str, column: int) -> str | None:
         """Full texts (escaped: names, tags and subjects are data) of cells that may be cut short.
 
         The tags and colleagues cells list one item a line; the elided columns
         (subject, customer, assignee) show their whole text.
         """
         if column == Column.OTHERS:
-            people = self.colleagues(self._ids[row])
+            people = self.colleagues(ticket_id)
             return (
                 colleague_text.plain_tooltip([colleague_text.sentence(c) for c in people])
                 if people
                 else None
             )
         if column == Column.TAGS:
-            tags = self.queue_row(row).tags
+            tags = self.queue_row_of(ticket_id).tags
             return colleague_text.plain_tooltip(tags) if tags else None
         if column not in ELIDED_COLUMNS:
             return None
-        return plain_tooltip(self._display(row, column))
-
-    def _id(self, row: int, _column: int) -> str:
-        return self._ids[row]
-
-    def _sort(self, row: int, column: int) -> Any:
-        return self.sort_value(self.queue_row(row), column)
-
-    def _sla_state(self, row: int, _column: int) -> str:
-        return sla(self.queue_row(row), self._clock()).state.value
-
-    def _foreground(self, row: int, column: int) -> QBrush | None:
-        if column != Column.SLA:
-            return None
-        return QBrush(SLA_COLOURS[sla(self.queue_row(row), self._clock()).state])
-
-    def _font(self, row: int, column: int) -> QFont | None:
-        if column != Column.UNREAD or not self.queue_row(row).unread:
-            return None
-        font = QFont()
-        font.setBold(True)
-        return font
+        return plain_tooltip(self._display(ticket_id, column))
 
     @staticmethod
-    def _alignment(_row: int, column: int) -> int | None:
-        if column not in (Column.SLA, Column.UNREAD):
+    def _id(ticket_id: str, _column: int) -> str:
+        return ticket_id
+
+    def _sort(self, ticket_id: str, column: int) -> Any:
+        return self.sort_value(self.queue_row_of(ticket_id), column)
+
+    def _sla_state(self, ticket_id: str, _column: int) -> str:
+        return sla(self.queue_row_of(ticket_id), self._clock()).state.value
+
+    def _foreground(self, ticket_id: str, column: int) -> QBrush | None:
+        if column != Column.SLA:
             return None
-        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return _SLA_BRUSHES[sla(self.queue_row_of(ticket_id), self._clock()).state]
+
+    def _font(self, ticket_id: str, column: int) -> QFont | None:
+        if column != Column.UNREAD or not self.queue_row_of(ticket_id).unread:
+            return None
+        return self._bold
+
+    @staticmethod
+    def _alignment(_ticket_id: str, column: int) -> int | None:
+        return _RIGHT_ALIGNED if column in (Column.SLA, Column.UNREAD) else None
 
     @staticmethod
     def sort_value(row: QueueRow, column: int) -> Any:
@@ -581,3 +570,27 @@ class TicketQueueModel(QAbstractTableModel):
         self._keys.insert(position, key)
         self._ids.insert(position, tid)
         self.endMoveRows()
+
+
+def _assignee_text(_model: TicketQueueModel, row: QueueRow) -> str:
+    unassigned = QCoreApplication.translate("TicketQueueModel", "Unassigned")
+    return row.assignee_name or row.assignee_id or unassigned
+
+
+_CELL_TEXTS: dict[int, Callable[[TicketQueueModel, QueueRow], str]] = {
+    Column.PRIORITY: lambda _model, row: priority_label(row.priority),
+    Column.SLA: lambda model, row: _sla_text(row, model.now()),
+    Column.SUBJECT: lambda _model, row: row.subject,
+    Column.TAGS: lambda _model, row: ", ".join(row.tags),
+    Column.CUSTOMER: lambda _model, row: row.customer,
+    Column.QUEUE: lambda _model, row: queue_label(row.queue),
+    Column.STATUS: lambda _model, row: status_label(row.status),
+    Column.ASSIGNEE: _assignee_text,
+    Column.OTHERS: lambda model, row: colleague_text.short(model.colleagues(row.ticket_id)),
+    Column.AGE: lambda model, row: format_age(model.now() - row.opened_at),
+    Column.CHANNEL: lambda _model, row: channel_label(row.channel),
+    Column.UNREAD: lambda _model, row: str(row.unread) if row.unread else "",
+}
+"""The display text of each column's cell, from the row's data."""
+_SLA_BRUSHES: dict[SlaState, QBrush] = {state: QBrush(c) for state, c in SLA_COLOURS.items()}
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
