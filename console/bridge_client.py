@@ -8,7 +8,9 @@ the last DeltaBatch it applied (the bridge sends only the missed batches, or a
 fresh snapshot when it no longer holds them or restarted). A snapshot comes as
 SnapshotBegin, pages and SnapshotEnd (each emitted as it arrives, for the view
 state to apply progressively); a page or end of another snapshot, a delta in
-the middle of one or a gap in the sequence makes it reconnect and resync. A
+the middle of one or a gap in the sequence makes it reconnect and resync (as
+does the view state, through ``resync``, when a delta does not fit what it
+holds). A
 connection lost in the middle of a snapshot does not resume (it has no whole
 state to resume from): the next one starts with a fresh snapshot.
 
@@ -434,6 +436,20 @@ class BridgeClient(QObject):
             return
         self._seq = batch.seq
         self.delta.emit(batch)
+
+    def resync(self, reason: str) -> None:
+        """What the console applied no longer fits the deltas: reconnect for a fresh snapshot.
+
+        For the view state to call when a delta's list tails start past what it
+        holds (``bridge.wire.splices.OutOfStepError``); the next ``hello`` does not
+        resume. Nothing happens while no state is held (a snapshot comes anyway).
+        """
+        if self._seq is None or self._socket is None:
+            return
+        _log.warning("out of step with the bridge; asking for a snapshot", extra={"reason": reason})
+        self._seq = None
+        self._backoff = self._min_backoff
+        self._lost(reason, retry=True)
 
     def _fail(self, reason: str, *, retry_now: bool = False) -> None:
         """The bridge sent something wrong: report it, drop the connection, reconnect."""

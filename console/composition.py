@@ -65,7 +65,7 @@ class ConsoleWindowSet(QObject):
     ) -> None:
         super().__init__(parent)
         self.client = client
-        self.store = ViewStore()
+        self.store = ViewStore(on_out_of_step=client.resync)
         self.window = MainWindow(self.store, OrderFeed(order_feed_limit), SeenTracker(), time.time)
         self.drafts = DraftStore(drafts_dir)
         self.workspace = TicketWorkspace(

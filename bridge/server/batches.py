@@ -6,6 +6,10 @@ batch is encoded once; every client and the history share the same bytes.
 An entity is pending either as a ``Change`` (``add``) or as a key only
 (``touch``): the fold says which entities it touched, and their current value is
 read once, when the batch is flushed, however many records touched them.
+
+A change goes out with only the tails of its lists that the consoles do not
+hold yet (``bridge.wire.splices.ListTails``): a new message on a long
+conversation costs one message on the wire, not the conversation.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import BridgeStatus, Change, DeltaBatch
+from bridge.wire.splices import ListTails
 
 Key = tuple[str, str]
 """(kind, key) of an entity: ("ticket", "T-1")."""
@@ -45,6 +50,7 @@ class BatchLog:
         self._pending: dict[Key, Change | None] = {}  # None: touched, read at flush
         self._pending_status: BridgeStatus | None = None
         self._seq = start_seq
+        self._tails = ListTails()
 
     @property
     def seq(self) -> int:
@@ -119,7 +125,7 @@ class BatchLog:
                 if resolve is None:
                     raise ValueError("touched entities need a resolve to be flushed")
                 pending = resolve(kind, key)  # noqa: PLW2901  (read now: the latest value)
-            changes.append(pending)
+            changes.append(self._tails.trim(pending))
         self._seq += 1
         batch = DeltaBatch(seq=self._seq, changes=changes, status=self._pending_status)
         self._pending_status = None
@@ -131,6 +137,14 @@ class BatchLog:
         ):
             self._recent_bytes -= len(self._recent.popleft().frame)
         return encoded
+
+    def whole_from_now(self) -> None:
+        """The next change of each entity carries its whole lists (call at each snapshot).
+
+        See ``ListTails.forget``: a console that takes this snapshot may lack
+        entities that earlier consoles still hold.
+        """
+        self._tails.forget()
 
     def since(self, seq: int) -> list[EncodedBatch] | None:
         """Return the batches after ``seq`` (gap-free), or None if they are no longer all held."""

@@ -343,6 +343,7 @@ class LocalServer(QObject):
 
     def _send_snapshot(self, session: ClientSession) -> None:
         self._flush_all()  # the snapshot then reflects exactly the batches up to its seq
+        self._log.whole_from_now()
         tickets, orders, agents, status = self._source.snapshot()
         stream = SnapshotStream(
             session=self._session_id,

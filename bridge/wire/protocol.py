@@ -15,7 +15,9 @@ import msgspec
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.vocabulary import Priority, Role, TicketStatus
 
-PROTOCOL_VERSION = 3  # 3: the snapshot streamed in pages, log diagnostics; 2: tags, activity
+PROTOCOL_VERSION = 4
+"""4: changes carry the tails of lists (``bridge.wire.splices``); 3: the snapshot streamed
+in pages, log diagnostics; 2: tags, activity."""
 HEADER_SIZE = 4
 MAX_CLIENT_FRAME = 256 * 1024  # a console sends commands: small
 MAX_BRIDGE_FRAME = 64 * 1024 * 1024  # a large delta batch (snapshots come in pages)
@@ -382,13 +384,21 @@ class StateSnapshot(msgspec.Struct, kw_only=True):
 
 
 class Change(msgspec.Struct, kw_only=True):
-    """One entity as it now is (``None`` values mean it was removed)."""
+    """One entity as it now is (``None`` values mean it was removed).
+
+    Its lists may be tails (v4, ``bridge.wire.splices``): the ticket's ``messages``
+    are those from index ``messages_from`` on, the console keeps its first
+    ``messages_from``; likewise ``actions_from`` and an order's ``timeline_from``.
+    """
 
     kind: Literal["ticket", "order", "agent"]
     key: str
     ticket: Ticket | None = None
     order: Order | None = None
     agent: Presence | None = None
+    messages_from: int = 0
+    actions_from: int = 0
+    timeline_from: int = 0
 
 
 class DeltaBatch(msgspec.Struct, tag="delta", tag_field="t", kw_only=True):

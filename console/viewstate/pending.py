@@ -4,7 +4,8 @@ The console applies incoming state once per frame, not once per frame of the
 protocol: ``PendingUpdates`` takes snapshot parts (begin, pages, end) and delta
 batches as they arrive and merges them (a snapshot begin supersedes everything
 before it; the pages of one snapshot add up; for each entity the last change
-wins; the newest status wins; the merged batch carries the last ``seq``).
+wins, its lists' tails joined to the earlier ones, ``splices.merged``; the
+newest status wins; the merged batch carries the last ``seq``).
 ``apply_to`` then updates the store with the snapshot parts, if any, as one
 update, and one batch of everything after them. Each ``add`` costs what the
 message holds, whatever is already pending.
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from bridge.wire.protocol import DeltaBatch, SnapshotBegin, SnapshotEnd, SnapshotPage
 from bridge.wire.snapshots import split_snapshot
+from bridge.wire.splices import merged
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
@@ -120,8 +122,8 @@ class PendingUpdates:
         changes = self._changes
         for change in batch.changes:
             key = (change.kind, change.key)
-            changes.pop(key, None)  # re-insert: the merged order follows the last change
-            changes[key] = change
+            earlier = changes.pop(key, None)  # re-insert: the merged order follows the last change
+            changes[key] = change if earlier is None else merged(earlier, change)
         if batch.status is not None:
             self._status = batch.status
         self._seq = batch.seq

@@ -24,13 +24,15 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
 from bridge.wire.snapshots import split_snapshot
+from bridge.wire.splices import OutOfStepError, spliced_order, spliced_ticket
 from console.viewstate.customer_index import CustomerIndex
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order, Presence, Ticket
-    from bridge.wire.protocol import BridgeStatus, DeltaBatch, StateSnapshot
+    from bridge.wire.protocol import BridgeStatus, Change, DeltaBatch, StateSnapshot
 
 _T = TypeVar("_T")
+_E = TypeVar("_E", "Ticket", "Order")
 
 
 @dataclass(frozen=True)
@@ -189,10 +191,39 @@ def _remove_unseen(diff: _Diff, target: dict[str, _T], seen: set[str]) -> None:
         diff.remove(target, key)
 
 
+def _put_change(
+    diff: _Diff,
+    target: dict[str, _E],
+    change: Change,
+    splice: Callable[[_E | None, Change], _E | None],
+    out_of_step: list[str],
+) -> None:
+    """Apply ``change`` to ``target`` (its lists' tails joined to the held entity's).
+
+    A change that starts a list past what ``target`` holds leaves the held
+    entity as it is; why is added to ``out_of_step``.
+    """
+    try:
+        value = splice(target.get(change.key), change)
+    except OutOfStepError as exc:
+        out_of_step.append(str(exc))
+        return
+    if value is None:
+        diff.remove(target, change.key)
+    else:
+        diff.upsert(target, change.key, value)
+
+
 class ViewStore:
     """Tickets, orders, agents and the bridge status as the console last heard them."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_out_of_step: Callable[[str], None] | None = None) -> None:
+        """Start empty.
+
+        ``on_out_of_step(reason)`` is called when a delta does not fit what the
+        store holds (``bridge.wire.splices``): the console should ask for a snapshot.
+        """
+        self._on_out_of_step = on_out_of_step
         self._tickets: dict[str, Ticket] = {}
         self._orders: dict[str, Order] = {}
         self._agents: dict[str, Presence] = {}
@@ -338,21 +369,18 @@ class ViewStore:
         if whole:
             self._seq = batch.seq
         tickets, orders, agents = _Diff(), _Diff(), _Diff()
+        out_of_step: list[str] = []
         for change in batch.changes:
             if change.kind == "ticket":
-                if change.ticket is None:
-                    tickets.remove(self._tickets, change.key)
-                else:
-                    tickets.upsert(self._tickets, change.key, change.ticket)
+                _put_change(tickets, self._tickets, change, spliced_ticket, out_of_step)
             elif change.kind == "order":
-                if change.order is None:
-                    orders.remove(self._orders, change.key)
-                else:
-                    orders.upsert(self._orders, change.key, change.order)
+                _put_change(orders, self._orders, change, spliced_order, out_of_step)
             elif change.agent is None:
                 agents.remove(self._agents, change.key)
             else:
                 agents.upsert(self._agents, change.key, change.agent)
+        if out_of_step and self._on_out_of_step is not None:
+            self._on_out_of_step("; ".join(out_of_step))
         status_changed = batch.status is not None and batch.status != self._status
         if batch.status is not None:
             self._status = batch.status

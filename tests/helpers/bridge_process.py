@@ -25,6 +25,7 @@ from bridge.wire.protocol import (
     DeltaBatch,
     StateSnapshot,
 )
+from bridge.wire.splices import spliced_order, spliced_ticket
 from tests.helpers.processes import die_with_parent
 
 T = TypeVar("T")
@@ -211,9 +212,15 @@ class Mirror:
                 self.status = message.status
             for change in message.changes:
                 if change.kind == "ticket":
-                    _put(self.tickets, change.key, change.ticket)
+                    _put(
+                        self.tickets,
+                        change.key,
+                        spliced_ticket(self.tickets.get(change.key), change),
+                    )
                 elif change.kind == "order":
-                    _put(self.orders, change.key, change.order)
+                    _put(
+                        self.orders, change.key, spliced_order(self.orders.get(change.key), change)
+                    )
                 else:
                     _put(self.agents, change.key, change.agent)
 
