@@ -29,6 +29,7 @@ from console.main_window import MainWindow
 from console.notifications import NotificationSwitches, Notifier
 from console.presence_control import PresenceButton, PresenceControl
 from console.store_feed import FramePacedFeed
+from console.views.paint_pacer import PaintPacer
 from console.viewstate.drafts import DraftStore
 from console.viewstate.macros import MacroLibrary
 from console.viewstate.next_ticket import next_in_view
@@ -103,6 +104,9 @@ class ConsoleWindowSet(QObject):
             self.presence_button,
             idle_s=idle_away_minutes * 60 or None,
             parent=self,
+        )
+        self.paint_pacer = PaintPacer(  # 25 repaints a second at most while data streams
+            self.window, last_input=lambda: self.presence.tracker.last_input, parent=self
         )
         queue_model = self.window.queue_model
         queue_model.tags_changed.connect(lambda: self.workspace.set_known_tags(queue_model.tags()))
@@ -205,6 +209,7 @@ class ConsoleWindowSet(QObject):
     def shutdown(self) -> None:
         """Keep the drafts (durable on disk) and disconnect."""
         self.workspace.flush_drafts()
+        self.paint_pacer.close()
         self.presence.close()
         self.drafts.close()
         if self.notifier is not None:

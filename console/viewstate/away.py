@@ -41,6 +41,11 @@ class AwayTracker:
         return "away" if self._chosen == "away" or self._idle else "online"
 
     @property
+    def last_input(self) -> float:
+        """When (on the tracker's clock) the agent last typed, clicked or chose a status."""
+        return self._last_input
+
+    @property
     def idle(self) -> bool:
         """Whether the agent is away because of the idle time (not by choice)."""
         return self._idle and self._chosen == "online"

@@ -1,0 +1,90 @@
+"""A streaming window repaints at most every interval, never loses the last change, and never
+paces what the agent types."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from console.views.paint_pacer import PaintPacer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytestqt.qtbot import QtBot
+
+CHANGES = 150
+
+
+class Counter(QWidget):
+    """A widget that counts its paints and remembers the value it last painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.value = 0
+        self.painted_value = -1
+        self.paints = 0
+        self.setMinimumSize(200, 100)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        self.paints += 1
+        self.painted_value = self.value
+
+
+def _window(qtbot: QtBot) -> tuple[QWidget, Counter]:
+    window = QWidget()
+    counter = Counter()
+    QVBoxLayout(window).addWidget(counter)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: counter.paints > 0)
+    return window, counter
+
+
+def _stream(qtbot: QtBot, counter: Counter) -> float:
+    """Change the counter CHANGES times, one change a millisecond; returns the seconds taken."""
+    timer = QTimer()
+    timer.setInterval(1)
+    started = time.monotonic()
+
+    def change() -> None:
+        counter.value += 1
+        counter.update()
+        if counter.value >= CHANGES:
+            timer.stop()
+
+    timer.timeout.connect(change)
+    timer.start()
+    qtbot.waitUntil(lambda: counter.value >= CHANGES, timeout=10_000)
+    return time.monotonic() - started
+
+
+def _pacer(window: QWidget, last_input: Callable[[], float]) -> PaintPacer:
+    return PaintPacer(window, last_input=last_input, interval_ms=40, input_grace_ms=300)
+
+
+def test_a_stream_of_changes_repaints_at_most_once_an_interval(qtbot: QtBot) -> None:
+    window, counter = _window(qtbot)
+    pacer = _pacer(window, last_input=lambda: -math.inf)
+    before = counter.paints
+    seconds = _stream(qtbot, counter)
+    qtbot.waitUntil(lambda: counter.painted_value == CHANGES)  # the last change shows
+    paints = counter.paints - before
+    assert pacer.held > 0
+    assert paints <= seconds / 0.040 + 2
+    pacer.close()
+
+
+def test_while_the_agent_types_nothing_is_held(qtbot: QtBot) -> None:
+    window, counter = _window(qtbot)
+    pacer = _pacer(window, last_input=time.monotonic)  # input "just now", all the time
+    _stream(qtbot, counter)
+    qtbot.waitUntil(lambda: counter.painted_value == CHANGES)
+    assert pacer.held == 0
+    pacer.close()
