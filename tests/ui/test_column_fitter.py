@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from console.models.ticket_queue_model import Column, TicketQueueModel
+from console.views.column_fitter import ColumnFitter
 from console.views.queue_view import QueueView
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
@@ -62,3 +63,24 @@ def test_a_hidden_queue_is_not_measured_until_it_shows(qtbot: QtBot) -> None:
     view.show()
     qtbot.waitExposed(view)
     assert view.columns.fits >= 1
+
+
+def test_while_changes_keep_coming_fits_are_a_second_apart(qtbot: QtBot) -> None:
+    store = ViewStore()
+    store.apply_snapshot(snapshot(many_tickets(20), seq=1))
+    view = _view(qtbot, store)
+    now = [100.0]
+    fitter = ColumnFitter(
+        view.table, [Column.ASSIGNEE], delay_ms=250, clock=lambda: now[0], parent=view
+    )
+    fitter.request()
+    assert 0 < fitter.next_fit_in_ms <= 400  # a first change: fitted after the short delay
+    fitter.fit()
+    now[0] += 0.1
+    fitter.request()  # 100 ms after that fit: the next waits out the rest of the second
+    assert fitter.next_fit_in_ms > 800
+    fitter.fit()
+    now[0] += 5.0
+    fitter.request()  # a change after a quiet spell: the short delay again
+    assert 0 < fitter.next_fit_in_ms <= 400
+    fitter.fit()
