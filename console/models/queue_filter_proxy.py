@@ -63,6 +63,7 @@ class QueueFilterProxy(QAbstractProxyModel):
         source.rowsInserted.connect(self._on_rows_inserted)
         source.rowsMoved.connect(self._on_rows_moved)
         source.dataChanged.connect(self._on_data_changed)
+        source.tickets_changed.connect(self._on_tickets_changed)
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._on_model_reset)
         source.layoutChanged.connect(self._refilter)
@@ -275,8 +276,13 @@ class QueueFilterProxy(QAbstractProxyModel):
     def _on_data_changed(
         self, top_left: QModelIndex, bottom_right: QModelIndex, roles: list[int]
     ) -> None:
+        if self._source.announcing:  # _on_tickets_changed took them, all at once
+            return
         ids = self._source_ids(top_left.row(), bottom_right.row())
         self._reevaluate(ids, top_left.column(), bottom_right.column(), list(roles))
+
+    def _on_tickets_changed(self, ticket_ids: list[str]) -> None:
+        self._reevaluate(ticket_ids, 0, len(Column) - 1, [])
 
     def _on_model_reset(self) -> None:
         self._rows.replace(self._ordered(self._source.ticket_ids()))
@@ -348,5 +354,6 @@ class QueueFilterProxy(QAbstractProxyModel):
                 self._move(tid, new_key)
         self._take(entering)
         rows = [p for tid, _ in staying if (p := shown.position(tid)) is not None]
-        for first, last in runs(rows):
-            self.dataChanged.emit(self.index(first, left), self.index(last, right), roles)
+        if rows:  # one signal over their span: a view repaints what of it is on screen
+            top, bottom = self.index(min(rows), left), self.index(max(rows), right)
+            self.dataChanged.emit(top, bottom, roles)

@@ -193,6 +193,9 @@ class TicketQueueModel(QAbstractTableModel):
     """A store update is about to change rows (views save their scroll anchor)."""
     batch_applied = Signal()
     """The update's rows are in place."""
+    tickets_changed = Signal(list)
+    """The data of these ticket ids changed (one signal per update, however scattered their
+    rows; the ``dataChanged`` of their rows follow, with ``announcing`` true)."""
     queues_changed = Signal()
     """The set of queue names present in the tickets changed."""
     tags_changed = Signal()
@@ -219,6 +222,7 @@ class TicketQueueModel(QAbstractTableModel):
         self._tags_of: dict[str, tuple[str, ...]] = {}
         self._tag_counts: Counter[str] = Counter()
         self._colleagues: dict[str, tuple[Colleague, ...]] = {}
+        self._announcing = False
         self._last_deadline_check = clock()
         self._headers = _headers()
         self._bold = QFont()
@@ -451,15 +455,32 @@ class TicketQueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), last, [_DISPLAY])
 
     # ------------------------------------------------------------------ store updates
+    @property
+    def announcing(self) -> bool:
+        """Whether the ``dataChanged`` being emitted is for tickets ``tickets_changed`` named.
+
+        A proxy that handled those ids at once may ignore them.
+        """
+        return self._announcing
+
     def _announce_changed(self, ticket_ids: Iterable[str]) -> None:
         rows = []
+        held = []
         for tid in ticket_ids:
             self._cache.pop(tid, None)
             row = self.row_of(tid)
             if row is not None:
                 rows.append(row)
-        for first, last in _runs(rows):
-            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+                held.append(tid)
+        if not held:
+            return
+        self.tickets_changed.emit(held)
+        self._announcing = True
+        try:  # one signal over their span: a view repaints what of it is on screen
+            top, bottom = self.index(min(rows), 0), self.index(max(rows), len(Column) - 1)
+            self.dataChanged.emit(top, bottom)
+        finally:
+            self._announcing = False
 
     def _on_update(self, update: StoreUpdate) -> None:
         if update.agents or update.status_changed:
