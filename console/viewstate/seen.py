@@ -9,20 +9,35 @@ if TYPE_CHECKING:
 
 
 class SeenTracker:
-    """Per ticket, how many of its messages the agent had when they last opened it (in memory)."""
+    """Per ticket, how many of its messages the agent had when they last opened it (in memory).
+
+    Messages only grow at the end (``bridge.wire.splices``), so the unread count
+    is kept per ticket and extended by the messages added since it was last
+    counted: a queue row costs what is new, not the whole conversation.
+    """
 
     def __init__(self) -> None:
         self._seen_upto: dict[str, int] = {}
+        self._counted: dict[str, tuple[int, int]] = {}  # messages counted, customer ones unread
 
     def mark_seen(self, ticket: Ticket) -> None:
         """Record that the agent has now seen every message of ``ticket``."""
         self._seen_upto[ticket.ticket_id] = len(ticket.messages)
+        self._counted[ticket.ticket_id] = (len(ticket.messages), 0)
 
     def forget(self, ticket_id: str) -> None:
         """Drop what is known about a ticket that left the state."""
         self._seen_upto.pop(ticket_id, None)
+        self._counted.pop(ticket_id, None)
 
     def unread(self, ticket: Ticket) -> int:
         """Customer messages added since the agent last opened the ticket (all, if never)."""
+        messages = ticket.messages
         start = self._seen_upto.get(ticket.ticket_id, 0)
-        return sum(1 for m in ticket.messages[start:] if m.author_kind == "customer")
+        counted, unread = self._counted.get(ticket.ticket_id, (start, 0))
+        if not start <= counted <= len(messages):  # not what was counted: count again
+            counted, unread = start, 0
+        if counted < len(messages):
+            unread += sum(1 for m in messages[counted:] if m.author_kind == "customer")
+            self._counted[ticket.ticket_id] = (len(messages), unread)
+        return unread

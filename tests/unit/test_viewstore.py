@@ -19,7 +19,7 @@ from console.viewstate.saved_views import SavedView, ViewKind, matches_search, s
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import IdChanges, StoreUpdate, ViewStore
 from tests.helpers.clock import T0, at
-from tests.helpers.entities import customer_message, order, ticket
+from tests.helpers.entities import customer_message, message, order, ticket
 from tests.helpers.protocol import (
     delta,
     order_change,
@@ -234,6 +234,21 @@ def test_unread_counts_customer_messages_since_last_seen() -> None:
     assert seen.unread(later) == 1
     seen.forget("t")
     assert seen.unread(later) == 3
+
+
+def test_unread_follows_a_growing_conversation_as_a_recount_would() -> None:
+    seen = SeenTracker()
+    messages = [customer_message()]
+    for n in range(30):
+        messages.append(message(f"e{n}", "agent" if n % 3 == 0 else "customer"))
+        if n == 12:
+            seen.mark_seen(ticket("t", messages=list(messages)))
+            opened_at = len(messages)
+        grown = ticket("t", messages=list(messages))
+        since = messages[opened_at:] if n >= 12 else messages
+        assert seen.unread(grown) == sum(1 for m in since if m.author_kind == "customer")
+    shorter = ticket("t", messages=messages[:5])  # not the ticket counted: counted again
+    assert seen.unread(shorter) == 0
 
 
 # ---------------------------------------------------------------- order feed
