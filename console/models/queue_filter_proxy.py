@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 _Index = QModelIndex | QPersistentModelIndex
 _ASCENDING = Qt.SortOrder.AscendingOrder
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
 class QueueFilterProxy(QAbstractProxyModel):
@@ -158,6 +161,17 @@ class QueueFilterProxy(QAbstractProxyModel):
         if orientation is Qt.Orientation.Horizontal:
             return self._source.headerData(section, orientation, role)
         return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The source's data of the cell, read by row (no source index built for each cell)."""
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._source.row_of(self._rows.id_at(index.row()))
+        return None if row is None else self._source.cell_data(row, index.column(), role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """A cell's flags: the source's (a plain table's: selectable, enabled, no children)."""
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def mapToSource(self, proxy_index: _Index) -> QModelIndex:  # noqa: N802
         """The source cell of ``proxy_index``."""

@@ -318,8 +318,12 @@ class TicketQueueModel(QAbstractTableModel):
         """Display text, SLA colours, and the custom roles of ``console.models.roles``."""
         if not index.isValid() or index.row() >= len(self._ids):
             return None
+        return self.cell_data(index.row(), index.column(), role)
+
+    def cell_data(self, row: int, column: int, role: int) -> Any:
+        """``data`` of the cell at ``row``, ``column`` (valid), read without a model index."""
         handler = self._roles.get(role)
-        return None if handler is None else handler(index.row(), index.column())
+        return None if handler is None else handler(row, column)
 
     def _display(self, row: int, column: int) -> str:
         data = self.queue_row(row)

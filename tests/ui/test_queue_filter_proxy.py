@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
 
 from console.models.queue_filter_proxy import QueueFilterProxy
+from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.models.ticket_queue_model import SORT_KEYS, Column, TicketQueueModel
 from console.views.queue_view import QueueView
 from console.viewstate.saved_views import SavedView, ViewKind, matches_search
@@ -228,3 +229,23 @@ def test_a_search_that_extends_the_last_one_only_looks_at_the_rows_shown(
         *(f"t{n}" for n in range(120, 130)),
     ]
     assert 0 < len(looked_at) <= shown  # the rows shown, not the 300 rows of the model
+
+
+def test_each_cell_shows_the_source_cells_data_and_flags(qtbot: QtBot) -> None:
+    view, _store = _view_with(
+        qtbot,
+        [
+            ticket("t1", subject="Order late", priority="low", sla_due_at=at(-5), tags=["vip"]),
+            ticket("t2", subject="Refund", priority="urgent", sla_due_at=at(2), assignee=ME),
+        ],
+    )
+    proxy, model = view.proxy, view.proxy.sourceModel()
+    proxy.sort(Column.PRIORITY, Qt.SortOrder.AscendingOrder)  # rows in another order
+    roles = [*range(int(Qt.ItemDataRole.UserRole)), ID_ROLE, SORT_ROLE, SLA_STATE_ROLE]
+    for row in range(proxy.rowCount()):
+        for column in Column:
+            cell = proxy.index(row, column)
+            source = proxy.mapToSource(cell)
+            assert proxy.flags(cell) == model.flags(source)
+            for role in roles:
+                assert proxy.data(cell, role) == model.data(source, role), (row, column, role)
