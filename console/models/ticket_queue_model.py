@@ -256,6 +256,10 @@ class TicketQueueModel(QAbstractTableModel):
         """Every ticket id, in the rows' (default) order (a copy)."""
         return list(self._ids)
 
+    def ordered_keys(self) -> list[OrderKey]:
+        """Every ticket's default-order key, in the rows' order (a copy, beside ``ticket_ids``)."""
+        return list(self._keys)
+
     def order_keys(self) -> Mapping[str, OrderKey]:
         """Every ticket's default-order key, by id (read-only: the model's own)."""
         return self._key_of
