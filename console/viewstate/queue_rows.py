@@ -162,8 +162,12 @@ def is_breached(row: QueueRow, now: float) -> bool:
 
 
 def crossed_due(rows: Iterable[QueueRow], since: float, now: float) -> list[str]:
-    """Ids of unanswered tickets whose SLA became due in ``(since, now]`` (they just breached)."""
-    return [r.ticket_id for r in rows if r.first_response is None and since < r.sla_due <= now]
+    """Ids of unanswered tickets that breached between ``since`` and ``now``.
+
+    A ticket is breached once ``now`` is past its due time (rule 6,
+    ``breached_at``): not at ``since`` but at ``now`` means due in ``[since, now)``.
+    """
+    return [r.ticket_id for r in rows if r.first_response is None and since <= r.sla_due < now]
 
 
 def format_countdown(seconds: float) -> str:

@@ -12,6 +12,7 @@ from console.viewstate.queue_rows import (
     SlaState,
     crossed_due,
     format_countdown,
+    is_breached,
     queue_row,
     sla,
 )
@@ -168,6 +169,16 @@ def test_crossed_due_finds_only_unanswered_tickets_that_fell_due_in_the_interval
         queue_row(ticket("later", sla_due_at=at(3)), 0),
     ]
     assert crossed_due(rows, NOW, NOW + 120) == ["now"]
+
+
+def test_crossed_due_finds_the_tickets_breached_at_now_and_not_at_since() -> None:
+    rows = [
+        queue_row(ticket("due-at-since", sla_due_at=at(0)), 0),
+        queue_row(ticket("due-at-now", sla_due_at=at(1)), 0),
+    ]
+    assert [r.ticket_id for r in rows if not is_breached(r, NOW)] == ["due-at-since", "due-at-now"]
+    assert [r.ticket_id for r in rows if is_breached(r, NOW + 60)] == ["due-at-since"]
+    assert crossed_due(rows, NOW, NOW + 60) == ["due-at-since"]
 
 
 def test_countdown_format() -> None:
