@@ -72,9 +72,22 @@ class ShownRows:
         key = self._key_of.get(ticket_id)
         return None if key is None else bisect.bisect_left(self._keys, key)
 
-    def keys(self) -> list[SortKey]:
-        """The keys in order (a copy: one C-level copy of the list, cheap at any size)."""
-        return list(self._keys)
+    def rows_after(self, key: SortKey | None, count: int) -> tuple[list[str], list[SortKey]]:
+        """Up to ``count`` ids, with their keys, after ``key`` (from the first if ``None``)."""
+        start = 0 if key is None else bisect.bisect_right(self._keys, key)
+        return self._ids[start : start + count], self._keys[start : start + count]
+
+    def shed(self, count: int) -> bool:
+        """Forget up to ``count`` rows from the end; whether none is left.
+
+        Freeing a large index at once (its keys) takes tens of milliseconds:
+        a retired index is shed a piece at a time.
+        """
+        self._key_of = {}  # its keys and values live on in the lists
+        keep = max(0, len(self._ids) - count)
+        del self._keys[keep:]
+        del self._ids[keep:]
+        return not self._ids
 
     def same_ids(self, other: ShownRows) -> bool:
         """Whether ``other`` holds the same ids in the same order."""

@@ -3,40 +3,53 @@
 At 100,000 tickets a saved view, a search or a header click is over 100 ms of
 plain Python (a test and a sort value per row, a sort, the index's rebuild):
 too long for one turn of the console's event loop. A ``ShownRowsJob`` does
-that work in steps of at most ``chunk`` rows each (or one merge of two sorted
-runs) into a new ``ShownRows``, while the table keeps showing the old one; the
+that work in steps of at most ``chunk`` rows each (a merge step: two chunks)
+into a new ``ShownRows``, while the table keeps showing the old one; the
 caller runs as many steps per turn as fit its time budget and swaps the result
 in once the job is ``done``.
 
-``refilter`` tests a snapshot of the source's rows (ids and default-order keys,
-in the default order) a chunk per step. In the default order the rows kept go
-straight into the index; sorted by a column, each chunk's rows are sorted by
-their plain value (a stable sort in C: ties keep the default order), adjacent
-runs are merged pairwise (one stable sort of two runs each, which Timsort
-merges in linear time) and the index is built from the merged run. ``narrow``
-keeps, in their order, the shown rows that a longer search still matches.
+``refilter`` reads the source's rows in the default order a chunk per step,
+each from where the last ended (``rows_after``: no copy of every row, which
+the garbage collector would walk while it is young), and tests them. In the
+default order the rows kept go straight into the index; sorted by a column,
+each chunk's rows are sorted by their plain value (a stable sort in C: ties
+keep the default order) and adjacent runs are merged pairwise, a piece of the
+merged order per step (where a piece starts in each run is a binary search;
+its rows are merged by one stable sort of two runs), the last merge straight
+into the index; what is merged is freed as it goes. ``narrow`` keeps, in
+their order, the shown rows that a longer search still matches.
 
-Rows that change while a job runs are handed to ``touch``; before the job is
-done each of them is taken out and, if still held and accepted, put back with
-its current key. So the result equals a one-shot computation over the rows as
-they are when the job ends (``tests/ui/test_queue_filter_proxy.py`` checks it).
+Rows that change, arrive or leave while a job runs are handed to ``touch``;
+reading skips them, and before the job is done each of them is taken out and,
+if still held and accepted, put back with its current key. So the result
+equals a one-shot computation over the rows as they are when the job ends
+(``tests/unit/test_shown_rows_job.py`` and ``tests/ui/test_queue_filter_proxy.py``
+check it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from console.viewstate.shown_rows import Descending, ShownRows, SortKey
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from console.viewstate.queue_rows import OrderKey, QueueRow
 
 CHUNK_ROWS = 2048
 """Rows per step (a step of ``refilter`` costs about 1-3 ms per 2,000 rows)."""
+
+_MERGE_CHUNKS = 2
+"""A merge step outputs at most this many chunks of rows (merging is cheap per row)."""
+_PAIR = 2
+_K = TypeVar("_K")
+
+_Sorted = tuple[Any, SortKey, str]
+"""A row being sorted: its plain sort value, its key, its id."""
 
 _VALUE, _KEY, _ID = itemgetter(0), itemgetter(1), itemgetter(2)
 
@@ -44,12 +57,8 @@ _VALUE, _KEY, _ID = itemgetter(0), itemgetter(1), itemgetter(2)
 class RowSource(Protocol):
     """Where the rows come from: ids in the default order, their keys and their row data."""
 
-    def ticket_ids(self) -> list[str]:
-        """Every id, in the default order (a copy)."""
-        ...
-
-    def ordered_keys(self) -> list[OrderKey]:
-        """Every id's default-order key, in the same order (a copy)."""
+    def rows_after(self, key: OrderKey | None, count: int) -> tuple[list[str], list[OrderKey]]:
+        """Up to ``count`` ids, with their keys, that follow ``key`` in the default order."""
         ...
 
     def order_keys(self) -> Mapping[str, OrderKey]:
@@ -95,6 +104,7 @@ class ShownRowsJob:
         self._accepts = accepts
         self._order = order
         self._chunk = max(1, chunk)
+        self._piece = self._chunk * _MERGE_CHUNKS
         self._rows = ShownRows()
         self._touched: set[str] = set()
         self._building: Iterator[int] | None = None
@@ -110,8 +120,7 @@ class ShownRowsJob:
     ) -> ShownRowsJob:
         """The source's rows that ``accepts`` accepts, in ``order``."""
         job = cls(source, accepts, order, chunk=chunk)
-        ids, keys = source.ticket_ids(), source.ordered_keys()
-        job._building = job._refiltered(ids, keys)
+        job._building = job._refiltered()
         return job
 
     @classmethod
@@ -126,10 +135,11 @@ class ShownRowsJob:
         """The rows of ``shown`` that ``accepts`` still accepts, in their order.
 
         For a filter that only narrows the one ``shown`` was computed for (a
-        longer search): no other row can enter.
+        longer search): no other row can enter. ``shown`` may change meanwhile
+        (its changes are touched too).
         """
         job = cls(source, accepts, RowOrder(), chunk=chunk)
-        job._building = job._narrowed(shown.keys(), shown.ids())
+        job._building = job._narrowed(shown)
         return job
 
     @property
@@ -155,29 +165,28 @@ class ShownRowsJob:
         return self._settle()
 
     # ------------------------------------------------------------------ steps
-    def _live(self, ids: list[str], keys: Sequence[SortKey]) -> tuple[list[str], Sequence[SortKey]]:
-        """The ones of ``ids`` (beside their ``keys``) the source still holds."""
-        if not self._touched:  # nothing changed since the snapshot: every id is held
-            return ids, keys
-        held = self._source.order_keys()
-        pairs = [(tid, key) for tid, key in zip(ids, keys, strict=True) if tid in held]
-        return [tid for tid, _ in pairs], [key for _, key in pairs]
-
-    def _refiltered(self, all_ids: list[str], all_keys: list[OrderKey]) -> Iterator[int]:
+    def _refiltered(self) -> Iterator[int]:
         value, descending = self._order.value, self._order.descending
         rows_of = self._source.queue_rows_of
-        runs: list[list[tuple[Any, SortKey, str]]] = []
-        for start in range(0, len(all_ids), self._chunk):
-            ids, keys = self._live(
-                all_ids[start : start + self._chunk], all_keys[start : start + self._chunk]
-            )
+        runs: list[list[_Sorted]] = []
+        cursor: OrderKey | None = None
+        # a chunk at a time from where the last one ended (no copy of every row: a young
+        # list of 100,000 references costs the garbage collector milliseconds to walk);
+        # rows that arrive or move behind the cursor meanwhile are touched
+        while True:
+            ids, keys = self._source.rows_after(cursor, self._chunk)
+            if not ids:
+                break
+            cursor = keys[-1]
+            read = len(ids)
+            ids, keys = self._untouched(ids, keys)
             test = self._accepts()
             kept = [
                 (tid, key, row)
                 for tid, key, row in zip(ids, keys, rows_of(ids), strict=True)
                 if test(row)
             ]
-            if value is None:  # the snapshot's order is the default order
+            if value is None:  # read in the default order
                 self._rows.extend([key for _, key, _ in kept], [tid for tid, _, _ in kept])
             else:
                 values = [value(row) for _, _, row in kept]
@@ -188,37 +197,55 @@ class ShownRowsJob:
                     run = [(v, (v, key), tid) for v, (tid, key, _) in pairs]
                 run.sort(key=_VALUE, reverse=descending)  # stable: ties keep the default order
                 runs.append(run)
-            yield len(ids)
-        while len(runs) > 1:  # adjacent runs, pairwise: ties stay in the default order
+            yield read
+        while len(runs) > _PAIR:  # adjacent runs, pairwise: ties stay in the default order
             merged = []
             for first, second in zip(runs[::2], runs[1::2], strict=False):
-                both = first + second
-                both.sort(key=_VALUE, reverse=descending)
+                both: list[_Sorted] = []
+                yield from _merge(first, second, both.extend, descending, self._piece)
                 merged.append(both)
-                yield len(both)
             if len(runs) % 2:
                 merged.append(runs[-1])
             runs = merged
-        ordered = runs[0] if runs else []
-        for start in range(0, len(ordered), self._chunk):
-            part = ordered[start : start + self._chunk]
-            self._rows.extend(list(map(_KEY, part)), list(map(_ID, part)))
-            yield len(part)
+        first, second = [*runs, [], []][:_PAIR]  # the last merge goes straight into the index
+        yield from _merge(first, second, self._extend, descending, self._piece)
 
-    def _narrowed(self, all_keys: list[SortKey], all_ids: list[str]) -> Iterator[int]:
+    def _extend(self, part: list[_Sorted]) -> None:
+        self._rows.extend(list(map(_KEY, part)), list(map(_ID, part)))
+
+    def _narrowed(self, shown: ShownRows) -> Iterator[int]:
         rows_of = self._source.queue_rows_of
-        for start in range(0, len(all_ids), self._chunk):
-            ids, keys = self._live(
-                all_ids[start : start + self._chunk], all_keys[start : start + self._chunk]
-            )
+        held = self._source.order_keys()
+        cursor: SortKey | None = None
+        while True:  # ``shown`` changes meanwhile: rows behind the cursor are touched
+            ids, keys = shown.rows_after(cursor, self._chunk)
+            if not ids:
+                break
+            cursor = keys[-1]
+            read = len(ids)
+            ids, keys = self._untouched(ids, keys)
             test = self._accepts()
+            live = [tid for tid in ids if tid in held]  # shown may lag a removal
+            rows = dict(zip(live, rows_of(live), strict=True))
             kept = [
                 (key, tid)
-                for key, tid, row in zip(keys, ids, rows_of(ids), strict=True)
-                if test(row)
+                for key, tid in zip(keys, ids, strict=True)
+                if tid in rows and test(rows[tid])
             ]
             self._rows.extend([key for key, _ in kept], [tid for _, tid in kept])
-            yield len(ids)
+            yield read
+
+    def _untouched(self, ids: list[str], keys: list[_K]) -> tuple[list[str], list[_K]]:
+        """The rows not touched yet.
+
+        A touched row is placed when the job settles (and, moved past the
+        cursor, it could be read twice).
+        """
+        touched = self._touched
+        if not touched:
+            return ids, keys
+        pairs = [(tid, key) for tid, key in zip(ids, keys, strict=True) if tid not in touched]
+        return [tid for tid, _ in pairs], [key for _, key in pairs]
 
     def _settle(self) -> int:
         """Re-place up to ``chunk`` of the rows touched meanwhile (by their current data)."""
@@ -234,3 +261,42 @@ class ShownRowsJob:
             if test(row):
                 rows.add(self._order.key(row, held[tid]), tid)
         return len(batch)
+
+
+def _merge(
+    first: list[_Sorted],
+    second: list[_Sorted],
+    out: Callable[[list[_Sorted]], object],
+    descending: bool,
+    piece: int,
+) -> Iterator[int]:
+    """Merge sorted runs ``first`` then ``second`` (emptied) into ``out``, ``piece`` rows a step.
+
+    Stable (rows of equal value: ``first``'s first), as one sort of ``first +
+    second`` would be. Each step takes the next ``piece`` rows of the merged
+    order: how many come from each run is a binary search (the merge path),
+    and they are merged by one stable sort of their two runs.
+    """
+    while first or second:  # consumed from the front: what is merged is freed a piece a step
+        count = min(piece, len(first) + len(second))
+        taken = _taken_from_first(first, second, count, descending)
+        part = first[:taken] + second[: count - taken]
+        del first[:taken], second[: count - taken]
+        part.sort(key=_VALUE, reverse=descending)
+        out(part)
+        yield len(part)
+
+
+def _taken_from_first(
+    first: list[_Sorted], second: list[_Sorted], count: int, descending: bool
+) -> int:
+    """How many of the first ``count`` rows of the stable merge come from ``first``."""
+    low, high = max(0, count - len(second)), min(count, len(first))
+    while low < high:
+        middle = (low + high) // 2
+        mine, theirs = first[middle][0], second[count - middle - 1][0]
+        if (mine < theirs) if descending else (theirs < mine):
+            high = middle  # second's row comes before first[middle]: fewer from first
+        else:
+            low = middle + 1  # first[middle] is among the first ``count``
+    return low

@@ -46,8 +46,10 @@ class Rows:
     def ticket_ids(self) -> list[str]:
         return [tid for _, tid in self._ordered]
 
-    def ordered_keys(self) -> list[OrderKey]:
-        return [key for key, _ in self._ordered]
+    def rows_after(self, key: OrderKey | None, count: int) -> tuple[list[str], list[OrderKey]]:
+        start = 0 if key is None else bisect.bisect_right(self._ordered, (key, "\uffff"))
+        part = self._ordered[start : start + count]
+        return [tid for _, tid in part], [key for key, _ in part]
 
     def order_keys(self) -> Mapping[str, OrderKey]:
         return self._keys
