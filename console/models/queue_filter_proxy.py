@@ -62,7 +62,7 @@ _CELL_FLAGS = (
 class Slicing:
     """How a filter or sort is spread over turns of the event loop."""
 
-    budget_ms: float = 10.0
+    budget_ms: float = 8.0
     """Work per turn: steps run until this much time has passed (at least ``min_rows``)."""
     min_rows: int = 4096
     """Rows a turn handles whatever the time: a smaller change is done at once."""
@@ -71,6 +71,8 @@ class Slicing:
 
 
 SLICING = Slicing()
+_SHED_CHUNKS = 4
+"""Rows no longer shown are freed this many chunks a step."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class QueueFilterProxy(QAbstractProxyModel):
         self._wanted = _Filter(SavedView(ViewKind.ALL_OPEN), "", -1, _ASCENDING)
         self._shown = self._wanted
         self._job: ShownRowsJob | None = None
+        self._retired: list[ShownRows] = []  # rows no longer shown, freed a piece a turn
         self._turn = QTimer(self)
         self._turn.setSingleShot(True)
         self._turn.setInterval(0)
@@ -174,19 +177,24 @@ class QueueFilterProxy(QAbstractProxyModel):
         The proxy schedules it (a zero timer) until the job is done; calling it
         runs a turn at once.
         """
-        job = self._job
-        if job is None:
-            return
         slicing = self._slicing
         deadline = time.perf_counter() + slicing.budget_ms / 1000
-        handled = 0
-        while not job.done:
-            handled += job.step()
-            if handled >= slicing.min_rows and time.perf_counter() >= deadline:
-                self._turn.start()
-                return
-        self._job = None
-        self._show(job.result(), self._wanted)
+        job = self._job
+        if job is not None:
+            handled = 0
+            while not job.done:
+                handled += job.step()
+                if handled >= slicing.min_rows and time.perf_counter() >= deadline:
+                    self._turn.start()
+                    return
+            self._job = None
+            self._show(job.result(), self._wanted)
+        retired = self._retired
+        while retired and time.perf_counter() < deadline:
+            if retired[-1].shed(slicing.chunk_rows * _SHED_CHUNKS):
+                retired.pop()
+        if retired:
+            self._turn.start()
 
     # ------------------------------------------------------------------ lookups
     def ticket_id(self, proxy_row: int) -> str:
@@ -291,7 +299,6 @@ class QueueFilterProxy(QAbstractProxyModel):
     def _computed_now(self, wanted: _Filter) -> ShownRows:
         """The rows of ``wanted``, computed in one go (a reset, the first rows)."""
         self._job = None
-        self._turn.stop()
         self._shown = wanted
         job = self._job_for(wanted, narrowing=False)
         while not job.done:
@@ -312,6 +319,8 @@ class QueueFilterProxy(QAbstractProxyModel):
     def _show(self, rows: ShownRows, shown: _Filter) -> None:
         """Show exactly ``rows``; persistent indexes (selection, current) follow their ids."""
         self._shown = shown
+        self._retired.append(self._rows)
+        self._turn.start()
         if rows.same_ids(self._rows):  # the same rows in the same order: nothing to redraw
             self._rows = rows
             self.settled.emit()
