@@ -2,15 +2,21 @@
 
 A thin model over a plain-Python index (``ShownRows``): the ticket ids the
 view and the search accept, kept sorted by a key. A filter change or a sort
-computes the new rows in one plain-Python pass over the rows' cached data
-(``SavedView.predicate``, the cached lowercased search text, ``SORT_KEYS``)
-and hands them to the table as one layout change (selection and current row
-follow their tickets); a search that extends the previous one only narrows
-the rows shown. Source changes become inserts, removals, row moves and
-``dataChanged`` for exactly the rows they touch. Qt's ``QSortFilterProxyModel``
-called back into Python for every row and, to sort, for every comparison:
-136-175 ms a filter change and over a second a sort click at 50,000 tickets
-(docs/CONSOLE.md "Never a long stall").
+computes the new rows as a ``ShownRowsJob`` (``shown_rows_job.py``): bounded
+steps over the rows' cached data (``SavedView.predicate``, the cached
+lowercased search text, ``SORT_KEYS``), as many per turn of the event loop as
+fit ``Slicing.budget_ms``, so a change at 100,000 tickets never blocks the
+loop for long; the table shows the old rows until the job is done, then the
+new ones as one layout change (selection and current row follow their
+tickets; ``settled`` is emitted). A newer change drops the job in progress
+and starts from the rows shown; a search that extends the one shown only
+narrows them. Source changes meanwhile apply to the rows shown (as ever) and
+are handed to the job, which tests them again before it is done. Source
+changes become inserts, removals, row moves and ``dataChanged`` for exactly
+the rows they touch. Qt's ``QSortFilterProxyModel`` called back into Python
+for every row and, to sort, for every comparison: 136-175 ms a filter change
+and over a second a sort click at 50,000 tickets (docs/CONSOLE.md, "Filtering
+and sorting the queue").
 
 Unsorted (sort column -1) it keeps the source's default order (what needs the
 agent first, ``queue_rows.order_key``); a header click sorts by the column's
@@ -19,7 +25,9 @@ agent first, ``queue_rows.order_key``); a header click sorts by the column's
 
 from __future__ import annotations
 
-from operator import itemgetter
+import time
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -28,14 +36,17 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
+    Signal,
 )
 
 from console.models.ticket_queue_model import SORT_KEYS, Column
-from console.viewstate.saved_views import SavedView, ViewKind, matches_search
-from console.viewstate.shown_rows import Descending, ShownRows, SortKey, runs
+from console.viewstate.saved_views import SavedView, ViewKind
+from console.viewstate.shown_rows import ShownRows, SortKey, runs
+from console.viewstate.shown_rows_job import CHUNK_ROWS, RowOrder, ShownRowsJob
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     from console.models.ticket_queue_model import TicketQueueModel
     from console.viewstate.queue_rows import QueueRow
@@ -47,17 +58,65 @@ _CELL_FLAGS = (
 )
 
 
+@dataclass(frozen=True)
+class Slicing:
+    """How a filter or sort is spread over turns of the event loop."""
+
+    budget_ms: float = 8.0
+    """Work per turn: steps run until this much time has passed (at least ``min_rows``)."""
+    min_rows: int = 4096
+    """Rows a turn handles whatever the time: a smaller change is done at once."""
+    chunk_rows: int = CHUNK_ROWS
+    """Rows per step (``ShownRowsJob``)."""
+
+
+SLICING = Slicing()
+_SHED_CHUNKS = 4
+"""Rows no longer shown are freed this many chunks a step."""
+
+
+@dataclass(frozen=True)
+class _Filter:
+    """What the rows shown are: a saved view, a search (trimmed, case-folded), an order."""
+
+    view: SavedView
+    needle: str
+    column: int
+    order: Qt.SortOrder
+
+    def narrows(self, shown: _Filter) -> bool:
+        """Whether only rows ``shown`` holds can pass this one (a longer search, same order)."""
+        return (
+            self.view == shown.view
+            and (self.column, self.order) == (shown.column, shown.order)
+            and self.needle.startswith(shown.needle)
+        )
+
+
 class QueueFilterProxy(QAbstractProxyModel):
     """Shows the rows of one saved view that match the search text, in the chosen order."""
 
-    def __init__(self, source: TicketQueueModel, parent: QObject | None = None) -> None:
+    settled = Signal()
+    """The rows shown are those of the view, search and order asked for last."""
+
+    def __init__(
+        self,
+        source: TicketQueueModel,
+        parent: QObject | None = None,
+        *,
+        slicing: Slicing = SLICING,
+    ) -> None:
         super().__init__(parent)
         self._source = source
-        self._view = SavedView(ViewKind.ALL_OPEN)
-        self._needle = ""
-        self._column = -1
-        self._order = _ASCENDING
-        self._rows = ShownRows()
+        self._slicing = slicing
+        self._wanted = _Filter(SavedView(ViewKind.ALL_OPEN), "", -1, _ASCENDING)
+        self._shown = self._wanted
+        self._job: ShownRowsJob | None = None
+        self._retired: list[ShownRows] = []  # rows no longer shown, freed a piece a turn
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self.advance)
         self.setSourceModel(source)
         source.rowsAboutToBeRemoved.connect(self._on_rows_about_to_be_removed)
         source.rowsInserted.connect(self._on_rows_inserted)
@@ -66,58 +125,77 @@ class QueueFilterProxy(QAbstractProxyModel):
         source.tickets_changed.connect(self._on_tickets_changed)
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._on_model_reset)
-        source.layoutChanged.connect(self._refilter)
-        self._rows.replace(self._ordered(source.ticket_ids()))
+        source.layoutChanged.connect(self._on_layout_changed)
+        self._rows = self._computed_now(self._wanted)
 
     # ------------------------------------------------------------------ filter and sort
     @property
     def saved_view(self) -> SavedView:
-        """The view currently applied."""
-        return self._view
+        """The view asked for (shown once ``pending`` is over)."""
+        return self._wanted.view
 
     @property
     def search_text(self) -> str:
-        """The search text currently applied (trimmed, case-folded)."""
-        return self._needle
+        """The search text asked for (trimmed, case-folded)."""
+        return self._wanted.needle
 
     @property
     def sort_column(self) -> int:
         """The column the rows are sorted by (-1: the default order)."""
-        return self._column
+        return self._wanted.column
 
     @property
     def sort_order(self) -> Qt.SortOrder:
         """Ascending or descending."""
-        return self._order
+        return self._wanted.order
+
+    @property
+    def pending(self) -> bool:
+        """Whether a filter or sort is still being computed (the old rows are shown)."""
+        return self._job is not None
 
     def set_saved_view(self, view: SavedView) -> None:
         """Show only the rows ``view`` accepts."""
-        if view != self._view:
-            self._view = view
-            self._refilter()
+        if view != self._wanted.view:
+            self._want(replace(self._wanted, view=view))
 
     def set_search_text(self, text: str) -> None:
         """Show only rows whose id, subject, customer, order, assignee, queue or tags contain it."""
         needle = text.strip().casefold()
-        if needle == self._needle:
-            return
-        narrowing = needle.startswith(self._needle)
-        self._needle = needle
-        if narrowing:  # only rows shown now can match a longer search: keep their order
-            self._relayout(self._narrowed())
-        else:
-            self._refilter()
+        if needle != self._wanted.needle:
+            self._want(replace(self._wanted, needle=needle))
 
     def sort(self, column: int, order: Qt.SortOrder = _ASCENDING) -> None:
         """Sort by ``column`` (its ``SORT_KEYS`` value; -1: the default order)."""
         column = column if 0 <= column < len(Column) else -1
         order = order if column >= 0 else _ASCENDING
-        if (column, order) == (self._column, self._order):
-            return
-        self._column, self._order = column, order
-        shown = self._rows
-        ids = [t for t in self._source.ticket_ids() if t in shown]
-        self._relayout(self._keyed(ids, self._source.queue_rows_of(ids) if column >= 0 else []))
+        if (column, order) != (self._wanted.column, self._wanted.order):
+            self._want(replace(self._wanted, column=column, order=order))
+
+    def advance(self) -> None:
+        """Do this turn's share of the change in progress; show its rows once done.
+
+        The proxy schedules it (a zero timer) until the job is done; calling it
+        runs a turn at once.
+        """
+        slicing = self._slicing
+        deadline = time.perf_counter() + slicing.budget_ms / 1000
+        job = self._job
+        if job is not None:
+            handled = 0
+            while not job.done:
+                handled += job.step()
+                if handled >= slicing.min_rows and time.perf_counter() >= deadline:
+                    self._turn.start()
+                    return
+            self._job = None
+            self._show(job.result(), self._wanted)
+        retired = self._retired
+        while retired and time.perf_counter() < deadline:
+            if retired[-1].shed(slicing.chunk_rows * _SHED_CHUNKS):
+                retired.pop()
+        if retired:
+            self._turn.start()
 
     # ------------------------------------------------------------------ lookups
     def ticket_id(self, proxy_row: int) -> str:
@@ -189,80 +267,94 @@ class QueueFilterProxy(QAbstractProxyModel):
         return QModelIndex() if row is None else self.index(row, source_index.column())
 
     # ------------------------------------------------------------------ computing rows
-    def _accepts(self) -> Callable[[QueueRow], bool]:
-        test = self._view.predicate(self._source.now())
-        needle = self._needle
+    def _accepts(self, wanted: _Filter | None = None) -> Callable[[QueueRow], bool]:
+        """The test of ``wanted`` (the filter shown by default) as of now."""
+        spec = wanted or self._shown
+        test = spec.view.predicate(self._source.now())
+        needle = spec.needle
         if not needle:
             return test
-        return lambda row: matches_search(row, needle) and test(row)
+        # matches_search's rule, the needle case-folded once
+        return lambda row: needle in row.search_text and test(row)
+
+    @staticmethod
+    def _row_order(spec: _Filter) -> RowOrder:
+        if spec.column < 0:
+            return RowOrder()
+        return RowOrder(SORT_KEYS[Column(spec.column)], spec.order != _ASCENDING)
 
     def _key_function(self) -> Callable[[str, QueueRow], SortKey]:
+        """The key a row of the filter shown is held under."""
         order_key = self._source.order_key_of
-        if self._column < 0:
-            return lambda tid, _row: order_key(tid)
-        value = SORT_KEYS[Column(self._column)]
-        if self._order == _ASCENDING:
-            return lambda tid, row: (value(row), order_key(tid))
-        return lambda tid, row: (Descending(value(row)), order_key(tid))
+        key = self._row_order(self._shown).key
+        return lambda tid, row: key(row, order_key(tid))
 
-    def _keyed(self, ids: Sequence[str], rows: Sequence[QueueRow]) -> list[tuple[SortKey, str]]:
-        """``ids`` (default order; ``rows``: their data, if by a column) keyed and sorted."""
-        keys = self._source.order_keys()
-        if self._column < 0:
-            return [(keys[tid], tid) for tid in ids]
-        value = SORT_KEYS[Column(self._column)]
-        valued = [(value(row), tid) for tid, row in zip(ids, rows, strict=True)]
-        descending = self._order != _ASCENDING
-        # by the plain value alone: a stable sort (reversed too) keeps the default order on ties
-        valued.sort(key=itemgetter(0), reverse=descending)
-        if descending:
-            return [((Descending(v), keys[tid]), tid) for v, tid in valued]
-        return [((v, keys[tid]), tid) for v, tid in valued]
+    def _job_for(self, wanted: _Filter, *, narrowing: bool) -> ShownRowsJob:
+        chunk = self._slicing.chunk_rows
+        accepts = partial(self._accepts, wanted)  # built afresh for each step: "now" moves
+        if narrowing:
+            return ShownRowsJob.narrow(self._source, self._rows, accepts, chunk=chunk)
+        order = self._row_order(wanted)
+        return ShownRowsJob.refilter(self._source, accepts, order, chunk=chunk)
 
-    def _ordered(self, ids: Sequence[str]) -> list[tuple[SortKey, str]]:
-        """The ones of ``ids`` (in the default order) the filter accepts, keyed and sorted."""
-        accepts = self._accepts()
-        rows = self._source.queue_rows_of(ids)
-        kept = [tid for tid, row in zip(ids, rows, strict=True) if accepts(row)]
-        return self._keyed(kept, self._source.queue_rows_of(kept) if self._column >= 0 else [])
+    def _computed_now(self, wanted: _Filter) -> ShownRows:
+        """The rows of ``wanted``, computed in one go (a reset, the first rows)."""
+        self._job = None
+        self._shown = wanted
+        job = self._job_for(wanted, narrowing=False)
+        while not job.done:
+            job.step()
+        return job.result()
 
-    def _narrowed(self) -> list[tuple[SortKey, str]]:
-        """The rows shown that match the (longer) search text; the view holds them already."""
-        needle = self._needle
-        items = self._rows.items()
-        rows = self._source.queue_rows_of(tid for _, tid in items)
-        return [item for item, row in zip(items, rows, strict=True) if needle in row.search_text]
+    def _want(self, wanted: _Filter) -> None:
+        """Show ``wanted``: compute it over the next turns (a job in progress is dropped)."""
+        self._wanted = wanted
+        self._turn.stop()
+        if wanted == self._shown:  # back to what is shown: nothing to compute
+            self._job = None
+            self.settled.emit()
+            return
+        self._job = self._job_for(wanted, narrowing=wanted.narrows(self._shown))
+        self.advance()
 
-    def _refilter(self) -> None:
-        self._relayout(self._ordered(self._source.ticket_ids()))
-
-    def _relayout(self, ordered: list[tuple[SortKey, str]]) -> None:
-        """Show exactly ``ordered``; persistent indexes (selection, current) follow their ids."""
-        if len(ordered) == len(self._rows) and [tid for _, tid in ordered] == self._rows.ids():
-            self._rows.replace(ordered)  # the same rows in the same order: nothing to redraw
+    def _show(self, rows: ShownRows, shown: _Filter) -> None:
+        """Show exactly ``rows``; persistent indexes (selection, current) follow their ids."""
+        self._shown = shown
+        self._retired.append(self._rows)
+        self._turn.start()
+        if rows.same_ids(self._rows):  # the same rows in the same order: nothing to redraw
+            self._rows = rows
+            self.settled.emit()
             return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         held = [(self.ticket_id(index.row()), index.column()) for index in old]
-        self._rows.replace(ordered)
+        self._rows = rows
         new = []
         for tid, column in held:
             row = self.proxy_row_of(tid)
             new.append(QModelIndex() if row is None else self.index(row, column))
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
+        self.settled.emit()
 
     # ------------------------------------------------------------------ source changes
     def _source_ids(self, first: int, last: int) -> list[str]:
         return [self._source.ticket_id(row) for row in range(first, last + 1)]
 
+    def _touch(self, ids: list[str]) -> list[str]:
+        """Hand changed ``ids`` to the job in progress (it tests them again); return them."""
+        if self._job is not None:
+            self._job.touch(ids)
+        return ids
+
     def _on_rows_about_to_be_removed(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
-            self._drop(self._source_ids(first, last))
+            self._drop(self._touch(self._source_ids(first, last)))
 
     def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
-            self._take(self._source_ids(first, last))
+            self._take(self._touch(self._source_ids(first, last)))
 
     def _on_rows_moved(
         self, parent: QModelIndex, start: int, end: int, _destination: QModelIndex, row: int
@@ -271,22 +363,28 @@ class QueueFilterProxy(QAbstractProxyModel):
             return
         count = end - start + 1
         first = row - count if row > end else row
-        self._reevaluate(self._source_ids(first, first + count - 1), 0, len(Column) - 1, [])
+        ids = self._touch(self._source_ids(first, first + count - 1))
+        self._reevaluate(ids, 0, len(Column) - 1, [])
 
     def _on_data_changed(
         self, top_left: QModelIndex, bottom_right: QModelIndex, roles: list[int]
     ) -> None:
         if self._source.announcing:  # _on_tickets_changed took them, all at once
             return
-        ids = self._source_ids(top_left.row(), bottom_right.row())
+        ids = self._touch(self._source_ids(top_left.row(), bottom_right.row()))
         self._reevaluate(ids, top_left.column(), bottom_right.column(), list(roles))
 
     def _on_tickets_changed(self, ticket_ids: list[str]) -> None:
-        self._reevaluate(ticket_ids, 0, len(Column) - 1, [])
+        self._reevaluate(self._touch(ticket_ids), 0, len(Column) - 1, [])
 
     def _on_model_reset(self) -> None:
-        self._rows.replace(self._ordered(self._source.ticket_ids()))
+        self._rows = self._computed_now(self._wanted)
         self.endResetModel()
+        self.settled.emit()
+
+    def _on_layout_changed(self) -> None:
+        """The source's rows moved at will: show the rows asked for, computed now."""
+        self._show(self._computed_now(self._wanted), self._wanted)
 
     def _drop(self, ids: list[str]) -> None:
         positions = [p for p in map(self._rows.position, ids) if p is not None]

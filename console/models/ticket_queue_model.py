@@ -262,6 +262,15 @@ class TicketQueueModel(QAbstractTableModel):
         """Every ticket id, in the rows' (default) order (a copy)."""
         return list(self._ids)
 
+    def rows_after(self, key: OrderKey | None, count: int) -> tuple[list[str], list[OrderKey]]:
+        """Up to ``count`` ids, with their keys, that follow ``key`` in the default order.
+
+        From the first row if ``key`` is ``None``: a reader walks every row a
+        slice at a time, without a copy of them all.
+        """
+        start = 0 if key is None else bisect.bisect_right(self._keys, key)
+        return self._ids[start : start + count], self._keys[start : start + count]
+
     def order_keys(self) -> Mapping[str, OrderKey]:
         """Every ticket's default-order key, by id (read-only: the model's own)."""
         return self._key_of

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.labels import queue_label
-from console.models.queue_filter_proxy import QueueFilterProxy
+from console.models.queue_filter_proxy import SLICING, QueueFilterProxy, Slicing
 from console.models.roles import ID_ROLE
 from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
 from console.views.column_fitter import ColumnFitter
@@ -119,11 +119,12 @@ class QueueView(QWidget):
         *,
         tick_ms: int = 1000,
         search_delay_ms: int = 150,
+        slicing: Slicing = SLICING,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._model = model
-        self._proxy = QueueFilterProxy(model, self)
+        self._proxy = QueueFilterProxy(model, self, slicing=slicing)
         self._agent_id: str | None = None
         self._agent_queues: list[str] = []
         self._views: list[SavedView] = []

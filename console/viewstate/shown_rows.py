@@ -9,7 +9,7 @@ operation, however many rows there are. Positions are in ascending key order
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 SortKey = tuple[Any, ...]
@@ -72,6 +72,27 @@ class ShownRows:
         key = self._key_of.get(ticket_id)
         return None if key is None else bisect.bisect_left(self._keys, key)
 
+    def rows_after(self, key: SortKey | None, count: int) -> tuple[list[str], list[SortKey]]:
+        """Up to ``count`` ids, with their keys, after ``key`` (from the first if ``None``)."""
+        start = 0 if key is None else bisect.bisect_right(self._keys, key)
+        return self._ids[start : start + count], self._keys[start : start + count]
+
+    def shed(self, count: int) -> bool:
+        """Forget up to ``count`` rows from the end; whether none is left.
+
+        Freeing a large index at once (its keys) takes tens of milliseconds:
+        a retired index is shed a piece at a time.
+        """
+        self._key_of = {}  # its keys and values live on in the lists
+        keep = max(0, len(self._ids) - count)
+        del self._keys[keep:]
+        del self._ids[keep:]
+        return not self._ids
+
+    def same_ids(self, other: ShownRows) -> bool:
+        """Whether ``other`` holds the same ids in the same order."""
+        return self._ids == other._ids
+
     def replace(self, ordered: Iterable[tuple[SortKey, str]]) -> None:
         """Hold exactly ``ordered`` (already in ascending key order)."""
         pairs = list(ordered)
@@ -88,6 +109,22 @@ class ShownRows:
         self._keys[position:position] = keys
         self._ids[position:position] = ids
         self._key_of.update(zip(ids, keys, strict=True))
+
+    def extend(self, keys: Sequence[SortKey], ids: Sequence[str]) -> None:
+        """Append ``ids`` (sorted, with their ``keys``), all of which sort after every held row."""
+        self._keys.extend(keys)
+        self._ids.extend(ids)
+        self._key_of.update(zip(ids, keys, strict=True))
+
+    def add(self, key: SortKey, ticket_id: str) -> None:
+        """Hold ``ticket_id`` (not held yet) under ``key``, where the key belongs."""
+        self.insert(self.insertion_point(key), [key], [ticket_id])
+
+    def discard(self, ticket_id: str) -> None:
+        """Drop ``ticket_id`` if it is held."""
+        position = self.position(ticket_id)
+        if position is not None:
+            self.delete(position, position)
 
     def delete(self, first: int, last: int) -> None:
         """Drop the rows at positions ``first`` to ``last`` (inclusive)."""

@@ -1,4 +1,8 @@
-"""The queue's proxy equals the plain predicate over all rows, through filters, sorts and deltas."""
+"""The queue's proxy equals the plain predicate over all rows, through filters, sorts and deltas.
+
+Also when a change is computed over several turns of the event loop (``Slicing``): meanwhile
+the rows shown are those of the last change done, and the end is a one-shot computation's.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
 
-from console.models.queue_filter_proxy import QueueFilterProxy
+from console.models.queue_filter_proxy import QueueFilterProxy, Slicing
+from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
 from console.models.ticket_queue_model import SORT_KEYS, Column, TicketQueueModel
 from console.views.queue_view import QueueView
 from console.viewstate.saved_views import SavedView, ViewKind, matches_search
@@ -46,6 +51,8 @@ SORTS = [
     (Column.SUBJECT, Qt.SortOrder.DescendingOrder),
     (Column.SLA, Qt.SortOrder.DescendingOrder),
 ]
+STEP_BY_STEP = Slicing(budget_ms=0, min_rows=1, chunk_rows=3)
+"""One step of a few rows per turn: every change of more than a handful of rows is sliced."""
 
 
 @st.composite
@@ -92,37 +99,48 @@ steps = st.one_of(
     st.tuples(st.just("change"), st.integers(0, 39)),
     st.tuples(st.just("remove"), st.integers(0, 39)),
     st.tuples(st.just("tick"), st.integers(1, 600)),
+    st.tuples(st.just("turn"), st.integers(1, 8)),
 )
 
 
+@pytest.mark.usefixtures("qapp")  # the proxy's timer needs an event dispatcher
+@pytest.mark.parametrize("slicing", [Slicing(), STEP_BY_STEP], ids=["at-once", "sliced"])
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data(), count=st.integers(0, 40), plan=st.lists(steps, max_size=14))
 def test_the_proxy_shows_what_the_plain_predicate_accepts(
-    qtmodeltester: ModelTester, data: st.DataObject, count: int, plan: list[tuple[str, int]]
+    qtmodeltester: ModelTester,
+    slicing: Slicing,
+    data: st.DataObject,
+    count: int,
+    plan: list[tuple[str, int]],
 ) -> None:
     clock = Clock()
     store = ViewStore()
     store.apply_snapshot(snapshot([data.draw(tickets(f"t{n:02d}")) for n in range(count)]))
     model = TicketQueueModel(store, SeenTracker(), clock)
-    proxy = QueueFilterProxy(model)
+    proxy = QueueFilterProxy(model, slicing=slicing)
     check_model(qtmodeltester, proxy)
-    view, needle, sort = VIEWS[0], "", SORTS[0]
+    asked = shown = (VIEWS[0], "", SORTS[0])
     seq = 1
     for kind, value in plan:
+        view, needle, sort = asked
         if kind == "view":
-            view = VIEWS[value]
-            proxy.set_saved_view(view)
+            asked = (VIEWS[value], needle, sort)
+            proxy.set_saved_view(VIEWS[value])
         elif kind == "search":
-            needle = SEARCHES[value]
-            proxy.set_search_text(needle)
+            asked = (view, SEARCHES[value], sort)
+            proxy.set_search_text(SEARCHES[value])
         elif kind == "sort":
-            sort = SORTS[value]
-            proxy.sort(*sort)
+            asked = (view, needle, SORTS[value])
+            proxy.sort(*SORTS[value])
         elif kind == "tick":
             clock.advance(value)
             model.check_deadlines()
+        elif kind == "turn":
+            for _ in range(value):
+                proxy.advance()
         else:
             seq += 1
             tid = f"t{value:02d}"
@@ -130,12 +148,24 @@ def test_the_proxy_shows_what_the_plain_predicate_accepts(
                 ticket_removal(tid) if kind == "remove" else ticket_change(data.draw(tickets(tid)))
             )
             store.apply_delta(delta(seq, change))
-        shown = [proxy.ticket_id(r) for r in range(proxy.rowCount())]
-        assert shown == expected(model, view, needle, sort), (kind, value)
-        for row, tid in enumerate(shown):
+        if not proxy.pending:
+            shown = asked
+        assert _shown(proxy) == expected(model, *shown), (kind, value)
+        for row, tid in enumerate(_shown(proxy)):
             source = proxy.mapToSource(proxy.index(row, Column.SUBJECT))
             assert model.ticket_id(source.row()) == tid
             assert proxy.mapFromSource(source).row() == row
+    while proxy.pending:
+        proxy.advance()
+    assert _shown(proxy) == expected(model, *asked)
+
+
+def _shown(proxy: QueueFilterProxy) -> list[str]:
+    return [proxy.ticket_id(r) for r in range(proxy.rowCount())]
+
+
+def _settled(proxy: QueueFilterProxy) -> bool:
+    return not proxy.pending
 
 
 def _view_with(qtbot: QtBot, tickets_: list[Ticket]) -> tuple[QueueView, ViewStore]:
@@ -228,3 +258,135 @@ def test_a_search_that_extends_the_last_one_only_looks_at_the_rows_shown(
         *(f"t{n}" for n in range(120, 130)),
     ]
     assert 0 < len(looked_at) <= shown  # the rows shown, not the 300 rows of the model
+
+
+SLICED = Slicing(budget_ms=0, min_rows=1, chunk_rows=16)
+"""A step of 16 rows per turn: a change over 300 rows takes dozens of turns."""
+
+
+def _many(count: int) -> list[Ticket]:
+    """``count`` tickets with repeated subjects and priorities (sorts have ties to keep)."""
+    subjects = ["Order late", "Refund", "arrived cold", "order missing", "Wrong item"]
+    priorities = ["low", "normal", "high", "urgent"]
+    return [
+        ticket(
+            f"t{n:03d}",
+            subject=f"{subjects[n % len(subjects)]} {n % 3}",
+            priority=priorities[(n // 3) % len(priorities)],
+            sla_due_at=at(n % 17),
+            assignee=ME if n % 4 == 0 else None,
+        )
+        for n in range(count)
+    ]
+
+
+def _model(tickets_: list[Ticket]) -> tuple[TicketQueueModel, ViewStore]:
+    store = ViewStore()
+    store.apply_snapshot(snapshot(tickets_))
+    return TicketQueueModel(store, SeenTracker(), Clock()), store
+
+
+def test_a_sort_over_several_turns_ends_in_the_order_of_a_one_shot_sort(qtbot: QtBot) -> None:
+    model, _store = _model(_many(300))
+    at_once = QueueFilterProxy(model)
+    sliced = QueueFilterProxy(model, slicing=SLICED)
+    layouts: list[list[str]] = []
+    sliced.layoutChanged.connect(lambda: layouts.append(_shown(sliced)))
+    for column, order in [*SORTS[1:], SORTS[0]]:
+        at_once.sort(column, order)
+        with qtbot.waitSignal(sliced.settled, timeout=5000):
+            sliced.sort(column, order)
+            assert sliced.pending  # the old order is shown meanwhile
+        assert _shown(sliced) == _shown(at_once) == expected(model, VIEWS[0], "", (column, order))
+    assert len(layouts) == len(SORTS)  # one layout change a sort, in its final order
+    assert layouts[-1] == model.ticket_ids()
+
+
+def test_a_newer_filter_drops_the_one_in_progress(qtbot: QtBot) -> None:
+    model, _store = _model(_many(300))
+    proxy = QueueFilterProxy(model, slicing=SLICED)
+    layouts: list[list[str]] = []
+    proxy.layoutChanged.connect(lambda: layouts.append(_shown(proxy)))
+    proxy.set_search_text("order")
+    proxy.advance()
+    assert proxy.pending
+    with qtbot.waitSignal(proxy.settled, timeout=5000):
+        proxy.set_search_text("refund")  # a keystroke while "order" is being computed
+    assert layouts == [expected(model, VIEWS[0], "refund", SORTS[0])]  # "order" never shown
+    proxy.set_saved_view(SavedView(ViewKind.UNASSIGNED))
+    proxy.advance()
+    with qtbot.assertNotEmitted(proxy.layoutChanged), qtbot.waitSignal(proxy.settled):
+        proxy.set_saved_view(SavedView(ViewKind.ALL_OPEN))  # back to the view shown
+    assert _settled(proxy)
+    assert _shown(proxy) == layouts[-1]
+
+
+def test_tickets_that_change_during_a_sliced_filter_end_where_they_belong(qtbot: QtBot) -> None:
+    model, store = _model(_many(300))
+    proxy = QueueFilterProxy(model, slicing=SLICED)
+    unassigned = SavedView(ViewKind.UNASSIGNED)
+    proxy.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not proxy.pending, timeout=5000)
+    proxy.set_saved_view(unassigned)
+    for _ in range(5):
+        proxy.advance()
+    assert proxy.pending
+    store.apply_delta(
+        delta(
+            2,
+            ticket_change(ticket("t001", subject="Zebra", assignee=None)),  # moves to the top
+            ticket_change(ticket("t002", assignee=ME)),  # leaves the view
+            ticket_change(ticket("t004", subject="Aardvark", assignee=None)),  # enters, last
+            ticket_removal("t005"),
+            ticket_change(ticket("t900", subject="New", sla_due_at=at(3))),  # arrives
+        )
+    )
+    sorted_by = (Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    assert _shown(proxy) == expected(model, VIEWS[0], "", sorted_by)  # still all open
+    qtbot.waitUntil(lambda: not proxy.pending, timeout=5000)
+    shown = _shown(proxy)
+    assert shown == expected(model, unassigned, "", sorted_by)
+    assert shown[0] == "t001"
+    assert shown[-1] == "t004"
+    assert "t900" in shown
+    assert not {"t002", "t005"} & set(shown)
+
+
+def test_the_selection_follows_its_ticket_through_a_sliced_sort(qtbot: QtBot) -> None:
+    store = ViewStore()
+    view = QueueView(
+        TicketQueueModel(store, SeenTracker(), Clock()), search_delay_ms=0, slicing=SLICED
+    )
+    qtbot.addWidget(view)
+    store.apply_snapshot(snapshot(_many(200)))
+    assert view.select_ticket("t150")
+    before = view.proxy.proxy_row_of("t150")
+    view.table.sortByColumn(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    assert view.proxy.pending
+    assert view.proxy.proxy_row_of("t150") == before  # the old order until the sort is done
+    qtbot.waitUntil(lambda: not view.proxy.pending, timeout=5000)
+    assert view.proxy.proxy_row_of("t150") != before
+    assert view.current_ticket_id() == "t150"
+    view.search.setText("wrong")  # t150 is "Order late 0": filtered out
+    qtbot.waitUntil(lambda: view.proxy.search_text == "wrong" and not view.proxy.pending)
+    assert view.current_ticket_id() is None
+
+
+def test_each_cell_shows_the_source_cells_data_and_flags(qtbot: QtBot) -> None:
+    view, _store = _view_with(
+        qtbot,
+        [
+            ticket("t1", subject="Order late", priority="low", sla_due_at=at(-5), tags=["vip"]),
+            ticket("t2", subject="Refund", priority="urgent", sla_due_at=at(2), assignee=ME),
+        ],
+    )
+    proxy, model = view.proxy, view.proxy.sourceModel()
+    proxy.sort(Column.PRIORITY, Qt.SortOrder.AscendingOrder)  # rows in another order
+    roles = [*range(int(Qt.ItemDataRole.UserRole)), ID_ROLE, SORT_ROLE, SLA_STATE_ROLE]
+    for row in range(proxy.rowCount()):
+        for column in Column:
+            cell = proxy.index(row, column)
+            source = proxy.mapToSource(cell)
+            assert proxy.flags(cell) == model.flags(source)
+            for role in roles:
+                assert proxy.data(cell, role) == model.data(source, role), (row, column, role)

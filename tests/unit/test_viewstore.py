@@ -12,6 +12,7 @@ from console.viewstate.queue_rows import (
     SlaState,
     crossed_due,
     format_countdown,
+    is_breached,
     queue_row,
     sla,
 )
@@ -170,15 +171,14 @@ def test_crossed_due_finds_only_unanswered_tickets_that_fell_due_in_the_interval
     assert crossed_due(rows, NOW, NOW + 120) == ["now"]
 
 
-def test_crossed_due_agrees_with_breached_at_the_interval_ends() -> None:
-    # breached means past the due time: due exactly at the last check breaches after it,
-    # due exactly at this check has not breached yet
-    at_last_check = queue_row(ticket("at-since", sla_due_at=at(0)), 0)
-    at_this_check = queue_row(ticket("at-now", sla_due_at=at(2)), 0)
-    rows = [at_last_check, at_this_check]
-    assert [sla(r, NOW).state for r in rows] != [SlaState.BREACHED] * 2
-    assert [sla(r, NOW + 120).state for r in rows] == [SlaState.BREACHED, SlaState.WARNING]
-    assert crossed_due(rows, NOW, NOW + 120) == ["at-since"]
+def test_crossed_due_finds_the_tickets_breached_at_now_and_not_at_since() -> None:
+    rows = [
+        queue_row(ticket("due-at-since", sla_due_at=at(0)), 0),
+        queue_row(ticket("due-at-now", sla_due_at=at(1)), 0),
+    ]
+    assert [r.ticket_id for r in rows if not is_breached(r, NOW)] == ["due-at-since", "due-at-now"]
+    assert [r.ticket_id for r in rows if is_breached(r, NOW + 60)] == ["due-at-since"]
+    assert crossed_due(rows, NOW, NOW + 60) == ["due-at-since"]
 
 
 def test_countdown_format() -> None:
