@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -239,6 +241,14 @@ class QueueFilterProxy(QAbstractProxyModel):
         if not index.isValid() or row >= len(self._rows):
             return None
         return self._source.cell(self._rows.id_at(row), index.column(), role)
+
+    def multiData(  # noqa: N802
+        self, index: _Index, roles: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        """Every role a view asks for at once, from the source (one call per cell from Qt)."""
+        row = index.row()
+        if index.isValid() and row < len(self._rows):
+            self._source.fill_cell(self._rows.id_at(row), index.column(), roles)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         """Every cell is enabled and selectable, as in the source (and has no children)."""

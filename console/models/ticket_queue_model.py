@@ -25,6 +25,8 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -40,7 +42,7 @@ from console.labels import (
     queue_label,
     status_label,
 )
-from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
+from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE, role_entries
 from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import Colleague, colleagues_by_ticket
 from console.viewstate.queue_rows import (
@@ -335,6 +337,28 @@ class TicketQueueModel(QAbstractTableModel):
         if not index.isValid() or row >= len(self._ids):
             return None
         return self.cell(self._ids[row], index.column(), role)
+
+    def multiData(  # noqa: N802
+        self, index: _Index, roles: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        """Every role a view asks for at once (one call per cell instead of one per role)."""
+        row = index.row()
+        if index.isValid() and row < len(self._ids):
+            self.fill_cell(self._ids[row], index.column(), roles)
+
+    def fill_cell(
+        self, ticket_id: str, column: int, roles: QModelRoleDataSpan | QModelRoleData
+    ) -> None:
+        """Set each role of ``roles`` to what ``cell`` gives for it (left unset: no data).
+
+        A view's delegate asks for seven roles per cell it paints or measures; the
+        filter proxy answers them through this with one call from Qt per cell.
+        """
+        handlers = self._roles
+        for role_data in role_entries(roles):
+            handler = handlers.get(role_data.role())
+            if handler is not None and (value := handler(ticket_id, column)) is not None:
+                role_data.setData(value)
 
     def cell(self, ticket_id: str, column: int, role: int) -> Any:
         """What ``data`` gives for ``role`` in ``column`` of the row of ``ticket_id`` (held).
