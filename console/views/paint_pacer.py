@@ -6,10 +6,13 @@ whose every cell asks the Python model for seven roles, 42% of the console's
 UI thread at 1,000 events/s (py-spy, ``bench_console_stream``), time that the
 next batch then waited for. ``PaintPacer`` watches the window's
 ``UpdateRequest`` (the event after which Qt paints everything marked dirty): one
-that comes sooner than ``interval_ms`` after the last paint is held, and
-posted again when the interval is over. Nothing marked dirty is lost (Qt keeps
-the regions until the request is handled); a change shows at most
-``interval_ms`` late. While the agent types or clicks (input within
+that comes sooner than the interval after the last paint is held, and posted
+again when the interval is over. The interval is ``interval_ms``, or longer
+when painting is slow (a busy machine, a large window): a paint is followed by
+at least ``PAINT_SHARE_DIVISOR - 1`` times its own duration without one, so
+painting takes at most a quarter of the UI thread while data streams. Nothing
+marked dirty is lost (Qt keeps the regions until the request is handled); a
+change shows at most one interval late. While the agent types or clicks (input within
 ``input_grace_ms``) every request goes through at once, so typing is never
 paced.
 """
@@ -27,10 +30,14 @@ PAINT_INTERVAL_MS = 40
 """The shortest time between two paints of the window while nobody types (25 a second)."""
 INPUT_GRACE_MS = 300
 """For this long after an input, paints are not paced (what the agent types shows at once)."""
+PAINT_SHARE_DIVISOR = 4
+"""Painting may take at most one part in this many of the time while data streams."""
+MAX_INTERVAL_S = 0.25
+"""However slow painting is, a change shows within this long (4 repaints a second)."""
 
 
 class PaintPacer(QObject):
-    """Holds the repaints of ``window`` that come sooner than ``interval_ms`` after the last."""
+    """Holds the repaints of ``window`` that come sooner than the interval after the last."""
 
     def __init__(
         self,
@@ -46,7 +53,8 @@ class PaintPacer(QObject):
         super().__init__(parent)
         self._window = window
         self._last_input = last_input
-        self._interval_s = interval_ms / 1000
+        self._min_interval_s = interval_ms / 1000
+        self._interval_s = self._min_interval_s
         self._grace_s = input_grace_ms / 1000
         self._clock = clock
         self._last_paint = -math.inf
@@ -57,6 +65,11 @@ class PaintPacer(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._release)
         window.installEventFilter(self)
+
+    @property
+    def interval_ms(self) -> float:
+        """The shortest time from one paint to the next, as painting now costs."""
+        return self._interval_s * 1000
 
     def close(self) -> None:
         """Stop pacing; a held repaint goes now."""
@@ -74,7 +87,12 @@ class PaintPacer(QObject):
         if wait_s <= 0 or now - self._last_input() < self._grace_s:
             self._timer.stop()
             self._last_paint = now
-            return False
+            QWidget.event(self._window, event)  # paint now, to know how long it takes
+            took_s = self._clock() - now
+            self._interval_s = min(
+                MAX_INTERVAL_S, max(self._min_interval_s, took_s * PAINT_SHARE_DIVISOR)
+            )
+            return True
         self.held += 1
         if not self._timer.isActive():
             self._timer.start(max(1, math.ceil(wait_s * 1000)))

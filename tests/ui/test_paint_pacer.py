@@ -88,3 +88,29 @@ def test_while_the_agent_types_nothing_is_held(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: counter.painted_value == CHANGES)
     assert pacer.held == 0
     pacer.close()
+
+
+def test_a_slow_paint_spaces_the_next_ones_out(qtbot: QtBot) -> None:
+    window, counter = _window(qtbot)
+    now = [1000.0]
+    slow_ms = 100
+
+    def slow_paint(_event: QPaintEvent) -> None:
+        Counter.paintEvent(counter, _event)
+        now[0] += slow_ms / 1000  # this paint "took" 100 ms on the pacer's clock
+
+    counter.paintEvent = slow_paint  # type: ignore[method-assign]
+    pacer = PaintPacer(window, last_input=lambda: -math.inf, interval_ms=40, clock=lambda: now[0])
+    assert pacer.interval_ms == 40
+    counter.value = 1
+    counter.update()
+    qtbot.waitUntil(lambda: counter.painted_value == 1)
+    assert pacer.interval_ms == 250  # 4 x 100 ms, capped at a quarter of a second
+    now[0] += 0.1
+    counter.value = 2
+    counter.update()  # 200 ms after a paint that took 100 ms: held
+    qtbot.waitUntil(lambda: pacer.held > 0)
+    assert counter.painted_value == 1
+    now[0] += 1.0
+    qtbot.waitUntil(lambda: counter.painted_value == 2)
+    pacer.close()
