@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from bridge.cache import StateCache
@@ -48,6 +49,15 @@ def _assert_shared(state: State) -> None:
 
 def test_the_fold_keeps_one_copy_of_repeated_strings() -> None:
     _assert_shared(_state())
+
+
+def test_entities_are_not_tracked_by_the_cyclic_collector() -> None:
+    """A million entities for every collection to walk: they hold no cycles (``gc=False``)."""
+    state = _state()
+    ticket, order = state.tickets["t-1"], state.orders["o-1"]
+    for entity in [ticket, *ticket.messages, *ticket.actions, order, *order.timeline]:
+        assert not gc.is_tracked(entity), type(entity).__name__
+    assert not gc.is_tracked(order.items[0])
 
 
 def test_a_state_loaded_from_the_cache_keeps_one_copy_too(tmp_path: Path) -> None:
