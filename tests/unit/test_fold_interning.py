@@ -45,6 +45,14 @@ def _assert_shared(state: State) -> None:
     assert one.items[0].sku is two.items[0].sku
     assert one.items[0].name is two.items[0].name
     assert one.customer_name is first.customer_name
+    assert first.opened_at is second.opened_at  # events of the same moment
+    assert first.messages[0].at is second.messages[0].at
+    assert one.placed_at is two.placed_at
+    assert one.items[0] is two.items[0]  # a line of the same product, quantity and price
+    placed_one, placed_two = one.timeline[0].summary, two.timeline[0].summary
+    assert placed_one["district"] is placed_two["district"] is one.district
+    assert placed_one["currency"] is placed_two["currency"] is one.currency
+    assert one.timeline[1].summary["method"] is two.timeline[1].summary["method"]
 
 
 def test_the_fold_keeps_one_copy_of_repeated_strings() -> None:
