@@ -7,6 +7,10 @@ event's time (events of the same moment), one ``OrderItem`` per distinct order
 line (``intern_item``), and the repeated values of timeline summaries; a State
 loaded from the cache is passed through ``intern_ticket`` / ``intern_order``
 for the same. Values are unchanged: only identity is shared.
+
+A decoded State also holds each id several times where the fold holds it once
+(an event id on its message and in the applied ids, a ticket id as the key and
+on the ticket): ``OneCopy`` gives a loader one object per value for those.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from bridge.wire.entities import Order, OrderItem, Ticket
 
 __all__ = [
     "SHARED_SUMMARY_FIELDS",
+    "OneCopy",
     "intern",
     "intern_item",
     "intern_order",
@@ -28,6 +33,41 @@ SHARED_SUMMARY_FIELDS = frozenset(
     {"currency", "district", "method", "courier_id", "courier_name", "by"}
 )
 """The fields of an order timeline's ``summary`` whose values repeat across orders."""
+
+
+class OneCopy:
+    """One object per string value among those passed through it (a loader's, then dropped).
+
+    Unlike ``intern`` it is not kept for the life of the process: it suits values
+    that are unique to one entity but held in several places of the State (ids).
+    """
+
+    def __init__(self) -> None:
+        self._copies: dict[str, str] = {}
+
+    def of(self, text: str) -> str:
+        """The first object passed with this value (``text`` itself if it is the first)."""
+        return self._copies.setdefault(text, text)
+
+    def known(self, text: str) -> str:
+        """The object passed with this value if there was one, else ``text`` (not kept)."""
+        return self._copies.get(text, text)
+
+    def known_all(self, texts: list[str]) -> list[str]:
+        """``known`` of each of ``texts``, in order (one C-level pass: a load's million ids)."""
+        return list(map(self._copies.get, texts, texts))
+
+    def event_ids(self, entity: Ticket | Order) -> None:
+        """Keep the event ids of ``entity``'s messages, actions or timeline (in place)."""
+        keep = self._copies.setdefault
+        if isinstance(entity, Ticket):
+            for message in entity.messages:
+                message.event_id = keep(message.event_id, message.event_id)
+            for action in entity.actions:
+                action.event_id = keep(action.event_id, action.event_id)
+        else:
+            for entry in entity.timeline:
+                entry.event_id = keep(entry.event_id, entry.event_id)
 
 
 def intern_summary(summary: dict[str, object]) -> dict[str, object]:

@@ -55,8 +55,27 @@ def _assert_shared(state: State) -> None:
     assert one.timeline[1].summary["method"] is two.timeline[1].summary["method"]
 
 
+def _assert_ids_once(state: State) -> None:
+    """Each id is one object wherever the State holds it (the fold's own sharing)."""
+    ids = {event_id: event_id for event_id in state.applied_event_ids}
+    for key, ticket in state.tickets.items():
+        assert ticket.ticket_id is key
+        assert state.opened_ids[key] is ids[state.opened_ids[key]]
+        assert next(held for held in state.opened_ids if held == key) is key
+        for message in ticket.messages:
+            assert message.event_id is ids[message.event_id]
+        for action in ticket.actions:
+            assert action.event_id is ids[action.event_id]
+    for key, order in state.orders.items():
+        assert order.order_id is key
+        for event in order.timeline:
+            assert event.event_id is ids[event.event_id]
+
+
 def test_the_fold_keeps_one_copy_of_repeated_strings() -> None:
-    _assert_shared(_state())
+    state = _state()
+    _assert_shared(state)
+    _assert_ids_once(state)
 
 
 def test_entities_are_not_tracked_by_the_cyclic_collector() -> None:
@@ -76,6 +95,7 @@ def test_a_state_loaded_from_the_cache_keeps_one_copy_too(tmp_path: Path) -> Non
     assert loaded is not None
     assert loaded.state == state
     _assert_shared(loaded.state)
+    _assert_ids_once(loaded.state)
     one, two = loaded.state.orders["o-1"], loaded.state.orders["o-2"]
     assert one.timeline[1].type is two.timeline[1].type
     assert (
