@@ -44,7 +44,7 @@ from typing import Literal, TypeVar
 import msgspec
 
 from bridge.contract.envelope import rfc3339
-from bridge.fold.interning import intern_order, intern_ticket
+from bridge.fold.interning import OneCopy, intern_order, intern_ticket
 from bridge.fold.result import FoldResult
 from bridge.fold.state import State
 from bridge.storage_errors import is_disk_full, is_transient
@@ -630,26 +630,40 @@ class StateCache:
                     f"the bridge now reads {expected_fingerprint!r}"
                 )
             state = _decode(self._rest_decoder, rest, "its state")
+            # Ids the State holds in several places decode as copies: keep one of each.
+            ids_once = OneCopy()
             for kind, key, value, crc in db.execute(
                 "SELECT kind, key, value, crc FROM entities ORDER BY rowid"
             ):
                 _check_entity(kind, key, value, crc)
                 if kind == "ticket":
-                    ticket = _decode(self._ticket_decoder, value, f"ticket {key}")
-                    state.tickets[key] = intern_ticket(ticket)
+                    ticket = intern_ticket(_decode(self._ticket_decoder, value, f"ticket {key}"))
+                    if ticket.ticket_id == key:
+                        ticket.ticket_id = key
+                    ids_once.of(key)  # the key of its opening id
+                    ids_once.event_ids(ticket)
+                    state.tickets[key] = ticket
                 elif kind == "order":
-                    order = _decode(self._order_decoder, value, f"order {key}")
-                    state.orders[key] = intern_order(order)
+                    order = intern_order(_decode(self._order_decoder, value, f"order {key}"))
+                    if order.order_id == key:
+                        order.order_id = key
+                    ids_once.event_ids(order)
+                    state.orders[key] = order
                 elif kind == "agent":
                     state.agents[key] = _decode(self._agent_decoder, value, f"agent {key}")
                 else:
                     raise UnusableCacheError(f"it holds an entity of unknown kind {kind!r}")
+            state.opened_ids = {
+                ids_once.known(ticket_id): ids_once.of(event_id)
+                for ticket_id, event_id in state.opened_ids.items()
+            }
             segments = 0
             for blob, crc in db.execute("SELECT ids, crc FROM applied_ids ORDER BY seq"):
                 _check_crc(crc, _crc(blob), "a segment of event ids")
                 ids: list[str] = _decode(self._ids_decoder, blob, "event ids")
-                state.applied_event_ids.update(ids)
+                state.applied_event_ids.update(ids_once.known_all(ids))
                 segments += 1
+            del ids_once
             offsets: Offsets = {}
             for topic, partition, offset, crc in db.execute(
                 "SELECT topic, partition, next_offset, crc FROM offsets"

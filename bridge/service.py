@@ -38,6 +38,7 @@ from bridge.contract.validate import RawRecord
 from bridge.fold.archive import Archive, bring_back, evict, evictable
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
+from bridge.heap import HeapTrimmer
 from bridge.history import HistoryError, HistoryStore
 from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
@@ -83,6 +84,7 @@ EVICT_AFTER = dt.timedelta(hours=1)  # closed / terminal this long (by updated_a
 EVICT_INTERVAL_S = 60.0  # caught up: a round (a pass over the State) at most this often
 EVICT_BATCH = 2_000  # entities moved per round at most (~20 us each on the serving thread)
 EVICT_CATCH_UP_BATCH = 50_000  # the same while catching up: after every save, larger rounds
+BIG_SAVE_KEYS = 10_000  # a save of this many keys or more (or everything) is a burst: trim after
 DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
 DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
 MAX_TRACES = 2  # traces read the log at the same time (each on a thread of its own)
@@ -127,9 +129,11 @@ class BridgeService(QObject):
         bootstrap: Bootstrap | None = None,
         evict_after: dt.timedelta = EVICT_AFTER,
         evict_interval_s: float = EVICT_INTERVAL_S,
+        heap: HeapTrimmer | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._heap = heap if heap is not None else HeapTrimmer()  # after bursts (bridge.heap)
         self._evict_after = evict_after
         self._evict_interval_s = evict_interval_s
         self._last_eviction = -evict_interval_s  # the first round: after the first save
@@ -202,6 +206,7 @@ class BridgeService(QObject):
             # The loaded state lives as long as the process: keep the collector from
             # traversing it again and again (it holds no reference cycles).
             gc.freeze()
+            self._heap.release(after="loading the cache")
             _log.info("resumed from cache", extra={"tickets": len(self._state.tickets)})
         else:
             self._history.clear()  # a state folded anew evicts anew
@@ -243,6 +248,7 @@ class BridgeService(QObject):
             self._state = state
             self._dirty = True  # the first cache save writes it all (a new file)
             gc.freeze()
+            self._heap.release(after="reading the snapshot topic")
             _log.info("started from the snapshot topic", extra={"tickets": len(state.tickets)})
 
     def stop(self) -> None:
@@ -444,6 +450,8 @@ class BridgeService(QObject):
         the writer produces only what is truly missing from the log.
         """
         self._caught_up = True
+        self._heap.release(after="catching up")  # the records, events and Kafka buffers
+        _log.info("folded the log as it was at start-up")
         self._resolve_judged_before(sorted(self._awaiting_fold))
         if self._writer is not None:
             self._writer.release_outbox()
@@ -684,6 +692,8 @@ class BridgeService(QObject):
         if result.saved:
             _log.debug("state cache saved", extra={"seconds": round(result.seconds, 3)})
             self._evict()
+            if result.keys is None or len(result.keys) >= BIG_SAVE_KEYS:  # its rows: a burst
+                self._heap.release(after="a large save")
             return False
         self._unsaved.restore(result.keys)
         if result.failure == "disk_full":

@@ -11,7 +11,7 @@ from bridge.contract.events import (
     OrderPlaced,
 )
 from bridge.contract.validate import ValidEvent
-from bridge.fold.interning import intern
+from bridge.fold.interning import intern, intern_item, intern_summary
 from bridge.fold.result import FoldResult
 from bridge.wire.entities import Order, OrderEvent, OrderItem
 from bridge.wire.vocabulary import OrderStatus
@@ -21,25 +21,26 @@ TERMINAL: frozenset[OrderStatus] = frozenset({"delivered", "cancelled"})
 
 def apply_order_event(orders: dict[str, Order], event: ValidEvent, data: OrderData) -> FoldResult:
     """Apply one valid order event to ``orders`` (in place) and say what happened."""
+    at = intern(event.time)  # held by the order and its timeline: shared
     if isinstance(data, OrderPlaced):
         if data.order_id in orders:
             return FoldResult(
                 outcome="quarantined", event_id=event.id, reason="duplicate order", touched=[]
             )
-        orders[data.order_id] = _placed(event, data)
+        orders[data.order_id] = _placed(event, data, at)
     else:
         order = orders.get(data.order_id)
         if order is None:
             return FoldResult(
                 outcome="quarantined", event_id=event.id, reason="unknown order", touched=[]
             )
-        _advance(order, event, data)
+        _advance(order, event, data, at)
     return FoldResult(
         outcome="applied", event_id=event.id, reason=None, touched=[("order", data.order_id)]
     )
 
 
-def _placed(event: ValidEvent, data: OrderPlaced) -> Order:
+def _placed(event: ValidEvent, data: OrderPlaced, at: str) -> Order:
     return Order(
         order_id=data.order_id,
         status="placed",
@@ -49,16 +50,18 @@ def _placed(event: ValidEvent, data: OrderPlaced) -> Order:
         currency=intern(data.currency),
         eta=data.eta,
         district=intern(data.delivery.district),
-        placed_at=event.time,
-        updated_at=event.time,
-        timeline=[_timeline_entry(event, data)],
+        placed_at=at,
+        updated_at=at,
+        timeline=[_timeline_entry(event, data, at)],
         customer_phone=data.customer.phone,
         items=[
-            OrderItem(
-                sku=intern(item.sku),
-                name=intern(item.name),
-                qty=item.qty,
-                unit_price_cents=item.unit_price_cents,
+            intern_item(
+                OrderItem(
+                    sku=item.sku,
+                    name=item.name,
+                    qty=item.qty,
+                    unit_price_cents=item.unit_price_cents,
+                )
             )
             for item in data.items
         ],
@@ -67,13 +70,13 @@ def _placed(event: ValidEvent, data: OrderPlaced) -> Order:
     )
 
 
-def _advance(order: Order, event: ValidEvent, data: OrderData) -> None:
+def _advance(order: Order, event: ValidEvent, data: OrderData, at: str) -> None:
     """Every event joins the timeline; only a non-terminal order (or a terminal word) moves.
 
     The courier is a fact, not a status: the latest ``dispatched`` names it, even late.
     """
-    order.timeline.append(_timeline_entry(event, data))
-    order.updated_at = event.time
+    order.timeline.append(_timeline_entry(event, data, at))
+    order.updated_at = at
     if isinstance(data, OrderDispatched):
         order.courier_id, order.courier_name = data.courier.id, data.courier.name
     status = _status_of(data)
@@ -98,8 +101,10 @@ def _status_of(data: OrderData) -> OrderStatus:
     return "cancelled"
 
 
-def _timeline_entry(event: ValidEvent, data: OrderData) -> OrderEvent:
-    return OrderEvent(event_id=event.id, type=event.type, at=event.time, summary=_summary(data))
+def _timeline_entry(event: ValidEvent, data: OrderData, at: str) -> OrderEvent:
+    return OrderEvent(
+        event_id=event.id, type=event.type, at=at, summary=intern_summary(_summary(data))
+    )
 
 
 def _summary(data: OrderData) -> dict[str, object]:

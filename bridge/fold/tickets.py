@@ -28,10 +28,11 @@ def apply_ticket_event(
     tickets: dict[str, Ticket], event: ValidEvent, data: TicketData
 ) -> FoldResult:
     """Apply one valid ticket event to ``tickets`` (in place) and say what happened."""
+    at = intern(event.time)  # held by the ticket, its message or action: shared
     if isinstance(data, TicketOpened):
         if data.ticket_id in tickets:
             return _not_applied("quarantined", event, "duplicate ticket")
-        tickets[data.ticket_id] = _opened(event, data)
+        tickets[data.ticket_id] = _opened(data, at)
         return _applied(event, data.ticket_id)
     ticket = tickets.get(data.ticket_id)
     if ticket is None:
@@ -42,12 +43,12 @@ def apply_ticket_event(
     if _changes_nothing(ticket, data):
         # Rule 8: adding a present tag or removing an absent one is applied, but a no-op.
         return FoldResult(outcome="applied", event_id=event.id, reason=None, touched=[])
-    _change(ticket, event, data)
-    ticket.updated_at = event.time
+    _change(ticket, event, data, at)
+    ticket.updated_at = at
     return _applied(event, ticket.ticket_id)
 
 
-def _opened(event: ValidEvent, data: TicketOpened) -> Ticket:
+def _opened(data: TicketOpened, at: str) -> Ticket:
     return Ticket(
         ticket_id=data.ticket_id,
         status="open",
@@ -61,12 +62,12 @@ def _opened(event: ValidEvent, data: TicketOpened) -> Ticket:
         channel=data.channel,
         subject=data.subject,
         body=data.body,
-        opened_at=event.time,
+        opened_at=at,
         sla_due_at=data.sla_due_at,
         first_response_at=None,
         last_customer_message_at=None,
         last_agent_message_at=None,
-        updated_at=event.time,
+        updated_at=at,
     )
 
 
@@ -93,9 +94,9 @@ def _changes_nothing(ticket: Ticket, data: TicketData) -> bool:
     return False
 
 
-def _change(ticket: Ticket, event: ValidEvent, data: TicketData) -> None:
+def _change(ticket: Ticket, event: ValidEvent, data: TicketData, at: str) -> None:
     if isinstance(data, MessageAdded):
-        _add_message(ticket, event, data)
+        _add_message(ticket, event, data, at)
     elif isinstance(data, TicketClaimed | TicketAssigned):
         ticket.assignee, ticket.assignee_name = data.agent.id, data.agent.name
     elif isinstance(data, TicketReleased):
@@ -111,10 +112,10 @@ def _change(ticket: Ticket, event: ValidEvent, data: TicketData) -> None:
     elif isinstance(data, TagRemoved):
         ticket.tags = [tag for tag in ticket.tags if tag != data.tag]
     if not isinstance(data, MessageAdded):
-        ticket.actions.append(_action(event, data, len(ticket.messages) + len(ticket.actions)))
+        ticket.actions.append(_action(event, data, at, len(ticket.messages) + len(ticket.actions)))
 
 
-def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
+def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded, at: str) -> None:
     author = data.author
     ticket.messages.append(
         Message(
@@ -125,19 +126,19 @@ def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded) -> None:
             author_name=intern(author.name),
             body=data.body,
             internal=data.internal,
-            at=event.time,
+            at=at,
             log_index=len(ticket.messages) + len(ticket.actions),
         )
     )
     if author.kind == "customer":
-        ticket.last_customer_message_at = event.time
+        ticket.last_customer_message_at = at
     elif author.kind == "agent" and not data.internal:
-        ticket.last_agent_message_at = event.time
+        ticket.last_agent_message_at = at
         if ticket.first_response_at is None:  # rule 6: the first public agent message
-            ticket.first_response_at = event.time
+            ticket.first_response_at = at
 
 
-def _action(event: ValidEvent, data: TicketData, log_index: int) -> TicketAction:
+def _action(event: ValidEvent, data: TicketData, at: str, log_index: int) -> TicketAction:
     actor: AgentRef | None = None
     value: str | None = None
     target: AgentRef | None = None
@@ -156,7 +157,7 @@ def _action(event: ValidEvent, data: TicketData, log_index: int) -> TicketAction
     return TicketAction(
         event_id=event.id,
         type=event.type,
-        at=event.time,
+        at=at,
         agent_id=None if actor is None else actor.id,
         agent_name=None if actor is None else actor.name,
         value=value,

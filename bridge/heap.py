@@ -1,0 +1,53 @@
+"""Give the C heap's free pages back to the system after a burst of allocations.
+
+Folding a log, loading the cache or saving all of it allocates and frees a lot
+(decoded records, Kafka buffers, encoded rows). glibc keeps the freed memory
+inside its heaps, between chunks still in use, so the process's RSS stays at
+the burst's peak. ``malloc_trim(0)`` returns those free pages (``madvise``); it
+takes some tens of ms for a few hundred MiB, so it is run after such bursts, not
+on every turn. Elsewhere than glibc it does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import sys
+import time
+from collections.abc import Callable
+
+_log = logging.getLogger(__name__)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own libc
+    except (OSError, AttributeError):  # not glibc (musl)
+        return None
+    return trim
+
+
+class HeapTrimmer:
+    """Returns the C heap's free pages to the system when asked (``release``)."""
+
+    def __init__(self, trim: Callable[[int], int] | None = None) -> None:
+        self._trim = trim if trim is not None else _malloc_trim()
+
+    @property
+    def available(self) -> bool:
+        """Whether this platform's allocator can do it (glibc)."""
+        return self._trim is not None
+
+    def release(self, after: str) -> None:
+        """Release what is free now; ``after``: what just finished (for the debug log)."""
+        if self._trim is None:
+            return
+        started = time.perf_counter()
+        self._trim(0)
+        _log.debug(
+            "returned free heap memory after %s",
+            after,
+            extra={"ms": round((time.perf_counter() - started) * 1000, 1)},
+        )
