@@ -349,15 +349,18 @@ class TicketQueueModel(QAbstractTableModel):
     def fill_cell(
         self, ticket_id: str, column: int, roles: QModelRoleDataSpan | QModelRoleData
     ) -> None:
-        """Set each role of ``roles`` to what ``cell`` gives for it (left unset: no data).
+        """Set each role of ``roles`` to what ``cell`` gives for it (cleared: no data).
 
         A view's delegate asks for seven roles per cell it paints or measures; the
         filter proxy answers them through this with one call from Qt per cell.
         """
         handlers = self._roles
-        for role_data in role_entries(roles):
+        for role_data in role_entries(roles):  # each one set: a delegate reuses its span
             handler = handlers.get(role_data.role())
-            if handler is not None and (value := handler(ticket_id, column)) is not None:
+            value = None if handler is None else handler(ticket_id, column)
+            if value is None:
+                role_data.clearData()
+            else:
                 role_data.setData(value)
 
     def cell(self, ticket_id: str, column: int, role: int) -> Any:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
@@ -363,3 +364,41 @@ def test_rows_moved_up_down_and_in_place_in_one_batch_stay_in_order(
 )
 def test_sla_countdown_reads_with_a_unit(seconds: float, text: str) -> None:
     assert format_countdown(seconds) == text
+
+
+class _Probe(QStyledItemDelegate):
+    """A real delegate: what it would paint a cell with (``initStyleOption``, as Qt paints)."""
+
+    def option_of(self, index: QModelIndex) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initStyleOption(option, index)
+        return option
+
+
+@pytest.mark.parametrize("through_proxy", [False, True])
+def test_a_delegate_paints_each_cell_with_its_own_roles_only(
+    qtbot: QtBot, harness: Harness, *, through_proxy: bool
+) -> None:
+    # the SLA cell is coloured and the unread cell bold; the cells painted after them
+    # must not inherit that colour or weight (the delegate reuses one role span)
+    unread = ticket("t1", sla_due_at=at(10), messages=[customer_message()])
+    harness.store.apply_snapshot(snapshot([unread]))
+    model = harness.proxy if through_proxy else harness.model
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    probe = _Probe(table)
+    foreground = Qt.ItemDataRole.ForegroundRole
+    sla_cell, unread_cell = model.index(0, Column.SLA), model.index(0, Column.UNREAD)
+    subject_cell = model.index(0, Column.SUBJECT)
+    text = QPalette.ColorRole.Text
+    # in Qt's painting order: the SLA cell, then the subject, the unread count, the subject
+    sla = probe.option_of(sla_cell)
+    assert QColor(sla.palette.color(text)) == sla_cell.data(foreground).color()
+    subject = probe.option_of(subject_cell)
+    assert QColor(subject.palette.color(text)) != sla_cell.data(foreground).color()
+    unread_option = probe.option_of(unread_cell)
+    assert unread_option.font.bold()
+    subject = probe.option_of(subject_cell)
+    assert not subject.font.bold()
+    assert subject.text == subject_cell.data(DISPLAY)
