@@ -393,6 +393,33 @@ class BridgeService(QObject):
         self._records_ready.emit()
 
     def _drain_records(self, budget_s: float | None = DRAIN_BUDGET_S) -> None:
+        """Fold what the reader queued (within ``budget_s``), then publish what it touched.
+
+        While catching up, the state grows by every record and holds no cycles (the
+        fold makes no cyclic garbage): the collector is paused for the drain and
+        what is alive after it is frozen, so it never traverses the growing state
+        (its passes over each drain's new objects cost ~5% of the fold).
+        """
+        pause_gc = not self._caught_up and gc.isenabled()
+        if pause_gc:
+            gc.disable()
+        try:
+            touched = self._fold_queued(budget_s)
+            if not self._caught_up and touched:
+                gc.freeze()
+        finally:
+            if pause_gc:
+                gc.enable()
+        if self._eviction is not None:
+            self._eviction.watch(self._state, touched)  # what the round's next slices keep
+        if touched:
+            self._server.touch(touched)  # their values are read once, when the batch goes
+
+    def _fold_queued(self, budget_s: float | None) -> dict[tuple[str, str], None]:
+        """Fold queued batches until none is left or the budget is spent; return what they touched.
+
+        What is left waits for the next turn of the event loop.
+        """
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
         # Per record only the fold and its bookkeeping: names bound once per drain.
@@ -424,14 +451,7 @@ class BridgeService(QObject):
             if budget_s is not None and elapsed > budget_s:
                 self._records_ready.emit()  # yield to sockets; continue on the next turn
                 break
-        if self._eviction is not None:
-            self._eviction.watch(state, touched)  # what the round's next slices must keep
-        if not self._caught_up and touched:
-            # Catching up, the state grows by every record and holds no cycles: keep the
-            # collector from traversing it again and again (it cost more than the fold).
-            gc.freeze()
-        if touched:
-            self._server.touch(touched)  # their values are read once, when the batch goes
+        return touched
 
     def _resume_offsets(self) -> dict[tuple[str, int], int]:
         """Where to read from: one past the last record the (cached) state reflects."""
