@@ -216,6 +216,71 @@ def evictable(
     return chosen
 
 
+class EvictionRound:
+    """The keys ``evictable`` chose, moved a slice at a time while the fold goes on.
+
+    Between two slices the fold may touch a chosen entity (it is then in ``keep``:
+    not saved as it is), make its customer active again (a new ticket or order, a
+    reopened ticket) or open a ticket naming a chosen order. ``watch`` the entities
+    the fold touched since the last slice; ``move`` checks every key again before
+    it moves, so a round never takes what one scan at that moment would not.
+    """
+
+    def __init__(self, keys: list[ArchivedKey]) -> None:
+        self._keys = keys
+        self._next = 0
+        self._active: set[str] = set()  # customers made active since the scan
+        self._referenced: set[str] = set()  # orders named by tickets opened since
+        self.moved = 0
+        """How many entities the round moved so far."""
+
+    @property
+    def done(self) -> bool:
+        """Whether every chosen key has been moved or passed over."""
+        return self._next >= len(self._keys)
+
+    def watch(self, state: State, touched: Iterable[tuple[str, str]]) -> None:
+        """Note the customers and orders that entities the fold touched keep in memory."""
+        tickets, orders = state.tickets, state.orders
+        for kind, key in touched:
+            entity: Ticket | Order | None = (
+                tickets.get(key)
+                if kind == "ticket"
+                else orders.get(key)
+                if kind == "order"
+                else None
+            )
+            if entity is not None and is_active(entity):
+                self._active.add(entity.customer_id)
+                if isinstance(entity, Ticket) and entity.order_id is not None:
+                    self._referenced.add(entity.order_id)
+
+    def move(
+        self, state: State, archive: Archive, *, keep: Container[tuple[str, str]], limit: int
+    ) -> list[ArchivedKey]:
+        """Move the next ``limit`` chosen keys that still qualify; return those moved."""
+        tickets, orders = state.tickets, state.orders
+        chosen: list[ArchivedKey] = []
+        while self._next < len(self._keys) and len(chosen) < limit:
+            kind, key = self._keys[self._next]
+            self._next += 1
+            entity: Ticket | Order | None = (
+                tickets.get(key) if kind == "ticket" else orders.get(key)
+            )
+            if (
+                entity is None
+                or (kind, key) in keep
+                or is_active(entity)
+                or entity.customer_id in self._active
+                or (kind == "order" and key in self._referenced)
+            ):
+                continue
+            chosen.append((kind, key))
+        moved = evict(state, archive, chosen)
+        self.moved += len(moved)
+        return moved
+
+
 def evict(state: State, archive: Archive, keys: Iterable[ArchivedKey]) -> list[ArchivedKey]:
     """Move ``keys`` from the State to the archive (stored first); return those moved."""
     entries: list[ArchiveEntry] = []

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from bridge.contract.topics import Topics
 from bridge.paths import DataLayout
-from bridge.service import BridgeService
+from bridge.service import CAUGHT_UP, BridgeService
 from bridge.wire.endpoint import Endpoint, new_token
 from bridge.wire.protocol import AgentIdentity
 from tests.helpers import samples
@@ -47,6 +47,46 @@ def test_a_drain_over_its_budget_returns_to_the_event_loop_before_it_continues(
         assert list(service.state.tickets) == ["T-0"]  # the rest waits for the next turn
         qtbot.waitUntil(lambda: len(service.state.tickets) == 3, timeout=5000)
         assert service.state.next_offsets == {TOPICS.tickets: {0: 3}}
+    finally:
+        service.stop()
+        gc.unfreeze()  # what the drain froze while catching up: nothing left for later tests
+
+
+def test_the_collector_is_paused_while_catching_up_and_runs_once_caught_up(
+    tmp_path: Path,
+) -> None:
+    """Catching up, the fold makes no cyclic garbage: the collector only traverses new state."""
+    service = _service(tmp_path / "data")
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    def drain_opening(first: int, count_: int) -> list[int]:
+        records = [
+            samples.as_record(
+                samples.ticket_opened(f"T-{n}", event_id=f"open-{n}"),
+                topic=TOPICS.tickets,
+                offset=n,
+            )
+            for n in range(first, first + count_)
+        ]
+        service._records.put(records)
+        collections.clear()
+        gc.callbacks.append(count)
+        try:
+            service._drain_records(budget_s=None)
+        finally:
+            gc.callbacks.remove(count)
+        return list(collections)
+
+    try:
+        assert gc.isenabled()
+        assert drain_opening(0, 500) == [], "no collection while catching up"
+        assert gc.isenabled(), "enabled again between drains"
+        service._records.put(CAUGHT_UP)
+        assert drain_opening(500, 500) != [], "collections as usual once caught up"
     finally:
         service.stop()
         gc.unfreeze()  # what the drain froze while catching up: nothing left for later tests

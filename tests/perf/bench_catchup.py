@@ -9,7 +9,10 @@ the other in this process, each reads all of them from the beginning:
 - ``msgspec``: the same, decoding every value with ``msgspec.json.decode``;
 - ``bridge``: the bridge's own ``BridgeService`` (reader thread, bounded queue,
   validation and fold, local server, cache saves) with an empty data dir and no
-  console, from ``start()`` until its state reflects every record;
+  console, from ``start()`` until its state reflects every record; also
+  reported: the seconds its Qt thread (the fold) was on a CPU and was runnable
+  but waiting for one, and the reader thread's CPU seconds (on a shared machine
+  a slow run that was starved shows apart from one that did more work);
 - ``bridge_with_console``: the same catch-up with a raw protocol client (a
   ``BlockingBridgeClient`` in a child process, as a console is a process of its
   own) connected from the start and reading everything the bridge sends; also
@@ -33,6 +36,7 @@ import multiprocessing.synchronize
 import os
 import statistics
 import tempfile
+import threading
 import time
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -226,8 +230,21 @@ def _bridge(
         def check() -> None:
             if not folded_at and folded() >= expected:
                 folded_at.append(time.monotonic())
+                thread_figures()
             if folded_at and (console_sizes is None or complete.is_set()):
                 loop.quit()  # with a console: once it holds everything too
+
+        qt_thread = threading.get_native_id()
+        threads: dict[str, tuple[float, float]] = {}  # at the start; then what each used
+
+        def thread_figures() -> None:
+            reader = service._reader  # its thread id, for its CPU figures
+            ids = {"qt": qt_thread, "reader": None if reader is None else reader.native_id}
+            for name, native_id in ids.items():
+                if native_id is not None:
+                    cpu, wait = stack.thread_times(native_id)
+                    first = threads.get(name, (0.0, 0.0))
+                    threads[name] = (cpu - first[0], wait - first[1])
 
         timer.timeout.connect(check)
         if console_sizes is not None:
@@ -236,6 +253,7 @@ def _bridge(
             )
             ready.wait(60)  # imported, waiting for the bridge's endpoint
         gc.collect()
+        threads["qt"] = stack.thread_times(qt_thread)
         started = time.monotonic()
         service.start()
         timer.start()
@@ -246,6 +264,12 @@ def _bridge(
             "records_per_s": round(expected / elapsed),
             "seconds": round(elapsed, 2),
             "rss_mib": stack.rss_mib(),
+            # Seconds of the catch-up each thread was on a CPU, and runnable but waiting
+            # for one (the machine is shared); the Qt thread's rest went to waiting for
+            # the interpreter lock or for records.
+            "qt_thread_cpu_s": round(threads["qt"][0], 2),
+            "qt_thread_waiting_for_a_cpu_s": round(threads["qt"][1], 2),
+            "reader_thread_cpu_s": round(threads.get("reader", (0.0, 0.0))[0], 2),
         }
         if console_sizes is not None:
             stop.set()
@@ -340,6 +364,8 @@ def run() -> dict[str, object]:
             "plain_records_per_s": median("plain_records_per_s"),
             "msgspec_records_per_s": median("msgspec_records_per_s"),
             "bridge_records_per_s": median("bridge.records_per_s"),
+            "bridge_qt_thread_cpu_s": median("bridge.qt_thread_cpu_s"),
+            "bridge_qt_thread_waiting_for_a_cpu_s": median("bridge.qt_thread_waiting_for_a_cpu_s"),
             "bridge_share_of_msgspec": round(
                 statistics.median(float(r["bridge_share_of_msgspec"]) for r in runs), 2
             ),

@@ -55,6 +55,21 @@ def rss_mib(pid: int | None = None) -> float:
     return 0.0
 
 
+def thread_times(native_id: int) -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for one) of a thread of this process.
+
+    From ``/proc/self/task/<id>/schedstat`` (Linux; zeros elsewhere or once it ended):
+    a slow run whose thread waited for a CPU was starved by other processes, one
+    whose thread was on a CPU did more work.
+    """
+    stat = Path(f"/proc/self/task/{native_id}/schedstat")
+    try:
+        on_cpu, waiting = stat.read_text().split()[:2]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
+
+
 def percentiles(values: Sequence[float]) -> dict[str, float | int]:
     """Count, p50, p90, p99 and max of ``values`` (milliseconds, rounded)."""
     if not values:

@@ -18,7 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bridge.contract.validate import RawRecord
-from bridge.fold.archive import MemoryArchive, evict, evictable, is_active, merged
+from bridge.fold.archive import (
+    EvictionRound,
+    MemoryArchive,
+    evict,
+    evictable,
+    is_active,
+    merged,
+)
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from tests.helpers import samples
@@ -174,3 +181,63 @@ def test_a_redelivered_event_of_an_evicted_ticket_is_a_duplicate() -> None:
     assert state.applied_event_ids == set(), "the ticket's ids left with it, its opening's too"
     opened_again = msgspec.structs.replace(records[0], offset=len(records) + 1)
     assert fold_record(state, opened_again, TOPICS, archive=archive).outcome == "duplicate"
+
+
+def _closed_of_three_customers() -> tuple[State, list[RawRecord]]:
+    """t-0/o-0 (c-0), t-1 (c-1), t-2 (c-2): every ticket closed, the order delivered."""
+    builder = ThreeCustomers()
+    for n in range(3):
+        builder.ticket(f"t-{n}", 30, ["reply", "status:closed"])
+    builder.order("o-0", ["paid", "delivered"])
+    records = _records(builder)
+    state = State()
+    for record in records:
+        fold_record(state, record, TOPICS)
+    return state, records
+
+
+def _event(event: dict[str, object], topic: str, key: str, offset: int) -> RawRecord:
+    return RawRecord(
+        topic=topic, partition=0, offset=offset, key=key.encode(), value=msgspec.json.encode(event)
+    )
+
+
+def test_a_round_moves_at_most_a_slice_at_a_time() -> None:
+    state, _ = _closed_of_three_customers()
+    archive = MemoryArchive()
+    keys = evictable(state)
+    eviction = EvictionRound(keys)
+    first = eviction.move(state, archive, keep=set(), limit=2)
+    assert (first, eviction.done) == (keys[:2], False)
+    second = eviction.move(state, archive, keep=set(), limit=2)
+    assert (second, eviction.done) == (keys[2:], True)
+    assert eviction.moved == len(keys) == 4
+    assert (state.tickets, state.orders) == ({}, {})
+
+
+def test_a_round_keeps_what_the_fold_touched_or_woke_up_between_slices() -> None:
+    """Between slices: t-1 gets a message (touched: not saved as it is); c-2 opens a new
+    ticket naming o-0 (c-2 is active again, and o-0 is named by an open ticket)."""
+    state, records = _closed_of_three_customers()
+    archive = MemoryArchive()
+    eviction = EvictionRound(evictable(state))
+    assert eviction.move(state, archive, keep=set(), limit=1) == [("ticket", "t-0")]
+    touched: set[tuple[str, str]] = set()
+    late = samples.message_added("t-1", event_id="ev-late", time="2024-05-01T12:00:00Z")
+    opened = samples.ticket_opened(
+        "t-9",
+        event_id="ev-new",
+        time="2024-05-01T12:01:00Z",
+        customer={"id": "c-2", "name": "R"},
+        order_id="o-0",
+    )
+    for offset, (event, key) in enumerate([(late, "t-1"), (opened, "t-9")], start=len(records)):
+        result = fold_record(state, _event(event, TOPICS.tickets, key, offset), TOPICS)
+        assert result.outcome == "applied"
+        touched.update(result.touched)
+    eviction.watch(state, touched)
+    assert eviction.move(state, archive, keep=touched, limit=10) == []
+    assert eviction.done
+    assert sorted(state.tickets) == ["t-1", "t-2", "t-9"]
+    assert list(state.orders) == ["o-0"]
+    assert list(archive.entries) == [("ticket", "t-0")]
