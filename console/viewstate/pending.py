@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bridge.wire.protocol import DeltaBatch, SnapshotBegin, SnapshotEnd, SnapshotPage
 from bridge.wire.snapshots import split_snapshot
@@ -40,15 +40,49 @@ if TYPE_CHECKING:
     from console.viewstate.store import ViewStore
 
 
+_T = TypeVar("_T")
+COMPACT_AT = 4096
+"""Entities taken from a backlog before the list drops them (once they are half of it)."""
+
+
+class _Backlog(Generic[_T]):
+    """Entities waiting, oldest first: taking a part costs that part, not what stays."""
+
+    def __init__(self) -> None:
+        self._items: list[_T] = []
+        self._start = 0  # _items[:_start] were taken
+
+    def __len__(self) -> int:
+        return len(self._items) - self._start
+
+    def __bool__(self) -> bool:
+        return len(self._items) > self._start
+
+    def extend(self, items: list[_T]) -> None:
+        self._items += items
+
+    def take(self, count: int) -> list[_T]:
+        """The ``count`` oldest (fewer if fewer wait); they are no longer waiting."""
+        start = self._start
+        part = self._items[start : start + count]
+        self._start = start + len(part)
+        if self._start == len(self._items):
+            self._items, self._start = [], 0
+        elif self._start > COMPACT_AT and self._start * 2 > len(self._items):
+            del self._items[: self._start]  # free what was taken, at most once per halving
+            self._start = 0
+        return part
+
+
 class PendingUpdates:
     """Snapshot parts and delta batches received and not applied yet."""
 
     def __init__(self) -> None:
         self._begin: SnapshotBegin | None = None
         self._page_seq: int | None = None
-        self._tickets: list[Ticket] = []
-        self._orders: list[Order] = []
-        self._agents: list[Presence] = []
+        self._tickets: _Backlog[Ticket] = _Backlog()
+        self._orders: _Backlog[Order] = _Backlog()
+        self._agents: _Backlog[Presence] = _Backlog()
         self._end: SnapshotEnd | None = None
         self._snapshot_messages = 0
         self._changes: dict[tuple[str, str], Change] = {}
@@ -59,7 +93,7 @@ class PendingUpdates:
     def _clear_snapshot(self) -> None:
         self._begin = None
         self._page_seq = None
-        self._tickets, self._orders, self._agents = [], [], []
+        self._tickets, self._orders, self._agents = _Backlog(), _Backlog(), _Backlog()
         self._end = None
         self._snapshot_messages = 0
 
@@ -107,9 +141,9 @@ class PendingUpdates:
     def add_snapshot_page(self, page: SnapshotPage) -> None:
         """Entities of the snapshot begun (the client checked they belong to it)."""
         self._page_seq = page.seq
-        self._tickets += page.tickets
-        self._orders += page.orders
-        self._agents += page.agents
+        self._tickets.extend(page.tickets)
+        self._orders.extend(page.orders)
+        self._agents.extend(page.agents)
         self._snapshot_messages += 1
 
     def add_snapshot_end(self, end: SnapshotEnd) -> None:
@@ -147,11 +181,11 @@ class PendingUpdates:
 
     def _apply_snapshot_part(self, store: ViewStore, budget: int) -> int:
         begin, end, page_seq = self._begin, self._end, self._page_seq
-        agents, self._agents = self._agents[:budget], self._agents[budget:]
+        agents = self._agents.take(budget)
         budget -= len(agents)
-        tickets, self._tickets = self._tickets[:budget], self._tickets[budget:]
+        tickets = self._tickets.take(budget)
         budget -= len(tickets)
-        orders, self._orders = self._orders[:budget], self._orders[budget:]
+        orders = self._orders.take(budget)
         page = None
         if page_seq is not None and (agents or tickets or orders):
             page = SnapshotPage(seq=page_seq, tickets=tickets, orders=orders, agents=agents)
