@@ -23,10 +23,9 @@ from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from bridge.paths import DataLayout
 from bridge.service import BridgeService
-from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
 from tests.conftest import KafkaEnv
 from tests.helpers import samples
+from tests.helpers.service import in_process_service
 
 pytestmark = [pytest.mark.kafka]
 
@@ -103,13 +102,8 @@ def _fold_in_memory(kafka: KafkaEnv, topics: Topics) -> State:
 def _service(data_dir: Path, kafka: KafkaEnv, topics: Topics) -> BridgeService:
     layout = DataLayout(data_dir)
     layout.ensure()
-    return BridgeService(
-        identity=AgentIdentity(agent_id="a-1", name="Ana", role="agent", queues=[]),
-        topics=topics,
-        kafka_settings={"bootstrap.servers": kafka.bootstrap_servers},
-        layout=layout,
-        endpoint=Endpoint.for_data_dir(layout.root),
-        token=new_token(),
+    return in_process_service(
+        layout, topics=topics, kafka_settings={"bootstrap.servers": kafka.bootstrap_servers}
     )
 
 

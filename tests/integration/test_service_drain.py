@@ -15,9 +15,8 @@ from pytestqt.qtbot import QtBot
 from bridge.contract.topics import Topics
 from bridge.paths import DataLayout
 from bridge.service import CAUGHT_UP, BridgeService
-from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
 from tests.helpers import samples
+from tests.helpers.service import in_process_service
 
 TOPICS = Topics()
 
@@ -25,14 +24,7 @@ TOPICS = Topics()
 def _service(data_dir: Path) -> BridgeService:
     layout = DataLayout(data_dir)
     layout.ensure()
-    return BridgeService(
-        identity=AgentIdentity(agent_id="a-1", name="Ana", role="agent", queues=[]),
-        topics=TOPICS,
-        kafka_settings={},
-        layout=layout,
-        endpoint=Endpoint.for_data_dir(layout.root),
-        token=new_token(),
-    )
+    return in_process_service(layout, topics=TOPICS)
 
 
 def test_a_drain_over_its_budget_returns_to_the_event_loop_before_it_continues(

@@ -19,9 +19,8 @@ from pytestqt.qtbot import QtBot
 from bridge.contract.topics import Topics
 from bridge.paths import DataLayout
 from bridge.service import BridgeService
-from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
 from tests.helpers import samples
+from tests.helpers.service import in_process_service
 
 TOPICS = Topics()
 LONG_AGO = "2024-05-01T10:0{}:00Z"
@@ -30,16 +29,7 @@ SLICE = 10
 
 
 def _service(layout: DataLayout) -> BridgeService:
-    return BridgeService(
-        identity=AgentIdentity(agent_id="a-1", name="Ana", role="agent", queues=[]),
-        topics=TOPICS,
-        kafka_settings={},
-        layout=layout,
-        endpoint=Endpoint.for_data_dir(layout.root),
-        token=new_token(),
-        evict_after=dt.timedelta(0),
-        evict_slice=SLICE,
-    )
+    return in_process_service(layout, topics=TOPICS, evict_after=dt.timedelta(0), evict_slice=SLICE)
 
 
 def _closed_tickets(count: int) -> list[dict[str, object]]:

@@ -35,10 +35,9 @@ from bridge.paths import DataLayout
 from bridge.service import BridgeService
 from bridge.statetopic.loader import bootstrap_state, load_snapshot_topic
 from bridge.statetopic.publisher import TopicSettingsError
-from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
 from tests.conftest import KafkaEnv
 from tests.helpers import samples
+from tests.helpers.service import in_process_service
 
 pytestmark = [
     pytest.mark.kafka,
@@ -199,13 +198,12 @@ def _bridge(log: Log, tmp_path: Path, name: str, *, bootstrap: bool) -> BridgeSe
     layout = DataLayout(tmp_path / name)
     layout.ensure()
     settings = _settings(log.kafka)
-    return BridgeService(
-        identity=AgentIdentity(agent_id=name, name=name, role="agent", queues=[]),
+    return in_process_service(
+        layout,
         topics=log.topics,
         kafka_settings=settings,
-        layout=layout,
-        endpoint=Endpoint.for_data_dir(layout.root),
-        token=new_token(),
+        agent=name,
+        agent_name=name,
         bootstrap=partial(bootstrap_state, settings, log.topics) if bootstrap else None,
     )
 

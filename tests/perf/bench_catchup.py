@@ -52,17 +52,15 @@ from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from bridge.paths import DataLayout
-from bridge.service import BridgeService
-from bridge.wire.endpoint import Endpoint, new_token
 from bridge.wire.entities import Order, Ticket
 from bridge.wire.protocol import (
-    AgentIdentity,
     BridgeMessage,
     DeltaBatch,
     SnapshotBegin,
     SnapshotPage,
     StateSnapshot,
 )
+from tests.helpers.service import in_process_service
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
 from tests.perf.bench_cache import TOPICS as LOG_TOPICS
@@ -206,13 +204,12 @@ def _bridge(
     with tempfile.TemporaryDirectory(prefix="atp-bench-catchup-") as tmp:
         layout = DataLayout(Path(tmp) / "data")
         layout.ensure()
-        service = BridgeService(
-            identity=AgentIdentity(agent_id="bench", name="Bench", role="agent", queues=[]),
+        service = in_process_service(
+            layout,
             topics=topics,
             kafka_settings={"bootstrap.servers": broker.bootstrap_servers},
-            layout=layout,
-            endpoint=Endpoint.for_data_dir(layout.root),
-            token=new_token(),
+            agent="bench",
+            agent_name="Bench",
         )
 
         def folded() -> int:

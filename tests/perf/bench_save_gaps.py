@@ -33,8 +33,7 @@ from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from bridge.paths import DataLayout
 from bridge.service import BridgeService
-from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
+from tests.helpers.service import in_process_service
 from tests.perf.bench_cache import TOPICS, Log
 
 TRAFFIC_INTERVAL_MS = 5
@@ -145,14 +144,7 @@ def one_size(tickets: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="atp-bench-gaps-", dir=Path.cwd()) as tmp:
         layout = DataLayout(Path(tmp) / "data")
         layout.ensure()
-        service = BridgeService(
-            identity=AgentIdentity(agent_id="bench", name="Bench", role="agent", queues=[]),
-            topics=TOPICS,
-            kafka_settings={},
-            layout=layout,
-            endpoint=Endpoint.for_data_dir(layout.root),
-            token=new_token(),
-        )
+        service = in_process_service(layout, topics=TOPICS, agent="bench", agent_name="Bench")
         service._state = state
         recorder = _Recorder(service)
         rng = random.Random(7)

@@ -38,10 +38,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from bridge.contract.topics import Topics
 from bridge.materializer import Materializer
 from bridge.paths import DataLayout
-from bridge.service import BridgeService
 from bridge.statetopic.loader import bootstrap_state, load_snapshot_topic
-from bridge.wire.endpoint import Endpoint, new_token
-from bridge.wire.protocol import AgentIdentity
+from tests.helpers.service import in_process_service
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
 from tests.perf.bench_cache import TOPICS as LOG_TOPICS
@@ -128,13 +126,12 @@ def _cold_start(broker: KafkaBroker, topics: Topics, expected: int, *, bootstrap
     with tempfile.TemporaryDirectory(prefix="atp-bench-bootstrap-") as tmp:
         layout = DataLayout(Path(tmp) / "data")
         layout.ensure()
-        service = BridgeService(
-            identity=AgentIdentity(agent_id="bench", name="Bench", role="agent", queues=[]),
+        service = in_process_service(
+            layout,
             topics=topics,
             kafka_settings=settings,
-            layout=layout,
-            endpoint=Endpoint.for_data_dir(layout.root),
-            token=new_token(),
+            agent="bench",
+            agent_name="Bench",
             bootstrap=partial(bootstrap_state, settings, topics) if bootstrap else None,
         )
         loop = QEventLoop()
