@@ -850,6 +850,31 @@ def test_bridge_client_resumes_after_the_server_comes_back(
     assert not seen.of("error")
 
 
+@pytest.mark.allow_log("console.bridge_client", "WARNING", match="out of step")
+def test_bridge_client_out_of_step_gets_a_fresh_snapshot_instead_of_resuming(
+    *,
+    qtbot: QtBot,
+    endpoint: Endpoint,
+    server: LocalServer,
+    state: MemoryState,
+    console: BridgeClient,
+) -> None:
+    # a delta whose list tails do not fit what the view state holds: resuming would keep
+    # the console wrong, only a whole state mends it
+    seen = Recorder(console)
+    console.connect_to(endpoint.server_name, endpoint.read_token)
+    qtbot.waitUntil(lambda: len(seen.of("snapshot")) == 1, timeout=WAIT_MS)
+    state.change(server, ticket_change("T-2"))
+    qtbot.waitUntil(lambda: seen.delta_seqs() == [1], timeout=WAIT_MS)
+    console.resync("ticket T-2: its lists start at entry 3, the console holds 1")
+    qtbot.waitUntil(lambda: len(seen.of("snapshot")) == 2, timeout=WAIT_MS)
+    latest = seen.of("snapshot")[1]
+    assert isinstance(latest, StateSnapshot)
+    assert latest.seq == 1
+    assert "T-2" in {t.ticket_id for t in latest.tickets}
+    assert console.last_seq == 1
+
+
 def test_bridge_client_gets_a_snapshot_from_a_new_bridge(
     qtbot: QtBot,
     endpoint: Endpoint,
