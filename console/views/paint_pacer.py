@@ -87,7 +87,7 @@ class PaintPacer(QObject):
         if wait_s <= 0 or now - self._last_input() < self._grace_s:
             self._timer.stop()
             self._last_paint = now
-            QWidget.event(self._window, event)  # paint now, to know how long it takes
+            self._window.event(event)  # paint now, to know how long it takes
             took_s = self._clock() - now
             self._interval_s = min(
                 MAX_INTERVAL_S, max(self._min_interval_s, took_s * PAINT_SHARE_DIVISOR)
