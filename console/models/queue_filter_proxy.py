@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from console.viewstate.queue_rows import QueueRow
 
 _Index = QModelIndex | QPersistentModelIndex
+MAX_CHANGED_RUNS = 256
+"""Changed rows in more runs than this are announced as one span (each signal costs a call)."""
 _ASCENDING = Qt.SortOrder.AscendingOrder
 _CELL_FLAGS = (
     Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
@@ -462,6 +464,19 @@ class QueueFilterProxy(QAbstractProxyModel):
                 self._move(tid, new_key)
         self._take(entering)
         rows = [p for tid, _ in staying if (p := shown.position(tid)) is not None]
-        if rows:  # one signal over their span: a view repaints what of it is on screen
-            top, bottom = self.index(min(rows), left), self.index(max(rows), right)
-            self.dataChanged.emit(top, bottom, roles)
+        self._announce_rows(rows, left, right, roles)
+
+    def _announce_rows(self, rows: list[int], left: int, right: int, roles: list[int]) -> None:
+        """``dataChanged`` for each run of ``rows``, or once over their span when they are many.
+
+        A view repaints the rows a signal names that are on screen: one signal
+        over scattered rows would repaint every row between them, the whole
+        table, for a change to one row on screen.
+        """
+        if not rows:
+            return
+        grouped = runs(rows)
+        if len(grouped) > MAX_CHANGED_RUNS:
+            grouped = [(grouped[0][0], grouped[-1][1])]
+        for top, bottom in grouped:
+            self.dataChanged.emit(self.index(top, left), self.index(bottom, right), roles)

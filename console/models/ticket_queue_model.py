@@ -512,7 +512,7 @@ class TicketQueueModel(QAbstractTableModel):
             return
         self.tickets_changed.emit(held)
         self._announcing = True
-        try:  # one signal over their span: a view repaints what of it is on screen
+        try:  # one signal over their span (the proxy took them by id; it signals its views)
             top, bottom = self.index(min(rows), 0), self.index(max(rows), len(Column) - 1)
             self.dataChanged.emit(top, bottom)
         finally:

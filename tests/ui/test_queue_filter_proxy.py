@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt
+from PySide6.QtGui import QPaintEvent, QRegion
+from PySide6.QtWidgets import QWidget
 
 from console.models.queue_filter_proxy import QueueFilterProxy, Slicing
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
@@ -390,3 +392,48 @@ def test_each_cell_shows_the_source_cells_data_and_flags(qtbot: QtBot) -> None:
             assert proxy.flags(cell) == model.flags(source)
             for role in roles:
                 assert proxy.data(cell, role) == model.data(source, role), (row, column, role)
+
+
+class _PaintRegions(QObject):
+    """Records the region of each paint event of a widget."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.regions: list[QRegion] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            assert isinstance(event, QPaintEvent)
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def test_a_change_to_two_rows_on_screen_repaints_those_rows_only(qtbot: QtBot) -> None:
+    view, store = _view_with(
+        qtbot, [ticket(f"t{n:02}", sla_due_at=at(n), subject=f"s{n}") for n in range(60)]
+    )
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.table
+    on_screen = [r for r in range(view.proxy.rowCount()) if table.rowViewportPosition(r) >= 0]
+    on_screen = [r for r in on_screen if table.rowViewportPosition(r) < table.viewport().height()]
+    assert len(on_screen) > 6
+    paints = _PaintRegions(table.viewport())
+    table.viewport().update()
+    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)  # what showing it painted
+    paints.regions.clear()
+    changed = [ticket(f"t{n:02}", sla_due_at=at(n), subject="new") for n in (1, 5, 50)]
+    store.apply_delta(delta(2, *(ticket_change(t) for t in changed)))
+    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)
+    painted = QRegion()
+    for region in paints.regions:
+        painted += region
+    subject_x = table.columnViewportPosition(Column.SUBJECT) + 2  # the SLA column ticks apart
+    repainted = {
+        view.proxy.ticket_id(r)
+        for r in on_screen
+        if painted.intersects(QRect(subject_x, table.rowViewportPosition(r) + 2, 1, 1))
+    }
+    assert repainted == {"t01", "t05"}
