@@ -10,8 +10,10 @@ records, per event, the time from produce to "the models applied it". In the
 same run a plain confluent-kafka consumer (another child) records produce ->
 poll for the same records. A 5 ms QTimer heartbeat records the gaps of the
 console's event loop (the longest gap is the longest stall). Also reported:
-the garbage collector's pauses in the console, RSS of console and bridge, and
-the load average (the machine may be shared).
+the garbage collector's pauses in the console, the CPU time of the console's
+UI thread while the events stream (steadier than wall time on a shared
+machine), RSS of console and bridge, and the load average (the machine may be
+shared).
 
 Scenarios (sizes from the environment, see ``tests.perf.stack.setting``):
 
@@ -190,8 +192,10 @@ def _measure(
     gc.callbacks.append(pauses)
     heartbeat.start()
     started = time.monotonic()
+    ui_cpu_before = time.thread_time()
     start.set()
     _run_loop_until(lambda: len(probe.latencies_ms) >= total, plan.seconds + 60.0)
+    ui_cpu_s = time.thread_time() - ui_cpu_before
     wall = time.monotonic() - started
     heartbeat.stop()
     gc.callbacks.remove(pauses)
@@ -213,6 +217,7 @@ def _measure(
         "console_received": len(probe.latencies_ms),
         "console_store_updates": probe.updates,
         "wall_s": round(wall, 1),
+        "console_ui_thread_cpu_s": round(ui_cpu_s, 2),
         "console_latency": stack.percentiles(probe.latencies_ms),
         "plain_consumer_latency": plain_figures,
         "event_loop_gap": {
@@ -239,6 +244,7 @@ def _repeated(broker: KafkaBroker, repeats: int, **options: Any) -> dict[str, ob
         "plain_consumer_latency.p99_ms",
         "longest_stall_ms",
         "event_loop_gap.p99_ms",
+        "console_ui_thread_cpu_s",
     )
     return {"median": {k: stack.median_of(runs, k) for k in keys}, "runs": runs}
 

@@ -437,3 +437,36 @@ def test_a_change_to_two_rows_on_screen_repaints_those_rows_only(qtbot: QtBot) -
         if painted.intersects(QRect(subject_x, table.rowViewportPosition(r) + 2, 1, 1))
     }
     assert repainted == {"t01", "t05"}
+
+
+def test_a_change_to_rows_off_screen_repaints_no_row_on_screen(qtbot: QtBot) -> None:
+    view, store = _view_with(
+        qtbot, [ticket(f"t{n:03}", sla_due_at=at(n), subject=f"s{n}") for n in range(120)]
+    )
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.table
+    height = table.viewport().height()
+    on_screen = [r for r in range(120) if 0 <= table.rowViewportPosition(r) < height]
+    assert max(on_screen) < 40
+    paints = _PaintRegions(table.viewport())
+    table.viewport().update()
+    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)  # what showing it painted
+    paints.regions.clear()
+    # more rows than the screen holds, in one run: Qt's table repainted all of it for them
+    changed = [ticket(f"t{n:03}", sla_due_at=at(n), subject="new") for n in range(50, 110)]
+    store.apply_delta(delta(2, *(ticket_change(t) for t in changed)))
+    changed_on_screen = [ticket("t001", sla_due_at=at(1), subject="new")]
+    store.apply_delta(delta(3, *(ticket_change(t) for t in changed_on_screen)))
+    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)
+    painted = QRegion()
+    for region in paints.regions:
+        painted += region
+    subject_x = table.columnViewportPosition(Column.SUBJECT) + 2
+    repainted = {
+        view.proxy.ticket_id(r)
+        for r in on_screen
+        if painted.intersects(QRect(subject_x, table.rowViewportPosition(r) + 2, 1, 1))
+    }
+    assert repainted == {"t001"}
