@@ -55,6 +55,7 @@ from bridge.paths import DataLayout
 from bridge.wire.entities import Order, Ticket
 from bridge.wire.protocol import (
     BridgeMessage,
+    Change,
     DeltaBatch,
     SnapshotBegin,
     SnapshotPage,
@@ -132,28 +133,35 @@ class _Progress:
         self.complete_at: float | None = None
 
     def add(self, message: BridgeMessage | StateSnapshot | None) -> None:
-        tickets: list[Ticket | None] = []
-        orders: list[Order | None] = []
+        tickets: list[Ticket] = []
+        orders: list[Order] = []
         if isinstance(message, StateSnapshot):  # the first, assembled by connect()
             self.seen["snapshots"] += 1
-            tickets, orders = [*message.tickets], [*message.orders]
+            tickets, orders = message.tickets, message.orders
         elif isinstance(message, SnapshotBegin):
             self.seen["snapshots"] += 1
         elif isinstance(message, SnapshotPage):
-            tickets, orders = [*message.tickets], [*message.orders]
+            tickets, orders = message.tickets, message.orders
         elif isinstance(message, DeltaBatch):
             self.seen["batches"] += 1
             self.seen["changes"] += len(message.changes)
-            tickets = [change.ticket for change in message.changes]
-            orders = [change.order for change in message.changes]
+            for change in message.changes:
+                self._saw_change(change)
         for ticket in tickets:
-            if ticket is not None:
-                self._saw(f"t:{ticket.ticket_id}", len(ticket.messages) + len(ticket.actions))
+            self._saw(f"t:{ticket.ticket_id}", len(ticket.messages) + len(ticket.actions))
         for order in orders:
-            if order is not None:
-                self._saw(f"o:{order.order_id}", len(order.timeline))
+            self._saw(f"o:{order.order_id}", len(order.timeline))
         if not self._missing and self.complete_at is None:
             self.complete_at = time.monotonic()
+
+    def _saw_change(self, change: Change) -> None:
+        """A change's lists may be tails (protocol 4): the console keeps the entries before."""
+        ticket, order = change.ticket, change.order
+        if ticket is not None:
+            held = change.messages_from + len(ticket.messages)
+            self._saw(f"t:{ticket.ticket_id}", held + change.actions_from + len(ticket.actions))
+        elif order is not None:
+            self._saw(f"o:{order.order_id}", change.timeline_from + len(order.timeline))
 
     def _saw(self, key: str, size: int) -> None:
         if size >= self._sizes.get(key, 0):
