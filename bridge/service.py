@@ -186,7 +186,9 @@ class BridgeService(QObject):
         self._presence = PresenceThrottle()
         self._presence_timer = QTimer(self)  # a deferred presence record (the rate limit)
         self._presence_timer.setSingleShot(True)
-        self._presence_timer.timeout.connect(lambda: self._publish_presence(self._presence.status))
+        # A bound method, not a lambda: a lambda held by a child's connection keeps the
+        # service alive for ever (the collector cannot see that reference).
+        self._presence_timer.timeout.connect(self._publish_deferred_presence)
         self._reader: RecordReader | None = None
         self._writer: EventWriter | None = None
         # Queued even when emitted on this thread: a drain over its budget must return to
@@ -821,6 +823,9 @@ class BridgeService(QObject):
             self._presence_timer.start(wait_ms)
         else:
             self._publish_presence(self._presence.status)
+
+    def _publish_deferred_presence(self) -> None:
+        self._publish_presence(self._presence.status)
 
     def _publish_presence(self, status: str) -> None:
         """Produce the presence record now (``offline`` at stop bypasses the rate limit)."""
