@@ -275,6 +275,9 @@ def _bridge(
             "qt_thread_cpu_s": round(threads["qt"][0], 2),
             "qt_thread_waiting_for_a_cpu_s": round(threads["qt"][1], 2),
             "reader_thread_cpu_s": round(threads.get("reader", (0.0, 0.0))[0], 2),
+            # Not 0: the log does not hold what was produced, in that order (a console
+            # would then wait for entities in a form the bridge never folds).
+            "quarantined": service.state.quarantined_count,
         }
         if console_sizes is not None:
             stop.set()
