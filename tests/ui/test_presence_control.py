@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from console.bridge_client import BridgeClient
@@ -15,6 +16,25 @@ from console.composition import ConsoleWindowSet
 from console.presence_control import PresenceButton, PresenceControl
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def focused_field(qtbot: QtBot) -> QLineEdit:
+    """A line edit in a window of its own, with the focus (its input comes through the window)."""
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
+    field.activateWindow()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is field.windowHandle())
+    return field
+
+
+def type_into_window(field: QLineEdit, text: str) -> None:
+    """Keys as the platform delivers them: to the focus window, which hands them to the field."""
+    window = field.windowHandle()
+    assert window is not None
+    for char in text:
+        QTest.keyClick(window, Qt.Key(ord(char.upper())), Qt.KeyboardModifier.NoModifier)
 
 
 def test_choosing_away_in_the_status_bar_reports_it_and_shows_it(qtbot: QtBot) -> None:
@@ -25,9 +45,9 @@ def test_choosing_away_in_the_status_bar_reports_it_and_shows_it(qtbot: QtBot) -
     assert button.text() == "● Online"
     button.away_action.trigger()
     assert (reports, button.text()) == (["away"], "● Away")
-    field = QLineEdit()
-    qtbot.addWidget(field)
-    QTest.keyClicks(field, "hola")  # input does not undo a chosen away
+    field = focused_field(qtbot)
+    type_into_window(field, "hola")  # input does not undo a chosen away
+    assert field.text() == "hola"
     assert reports == ["away"]
     button.online_action.trigger()
     assert (reports, button.text()) == (["away", "online"], "● Online")
@@ -41,9 +61,8 @@ def test_an_idle_agent_turns_away_and_the_next_key_brings_them_back(qtbot: QtBot
     control = PresenceControl(reports.append, button, idle_s=0.2)
     qtbot.waitUntil(lambda: reports == ["away"], timeout=3000)
     assert button.text() == "● Away (idle)"
-    field = QLineEdit()
-    qtbot.addWidget(field)
-    QTest.keyClick(field, Qt.Key.Key_A)
+    field = focused_field(qtbot)
+    type_into_window(field, "a")
     assert (reports, button.text()) == (["away", "online"], "● Online")
     qtbot.waitUntil(lambda: reports == ["away", "online", "away"], timeout=3000)  # idle again
     control.close()
@@ -68,8 +87,10 @@ def test_the_window_has_the_button_and_ctrl_shift_a_toggles_it(
     button = windows.presence_button
     assert button.parent() is windows.window.status_bar
     windows.window.queue_view.setFocus()
+    handle = windows.window.windowHandle()
+    assert handle is not None
     QTest.keyClick(
-        QApplication.focusWidget() or windows.window,
+        handle,
         Qt.Key.Key_A,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
