@@ -84,6 +84,8 @@ class QueueTable(QTableView):
 
     resized = Signal()
     """The table's size changed (the subject column is fitted again)."""
+    shown_cells_changed = Signal()
+    """Cells on screen changed (their columns may need another width)."""
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt override
         """Do nothing: typed letters are shortcuts, not a search (use / to search)."""
@@ -109,10 +111,12 @@ class QueueTable(QTableView):
         batch. The rows are cut to those on screen first; a change with none on
         screen repaints nothing. With an accessibility client active, every
         change goes to Qt as it is (it tells the client about each cell).
+        ``shown_cells_changed`` follows a change that has cells on screen.
         """
         first = self.rowAt(0)
         if first < 0 or not top_left.isValid() or QAccessible.isActive():
             super().dataChanged(top_left, bottom_right, roles)
+            self.shown_cells_changed.emit()
             return
         last = self.rowAt(self.viewport().height() - 1)
         if last < 0:
@@ -124,6 +128,7 @@ class QueueTable(QTableView):
         super().dataChanged(
             model.index(top, top_left.column()), model.index(bottom, bottom_right.column()), roles
         )
+        self.shown_cells_changed.emit()
 
     def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 - Qt override
         """Content width; at most ``CAPPED_CHARS`` for the free-text columns.
@@ -344,11 +349,14 @@ class QueueView(QWidget):
         return table
 
     def _watch_widths(self) -> None:
-        """Ask for a column fit whenever what the table shows may have changed width."""
+        """Ask for a column fit whenever what the table shows may have changed width.
+
+        A change to cells off screen asks for none (a fit measures the rows on screen).
+        """
         request = self.columns.request
         proxy = self._proxy
+        self.table.shown_cells_changed.connect(request)
         for signal in (
-            proxy.dataChanged,
             proxy.rowsInserted,
             proxy.rowsRemoved,
             proxy.rowsMoved,

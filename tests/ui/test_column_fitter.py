@@ -84,3 +84,20 @@ def test_while_changes_keep_coming_fits_are_a_second_apart(qtbot: QtBot) -> None
     fitter.request()  # a change after a quiet spell: the short delay again
     assert 0 < fitter.next_fit_in_ms <= 400
     fitter.fit()
+
+
+def test_a_change_off_screen_asks_for_no_fit_and_one_on_screen_does(qtbot: QtBot) -> None:
+    store = ViewStore()
+    tickets = many_tickets(200, assignee="a-1", assignee_name="Bo")
+    store.apply_snapshot(snapshot(tickets, seq=1))
+    view = _view(qtbot, store)
+    table = view.table
+    last_on_screen = table.rowAt(table.viewport().height() - 1)
+    assert 0 < last_on_screen < 150
+    far = view.proxy.ticket_id(199)
+    renamed = many_tickets(200, assignee="a-1", assignee_name="Bo Longer")
+    by_id = {t.ticket_id: t for t in renamed}
+    store.apply_delta(delta(2, ticket_change(by_id[far])))
+    assert not view.columns.pending  # the rows on screen are as wide as they were
+    store.apply_delta(delta(3, ticket_change(by_id[view.proxy.ticket_id(0)])))
+    assert view.columns.pending
