@@ -23,6 +23,8 @@ Scenarios (sizes from the environment, see ``tests.perf.stack.setting``):
   each full collection, ``console.gc_pacing``) and once without (``stall_no_freeze``);
 
 each repeated ATP_BENCH_REPEATS (1) times (medians reported when more than one).
+With ATP_BENCH_STALL_TRACE=1 each run also names what the UI thread was doing
+in its longest stalls (``tests.perf.stall_trace``; the sampling costs a little).
 Nothing is asserted: the figures are reported.
 """
 
@@ -45,6 +47,7 @@ from console.viewstate.store import StoreUpdate
 from tests.helpers.bridge_process import BridgeProcess
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
+from tests.perf.stall_trace import StallTracer
 
 PARTITIONS = 3
 HEARTBEAT_MS = 5
@@ -72,8 +75,9 @@ def _run_loop_until(condition: Any, timeout_s: float) -> bool:
 class Heartbeat:
     """A QTimer every few ms; the gaps between its ticks are the event loop's stalls."""
 
-    def __init__(self, interval_ms: int = HEARTBEAT_MS) -> None:
+    def __init__(self, interval_ms: int = HEARTBEAT_MS, tracer: StallTracer | None = None) -> None:
         self.gaps_ms: list[float] = []
+        self._tracer = tracer
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setInterval(interval_ms)
@@ -90,6 +94,8 @@ class Heartbeat:
         now = time.perf_counter()
         self.gaps_ms.append((now - self._last) * 1000)
         self._last = now
+        if self._tracer is not None:
+            self._tracer.tick()
 
 
 class GcPauses:
@@ -180,7 +186,8 @@ def _measure(
     if not _run_loop_until(lambda: len(window_set.store.tickets) >= len(plan.ticket_ids), 60):
         raise RuntimeError("the console did not get the opened tickets")
     probe = LatencyProbe(window_set)
-    heartbeat = Heartbeat()
+    tracer = StallTracer() if stack.setting("STALL_TRACE", 0) else None
+    heartbeat = Heartbeat(tracer=tracer)
     pauses = GcPauses()
     ctx = stack.context()
     ready, start, done, plain = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
@@ -191,6 +198,8 @@ def _measure(
     load_before = stack.load_average()
     gc.callbacks.append(pauses)
     heartbeat.start()
+    if tracer is not None:
+        tracer.start()
     started = time.monotonic()
     ui_cpu_before = time.thread_time()
     start.set()
@@ -198,6 +207,8 @@ def _measure(
     ui_cpu_s = time.thread_time() - ui_cpu_before
     wall = time.monotonic() - started
     heartbeat.stop()
+    if tracer is not None:
+        tracer.stop()
     gc.callbacks.remove(pauses)
     load_after = stack.load_average()
     produced = done.get(timeout=60)
@@ -228,6 +239,7 @@ def _measure(
         "console_gc": pauses.figures(),
         "console_gc_freeze_after_snapshot": freeze,
         "rss_mib": {"console": rss_console, "bridge": rss_bridge},
+        **({"stall_trace": tracer.report()} if tracer is not None else {}),
         "load_average_before": load_before,
         "load_average_after": load_after,
     }
