@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt
 from PySide6.QtGui import QPaintEvent, QRegion
-from PySide6.QtWidgets import QWidget
 
 from console.models.queue_filter_proxy import QueueFilterProxy, Slicing
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
@@ -395,78 +394,66 @@ def test_each_cell_shows_the_source_cells_data_and_flags(qtbot: QtBot) -> None:
 
 
 class _PaintRegions(QObject):
-    """Records the region of each paint event of a widget."""
+    """Records what a shown queue table repaints, by the rows on screen."""
 
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.regions: list[QRegion] = []
-        widget.installEventFilter(self)
+    def __init__(self, qtbot: QtBot, view: QueueView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._regions: list[QRegion] = []
+        view.resize(900, 600)
+        view.show()
+        qtbot.waitExposed(view)
+        table = view.table
+        height = table.viewport().height()
+        self.on_screen = [
+            r for r in range(view.proxy.rowCount()) if 0 <= table.rowViewportPosition(r) < height
+        ]
+        table.viewport().installEventFilter(self)
+        table.viewport().update()
+        qtbot.waitUntil(lambda: bool(self._regions), timeout=2000)  # what showing it painted
+        self._regions.clear()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
             assert isinstance(event, QPaintEvent)
-            self.regions.append(QRegion(event.region()))
+            self._regions.append(QRegion(event.region()))
         return False
+
+    def repainted(self, qtbot: QtBot) -> set[str]:
+        """The tickets on screen whose subject cell the next paints covered."""
+        qtbot.waitUntil(lambda: bool(self._regions), timeout=2000)
+        painted = QRegion()
+        for region in self._regions:
+            painted += region
+        table = self._view.table
+        subject_x = table.columnViewportPosition(Column.SUBJECT) + 2  # the SLA column ticks apart
+        return {
+            self._view.proxy.ticket_id(r)
+            for r in self.on_screen
+            if painted.intersects(QRect(subject_x, table.rowViewportPosition(r) + 2, 1, 1))
+        }
 
 
 def test_a_change_to_two_rows_on_screen_repaints_those_rows_only(qtbot: QtBot) -> None:
     view, store = _view_with(
         qtbot, [ticket(f"t{n:02}", sla_due_at=at(n), subject=f"s{n}") for n in range(60)]
     )
-    view.resize(900, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    table = view.table
-    on_screen = [r for r in range(view.proxy.rowCount()) if table.rowViewportPosition(r) >= 0]
-    on_screen = [r for r in on_screen if table.rowViewportPosition(r) < table.viewport().height()]
-    assert len(on_screen) > 6
-    paints = _PaintRegions(table.viewport())
-    table.viewport().update()
-    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)  # what showing it painted
-    paints.regions.clear()
+    paints = _PaintRegions(qtbot, view)
+    assert len(paints.on_screen) > 6
     changed = [ticket(f"t{n:02}", sla_due_at=at(n), subject="new") for n in (1, 5, 50)]
     store.apply_delta(delta(2, *(ticket_change(t) for t in changed)))
-    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)
-    painted = QRegion()
-    for region in paints.regions:
-        painted += region
-    subject_x = table.columnViewportPosition(Column.SUBJECT) + 2  # the SLA column ticks apart
-    repainted = {
-        view.proxy.ticket_id(r)
-        for r in on_screen
-        if painted.intersects(QRect(subject_x, table.rowViewportPosition(r) + 2, 1, 1))
-    }
-    assert repainted == {"t01", "t05"}
+    assert paints.repainted(qtbot) == {"t01", "t05"}
 
 
 def test_a_change_to_rows_off_screen_repaints_no_row_on_screen(qtbot: QtBot) -> None:
     view, store = _view_with(
         qtbot, [ticket(f"t{n:03}", sla_due_at=at(n), subject=f"s{n}") for n in range(120)]
     )
-    view.resize(900, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    table = view.table
-    height = table.viewport().height()
-    on_screen = [r for r in range(120) if 0 <= table.rowViewportPosition(r) < height]
-    assert max(on_screen) < 40
-    paints = _PaintRegions(table.viewport())
-    table.viewport().update()
-    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)  # what showing it painted
-    paints.regions.clear()
+    paints = _PaintRegions(qtbot, view)
+    assert max(paints.on_screen) < 40
     # more rows than the screen holds, in one run: Qt's table repainted all of it for them
     changed = [ticket(f"t{n:03}", sla_due_at=at(n), subject="new") for n in range(50, 110)]
     store.apply_delta(delta(2, *(ticket_change(t) for t in changed)))
     changed_on_screen = [ticket("t001", sla_due_at=at(1), subject="new")]
     store.apply_delta(delta(3, *(ticket_change(t) for t in changed_on_screen)))
-    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)
-    painted = QRegion()
-    for region in paints.regions:
-        painted += region
-    subject_x = table.columnViewportPosition(Column.SUBJECT) + 2
-    repainted = {
-        view.proxy.ticket_id(r)
-        for r in on_screen
-        if painted.intersects(QRect(subject_x, table.rowViewportPosition(r) + 2, 1, 1))
-    }
-    assert repainted == {"t001"}
+    assert paints.repainted(qtbot) == {"t001"}
