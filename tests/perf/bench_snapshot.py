@@ -4,14 +4,20 @@ A child process plays the bridge's serving side: the real ``LocalServer`` over
 ATP_BENCH_SNAPSHOT_SIZE (100,000) tickets, each with a message and an order
 (``tests.helpers.large_state``), streaming its snapshot in production-size
 pages (1 MiB). This process is the console: the whole ``ConsoleWindowSet`` on
-real widgets (offscreen), shown, fed by the real ``BridgeClient``. Reported:
+real widgets (offscreen), shown, fed by the real ``BridgeClient``, the garbage
+collector paced as ``console/shell.py`` paces it (``GcPacing``). Reported:
 
 - ``connected``: whether the console got the whole snapshot (v2: it could not,
   the snapshot was one 156 MiB frame over the 64 MiB limit);
 - ``seconds_to_first_rows`` / ``seconds_to_complete``: from ``connect_to`` until
   the queue shows its first rows / until the snapshot's end is applied;
 - ``longest_stall_ms`` and the gaps of a 5 ms heartbeat timer during the load
-  (the console's event loop: how long it could not paint or take input);
+  (the console's event loop: how long it could not paint or take input), and
+  ``gaps_over_50_ms``;
+- ``main_thread_cpu_s`` / ``main_thread_waiting_s``: the seconds the console's
+  main thread was on a CPU during the load, and runnable but waiting for one
+  (the machine is shared: the CPU time is the steadier figure to compare, the
+  waiting time tells a starved run);
 - ``console_rss_mib`` after the load (that of the first run: later ones share the
   process with the consoles before them) and ``bridge_rss_mib`` (peak, sampled
   every 50 ms, and before the console connected). The large state shares its
@@ -26,6 +32,7 @@ from __future__ import annotations
 import multiprocessing.synchronize
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 from queue import Queue
@@ -38,6 +45,7 @@ from bridge.server.server import LocalServer
 from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
+from console.gc_pacing import GcPacing
 from tests.helpers.large_state import LargeState
 from tests.perf import stack
 
@@ -67,6 +75,8 @@ def _bridge(
 def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
     """Connect a whole console and measure its load."""
     app = QApplication.instance() or QApplication([])
+    pacing = GcPacing()  # as the console's shell installs it
+    pacing.install()
     with tempfile.TemporaryDirectory(prefix="atp-bench-snapshot-") as tmp:
         windows = ConsoleWindowSet(
             BridgeClient("bench-snapshot"),
@@ -74,6 +84,7 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
             canned_language="en",
             order_feed_limit=5000,
             queues=("deliveries", "payments"),
+            gc_pacing=pacing,
         )
         windows.window.resize(1400, 900)
         windows.window.show()
@@ -102,12 +113,15 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
         heartbeat = QTimer()
         heartbeat.setInterval(5)
         heartbeat.timeout.connect(beat)
+        main_thread = threading.get_native_id()
+        cpu_before, waiting_before = stack.thread_times(main_thread)
         started = time.monotonic()
         last = started
         heartbeat.start()
         windows.client.connect_to(server_name, TOKEN)
         loop.exec()
         elapsed = time.monotonic() - started
+        cpu_after, waiting_after = stack.thread_times(main_thread)
         heartbeat.stop()
         complete = windows.store.seq is not None and windows.store.loading is None
         result = {
@@ -117,12 +131,16 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
             "seconds_to_first_rows": None if first_rows is None else round(first_rows, 2),
             "seconds_to_complete": round(elapsed, 2) if complete else None,
             "longest_stall_ms": round(max(gaps, default=0.0), 1),
+            "gaps_over_50_ms": sum(1 for gap in gaps if gap > 50),
             "heartbeat_gaps_ms": stack.percentiles(gaps),
+            "main_thread_cpu_s": round(cpu_after - cpu_before, 2),
+            "main_thread_waiting_s": round(waiting_after - waiting_before, 2),
             "console_rss_mib": stack.rss_mib(),
             "bridge_rss_peak_mib": max(bridge_peak, stack.rss_mib(bridge_pid)),
         }
         windows.shutdown()
         windows.window.close()
+    pacing.uninstall()
     return result
 
 
@@ -160,6 +178,8 @@ def run() -> dict[str, object]:
             "seconds_to_complete": median("seconds_to_complete"),
             "seconds_to_first_rows": median("seconds_to_first_rows"),
             "longest_stall_ms": median("longest_stall_ms"),
+            "main_thread_cpu_s": median("main_thread_cpu_s"),
+            "main_thread_waiting_s": median("main_thread_waiting_s"),
             # later runs share the process with the consoles before them (frozen heap)
             "console_rss_first_run_mib": runs[0]["console_rss_mib"] if runs else None,
             "bridge_rss_peak_mib": median("bridge_rss_peak_mib"),
