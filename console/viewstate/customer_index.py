@@ -8,6 +8,8 @@ kind instead and updates it with the ids each snapshot or batch touched.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class CustomerIndex:
     """Entity ids by customer id, in the order the store first saw them."""
@@ -31,6 +33,31 @@ class CustomerIndex:
         self._customer_of[entity_id] = customer_id
         self._ids_by_customer.setdefault(customer_id, {})[entity_id] = None
         return previous
+
+    def put_all(self, pairs: Iterable[tuple[str, str]]) -> set[str]:
+        """``put`` each ``(entity id, customer id)`` in order, as many as a snapshot page holds.
+
+        Returns:
+            The customers of the entities put, and those they left.
+        """
+        customer_of = self._customer_of
+        by_customer = self._ids_by_customer
+        touched: set[str] = set()
+        for entity_id, customer_id in pairs:
+            touched.add(customer_id)
+            previous = customer_of.get(entity_id)
+            if previous == customer_id:
+                continue
+            if previous is not None:
+                self._drop(entity_id, previous)
+                touched.add(previous)
+            customer_of[entity_id] = customer_id
+            ids = by_customer.get(customer_id)
+            if ids is None:
+                by_customer[customer_id] = {entity_id: None}
+            else:
+                ids[entity_id] = None
+        return touched
 
     def remove(self, entity_id: str) -> str | None:
         """Forget ``entity_id``; returns the customer it belonged to (``None``: unknown)."""

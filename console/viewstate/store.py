@@ -178,17 +178,62 @@ class _Diff:
         return IdChanges(frozenset(self.added), frozenset(self.changed), frozenset(self.removed))
 
 
-def _upsert_all(
-    diff: _Diff, target: dict[str, _T], fresh: Iterable[tuple[str, _T]], seen: set[str]
-) -> None:
-    for key, value in fresh:
-        diff.upsert(target, key, value)
-        seen.add(key)
+def _load_page(target: dict[str, _T], fresh: dict[str, _T]) -> tuple[list[str], set[str]]:
+    """Put a snapshot page's ``fresh`` entities into ``target``.
+
+    Returns the ids added or changed, in ``fresh``'s order, and those of them
+    that ``target`` held before (changed). An entity equal to the one held is
+    left as it is (the models keep referring to the object they hold). Into an
+    empty ``target`` (the first snapshot) it is one dict update.
+    """
+    if not target:
+        target.update(fresh)
+        return list(fresh), set()
+    held = target.get
+    put: list[str] = []
+    changed: set[str] = set()
+    for key, value in fresh.items():
+        old = held(key)
+        if old is not None:
+            if old == value:
+                continue
+            changed.add(key)
+        put.append(key)
+        target[key] = value
+    return put, changed
 
 
-def _remove_unseen(diff: _Diff, target: dict[str, _T], seen: set[str]) -> None:
-    for key in [k for k in target if k not in seen]:
-        diff.remove(target, key)
+def _remove_unseen(target: dict[str, _T], seen: set[str]) -> frozenset[str]:
+    """Drop from ``target`` what a complete snapshot did not carry; returns those ids."""
+    gone = frozenset(target.keys() - seen)
+    for key in gone:
+        del target[key]
+    return gone
+
+
+class _PageLoad:
+    """What one update of a snapshot did to one kind of entity (added, changed, removed)."""
+
+    def __init__(self) -> None:
+        self.put: list[str] = []  # added or changed, in the order they came
+        self.changed: set[str] = set()
+        self.removed: frozenset[str] = frozenset()
+
+    def load(self, target: dict[str, _T], fresh: dict[str, _T], seen: set[str]) -> None:
+        """Put a page's ``fresh`` entities into ``target``; ``seen`` records their ids."""
+        seen.update(fresh)
+        self.put, self.changed = _load_page(target, fresh)
+
+    def reindex(self, index: CustomerIndex, values: Mapping[str, _OfCustomer]) -> set[str]:
+        """Bring ``index`` up to date; returns the customers whose history changed."""
+        touched = {left for left in map(index.remove, self.removed) if left is not None}
+        touched |= index.put_all([(key, values[key].customer_id) for key in self.put])
+        return touched
+
+    def result(self) -> IdChanges:
+        changed = self.changed
+        added = frozenset(self.put) - changed if changed else frozenset(self.put)
+        return IdChanges(added, frozenset(changed), self.removed)
 
 
 def _put_change(
@@ -319,41 +364,31 @@ class ViewStore:
         loading = self._loading
         if loading is None:
             return StoreUpdate()
-        tickets, orders, agents = _Diff(), _Diff(), _Diff()
+        tickets, orders, agents = _PageLoad(), _PageLoad(), _PageLoad()
         if page is not None and page.seq == loading.seq:
-            _upsert_all(
-                tickets, self._tickets, ((t.ticket_id, t) for t in page.tickets), loading.tickets
-            )
-            _upsert_all(
-                orders, self._orders, ((o.order_id, o) for o in page.orders), loading.orders
-            )
-            _upsert_all(
-                agents, self._agents, ((a.agent_id, a) for a in page.agents), loading.agents
-            )
+            tickets.load(self._tickets, {t.ticket_id: t for t in page.tickets}, loading.tickets)
+            orders.load(self._orders, {o.order_id: o for o in page.orders}, loading.orders)
+            agents.load(self._agents, {a.agent_id: a for a in page.agents}, loading.agents)
         complete = end is not None and end.seq == loading.seq
         if complete:
-            _remove_unseen(tickets, self._tickets, loading.tickets)
-            _remove_unseen(orders, self._orders, loading.orders)
-            _remove_unseen(agents, self._agents, loading.agents)
+            tickets.removed = _remove_unseen(self._tickets, loading.tickets)
+            orders.removed = _remove_unseen(self._orders, loading.orders)
+            agents.removed = _remove_unseen(self._agents, loading.agents)
             self._seq = loading.seq
             self._loading = None
         loading_changed = loading.shown if complete else True
         loading.shown = loading.shown or not complete
-        ticket_changes, order_changes = tickets.result(), orders.result()
+        customers = tickets.reindex(self._tickets_by_customer, self._tickets)
+        customers |= orders.reindex(self._orders_by_customer, self._orders)
         update = StoreUpdate(
-            tickets=ticket_changes,
-            orders=order_changes,
+            tickets=tickets.result(),
+            orders=orders.result(),
             agents=agents.result(),
             status_changed=status_changed,
             from_snapshot=True,
             snapshot_complete=complete,
             loading_changed=loading_changed,
-            customers=self._reindex(
-                ticket_changes,
-                order_changes,
-                (t.ticket_id for t in page.tickets) if page is not None else (),
-                (o.order_id for o in page.orders) if page is not None else (),
-            ),
+            customers=frozenset(customers),
         )
         return self._notify(update)
 

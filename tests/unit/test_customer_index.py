@@ -62,6 +62,20 @@ def test_index_forgets_removed_entities_and_empty_customers() -> None:
     assert index._ids_by_customer == {}  # nothing kept for a customer with nothing left
 
 
+def test_putting_many_at_once_is_putting_each_in_turn() -> None:
+    pairs = [("t1", "c1"), ("t2", "c2"), ("t3", "c1"), ("t1", "c2"), ("t4", "c3")]
+    one_by_one, at_once = CustomerIndex(), CustomerIndex()
+    one_by_one.put("t2", "c9")
+    at_once.put("t2", "c9")
+    for entity_id, customer_id in pairs:
+        one_by_one.put(entity_id, customer_id)
+    # the customers put and those left (t2 left c9, t1 left c1)
+    assert at_once.put_all(pairs) == {"c1", "c2", "c3", "c9"}
+    for customer in ("c1", "c2", "c3", "c9"):
+        assert at_once.ids_of(customer) == one_by_one.ids_of(customer)
+    assert at_once.ids_of("c2") == ["t2", "t1"]
+
+
 # ---------------------------------------------------------------- kept by the store
 def test_store_finds_a_customers_tickets_and_orders() -> None:
     store = ViewStore()
