@@ -352,7 +352,7 @@ class QueueFilterProxy(QAbstractProxyModel):
 
     # ------------------------------------------------------------------ source changes
     def _source_ids(self, first: int, last: int) -> list[str]:
-        return [self._source.ticket_id(row) for row in range(first, last + 1)]
+        return self._source.ticket_ids_in(first, last)
 
     def _touch(self, ids: list[str]) -> list[str]:
         """Hand changed ``ids`` to the job in progress (it tests them again); return them."""
@@ -406,28 +406,30 @@ class QueueFilterProxy(QAbstractProxyModel):
             self.endRemoveRows()
 
     def _take(self, ids: list[str]) -> None:
-        accepts = self._accepts()
-        key = self._key_function()
-        row_of = self._source.queue_row_of
+        """Show the rows of ``ids`` (not shown yet) that the filter accepts, a run at a time."""
         shown = self._rows
-        entering = sorted(
-            (key(tid, row), tid) for tid in ids if tid not in shown and accepts(row := row_of(tid))
-        )
-        groups: list[tuple[int, list[SortKey], list[str]]] = []
-        for item_key, tid in entering:
-            position = shown.insertion_point(item_key)
-            if groups and groups[-1][0] == position:
-                groups[-1][1].append(item_key)
-                groups[-1][2].append(tid)
-            else:
-                groups.append((position, [item_key], [tid]))
+        fresh = [tid for tid in ids if tid not in shown]
+        if not fresh:
+            return
+        accepts = self._accepts()
+        order_keys = self._source.order_keys()
+        order = self._row_order(self._shown)
+        rows = zip(fresh, self._source.queue_rows_of(fresh), strict=True)
+        entering: list[tuple[SortKey, str]]
+        if order.value is None:  # the default order: a row's key is its order key
+            entering = [(order_keys[tid], tid) for tid, row in rows if accepts(row)]
+        else:
+            key = order.key
+            entering = [(key(row, order_keys[tid]), tid) for tid, row in rows if accepts(row)]
+        entering.sort()
         inserted = 0
-        for position, keys, group in groups:
+        for position, count in shown.insertion_runs([key for key, _ in entering]):
             at = position + inserted
-            self.beginInsertRows(QModelIndex(), at, at + len(group) - 1)
-            shown.insert(at, keys, group)
+            part = entering[inserted : inserted + count]
+            self.beginInsertRows(QModelIndex(), at, at + count - 1)
+            shown.insert(at, [key for key, _ in part], [tid for _, tid in part])
             self.endInsertRows()
-            inserted += len(group)
+            inserted += count
 
     def _move(self, tid: str, key: SortKey) -> None:
         old, new = self._rows.destination(tid, key)

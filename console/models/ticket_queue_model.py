@@ -52,10 +52,12 @@ from console.viewstate.queue_rows import (
     crossed_due,
     due_minute,
     format_countdown,
+    keyed_queue_row,
     order_key,
     queue_row,
     sla,
 )
+from console.viewstate.shown_rows import insertion_runs
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Ticket
@@ -259,6 +261,10 @@ class TicketQueueModel(QAbstractTableModel):
     def order_key_of(self, ticket_id: str) -> OrderKey:
         """The default-order key of ``ticket_id`` (a ticket the model holds)."""
         return self._key_of[ticket_id]
+
+    def ticket_ids_in(self, first: int, last: int) -> list[str]:
+        """The ticket ids of rows ``first`` to ``last`` (inclusive)."""
+        return self._ids[first : last + 1]
 
     def ticket_ids(self) -> list[str]:
         """Every ticket id, in the rows' (default) order (a copy)."""
@@ -585,29 +591,40 @@ class TicketQueueModel(QAbstractTableModel):
             self._key_of.pop(tid, None)
 
     def _insert(self, ticket_ids: list[str]) -> None:
+        """Insert rows for ``ticket_ids`` (not held), one ``beginInsertRows`` per run of them.
+
+        Each row's data is built here with its key (its due time read once):
+        the proxy tests every new row against its filter at once, so the
+        laziness of ``queue_row_of`` would save nothing. A snapshot's tickets
+        come earliest due first, so a page is a run or two (unanswered, answered).
+        """
         tickets = self._store.tickets
-        keyed = sorted((order_key(tickets[tid]), tid) for tid in ticket_ids)
-        groups: list[tuple[int, list[OrderKey], list[str]]] = []
+        unread = self._seen.unread
+        cache = self._cache
+        keyed: list[tuple[OrderKey, str]] = []
+        for tid in ticket_ids:
+            ticket = tickets[tid]
+            key, cache[tid] = keyed_queue_row(ticket, unread(ticket))
+            keyed.append((key, tid))
+        keyed.sort()
+        held = self._tickets
+        key_of = self._key_of
         for key, tid in keyed:
-            self._tickets[tid] = tickets[tid]
-            self._key_of[tid] = key
-            self._cache.pop(tid, None)
-            self._count_queue(tid, tickets[tid].queue)
-            self._count_tags(tid, tickets[tid].tags)
-            position = bisect.bisect_left(self._keys, key)
-            if groups and groups[-1][0] == position:
-                groups[-1][1].append(key)
-                groups[-1][2].append(tid)
-            else:
-                groups.append((position, [key], [tid]))
+            ticket = tickets[tid]
+            held[tid] = ticket
+            key_of[tid] = key
+            self._count_queue(tid, ticket.queue)
+            self._count_tags(tid, ticket.tags)
+        keys = self._keys
         inserted = 0
-        for position, keys, ids in groups:
+        for position, count in insertion_runs(keys, [key for key, _ in keyed]):
             first = position + inserted
-            self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
-            self._keys[first:first] = keys
-            self._ids[first:first] = ids
+            part = keyed[inserted : inserted + count]
+            self.beginInsertRows(QModelIndex(), first, first + count - 1)
+            keys[first:first] = [key for key, _ in part]
+            self._ids[first:first] = [tid for _, tid in part]
             self.endInsertRows()
-            inserted += len(ids)
+            inserted += count
 
     def _move(self, tid: str, key: OrderKey) -> None:
         """Put the row of ``tid`` where its new ``key`` belongs, as one row move."""

@@ -81,9 +81,22 @@ class QueueRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return PRIORITY_RANK.get(self.priority, len(PRIORITY_RANK))
 
 
+OrderKey = tuple[int, float, int, float, str]
+"""(answered, due minute, priority rank, due time, ticket id): see ``order_key``."""
+
+
 def queue_row(ticket: Ticket, unread: int) -> QueueRow:
     """Build the queue's row for ``ticket`` (``unread`` comes from the seen tracker)."""
-    sla_due = epoch_of(ticket.sla_due_at)
+    return _row(ticket, unread, epoch_of(ticket.sla_due_at))
+
+
+def keyed_queue_row(ticket: Ticket, unread: int) -> tuple[OrderKey, QueueRow]:
+    """``order_key(ticket)`` and ``queue_row(ticket, unread)``, its due time read once."""
+    due = epoch_of(ticket.sla_due_at)
+    return _order_key(ticket, due), _row(ticket, unread, due)
+
+
+def _row(ticket: Ticket, unread: int, sla_due: float | None) -> QueueRow:
     searchable = (
         ticket.ticket_id,
         ticket.subject,
@@ -114,10 +127,6 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
     )
 
 
-OrderKey = tuple[int, float, int, float, str]
-"""(answered, due minute, priority rank, due time, ticket id): see ``order_key``."""
-
-
 def order_key(ticket: Ticket) -> OrderKey:
     """The queue's default order: what needs the agent first.
 
@@ -127,7 +136,10 @@ def order_key(ticket: Ticket) -> OrderKey:
     minute are ordered by priority (urgent first). Time passing never changes
     the order; a first reply, a priority or a due-time change moves the row.
     """
-    due = epoch_of(ticket.sla_due_at)
+    return _order_key(ticket, epoch_of(ticket.sla_due_at))
+
+
+def _order_key(ticket: Ticket, due: float | None) -> OrderKey:
     due_at = math.inf if due is None else due
     minute = math.inf if due is None else float(math.floor(due / 60))
     answered = 0 if ticket.first_response_at is None else 1

@@ -100,6 +100,10 @@ class ShownRows:
         self._ids = [tid for _, tid in pairs]
         self._key_of = dict(zip(self._ids, self._keys, strict=True))
 
+    def insertion_runs(self, keys: Sequence[SortKey]) -> list[tuple[int, int]]:
+        """Where sorted ``keys`` would go: ``(position, count)`` runs (see ``insertion_runs``)."""
+        return insertion_runs(self._keys, keys)
+
     def insertion_point(self, key: SortKey) -> int:
         """Where a row with ``key`` would go."""
         return bisect.bisect_left(self._keys, key)
@@ -147,6 +151,31 @@ class ShownRows:
         self._keys.insert(new, key)
         self._ids.insert(new, ticket_id)
         self._key_of[ticket_id] = key
+
+
+def insertion_runs(held: Sequence[Any], fresh: Sequence[Any]) -> list[tuple[int, int]]:
+    """Where sorted ``fresh`` keys go among sorted ``held`` ones, as ``(position, count)`` runs.
+
+    The ``count`` keys of a run all go at ``position`` of ``held`` as it is;
+    positions ascend. Keys that sort after every held one make one run at the
+    end, found without a search each (a snapshot's rows arrive in order).
+    """
+    grouped: list[tuple[int, int]] = []
+    size = len(held)
+    low = 0
+    for index, key in enumerate(fresh):
+        if not size or held[-1] < key:  # this key and every one after it go at the end
+            if grouped and grouped[-1][0] == size:
+                grouped[-1] = (size, grouped[-1][1] + len(fresh) - index)
+            else:
+                grouped.append((size, len(fresh) - index))
+            break
+        low = bisect.bisect_left(held, key, low)
+        if grouped and grouped[-1][0] == low:
+            grouped[-1] = (low, grouped[-1][1] + 1)
+        else:
+            grouped.append((low, 1))
+    return grouped
 
 
 def runs(positions: Iterable[int]) -> list[tuple[int, int]]:
