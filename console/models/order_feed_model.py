@@ -146,7 +146,13 @@ class OrderFeedFilterProxy(SearchFilterProxy):
     def filterAcceptsRow(  # noqa: N802
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        """The pure predicate ``entry_matches`` on the source's entry."""
+        """The pure predicate ``entry_matches`` on the source's entry.
+
+        Without a filter every row passes, its entry unread (not built yet: see
+        ``OrderFeed``); this proxy is asked about every row the feed takes in.
+        """
         if source_parent.isValid():
             return False
+        if self._kinds is None and not self._needle:
+            return True
         return entry_matches(self._source.entry(source_row), self._kinds, self._needle)

@@ -5,15 +5,24 @@ order change contributes only its new events (an order's timeline is append-only
 in log order). While paused, new events wait in a buffer (bounded like the feed)
 and are shown on resume. An observer (the Qt model) is told before and after
 every change so it can announce exactly the rows that moved.
+
+An event's ``FeedEntry`` is built when its row is first read, not when it is
+taken in: a snapshot of 100k orders pushes 200k events through a feed of 5,000
+rows, and all but the last few thousand are pushed out again unread. Until
+then the feed holds what ranks the event and the order as it was taken in (the
+entry is the same whenever it is built: the store replaces an order, it never
+changes one it holds).
 """
 
 from __future__ import annotations
 
 import heapq
+import operator
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from bridge.wire.timestamps import epoch_of
 
@@ -24,8 +33,7 @@ DEFAULT_CAPACITY = 5000
 EVENT_PREFIX = "atp.order."
 
 
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
+class FeedEntry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One order event as the feed shows it."""
 
     event_id: str
@@ -67,8 +75,8 @@ def _candidates_of(order: Order, start: int) -> Iterator[_Candidate]:
         yield (epoch_of(event.at) or 0.0, event.event_id, order, index)
 
 
-def _rank(candidate: _Candidate) -> tuple[float, str]:
-    return candidate[0], candidate[1]
+_rank = operator.itemgetter(0, 1)
+"""What orders candidates: time, then event id (a tie never compares the orders)."""
 
 
 def _entry(candidate: _Candidate) -> FeedEntry:
@@ -103,8 +111,8 @@ class OrderFeed:
         if capacity < 1:
             raise ValueError("the feed's capacity must be at least 1")
         self.capacity = capacity
-        self._entries: deque[FeedEntry] = deque()
-        self._pending: deque[FeedEntry] = deque(maxlen=capacity)  # oldest first
+        self._entries: deque[FeedEntry | _Candidate] = deque()  # built when first read
+        self._pending: deque[_Candidate] = deque(maxlen=capacity)  # oldest first
         self._taken: dict[str, int] = {}
         self._paused = False
         self._observer: FeedObserver | None = None
@@ -118,10 +126,14 @@ class OrderFeed:
         return len(self._entries)
 
     def __getitem__(self, row: int) -> FeedEntry:
-        return self._entries[row]
+        item = self._entries[row]
+        if isinstance(item, FeedEntry):
+            return item
+        entry = self._entries[row] = _entry(item)
+        return entry
 
     def __iter__(self) -> Iterator[FeedEntry]:
-        return iter(self._entries)
+        return (self[row] for row in range(len(self._entries)))
 
     @property
     def paused(self) -> bool:
@@ -154,11 +166,10 @@ class OrderFeed:
             kept.reverse()  # oldest first
         else:
             kept = sorted(candidates, key=_rank)
-        fresh = [_entry(candidate) for candidate in kept]
         if self._paused:
-            self._pending.extend(fresh)
+            self._pending.extend(kept)
         else:
-            self._push(fresh)
+            self._push(kept)
         return len(candidates)
 
     def forget(self, order_ids: Iterable[str]) -> None:
@@ -179,7 +190,7 @@ class OrderFeed:
             self._push(held)
         return len(held)
 
-    def _push(self, oldest_first: list[FeedEntry]) -> None:
+    def _push(self, oldest_first: list[_Candidate]) -> None:
         batch = oldest_first[-self.capacity :]
         overflow = len(self._entries) + len(batch) - self.capacity
         if overflow > 0:

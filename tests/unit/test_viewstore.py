@@ -322,6 +322,16 @@ def test_feed_filter_by_kind_and_search() -> None:
     assert not any(entry_matches(e, None, "surco") for e in feed)
 
 
+def test_an_event_read_late_shows_its_order_as_it_was_taken_in() -> None:
+    feed = OrderFeed()  # entries are built when first read: here, after the order moved on
+    feed.ingest([order("o1", ("placed",), status="placed", customer_name="Rosa")])
+    feed.ingest([order("o1", ("placed", "paid"), status="paid", customer_name="Rosa Q")])
+    assert [(e.kind, e.order_status, e.customer) for e in feed] == [
+        ("paid", "paid", "Rosa Q"),
+        ("placed", "placed", "Rosa"),
+    ]
+
+
 def test_feed_rejects_a_useless_capacity() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         OrderFeed(capacity=0)
