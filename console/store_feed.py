@@ -4,12 +4,17 @@ Protocol messages can arrive far more often than a screen refreshes (one delta
 per event when the bridge is idle). ``FramePacedFeed`` merges what arrives
 (``console.viewstate.pending``) and applies it to the store on the next
 event-loop turn if the last application was at least a frame ago, else when
-that frame is over; so the models repaint at most once per frame and an idle
-console still shows a change at once. Each frame applies only as many entities
-as fit in its time (``console.viewstate.apply_budget``, learnt from how long the
-last ones took): a large backlog, delta or snapshot is applied over several
-frames, oldest first, and what waits keeps merging. A snapshot's pages are
-applied the same way, as they come: the window fills in over several frames.
+that frame is over; so what streams in is applied at most once per frame and
+an idle console still shows a change at once. Each application takes only as
+many entities as fit in its time (``console.viewstate.apply_budget``, learnt
+from how long the last ones took): a large backlog, delta or snapshot is
+applied in several slices, oldest first, and what waits keeps merging. The
+slice after one that left a backlog runs on the next event-loop turn, once
+the loop has handled what waited meanwhile (input, the socket, a paint: at
+most one slice late), not at the end of the frame: that halved the rate at
+which a snapshot is taken in, the loop idle for the other half of each
+frame. A snapshot's pages are applied the same way, as they come: the window
+fills in over several slices.
 After each part of a snapshot has been applied the garbage collector's heap is
 frozen (``gc.freeze``, which costs nothing): the entities just loaded live long
 and hold no reference cycles, and a generation-2 collection that walks all of
@@ -125,8 +130,8 @@ class FramePacedFeed(QObject):
         if had_snapshot and self._freeze:
             gc.freeze()
         self.applied.emit(messages - self._pending.messages)
-        if self._pending:  # the rest of a backlog: the next frame
-            self._schedule()
+        if self._pending:  # the rest of a backlog: once the loop has handled what waits
+            self._timer.start(0)
         self._idle.start()
 
     def _schedule(self) -> None:

@@ -1,21 +1,22 @@
-"""How many entities the console can apply in one frame without stalling its event loop.
+"""How many entities the console can apply in one slice without stalling its event loop.
 
 Applying an entity (the store's diff, the models' row updates, the filter
-proxy's re-check) costs tens of microseconds, more on a busy machine.
+proxy's re-check) costs microseconds, more on a busy machine.
 ``ApplyBudget`` learns that cost from the updates it is told about (a moving
 average of seconds per entity) and says how many entities fit in the time one
-frame may spend applying: a backlog of thousands is applied over several
-frames, each one short, instead of in one long stall.
+slice may spend applying: a backlog of thousands is applied in several
+slices, each one short, with a turn of the event loop (input, the socket,
+painting) between two of them, instead of in one long stall.
 """
 
 from __future__ import annotations
 
 BUDGET_S = 0.008
-"""Time a frame may spend applying (a frame is 16 ms; painting and input get the rest)."""
+"""Time one slice may spend applying (the event loop's other work waits at most this long)."""
 FIRST_GUESS_S = 100e-6
 """Seconds per entity assumed before anything was measured (a cautious guess)."""
 MIN_ENTITIES = 16
-"""Always apply at least this many per frame, so a backlog drains however slow the machine."""
+"""Always apply at least this many a slice, so a backlog drains however slow the machine."""
 MIN_SAMPLE = 8
 """Updates of fewer entities are not measured (fixed costs would dominate)."""
 SMOOTHING = 0.3
@@ -25,7 +26,7 @@ CHEAPEST_S = 1e-7
 
 
 class ApplyBudget:
-    """Entities per frame from the measured cost of applying one."""
+    """Entities per slice from the measured cost of applying one."""
 
     def __init__(
         self,
@@ -44,7 +45,7 @@ class ApplyBudget:
         return self._cost_s
 
     def limit(self) -> int:
-        """How many entities the next frame may apply."""
+        """How many entities the next slice may apply."""
         return max(self._min, int(self._budget_s / self._cost_s))
 
     def record(self, entities: int, seconds: float) -> None:

@@ -14,7 +14,7 @@ message holds, whatever is already pending.
 first (a snapshot's before the deltas after it), and keeps the rest pending,
 in order, for the next call. A batch applied in parts keeps the store's ``seq``
 at the last whole one until its last part; a snapshot's end waits for its last
-entities. So a backlog of any size is applied over several frames, each a
+entities. So a backlog of any size is applied in several slices, each a
 bounded amount of work.
 
 Once a snapshot is complete the store is the same as if every message had been

@@ -1,4 +1,7 @@
-"""The console applies what the bridge sends at most once per frame, and at once when idle."""
+"""The console applies what the bridge sends at most once per frame, and at once when idle.
+
+A backlog larger than a slice goes on at the next turn of the event loop.
+"""
 
 from __future__ import annotations
 
@@ -127,6 +130,28 @@ def test_a_large_backlog_is_applied_over_several_short_frames_in_order(
         t.ticket_id for t in [*tickets, *many_tickets(50, start=300)]
     ]
     assert len(inserted) == len(costly.sizes)  # one range of rows per update, never a row each
+
+
+def test_the_rest_of_a_backlog_goes_on_at_the_next_turn_not_at_the_end_of_the_frame(
+    qtbot: QtBot,
+) -> None:
+    clock = Clock()  # moves 1 ms an entity applied: the frame (a minute) does not end
+    costly = CostlyStore(clock, per_entity_s=0.001)
+    store = costly.store
+    budget = ApplyBudget(0.008, first_guess_s=0.001)  # 8 entities a slice: 16, the least
+    feed = FramePacedFeed(
+        store, frame_ms=60_000, freeze_after_snapshot=False, budget=budget, clock=clock
+    )
+    feed.add_snapshot(snapshot(many_tickets(100), seq=1))
+    qtbot.waitUntil(lambda: store.seq == 1, timeout=WAIT_MS)  # slices, turn after turn
+    assert len(costly.sizes) >= 100 // 16
+    assert max(costly.sizes) <= 16
+    feed.add_delta(delta(2, ticket_change(ticket("t-new"))))  # news waits for the frame's end
+    QCoreApplication.processEvents()
+    assert store.seq == 1
+    clock.now += 60.0
+    feed.flush()
+    assert store.seq == 2
 
 
 def test_changes_that_keep_arriving_merge_into_the_backlog_and_the_last_wins(
