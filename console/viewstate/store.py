@@ -204,7 +204,14 @@ def _load_page(target: dict[str, _T], fresh: dict[str, _T]) -> tuple[list[str], 
 
 
 def _remove_unseen(target: dict[str, _T], seen: set[str]) -> frozenset[str]:
-    """Drop from ``target`` what a complete snapshot did not carry; returns those ids."""
+    """Drop from ``target`` what a complete snapshot did not carry; returns those ids.
+
+    ``seen`` holds only keys ``target`` holds (a delta that removes one takes it
+    out): as many of them as ``target`` holds means nothing is left to drop (no
+    pass over 100k keys at the end).
+    """
+    if len(seen) == len(target):
+        return frozenset()
     gone = frozenset(target.keys() - seen)
     for key in gone:
         del target[key]
@@ -420,10 +427,16 @@ class ViewStore:
         if batch.status is not None:
             self._status = batch.status
         ticket_changes, order_changes = tickets.result(), orders.result()
+        agent_changes = agents.result()
+        loading = self._loading
+        if loading is not None:  # what its end removes: only what the store still holds
+            loading.tickets.difference_update(ticket_changes.removed)
+            loading.orders.difference_update(order_changes.removed)
+            loading.agents.difference_update(agent_changes.removed)
         update = StoreUpdate(
             tickets=ticket_changes,
             orders=order_changes,
-            agents=agents.result(),
+            agents=agent_changes,
             status_changed=status_changed,
             customers=self._reindex(
                 ticket_changes,

@@ -19,7 +19,7 @@ from bridge.wire.entities import Order, Ticket
 from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
 from console.viewstate.store import StoreUpdate, ViewStore
 from tests.helpers.entities import order, ticket
-from tests.helpers.protocol import snapshot, status
+from tests.helpers.protocol import delta, snapshot, status, ticket_change, ticket_removal
 
 Entity = Ticket | Order
 
@@ -184,3 +184,14 @@ def test_a_page_of_another_snapshot_changes_nothing() -> None:
     store.load_snapshot(page=SnapshotPage(seq=3, tickets=[ticket("t2")], orders=[], agents=[]))
     assert "t2" not in store.tickets
     assert not updates[-1].tickets
+
+
+def test_a_delta_while_a_snapshot_loads_does_not_keep_what_the_snapshot_lacks() -> None:
+    store = ViewStore()
+    store.apply_snapshot(snapshot([ticket("t1")], seq=1))
+    store.load_snapshot(_begin(5, 1, 0))
+    store.load_snapshot(page=SnapshotPage(seq=5, tickets=[ticket("t1")], orders=[], agents=[]))
+    # applied directly (the console's feed holds deltas until the end): t1 goes, t2 comes
+    store.apply_delta(delta(2, ticket_removal("t1"), ticket_change(ticket("t2"))))
+    store.load_snapshot(end=SnapshotEnd(seq=5))
+    assert dict(store.tickets) == {}  # t2 was not in the snapshot
