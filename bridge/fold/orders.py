@@ -1,8 +1,15 @@
-"""Fold rules for orders: ``placed`` creates; the last word is the status; terminal stays."""
+"""Fold rules for orders: ``placed`` creates; the last word is the status; terminal stays.
+
+Dispatch is on the exact type of ``data``, as in ``bridge.fold.tickets``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from bridge.contract.events import (
+    OrderCancelled,
     OrderData,
     OrderDelayed,
     OrderDelivered,
@@ -11,7 +18,7 @@ from bridge.contract.events import (
     OrderPlaced,
 )
 from bridge.contract.validate import ValidEvent
-from bridge.fold.interning import intern, intern_item, intern_summary
+from bridge.fold.interning import intern, intern_item
 from bridge.fold.result import FoldResult
 from bridge.wire.entities import Order, OrderEvent, OrderItem
 from bridge.wire.vocabulary import OrderStatus
@@ -22,12 +29,13 @@ TERMINAL: frozenset[OrderStatus] = frozenset({"delivered", "cancelled"})
 def apply_order_event(orders: dict[str, Order], event: ValidEvent, data: OrderData) -> FoldResult:
     """Apply one valid order event to ``orders`` (in place) and say what happened."""
     at = intern(event.time)  # held by the order and its timeline: shared
-    if isinstance(data, OrderPlaced):
+    kind = type(data)
+    if kind is OrderPlaced:
         if data.order_id in orders:
             return FoldResult(
                 outcome="quarantined", event_id=event.id, reason="duplicate order", touched=[]
             )
-        orders[data.order_id] = _placed(event, data, at)
+        orders[data.order_id] = _placed(event, cast("OrderPlaced", data), at)
     else:
         order = orders.get(data.order_id)
         if order is None:
@@ -77,51 +85,72 @@ def _advance(order: Order, event: ValidEvent, data: OrderData, at: str) -> None:
     """
     order.timeline.append(_timeline_entry(event, data, at))
     order.updated_at = at
-    if isinstance(data, OrderDispatched):
-        order.courier_id, order.courier_name = data.courier.id, data.courier.name
-    status = _status_of(data)
+    kind = type(data)
+    if kind is OrderDispatched:
+        courier = cast("OrderDispatched", data).courier
+        order.courier_id, order.courier_name = courier.id, courier.name
+    status = _STATUS[kind]
     if order.status in TERMINAL and status not in TERMINAL:
         return
     order.status = status
-    if isinstance(data, OrderDispatched | OrderDelayed):
-        order.eta = data.eta
+    if kind is OrderDispatched or kind is OrderDelayed:
+        order.eta = cast("OrderDispatched | OrderDelayed", data).eta
 
 
-def _status_of(data: OrderData) -> OrderStatus:
-    if isinstance(data, OrderPlaced):
-        return "placed"
-    if isinstance(data, OrderPaid):
-        return "paid"
-    if isinstance(data, OrderDispatched):
-        return "dispatched"
-    if isinstance(data, OrderDelayed):
-        return "delayed"
-    if isinstance(data, OrderDelivered):
-        return "delivered"
-    return "cancelled"
+_STATUS: dict[type, OrderStatus] = {
+    OrderPlaced: "placed",
+    OrderPaid: "paid",
+    OrderDispatched: "dispatched",
+    OrderDelayed: "delayed",
+    OrderDelivered: "delivered",
+    OrderCancelled: "cancelled",
+}
+"""The status each type of event names: its type's last word."""
 
 
 def _timeline_entry(event: ValidEvent, data: OrderData, at: str) -> OrderEvent:
     return OrderEvent(
-        event_id=event.id, type=event.type, at=at, summary=intern_summary(_summary(data))
+        event_id=event.id, type=event.type, at=at, summary=_SUMMARIES[type(data)](data)
     )
 
 
-def _summary(data: OrderData) -> dict[str, object]:
-    """The few facts of an event that the order's timeline shows."""
-    if isinstance(data, OrderPlaced):
-        return {
-            "total_cents": data.total_cents,
-            "currency": data.currency,
-            "items": sum(item.qty for item in data.items),
-            "district": data.delivery.district,
-        }
-    if isinstance(data, OrderPaid):
-        return {"method": data.method, "amount_cents": data.amount_cents}
-    if isinstance(data, OrderDispatched):
-        return {"courier_id": data.courier.id, "courier_name": data.courier.name, "eta": data.eta}
-    if isinstance(data, OrderDelayed):
-        return {"reason": data.reason, "eta": data.eta}
-    if isinstance(data, OrderDelivered):
-        return {"delivered_at": data.delivered_at}
-    return {"reason": data.reason, "by": data.by}
+# The few facts of an event that the order's timeline shows; the values that repeat
+# across orders are interned (``interning.SHARED_SUMMARY_FIELDS``).
+def _placed_summary(data: OrderPlaced) -> dict[str, object]:
+    return {
+        "total_cents": data.total_cents,
+        "currency": intern(data.currency),
+        "items": sum(item.qty for item in data.items),
+        "district": intern(data.delivery.district),
+    }
+
+
+def _paid_summary(data: OrderPaid) -> dict[str, object]:
+    return {"method": intern(data.method), "amount_cents": data.amount_cents}
+
+
+def _dispatched_summary(data: OrderDispatched) -> dict[str, object]:
+    courier = data.courier
+    return {"courier_id": intern(courier.id), "courier_name": intern(courier.name), "eta": data.eta}
+
+
+def _delayed_summary(data: OrderDelayed) -> dict[str, object]:
+    return {"reason": data.reason, "eta": data.eta}
+
+
+def _delivered_summary(data: OrderDelivered) -> dict[str, object]:
+    return {"delivered_at": data.delivered_at}
+
+
+def _cancelled_summary(data: OrderCancelled) -> dict[str, object]:
+    return {"reason": data.reason, "by": intern(data.by)}
+
+
+_SUMMARIES: dict[type, Callable[[Any], dict[str, object]]] = {
+    OrderPlaced: _placed_summary,
+    OrderPaid: _paid_summary,
+    OrderDispatched: _dispatched_summary,
+    OrderDelayed: _delayed_summary,
+    OrderDelivered: _delivered_summary,
+    OrderCancelled: _cancelled_summary,
+}

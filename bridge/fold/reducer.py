@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import cast
 
 from bridge.contract.events import (
     EVENT_KINDS,
+    TOPIC_OF,
     AgentPresence,
     EventKind,
     OrderData,
     OrderPlaced,
     StatusChanged,
+    TicketData,
     TicketOpened,
+    TopicKind,
 )
 from bridge.contract.topics import Topics
 from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent, validate_record
-from bridge.fold.archive import Archive, bring_back, bring_back_customer, is_active
+from bridge.fold.archive import Archive, ArchivedKind, bring_back, bring_back_customer, is_active
 from bridge.fold.orders import apply_order_event
 from bridge.fold.result import EntityKind, FoldResult, Outcome
 from bridge.fold.state import QuarantinedRecord, State
@@ -61,9 +65,18 @@ def fold_record(
     recursion limit), the record is quarantined with the failure as its reason and
     the next record is folded as usual.
     """
-    redelivered = record.offset < _next_offset(state, record)
+    partitions = state.next_offsets.get(record.topic, _NO_OFFSETS)
+    redelivered = record.offset < partitions.get(record.partition, 0)
     try:
-        return _fold_record(state, record, topics, kinds, archive, redelivered=redelivered)
+        _advance(state, record)
+        if record.value is None:
+            agent_id = _tombstoned_agent(record, topics)
+            if agent_id is not None:
+                return _delete_presence(state, agent_id, redelivered=redelivered)
+        checked = validate_record(record, topics, kinds=kinds)
+        if type(checked) is ValidEvent:
+            return apply_event(state, checked, archive)
+        return _not_valid(state, record, checked, redelivered=redelivered)
     except Exception as error:  # noqa: BLE001  (quarantined with the reason: never lost)
         _advance(state, record)
         if redelivered:
@@ -72,28 +85,22 @@ def fold_record(
         return _quarantine(state, record, Invalid(reason=reason[:500]))
 
 
-def _fold_record(
+def _delete_presence(state: State, agent_id: str, *, redelivered: bool) -> FoldResult:
+    """A tombstone on the compacted presence topic deletes the agent's presence."""
+    if redelivered:
+        return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
+    state.agents.pop(agent_id, None)
+    return FoldResult(outcome="applied", event_id=None, reason=None, touched=[("agent", agent_id)])
+
+
+def _not_valid(
     state: State,
     record: RawRecord,
-    topics: Topics,
-    kinds: Mapping[str, EventKind],
-    archive: Archive | None,
+    checked: ValidEvent | Invalid | UnknownType,
     *,
     redelivered: bool,
 ) -> FoldResult:
-    _advance(state, record)
-    agent_id = _tombstoned_agent(record, topics)
-    if agent_id is not None:
-        # A tombstone on the compacted presence topic deletes the agent's presence.
-        if redelivered:
-            return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
-        state.agents.pop(agent_id, None)
-        return FoldResult(
-            outcome="applied", event_id=None, reason=None, touched=[("agent", agent_id)]
-        )
-    checked = validate_record(record, topics, kinds=kinds)
-    if isinstance(checked, ValidEvent):
-        return apply_event(state, checked, archive)
+    """A record that is no valid event: a redelivery, skipped (unknown type) or quarantined."""
     if redelivered:
         return FoldResult(outcome="duplicate", event_id=None, reason=REDELIVERED)
     if isinstance(checked, UnknownType):
@@ -101,48 +108,65 @@ def _fold_record(
         return FoldResult(
             outcome="skipped", event_id=None, reason=f"unknown event type {checked.type!r}"
         )
+    assert isinstance(checked, Invalid)  # noqa: S101  (a ValidEvent is applied by the caller)
     return _quarantine(state, record, checked)
 
 
 def apply_event(state: State, event: ValidEvent, archive: Archive | None = None) -> FoldResult:
-    """Apply an already validated event (rules 1-6, 8); its id is judged once, then seen."""
-    if archive is not None:
-        return _apply_with_archive(state, event, archive)
-    if event.id in state.applied_event_ids:
-        return FoldResult(outcome="duplicate", event_id=event.id, reason=SEEN_BEFORE)
+    """Apply an already validated event (rules 1-6, 8); its id is judged once, then seen.
+
+    Dispatch is on the exact type of ``event.data`` (see ``bridge.fold.tickets``).
+    """
     data = event.data
-    if isinstance(data, AgentPresence):
-        result = _apply_presence(state, event, data)
-    elif isinstance(data, OrderData):
-        result = apply_order_event(state.orders, event, data)
+    topic = TOPIC_OF[type(data)]
+    if archive is not None and topic != "agents":
+        return _apply_with_archive(state, event, archive, topic)
+    return _apply(state, event, topic)
+
+
+def _apply(state: State, event: ValidEvent, topic: TopicKind) -> FoldResult:
+    event_id = event.id
+    if event_id in state.applied_event_ids:
+        return FoldResult(outcome="duplicate", event_id=event_id, reason=SEEN_BEFORE)
+    data = event.data
+    if topic == "tickets":
+        ticket_data = cast("TicketData", data)
+        result = apply_ticket_event(state.tickets, event, ticket_data)
+        if type(data) is TicketOpened and result.outcome == "applied":
+            state.opened_ids[ticket_data.ticket_id] = event_id
+    elif topic == "orders":
+        result = apply_order_event(state.orders, event, cast("OrderData", data))
     else:
-        result = apply_ticket_event(state.tickets, event, data)
-        if isinstance(data, TicketOpened) and result.outcome == "applied":
-            state.opened_ids[data.ticket_id] = event.id
-    state.applied_event_ids.add(event.id)
+        result = _apply_presence(state, event, cast("AgentPresence", data))
+    state.applied_event_ids.add(event_id)
     if result.outcome == "quarantined":
         reason = result.reason or "quarantined"
-        _quarantine(state, event, Invalid(reason=reason, event_id=event.id))
+        _quarantine(state, event, Invalid(reason=reason, event_id=event_id))
     return result
 
 
-def _apply_with_archive(state: State, event: ValidEvent, archive: Archive) -> FoldResult:
+_WAKES_ITS_CUSTOMER = frozenset({OrderPlaced, TicketOpened, StatusChanged})
+"""Events that bring back the customer's archived entities when they leave theirs active."""
+
+
+def _apply_with_archive(
+    state: State, event: ValidEvent, archive: Archive, topic: TopicKind
+) -> FoldResult:
     """Bring back the event's entity if evicted, apply, bring back an active customer's rest."""
     data = event.data
-    if isinstance(data, AgentPresence):
-        return apply_event(state, event)
-    if isinstance(data, OrderData):
-        back = bring_back(state, archive, "order", data.order_id)
-        result = apply_event(state, event)
-        entity: Ticket | Order | None = state.orders.get(data.order_id)
-        woke = back or isinstance(data, OrderPlaced)
+    held: dict[str, Ticket] | dict[str, Order]
+    if topic == "orders":
+        kind: ArchivedKind = "order"
+        key = cast("OrderData", data).order_id
+        held = state.orders
     else:
-        back = bring_back(state, archive, "ticket", data.ticket_id)
-        result = apply_event(state, event)
-        entity = state.tickets.get(data.ticket_id)
-        woke = back or isinstance(data, TicketOpened | StatusChanged)
-    if woke and result.outcome == "applied" and entity is not None and is_active(entity):
-        result.touched.extend(bring_back_customer(state, archive, entity.customer_id))
+        kind, key, held = "ticket", cast("TicketData", data).ticket_id, state.tickets
+    back = key not in held and bring_back(state, archive, kind, key)
+    result = _apply(state, event, topic)
+    if result.outcome == "applied" and (back or type(data) in _WAKES_ITS_CUSTOMER):
+        entity = held.get(key)
+        if entity is not None and is_active(entity):
+            result.touched.extend(bring_back_customer(state, archive, entity.customer_id))
     return result
 
 
@@ -192,10 +216,11 @@ def _tombstoned_agent(record: RawRecord, topics: Topics) -> str | None:
         return None
 
 
-def _next_offset(state: State, record: RawRecord) -> int:
-    return state.next_offsets.get(record.topic, _NO_OFFSETS).get(record.partition, 0)
-
-
 def _advance(state: State, record: RawRecord) -> None:
-    partitions = state.next_offsets.setdefault(record.topic, {})
-    partitions[record.partition] = max(partitions.get(record.partition, 0), record.offset + 1)
+    """One past the record's offset is where its partition's folding has reached (at least)."""
+    partitions = state.next_offsets.get(record.topic)
+    if partitions is None:
+        partitions = state.next_offsets[record.topic] = {}
+    reached = record.offset + 1
+    if reached > partitions.get(record.partition, reached - 1):  # absent: set
+        partitions[record.partition] = reached

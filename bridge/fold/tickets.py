@@ -1,8 +1,14 @@
-"""Fold rules 2-6 and 8 for tickets: open, messages, claim/release/assign, status, tags."""
+"""Fold rules 2-6 and 8 for tickets: open, messages, claim/release/assign, status, tags.
+
+Dispatch is on the exact type of ``data`` (the contract's data structs have no
+subclasses, and msgspec decodes exactly them): an ``isinstance`` that misses a
+msgspec struct costs about 0.15 us, and a chain of them ran for every record.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal, cast
 
 from bridge.contract.events import (
     AgentRef,
@@ -29,21 +35,22 @@ def apply_ticket_event(
 ) -> FoldResult:
     """Apply one valid ticket event to ``tickets`` (in place) and say what happened."""
     at = intern(event.time)  # held by the ticket, its message or action: shared
-    if isinstance(data, TicketOpened):
-        if data.ticket_id in tickets:
+    kind = type(data)
+    if kind is TicketOpened:
+        opened = cast("TicketOpened", data)
+        if opened.ticket_id in tickets:
             return _not_applied("quarantined", event, "duplicate ticket")
-        tickets[data.ticket_id] = _opened(data, at)
-        return _applied(event, data.ticket_id)
+        tickets[opened.ticket_id] = _opened(opened, at)
+        return _applied(event, opened.ticket_id)
     ticket = tickets.get(data.ticket_id)
     if ticket is None:
         return _not_applied("quarantined", event, "unknown ticket")
-    rejection = _rejection(ticket, data)
-    if rejection is not None:
-        return _not_applied("rejected", event, rejection)
-    if _changes_nothing(ticket, data):
-        # Rule 8: adding a present tag or removing an absent one is applied, but a no-op.
-        return FoldResult(outcome="applied", event_id=event.id, reason=None, touched=[])
-    _change(ticket, event, data, at)
+    judge = _JUDGES.get(kind)
+    if judge is not None:
+        verdict = judge(ticket, data)
+        if verdict is not None:
+            return _stopped(event, verdict)
+    _CHANGES[kind](ticket, event, data, at)
     ticket.updated_at = at
     return _applied(event, ticket.ticket_id)
 
@@ -71,53 +78,58 @@ def _opened(data: TicketOpened, at: str) -> Ticket:
     )
 
 
-def _rejection(ticket: Ticket, data: TicketData) -> str | None:
-    """Rules 3 and 4: why a claim or release does not take effect (``None``: it does)."""
-    if isinstance(data, TicketClaimed) and ticket.assignee is not None:
+# ------------------------------------------------------------------ events that may not change
+NO_CHANGE = ""
+"""The verdict of an event that is applied but changes nothing (rule 8)."""
+
+
+def _claim_rejection(ticket: Ticket, _data: TicketClaimed) -> str | None:
+    """Rule 3: a claim takes effect only on a ticket nobody holds."""
+    if ticket.assignee is not None:
         return f"claimed by {ticket.assignee_name or ticket.assignee}"
-    if isinstance(data, TicketReleased):
-        if ticket.assignee is None:
-            return "not assigned to anyone"
-        if ticket.assignee != data.agent.id:
-            return (
-                f"assigned to {ticket.assignee_name or ticket.assignee}, not to {data.agent.name}"
-            )
     return None
 
 
-def _changes_nothing(ticket: Ticket, data: TicketData) -> bool:
+def _release_rejection(ticket: Ticket, data: TicketReleased) -> str | None:
+    """Rule 4: a release takes effect only by the assignee."""
+    if ticket.assignee is None:
+        return "not assigned to anyone"
+    if ticket.assignee != data.agent.id:
+        return f"assigned to {ticket.assignee_name or ticket.assignee}, not to {data.agent.name}"
+    return None
+
+
+def _tag_present(ticket: Ticket, data: TagAdded) -> str | None:
     """Rule 8: tags form a set, compared exactly (case matters, nothing is trimmed)."""
-    if isinstance(data, TagAdded):
-        return data.tag in ticket.tags
-    if isinstance(data, TagRemoved):
-        return data.tag not in ticket.tags
-    return False
+    return NO_CHANGE if data.tag in ticket.tags else None
 
 
-def _change(ticket: Ticket, event: ValidEvent, data: TicketData, at: str) -> None:
-    if isinstance(data, MessageAdded):
-        _add_message(ticket, event, data, at)
-    elif isinstance(data, TicketClaimed | TicketAssigned):
-        ticket.assignee, ticket.assignee_name = data.agent.id, data.agent.name
-    elif isinstance(data, TicketReleased):
-        ticket.assignee, ticket.assignee_name = None, None
-    elif isinstance(data, StatusChanged):
-        ticket.status = data.status  # rule 5: the assignee is kept; "open" reopens
-    elif isinstance(data, PriorityChanged):
-        ticket.priority = data.priority
-    elif isinstance(data, QueueChanged):
-        ticket.queue = data.queue
-    elif isinstance(data, TagAdded):
-        ticket.tags = sorted([*ticket.tags, data.tag])
-    elif isinstance(data, TagRemoved):
-        ticket.tags = [tag for tag in ticket.tags if tag != data.tag]
-    if not isinstance(data, MessageAdded):
-        ticket.actions.append(_action(event, data, at, len(ticket.messages) + len(ticket.actions)))
+def _tag_absent(ticket: Ticket, data: TagRemoved) -> str | None:
+    return NO_CHANGE if data.tag not in ticket.tags else None
 
 
+_JUDGES: dict[type, Callable[[Ticket, Any], str | None]] = {
+    TicketClaimed: _claim_rejection,
+    TicketReleased: _release_rejection,
+    TagAdded: _tag_present,
+    TagRemoved: _tag_absent,
+}
+"""Per type of event that may not take effect: why not (``NO_CHANGE``: applied, a no-op)."""
+
+
+def _stopped(event: ValidEvent, verdict: str) -> FoldResult:
+    """The result of an event a judge stopped: rejected with its reason, or a no-op."""
+    if verdict == NO_CHANGE:
+        # Rule 8: adding a present tag or removing an absent one is applied, but a no-op.
+        return FoldResult(outcome="applied", event_id=event.id, reason=None, touched=[])
+    return _not_applied("rejected", event, verdict)
+
+
+# ------------------------------------------------------------------ changes
 def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded, at: str) -> None:
     author = data.author
-    ticket.messages.append(
+    messages = ticket.messages
+    messages.append(
         Message(
             event_id=event.id,
             message_id=data.message_id,
@@ -127,7 +139,7 @@ def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded, at: str)
             body=data.body,
             internal=data.internal,
             at=at,
-            log_index=len(ticket.messages) + len(ticket.actions),
+            log_index=len(messages) + len(ticket.actions),
         )
     )
     if author.kind == "customer":
@@ -138,32 +150,83 @@ def _add_message(ticket: Ticket, event: ValidEvent, data: MessageAdded, at: str)
             ticket.first_response_at = at
 
 
-def _action(event: ValidEvent, data: TicketData, at: str, log_index: int) -> TicketAction:
-    actor: AgentRef | None = None
-    value: str | None = None
-    target: AgentRef | None = None
-    if isinstance(data, TicketClaimed | TicketReleased):
-        actor = data.agent
-    elif isinstance(data, TicketAssigned):
-        actor, target = data.by, data.agent
-    elif isinstance(data, StatusChanged):
-        actor, value = data.agent, data.status
-    elif isinstance(data, PriorityChanged):
-        actor, value = data.agent, data.priority
-    elif isinstance(data, QueueChanged):
-        actor, value = data.agent, data.queue
-    elif isinstance(data, TagAdded | TagRemoved):
-        actor, value = data.agent, data.tag
-    return TicketAction(
-        event_id=event.id,
-        type=event.type,
-        at=at,
-        agent_id=None if actor is None else actor.id,
-        agent_name=None if actor is None else actor.name,
-        value=value,
-        target_id=None if target is None else target.id,
-        target_name=None if target is None else target.name,
-        log_index=log_index,
+def _claimed(ticket: Ticket, event: ValidEvent, data: TicketClaimed, at: str) -> None:
+    ticket.assignee, ticket.assignee_name = data.agent.id, data.agent.name
+    _act(ticket, event, at, data.agent)
+
+
+def _assigned(ticket: Ticket, event: ValidEvent, data: TicketAssigned, at: str) -> None:
+    ticket.assignee, ticket.assignee_name = data.agent.id, data.agent.name
+    _act(ticket, event, at, data.by, target=data.agent)
+
+
+def _released(ticket: Ticket, event: ValidEvent, data: TicketReleased, at: str) -> None:
+    ticket.assignee, ticket.assignee_name = None, None
+    _act(ticket, event, at, data.agent)
+
+
+def _status(ticket: Ticket, event: ValidEvent, data: StatusChanged, at: str) -> None:
+    ticket.status = data.status  # rule 5: the assignee is kept; "open" reopens
+    _act(ticket, event, at, data.agent, data.status)
+
+
+def _priority(ticket: Ticket, event: ValidEvent, data: PriorityChanged, at: str) -> None:
+    ticket.priority = data.priority
+    _act(ticket, event, at, data.agent, data.priority)
+
+
+def _queue(ticket: Ticket, event: ValidEvent, data: QueueChanged, at: str) -> None:
+    ticket.queue = data.queue
+    _act(ticket, event, at, data.agent, data.queue)
+
+
+def _tag_added(ticket: Ticket, event: ValidEvent, data: TagAdded, at: str) -> None:
+    ticket.tags = sorted([*ticket.tags, data.tag])
+    _act(ticket, event, at, data.agent, data.tag)
+
+
+def _tag_removed(ticket: Ticket, event: ValidEvent, data: TagRemoved, at: str) -> None:
+    ticket.tags = [tag for tag in ticket.tags if tag != data.tag]
+    _act(ticket, event, at, data.agent, data.tag)
+
+
+_CHANGES: dict[type, Callable[[Ticket, ValidEvent, Any, str], None]] = {
+    MessageAdded: _add_message,
+    TicketClaimed: _claimed,
+    TicketAssigned: _assigned,
+    TicketReleased: _released,
+    StatusChanged: _status,
+    PriorityChanged: _priority,
+    QueueChanged: _queue,
+    TagAdded: _tag_added,
+    TagRemoved: _tag_removed,
+}
+"""What each type of event (but ``opened``) does to its ticket."""
+
+
+def _act(
+    ticket: Ticket,
+    event: ValidEvent,
+    at: str,
+    actor: AgentRef | None,
+    value: str | None = None,
+    *,
+    target: AgentRef | None = None,
+) -> None:
+    """Record an applied action on the ticket, in log order after its messages and actions."""
+    actions = ticket.actions
+    actions.append(
+        TicketAction(
+            event_id=event.id,
+            type=event.type,
+            at=at,
+            agent_id=None if actor is None else actor.id,
+            agent_name=None if actor is None else actor.name,
+            value=value,
+            target_id=None if target is None else target.id,
+            target_name=None if target is None else target.name,
+            log_index=len(ticket.messages) + len(actions),
+        )
     )
 
 
