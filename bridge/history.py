@@ -13,7 +13,9 @@ folds the log again). A row that fails its checksum raises ``HistoryError``
 
 Most lookups miss (every new ticket and order asks whether it or its customer
 is archived): a ``KeyFilter`` of fixed size in memory, stored in the file with
-the rows it describes, answers those without a query.
+the rows it describes, answers those without a query, and without hashing
+while the history is empty (a catch-up from an empty data dir, until its first
+eviction).
 
 One connection, used by the thread that owns the State. See docs/STORAGE.md.
 """
@@ -74,6 +76,8 @@ class KeyFilter:
 
     def __init__(self, bits: bytes | None = None) -> None:
         self._bits = bytearray(bits) if bits is not None else bytearray(FILTER_BITS // 8)
+        self.empty = bits is None or bits == bytes(len(bits))
+        """Whether nothing was added: every answer is ``False`` (a history being started)."""
 
     @property
     def bits(self) -> bytes:
@@ -82,6 +86,7 @@ class KeyFilter:
 
     def add(self, text: str) -> None:
         """Remember ``text``."""
+        self.empty = False
         bits = self._bits
         data = text.encode("utf-8", "surrogatepass")
         first, step = zlib.crc32(data), zlib.crc32(data, _SEED) | 1
@@ -126,7 +131,8 @@ class HistoryStore:
 
     def get(self, kind: ArchivedKind, key: str) -> ArchiveEntry | None:
         """The archived copy of an entity, if any."""
-        if not self._filter.might_hold(f"{kind}:{key}"):
+        known = self._filter
+        if known.empty or not known.might_hold(f"{kind}:{key}"):
             return None
         row = self._db.execute(
             "SELECT customer_id, value, ids, crc FROM archived WHERE kind = ? AND key = ?",
@@ -150,7 +156,8 @@ class HistoryStore:
 
     def keys_of_customer(self, customer_id: str) -> list[ArchivedKey]:
         """Every archived entity of a customer."""
-        if not self._filter.might_hold(f"customer:{customer_id}"):
+        known = self._filter
+        if known.empty or not known.might_hold(f"customer:{customer_id}"):
             return []
         rows = self._db.execute(
             "SELECT kind, key FROM archived WHERE customer_id = ? ORDER BY kind, key",

@@ -106,6 +106,29 @@ def test_the_key_filter_holds_every_key_added_and_few_others() -> None:
     assert others < 20, "a few false positives at most, at this size"
 
 
+def test_an_empty_filter_holds_nothing_until_a_key_is_added() -> None:
+    keys = KeyFilter()
+    before = (keys.empty, keys.might_hold("ticket:t-1"))
+    keys.add("ticket:t-1")
+    assert before == (True, False)
+    assert (keys.empty, keys.might_hold("ticket:t-1")) == (False, True)
+    stored = KeyFilter(keys.bits)
+    assert not stored.empty
+    assert stored.might_hold("ticket:t-1")
+    assert KeyFilter(KeyFilter().bits).empty
+
+
+def test_a_reopened_history_finds_what_it_holds(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    store = HistoryStore(path)
+    assert store.get("ticket", "t-1") is None
+    store.put([_closed("t-1", "c-1")])
+    store.close()
+    again = HistoryStore(path)
+    assert again.get("ticket", "t-1") is not None
+    assert again.keys_of_customer("c-1") == [("ticket", "t-1")]
+
+
 def test_a_lost_filter_is_rebuilt_from_the_rows(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite"
     store = HistoryStore(path)
