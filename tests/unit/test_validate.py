@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bridge.contract import validate
 from bridge.contract.events import (
@@ -23,6 +25,7 @@ from bridge.contract.validate import Invalid, RawRecord, UnknownType, ValidEvent
 from bridge.demo.sim.scenario import Scenario
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
+from bridge.wire.timestamps import parse_rfc3339
 from tests.helpers import samples
 
 TOPICS = Topics(orders="shop.orders", tickets="shop.tickets", agents="shop.agents")
@@ -423,6 +426,66 @@ def test_the_one_pass_path_accepts_exactly_what_the_step_by_step_path_accepts() 
     assert verdicts[("ValidEvent", False)] == 0  # every valid event took the one pass
     assert verdicts[("Invalid", False)] > 100
     assert verdicts[("UnknownType", False)] > 10
+
+
+def _two_digits(top: int, *edges: int) -> st.SearchStrategy[str]:
+    """Two digits up to ``top``, half the time one of ``edges`` (where ranges end)."""
+    numbers = st.integers(0, top) | st.sampled_from(edges) if edges else st.integers(0, top)
+    return numbers.map(lambda n: f"{n:02d}")
+
+
+@st.composite
+def _times(draw: st.DrawFn) -> tuple[str, int | None]:
+    """RFC 3339-like times with each field in and out of its range; and the offset's minutes."""
+    year = draw(st.sampled_from(["0000", "0001", "1999", "2000", "2023", "2024", "2100", "9999"]))
+    month, day = draw(_two_digits(19, 0, 1, 2, 4, 12, 13)), draw(_two_digits(39, 0, 28, 29, 30, 31))
+    sixty = _two_digits(69, 59, 60)
+    clock = f"{draw(_two_digits(29, 23, 24))}:{draw(sixty)}:{draw(sixty)}"
+    fraction = draw(st.sampled_from(["", "."]) | st.integers(1, 15).map(lambda n: "." + "7" * n))
+    sign, hours, minutes = (
+        draw(st.sampled_from("+-")),
+        draw(_two_digits(29, 23, 24)),
+        draw(st.integers(0, 99)),
+    )
+    offset = draw(st.sampled_from(["Z", "z", "", f"{sign}{hours}:{minutes:02d}"]))
+    separator = draw(st.sampled_from("Tt "))
+    time = f"{year}-{month}-{day}{separator}{clock}{fraction}{offset}"
+    return time, minutes if ":" in offset else None
+
+
+@given(_times())
+@settings(max_examples=1500)
+def test_the_one_pass_time_check_accepts_only_what_parse_rfc3339_accepts(
+    case: tuple[str, int | None],
+) -> None:
+    time, offset_minutes = case
+    surely = validate._surely_rfc3339(time) is not None
+    if surely:
+        assert parse_rfc3339(time) is not None
+    elif parse_rfc3339(time) is not None:  # what it leaves to parse_rfc3339, which takes it
+        assert time[5:10] == "02-29" or (offset_minutes or 0) >= 60, time
+
+
+@pytest.mark.parametrize(
+    ("day", "real"),
+    [
+        ("2024-02-28", True),
+        ("2024-02-29", True),
+        ("2023-02-29", False),
+        ("2024-02-30", False),
+        ("2024-04-30", True),
+        ("2024-04-31", False),
+        ("2024-12-31", True),
+        ("0000-01-01", False),
+        ("0001-01-01", True),
+    ],
+)
+def test_a_time_is_valid_only_on_a_day_of_the_calendar(day: str, real: bool) -> None:
+    event = samples.message_added("t-1", event_id="e-1", time=f"{day}T10:00:00Z")
+    record = samples.as_record(event, topic=TICKETS, offset=0)
+    assert isinstance(validate_record(record, TOPICS), ValidEvent) == real
+    fast = validate._validate_in_one_pass(record, TOPICS, validate.MAX_VALUE_BYTES)
+    assert (fast is not None) == real
 
 
 def test_every_registered_type_is_decoded_in_one_pass() -> None:
