@@ -35,7 +35,7 @@ import time
 import uuid
 import zlib
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +152,21 @@ class UnsavedChanges:
     def clear(self) -> None:
         """Forget everything: the State as it is now has been saved."""
         self._keys = {}
+
+    def note_drain(self, touched: Iterable[Key], event_ids: Iterable[str]) -> None:
+        """Remember what several results touched and judged (``note`` of each, in one go).
+
+        ``touched``: the entities, in the order the results first touched them;
+        ``event_ids``: the ids the results judged. For a loop that folds many
+        records (a catch-up): a call per record costs about 6% of folding one.
+        """
+        keys = self._keys
+        if keys is None:
+            return
+        keys.update(dict.fromkeys(touched))
+        keys.update(dict.fromkeys(zip(itertools.repeat("event_id"), event_ids, strict=False)))
+        if len(keys) > self._limit:
+            self._keys = None
 
     def note_keys(self, keys: Collection[Key]) -> None:
         """Remember entities changed outside the fold (moved to the history file)."""

@@ -426,39 +426,46 @@ class BridgeService(QObject):
     def _fold_queued(self, budget_s: float | None) -> dict[tuple[str, str], None]:
         """Fold queued batches until none is left or the budget is spent; return what they touched.
 
-        What is left waits for the next turn of the event loop.
+        What is left waits for the next turn of the event loop. What the records
+        touched and judged is noted for the next cache save once, at the end.
         """
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
+        judged: list[str] = []
         # Per record only the fold and its bookkeeping: names bound once per drain.
-        state, topics, note, awaiting, history = (
+        state, topics, awaiting, history, judge = (
             self._state,
             self._topics,
-            self._unsaved.note,
             self._awaiting_fold,
             self._history,
+            judged.append,
         )
-        while True:
-            try:
-                batch = self._records.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(batch, _CaughtUp):
-                self._on_caught_up()
-                continue
-            for record in batch:
-                # fold_record never raises: what it cannot apply it quarantines.
-                result = fold_record(state, record, topics, archive=history)
-                for entity in result.touched:
-                    touched[entity] = None
-                note(result)
-                if result.event_id is not None and result.event_id in awaiting:
-                    self._resolve_action(result)
-            self._dirty = True
-            elapsed = time.monotonic() - started
-            if budget_s is not None and elapsed > budget_s:
-                self._records_ready.emit()  # yield to sockets; continue on the next turn
-                break
+        try:
+            while True:
+                try:
+                    batch = self._records.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(batch, _CaughtUp):
+                    self._on_caught_up()
+                    continue
+                for record in batch:
+                    # fold_record never raises: what it cannot apply it quarantines.
+                    result = fold_record(state, record, topics, archive=history)
+                    for entity in result.touched:
+                        touched[entity] = None
+                    event_id = result.event_id
+                    if event_id is not None:
+                        judge(event_id)
+                        if event_id in awaiting:
+                            self._resolve_action(result)
+                self._dirty = True
+                elapsed = time.monotonic() - started
+                if budget_s is not None and elapsed > budget_s:
+                    self._records_ready.emit()  # yield to sockets; continue on the next turn
+                    break
+        finally:
+            self._unsaved.note_drain(touched, judged)
         return touched
 
     def _resume_offsets(self) -> dict[tuple[str, int], int]:

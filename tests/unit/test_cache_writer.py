@@ -14,6 +14,7 @@ import pytest
 
 from bridge.cache import Key, SaveTransaction, StateCache, UnsavedChanges
 from bridge.cache_writer import BackgroundSaver, SaveResult
+from bridge.fold.result import FoldResult
 from bridge.fold.state import State
 from tests.helpers import samples
 from tests.helpers.logfail import ExpectLog
@@ -237,3 +238,27 @@ def test_unsaved_changes_restore_puts_a_failed_saves_keys_first() -> None:
     unsaved = UnsavedChanges(limit=3)
     unsaved.restore([("ticket", "a"), ("ticket", "b"), ("order", "c"), ("order", "d")])
     assert unsaved.keys is None  # past the limit: the next save writes everything
+
+
+def test_unsaved_changes_noted_per_drain_are_those_noted_per_result() -> None:
+    results = [
+        FoldResult(outcome="applied", event_id="e1", reason=None, touched=[("ticket", "b")]),
+        FoldResult(outcome="applied", event_id="e2", reason=None, touched=[("order", "a")]),
+        FoldResult(outcome="duplicate", event_id="e1", reason="seen", touched=[]),
+        FoldResult(outcome="applied", event_id=None, reason=None, touched=[("agent", "x")]),
+        FoldResult(outcome="applied", event_id="e3", reason=None, touched=[("ticket", "b")]),
+    ]
+    each, drained = UnsavedChanges(), UnsavedChanges()
+    each.restore([("ticket", "z")])  # noted before this drain
+    drained.restore([("ticket", "z")])
+    for result in results:
+        each.note(result)
+    touched = dict.fromkeys(key for result in results for key in result.touched)
+    drained.note_drain(touched, [r.event_id for r in results if r.event_id is not None])
+    assert set(drained.keys or ()) == set(each.keys or ())
+    entities = [key for key in drained.keys or () if key[0] != "event_id"]
+    assert entities == [key for key in each.keys or () if key[0] != "event_id"]
+    assert entities == [("ticket", "z"), ("ticket", "b"), ("order", "a"), ("agent", "x")]
+    small = UnsavedChanges(limit=3)
+    small.note_drain({("ticket", "a"): None, ("ticket", "b"): None}, ["e1", "e2"])
+    assert small.keys is None  # past the limit: the next save writes everything
