@@ -52,7 +52,9 @@ def apply_ticket_event(
             return _stopped(event, verdict)
     _CHANGES[kind](ticket, event, data, at)
     ticket.updated_at = at
-    return _applied(event, ticket.ticket_id)
+    return FoldResult(
+        outcome="applied", event_id=event.id, reason=None, touched=[("ticket", ticket.ticket_id)]
+    )
 
 
 def _opened(data: TicketOpened, at: str) -> Ticket:
