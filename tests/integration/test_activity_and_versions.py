@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -42,11 +40,6 @@ STATUS = BridgeStatus(
 class EmptyState:
     def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
         return [], [], [], STATUS
-
-
-@pytest.fixture
-def endpoint(tmp_path: Path) -> Endpoint:
-    return Endpoint.for_data_dir(tmp_path / f"data-{uuid.uuid4().hex[:6]}")
 
 
 @pytest.fixture

@@ -37,11 +37,6 @@ LOAD_MS = 120_000
 
 
 @pytest.fixture
-def endpoint(tmp_path: Path) -> Endpoint:
-    return Endpoint.for_data_dir(tmp_path / "data")
-
-
-@pytest.fixture
 def windows(qtbot: QtBot, tmp_path: Path) -> Iterator[ConsoleWindowSet]:
     made = ConsoleWindowSet(
         BridgeClient("large-snapshot-test"),

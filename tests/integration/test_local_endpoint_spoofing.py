@@ -23,8 +23,8 @@ from bridge.wire.exit_codes import RunExit
 from bridge.wire.framing import encode_frame
 from bridge.wire.protocol import PROTOCOL_VERSION, StateSnapshot, Welcome
 from console.bridge_client import BridgeClient
+from tests.helpers.local_server import STATUS, TOKEN, WAIT_MS
 from tests.helpers.protocol import snapshot_frames
-from tests.integration.test_local_server import STATUS, TOKEN, WAIT_MS
 
 NOBODY = 65534
 SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/bin")

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from pytestqt.qtbot import QtBot
 
 from bridge.server.server import LocalServer
-from bridge.server.session import ClientStats
 from bridge.wire.endpoint import Endpoint
-from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.framing import (
-    bridge_message_decoder,
     client_message_decoder,
     encode_frame,
     frame_header,
@@ -35,166 +30,34 @@ from bridge.wire.protocol import (
     MAX_CLIENT_FRAME,
     MAX_HELLO_FRAME,
     PROTOCOL_VERSION,
-    AgentIdentity,
-    BridgeMessage,
-    BridgeStatus,
-    Change,
     Claim,
     Command,
     CommandOutcome,
     DeltaBatch,
-    ErrorFrame,
     Hello,
     Note,
     Ping,
     Pong,
-    SnapshotBegin,
-    SnapshotEnd,
-    SnapshotPage,
     StateSnapshot,
     Welcome,
 )
-from bridge.wire.snapshots import SnapshotAssembler
 from console.bridge_client import BridgeClient
-from tests.helpers import entities
-from tests.helpers.protocol import snapshot_frames, status
-
-M = TypeVar("M")
-TOKEN = "right-token"
-WAIT_MS = 5000
-
-
-# ------------------------------------------------------------------ fixtures and helpers
-def ticket(ticket_id: str, subject: str = "Where is my order?", body: str = "") -> Ticket:
-    return entities.ticket(
-        ticket_id,
-        queue="general",
-        customer_id="C-1",
-        customer_name="Lucía",
-        channel="app",
-        subject=subject,
-        body=body,
-        opened_at="2026-01-01T10:00:00Z",
-        sla_due_at="2026-01-01T12:00:00Z",
-        updated_at="2026-01-01T10:00:00Z",
-    )
-
-
-def ticket_change(ticket_id: str, subject: str = "s", body: str = "") -> Change:
-    return Change(kind="ticket", key=ticket_id, ticket=ticket(ticket_id, subject, body))
-
-
-STATUS = status(
-    agent=AgentIdentity(agent_id="a1", name="Ana", role="agent", queues=["general"]),
-    as_of=None,
+from tests.helpers.local_server import (
+    STATUS,
+    TOKEN,
+    WAIT_MS,
+    MemoryState,
+    RawClient,
+    Recorder,
+    raw_frame,
+    raw_frame_bytes,
+    stats_of,
+    ticket,
+    ticket_change,
+    wait_seq,
+    welcomed,
 )
-
-
-class MemoryState:
-    """A StateSource over plain dicts; tests change it and publish the same changes."""
-
-    def __init__(self) -> None:
-        self.tickets: dict[str, Ticket] = {"T-1": ticket("T-1")}
-        self.status = STATUS
-
-    def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
-        return list(self.tickets.values()), [], [], self.status
-
-    def change(self, server: LocalServer, *changes: Change) -> None:
-        for c in changes:
-            if c.ticket is not None:
-                self.tickets[c.key] = c.ticket
-        server.publish(changes)
-
-
-class RawClient:
-    """A real QLocalSocket that sends raw bytes and records decoded bridge messages."""
-
-    def __init__(self, qtbot: QtBot, server_name: str, read_buffer: int = 0) -> None:
-        """``read_buffer``: a stalled client, whose Qt buffer holds that much and is not read."""
-        self.qtbot = qtbot
-        self.socket = QLocalSocket()
-        self.socket.setReadBufferSize(read_buffer)
-        self.reading = not read_buffer
-        self.decoder = bridge_message_decoder(64 * 1024 * 1024)
-        self.messages: list[BridgeMessage | StateSnapshot] = []
-        self.stream: list[SnapshotBegin | SnapshotPage | SnapshotEnd] = []
-        self._assembler = SnapshotAssembler()
-        self.closed = False
-        self.socket.disconnected.connect(self._on_disconnected)
-        self.socket.readyRead.connect(self.read)
-        self.socket.connectToServer(server_name)
-        qtbot.waitUntil(
-            lambda: self.socket.state() == QLocalSocket.LocalSocketState.ConnectedState,
-            timeout=WAIT_MS,
-        )
-
-    def _on_disconnected(self) -> None:
-        if self.socket.bytesAvailable():
-            self.read()
-        self.closed = True
-
-    def read(self) -> None:
-        if not self.reading or not self.socket.isOpen():
-            return
-        self.decoder.feed(self.socket.readAll().data())
-        while (message := self.decoder.pop()) is not None:
-            if isinstance(message, SnapshotBegin | SnapshotPage | SnapshotEnd):
-                self.stream.append(message)
-                whole = self._assembler.add(message)
-                if whole is not None:
-                    self.messages.append(whole)
-            else:
-                self.messages.append(message)
-
-    def send(self, data: bytes) -> None:
-        self.socket.write(data)
-
-    def hello(
-        self,
-        token: str = TOKEN,
-        *,
-        v: int = PROTOCOL_VERSION,
-        session: str | None = None,
-        seq: int | None = None,
-        name: str = "raw",
-    ) -> None:
-        hello = Hello(v=v, token=token, client=name, resume_session=session, resume_from_seq=seq)
-        self.send(encode_frame(hello))
-
-    def of(self, kind: type[M]) -> list[M]:
-        return [m for m in self.messages if isinstance(m, kind)]
-
-    def wait_for(self, condition: Callable[[], bool], timeout: int = WAIT_MS) -> None:
-        self.qtbot.waitUntil(condition, timeout=timeout)
-
-    def wait_count(self, kind: type[BridgeMessage | StateSnapshot], count: int) -> None:
-        self.wait_for(lambda: len(self.of(kind)) >= count)
-        assert len(self.of(kind)) == count, self.messages
-
-    def wait_deltas(self, count: int) -> None:
-        self.wait_count(DeltaBatch, count)
-
-    def wait_closed(self) -> None:
-        self.wait_for(lambda: self.closed)
-
-    def error(self) -> ErrorFrame:
-        self.wait_closed()
-        errors = self.of(ErrorFrame)
-        assert len(errors) == 1, self.messages
-        return errors[0]
-
-    def deltas(self) -> list[DeltaBatch]:
-        return self.of(DeltaBatch)
-
-    def close(self) -> None:
-        self.reading = False
-        self.socket.abort()
-
-
-@pytest.fixture
-def endpoint(tmp_path: Path) -> Endpoint:
-    return Endpoint.for_data_dir(tmp_path / f"data-{uuid.uuid4().hex[:6]}")
+from tests.helpers.protocol import snapshot_frames
 
 
 @pytest.fixture
@@ -230,35 +93,6 @@ def make_server(
 @pytest.fixture
 def server(make_server: ServerFactory) -> LocalServer:
     return make_server()
-
-
-@pytest.fixture
-def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClient]]:
-    made: list[RawClient] = []
-
-    def connect(read_buffer: int = 0) -> RawClient:
-        client = RawClient(qtbot, endpoint.server_name, read_buffer)
-        made.append(client)
-        return client
-
-    yield connect
-    for client in made:
-        client.close()
-
-
-def welcomed(
-    connect: Callable[..., RawClient], read_buffer: int = 0, name: str = "raw"
-) -> RawClient:
-    """Connect, say Hello with the right token and wait for the snapshot."""
-    client = connect(read_buffer)
-    client.hello(name=name)
-    if client.reading:
-        client.wait_for(lambda: bool(client.of(StateSnapshot)))
-    return client
-
-
-def wait_seq(qtbot: QtBot, server: LocalServer, seq: int) -> None:
-    qtbot.waitUntil(lambda: server.seq == seq, timeout=WAIT_MS)
 
 
 # ------------------------------------------------------------------ endpoint and auth
@@ -604,15 +438,6 @@ def test_snapshot_includes_pending_changes_and_deltas_continue_after_it(
 
 
 # ------------------------------------------------------------------ bad input
-def raw_frame(value: object) -> bytes:
-    body = msgspec.msgpack.encode(value)
-    return frame_header(len(body)) + body
-
-
-def raw_frame_bytes(body: bytes) -> bytes:
-    return frame_header(len(body)) + body
-
-
 DEEP = b"\x91" * 3000 + b"\xc0"  # [[[...[nil]...]]]: 3000 levels in 3 kB (msgspec recurses)
 
 
@@ -729,11 +554,6 @@ def test_a_failing_handler_answers_invalid_and_the_server_goes_on(
 
 
 # ------------------------------------------------------------------ slow clients
-def stats_of(server: LocalServer, name: str) -> ClientStats:
-    (stats,) = [s for s in server.client_stats() if s.client == name]
-    return stats
-
-
 @pytest.mark.allow_log("bridge.server.session", "WARNING", match="slow local client")
 def test_a_client_that_stops_reading_stays_bounded_and_gets_a_snapshot_later(
     qtbot: QtBot, make_server: ServerFactory, clients: Callable[..., RawClient], state: MemoryState
@@ -778,39 +598,6 @@ def test_a_client_that_stops_reading_stays_bounded_and_gets_a_snapshot_later(
 
 
 # ------------------------------------------------------------------ the console's client
-class Recorder:
-    """Everything a BridgeClient emitted, in order."""
-
-    def __init__(self, client: BridgeClient) -> None:
-        self.events: list[tuple[str, object]] = []
-        client.connected.connect(lambda: self.events.append(("connected", None)))
-        client.disconnected.connect(lambda r: self.events.append(("disconnected", r)))
-        assembler = SnapshotAssembler()
-
-        def streamed(message: SnapshotBegin | SnapshotPage | SnapshotEnd) -> None:
-            whole = assembler.add(message)
-            if whole is not None:
-                self.events.append(("snapshot", whole))
-
-        client.snapshot_begin.connect(streamed)
-        client.snapshot_page.connect(streamed)
-        client.snapshot_end.connect(streamed)
-        client.delta.connect(lambda d: self.events.append(("delta", d)))
-        client.outcome.connect(lambda o: self.events.append(("outcome", o)))
-        client.protocol_error.connect(lambda e: self.events.append(("error", e)))
-
-    def of(self, name: str) -> list[object]:
-        return [value for kind, value in self.events if kind == name]
-
-    def delta_seqs(self) -> list[int]:
-        return [d.seq for d in self.of("delta") if isinstance(d, DeltaBatch)]
-
-
-@pytest.fixture
-def console(qtbot: QtBot) -> Iterator[BridgeClient]:
-    client = BridgeClient("test-console", min_backoff_ms=50, max_backoff_ms=400)
-    yield client
-    client.close()
 
 
 def test_bridge_client_resumes_after_the_server_comes_back(

@@ -14,7 +14,6 @@ gets a fresh snapshot).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.protocol import BridgeStatus, Change, DeltaBatch, StateSnapshot
 from bridge.wire.splices import spliced_ticket
 from tests.helpers import entities
-from tests.integration.test_local_server import (
+from tests.helpers.local_server import (
     STATUS,
     TOKEN,
     RawClient,
@@ -97,11 +96,6 @@ class Mirror:
 
 
 @pytest.fixture
-def endpoint(tmp_path: Path) -> Endpoint:
-    return Endpoint.for_data_dir(tmp_path / "data")
-
-
-@pytest.fixture
 def state() -> GrowingState:
     return GrowingState()
 
@@ -121,20 +115,6 @@ def make_server(endpoint: Endpoint, state: GrowingState) -> Iterator[Callable[..
     yield make
     for server in made:
         server.close()
-
-
-@pytest.fixture
-def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClient]]:
-    made: list[RawClient] = []
-
-    def connect(read_buffer: int = 0) -> RawClient:
-        client = RawClient(qtbot, endpoint.server_name, read_buffer)
-        made.append(client)
-        return client
-
-    yield connect
-    for client in made:
-        client.close()
 
 
 WITHIN_BOUND = 64 * 1024 * 1024

@@ -1,7 +1,7 @@
 """The local server under the faults of issue 12: hostile commands, bursts, churn, restarts.
 
 Real QLocalServer and QLocalSockets in this process; the raw clients and the
-console's BridgeClient come from test_local_server.
+console's BridgeClient come from tests/helpers/local_server.py and the conftest.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import itertools
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtNetwork import QLocalSocket
@@ -33,7 +32,7 @@ from bridge.wire.protocol import (
     SetStatus,
 )
 from console.bridge_client import BridgeClient
-from tests.integration.test_local_server import (
+from tests.helpers.local_server import (
     TOKEN,
     WAIT_MS,
     MemoryState,
@@ -45,11 +44,6 @@ from tests.integration.test_local_server import (
 
 
 # ------------------------------------------------------------------ fixtures
-@pytest.fixture
-def endpoint(tmp_path: Path) -> Endpoint:
-    return Endpoint.for_data_dir(tmp_path / "data")
-
-
 @pytest.fixture
 def state() -> MemoryState:
     return MemoryState()
@@ -77,27 +71,6 @@ def server(
     server.start()
     yield server
     server.close()
-
-
-@pytest.fixture
-def clients(qtbot: QtBot, endpoint: Endpoint) -> Iterator[Callable[..., RawClient]]:
-    made: list[RawClient] = []
-
-    def connect(read_buffer: int = 0) -> RawClient:
-        client = RawClient(qtbot, endpoint.server_name, read_buffer)
-        made.append(client)
-        return client
-
-    yield connect
-    for client in made:
-        client.close()
-
-
-@pytest.fixture
-def console(qtbot: QtBot) -> Iterator[BridgeClient]:
-    client = BridgeClient("test-console", min_backoff_ms=50, max_backoff_ms=400)
-    yield client
-    client.close()
 
 
 def command_frame(action: object, command_id: str = "c-1") -> bytes:
