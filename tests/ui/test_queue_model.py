@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QPalette
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from console.models.queue_filter_proxy import QueueFilterProxy
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE
@@ -62,7 +62,8 @@ class Harness:
 
 
 @pytest.fixture
-def harness() -> Harness:
+def harness(qapp: QApplication) -> Harness:
+    """A harness built once the application exists (its proxy's timer needs the event loop)."""
     return Harness()
 
 
