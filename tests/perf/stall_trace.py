@@ -16,8 +16,8 @@ import collections
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 PROJECT_DIRS = ("console", "bridge")
@@ -69,12 +69,24 @@ class StallTracer:
             frame = sys._current_frames().get(self._main or 0)
             if frame is None:
                 continue
-            stack = tuple(
-                f"{Path(entry.filename).name}:{entry.lineno}:{entry.name}"
-                for entry in traceback.extract_stack(frame)
-                if any(f"/{part}/" in entry.filename for part in self._dirs)
-            )
-            self._samples.append((time.perf_counter(), stack))
+            self._samples.append((time.perf_counter(), self._project_stack(frame)))
+
+    def _project_stack(self, frame: FrameType | None) -> tuple[str, ...]:
+        """The project frames of a stack, outermost first, read off the frames alone.
+
+        No source line is looked up: reading files for ``linecache`` while the
+        main thread holds the interpreter lock made a first sample take longer
+        than the stall it was sampling.
+        """
+        innermost_first = []
+        while frame is not None:
+            code = frame.f_code
+            if any(f"/{part}/" in code.co_filename for part in self._dirs):
+                innermost_first.append(
+                    f"{Path(code.co_filename).name}:{frame.f_lineno}:{code.co_name}"
+                )
+            frame = frame.f_back
+        return tuple(reversed(innermost_first))
 
     def report(self, longest: int = 5) -> dict[str, Any]:
         """The longest stalls, each with its most frequent project frames."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import time
 
 from tests.perf.stall_trace import StallTracer
@@ -28,3 +29,16 @@ def test_a_stall_is_measured_and_named_by_the_frames_it_ran() -> None:
     assert stall["ms"] >= 300
     assert stall["samples"] > 0
     assert any("_busy_for" in frame for frame, _count in stall["frames"])
+
+
+def test_sampling_reads_no_source_file() -> None:
+    """A sample is taken off the frames alone: no file is read while the main thread waits."""
+    linecache.clearcache()
+    tracer = StallTracer(threshold_ms=20, period_ms=2, project_dirs=("tests",))
+    tracer.start()
+    tracer.tick()
+    _busy_for(0.15)
+    tracer.tick()
+    tracer.stop()
+    assert tracer.report()["longest"][0]["samples"] > 0
+    assert __file__ not in linecache.cache
