@@ -23,6 +23,8 @@ Scenarios (sizes from the environment, see ``tests.perf.stack.setting``):
   each full collection, ``console.gc_pacing``) and once without (``stall_no_freeze``);
 
 each repeated ATP_BENCH_REPEATS (1) times (medians reported when more than one).
+ATP_BENCH_STREAM_SCENARIOS (a comma-separated list, e.g. ``stall``) runs only the
+scenarios named (all three by default).
 With ATP_BENCH_STALL_TRACE=1 each run also names what the UI thread was doing
 in its longest stalls (``tests.perf.stall_trace``; the sampling costs a little).
 Nothing is asserted: the figures are reported.
@@ -261,22 +263,36 @@ def _repeated(broker: KafkaBroker, repeats: int, **options: Any) -> dict[str, ob
     return {"median": {k: stack.median_of(runs, k) for k in keys}, "runs": runs}
 
 
+SCENARIOS = ("latency", "stall", "stall_no_freeze")
+
+
+def _chosen_scenarios() -> set[str]:
+    """The scenarios named in ATP_BENCH_STREAM_SCENARIOS (all when unset)."""
+    names = os.environ.get("ATP_BENCH_STREAM_SCENARIOS", "")
+    chosen = {name.strip() for name in names.split(",") if name.strip()}
+    return chosen or set(SCENARIOS)
+
+
 def run() -> dict[str, object]:
     """Both scenarios on one broker."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
     repeats = stack.setting("REPEATS", 1)
+    chosen = _chosen_scenarios()
     figures: dict[str, object] = {}
     with stack.kafka_broker() as broker:
-        figures["latency"] = _repeated(
-            broker,
-            repeats,
-            rate=stack.setting("LATENCY_RATE", 1000),
-            seconds=stack.setting("LATENCY_SECONDS", 60),
-            tickets=1000,
-            freeze=True,
-        )
+        if "latency" in chosen:
+            figures["latency"] = _repeated(
+                broker,
+                repeats,
+                rate=stack.setting("LATENCY_RATE", 1000),
+                seconds=stack.setting("LATENCY_SECONDS", 60),
+                tickets=1000,
+                freeze=True,
+            )
         for name, freeze in (("stall", True), ("stall_no_freeze", False)):
+            if name not in chosen:
+                continue
             figures[name] = _repeated(
                 broker,
                 repeats,
