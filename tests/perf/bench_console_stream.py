@@ -9,7 +9,10 @@ carrying its produce time; a store listener subscribed after the models
 records, per event, the time from produce to "the models applied it". In the
 same run a plain confluent-kafka consumer (another child) records produce ->
 poll for the same records. A 5 ms QTimer heartbeat records the gaps of the
-console's event loop (the longest gap is the longest stall). Also reported:
+console's event loop (the longest gap is the longest stall), and the UI
+thread's CPU time in each gap: ``longest_stall_cpu_ms`` (in the longest gap)
+and ``most_cpu_in_a_gap_ms`` (the most in any gap, the longest the console
+itself kept its loop busy) tell work from waiting for a core. Also reported:
 the garbage collector's pauses in the console, the CPU time of the console's
 UI thread while the events stream (steadier than wall time on a shared
 machine), RSS of console and bridge, and the load average (the machine may be
@@ -75,27 +78,37 @@ def _run_loop_until(condition: Any, timeout_s: float) -> bool:
 
 
 class Heartbeat:
-    """A QTimer every few ms; the gaps between its ticks are the event loop's stalls."""
+    """A QTimer every few ms; the gaps between its ticks are the event loop's stalls.
+
+    Per gap it also notes the CPU time of this (the UI) thread: a long gap with
+    little of it is the thread waiting for a core (the broker, the bridge and
+    the producer share the machine), not work the console did.
+    """
 
     def __init__(self, interval_ms: int = HEARTBEAT_MS, tracer: StallTracer | None = None) -> None:
         self.gaps_ms: list[float] = []
+        self.gap_cpu_ms: list[float] = []
+        """The UI thread's CPU time in each gap of ``gaps_ms``."""
         self._tracer = tracer
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer = QTimer()
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps_ms.append((now - self._last) * 1000)
-        self._last = now
+        self.gap_cpu_ms.append((cpu - self._last_cpu) * 1000)
+        self._last, self._last_cpu = now, cpu
         if self._tracer is not None:
             self._tracer.tick()
 
@@ -238,12 +251,25 @@ def _measure(
             "heartbeat_ms": HEARTBEAT_MS,
         },
         "longest_stall_ms": round(max(heartbeat.gaps_ms, default=0.0), 1),
+        **_stall_cpu(heartbeat),
         "console_gc": pauses.figures(),
         "console_gc_freeze_after_snapshot": freeze,
         "rss_mib": {"console": rss_console, "bridge": rss_bridge},
         **({"stall_trace": tracer.report()} if tracer is not None else {}),
         "load_average_before": load_before,
         "load_average_after": load_after,
+    }
+
+
+def _stall_cpu(heartbeat: Heartbeat) -> dict[str, float]:
+    """How much of the longest gaps the UI thread spent on a CPU (the rest it waited for one)."""
+    pairs = list(zip(heartbeat.gaps_ms, heartbeat.gap_cpu_ms, strict=True))
+    if not pairs:
+        return {"longest_stall_cpu_ms": 0.0, "most_cpu_in_a_gap_ms": 0.0}
+    _wall, longest_cpu = max(pairs)
+    return {
+        "longest_stall_cpu_ms": round(longest_cpu, 1),
+        "most_cpu_in_a_gap_ms": round(max(heartbeat.gap_cpu_ms), 1),
     }
 
 
@@ -257,6 +283,8 @@ def _repeated(broker: KafkaBroker, repeats: int, **options: Any) -> dict[str, ob
         "plain_consumer_latency.p50_ms",
         "plain_consumer_latency.p99_ms",
         "longest_stall_ms",
+        "longest_stall_cpu_ms",
+        "most_cpu_in_a_gap_ms",
         "event_loop_gap.p99_ms",
         "console_ui_thread_cpu_s",
     )
