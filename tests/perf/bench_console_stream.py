@@ -291,43 +291,48 @@ def _repeated(broker: KafkaBroker, repeats: int, **options: Any) -> dict[str, ob
     return {"median": {k: stack.median_of(runs, k) for k in keys}, "runs": runs}
 
 
-SCENARIOS = ("latency", "stall", "stall_no_freeze")
+def _scenarios() -> dict[str, dict[str, Any]]:
+    """Each scenario's options, in the order they run (sizes from the environment)."""
+    stall = {
+        "rate": stack.setting("STALL_RATE", 5000),
+        "seconds": stack.setting("STALL_SECONDS", 30),
+        "tickets": 5000,
+    }
+    return {
+        "latency": {
+            "rate": stack.setting("LATENCY_RATE", 1000),
+            "seconds": stack.setting("LATENCY_SECONDS", 60),
+            "tickets": 1000,
+            "freeze": True,
+        },
+        "stall": {**stall, "freeze": True},
+        "stall_no_freeze": {**stall, "freeze": False},
+    }
 
 
-def _chosen_scenarios() -> set[str]:
-    """The scenarios named in ATP_BENCH_STREAM_SCENARIOS (all when unset)."""
+def _chosen(known: dict[str, dict[str, Any]]) -> list[str]:
+    """The scenarios named in ATP_BENCH_STREAM_SCENARIOS, in run order (all when unset)."""
     names = os.environ.get("ATP_BENCH_STREAM_SCENARIOS", "")
     chosen = {name.strip() for name in names.split(",") if name.strip()}
-    return chosen or set(SCENARIOS)
+    unknown = chosen - known.keys()
+    if unknown:
+        raise ValueError(
+            f"ATP_BENCH_STREAM_SCENARIOS names no scenario {sorted(unknown)}; "
+            f"known: {', '.join(known)}"
+        )
+    return [name for name in known if not chosen or name in chosen]
 
 
 def run() -> dict[str, object]:
-    """Both scenarios on one broker."""
+    """The chosen scenarios, one after the other on one broker."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
     repeats = stack.setting("REPEATS", 1)
-    chosen = _chosen_scenarios()
+    scenarios = _scenarios()
+    chosen = _chosen(scenarios)  # a wrong name is told before the broker starts
     figures: dict[str, object] = {}
     with stack.kafka_broker() as broker:
-        if "latency" in chosen:
-            figures["latency"] = _repeated(
-                broker,
-                repeats,
-                rate=stack.setting("LATENCY_RATE", 1000),
-                seconds=stack.setting("LATENCY_SECONDS", 60),
-                tickets=1000,
-                freeze=True,
-            )
-        for name, freeze in (("stall", True), ("stall_no_freeze", False)):
-            if name not in chosen:
-                continue
-            figures[name] = _repeated(
-                broker,
-                repeats,
-                rate=stack.setting("STALL_RATE", 5000),
-                seconds=stack.setting("STALL_SECONDS", 30),
-                tickets=5000,
-                freeze=freeze,
-            )
+        for name in chosen:
+            figures[name] = _repeated(broker, repeats, **scenarios[name])
     del app
     return figures
