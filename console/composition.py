@@ -106,7 +106,10 @@ class ConsoleWindowSet(QObject):
             parent=self,
         )
         self.paint_pacer = PaintPacer(  # 25 repaints a second at most while data streams
-            self.window, last_input=lambda: self.presence.tracker.last_input, parent=self
+            self.window,
+            last_input=lambda: self.presence.tracker.last_input,
+            loading=lambda: self.store.loading is not None,  # 10 a second during a snapshot
+            parent=self,
         )
         queue_model = self.window.queue_model
         queue_model.tags_changed.connect(lambda: self.workspace.set_known_tags(queue_model.tags()))

@@ -15,6 +15,12 @@ marked dirty is lost (Qt keeps the regions until the request is handled); a
 change shows at most one interval late. While the agent types or clicks (input within
 ``input_grace_ms``) every request goes through at once, so typing is never
 paced.
+
+While a snapshot loads (``loading()``), painting gets a smaller share still
+(``LOADING_PAINT_SHARE_DIVISOR``, at least ``LOADING_INTERVAL_MS`` apart): the
+window shows its progress a few times a second, and the thread spends its time
+taking the snapshot in. A 100k snapshot repainted 25 times a second spent a
+fifth of its load painting rows that the next slice moved again.
 """
 
 from __future__ import annotations
@@ -32,6 +38,10 @@ INPUT_GRACE_MS = 300
 """For this long after an input, paints are not paced (what the agent types shows at once)."""
 PAINT_SHARE_DIVISOR = 4
 """Painting may take at most one part in this many of the time while data streams."""
+LOADING_INTERVAL_MS = 100
+"""The shortest time between two paints while a snapshot loads (10 a second)."""
+LOADING_PAINT_SHARE_DIVISOR = 10
+"""While a snapshot loads, painting may take at most one part in this many of the time."""
 MAX_INTERVAL_S = 0.25
 """However slow painting is, a change shows within this long (4 repaints a second)."""
 
@@ -44,16 +54,24 @@ class PaintPacer(QObject):
         window: QWidget,
         *,
         last_input: Callable[[], float],
+        loading: Callable[[], bool] = lambda: False,
         interval_ms: int = PAINT_INTERVAL_MS,
+        loading_interval_ms: int = LOADING_INTERVAL_MS,
         input_grace_ms: int = INPUT_GRACE_MS,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
-        """``last_input()``: when the agent last typed or clicked, on ``clock``."""
+        """Pace the repaints of ``window``.
+
+        ``last_input()``: when the agent last typed or clicked, on ``clock``;
+        ``loading()``: whether a snapshot is loading (paints are spaced out more).
+        """
         super().__init__(parent)
         self._window = window
         self._last_input = last_input
+        self._loading = loading
         self._min_interval_s = interval_ms / 1000
+        self._loading_interval_s = loading_interval_ms / 1000
         self._interval_s = self._min_interval_s
         self._grace_s = input_grace_ms / 1000
         self._clock = clock
@@ -88,15 +106,20 @@ class PaintPacer(QObject):
             self._timer.stop()
             self._last_paint = now
             self._window.event(event)  # paint now, to know how long it takes
-            took_s = self._clock() - now
-            self._interval_s = min(
-                MAX_INTERVAL_S, max(self._min_interval_s, took_s * PAINT_SHARE_DIVISOR)
-            )
+            self._interval_s = self._next_interval(self._clock() - now)
             return True
         self.held += 1
         if not self._timer.isActive():
             self._timer.start(max(1, math.ceil(wait_s * 1000)))
         return True
+
+    def _next_interval(self, took_s: float) -> float:
+        """How long after a paint that took ``took_s`` the next one may come."""
+        if self._loading():
+            shortest, divisor = self._loading_interval_s, LOADING_PAINT_SHARE_DIVISOR
+        else:
+            shortest, divisor = self._min_interval_s, PAINT_SHARE_DIVISOR
+        return min(MAX_INTERVAL_S, max(shortest, took_s * divisor))
 
     def _release(self) -> None:
         """The interval is over: ask Qt again for the repaint that was held."""

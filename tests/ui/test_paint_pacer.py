@@ -7,6 +7,7 @@ import math
 import time
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -112,5 +113,63 @@ def test_a_slow_paint_spaces_the_next_ones_out(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: pacer.held > 0)
     assert counter.painted_value == 1
     now[0] += 1.0
+    qtbot.waitUntil(lambda: counter.painted_value == 2)
+    pacer.close()
+
+
+def test_while_a_snapshot_loads_paints_are_spaced_out_more(qtbot: QtBot) -> None:
+    window, counter = _window(qtbot)
+    now = [1000.0]
+    loading = [True]
+
+    def paint_taking_20_ms(_event: QPaintEvent) -> None:
+        Counter.paintEvent(counter, _event)
+        now[0] += 0.020
+
+    counter.paintEvent = paint_taking_20_ms  # type: ignore[method-assign]
+    pacer = PaintPacer(
+        window,
+        last_input=lambda: -math.inf,
+        loading=lambda: loading[0],
+        interval_ms=40,
+        loading_interval_ms=100,
+        clock=lambda: now[0],
+    )
+    counter.value = 1
+    counter.update()
+    qtbot.waitUntil(lambda: counter.painted_value == 1)
+    assert pacer.interval_ms == pytest.approx(
+        200
+    )  # 10 x 20 ms while loading (4 x 20 = 80 ms otherwise)
+    loading[0] = False
+    now[0] += 1.0
+    counter.value = 2
+    counter.update()
+    qtbot.waitUntil(lambda: counter.painted_value == 2)
+    assert pacer.interval_ms == pytest.approx(80)
+    pacer.close()
+
+
+def test_while_a_snapshot_loads_even_fast_paints_are_10_a_second_at_most(qtbot: QtBot) -> None:
+    window, counter = _window(qtbot)
+    now = [1000.0]
+    pacer = PaintPacer(
+        window,
+        last_input=lambda: -math.inf,
+        loading=lambda: True,
+        interval_ms=40,
+        loading_interval_ms=100,
+        clock=lambda: now[0],
+    )
+    counter.value = 1
+    counter.update()
+    qtbot.waitUntil(lambda: counter.painted_value == 1)
+    assert pacer.interval_ms == 100
+    now[0] += 0.060  # past the streaming interval, not the loading one: held
+    counter.value = 2
+    counter.update()
+    qtbot.waitUntil(lambda: pacer.held > 0)
+    assert counter.painted_value == 1
+    now[0] += 0.050
     qtbot.waitUntil(lambda: counter.painted_value == 2)
     pacer.close()
