@@ -600,21 +600,24 @@ class TicketQueueModel(QAbstractTableModel):
         """
         tickets = self._store.tickets
         unread = self._seen.unread
-        cache = self._cache
+        cache, held, key_of = self._cache, self._tickets, self._key_of
+        queue_of, queue_counts = self._queue_of, self._queue_counts
         keyed: list[tuple[OrderKey, str]] = []
         for tid in ticket_ids:
             ticket = tickets[tid]
             key, cache[tid] = keyed_queue_row(ticket, unread(ticket))
             keyed.append((key, tid))
-        keyed.sort()
-        held = self._tickets
-        key_of = self._key_of
-        for key, tid in keyed:
-            ticket = tickets[tid]
             held[tid] = ticket
             key_of[tid] = key
-            self._count_queue(tid, ticket.queue)
-            self._count_tags(tid, ticket.tags)
+            if tid in queue_of or tid in self._tags_of:  # counted before: uncount it first
+                self._count_queue(tid, ticket.queue)
+                self._count_tags(tid, ticket.tags)
+                continue
+            queue_of[tid] = ticket.queue  # a new ticket: count it (as _count_queue would)
+            queue_counts[ticket.queue] += 1
+            if ticket.tags:
+                self._count_tags(tid, ticket.tags)
+        keyed.sort()
         keys = self._keys
         inserted = 0
         for position, count in insertion_runs(keys, [key for key, _ in keyed]):

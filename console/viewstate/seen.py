@@ -33,6 +33,12 @@ class SeenTracker:
     def unread(self, ticket: Ticket) -> int:
         """Customer messages added since the agent last opened the ticket (all, if never)."""
         messages = ticket.messages
+        counted_before = self._counted.get(ticket.ticket_id)
+        if counted_before is None and ticket.ticket_id not in self._seen_upto:
+            # never counted nor opened (each ticket of a snapshot): every customer message
+            unread = len([m for m in messages if m.author_kind == "customer"])
+            self._counted[ticket.ticket_id] = (len(messages), unread)
+            return unread
         start = self._seen_upto.get(ticket.ticket_id, 0)
         counted, unread = self._counted.get(ticket.ticket_id, (start, 0))
         if not start <= counted <= len(messages):  # not what was counted: count again
