@@ -11,6 +11,9 @@ collector paced as ``console/shell.py`` paces it (``GcPacing``). Reported:
   the snapshot was one 156 MiB frame over the 64 MiB limit);
 - ``seconds_to_first_rows`` / ``seconds_to_complete``: from ``connect_to`` until
   the queue shows its first rows / until the snapshot's end is applied;
+- ``seconds_to_final_top_rows``: until the queue's first ``TOP_ROWS`` rows (a
+  screenful, in the view's default order) were those it shows once complete,
+  and stayed so: when what the agent sees on top stopped changing;
 - ``longest_stall_ms`` and the gaps of a 5 ms heartbeat timer during the load
   (the console's event loop: how long it could not paint or take input), and
   ``gaps_over_50_ms``;
@@ -46,11 +49,13 @@ from bridge.wire.endpoint import Endpoint
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.gc_pacing import GcPacing
+from console.models.queue_filter_proxy import QueueFilterProxy
 from tests.helpers.large_state import LargeState
 from tests.perf import stack
 
 TOKEN = "bench-snapshot-token"
 TIMEOUT_S = 600.0
+TOP_ROWS = 30
 
 
 def _bridge(
@@ -72,27 +77,45 @@ def _bridge(
     server.close()
 
 
+def _top_of(proxy: QueueFilterProxy) -> list[str]:
+    return [proxy.ticket_id(row) for row in range(min(TOP_ROWS, proxy.rowCount()))]
+
+
+def _final_since(tops: list[tuple[float, list[str]]], final: list[str]) -> float | None:
+    """When the top rows last became ``final`` (``tops``: each change, oldest first)."""
+    if not tops or tops[-1][1] != final:
+        return None
+    return round(tops[-1][0], 2)
+
+
+def _shown_console(tmp: Path, pacing: GcPacing) -> ConsoleWindowSet:
+    windows = ConsoleWindowSet(
+        BridgeClient("bench-snapshot"),
+        drafts_dir=tmp / "drafts",
+        canned_language="en",
+        order_feed_limit=5000,
+        queues=("deliveries", "payments"),
+        gc_pacing=pacing,
+    )
+    windows.window.resize(1400, 900)
+    windows.window.show()
+    return windows
+
+
 def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
     """Connect a whole console and measure its load."""
     app = QApplication.instance() or QApplication([])
     pacing = GcPacing()  # as the console's shell installs it
     pacing.install()
     with tempfile.TemporaryDirectory(prefix="atp-bench-snapshot-") as tmp:
-        windows = ConsoleWindowSet(
-            BridgeClient("bench-snapshot"),
-            drafts_dir=Path(tmp) / "drafts",
-            canned_language="en",
-            order_feed_limit=5000,
-            queues=("deliveries", "payments"),
-            gc_pacing=pacing,
-        )
-        windows.window.resize(1400, 900)
-        windows.window.show()
+        windows = _shown_console(Path(tmp), pacing)
         app.processEvents()
         gaps: list[float] = []
         last = time.monotonic()
         bridge_peak = stack.rss_mib(bridge_pid)
         first_rows: float | None = None
+        proxy = windows.window.queue_view.proxy
+        tops: list[tuple[float, list[str]]] = []  # (when, the top rows), each time they changed
         started = 0.0
         loop = QEventLoop()
 
@@ -105,6 +128,9 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
                 bridge_peak = max(bridge_peak, stack.rss_mib(bridge_pid))
             if first_rows is None and windows.window.queue_model.rowCount():
                 first_rows = now - started
+            top = _top_of(proxy)
+            if not tops or tops[-1][1] != top:
+                tops.append((now - started, top))
             if windows.store.seq is not None and windows.store.loading is None:
                 loop.quit()
             if now - started > TIMEOUT_S:
@@ -130,6 +156,7 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
             "orders_held": len(windows.store.orders),
             "seconds_to_first_rows": None if first_rows is None else round(first_rows, 2),
             "seconds_to_complete": round(elapsed, 2) if complete else None,
+            "seconds_to_final_top_rows": _final_since(tops, _top_of(proxy)) if complete else None,
             "longest_stall_ms": round(max(gaps, default=0.0), 1),
             "gaps_over_50_ms": sum(1 for gap in gaps if gap > 50),
             "heartbeat_gaps_ms": stack.percentiles(gaps),
@@ -177,6 +204,7 @@ def run() -> dict[str, object]:
         "median": {
             "seconds_to_complete": median("seconds_to_complete"),
             "seconds_to_first_rows": median("seconds_to_first_rows"),
+            "seconds_to_final_top_rows": median("seconds_to_final_top_rows"),
             "longest_stall_ms": median("longest_stall_ms"),
             "main_thread_cpu_s": median("main_thread_cpu_s"),
             "main_thread_waiting_s": median("main_thread_waiting_s"),
