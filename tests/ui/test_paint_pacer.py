@@ -117,6 +117,18 @@ def test_a_slow_paint_spaces_the_next_ones_out(qtbot: QtBot) -> None:
     pacer.close()
 
 
+def _loading_pacer(window: QWidget, now: list[float], loading: Callable[[], bool]) -> PaintPacer:
+    """A pacer on the clock ``now[0]``: 40 ms apart while streaming, 100 while loading."""
+    return PaintPacer(
+        window,
+        last_input=lambda: -math.inf,
+        loading=loading,
+        interval_ms=40,
+        loading_interval_ms=100,
+        clock=lambda: now[0],
+    )
+
+
 def test_while_a_snapshot_loads_paints_are_spaced_out_more(qtbot: QtBot) -> None:
     window, counter = _window(qtbot)
     now = [1000.0]
@@ -127,14 +139,7 @@ def test_while_a_snapshot_loads_paints_are_spaced_out_more(qtbot: QtBot) -> None
         now[0] += 0.020
 
     counter.paintEvent = paint_taking_20_ms  # type: ignore[method-assign]
-    pacer = PaintPacer(
-        window,
-        last_input=lambda: -math.inf,
-        loading=lambda: loading[0],
-        interval_ms=40,
-        loading_interval_ms=100,
-        clock=lambda: now[0],
-    )
+    pacer = _loading_pacer(window, now, lambda: loading[0])
     counter.value = 1
     counter.update()
     qtbot.waitUntil(lambda: counter.painted_value == 1)
@@ -153,14 +158,7 @@ def test_while_a_snapshot_loads_paints_are_spaced_out_more(qtbot: QtBot) -> None
 def test_while_a_snapshot_loads_even_fast_paints_are_10_a_second_at_most(qtbot: QtBot) -> None:
     window, counter = _window(qtbot)
     now = [1000.0]
-    pacer = PaintPacer(
-        window,
-        last_input=lambda: -math.inf,
-        loading=lambda: True,
-        interval_ms=40,
-        loading_interval_ms=100,
-        clock=lambda: now[0],
-    )
+    pacer = _loading_pacer(window, now, lambda: True)
     counter.value = 1
     counter.update()
     qtbot.waitUntil(lambda: counter.painted_value == 1)
