@@ -217,13 +217,12 @@ class TicketQueueModel(QAbstractTableModel):
         self._seen = seen
         self._clock = clock
         self._ids: list[str] = []
-        self._tickets: dict[str, Ticket] = {}  # what the rows show (removals lag the store)
+        # what the rows show (removals lag the store); the queue and tag counts are theirs
+        self._tickets: dict[str, Ticket] = {}
         self._keys: list[OrderKey] = []  # sorted; _keys[row] belongs to _ids[row]
         self._key_of: dict[str, OrderKey] = {}
         self._cache: dict[str, QueueRow] = {}
-        self._queue_of: dict[str, str] = {}
         self._queue_counts: Counter[str] = Counter()
-        self._tags_of: dict[str, tuple[str, ...]] = {}
         self._tag_counts: Counter[str] = Counter()
         self._colleagues: dict[str, tuple[Colleague, ...]] = {}
         self._announcing = False
@@ -540,9 +539,8 @@ class TicketQueueModel(QAbstractTableModel):
         for tid in changes.removed:
             self._seen.forget(tid)
         for tid in changes.changed:
+            self._recount(self._tickets.get(tid), tickets[tid])
             self._tickets[tid] = tickets[tid]
-            self._count_queue(tid, tickets[tid].queue)
-            self._count_tags(tid, tickets[tid].tags)
         for tid in rekeyed:
             self._move(tid, order_key(tickets[tid]))
         self._announce_changed(changes.changed)
@@ -556,31 +554,27 @@ class TicketQueueModel(QAbstractTableModel):
         if set(self._tag_counts) != tags_before:
             self.tags_changed.emit()
 
-    def _count_tags(self, tid: str, tags: list[str] | None) -> None:
-        for old in self._tags_of.pop(tid, ()):
-            self._tag_counts[old] -= 1
-            if self._tag_counts[old] <= 0:
-                del self._tag_counts[old]
-        if tags:
-            self._tags_of[tid] = tuple(tags)
-            self._tag_counts.update(tags)
+    def _recount(self, old: Ticket | None, new: Ticket | None) -> None:
+        """The held ticket ``old`` (if any) is replaced by ``new`` (``None``: removed).
 
-    def _count_queue(self, tid: str, queue: str | None) -> None:
-        old = self._queue_of.pop(tid, None)
+        The queue and tag counts are those of the held tickets, so what to
+        uncount is read off the ticket held (no per-ticket copy of its queue
+        and tags: at 100k tickets every such dict resized in the same slice).
+        """
         if old is not None:
-            self._queue_counts[old] -= 1
-            if self._queue_counts[old] <= 0:
-                del self._queue_counts[old]
-        if queue is not None:
-            self._queue_of[tid] = queue
-            self._queue_counts[queue] += 1
+            _uncount(self._queue_counts, old.queue)
+            for tag in old.tags:
+                _uncount(self._tag_counts, tag)
+        if new is not None:
+            self._queue_counts[new.queue] += 1
+            if new.tags:
+                self._tag_counts.update(new.tags)
 
     def _remove(self, ticket_ids: list[str]) -> None:
         rows = [bisect.bisect_left(self._keys, self._key_of[tid]) for tid in ticket_ids]
         for tid in ticket_ids:
             self._cache.pop(tid, None)
-            self._count_queue(tid, None)
-            self._count_tags(tid, None)
+            self._recount(self._tickets.get(tid), None)
         for first, last in reversed(_runs(rows)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._ids[first : last + 1]
@@ -601,22 +595,18 @@ class TicketQueueModel(QAbstractTableModel):
         tickets = self._store.tickets
         unread = self._seen.unread
         cache, held, key_of = self._cache, self._tickets, self._key_of
-        queue_of, queue_counts = self._queue_of, self._queue_counts
+        queue_counts = self._queue_counts
         keyed: list[tuple[OrderKey, str]] = []
         for tid in ticket_ids:
             ticket = tickets[tid]
             key, cache[tid] = keyed_queue_row(ticket, unread(ticket))
             keyed.append((key, tid))
-            held[tid] = ticket
             key_of[tid] = key
-            if tid in queue_of or tid in self._tags_of:  # counted before: uncount it first
-                self._count_queue(tid, ticket.queue)
-                self._count_tags(tid, ticket.tags)
-                continue
-            queue_of[tid] = ticket.queue  # a new ticket: count it (as _count_queue would)
-            queue_counts[ticket.queue] += 1
-            if ticket.tags:
-                self._count_tags(tid, ticket.tags)
+            if tid in held or ticket.tags:
+                self._recount(held.get(tid), ticket)
+            else:  # a new ticket without tags (as _recount would count it)
+                queue_counts[ticket.queue] += 1
+            held[tid] = ticket
         keyed.sort()
         keys = self._keys
         inserted = 0
@@ -647,6 +637,13 @@ class TicketQueueModel(QAbstractTableModel):
         self._keys.insert(position, key)
         self._ids.insert(position, tid)
         self.endMoveRows()
+
+
+def _uncount(counts: Counter[str], name: str) -> None:
+    """One fewer ``name`` in ``counts``; a name counted no more is dropped."""
+    counts[name] -= 1
+    if counts[name] <= 0:
+        del counts[name]
 
 
 def _assignee_text(_model: TicketQueueModel, row: QueueRow) -> str:
