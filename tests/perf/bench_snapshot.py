@@ -1,9 +1,11 @@
 """Can a console connect to a bridge holding 100k open tickets and 100k orders, and how fast?
 
-A child process plays the bridge's serving side: the real ``LocalServer`` over
-ATP_BENCH_SNAPSHOT_SIZE (100,000) tickets, each with a message and an order
-(``tests.helpers.large_state``), streaming its snapshot in production-size
-pages (1 MiB). This process is the console: the whole ``ConsoleWindowSet`` on
+For each of ATP_BENCH_SNAPSHOT_SIZES (10,000, 30,000 and 100,000), in a
+process of its own, so that its RSS is that size's alone: a child process
+plays the bridge's serving side, the real ``LocalServer`` over that many
+tickets, each with a message and an order (``tests.helpers.large_state``),
+streaming its snapshot in production-size pages (1 MiB). The other process is
+the console: the whole ``ConsoleWindowSet`` on
 real widgets (offscreen), shown, fed by the real ``BridgeClient``, the garbage
 collector paced as ``console/shell.py`` paces it (``GcPacing``). Reported:
 
@@ -27,7 +29,9 @@ collector paced as ``console/shell.py`` paces it (``GcPacing``). Reported:
   nested lists between entities (one template each), so the bridge's figure is
   what serving costs, not what a folded state of that size holds.
 
-ATP_BENCH_REPEATS (1) runs, medians when more than one. Nothing is asserted.
+ATP_BENCH_REPEATS (1) runs a size, medians when more than one: the largest
+size's at the top level of the figures, each size's in ``by_size``. Nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -171,11 +175,10 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
     return result
 
 
-def run() -> dict[str, object]:
-    """Serve the large state from a child process and connect a console to it, repeatedly."""
+def _measure(size: int, repeats: int) -> dict[str, Any]:
+    """Serve ``size`` tickets and orders from a child process; connect a console ``repeats``
+    times; the runs and their medians."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    size = stack.setting("SNAPSHOT_SIZE", 100_000)
-    repeats = stack.setting("REPEATS", 1)
     runs: list[dict[str, Any]] = []
     load_before = stack.load_average()
     with tempfile.TemporaryDirectory(prefix="atp-bench-bridge-") as data_dir:
@@ -215,4 +218,37 @@ def run() -> dict[str, object]:
         "runs": runs,
         "load_average_before": load_before,
         "load_average_after": load_after,
+    }
+
+
+def _measure_in_child(size: int, repeats: int, results: Queue[dict[str, Any]]) -> None:
+    results.put(_measure(size, repeats))
+
+
+def _sizes() -> list[int]:
+    raw = os.environ.get("ATP_BENCH_SNAPSHOT_SIZES", "10000,30000,100000")
+    return sorted(int(size) for size in raw.split(",") if size.strip())
+
+
+def run() -> dict[str, object]:
+    """Measure each size in a console process of its own (its RSS is that size's alone).
+
+    The figures of the largest size are at the top level; ``by_size`` has every size's.
+    """
+    repeats = stack.setting("REPEATS", 1)
+    ctx = stack.context()
+    by_size: dict[str, dict[str, Any]] = {}
+    for size in _sizes():
+        results: Queue[dict[str, Any]] = ctx.Queue()
+        # not a daemon: it starts the bridge's process itself
+        console = ctx.Process(target=_measure_in_child, args=(size, repeats, results))
+        console.start()
+        try:
+            by_size[str(size)] = results.get(timeout=TIMEOUT_S * repeats)
+        finally:
+            console.join(60)
+    largest = by_size[str(max(_sizes()))]
+    return {
+        **largest,
+        "by_size": {size: figures["median"] for size, figures in by_size.items()},
     }
