@@ -1,9 +1,11 @@
 """The supervisor dashboard: per-queue load, agents' presence and load, created vs resolved.
 
-The widget only displays what ``queue_load.compute_figures`` computes. Calls to
-``update_data`` are coalesced: the figures are recomputed at most once per
-``coalesce_ms`` (200 ms by default), so a burst of deltas costs one pass and
-new data shows well within a second. Without new data they are recomputed every
+The widget only displays what ``queue_load.compute_figures`` computes, in a
+worker thread (``figures_job``: a pass over 100k tickets takes seconds). Calls
+to ``update_data`` are coalesced: the figures are recomputed at most once per
+``coalesce_ms`` (200 ms by default), and no sooner than three times the last
+pass's duration after it, so a burst of deltas costs one pass and new data
+shows within a second at a few thousand tickets. Without new data they are recomputed every
 ``refresh_ms`` (30 s) at the clock's time, so a deadline passing shows as well.
 "Export report…" runs ``atp-bridge report`` (``report_export``) for the days a
 supervisor chooses; it is there when the composition passes the command.
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.dashboard.figures_job import Compute, FiguresJob
 from console.dashboard.models import AgentLoadModel, QueueLoadModel, attainment
 from console.dashboard.queue_load import DashboardFigures, compute_figures, parse_time
 from console.dashboard.report_export import ReportDialog, ReportExport, ReportRequest
@@ -176,6 +179,7 @@ class SupervisorDashboard(QWidget):
         refresh_ms: int = REFRESH_MS,
         report_command: Sequence[str] | None = None,
         report_folder: Path | None = None,
+        compute: Compute = compute_figures,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -183,9 +187,16 @@ class SupervisorDashboard(QWidget):
         self._day_tz = tz  # None: the system's time zone, with its daylight saving rules
         self._clock = clock if clock is not None else (lambda: dt.datetime.now(dt.UTC))
         self._figures: DashboardFigures | None = None
-        self._inputs: tuple[list[Ticket], list[Presence], dt.datetime, str | None] | None = None
+        self._inputs: (
+            tuple[Iterable[Ticket], Iterable[Presence], dt.datetime, str | None] | None
+        ) = None
         self._last_inputs: tuple[list[Ticket], list[Presence], str | None] | None = None
         self._as_of: str | None = None
+        self._pass_as_of: str | None = None  # the as-of of the pass running
+        self._coalesce_ms = coalesce_ms
+        self._job = FiguresJob(compute, parent=self)
+        self._job.computed.connect(self._show_figures)
+        self._job.failed.connect(self._show_failure)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(coalesce_ms)
@@ -347,10 +358,14 @@ class SupervisorDashboard(QWidget):
         now: dt.datetime,
         as_of: str | None,
     ) -> None:
-        """Take new data; it is shown within ``coalesce_ms`` (bursts are merged)."""
-        self._inputs = (list(tickets), list(agents), now, as_of)
-        if not self._timer.isActive():
-            self._timer.start()
+        """Take new data; it is shown within ``coalesce_ms`` (bursts are merged).
+
+        ``tickets`` and ``agents`` may be live views of the store: they are
+        copied when a pass starts, not on every update.
+        """
+        self._inputs = (tickets, agents, now, as_of)
+        if not self._timer.isActive() and not self._job.running:
+            self._timer.start(self._job.next_delay_ms(self._coalesce_ms))
 
     def _refresh_now(self) -> None:
         """Recompute the last data at the clock's time (deadlines pass without new data)."""
@@ -360,12 +375,28 @@ class SupervisorDashboard(QWidget):
             self._recompute()
 
     def _recompute(self) -> None:
-        if self._inputs is None:
+        """Start a pass over the latest inputs (after the running one, if any)."""
+        if self._inputs is None or self._job.running:
             return
-        tickets, agents, now, as_of = self._inputs
+        live_tickets, live_agents, now, as_of = self._inputs
         self._inputs = None
+        tickets, agents = list(live_tickets), list(live_agents)  # the worker's own copies
         self._last_inputs = (tickets, agents, as_of)
-        figures = compute_figures(tickets, agents, now, self._day_tz)
+        self._pass_as_of = as_of
+        self._job.start(tickets, agents, now, self._day_tz)
+
+    def _after_pass(self) -> None:
+        if self._inputs is not None:  # new data came during the pass
+            self._timer.start(self._job.next_delay_ms(self._coalesce_ms))
+
+    def _show_failure(self, reason: str) -> None:
+        self.as_of_label.setText(
+            self.tr("The figures could not be computed (%1); see the log.").replace("%1", reason)
+        )
+        self._after_pass()
+
+    def _show_figures(self, figures: DashboardFigures) -> None:
+        as_of = self._pass_as_of
         self.queue_model.set_rows(figures.queues)
         self.agent_model.set_rows(figures.agents)
         self.chart.show_figures(figures)
@@ -375,6 +406,7 @@ class SupervisorDashboard(QWidget):
         self._as_of = as_of
         self.as_of_label.setText(self._as_of_text(as_of))
         self._figures = figures
+        self._after_pass()
 
     def _totals_text(self, figures: DashboardFigures) -> str:
         return (

@@ -1643,6 +1643,10 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>A&amp;gentes</translation>
     </message>
     <message>
+        <source>The figures could not be computed (%1); see the log.</source>
+        <translation>No se pudieron calcular las cifras (%1); vea el registro.</translation>
+    </message>
+    <message>
         <source>Last hour: %1 created, %2 resolved</source>
         <translation>Última hora: %1 creados, %2 resueltos</translation>
     </message>

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCharts import QValueAxis
-from PySide6.QtCore import QAbstractItemModel, QDate, Qt
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from bridge.contract.topics import Topics
-from bridge.wire.entities import Ticket
+from bridge.wire.entities import Presence, Ticket
 from console.dashboard import SupervisorDashboard
 from console.dashboard.dashboard import axis_scale
+from console.dashboard.figures_job import FiguresJob
 from console.dashboard.models import ALERT_BACKGROUND, SORT_ROLE, AgentColumn, QueueColumn
+from console.dashboard.queue_load import DashboardFigures, compute_figures
 from console.dashboard.report_export import ReportRequest
 from tests.conftest import KafkaEnv
 from tests.helpers import entities, report_week
 from tests.helpers.bridge_process import write_config
 from tests.helpers.entities import presence, ticket_action
+from tests.helpers.logfail import ExpectLog
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -324,3 +328,74 @@ def test_a_report_that_fails_says_why(qtbot: QtBot, tmp_path: Path) -> None:
 def test_without_a_report_command_there_is_no_export(dashboard: SupervisorDashboard) -> None:
     assert dashboard.export_button.isHidden()
     assert dashboard.open_report_dialog() is None
+
+
+def test_a_slow_pass_of_the_figures_never_blocks_the_event_loop(qtbot: QtBot) -> None:
+    """A pass over every ticket (seconds at 100k) runs in a worker; the window keeps working."""
+    release = threading.Event()
+    ran_on: list[threading.Thread] = []
+
+    def slow_compute(
+        tickets: list[Ticket], agents: list[Presence], now: dt.datetime, tz: dt.tzinfo | None
+    ) -> DashboardFigures:
+        ran_on.append(threading.current_thread())
+        release.wait(10)  # as long as the test says: a pass that takes "forever"
+        return compute_figures(tickets, agents, now, tz)
+
+    dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0, compute=slow_compute)
+    qtbot.addWidget(dashboard)
+    dashboard.update_data(TICKETS, AGENTS, NOW, None)
+    qtbot.waitUntil(lambda: bool(ran_on))
+    assert ran_on[0] is not threading.main_thread()
+    ticks = QTimer()
+    ticks.setInterval(1)
+    with qtbot.waitSignal(ticks.timeout, timeout=2000):  # the event loop turns meanwhile
+        ticks.start()
+    assert dashboard.queue_model.rowCount() == 0  # the pass is still running
+    release.set()
+    qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=5000)
+    figures = dashboard.figures
+    assert figures is not None
+    assert [row.queue for row in figures.queues] == ["deliveries", "payments"]
+
+
+def test_a_pass_that_fails_says_so_and_the_next_one_runs(
+    qtbot: QtBot, expect_log: ExpectLog
+) -> None:
+    failures = [ValueError("a ticket without a queue")]
+
+    def compute(
+        tickets: list[Ticket], agents: list[Presence], now: dt.datetime, tz: dt.tzinfo | None
+    ) -> DashboardFigures:
+        if failures:
+            raise failures.pop()
+        return compute_figures(tickets, agents, now, tz)
+
+    dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0, compute=compute)
+    qtbot.addWidget(dashboard)
+    with expect_log("console.dashboard.figures_job", "ERROR", match="could not be computed") as got:
+        dashboard.update_data(TICKETS, AGENTS, NOW, None)
+        qtbot.waitUntil(lambda: "could not be computed" in dashboard.as_of_label.text())
+    assert "ValueError: a ticket without a queue" in dashboard.as_of_label.text()
+    assert got[0].exc_info is not None  # the traceback is in the log
+    dashboard.update_data(TICKETS, AGENTS, NOW, "2025-03-01T15:59:58Z")
+    qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=5000)
+    assert dashboard.as_of_label.text() == "Data as of 15:59:58"
+
+
+def test_the_next_pass_waits_three_times_as_long_as_the_last_took(qtbot: QtBot) -> None:
+    clock = [100.0]
+
+    def two_seconds(
+        tickets: list[Ticket], agents: list[Presence], now: dt.datetime, tz: dt.tzinfo | None
+    ) -> DashboardFigures:
+        clock[0] += 2.0
+        return compute_figures(tickets, agents, now, tz)
+
+    job = FiguresJob(two_seconds, clock=lambda: clock[0])
+    assert job.next_delay_ms(200) == 200  # nothing measured yet
+    with qtbot.waitSignal(job.computed, timeout=5000):
+        job.start(TICKETS, AGENTS, NOW, dt.UTC)
+    assert not job.running
+    assert job.next_delay_ms(200) == 6000
+    assert job.next_delay_ms(10_000) == 10_000
