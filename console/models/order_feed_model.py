@@ -106,6 +106,14 @@ class OrderFeedModel(QAbstractListModel):
         """See ``FeedObserver``."""
         self.endInsertRows()
 
+    def feed_removing_front(self, count: int) -> None:
+        """See ``FeedObserver``."""
+        self.beginRemoveRows(QModelIndex(), 0, count - 1)
+
+    def feed_removed_front(self) -> None:
+        """See ``FeedObserver``."""
+        self.endRemoveRows()
+
     def feed_removing_back(self, count: int) -> None:
         """See ``FeedObserver``."""
         size = len(self._feed)
@@ -118,13 +126,17 @@ class OrderFeedModel(QAbstractListModel):
     # ------------------------------------------------------------------ store updates
     def _on_update(self, update: StoreUpdate) -> None:
         changes = update.orders
-        if not changes:
-            return
-        self._feed.forget(changes.removed)
-        orders = self._store.orders
-        touched = sorted(changes.added | changes.changed)
-        self._feed.ingest(orders[order_id] for order_id in touched)
-        if self._feed.paused:
+        if changes:
+            self._feed.forget(changes.removed)
+            orders = self._store.orders
+            touched = [orders[order_id] for order_id in sorted(changes.added | changes.changed)]
+            if update.from_snapshot:  # what exists, not news: ranked with the rest of it
+                self._feed.load(touched)
+            else:
+                self._feed.ingest(touched)
+        if update.snapshot_complete:
+            self._feed.end_load()
+        if self._feed.paused and (changes or update.snapshot_complete):
             self.pending_changed.emit(self._feed.pending)
 
 

@@ -6,30 +6,37 @@ in log order). While paused, new events wait in a buffer (bounded like the feed)
 and are shown on resume. An observer (the Qt model) is told before and after
 every change so it can announce exactly the rows that moved.
 
+A snapshot's events are not news: ``load`` ranks them over all its parts
+(``NewestEvents``) and ``end_load`` shows its newest ``capacity`` as one
+insertion, what one ``ingest`` of the whole state would show; while a long
+load runs, its newest so far replace the load's rows at most every
+``publish_every_s``.
+
 An event's ``FeedEntry`` is built when its row is first read, not when it is
-taken in: a snapshot of 100k orders pushes 200k events through a feed of 5,000
-rows, and all but the last few thousand are pushed out again unread. Until
-then the feed holds what ranks the event and the order as it was taken in (the
-entry is the same whenever it is built: the store replaces an order, it never
-changes one it holds).
+taken in: most rows of a long feed are never read. Until then the feed holds
+what ranks the event and the order as it was taken in (the entry is the same
+whenever it is built: the store replaces an order, it never changes one it
+holds).
 """
 
 from __future__ import annotations
 
-import heapq
-import operator
+import itertools
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
-from bridge.wire.timestamps import epoch_of
+from console.viewstate.newest_events import Candidate, NewestEvents
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Order
 
 DEFAULT_CAPACITY = 5000
+PUBLISH_EVERY_S = 0.5
+"""While a snapshot loads, the feed shows what ranks first so far at most this often."""
 EVENT_PREFIX = "atp.order."
 
 
@@ -57,6 +64,12 @@ class FeedObserver(Protocol):
     def feed_inserted_front(self) -> None:
         """The insertion announced last is done."""
 
+    def feed_removing_front(self, count: int) -> None:
+        """The ``count`` newest entries are about to be dropped (a load's, replaced)."""
+
+    def feed_removed_front(self) -> None:
+        """The removal announced last is done."""
+
     def feed_removing_back(self, count: int) -> None:
         """The ``count`` oldest entries are about to be dropped."""
 
@@ -64,23 +77,8 @@ class FeedObserver(Protocol):
         """The removal announced last is done."""
 
 
-# (epoch seconds, event id, order, index in its timeline): what ranks an event, cheaply
-_Candidate = tuple[float, str, "Order", int]
-
-
-def _candidates_of(order: Order, start: int) -> Iterator[_Candidate]:
-    timeline = order.timeline
-    for index in range(start, len(timeline)):
-        event = timeline[index]
-        yield (epoch_of(event.at) or 0.0, event.event_id, order, index)
-
-
-_rank = operator.itemgetter(0, 1)
-"""What orders candidates: time, then event id (a tie never compares the orders)."""
-
-
-def _entry(candidate: _Candidate) -> FeedEntry:
-    at, event_id, order, index = candidate
+def _entry(candidate: Candidate) -> FeedEntry:
+    at, event_id, _, order, index = candidate
     kind = order.timeline[index].type.removeprefix(EVENT_PREFIX)
     text = "\n".join((order.order_id, order.customer_name, order.district, kind))
     return FeedEntry(
@@ -105,17 +103,33 @@ def entry_matches(entry: FeedEntry, kinds: frozenset[str] | None, needle: str) -
 
 
 class OrderFeed:
-    """Newest-first order events, at most ``capacity`` of them, with pause/resume."""
+    """Newest-first order events, at most ``capacity`` of them, with pause/resume.
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    ``clock`` (seconds, monotonic) paces what a snapshot's load shows: see ``load``.
+    """
+
+    def __init__(
+        self,
+        capacity: int = DEFAULT_CAPACITY,
+        *,
+        publish_every_s: float = PUBLISH_EVERY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if capacity < 1:
             raise ValueError("the feed's capacity must be at least 1")
         self.capacity = capacity
-        self._entries: deque[FeedEntry | _Candidate] = deque()  # built when first read
-        self._pending: deque[_Candidate] = deque(maxlen=capacity)  # oldest first
+        self._entries: deque[FeedEntry | Candidate] = deque()  # built when first read
+        self._pending: deque[Candidate] = deque(maxlen=capacity)  # oldest first
         self._taken: dict[str, int] = {}
+        self._arrivals = itertools.count()  # ranks ties: the first taken in ranks higher
         self._paused = False
         self._observer: FeedObserver | None = None
+        self._publish_every_s = publish_every_s
+        self._clock = clock
+        self._load: NewestEvents | None = None  # the newest events of the snapshot loading
+        self._load_shown = 0  # the first rows are the load's, as last published
+        self._load_shown_kept = 0  # ``NewestEvents.kept`` when they were
+        self._published_at = 0.0
 
     def set_observer(self, observer: FeedObserver | None) -> None:
         """Attach the one observer told about changes (the model)."""
@@ -145,32 +159,70 @@ class OrderFeed:
         """Events waiting for ``resume``."""
         return len(self._pending)
 
+    @property
+    def loading(self) -> bool:
+        """A snapshot's events are being taken in (``load``) and its end is not yet known."""
+        return self._load is not None
+
     # ------------------------------------------------------------------ writing
     def ingest(self, orders: Iterable[Order]) -> int:
-        """Take in the events of ``orders`` not seen before; returns how many were new.
+        """Take in the events of ``orders`` not seen before, shown at once; returns how many.
 
-        Only the newest ``capacity`` of them can ever be shown, so only those become
-        entries (a snapshot of 100k orders ranks their ~300k events, builds 5,000).
+        Only the newest ``capacity`` of them can ever be shown, so only those are kept
+        (a snapshot of 100k orders ranks their ~200k events, keeps 5,000). During a
+        load, what the load took in so far is shown first (``settle_load``).
         """
-        candidates: list[_Candidate] = []
-        for order in orders:
-            start = self._taken.get(order.order_id, 0)
-            if start > len(order.timeline):  # a shorter timeline: a new state, start over
-                start = 0
-            candidates.extend(_candidates_of(order, start))
-            self._taken[order.order_id] = len(order.timeline)
-        if not candidates:
-            return 0
-        if len(candidates) > self.capacity:
-            kept = heapq.nlargest(self.capacity, candidates, key=_rank)
-            kept.reverse()  # oldest first
-        else:
-            kept = sorted(candidates, key=_rank)
+        self.settle_load()
+        newest = NewestEvents(self.capacity, self._arrivals)
+        count = newest.take(orders, self._taken)
+        if count:
+            self._show(newest.oldest_first())
+        return count
+
+    def load(self, orders: Iterable[Order]) -> int:
+        """Take in ``orders`` as part of a snapshot; returns how many events were new.
+
+        A snapshot is what exists, not news: its events are ranked together, over
+        all its parts, and the newest ``capacity`` of them are shown as one change
+        at its end (``end_load``), as if the whole state had been ingested at
+        once. So the feed fills in while a long load runs, what ranks first so far
+        replaces the load's rows shown before at most every ``publish_every_s``
+        (not while paused). Two changes of rows each time, not one per part.
+        """
+        if self._load is None:
+            self._load = NewestEvents(self.capacity, self._arrivals)
+            self._published_at = self._clock()
+        count = self._load.take(orders, self._taken)
+        if not self._paused and self._clock() - self._published_at >= self._publish_every_s:
+            self._publish_load()
+        return count
+
+    def end_load(self) -> None:
+        """The snapshot is complete: its newest events are shown (or held, while paused)."""
+        load = self._load
+        if load is None:
+            return
+        self._load = None
+        if self._paused:  # what was shown of it before the pause was settled then
+            self._pending.extend(load.oldest_first())
+        elif not self._load_rows_current(load):
+            self._replace_load_rows(load.oldest_first())
+        self._load_shown = 0
+
+    def settle_load(self) -> None:
+        """Show what the load took in so far as ordinary rows; the rest of it ranks anew.
+
+        Before anything else comes in front of the load's rows (a live event, a
+        pause): those rows then stay where they are, with the feed's other rows.
+        """
+        if self._load is None or not len(self._load):
+            return
         if self._paused:
-            self._pending.extend(kept)
-        else:
-            self._push(kept)
-        return len(candidates)
+            self._pending.extend(self._load.oldest_first())
+        elif not self._load_rows_current(self._load):
+            self._replace_load_rows(self._load.oldest_first())
+        self._load = NewestEvents(self.capacity, self._arrivals)
+        self._load_shown = 0
 
     def forget(self, order_ids: Iterable[str]) -> None:
         """Orders that left the state: their shown events stay as history."""
@@ -178,7 +230,8 @@ class OrderFeed:
             self._taken.pop(order_id, None)
 
     def pause(self) -> None:
-        """Hold new events back until ``resume``."""
+        """Hold new events back until ``resume`` (what a load took in so far is shown)."""
+        self.settle_load()
         self._paused = True
 
     def resume(self) -> int:
@@ -190,18 +243,50 @@ class OrderFeed:
             self._push(held)
         return len(held)
 
-    def _push(self, oldest_first: list[_Candidate]) -> None:
+    def _show(self, oldest_first: list[Candidate]) -> None:
+        if self._paused:
+            self._pending.extend(oldest_first)
+        else:
+            self._push(oldest_first)
+
+    def _publish_load(self) -> None:
+        load = self._load
+        if load is not None and len(load) and not self._load_rows_current(load):
+            batch = load.oldest_first()
+            self._replace_load_rows(batch)
+            self._load_shown = len(batch)
+            self._load_shown_kept = load.kept
+        self._published_at = self._clock()
+
+    def _load_rows_current(self, load: NewestEvents) -> bool:
+        """The load's rows shown are what ranks first in it (nothing kept since)."""
+        return bool(self._load_shown) and load.kept == self._load_shown_kept
+
+    def _replace_load_rows(self, oldest_first: list[Candidate]) -> None:
+        shown = self._load_shown
+        if shown:
+            observer = self._observer
+            if observer is not None:
+                observer.feed_removing_front(shown)
+            for _ in range(shown):
+                self._entries.popleft()
+            if observer is not None:
+                observer.feed_removed_front()
+        self._push(oldest_first)
+
+    def _push(self, oldest_first: list[Candidate]) -> None:
         batch = oldest_first[-self.capacity :]
         overflow = len(self._entries) + len(batch) - self.capacity
+        observer = self._observer
         if overflow > 0:
-            if self._observer is not None:
-                self._observer.feed_removing_back(overflow)
+            if observer is not None:
+                observer.feed_removing_back(overflow)
             for _ in range(overflow):
                 self._entries.pop()
-            if self._observer is not None:
-                self._observer.feed_removed_back()
-        if self._observer is not None:
-            self._observer.feed_inserting_front(len(batch))
+            if observer is not None:
+                observer.feed_removed_back()
+        if observer is not None:
+            observer.feed_inserting_front(len(batch))
         self._entries.extendleft(batch)  # the last (newest) ends up first
-        if self._observer is not None:
-            self._observer.feed_inserted_front()
+        if observer is not None:
+            observer.feed_inserted_front()

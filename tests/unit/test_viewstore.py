@@ -263,6 +263,12 @@ class Recorder:
     def feed_inserted_front(self) -> None:
         self.calls.append(("inserted", len(self.feed)))
 
+    def feed_removing_front(self, count: int) -> None:
+        self.calls.append(("remove front", count))
+
+    def feed_removed_front(self) -> None:
+        self.calls.append(("removed", len(self.feed)))
+
     def feed_removing_back(self, count: int) -> None:
         self.calls.append(("remove", count))
 
