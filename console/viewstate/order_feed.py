@@ -276,6 +276,8 @@ class OrderFeed:
 
     def _push(self, oldest_first: list[Candidate]) -> None:
         batch = oldest_first[-self.capacity :]
+        if not batch:  # e.g. a snapshot's end with no new event: no rows move
+            return
         overflow = len(self._entries) + len(batch) - self.capacity
         observer = self._observer
         if overflow > 0:

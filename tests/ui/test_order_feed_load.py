@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import msgspec
 import pytest
 
 from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
@@ -47,9 +48,15 @@ class Shown:
         for signal in (proxy.rowsInserted, proxy.rowsRemoved):
             signal.connect(self._count)
         proxy.modelReset.connect(self._count)
+        self.source_changes = 0
+        for signal in (self.model.rowsAboutToBeInserted, self.model.rowsAboutToBeRemoved):
+            signal.connect(self._count_source)
 
     def _count(self, *_: object) -> None:
         self.changes += 1
+
+    def _count_source(self, *_: object) -> None:
+        self.source_changes += 1
 
     def event_ids(self) -> list[str]:
         proxy = self.view.proxy
@@ -123,3 +130,22 @@ def test_a_long_paged_snapshot_fills_the_list_in_at_most_once_per_interval(
     assert shown.changes <= 2 * (1 + 18 // 4 + 1)
     store.apply_delta(delta(2, order_change(order("o000", ("placed", "paid", "delivered")))))
     assert shown.event_ids()[0] == "o000-2"  # a delta: at once
+
+
+def test_a_snapshot_without_new_events_changes_no_rows(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    clock = Clock()
+    shown = Shown(qtbot, clock)
+    check_model(qtmodeltester, shown.view.proxy)
+    orders = _orders(10)
+    _load(shown, orders, 4, clock, step_s=0.0)
+    before = shown.event_ids()
+    changes, source_changes = shown.changes, shown.source_changes
+    moved_on = [msgspec.structs.replace(held, status="delivered") for held in orders]
+    begin = SnapshotBegin(session="s", seq=2, tickets=0, orders=10, agents=0, status=status())
+    shown.store.load_snapshot(begin)
+    shown.store.load_snapshot(page=SnapshotPage(seq=2, tickets=[], orders=moved_on, agents=[]))
+    shown.store.load_snapshot(end=SnapshotEnd(seq=2))
+    assert (shown.changes, shown.source_changes) == (changes, source_changes)
+    assert shown.event_ids() == before
