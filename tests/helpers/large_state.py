@@ -11,8 +11,9 @@ import msgspec
 
 from bridge.wire.entities import Order, Presence, Ticket
 from bridge.wire.protocol import BridgeStatus
+from bridge.wire.vocabulary import Role
 from tests.helpers.entities import message, order, presence, ticket
-from tests.helpers.protocol import status
+from tests.helpers.protocol import ME, status
 
 
 def due(n: int) -> str:
@@ -24,7 +25,8 @@ def due(n: int) -> str:
 class LargeState:
     """A StateSource (``bridge.server.server``) over ``size`` tickets and ``size`` orders."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, role: Role = "agent") -> None:
+        """``size`` tickets and orders, served to a console that acts as a ``role``."""
         template = ticket("t", messages=[message("m", body="¿Dónde está mi pedido?")])
         bought = order("o", ("placed", "paid"))
         replace = msgspec.structs.replace
@@ -42,6 +44,7 @@ class LargeState:
             )
             self.orders[order_id] = replace(bought, order_id=order_id, customer_id=f"c{n}")
         self.agents: dict[str, Presence] = {"a": presence()}
+        self._me = msgspec.structs.replace(ME, role=role)
 
     def snapshot(self) -> tuple[list[Ticket], list[Order], list[Presence], BridgeStatus]:
         """Every entity, and a healthy status."""
@@ -49,5 +52,5 @@ class LargeState:
             list(self.tickets.values()),
             list(self.orders.values()),
             list(self.agents.values()),
-            status(),
+            status(agent=self._me),
         )

@@ -30,8 +30,9 @@ collector paced as ``console/shell.py`` paces it (``GcPacing``). Reported:
   what serving costs, not what a folded state of that size holds.
 
 ATP_BENCH_REPEATS (1) runs a size, medians when more than one: the largest
-size's at the top level of the figures, each size's in ``by_size``. Nothing is
-asserted.
+size's at the top level of the figures, each size's in ``by_size``; the largest
+size is measured again for a supervisor's console (``supervisor``), whose
+dashboard computes its figures over every ticket. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import QApplication
 
 from bridge.server.server import LocalServer
 from bridge.wire.endpoint import Endpoint
+from bridge.wire.vocabulary import Role
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.gc_pacing import GcPacing
@@ -63,12 +65,16 @@ TOP_ROWS = 30
 
 
 def _bridge(
-    data_dir: str, size: int, ready: Queue[str], stop: multiprocessing.synchronize.Event
+    data_dir: str,
+    size: int,
+    role: Role,
+    ready: Queue[str],
+    stop: multiprocessing.synchronize.Event,
 ) -> None:
-    """The child: serve ``size`` tickets and orders until ``stop`` is set."""
+    """The child: serve ``size`` tickets and orders to a ``role`` until ``stop`` is set."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QCoreApplication([])
-    state = LargeState(size)
+    state = LargeState(size, role)
     endpoint = Endpoint.for_data_dir(Path(data_dir))
     server = LocalServer(endpoint, TOKEN, state, lambda _command: None)
     server.start()
@@ -175,7 +181,7 @@ def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
     return result
 
 
-def _measure(size: int, repeats: int) -> dict[str, Any]:
+def _measure(size: int, repeats: int, role: Role = "agent") -> dict[str, Any]:
     """Serve ``size`` tickets and orders from a child process; connect a console ``repeats``
     times; the runs and their medians."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -185,7 +191,7 @@ def _measure(size: int, repeats: int) -> dict[str, Any]:
         ctx = stack.context()
         ready: Queue[str] = ctx.Queue()
         stop = ctx.Event()
-        child = stack.spawn(_bridge, data_dir, size, ready, stop)
+        child = stack.spawn(_bridge, data_dir, size, role, ready, stop)
         try:
             server_name = ready.get(timeout=TIMEOUT_S)
             bridge_idle = stack.rss_mib(child.pid)
@@ -221,8 +227,20 @@ def _measure(size: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def _measure_in_child(size: int, repeats: int, results: Queue[dict[str, Any]]) -> None:
-    results.put(_measure(size, repeats))
+def _measure_in_child(size: int, repeats: int, role: Role, results: Queue[dict[str, Any]]) -> None:
+    results.put(_measure(size, repeats, role))
+
+
+def _measure_in_process(size: int, repeats: int, role: Role) -> dict[str, Any]:
+    """``_measure`` in a console process of its own (not a daemon: it starts the bridge's)."""
+    ctx = stack.context()
+    results: Queue[dict[str, Any]] = ctx.Queue()
+    console = ctx.Process(target=_measure_in_child, args=(size, repeats, role, results))
+    console.start()
+    try:
+        return results.get(timeout=TIMEOUT_S * repeats)
+    finally:
+        console.join(60)
 
 
 def _sizes() -> list[int]:
@@ -233,22 +251,16 @@ def _sizes() -> list[int]:
 def run() -> dict[str, object]:
     """Measure each size in a console process of its own (its RSS is that size's alone).
 
-    The figures of the largest size are at the top level; ``by_size`` has every size's.
+    The figures of the largest size are at the top level; ``by_size`` has every
+    size's, and ``supervisor`` the largest size's for a supervisor's console
+    (whose dashboard computes its figures over every ticket).
     """
     repeats = stack.setting("REPEATS", 1)
-    ctx = stack.context()
-    by_size: dict[str, dict[str, Any]] = {}
-    for size in _sizes():
-        results: Queue[dict[str, Any]] = ctx.Queue()
-        # not a daemon: it starts the bridge's process itself
-        console = ctx.Process(target=_measure_in_child, args=(size, repeats, results))
-        console.start()
-        try:
-            by_size[str(size)] = results.get(timeout=TIMEOUT_S * repeats)
-        finally:
-            console.join(60)
-    largest = by_size[str(max(_sizes()))]
+    by_size = {str(size): _measure_in_process(size, repeats, "agent") for size in _sizes()}
+    largest = max(_sizes())
+    supervisor = _measure_in_process(largest, repeats, "supervisor")
     return {
-        **largest,
+        **by_size[str(largest)],
         "by_size": {size: figures["median"] for size, figures in by_size.items()},
+        "supervisor": supervisor["median"],
     }
