@@ -30,12 +30,35 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bridge.wire.entities import Ticket
 from bridge.wire.rules import breached_at, first_response_in_time
 from bridge.wire.timestamps import epoch_of, require_aware
+
+_T = TypeVar("_T")
+Pace = Callable[[], None]
+"""Called every ``PACE_EVERY`` items of a pass (it may wait: see ``paced``)."""
+PACE_EVERY = 16
+"""Items between two calls of a pass's ``pace``."""
+
+
+def paced(items: Iterable[_T], pace: Pace | None) -> Iterator[_T]:
+    """``items``, calling ``pace()`` before the first and every ``PACE_EVERY``-th.
+
+    A pass run off the UI thread hands the interpreter back there
+    (``console.dashboard.figures_job``); ``None`` is a pass that never waits.
+    """
+    if pace is None:
+        yield from items
+        return
+    for index, item in enumerate(items):
+        if index % PACE_EVERY == 0:
+            pace()
+        yield item
+
 
 STATUS_CHANGED = "atp.ticket.status_changed"
 CLAIMED = "atp.ticket.claimed"
@@ -152,8 +175,10 @@ class PeriodFigures:
         return next((row for row in self.agents if row.key == key), None)
 
 
-def period_figures(tickets: Iterable[Ticket], period: Period) -> PeriodFigures:
-    """Every figure of ``period`` over ``tickets`` (see the module docstring)."""
+def period_figures(
+    tickets: Iterable[Ticket], period: Period, pace: Pace | None = None
+) -> PeriodFigures:
+    """Every figure of ``period`` over ``tickets`` (see the module docstring; ``paced``)."""
     queues: dict[str, GroupFigures] = {}
     agents: dict[str, GroupFigures] = {}
 
@@ -166,7 +191,7 @@ def period_figures(tickets: Iterable[Ticket], period: Period) -> PeriodFigures:
             row.name = name
         return row
 
-    for ticket in tickets:
+    for ticket in paced(tickets, pace):
         opened = epoch_of(ticket.opened_at)
         if period.holds(opened):
             queue_of(ticket).opened += 1

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bridge.wire.entities import Presence, Ticket
-from bridge.wire.figures import PeriodFigures, local_day, period_figures
+from bridge.wire.figures import Pace, PeriodFigures, local_day, paced, period_figures
 from bridge.wire.rules import effective_presence, is_active, is_breached
 from bridge.wire.timestamps import moment_of
 from bridge.wire.vocabulary import PresenceStatus, Role
@@ -133,11 +133,14 @@ def waiting_since(ticket: Ticket) -> dt.datetime | None:
 
 
 def queue_figures(
-    tickets: Iterable[Ticket], now: dt.datetime, extra_queues: Iterable[str] = ()
+    tickets: Iterable[Ticket],
+    now: dt.datetime,
+    extra_queues: Iterable[str] = (),
+    pace: Pace | None = None,
 ) -> tuple[QueueFigures, ...]:
     """Per-queue figures, by queue name; ``extra_queues`` are listed even when empty."""
     by_queue: dict[str, list[Ticket]] = {queue: [] for queue in extra_queues}
-    for ticket in tickets:
+    for ticket in paced(tickets, pace):
         by_queue.setdefault(ticket.queue, [])
         if is_active(ticket.status):
             by_queue[ticket.queue].append(ticket)
@@ -145,7 +148,7 @@ def queue_figures(
     for queue in sorted(by_queue):
         active = by_queue[queue]
         oldest: tuple[dt.datetime, str] | None = None
-        for ticket in active:
+        for ticket in paced(active, pace):
             since = waiting_since(ticket)
             if since is not None and (oldest is None or since < oldest[0]):
                 oldest = (since, ticket.ticket_id)
@@ -154,7 +157,7 @@ def queue_figures(
                 queue=queue,
                 open=len(active),
                 unassigned=sum(1 for ticket in active if ticket.assignee is None),
-                breached=sum(1 for ticket in active if is_breached(ticket, now)),
+                breached=sum(1 for ticket in paced(active, pace) if is_breached(ticket, now)),
                 oldest_waiting=None if oldest is None else max(now - oldest[0], dt.timedelta(0)),
                 oldest_ticket_id=None if oldest is None else oldest[1],
             )
@@ -163,12 +166,15 @@ def queue_figures(
 
 
 def agent_figures(
-    tickets: Iterable[Ticket], agents: Iterable[Presence], now: dt.datetime
+    tickets: Iterable[Ticket],
+    agents: Iterable[Presence],
+    now: dt.datetime,
+    pace: Pace | None = None,
 ) -> tuple[AgentFigures, ...]:
     """Each agent's presence and load; online first, then by name."""
     load: dict[str, int] = {}
     names: dict[str, str] = {}
-    for ticket in tickets:
+    for ticket in paced(tickets, pace):
         if ticket.assignee is not None and is_active(ticket.status):
             load[ticket.assignee] = load.get(ticket.assignee, 0) + 1
             names[ticket.assignee] = ticket.assignee_name or ticket.assignee
@@ -196,6 +202,7 @@ def throughput(
     now: dt.datetime,
     window: dt.timedelta = WINDOW,
     bucket: dt.timedelta = BUCKET,
+    pace: Pace | None = None,
 ) -> tuple[Bucket, ...]:
     """Created and resolved per bucket over ``(now - window, now]``, oldest bucket first."""
     count = max(1, -(-window // bucket))  # ceiling division
@@ -208,7 +215,7 @@ def throughput(
             return None
         return -((start - at) // bucket) - 1  # bucket i covers (start + i*b, start + (i+1)*b]
 
-    for ticket in tickets:
+    for ticket in paced(tickets, pace):
         opened = slot(parse_time(ticket.opened_at))
         if opened is not None:
             created[opened] += 1
@@ -228,22 +235,25 @@ def compute_figures(
     agents: Iterable[Presence],
     now: dt.datetime,
     tz: dt.tzinfo | None = dt.UTC,
+    pace: Pace | None = None,
 ) -> DashboardFigures:
     """All the dashboard's figures at ``now`` (an aware datetime).
 
     "Today" is the day of ``now`` in ``tz`` (``None``: this system's time zone).
+    ``pace`` is called every few tickets of each pass (``figures.paced``).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     ticket_list = list(tickets)
     agent_list = list(agents)
     agent_queues = {queue for agent in agent_list for queue in agent.queues}
-    today = period_figures(ticket_list, local_day(now, tz))
+    today = period_figures(ticket_list, local_day(now, tz), pace)
+    queues = queue_figures(ticket_list, now, agent_queues, pace)
     return DashboardFigures(
         now=now,
-        queues=with_today_queues(queue_figures(ticket_list, now, agent_queues), today),
-        agents=with_today_agents(agent_figures(ticket_list, agent_list, now), today),
-        buckets=throughput(ticket_list, now),
+        queues=with_today_queues(queues, today),
+        agents=with_today_agents(agent_figures(ticket_list, agent_list, now, pace), today),
+        buckets=throughput(ticket_list, now, pace=pace),
         today=today,
     )
 

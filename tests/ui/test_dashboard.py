@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from bridge.contract.topics import Topics
 from bridge.wire.entities import Presence, Ticket
+from bridge.wire.figures import Pace
 from console.dashboard import SupervisorDashboard
 from console.dashboard.dashboard import axis_scale
 from console.dashboard.figures_job import FiguresJob
@@ -336,11 +338,15 @@ def test_a_slow_pass_of_the_figures_never_blocks_the_event_loop(qtbot: QtBot) ->
     ran_on: list[threading.Thread] = []
 
     def slow_compute(
-        tickets: list[Ticket], agents: list[Presence], now: dt.datetime, tz: dt.tzinfo | None
+        tickets: list[Ticket],
+        agents: list[Presence],
+        now: dt.datetime,
+        tz: dt.tzinfo | None,
+        pace: Pace,
     ) -> DashboardFigures:
         ran_on.append(threading.current_thread())
         release.wait(10)  # as long as the test says: a pass that takes "forever"
-        return compute_figures(tickets, agents, now, tz)
+        return compute_figures(tickets, agents, now, tz, pace)
 
     dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0, compute=slow_compute)
     qtbot.addWidget(dashboard)
@@ -365,11 +371,15 @@ def test_a_pass_that_fails_says_so_and_the_next_one_runs(
     failures = [ValueError("a ticket without a queue")]
 
     def compute(
-        tickets: list[Ticket], agents: list[Presence], now: dt.datetime, tz: dt.tzinfo | None
+        tickets: list[Ticket],
+        agents: list[Presence],
+        now: dt.datetime,
+        tz: dt.tzinfo | None,
+        pace: Pace,
     ) -> DashboardFigures:
         if failures:
             raise failures.pop()
-        return compute_figures(tickets, agents, now, tz)
+        return compute_figures(tickets, agents, now, tz, pace)
 
     dashboard = SupervisorDashboard(tz=dt.UTC, coalesce_ms=0, compute=compute)
     qtbot.addWidget(dashboard)
@@ -387,10 +397,14 @@ def test_the_next_pass_waits_three_times_as_long_as_the_last_took(qtbot: QtBot) 
     clock = [100.0]
 
     def two_seconds(
-        tickets: list[Ticket], agents: list[Presence], now: dt.datetime, tz: dt.tzinfo | None
+        tickets: list[Ticket],
+        agents: list[Presence],
+        now: dt.datetime,
+        tz: dt.tzinfo | None,
+        pace: Pace,
     ) -> DashboardFigures:
         clock[0] += 2.0
-        return compute_figures(tickets, agents, now, tz)
+        return compute_figures(tickets, agents, now, tz, pace)
 
     job = FiguresJob(two_seconds, clock=lambda: clock[0])
     assert job.next_delay_ms(200) == 200  # nothing measured yet
@@ -399,3 +413,40 @@ def test_the_next_pass_waits_three_times_as_long_as_the_last_took(qtbot: QtBot) 
     assert not job.running
     assert job.next_delay_ms(200) == 6000
     assert job.next_delay_ms(10_000) == 10_000
+
+
+def test_the_figures_are_computed_only_while_the_window_waits_for_them(qtbot: QtBot) -> None:
+    """The worker never runs beside the UI thread's Python (a paint would wait for it)."""
+    window_busy = threading.Event()
+    overlaps: list[int] = []
+
+    def compute(
+        tickets: list[Ticket],
+        agents: list[Presence],
+        now: dt.datetime,
+        tz: dt.tzinfo | None,
+        pace: Pace,
+    ) -> DashboardFigures:
+        for step in range(30_000):  # a long pass, in small steps
+            pace()
+            if window_busy.is_set():
+                overlaps.append(step)
+            sum(range(200))
+        return compute_figures(tickets, agents, now, tz, pace)
+
+    def window_work() -> None:  # what a turn of the window does: some Python, then it returns
+        window_busy.set()
+        started = time.perf_counter()
+        while time.perf_counter() - started < 0.020:  # past the 5 ms switch interval
+            sum(range(200))
+        window_busy.clear()
+
+    busy = QTimer()
+    busy.setInterval(0)
+    busy.timeout.connect(window_work)
+    busy.start()
+    job = FiguresJob(compute)
+    with qtbot.waitSignal(job.computed, timeout=30_000):
+        job.start(TICKETS, AGENTS, NOW, dt.UTC)
+    busy.stop()
+    assert overlaps == []
