@@ -35,7 +35,7 @@ from bridge.cache_writer import BackgroundSaver, SaveResult
 from bridge.contract.envelope import encode_event, rfc3339
 from bridge.contract.topics import Topics
 from bridge.contract.validate import RawRecord
-from bridge.fold.archive import Archive, EvictionRound, bring_back, evictable
+from bridge.fold.archive import Archive, EvictionRound, bring_back
 from bridge.fold.reducer import FoldResult, fold_record
 from bridge.fold.state import State
 from bridge.heap import HeapTrimmer
@@ -754,9 +754,10 @@ class BridgeService(QObject):
 
         One pass over the State chooses them: only entities the save just written
         holds as they are (not touched since), so a restart from the cache never
-        misses one. They are moved a slice at a time (``_evict_step``), between
-        drains of the record queue, so consoles are served meanwhile. The next
-        save drops their rows and rewrites the event ids.
+        misses one. The pass and then the moves go a slice at a time
+        (``_evict_step``, ``EvictionRound.scanning``), between drains of the record
+        queue, so consoles are served meanwhile. The next save drops their rows and
+        rewrites the event ids.
         """
         now = time.monotonic()
         if self._stopping or (
@@ -774,10 +775,8 @@ class BridgeService(QObject):
         if unsaved is None:  # the next save writes everything anyway: wait for it
             return
         limit = EVICT_BATCH if self._caught_up else EVICT_CATCH_UP_BATCH
-        keys = evictable(self._state, keep=unsaved, settled=settled, limit=limit)
-        if keys:
-            self._eviction = EvictionRound(keys)
-            self._evict_step()
+        self._eviction = EvictionRound.scanning(self._state, settled=settled, limit=limit)
+        self._evict_step()
 
     def _evict_step(self) -> None:
         """Move the next slice of the round under way; come back on a later turn."""

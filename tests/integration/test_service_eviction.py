@@ -2,8 +2,9 @@
 
 No broker: batches go straight into the service's queue, as the reader thread
 would hand them on, and the cache save is completed in place. A round chosen
-after a save moves its entities to the history file a slice at a time, between
-drains of the record queue; what the fold touched or woke up meanwhile stays.
+after a save (itself a pass over the State a slice at a time) moves its entities
+to the history file a slice at a time, between drains of the record queue; what
+the fold touched or woke up meanwhile stays.
 """
 
 from __future__ import annotations
@@ -75,7 +76,12 @@ def test_a_round_moves_a_slice_per_turn_and_keeps_a_customer_who_wrote_meanwhile
         result = service._saver.finish()  # the save, completed in place
         assert result is not None
         assert result.saved
-        service._saved(result)  # as when the writer reports it: the round's first slice
+        service._saved(result)  # as when the writer reports it: the round's pass begins
+        assert service._eviction is not None
+        while not service._eviction.scanned:  # the turns of the pass over the State
+            assert len(service.state.tickets) == TICKETS, "the pass moves nothing"
+            service._evict_step()
+        service._evict_step()  # the round's first slice
         assert len(service.state.tickets) == TICKETS - SLICE, "one slice, then back to the loop"
 
         # T-29's customer opens a new ticket before the round reaches T-29.

@@ -241,3 +241,66 @@ def test_a_round_keeps_what_the_fold_touched_or_woke_up_between_slices() -> None
     assert sorted(state.tickets) == ["t-1", "t-2", "t-9"]
     assert list(state.orders) == ["o-0"]
     assert list(archive.entries) == [("ticket", "t-0")]
+
+
+def _mixed_customers() -> State:
+    """As in the evictable test: c-0 all settled, c-1 with a moving order, c-2 open."""
+    builder = ThreeCustomers()
+    builder.ticket("t-0", 30, ["reply", "status:closed"])
+    builder.order("o-0", ["paid", "delivered"])
+    builder.ticket("t-1", 30, ["status:closed"])
+    builder.order("o-1", ["paid"])
+    builder.ticket("t-2", 30, ["reply"])
+    state = State()
+    for record in _records(builder):
+        fold_record(state, record, TOPICS)
+    return state
+
+
+def test_a_scanning_round_chooses_as_evictable_a_slice_at_a_time() -> None:
+    """Five entities, two looked at per move: the pass takes moves that move nothing."""
+    state = _mixed_customers()
+    expected = evictable(state)
+    archive = MemoryArchive()
+    eviction = EvictionRound.scanning(state, scan_slice=2)
+    scanning_moves = 0
+    while not eviction.scanned:
+        assert eviction.move(state, archive, keep=set(), limit=10) == []
+        assert not eviction.done
+        scanning_moves += 1
+    assert scanning_moves >= 3  # 5 entities, then 2 candidates, 2 at a time
+    assert archive.entries == {}
+    assert sorted(eviction.move(state, archive, keep=set(), limit=10)) == sorted(expected)
+    assert eviction.done
+
+
+def test_a_scanning_round_keeps_what_woke_up_or_was_touched_during_the_pass() -> None:
+    """Seen as settled early in the pass, then c-0 opens a new ticket: nothing of c-0 goes.
+    A key in the ``keep`` of a later move (touched since the save) is kept too."""
+    state = _mixed_customers()
+    archive = MemoryArchive()
+    eviction = EvictionRound.scanning(state, settled=lambda _entity: True, scan_slice=1)
+    assert eviction.move(state, archive, keep=set(), limit=10) == []  # t-0: settled
+    opened = samples.ticket_opened(
+        "t-9", event_id="ev-new", time="2024-05-01T12:01:00Z", customer={"id": "c-0", "name": "R"}
+    )
+    result = fold_record(state, _event(opened, TOPICS.tickets, "t-9", 100), TOPICS)
+    assert result.outcome == "applied"
+    eviction.watch(state, result.touched)
+    moved: list[tuple[str, str]] = []
+    while not eviction.done:
+        moved += eviction.move(state, archive, keep={("ticket", "t-9")}, limit=10)
+    assert moved == []
+    assert sorted(state.tickets) == ["t-0", "t-1", "t-2", "t-9"]
+
+
+def test_a_scanning_round_stops_choosing_at_its_limit() -> None:
+    state, _ = _closed_of_three_customers()
+    expected = evictable(state, limit=2)
+    eviction = EvictionRound.scanning(state, limit=2, scan_slice=100)
+    archive = MemoryArchive()
+    moved: list[tuple[str, str]] = []
+    while not eviction.done:
+        moved += eviction.move(state, archive, keep=set(), limit=10)
+    assert moved == expected
+    assert len(moved) == 2
