@@ -5,7 +5,8 @@ Folding a log, loading the cache or saving all of it allocates and frees a lot
 inside its heaps, between chunks still in use, so the process's RSS stays at
 the burst's peak. ``malloc_trim(0)`` returns those free pages (``madvise``); it
 takes some tens of ms for a few hundred MiB, so it is run after such bursts, not
-on every turn. Elsewhere than glibc it does nothing.
+on every turn, or every so many units of a long one (``count``: a catch-up's
+records). Elsewhere than glibc it does nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class HeapTrimmer:
 
     def __init__(self, trim: Callable[[int], int] | None = None) -> None:
         self._trim = trim if trim is not None else _malloc_trim()
+        self._counted = 0  # units of a long burst since its last release (``count``)
 
     @property
     def available(self) -> bool:
@@ -51,3 +53,10 @@ class HeapTrimmer:
             after,
             extra={"ms": round((time.perf_counter() - started) * 1000, 1)},
         )
+
+    def count(self, units: int, *, every: int, after: str) -> None:
+        """Count ``units`` of a long burst (records folded); release once ``every`` have been."""
+        self._counted += units
+        if self._counted >= every:
+            self._counted = 0
+            self.release(after)

@@ -85,6 +85,7 @@ EVICT_INTERVAL_S = 60.0  # caught up: a round (a pass over the State) at most th
 EVICT_BATCH = 2_000  # entities moved per round at most (~20 us each on the serving thread)
 EVICT_CATCH_UP_BATCH = 50_000  # the same while catching up: after every save, larger rounds
 BIG_SAVE_KEYS = 10_000  # a save of this many keys or more (or everything) is a burst: trim after
+CATCH_UP_TRIM_RECORDS = 50_000  # catching up: free heap memory back every this many records
 EVICT_SLICE = 1_000  # entities a round moves per turn of the event loop (~20 ms), between drains
 DISK_FULL = "disk_full"  # BridgeStatus.degraded: the data dir's disk is full
 DISK_FULL_REASON = "disk full: actions cannot be queued; free some disk space, then send it again"
@@ -406,7 +407,10 @@ class BridgeService(QObject):
         While catching up, the state grows by every record and holds no cycles (the
         fold makes no cyclic garbage): the collector is paused for the drain and
         what is alive after it is frozen, so it never traverses the growing state
-        (its passes over each drain's new objects cost ~5% of the fold).
+        (its passes over each drain's new objects cost ~5% of the fold). Every
+        ``CATCH_UP_TRIM_RECORDS`` records the heap's free pages (records and decoded
+        events already folded) go back to the system (``bridge.heap``), so the RSS
+        follows the State as it grows rather than the catch-up's garbage.
         """
         pause_gc = not self._caught_up and gc.isenabled()
         if pause_gc:
@@ -449,6 +453,8 @@ class BridgeService(QObject):
                 if isinstance(batch, _CaughtUp):
                     self._on_caught_up()
                     continue
+                if not self._caught_up:  # the records of a catch-up: a long burst
+                    self._heap.count(len(batch), every=CATCH_UP_TRIM_RECORDS, after="records")
                 for record in batch:
                     # fold_record never raises: what it cannot apply it quarantines.
                     result = fold_record(state, record, topics, archive=history)

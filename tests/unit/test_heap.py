@@ -38,3 +38,21 @@ def test_it_asks_the_allocator_to_keep_no_padding() -> None:
 
     HeapTrimmer(trim=trim).release(after="a burst")
     assert calls == [0]  # malloc_trim(0): every free page, none kept at the heap's top
+
+
+def test_a_long_burst_is_released_every_so_many_units() -> None:
+    calls: list[int] = []
+
+    def trim(pad: int) -> int:
+        calls.append(pad)
+        return 1
+
+    trimmer = HeapTrimmer(trim=trim)
+    trimmer.count(30, every=50, after="records")
+    assert calls == []
+    trimmer.count(30, every=50, after="records")
+    assert calls == [0]
+    trimmer.count(45, every=50, after="records")
+    assert calls == [0], "counted afresh after a release"
+    trimmer.count(5, every=50, after="records")
+    assert calls == [0, 0]
