@@ -6,7 +6,10 @@ consoles) starts a save with the keys the fold touched since the last one
 other work (``step``, about ``SLICE_S`` each). The encoded parts are bytes, not
 references into the State (the fold changes entities in place), and go to the
 ``CacheWriter`` thread, which runs the save's single SQLite transaction: the
-checksums, the inserts and the commit's fsync happen there.
+checksums, the inserts and the commit's fsync happen there. At most
+``MAX_PARTS_IN_FLIGHT`` parts holding at most ``MAX_BYTES_IN_FLIGHT`` of encoded
+rows wait for it (``step`` says ``waiting`` past either): what a save adds to the
+process's memory is that, plus the part being written.
 
 The fold goes on between slices. When every queued key has been encoded, the
 keys the fold touched meanwhile are queued too (another round). Once few are
@@ -33,6 +36,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bridge.cache import (
+    AgentRows,
+    EntityRows,
+    IdSegment,
     IdSegments,
     Key,
     NotOurFileError,
@@ -52,7 +58,8 @@ _log = logging.getLogger(__name__)
 SLICE_S = 0.005  # encoding per step on the serving thread
 FINAL_KEYS = 2000  # keys touched meanwhile that the commit's step encodes in one go
 MAX_ROUNDS = 8  # rounds of "keys touched meanwhile" before the save is committed anyway
-MAX_PARTS_IN_FLIGHT = 16  # encoded parts waiting for the writer (bounds the memory they take)
+MAX_PARTS_IN_FLIGHT = 16  # encoded parts waiting for the writer
+MAX_BYTES_IN_FLIGHT = 1 << 20  # and their encoded rows: the memory a save adds (plus one part)
 JOIN_TIMEOUT_S = 60.0
 
 StepOutcome = Literal["idle", "more", "waiting", "committing"]
@@ -100,6 +107,8 @@ class CacheWriter:
         self._cache = cache
         self._on_outcome = on_outcome
         self._inbox: queue.Queue[_Item] = queue.Queue()
+        self._bytes_lock = threading.Lock()
+        self._bytes_waiting = 0  # encoded bytes of the parts sent and not yet taken
         self.outcomes: queue.Queue[_Outcome] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._save_ended = False  # the save's commit or abort was taken from the inbox
@@ -109,11 +118,20 @@ class CacheWriter:
         """Items sent and not yet written."""
         return self._inbox.qsize()
 
+    @property
+    def bytes_waiting(self) -> int:
+        """Encoded bytes of the parts sent and not yet taken up by the thread."""
+        return self._bytes_waiting
+
     def send(self, item: SaveStart | SavePart | SaveCommit) -> None:
         """Hand the next item of a save to the thread (started at the first)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="cache-writer", daemon=True)
             self._thread.start()
+        size = _size_of(item)
+        if size:
+            with self._bytes_lock:
+                self._bytes_waiting += size
         self._inbox.put(item)
 
     def abort(self) -> None:
@@ -132,7 +150,7 @@ class CacheWriter:
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            item = self._inbox.get()
+            item = self._take()
             if isinstance(item, _Stop):
                 return
             if not isinstance(item, SaveStart):
@@ -156,7 +174,7 @@ class CacheWriter:
         try:
             with self._cache.transaction(start) as transaction:
                 while True:
-                    item = self._inbox.get()
+                    item = self._take()
                     if isinstance(item, SaveCommit):
                         self._save_ended = True
                         transaction.commit(item)
@@ -172,10 +190,19 @@ class CacheWriter:
         except NotOurFileError:
             return "not_ours"
 
+    def _take(self) -> _Item:
+        """The next item sent (waiting for it); its bytes no longer count as waiting."""
+        item = self._inbox.get()
+        size = _size_of(item)
+        if size:
+            with self._bytes_lock:
+                self._bytes_waiting -= size
+        return item
+
     def _skip_save(self) -> bool:
         """Drop the rest of a save that failed; return whether the thread is to stop."""
         while True:
-            item = self._inbox.get()
+            item = self._take()
             if isinstance(item, SaveCommit | _Abort):
                 return False
             if isinstance(item, _Stop):
@@ -197,8 +224,10 @@ class BackgroundSaver:
         slice_s: float = SLICE_S,
         final_keys: int = FINAL_KEYS,
         max_rounds: int = MAX_ROUNDS,
+        max_bytes_in_flight: int = MAX_BYTES_IN_FLIGHT,
     ) -> None:
         self._cache = cache
+        self._max_bytes = max_bytes_in_flight
         self._writer = CacheWriter(cache, wake)
         self._slice_s = slice_s
         self._final_keys = final_keys
@@ -248,7 +277,8 @@ class BackgroundSaver:
         """Encode one slice of the save under way (about ``slice_s``)."""
         if self._builder is None:
             return "idle"
-        if self._writer.backlog >= MAX_PARTS_IN_FLIGHT:
+        writer = self._writer
+        if writer.backlog >= MAX_PARTS_IN_FLIGHT or writer.bytes_waiting >= self._max_bytes:
             return "waiting"
         return self._advance(self._builder, self._slice_s)
 
@@ -319,3 +349,12 @@ def _merged(covered: list[Collection[Key] | None]) -> Collection[Key] | None:
     if any(keys is None for keys in covered):
         return None
     return dict.fromkeys(itertools.chain.from_iterable(k for k in covered if k is not None))
+
+
+def _size_of(item: _Item) -> int:
+    """The encoded bytes a part holds (0 for the other items)."""
+    if isinstance(item, EntityRows | AgentRows):
+        return sum(len(blob) for _kind, _key, blob in item.rows if blob is not None)
+    if isinstance(item, IdSegment):
+        return len(item.blob)
+    return 0

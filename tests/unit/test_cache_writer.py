@@ -12,8 +12,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from bridge.cache import Key, SaveTransaction, StateCache, UnsavedChanges
-from bridge.cache_writer import BackgroundSaver, SaveResult
+from bridge.cache import Key, SavePart, SaveTransaction, StateCache, UnsavedChanges
+from bridge.cache_writer import MAX_PARTS_IN_FLIGHT, BackgroundSaver, SaveResult
 from bridge.fold.result import FoldResult
 from bridge.fold.state import State
 from tests.helpers import samples
@@ -142,6 +142,52 @@ def test_a_save_of_many_rows_is_encoded_in_slices(tmp_path: Path) -> None:
     assert bridge.result().saved
     assert_file_is(tmp_path / "cache.sqlite", *bridge.committed[-1])
     bridge.saver.close()
+
+
+def test_a_save_waits_for_the_writer_once_its_waiting_parts_hold_the_byte_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer is held up: the encoding stops at the byte bound, not at the part count."""
+    log = Log(State())
+    for n in range(3000):
+        log.fold(TOPICS.tickets, samples.ticket_opened(f"t-{n}", event_id=f"e-{n}"))
+    bound = 16 << 10
+    cache = StateCache(tmp_path / "cache.sqlite")
+    woken = threading.Event()
+    saver = BackgroundSaver(cache, wake=woken.set, slice_s=0.0, max_bytes_in_flight=bound)
+    entered, release = threading.Event(), threading.Event()
+    real_apply = SaveTransaction.apply
+
+    def held_up(self: SaveTransaction, part: SavePart) -> None:
+        entered.set()
+        assert release.wait(RESULT_TIMEOUT_S)
+        real_apply(self, part)
+
+    monkeypatch.setattr(SaveTransaction, "apply", held_up)
+    saver.begin(
+        log.state,
+        log.unsaved.take(),
+        touched=log.unsaved.take,
+        offsets=lambda: offsets_of(log.state),
+        fingerprint=FINGERPRINT,
+    )
+    assert saver.step() == "more"
+    assert entered.wait(RESULT_TIMEOUT_S)  # the writer took the first part and is held up
+    writer = saver._writer
+    assert writer.bytes_waiting == 0
+    sent = 0
+    while (outcome := saver.step()) == "more":
+        sent += 1
+    assert outcome == "waiting"
+    assert sent < MAX_PARTS_IN_FLIGHT  # parts of 64 rows (~10 KiB): the byte bound came first
+    assert bound <= writer.bytes_waiting < 3 * bound
+    release.set()
+    result = saver.finish()
+    assert result is not None
+    assert result.saved
+    assert writer.bytes_waiting == 0
+    assert_loads_as(tmp_path / "cache.sqlite", log.state)
+    saver.close()
 
 
 def test_a_failed_save_hands_its_keys_back_and_the_next_writes_them(
