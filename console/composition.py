@@ -246,8 +246,10 @@ class ConsoleWindowSet(QObject):
         if update.agents or update.from_snapshot:
             self.workspace.set_agents(list(self.store.agents.values()))
         supervising = self.me is not None and self.me.role == "supervisor"
-        if supervising and (update.tickets or update.agents or update.status_changed):
-            # Figures over every ticket: computed only for those who see the dashboard.
+        changed = update.tickets or update.agents or update.status_changed
+        if supervising and self.store.loading is None and (changed or update.snapshot_complete):
+            # Figures over every ticket: computed only for those who see the dashboard, and
+            # not over a part of a snapshot (passes over what is loading slowed the load).
             status = self.store.status
             self.dashboard.update_data(
                 self.store.tickets.values(),

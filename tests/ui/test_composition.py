@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QListWidget
 from pytestqt.qtbot import QtBot
 
-from bridge.wire.protocol import CommandOutcome
+from bridge.wire.entities import Ticket
+from bridge.wire.protocol import CommandOutcome, SnapshotBegin
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.workspace.order_timeline import OrderPanel
 from tests.helpers.clock import at
 from tests.helpers.entities import order, ticket
 from tests.helpers.protocol import (
+    ME,
     delta,
     emit_snapshot,
     order_change,
     snapshot,
+    status,
+    stream,
     ticket_change,
     ticket_removal,
 )
@@ -149,3 +155,31 @@ def test_diagnostics_is_a_supervisors_tab_that_anyone_opens_from_help(
     windows.client.delta.emit(delta(2, ticket_change(ticket("t2"))))
     qtbot.waitUntil(lambda: "t2" in windows.store.tickets, timeout=1000)
     assert tabs.isTabVisible(position)  # a status update does not hide it again
+
+
+def test_a_supervisors_figures_wait_for_the_whole_snapshot(
+    qtbot: QtBot, windows: ConsoleWindowSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass over part of a snapshot shows figures that are not true yet, and slows the load."""
+    passes: list[int] = []
+    update_data = windows.dashboard.update_data
+
+    def counted(tickets: Iterable[Ticket], *args: Any) -> None:
+        passes.append(len(list(tickets)))
+        update_data(tickets, *args)
+
+    monkeypatch.setattr(windows.dashboard, "update_data", counted)
+    boss = msgspec.structs.replace(ME, role="supervisor")
+    whole = snapshot([ticket(f"t{n}") for n in range(5)], bridge_status=status(agent=boss))
+    *parts, end = stream(whole, page_size=2)
+    for part in parts:
+        if isinstance(part, SnapshotBegin):
+            windows.client.snapshot_begin.emit(part)
+        else:
+            windows.client.snapshot_page.emit(part)
+    qtbot.waitUntil(lambda: len(windows.store.tickets) == 5, timeout=1000)
+    assert windows.store.loading is not None
+    assert passes == []
+    windows.client.snapshot_end.emit(end)
+    qtbot.waitUntil(lambda: windows.dashboard.figures is not None, timeout=5000)
+    assert passes == [5]
