@@ -595,17 +595,13 @@ class TicketQueueModel(QAbstractTableModel):
         tickets = self._store.tickets
         unread = self._seen.unread
         cache, held, key_of = self._cache, self._tickets, self._key_of
-        queue_counts = self._queue_counts
         keyed: list[tuple[OrderKey, str]] = []
         for tid in ticket_ids:
             ticket = tickets[tid]
             key, cache[tid] = keyed_queue_row(ticket, unread(ticket))
             keyed.append((key, tid))
             key_of[tid] = key
-            if tid in held or ticket.tags:
-                self._recount(held.get(tid), ticket)
-            else:  # a new ticket without tags (as _recount would count it)
-                queue_counts[ticket.queue] += 1
+            self._recount(held.get(tid), ticket)
             held[tid] = ticket
         keyed.sort()
         keys = self._keys
