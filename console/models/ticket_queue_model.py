@@ -18,7 +18,7 @@ import bisect
 import enum
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -190,6 +190,41 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
+class _Held:
+    """A ticket the rows show, its default-order key, and its row data (``None``: to build).
+
+    One object per ticket in one dict, not a dict each for the tickets, keys
+    and rows: at 100k tickets every dict keyed by ticket id doubled its table
+    in the same slice of a snapshot's load (a page fault per 4 KiB of it).
+    """
+
+    __slots__ = ("key", "row", "ticket")
+
+    def __init__(self, ticket: Ticket, key: OrderKey, row: QueueRow | None) -> None:
+        self.ticket = ticket
+        self.key = key
+        self.row = row
+
+
+class _OrderKeys(Mapping[str, OrderKey]):
+    """The default-order key of each ticket held, by id: a read-only view of the model's own."""
+
+    def __init__(self, held: dict[str, _Held]) -> None:
+        self._held = held
+
+    def __getitem__(self, ticket_id: str) -> OrderKey:
+        return self._held[ticket_id].key
+
+    def __contains__(self, ticket_id: object) -> bool:
+        return ticket_id in self._held
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
 class TicketQueueModel(QAbstractTableModel):
     """Every ticket of the store, one row each, in the default order (``order_key``)."""
 
@@ -218,10 +253,8 @@ class TicketQueueModel(QAbstractTableModel):
         self._clock = clock
         self._ids: list[str] = []
         # what the rows show (removals lag the store); the queue and tag counts are theirs
-        self._tickets: dict[str, Ticket] = {}
+        self._held: dict[str, _Held] = {}
         self._keys: list[OrderKey] = []  # sorted; _keys[row] belongs to _ids[row]
-        self._key_of: dict[str, OrderKey] = {}
-        self._cache: dict[str, QueueRow] = {}
         self._queue_counts: Counter[str] = Counter()
         self._tag_counts: Counter[str] = Counter()
         self._colleagues: dict[str, tuple[Colleague, ...]] = {}
@@ -254,12 +287,12 @@ class TicketQueueModel(QAbstractTableModel):
 
     def row_of(self, ticket_id: str) -> int | None:
         """The row of ``ticket_id``, or ``None``."""
-        key = self._key_of.get(ticket_id)
-        return None if key is None else bisect.bisect_left(self._keys, key)
+        held = self._held.get(ticket_id)
+        return None if held is None else bisect.bisect_left(self._keys, held.key)
 
     def order_key_of(self, ticket_id: str) -> OrderKey:
         """The default-order key of ``ticket_id`` (a ticket the model holds)."""
-        return self._key_of[ticket_id]
+        return self._held[ticket_id].key
 
     def ticket_ids_in(self, first: int, last: int) -> list[str]:
         """The ticket ids of rows ``first`` to ``last`` (inclusive)."""
@@ -280,21 +313,20 @@ class TicketQueueModel(QAbstractTableModel):
 
     def order_keys(self) -> Mapping[str, OrderKey]:
         """Every ticket's default-order key, by id (read-only: the model's own)."""
-        return self._key_of
+        return _OrderKeys(self._held)
 
     def queue_row_of(self, ticket_id: str) -> QueueRow:
         """The row data of ``ticket_id`` (a ticket the model holds), cached like ``queue_row``."""
-        cached = self._cache.get(ticket_id)
-        if cached is None:
-            ticket = self._tickets[ticket_id]
-            cached = queue_row(ticket, self._seen.unread(ticket))
-            self._cache[ticket_id] = cached
-        return cached
+        held = self._held[ticket_id]
+        row = held.row
+        if row is None:
+            row = held.row = queue_row(held.ticket, self._seen.unread(held.ticket))
+        return row
 
     def queue_rows_of(self, ticket_ids: Iterable[str]) -> list[QueueRow]:
         """The row data of each of ``ticket_ids`` (held tickets), as ``queue_row_of`` gives it."""
-        cached = self._cache.get
-        return [cached(tid) or self.queue_row_of(tid) for tid in ticket_ids]
+        held = self._held
+        return [held[tid].row or self.queue_row_of(tid) for tid in ticket_ids]
 
     def queue_row(self, row: int) -> QueueRow:
         """The row data at ``row`` (built on first use, cached until the ticket changes)."""
@@ -481,10 +513,10 @@ class TicketQueueModel(QAbstractTableModel):
 
     def mark_seen(self, ticket_id: str) -> None:
         """The agent opened ``ticket_id``: its unread count drops to zero."""
-        ticket = self._tickets.get(ticket_id)
-        if ticket is None:
+        held = self._held.get(ticket_id)
+        if held is None:
             return
-        self._seen.mark_seen(ticket)
+        self._seen.mark_seen(held.ticket)
         self._announce_changed([ticket_id])
 
     def retranslate(self) -> None:
@@ -508,10 +540,10 @@ class TicketQueueModel(QAbstractTableModel):
         rows = []
         held = []
         for tid in ticket_ids:
-            self._cache.pop(tid, None)
-            row = self.row_of(tid)
-            if row is not None:
-                rows.append(row)
+            entry = self._held.get(tid)
+            if entry is not None:
+                entry.row = None
+                rows.append(bisect.bisect_left(self._keys, entry.key))
                 held.append(tid)
         if not held:
             return
@@ -535,12 +567,14 @@ class TicketQueueModel(QAbstractTableModel):
         tickets = self._store.tickets
         # a first reply, a new priority or due time changes the order key: the row moves
         # (a row move keeps the views' selection, unlike a removal and an insertion)
-        rekeyed = [tid for tid in changes.changed if self._key_of[tid] != order_key(tickets[tid])]
+        held = self._held
+        rekeyed = [tid for tid in changes.changed if held[tid].key != order_key(tickets[tid])]
         for tid in changes.removed:
             self._seen.forget(tid)
         for tid in changes.changed:
-            self._recount(self._tickets.get(tid), tickets[tid])
-            self._tickets[tid] = tickets[tid]
+            entry, ticket = held[tid], tickets[tid]
+            self._recount(entry.ticket, ticket)
+            entry.ticket = ticket
         for tid in rekeyed:
             self._move(tid, order_key(tickets[tid]))
         self._announce_changed(changes.changed)
@@ -571,18 +605,17 @@ class TicketQueueModel(QAbstractTableModel):
                 self._tag_counts.update(new.tags)
 
     def _remove(self, ticket_ids: list[str]) -> None:
-        rows = [bisect.bisect_left(self._keys, self._key_of[tid]) for tid in ticket_ids]
+        held = self._held
+        rows = [bisect.bisect_left(self._keys, held[tid].key) for tid in ticket_ids]
         for tid in ticket_ids:
-            self._cache.pop(tid, None)
-            self._recount(self._tickets.get(tid), None)
+            self._recount(held[tid].ticket, None)
         for first, last in reversed(_runs(rows)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._ids[first : last + 1]
             del self._keys[first : last + 1]
             self.endRemoveRows()
         for tid in ticket_ids:
-            self._tickets.pop(tid, None)
-            self._key_of.pop(tid, None)
+            del held[tid]
 
     def _insert(self, ticket_ids: list[str]) -> None:
         """Insert rows for ``ticket_ids`` (not held), one ``beginInsertRows`` per run of them.
@@ -594,15 +627,14 @@ class TicketQueueModel(QAbstractTableModel):
         """
         tickets = self._store.tickets
         unread = self._seen.unread
-        cache, held, key_of = self._cache, self._tickets, self._key_of
+        held = self._held
         keyed: list[tuple[OrderKey, str]] = []
         for tid in ticket_ids:
             ticket = tickets[tid]
-            key, cache[tid] = keyed_queue_row(ticket, unread(ticket))
+            key, row = keyed_queue_row(ticket, unread(ticket))
             keyed.append((key, tid))
-            key_of[tid] = key
-            self._recount(held.get(tid), ticket)
-            held[tid] = ticket
+            held[tid] = _Held(ticket, key, row)
+            self._recount(None, ticket)
         keyed.sort()
         keys = self._keys
         inserted = 0
@@ -617,8 +649,9 @@ class TicketQueueModel(QAbstractTableModel):
 
     def _move(self, tid: str, key: OrderKey) -> None:
         """Put the row of ``tid`` where its new ``key`` belongs, as one row move."""
-        old = bisect.bisect_left(self._keys, self._key_of[tid])
-        self._key_of[tid] = key
+        held = self._held[tid]
+        old = bisect.bisect_left(self._keys, held.key)
+        held.key = key
         # where the row goes among the others (its own old key left out of the search)
         position = bisect.bisect_left(self._keys, key)
         if position > old:
