@@ -4,18 +4,26 @@ The workspace shows a customer's other tickets and orders beside the ticket
 that is open. Looking them up by scanning every ticket and order would cost
 the whole state on each refresh; the view store keeps one ``CustomerIndex`` per
 kind instead and updates it with the ids each snapshot or batch touched.
+
+Most customers have one ticket open, or one order: a customer with one id
+holds that id itself, and only one with several an ordered set of them. At
+100k customers with one ticket and one order each, the sets took 44 MiB of
+the console's memory and a dict's allocation per entity of a snapshot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+_Ids = str | dict[str, None]
+"""A customer's one id, or their several in a dict used as an ordered set."""
+
 
 class CustomerIndex:
     """Entity ids by customer id, in the order the store first saw them."""
 
     def __init__(self) -> None:
-        self._ids_by_customer: dict[str, dict[str, None]] = {}  # a dict as an ordered set
+        self._ids_by_customer: dict[str, _Ids] = {}
         self._customer_of: dict[str, str] = {}
 
     def put(self, entity_id: str, customer_id: str) -> str | None:
@@ -31,7 +39,7 @@ class CustomerIndex:
         if previous is not None:
             self._drop(entity_id, previous)
         self._customer_of[entity_id] = customer_id
-        self._ids_by_customer.setdefault(customer_id, {})[entity_id] = None
+        self._add(entity_id, customer_id)
         return previous
 
     def put_all(self, pairs: Iterable[tuple[str, str]]) -> set[str]:
@@ -53,10 +61,10 @@ class CustomerIndex:
                 touched.add(previous)
             customer_of[entity_id] = customer_id
             ids = by_customer.get(customer_id)
-            if ids is None:
-                by_customer[customer_id] = {entity_id: None}
+            if ids is None:  # the common case, inline: a snapshot puts one per entity
+                by_customer[customer_id] = entity_id
             else:
-                ids[entity_id] = None
+                self._add(entity_id, customer_id)
         return touched
 
     def remove(self, entity_id: str) -> str | None:
@@ -68,7 +76,10 @@ class CustomerIndex:
 
     def ids_of(self, customer_id: str) -> list[str]:
         """The ids that belong to ``customer_id`` (empty for an unknown customer)."""
-        return list(self._ids_by_customer.get(customer_id, ()))
+        ids = self._ids_by_customer.get(customer_id)
+        if ids is None:
+            return []
+        return [ids] if isinstance(ids, str) else list(ids)
 
     def customer_of(self, entity_id: str) -> str | None:
         """The customer ``entity_id`` belongs to, if it is indexed."""
@@ -77,8 +88,24 @@ class CustomerIndex:
     def __len__(self) -> int:
         return len(self._customer_of)
 
+    def _add(self, entity_id: str, customer_id: str) -> None:
+        """``entity_id`` (not listed under another customer) is ``customer_id``'s, last."""
+        by_customer = self._ids_by_customer
+        ids = by_customer.get(customer_id)
+        if ids is None:
+            by_customer[customer_id] = entity_id
+        elif isinstance(ids, str):
+            if ids != entity_id:
+                by_customer[customer_id] = {ids: None, entity_id: None}
+        else:
+            ids[entity_id] = None
+
     def _drop(self, entity_id: str, customer_id: str) -> None:
-        ids = self._ids_by_customer[customer_id]
+        by_customer = self._ids_by_customer
+        ids = by_customer[customer_id]
+        if isinstance(ids, str):  # a customer with nothing left takes no memory
+            del by_customer[customer_id]
+            return
         del ids[entity_id]
-        if not ids:  # a customer with nothing left takes no memory
-            del self._ids_by_customer[customer_id]
+        if len(ids) == 1:  # one left: held as itself again
+            (by_customer[customer_id],) = ids

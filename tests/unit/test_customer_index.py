@@ -62,6 +62,24 @@ def test_index_forgets_removed_entities_and_empty_customers() -> None:
     assert index._ids_by_customer == {}  # nothing kept for a customer with nothing left
 
 
+def test_a_customer_growing_from_one_id_to_several_and_back_keeps_their_order() -> None:
+    index = CustomerIndex()
+    index.put_all([("t1", "c1"), ("t1", "c1")])  # the same one twice: still one
+    assert index.ids_of("c1") == ["t1"]
+    index.put_all([("t2", "c1"), ("t3", "c1")])
+    assert index.ids_of("c1") == ["t1", "t2", "t3"]
+    index.remove("t1")
+    index.remove("t3")
+    assert index.ids_of("c1") == ["t2"]
+    index.put("t4", "c1")
+    assert index.ids_of("c1") == ["t2", "t4"]
+    index.put("t2", "c2")  # moves: c1 keeps t4 alone
+    assert (index.ids_of("c1"), index.ids_of("c2")) == (["t4"], ["t2"])
+    index.remove("t4")
+    assert index.ids_of("c1") == []
+    assert set(index._ids_by_customer) == {"c2"}
+
+
 def test_putting_many_at_once_is_putting_each_in_turn() -> None:
     pairs = [("t1", "c1"), ("t2", "c2"), ("t3", "c1"), ("t1", "c2"), ("t4", "c3")]
     one_by_one, at_once = CustomerIndex(), CustomerIndex()
