@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -34,10 +34,22 @@ if TYPE_CHECKING:
     from console.viewstate.times import Clock
 
 QUEUE_SHARE = 0.55
+OPENING_SIZE = QSize(1440, 900)
+"""The size the console opens at on a screen with room for it."""
 """The queue and feed's share of the window's width when it first shows."""
 WORKSPACE_TAB = 0
 DASHBOARD_TAB = 1
 DIAGNOSTICS_TAB = 2
+
+
+def opening_size(available: QSize | None) -> QSize:
+    """``OPENING_SIZE``, cut to ``available`` (the screen's area without panels and docks).
+
+    A 1366x768 laptop, common at support desks, has no room for 1440x900:
+    a window opened larger than its screen hides its right edge and its
+    status bar. ``None``: no screen is known (the size as it is).
+    """
+    return OPENING_SIZE if available is None else OPENING_SIZE.boundedTo(available)
 
 
 class MainWindow(QMainWindow):

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
@@ -33,6 +33,7 @@ from console.diagnostics import install_help_menu
 from console.executables import bridge_command
 from console.gc_pacing import GcPacing
 from console.i18n import Translations
+from console.main_window import opening_size
 from console.settings.settings_dialog import SettingsDialog
 from console.viewstate.macros import MacroLibrary, MacrosError
 
@@ -301,7 +302,7 @@ def _run_window(
     try:
         supervisor.start()
         client.connect_to(endpoint.server_name, endpoint.read_token)
-        windows.window.resize(1440, 900)
+        windows.window.resize(opening_size(_screen_area(app)))
         windows.window.show()
         with loop:
             loop.run_until_complete(closed.wait())
@@ -315,6 +316,12 @@ def _run_window(
         if tray is not None:
             tray.hide()
     return exit_code
+
+
+def _screen_area(app: QApplication) -> QSize | None:
+    """The primary screen's area without panels and docks (``None``: no screen)."""
+    screen = app.primaryScreen()
+    return None if screen is None else screen.availableGeometry().size()
 
 
 def _macros(app: QApplication, it_file: Path | None, *, headless: bool) -> MacroLibrary:

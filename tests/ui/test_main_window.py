@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from bridge.wire.protocol import AgentIdentity
-from console.main_window import DASHBOARD_TAB, MainWindow
+from console.main_window import DASHBOARD_TAB, OPENING_SIZE, MainWindow, opening_size
 from console.models.ticket_queue_model import Column
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
@@ -254,3 +254,18 @@ def test_the_selection_follows_a_ticket_that_moves_after_its_first_reply(
     store.apply_delta(delta(2, ticket_change(answered)))
     assert queue.visible_ticket_ids()[-1] == "t00001"  # answered: after the unanswered ones
     assert queue.current_ticket_id() == "t00001"
+
+
+def test_the_window_opens_within_a_small_screen_and_at_full_size_on_a_large_one(
+    qtbot: QtBot, clock: Clock, store: ViewStore
+) -> None:
+    laptop = QSize(1366, 728)  # 1366x768 less a 40-pixel panel
+    win = MainWindow(store, OrderFeed(), SeenTracker(), clock, tick_ms=50, search_delay_ms=0)
+    qtbot.addWidget(win)
+    win.resize(opening_size(laptop))
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.width() <= laptop.width()
+    assert win.height() <= laptop.height()
+    assert opening_size(QSize(2560, 1400)) == OPENING_SIZE
+    assert opening_size(None) == OPENING_SIZE
