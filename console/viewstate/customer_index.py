@@ -5,6 +5,10 @@ that is open. Looking them up by scanning every ticket and order would cost
 the whole state on each refresh; the view store keeps one ``CustomerIndex`` per
 kind instead and updates it with the ids each snapshot or batch touched.
 
+The index holds exactly the entities the store holds. It keeps no map back
+from an entity to its customer: the store tells it the customer an entity
+had (from the entity it replaces or removes), so at 100k tickets there is
+one dict keyed by ticket id fewer to grow in one slice of a snapshot's load.
 Most customers have one ticket open, or one order: a customer with one id
 holds that id itself, and only one with several an ordered set of them. At
 100k customers with one ticket and one order each, the sets took 44 MiB of
@@ -18,61 +22,43 @@ from collections.abc import Iterable
 _Ids = str | dict[str, None]
 """A customer's one id, or their several in a dict used as an ordered set."""
 
+Placement = tuple[str, str | None, str]
+"""``(entity id, the customer it had or None if new to the index, its customer now)``."""
+
 
 class CustomerIndex:
     """Entity ids by customer id, in the order the store first saw them."""
 
     def __init__(self) -> None:
         self._ids_by_customer: dict[str, _Ids] = {}
-        self._customer_of: dict[str, str] = {}
 
-    def put(self, entity_id: str, customer_id: str) -> str | None:
-        """Record that ``entity_id`` (new or changed) belongs to ``customer_id``.
+    def put_all(self, placements: Iterable[Placement]) -> set[str]:
+        """Index each entity new or changed, in order, as many as a snapshot page holds.
 
-        Returns:
-            The customer the entity belonged to before, if that was another
-            one (its history changed too); ``None`` otherwise.
-        """
-        previous = self._customer_of.get(entity_id)
-        if previous == customer_id:
-            return None
-        if previous is not None:
-            self._drop(entity_id, previous)
-        self._customer_of[entity_id] = customer_id
-        self._add(entity_id, customer_id)
-        return previous
-
-    def put_all(self, pairs: Iterable[tuple[str, str]]) -> set[str]:
-        """``put`` each ``(entity id, customer id)`` in order, as many as a snapshot page holds.
+        A changed entity of the same customer keeps its place; one that moved
+        goes last among its new customer's.
 
         Returns:
             The customers of the entities put, and those they left.
         """
-        customer_of = self._customer_of
         by_customer = self._ids_by_customer
         touched: set[str] = set()
-        for entity_id, customer_id in pairs:
+        for entity_id, before, customer_id in placements:
             touched.add(customer_id)
-            previous = customer_of.get(entity_id)
-            if previous == customer_id:
+            if before == customer_id:
                 continue
-            if previous is not None:
-                self._drop(entity_id, previous)
-                touched.add(previous)
-            customer_of[entity_id] = customer_id
-            ids = by_customer.get(customer_id)
-            if ids is None:  # the common case, inline: a snapshot puts one per entity
+            if before is not None:
+                self._drop(entity_id, before)
+                touched.add(before)
+            if customer_id not in by_customer:  # the common case, inline: one per entity
                 by_customer[customer_id] = entity_id
             else:
                 self._add(entity_id, customer_id)
         return touched
 
-    def remove(self, entity_id: str) -> str | None:
-        """Forget ``entity_id``; returns the customer it belonged to (``None``: unknown)."""
-        previous = self._customer_of.pop(entity_id, None)
-        if previous is not None:
-            self._drop(entity_id, previous)
-        return previous
+    def remove(self, entity_id: str, customer_id: str) -> None:
+        """Forget ``entity_id``, which belonged to ``customer_id``."""
+        self._drop(entity_id, customer_id)
 
     def ids_of(self, customer_id: str) -> list[str]:
         """The ids that belong to ``customer_id`` (empty for an unknown customer)."""
@@ -80,13 +66,6 @@ class CustomerIndex:
         if ids is None:
             return []
         return [ids] if isinstance(ids, str) else list(ids)
-
-    def customer_of(self, entity_id: str) -> str | None:
-        """The customer ``entity_id`` belongs to, if it is indexed."""
-        return self._customer_of.get(entity_id)
-
-    def __len__(self) -> int:
-        return len(self._customer_of)
 
     def _add(self, entity_id: str, customer_id: str) -> None:
         """``entity_id`` (not listed under another customer) is ``customer_id``'s, last."""
@@ -102,7 +81,9 @@ class CustomerIndex:
 
     def _drop(self, entity_id: str, customer_id: str) -> None:
         by_customer = self._ids_by_customer
-        ids = by_customer[customer_id]
+        ids = by_customer.get(customer_id)
+        if ids is None or (ids != entity_id if isinstance(ids, str) else entity_id not in ids):
+            return  # not listed there (the store removed what it never held)
         if isinstance(ids, str):  # a customer with nothing left takes no memory
             del by_customer[customer_id]
             return

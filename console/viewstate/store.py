@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
 from bridge.wire.snapshots import split_snapshot
@@ -117,42 +117,49 @@ class _OfCustomer(Protocol):
     def customer_id(self) -> str: ...
 
 
+_C = TypeVar("_C", bound=_OfCustomer)
+
+
 def _reindex(
     index: CustomerIndex,
-    changes: IdChanges,
-    values: Mapping[str, _OfCustomer],
+    diff: _Diff[_C],
+    values: Mapping[str, _C],
     arrivals: Iterable[str],
 ) -> set[str]:
-    """Bring ``index`` up to date with ``changes``; returns the customers it touched.
+    """Bring ``index`` up to date with what ``diff`` did; returns the customers it touched.
 
     ``arrivals`` are the keys of the update in the order they came, so the
     index lists a customer's ids in the same order on every run.
     """
+    before = diff.before
     touched: set[str] = set()
-    for key in changes.removed:
-        left = index.remove(key)
-        if left is not None:
-            touched.add(left)
-    for key in arrivals:
-        if key in changes.added or key in changes.changed:
-            customer_id = values[key].customer_id
-            touched.add(customer_id)
-            left = index.put(key, customer_id)
-            if left is not None:
-                touched.add(left)
+    for key in diff.removed:
+        customer_id = before[key].customer_id
+        index.remove(key, customer_id)
+        touched.add(customer_id)
+    put = [key for key in dict.fromkeys(arrivals) if key in diff.added or key in diff.changed]
+    held = before.get
+    touched |= index.put_all(
+        (key, None if (old := held(key)) is None else old.customer_id, values[key].customer_id)
+        for key in put
+    )
     return touched
 
 
-class _Diff:
-    """Collects the ids touched while a batch is applied to one dict."""
+class _Diff(Generic[_T]):
+    """Collects the ids touched while a batch is applied to one dict, and what they held."""
 
     def __init__(self) -> None:
         self.added: set[str] = set()
         self.changed: set[str] = set()
         self.removed: set[str] = set()
+        self.before: dict[str, _T] = {}
+        """The value held before the batch, of each id it changed or removed."""
 
     def upsert(self, target: dict[str, _T], key: str, value: _T) -> None:
         old = target.get(key)
+        if old is not None and key not in self.added:
+            self.before.setdefault(key, old)
         if old is None:
             target[key] = value
             if key in self.removed:  # removed then re-added in the same batch
@@ -166,11 +173,13 @@ class _Diff:
                 self.changed.add(key)
 
     def remove(self, target: dict[str, _T], key: str) -> None:
-        if target.pop(key, None) is None:
+        old = target.pop(key, None)
+        if old is None:
             return
         if key in self.added:
             self.added.discard(key)
         else:
+            self.before.setdefault(key, old)
             self.changed.discard(key)
             self.removed.add(key)
 
@@ -178,73 +187,87 @@ class _Diff:
         return IdChanges(frozenset(self.added), frozenset(self.changed), frozenset(self.removed))
 
 
-def _load_page(target: dict[str, _T], fresh: dict[str, _T]) -> tuple[list[str], set[str]]:
+def _load_page(target: dict[str, _T], fresh: dict[str, _T]) -> tuple[list[str], dict[str, _T]]:
     """Put a snapshot page's ``fresh`` entities into ``target``.
 
-    Returns the ids added or changed, in ``fresh``'s order, and those of them
-    that ``target`` held before (changed). An entity equal to the one held is
+    Returns the ids added or changed, in ``fresh``'s order, and what ``target``
+    held before of those it held (changed). An entity equal to the one held is
     left as it is (the models keep referring to the object they hold). Into an
     empty ``target`` (the first snapshot) it is one dict update.
     """
     if not target:
         target.update(fresh)
-        return list(fresh), set()
+        return list(fresh), {}
     held = target.get
     put: list[str] = []
-    changed: set[str] = set()
+    changed: dict[str, _T] = {}
     for key, value in fresh.items():
         old = held(key)
         if old is not None:
             if old == value:
                 continue
-            changed.add(key)
+            changed[key] = old
         put.append(key)
         target[key] = value
     return put, changed
 
 
-def _remove_unseen(target: dict[str, _T], seen: set[str]) -> frozenset[str]:
-    """Drop from ``target`` what a complete snapshot did not carry; returns those ids.
+def _remove_unseen(target: dict[str, _T], seen: set[str]) -> dict[str, _T]:
+    """Drop from ``target`` what a complete snapshot did not carry; returns what it held.
 
     ``seen`` holds only keys ``target`` holds (a delta that removes one takes it
     out): as many of them as ``target`` holds means nothing is left to drop (no
     pass over 100k keys at the end).
     """
     if len(seen) == len(target):
-        return frozenset()
-    gone = frozenset(target.keys() - seen)
-    for key in gone:
-        del target[key]
-    return gone
+        return {}
+    return {key: target.pop(key) for key in target.keys() - seen}
 
 
-class _PageLoad:
+class _PageLoad(Generic[_T]):
     """What one update of a snapshot did to one kind of entity (added, changed, removed)."""
 
     def __init__(self) -> None:
         self.put: list[str] = []  # added or changed, in the order they came
-        self.changed: set[str] = set()
-        self.removed: frozenset[str] = frozenset()
+        self.changed: dict[str, _T] = {}  # what those held before (changed ones)
+        self.removed: dict[str, _T] = {}  # what the snapshot's end removed
 
     def load(self, target: dict[str, _T], fresh: dict[str, _T], seen: set[str]) -> None:
         """Put a page's ``fresh`` entities into ``target``; ``seen`` records their ids."""
         seen.update(fresh)
         self.put, self.changed = _load_page(target, fresh)
 
-    def reindex(self, index: CustomerIndex, values: Mapping[str, _OfCustomer]) -> set[str]:
+    def remove_unseen(self, target: dict[str, _T], seen: set[str]) -> None:
+        """The snapshot ended: drop from ``target`` what it did not carry."""
+        self.removed = _remove_unseen(target, seen)
+
+    def reindex(self: _PageLoad[_C], index: CustomerIndex, values: Mapping[str, _C]) -> set[str]:
         """Bring ``index`` up to date; returns the customers whose history changed."""
-        touched = {left for left in map(index.remove, self.removed) if left is not None}
-        touched |= index.put_all([(key, values[key].customer_id) for key in self.put])
+        touched: set[str] = set()
+        for key, gone in self.removed.items():
+            index.remove(key, gone.customer_id)
+            touched.add(gone.customer_id)
+        held = self.changed.get
+        touched |= index.put_all(
+            [
+                (
+                    key,
+                    None if (old := held(key)) is None else old.customer_id,
+                    values[key].customer_id,
+                )
+                for key in self.put
+            ]
+        )
         return touched
 
     def result(self) -> IdChanges:
         changed = self.changed
-        added = frozenset(self.put) - changed if changed else frozenset(self.put)
-        return IdChanges(added, frozenset(changed), self.removed)
+        added = frozenset(self.put) - changed.keys() if changed else frozenset(self.put)
+        return IdChanges(added, frozenset(changed), frozenset(self.removed))
 
 
 def _put_change(
-    diff: _Diff,
+    diff: _Diff[_E],
     target: dict[str, _E],
     change: Change,
     splice: Callable[[_E | None, Change], _E | None],
@@ -371,16 +394,18 @@ class ViewStore:
         loading = self._loading
         if loading is None:
             return StoreUpdate()
-        tickets, orders, agents = _PageLoad(), _PageLoad(), _PageLoad()
+        tickets: _PageLoad[Ticket] = _PageLoad()
+        orders: _PageLoad[Order] = _PageLoad()
+        agents: _PageLoad[Presence] = _PageLoad()
         if page is not None and page.seq == loading.seq:
             tickets.load(self._tickets, {t.ticket_id: t for t in page.tickets}, loading.tickets)
             orders.load(self._orders, {o.order_id: o for o in page.orders}, loading.orders)
             agents.load(self._agents, {a.agent_id: a for a in page.agents}, loading.agents)
         complete = end is not None and end.seq == loading.seq
         if complete:
-            tickets.removed = _remove_unseen(self._tickets, loading.tickets)
-            orders.removed = _remove_unseen(self._orders, loading.orders)
-            agents.removed = _remove_unseen(self._agents, loading.agents)
+            tickets.remove_unseen(self._tickets, loading.tickets)
+            orders.remove_unseen(self._orders, loading.orders)
+            agents.remove_unseen(self._agents, loading.agents)
             self._seq = loading.seq
             self._loading = None
         loading_changed = loading.shown if complete else True
@@ -410,7 +435,9 @@ class ViewStore:
             return StoreUpdate()
         if whole:
             self._seq = batch.seq
-        tickets, orders, agents = _Diff(), _Diff(), _Diff()
+        tickets: _Diff[Ticket] = _Diff()
+        orders: _Diff[Order] = _Diff()
+        agents: _Diff[Presence] = _Diff()
         out_of_step: list[str] = []
         for change in batch.changes:
             if change.kind == "ticket":
@@ -439,8 +466,8 @@ class ViewStore:
             agents=agent_changes,
             status_changed=status_changed,
             customers=self._reindex(
-                ticket_changes,
-                order_changes,
+                tickets,
+                orders,
                 (c.key for c in batch.changes if c.kind == "ticket"),
                 (c.key for c in batch.changes if c.kind == "order"),
             ),
@@ -449,8 +476,8 @@ class ViewStore:
 
     def _reindex(
         self,
-        tickets: IdChanges,
-        orders: IdChanges,
+        tickets: _Diff[Ticket],
+        orders: _Diff[Order],
         ticket_keys: Iterable[str],
         order_keys: Iterable[str],
     ) -> frozenset[str]:

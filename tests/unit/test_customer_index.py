@@ -31,67 +31,48 @@ def order_ids(store: ViewStore, customer_id: str) -> list[str]:
 # ---------------------------------------------------------------- the index itself
 def test_index_lists_ids_per_customer_in_first_seen_order() -> None:
     index = CustomerIndex()
-    assert index.put("t1", "c1") is None
-    assert index.put("t2", "c2") is None
-    assert index.put("t3", "c1") is None
+    assert index.put_all([("t1", None, "c1"), ("t2", None, "c2"), ("t3", None, "c1")]) == {
+        "c1",
+        "c2",
+    }
     assert index.ids_of("c1") == ["t1", "t3"]
     assert index.ids_of("c2") == ["t2"]
     assert index.ids_of("nobody") == []
-    assert index.put("t1", "c1") is None  # a change of content: still c1's, in its place
+    assert index.put_all([("t1", "c1", "c1")]) == {"c1"}  # a change of content: in its place
     assert index.ids_of("c1") == ["t1", "t3"]
 
 
 def test_index_moves_an_entity_that_changes_customer() -> None:
     index = CustomerIndex()
-    index.put("t1", "c1")
-    index.put("t2", "c1")
-    assert index.put("t1", "c2") == "c1"  # the customer it left
+    index.put_all([("t1", None, "c1"), ("t2", None, "c1")])
+    assert index.put_all([("t1", "c1", "c2")]) == {"c1", "c2"}  # and the customer it left
     assert index.ids_of("c1") == ["t2"]
     assert index.ids_of("c2") == ["t1"]
-    assert index.customer_of("t1") == "c2"
 
 
 def test_index_forgets_removed_entities_and_empty_customers() -> None:
     index = CustomerIndex()
-    index.put("t1", "c1")
-    assert index.remove("t1") == "c1"
-    assert index.remove("t1") is None  # already gone
+    index.put_all([("t1", None, "c1")])
+    index.remove("t1", "c1")
+    index.remove("t1", "c1")  # already gone: nothing to do
     assert index.ids_of("c1") == []
-    assert index.customer_of("t1") is None
-    assert len(index) == 0
     assert index._ids_by_customer == {}  # nothing kept for a customer with nothing left
 
 
 def test_a_customer_growing_from_one_id_to_several_and_back_keeps_their_order() -> None:
     index = CustomerIndex()
-    index.put_all([("t1", "c1"), ("t1", "c1")])  # the same one twice: still one
-    assert index.ids_of("c1") == ["t1"]
-    index.put_all([("t2", "c1"), ("t3", "c1")])
+    index.put_all([("t1", None, "c1"), ("t2", None, "c1"), ("t3", None, "c1")])
     assert index.ids_of("c1") == ["t1", "t2", "t3"]
-    index.remove("t1")
-    index.remove("t3")
+    index.remove("t1", "c1")
+    index.remove("t3", "c1")
     assert index.ids_of("c1") == ["t2"]
-    index.put("t4", "c1")
+    index.put_all([("t4", None, "c1")])
     assert index.ids_of("c1") == ["t2", "t4"]
-    index.put("t2", "c2")  # moves: c1 keeps t4 alone
+    index.put_all([("t2", "c1", "c2")])  # moves: c1 keeps t4 alone
     assert (index.ids_of("c1"), index.ids_of("c2")) == (["t4"], ["t2"])
-    index.remove("t4")
+    index.remove("t4", "c1")
     assert index.ids_of("c1") == []
     assert set(index._ids_by_customer) == {"c2"}
-
-
-def test_putting_many_at_once_is_putting_each_in_turn() -> None:
-    pairs = [("t1", "c1"), ("t2", "c2"), ("t3", "c1"), ("t1", "c2"), ("t4", "c3")]
-    one_by_one, at_once = CustomerIndex(), CustomerIndex()
-    one_by_one.put("t2", "c9")
-    at_once.put("t2", "c9")
-    for entity_id, customer_id in pairs:
-        one_by_one.put(entity_id, customer_id)
-    # the customers put and those left (t2 left c9, t1 left c1)
-    assert at_once.put_all(pairs) == {"c1", "c2", "c3", "c9"}
-    for customer in ("c1", "c2", "c3", "c9"):
-        assert at_once.ids_of(customer) == one_by_one.ids_of(customer)
-    assert at_once.ids_of("c2") == ["t2", "t1"]
 
 
 # ---------------------------------------------------------------- kept by the store

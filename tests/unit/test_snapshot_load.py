@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bridge.wire.entities import Order, Ticket
-from bridge.wire.protocol import SnapshotBegin, SnapshotEnd, SnapshotPage
+from bridge.wire.protocol import Change, SnapshotBegin, SnapshotEnd, SnapshotPage
 from console.viewstate.store import StoreUpdate, ViewStore
 from tests.helpers.entities import order, ticket
 from tests.helpers.protocol import delta, snapshot, status, ticket_change, ticket_removal
@@ -195,3 +195,42 @@ def test_a_delta_while_a_snapshot_loads_does_not_keep_what_the_snapshot_lacks() 
     store.apply_delta(delta(2, ticket_removal("t1"), ticket_change(ticket("t2"))))
     store.load_snapshot(end=SnapshotEnd(seq=5))
     assert dict(store.tickets) == {}  # t2 was not in the snapshot
+
+
+changes = st.one_of(
+    st.builds(ticket_change, tickets),
+    st.builds(lambda n: ticket_removal(f"t{n}"), st.integers(0, 12)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.lists(tickets, max_size=10, unique_by=lambda t: t.ticket_id),
+    batches=st.lists(st.lists(changes, max_size=8), max_size=5),
+)
+def test_deltas_keep_each_customers_tickets_as_applying_each_change_in_turn(
+    before: list[Ticket], batches: list[list[Change]]
+) -> None:
+    # changes of customer, removals, re-adds and removals of what was just added, in one batch:
+    # a batch's effect is what each id it names went from and to (removed and back is a change)
+    store = ViewStore()
+    store.apply_snapshot(snapshot(before, seq=1))
+    reference = Reference()
+    reference.load(before)
+    for seq, batch in enumerate(batches, start=2):
+        store.apply_delta(delta(seq, *batch))
+        final: dict[str, Entity] = dict(reference.held)
+        for change in batch:
+            if change.ticket is not None:
+                final[change.key] = change.ticket
+            else:
+                final.pop(change.key, None)
+        for key in dict.fromkeys(change.key for change in batch):  # in first-named order
+            if key in final:
+                reference.put(key, final[key], set())
+            elif key in reference.held:
+                reference.remove(key, set())
+        assert dict(store.tickets) == reference.held
+        for customer in (f"c{n}" for n in range(4)):
+            expected = reference.customers().get(customer, [])
+            assert [t.ticket_id for t in store.customer_tickets(customer)] == expected
