@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -26,6 +26,7 @@ from console.views.order_feed_view import OrderFeedView
 from console.views.queue_view import QueueView
 from console.views.status_bar import ConsoleStatusBar
 from console.viewstate.connection_notice import connection_notice
+from console.window_state import WindowState
 
 if TYPE_CHECKING:
     from console.viewstate.order_feed import OrderFeed
@@ -200,6 +201,24 @@ class MainWindow(QMainWindow):
             self.queue_model.retranslate()
             self.feed_model.retranslate()
         super().changeEvent(event)
+
+    def window_state(self) -> WindowState:
+        """The window's geometry and the queue/work area split, to restore at the next start."""
+        return WindowState(
+            geometry=bytes(self.saveGeometry().data()),
+            splitter=bytes(self._main_splitter.saveState().data()),
+        )
+
+    def restore_window_state(self, state: WindowState) -> bool:
+        """Put the window and its split back as ``state`` has them; whether Qt took both.
+
+        Call it before the first show: the saved split then replaces the
+        default share (``QUEUE_SHARE``).
+        """
+        placed = self.restoreGeometry(QByteArray(state.geometry))
+        split = self._main_splitter.restoreState(QByteArray(state.splitter))
+        self._sized = self._sized or split
+        return placed and split
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """On the first show, give the queue its share of the width (QUEUE_SHARE)."""

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
@@ -33,9 +33,10 @@ from console.diagnostics import install_help_menu
 from console.executables import bridge_command
 from console.gc_pacing import GcPacing
 from console.i18n import Translations
-from console.main_window import opening_size
+from console.main_window import MainWindow, opening_size
 from console.settings.settings_dialog import SettingsDialog
 from console.viewstate.macros import MacroLibrary, MacrosError
+from console.window_state import WindowStateFile
 
 _log = logging.getLogger("console")
 SMOKE_TIMEOUT_MS = 60_000
@@ -259,6 +260,7 @@ def _run_window(
         gc_pacing=gc_pacing,
     )
     windows.window.set_kafka_address(config.kafka.bootstrap_servers)
+    window_file = WindowStateFile(data_dir / "console")
     _install_menu(
         app,
         args,
@@ -302,11 +304,11 @@ def _run_window(
     try:
         supervisor.start()
         client.connect_to(endpoint.server_name, endpoint.read_token)
-        windows.window.resize(opening_size(_screen_area(app)))
-        windows.window.show()
+        _show_placed(windows.window, window_file, app)
         with loop:
             loop.run_until_complete(closed.wait())
     finally:
+        window_file.save(windows.window.window_state())
         windows.shutdown()
         gc_pacing.uninstall()
         supervisor.stop()
@@ -318,10 +320,13 @@ def _run_window(
     return exit_code
 
 
-def _screen_area(app: QApplication) -> QSize | None:
-    """The primary screen's area without panels and docks (``None``: no screen)."""
-    screen = app.primaryScreen()
-    return None if screen is None else screen.availableGeometry().size()
+def _show_placed(window: MainWindow, window_file: WindowStateFile, app: QApplication) -> None:
+    """Show the window where it was at the last close, else at its opening size."""
+    saved = window_file.load()
+    if saved is None or not window.restore_window_state(saved):
+        screen = app.primaryScreen()
+        window.resize(opening_size(None if screen is None else screen.availableGeometry().size()))
+    window.show()
 
 
 def _macros(app: QApplication, it_file: Path | None, *, headless: bool) -> MacroLibrary:

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QWidget,
+)
 
 from bridge.wire.protocol import AgentIdentity
 from console.main_window import DASHBOARD_TAB, OPENING_SIZE, MainWindow, opening_size
@@ -15,6 +22,7 @@ from console.models.ticket_queue_model import Column
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
+from console.window_state import WindowState
 from tests.helpers.clock import Clock, at
 from tests.helpers.entities import customer_message, many_tickets, order, ticket
 from tests.helpers.protocol import delta, snapshot, status, ticket_change, ticket_removal
@@ -269,3 +277,44 @@ def test_the_window_opens_within_a_small_screen_and_at_full_size_on_a_large_one(
     assert win.height() <= laptop.height()
     assert opening_size(QSize(2560, 1400)) == OPENING_SIZE
     assert opening_size(None) == OPENING_SIZE
+
+
+def test_the_window_comes_back_at_the_size_and_split_it_was_closed_with(
+    qtbot: QtBot, clock: Clock, store: ViewStore, window: MainWindow
+) -> None:
+    window.resize(780, 700)  # within the offscreen screen (800x800): Qt keeps a window on it
+    main = next(
+        s for s in window.findChildren(QSplitter) if s.orientation() == Qt.Orientation.Horizontal
+    )
+    main.setSizes([300, 480])
+    qtbot.waitUntil(lambda: window.width() == 780)
+    sizes = main.sizes()
+    saved = window.window_state()
+    window.close()
+
+    again = MainWindow(store, OrderFeed(), SeenTracker(), clock, tick_ms=50, search_delay_ms=0)
+    qtbot.addWidget(again)
+    assert again.restore_window_state(saved)
+    again.show()  # the first show keeps the saved split, not the default share
+    qtbot.waitExposed(again)
+    restored = next(
+        s for s in again.findChildren(QSplitter) if s.orientation() == Qt.Orientation.Horizontal
+    )
+    assert (again.width(), again.height()) == (780, 700)
+    assert restored.sizes() == sizes
+
+
+def test_a_state_qt_cannot_read_is_refused_and_the_window_keeps_its_default_split(
+    qtbot: QtBot, clock: Clock, store: ViewStore
+) -> None:
+    win = MainWindow(store, OrderFeed(), SeenTracker(), clock, tick_ms=50, search_delay_ms=0)
+    qtbot.addWidget(win)
+    assert not win.restore_window_state(WindowState(geometry=b"junk", splitter=b"junk"))
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    main = next(
+        s for s in win.findChildren(QSplitter) if s.orientation() == Qt.Orientation.Horizontal
+    )
+    queue, _work = main.sizes()
+    assert queue == pytest.approx(1000 * 0.55, abs=20)

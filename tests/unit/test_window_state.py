@@ -1,0 +1,56 @@
+"""The main window's size, place and split, kept in a private file from one run to the next."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from console.window_state import WindowState, WindowStateFile
+from tests.helpers.logfail import ExpectLog
+
+STATE = WindowState(geometry=b"\x01\xd9\xd0\xcb\x00\x03geometry", splitter=b"\x00\xff\x00split")
+
+
+def test_a_saved_state_reads_back_from_a_private_file(tmp_path: Path) -> None:
+    folder = tmp_path / "console"
+    assert WindowStateFile(folder).load() is None  # no file yet: the default size, quietly
+    assert WindowStateFile(folder).save(STATE)
+    assert WindowStateFile(folder).load() == STATE
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "window.json").stat().st_mode) == 0o600
+    assert [p.name for p in folder.iterdir()] == ["window.json"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"version": 99, "geometry": "", "splitter": ""}',
+        '{"version": 1, "geometry": "not base64!", "splitter": ""}',
+        '{"version": 1, "geometry": 5, "splitter": ""}',
+        '{"version": 1}',
+    ],
+)
+def test_a_file_that_does_not_read_is_named_and_left_for_the_default_size(
+    tmp_path: Path, expect_log: ExpectLog, text: str
+) -> None:
+    state_file = WindowStateFile(tmp_path)
+    state_file.path.write_text(text, encoding="utf-8")
+    with expect_log("console.window_state", "WARNING", match="does not read"):
+        assert state_file.load() is None
+    assert state_file.path.read_text(encoding="utf-8") == text  # left as it was
+    assert state_file.save(STATE)  # the next close writes a good one
+    assert state_file.load() == STATE
+
+
+def test_a_state_that_cannot_be_written_is_reported_and_changes_nothing(
+    tmp_path: Path, expect_log: ExpectLog
+) -> None:
+    blocked = tmp_path / "console"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    with expect_log("console.window_state", "WARNING", match="cannot write"):
+        assert not WindowStateFile(blocked).save(STATE)
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"
