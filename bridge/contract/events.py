@@ -25,19 +25,19 @@ Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TAG_CHARS)]
 """A ticket tag (contract 1.1): 1 to 40 characters, compared exactly (fold rule 8)."""
 
 
-class _Data(msgspec.Struct, frozen=True, kw_only=True):
+class _Data(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Base of every event's ``data``."""
 
 
 # ------------------------------------------------------------------ shared parts
-class AgentRef(msgspec.Struct, frozen=True, kw_only=True):
+class AgentRef(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An agent as events name it: ``{id, name}``."""
 
     id: NonEmpty
     name: str
 
 
-class Customer(msgspec.Struct, frozen=True, kw_only=True):
+class Customer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The customer of an order or ticket."""
 
     id: NonEmpty
@@ -45,7 +45,7 @@ class Customer(msgspec.Struct, frozen=True, kw_only=True):
     phone: str | None = None
 
 
-class Item(msgspec.Struct, frozen=True, kw_only=True):
+class Item(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One line of an order."""
 
     sku: NonEmpty
@@ -54,7 +54,7 @@ class Item(msgspec.Struct, frozen=True, kw_only=True):
     unit_price_cents: Cents
 
 
-class Delivery(msgspec.Struct, frozen=True, kw_only=True):
+class Delivery(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Where an order goes."""
 
     address: str
@@ -62,7 +62,7 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
     city: str
 
 
-class Author(msgspec.Struct, frozen=True, kw_only=True):
+class Author(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Who wrote a ticket message."""
 
     kind: AuthorKind
@@ -70,7 +70,7 @@ class Author(msgspec.Struct, frozen=True, kw_only=True):
     name: str
 
 
-class PresenceAgent(msgspec.Struct, frozen=True, kw_only=True):
+class PresenceAgent(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The agent a presence event is about."""
 
     id: NonEmpty

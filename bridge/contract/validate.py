@@ -37,7 +37,7 @@ DATACONTENTTYPE = "application/json"
 _MISSING_FIELD = "Object missing required field "
 
 
-class RawRecord(msgspec.Struct, frozen=True):
+class RawRecord(msgspec.Struct, frozen=True, gc=False):
     """A Kafka record as read: where it is, its key and its value (``None`` for a tombstone)."""
 
     topic: str
@@ -49,7 +49,7 @@ class RawRecord(msgspec.Struct, frozen=True):
     """The record's Kafka timestamp (ms since the epoch; ``None``: not available)."""
 
 
-class ValidEvent(msgspec.Struct, frozen=True):
+class ValidEvent(msgspec.Struct, frozen=True, gc=False):
     """An event that meets the contract, with its typed ``data`` and its place in the log."""
 
     id: str
@@ -65,20 +65,20 @@ class ValidEvent(msgspec.Struct, frozen=True):
     """The record's Kafka timestamp (see ``RawRecord``)."""
 
 
-class Invalid(msgspec.Struct, frozen=True):
+class Invalid(msgspec.Struct, frozen=True, gc=False):
     """A record that breaks the contract: to be quarantined with ``reason``."""
 
     reason: str
     event_id: str | None = None  # the record's ``id``, when it could be read
 
 
-class UnknownType(msgspec.Struct, frozen=True):
+class UnknownType(msgspec.Struct, frozen=True, gc=False):
     """A well-formed event of a type this version does not know: skipped and counted."""
 
     type: str
 
 
-class _Envelope(msgspec.Struct, frozen=True):
+class _Envelope(msgspec.Struct, frozen=True, gc=False):
     """The CloudEvents attributes; ``data`` is decoded once its type is known."""
 
     specversion: str
@@ -145,7 +145,7 @@ _ENTITY_ID: dict[TopicKind, Callable[[Any], str]] = {
 }
 
 
-class _TypedEvent(msgspec.Struct, frozen=True, tag_field="type"):
+class _TypedEvent(msgspec.Struct, frozen=True, tag_field="type", gc=False):
     """Base of the one-pass structs: the envelope attributes the contract fixes."""
 
     specversion: Literal["1.0"]

@@ -10,7 +10,7 @@ Outcome = Literal["applied", "rejected", "duplicate", "quarantined", "skipped"]
 EntityKind = Literal["ticket", "order", "agent"]
 
 
-class FoldResult(msgspec.Struct, kw_only=True):
+class FoldResult(msgspec.Struct, kw_only=True, gc=False):
     """The outcome of one record, the event id if known, why (if not applied), what changed."""
 
     outcome: Outcome

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import gc
 import itertools
 from collections.abc import Callable
 
@@ -524,3 +525,28 @@ def test_a_record_the_fold_fails_on_is_quarantined_with_the_failure_and_the_fold
     assert fold_record(state, after, TOPICS).outcome == "applied"
     assert fold_record(state, broken, TOPICS).outcome == "duplicate"  # redelivered: once only
     assert state.quarantined_count == 1
+
+
+def test_what_a_record_passes_through_is_not_tracked_by_the_cyclic_collector() -> None:
+    """The reader allocates a record per message while the collector runs: no cycles, no
+    tracking (``gc=False``), so a catch-up's records trigger no collections of their own."""
+    records = [
+        samples.as_record(samples.ticket_opened("t-1", event_id="e-1"), topic=TICKETS, offset=0),
+        samples.as_record(samples.message_added("t-1", event_id="e-2"), topic=TICKETS, offset=1),
+        samples.as_record(samples.order_placed("o-1", event_id="e-3"), topic=ORDERS, offset=0),
+    ]
+    state = State()
+    for record in records:
+        checked = validate_record(record, TOPICS)
+        assert type(checked) is ValidEvent
+        data = checked.data
+        held = [record, checked, data, *(getattr(data, f) for f in data.__struct_fields__)]
+        for value in held:
+            if isinstance(value, msgspec.Struct):
+                assert not gc.is_tracked(value), type(value).__name__
+        result = fold_record(state, record, TOPICS)
+        assert result.outcome == "applied"
+        assert not gc.is_tracked(result)
+    assert not gc.is_tracked(
+        validate_record(records[0], Topics(orders="a", tickets="b", agents="c"))
+    )
