@@ -181,10 +181,12 @@ class RecordReader(threading.Thread):
         """The records of a poll, and the offset after the last one per partition.
 
         On this thread, under the interpreter lock the fold needs: as little as can be
-        per message (positional construction, the positions reached taken at the end).
+        per message (positional construction; each partition's last offset noted from
+        the values at hand, not read again from the records).
         """
         batch: list[RawRecord] = []
         add = batch.append
+        last: dict[Position, int] = {}
         for message in messages:
             problem = message.error()
             if problem is not None:
@@ -194,6 +196,7 @@ class RecordReader(threading.Thread):
             if topic is None or partition is None or offset is None:
                 continue
             kind, stamp = message.timestamp()
+            last[topic, partition] = offset
             add(
                 RawRecord(
                     topic,
@@ -205,8 +208,7 @@ class RecordReader(threading.Thread):
                 )
             )
         # Offsets rise within a partition: its last record is the one after which it resumes.
-        reached = {(record.topic, record.partition): record.offset + 1 for record in batch}
-        return batch, reached
+        return batch, {position: offset + 1 for position, offset in last.items()}
 
     def _poll(self, consumer: Consumer) -> list[Message]:
         """Wait only for a first record, then take what is already fetched without waiting.
