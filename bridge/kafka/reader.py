@@ -16,9 +16,11 @@ notices after its request timeouts. When no record arrived for
 ``PROBE_INTERVAL_S`` the reader asks for metadata with a ``PROBE_TIMEOUT_S``
 deadline; no answer marks Kafka down (within about 3 s of the freeze).
 
-Catching up: after the first assignment the reader asks for every partition's
-end offset; once it has handed on every record below those (the log as it was
-at start-up) it calls ``on_caught_up`` once.
+Catching up: after the first assignment the reader takes every partition's end
+offset from the high watermark its first fetch response carried (no request: the
+records flow from the first poll), or asks the broker for them once a poll returns
+nothing; once it has handed on every record below those (the log as it was at
+start-up) it calls ``on_caught_up`` once.
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ class RecordReader(threading.Thread):
                     backoff = min(backoff * 2, 10.0)
                     continue
             if self._end_offsets is None and assigned:
-                self._end_offsets = self._query_end_offsets(consumer, assigned)
+                self._end_offsets = self._fetched_end_offsets(consumer, assigned)
             if time.monotonic() - last_alive >= PROBE_INTERVAL_S:
                 if self._probe(consumer):
                     last_alive = time.monotonic()
@@ -167,6 +169,9 @@ class RecordReader(threading.Thread):
                 self._report_watermarks(consumer, assigned)
                 next_watermarks = time.monotonic() + WATERMARK_INTERVAL_S
             batch, reached = self._records(self._poll(consumer))
+            if not batch and self._end_offsets is None and assigned:
+                # Nothing to hand on (the fold waits for nothing): asking the broker is free.
+                self._end_offsets = self._query_end_offsets(consumer, assigned)
             if batch:
                 self._health.add_records(len(batch))
                 self._health.mark_up()
@@ -237,17 +242,34 @@ class RecordReader(threading.Thread):
         else:
             self._health.mark_down(f"{what}: {error.str()}")
 
+    def _fetched_end_offsets(
+        self, consumer: Consumer, assigned: set[Position]
+    ) -> dict[Position, int] | None:
+        """Every assigned partition's end offset as the first fetches answered (``None``: not yet).
+
+        No request: the high watermark each fetch response carries, so the records
+        flow from the first poll (asking the broker for 9 partitions one after the
+        other took 0.1-0.5 s of a 3 s catch-up, with the fold idle). A partition no
+        fetch has answered yet waits for the next turn, or for ``_query_end_offsets``
+        once a poll returns nothing.
+        """
+        seen = self._cached_watermarks(consumer, assigned)
+        if len(seen) < len(assigned):
+            return None
+        _log.info("log end at start-up", extra={"partitions": len(seen)})
+        return {position: _end(low, high) for position, (low, high) in seen.items()}
+
     def _query_end_offsets(
         self, consumer: Consumer, assigned: set[Position]
     ) -> dict[Position, int] | None:
-        """Every assigned partition's end offset now (``None``: ask again later)."""
+        """Every assigned partition's end offset now, from the broker (``None``: ask later)."""
         ends: dict[Position, int] = {}
         try:
             for topic, partition in sorted(assigned):
                 low, high = consumer.get_watermark_offsets(
                     TopicPartition(topic, partition), timeout=PROBE_TIMEOUT_S, cached=False
                 )
-                ends[(topic, partition)] = high if high > low else -1  # -1: empty
+                ends[(topic, partition)] = _end(low, high)
         except KafkaException as failure:
             self._on_request_failed("end offsets request failed", failure.args[0])
             return None
@@ -299,6 +321,15 @@ class RecordReader(threading.Thread):
         (asking the broker at assignment, with a timeout, made the first records after a
         broker restart late enough to fail tests/e2e/test_bridge_outbox.py now and then).
         """
+        seen = self._cached_watermarks(consumer, positions)
+        if seen:
+            self._health.set_watermarks(seen)
+
+    @staticmethod
+    def _cached_watermarks(
+        consumer: Consumer, positions: set[Position]
+    ) -> dict[Position, tuple[int, int]]:
+        """The (low, high) offsets of the partitions some fetch response has given them."""
         seen: dict[Position, tuple[int, int]] = {}
         for topic, partition in positions:
             try:
@@ -309,8 +340,7 @@ class RecordReader(threading.Thread):
                 continue  # the connection is down: health says so; progress waits
             if offsets is not None and min(offsets) >= 0:  # negative before a first fetch
                 seen[(topic, partition)] = offsets
-        if seen:
-            self._health.set_watermarks(seen)
+        return seen
 
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():
@@ -331,3 +361,8 @@ class RecordReader(threading.Thread):
     def _on_stats(self, payload: str) -> None:
         figures = parse_statistics(payload)
         self._health.set_metrics(lag=figures.lag, rtt_ms=figures.rtt_ms)
+
+
+def _end(low: int, high: int) -> int:
+    """A partition's end offset for the caught-up check (-1: empty)."""
+    return high if high > low else -1
