@@ -129,10 +129,10 @@ def bring_back(state: State, archive: Archive, kind: ArchivedKind, key: str) -> 
         state.tickets[key] = entry.entity
         if entry.opened_id is not None:
             state.opened_ids[key] = entry.opened_id
-            state.applied_event_ids.add(entry.opened_id)
+            state.applied_event_ids[entry.opened_id] = None
     else:
         state.orders[key] = entry.entity
-    state.applied_event_ids.update(entry.event_ids)
+    state.applied_event_ids.update(dict.fromkeys(entry.event_ids))
     return True
 
 
@@ -149,18 +149,18 @@ def merged(state: State, archive: MemoryArchive) -> State:
     """The State as a fold without eviction would hold it: plus the archived entities."""
     tickets = dict(state.tickets)
     orders = dict(state.orders)
-    ids = set(state.applied_event_ids)
+    ids = dict(state.applied_event_ids)
     opened = dict(state.opened_ids)
     for (kind, key), entry in archive.entries.items():
         if kind == "ticket" and key not in tickets and isinstance(entry.entity, Ticket):
             tickets[key] = entry.entity
-            ids.update(entry.event_ids)
+            ids.update(dict.fromkeys(entry.event_ids))
             if entry.opened_id is not None:
-                ids.add(entry.opened_id)
+                ids[entry.opened_id] = None
                 opened[key] = entry.opened_id
         elif kind == "order" and key not in orders and isinstance(entry.entity, Order):
             orders[key] = entry.entity
-            ids.update(entry.event_ids)
+            ids.update(dict.fromkeys(entry.event_ids))
     return State(
         tickets=tickets,
         orders=orders,
@@ -413,8 +413,9 @@ def evict(state: State, archive: Archive, keys: Iterable[ArchivedKey]) -> list[A
             del state.tickets[entry.key]
             if entry.opened_id is not None:
                 del state.opened_ids[entry.key]
-                state.applied_event_ids.discard(entry.opened_id)
+                state.applied_event_ids.pop(entry.opened_id, None)
         else:
             del state.orders[entry.key]
-        state.applied_event_ids.difference_update(entry.event_ids)
+        for event_id in entry.event_ids:
+            state.applied_event_ids.pop(event_id, None)
     return [(entry.kind, entry.key) for entry in entries]

@@ -160,7 +160,7 @@ def _apply(state: State, event: ValidEvent, topic: TopicKind) -> FoldResult:
         result = apply_order_event(state.orders, event, cast("OrderData", data))
     else:
         result = _apply_presence(state, event, cast("AgentPresence", data))
-    state.applied_event_ids.add(event_id)
+    state.applied_event_ids[event_id] = None
     if result.outcome == "quarantined":
         reason = result.reason or "quarantined"
         _quarantine(state, event, Invalid(reason=reason, event_id=event_id))

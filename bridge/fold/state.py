@@ -29,7 +29,11 @@ class State(msgspec.Struct, kw_only=True):
     tickets: dict[str, Ticket] = msgspec.field(default_factory=dict)
     orders: dict[str, Order] = msgspec.field(default_factory=dict)
     agents: dict[str, Presence] = msgspec.field(default_factory=dict)
-    applied_event_ids: set[str] = msgspec.field(default_factory=set)
+    applied_event_ids: dict[str, None] = msgspec.field(default_factory=dict)
+    """The ids of the events judged, in the order they were applied (a dict: an ordered set).
+
+    The cache relies on the order: a save appends the ids after those its file
+    holds, and rewrites them a slice at a time (``bridge.cache``)."""
     quarantined: list[QuarantinedRecord] = msgspec.field(default_factory=list)
     quarantined_count: int = 0
     skipped_unknown_type: int = 0

@@ -297,7 +297,7 @@ class StateBuilder:
             if blob is None:
                 raise UnusableSnapshotError(f"event id segment {number} is missing")
             last = self._body(self._ids, blob, f"event id segment {number}")
-            state.applied_event_ids.update(last)
+            state.applied_event_ids.update(dict.fromkeys(last))
         _check_counts(state, manifest)
         filling = last if 0 < len(last) < self._segment_ids else []
         full = manifest.id_segments - 1 if filling else manifest.id_segments

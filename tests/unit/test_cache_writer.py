@@ -6,20 +6,38 @@ from __future__ import annotations
 import random
 import threading
 import time
+import tracemalloc
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import msgspec
 import pytest
 
-from bridge.cache import Key, SavePart, SaveTransaction, StateCache, UnsavedChanges
+import bridge.cache as cache_module
+from bridge.cache import (
+    ID_SEGMENT_SIZE,
+    IdSegment,
+    Key,
+    SaveBuilder,
+    SavePart,
+    SaveTransaction,
+    StateCache,
+    UnsavedChanges,
+)
 from bridge.cache_writer import MAX_PARTS_IN_FLIGHT, BackgroundSaver, SaveResult
 from bridge.fold.result import FoldResult
 from bridge.fold.state import State
 from tests.helpers import samples
 from tests.helpers.logfail import ExpectLog
 from tests.helpers.small_disk import fill, free_up, small_disk
-from tests.unit.test_cache import FINGERPRINT, TOPICS, Log, assert_loads_as, random_record
+from tests.unit.test_cache import (
+    FINGERPRINT,
+    TOPICS,
+    Log,
+    assert_loads_as,
+    busy_state,
+    random_record,
+)
 
 RESULT_TIMEOUT_S = 30.0
 
@@ -139,6 +157,112 @@ def test_a_save_of_many_rows_is_encoded_in_slices(tmp_path: Path) -> None:
     while bridge.saver.step() != "committing":
         steps += 1
     assert steps > 10  # a slice that has used its time ends at the next 64 rows
+    assert bridge.result().saved
+    assert_file_is(tmp_path / "cache.sqlite", *bridge.committed[-1])
+    bridge.saver.close()
+
+
+def drop_ids(state: State, rng: random.Random, count: int) -> None:
+    """Drop ids as an eviction does (they leave with the entities they were judged on)."""
+    for event_id in rng.sample(
+        list(state.applied_event_ids), min(count, len(state.applied_event_ids))
+    ):
+        del state.applied_event_ids[event_id]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ids_added_and_dropped_while_a_save_runs_load_as_the_states_ids_at_its_commit(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ids are written a segment per step while the fold appends and an eviction drops."""
+    monkeypatch.setattr(cache_module, "ID_SEGMENT_SIZE", 7)  # many segments per save
+    rng = random.Random(seed)
+    path = tmp_path / "cache.sqlite"
+    bridge = Bridge(path, State(), slice_s=0.0, final_keys=0, max_rounds=4)
+    tickets = ["t-0"]
+    bridge.log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-t-0"))
+    n = 0
+    dropped_mid_save = 0
+    for save in range(14):
+        for _ in range(rng.randrange(1, 80)):
+            random_record(bridge.log, rng, n, tickets)
+            n += 1
+        if save % 3 == 2:  # an eviction round between saves, reported as the service does
+            drop_ids(bridge.log.state, rng, rng.randrange(1, 10))
+            bridge.cache.ids_removed()
+        bridge.begin()
+        while True:
+            for _ in range(rng.randrange(0, 4)):
+                random_record(bridge.log, rng, n, tickets)
+                n += 1
+            if rng.random() < 0.2:  # ids dropped while the save is under way
+                before = len(bridge.log.state.applied_event_ids)
+                drop_ids(bridge.log.state, rng, rng.randrange(1, 4))
+                dropped_mid_save += before - len(bridge.log.state.applied_event_ids)
+            if bridge.saver.step() == "committing":
+                break
+        assert bridge.result().saved
+        state, offsets = bridge.committed[-1]
+        assert_file_is(path, state, offsets)
+        loaded = StateCache(path).load(FINGERPRINT)
+        assert loaded is not None
+        assert list(loaded.state.applied_event_ids) == list(state.applied_event_ids)
+    assert dropped_mid_save > 5
+    bridge.saver.close()
+
+
+def test_a_save_is_done_though_the_fold_appends_ids_faster_than_it_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round writes the ids there were when it began; later ones wait for the commit."""
+    monkeypatch.setattr(cache_module, "ID_SEGMENT_SIZE", 7)
+    log = Log(State())
+    log.state.applied_event_ids.update(dict.fromkeys(f"x-{n}" for n in range(70)))
+    cache = StateCache(tmp_path / "cache.sqlite")
+    builder = SaveBuilder(log.state, None, cache.id_segments)
+    appended = 70
+    for _ in range(100):  # each turn the fold appends two segments' worth of ids
+        if builder.done:
+            break
+        builder.parts(0.0)
+        log.state.applied_event_ids.update(dict.fromkeys(f"x-{appended + n}" for n in range(14)))
+        appended += 14
+    assert builder.done
+    parts, _ = builder.finish({}, FINGERPRINT)
+    written = [
+        event_id
+        for part in parts
+        if isinstance(part, IdSegment)
+        for event_id in msgspec.msgpack.decode(part.blob, type=list[str])
+    ]
+    assert written[-1] == f"x-{appended - 1}"  # the commit writes the rest
+    assert builder.ids_after.covered == appended
+
+
+def test_a_save_of_everything_never_copies_the_event_ids_in_one_piece(tmp_path: Path) -> None:
+    """A copy of the ids is a pointer (8 bytes) per id; no turn of the save holds half of one."""
+    count = 600_000
+    log = Log(busy_state())
+    log.state.applied_event_ids.update(dict.fromkeys(f"x-{n}" for n in range(count)))
+    bridge = Bridge(tmp_path / "cache.sqlite", log.state, slice_s=0.0)
+    bridge.log = log
+    peaks: list[int] = []
+    tracemalloc.start()
+    try:
+        builder = SaveBuilder(log.state, None, bridge.cache.id_segments)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        while not builder.done:
+            tracemalloc.reset_peak()
+            parts = builder.parts(0.0)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            del parts
+    finally:
+        tracemalloc.stop()
+    assert len(peaks) > count // ID_SEGMENT_SIZE  # a segment at a time
+    assert max(peaks) < 8 * count // 2, peaks
+    bridge.begin()  # and the same save through the writer loads as the State
+    while bridge.saver.step() != "committing":
+        pass
     assert bridge.result().saved
     assert_file_is(tmp_path / "cache.sqlite", *bridge.committed[-1])
     bridge.saver.close()

@@ -99,10 +99,15 @@ def _fold(records: Iterable[RawRecord], topics: Topics, *, evicting: bool) -> Pi
 
 
 def _canonical(value: State | FoldResult) -> bytes:
-    """One encoding per value: dict keys and sets sorted (set order varies between runs)."""
+    """One encoding per value: dict keys and sets sorted (set order varies between runs).
+
+    The applied event ids are encoded as the sorted list of them (as when they were a set).
+    """
     if isinstance(value, State):
         value = msgspec.structs.replace(value, archive=None)  # a generation: random per archive
     plain = msgspec.to_builtins(value, str_keys=True, order="deterministic")
+    if isinstance(plain, dict) and "applied_event_ids" in plain:  # an ordered set: its ids
+        plain["applied_event_ids"] = sorted(plain["applied_event_ids"])
     return msgspec.json.encode(plain) + b"\n"
 
 

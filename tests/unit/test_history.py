@@ -88,12 +88,13 @@ def test_a_file_that_is_not_a_history_is_replaced_with_a_new_generation(tmp_path
 def test_evicting_into_the_file_and_bringing_back(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history.sqlite")
     closed = ticket("t-1", status="closed", customer_id="c-1", messages=[message("e1")])
-    state = State(tickets={"t-1": closed}, applied_event_ids={"e1", "x"})
+    state = State(tickets={"t-1": closed}, applied_event_ids=dict.fromkeys(["e1", "x"]))
     assert evict(state, store, [("ticket", "t-1")]) == [("ticket", "t-1")]
-    assert (state.tickets, state.applied_event_ids, state.archive) == ({}, {"x"}, store.generation)
+    assert (state.tickets, state.archive) == ({}, store.generation)
+    assert state.applied_event_ids.keys() == {"x"}
     assert bring_back(state, store, "ticket", "t-1")
     assert state.tickets["t-1"] == closed
-    assert state.applied_event_ids == {"e1", "x"}
+    assert state.applied_event_ids.keys() == {"e1", "x"}
 
 
 def test_the_key_filter_holds_every_key_added_and_few_others() -> None:
