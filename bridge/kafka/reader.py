@@ -18,9 +18,9 @@ deadline; no answer marks Kafka down (within about 3 s of the freeze).
 
 Catching up: after the first assignment the reader takes every partition's end
 offset from the high watermark its first fetch response carried (no request: the
-records flow from the first poll), or asks the broker for them once a poll returns
-nothing; once it has handed on every record below those (the log as it was at
-start-up) it calls ``on_caught_up`` once.
+records flow from the first poll), or asks the broker for them when a poll returns
+nothing ``FETCHED_ENDS_WAIT_S`` after the assignment; once it has handed on every
+record below those (the log as it was at start-up) it calls ``on_caught_up`` once.
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 DEGRADED_PART = "reader"
 WATERMARK_INTERVAL_S = 1.0  # how often the end offsets (catch-up progress) are reported
+FETCHED_ENDS_WAIT_S = 2.0
+"""How long after the first assignment the start-up log's end is awaited from fetch
+responses before the broker is asked (an idle log's fetches answer after the broker's
+fetch wait, 500 ms; asking meanwhile queued each of 9 requests behind one: 4.5 s)."""
 
 
 class RecordReader(threading.Thread):
@@ -145,6 +149,7 @@ class RecordReader(threading.Thread):
         next_watermarks = 0.0
         backoff = 0.5
         last_alive = time.monotonic()
+        ends_awaited_since: float | None = None  # the first assignment's time
         while not self._stop_requested.is_set() and not self._recreate:
             if time.monotonic() >= next_discovery:
                 try:
@@ -159,6 +164,8 @@ class RecordReader(threading.Thread):
                     backoff = min(backoff * 2, 10.0)
                     continue
             if self._end_offsets is None and assigned:
+                if ends_awaited_since is None:
+                    ends_awaited_since = time.monotonic()
                 self._end_offsets = self._fetched_end_offsets(consumer, assigned)
             if time.monotonic() - last_alive >= PROBE_INTERVAL_S:
                 if self._probe(consumer):
@@ -169,8 +176,12 @@ class RecordReader(threading.Thread):
                 self._report_watermarks(consumer, assigned)
                 next_watermarks = time.monotonic() + WATERMARK_INTERVAL_S
             batch, reached = self._records(self._poll(consumer))
-            if not batch and self._end_offsets is None and assigned:
-                # Nothing to hand on (the fold waits for nothing): asking the broker is free.
+            if (
+                not batch
+                and self._end_offsets is None
+                and ends_awaited_since is not None
+                and time.monotonic() - ends_awaited_since >= FETCHED_ENDS_WAIT_S
+            ):  # no fetch answered some partition (an empty log, a slow broker): ask it
                 self._end_offsets = self._query_end_offsets(consumer, assigned)
             if batch:
                 self._health.add_records(len(batch))
@@ -251,7 +262,7 @@ class RecordReader(threading.Thread):
         flow from the first poll (asking the broker for 9 partitions one after the
         other took 0.1-0.5 s of a 3 s catch-up, with the fold idle). A partition no
         fetch has answered yet waits for the next turn, or for ``_query_end_offsets``
-        once a poll returns nothing.
+        when a poll returns nothing ``FETCHED_ENDS_WAIT_S`` after the assignment.
         """
         seen = self._cached_watermarks(consumer, assigned)
         if len(seen) < len(assigned):
