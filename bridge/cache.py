@@ -116,13 +116,15 @@ class UnsavedChanges:
         self._keys: dict[Key, None] | None = {}
 
     def note(self, result: FoldResult) -> None:
-        """Remember the entities ``result`` touched and the event id it judged."""
+        """Remember the entities ``result`` touched.
+
+        Not the event id it judged: a save writes the ids by position, from the
+        State (``SaveBuilder``), so they would only count towards ``limit``.
+        """
         if self._keys is None:
             return
         for key in result.touched:
             self._keys[key] = None
-        if result.event_id is not None:
-            self._keys["event_id", result.event_id] = None
         if len(self._keys) > self._limit:
             self._keys = None
 
@@ -154,18 +156,17 @@ class UnsavedChanges:
         """Forget everything: the State as it is now has been saved."""
         self._keys = {}
 
-    def note_drain(self, touched: Iterable[Key], event_ids: Iterable[str]) -> None:
-        """Remember what several results touched and judged (``note`` of each, in one go).
+    def note_drain(self, touched: Iterable[Key]) -> None:
+        """Remember what several results touched (``note`` of each, in one go).
 
-        ``touched``: the entities, in the order the results first touched them;
-        ``event_ids``: the ids the results judged. For a loop that folds many
-        records (a catch-up): a call per record costs about 6% of folding one.
+        ``touched``: the entities, in the order the results first touched them.
+        For a loop that folds many records (a catch-up): a call per record costs
+        about 6% of folding one.
         """
         keys = self._keys
         if keys is None:
             return
         keys.update(dict.fromkeys(touched))
-        keys.update(dict.fromkeys(zip(itertools.repeat("event_id"), event_ids, strict=False)))
         if len(keys) > self._limit:
             self._keys = None
 

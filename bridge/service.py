@@ -431,18 +431,16 @@ class BridgeService(QObject):
         """Fold queued batches until none is left or the budget is spent; return what they touched.
 
         What is left waits for the next turn of the event loop. What the records
-        touched and judged is noted for the next cache save once, at the end.
+        touched is noted for the next cache save once, at the end.
         """
         started = time.monotonic()
         touched: dict[tuple[str, str], None] = {}
-        judged: list[str] = []
         # Per record only the fold and its bookkeeping: names bound once per drain.
-        state, topics, awaiting, history, judge = (
+        state, topics, awaiting, history = (
             self._state,
             self._topics,
             self._awaiting_fold,
             self._history,
-            judged.append,
         )
         try:
             while True:
@@ -461,17 +459,15 @@ class BridgeService(QObject):
                     for entity in result.touched:
                         touched[entity] = None
                     event_id = result.event_id
-                    if event_id is not None:
-                        judge(event_id)
-                        if event_id in awaiting:
-                            self._resolve_action(result)
+                    if event_id is not None and event_id in awaiting:
+                        self._resolve_action(result)
                 self._dirty = True
                 elapsed = time.monotonic() - started
                 if budget_s is not None and elapsed > budget_s:
                     self._records_ready.emit()  # yield to sockets; continue on the next turn
                     break
         finally:
-            self._unsaved.note_drain(touched, judged)
+            self._unsaved.note_drain(touched)
         return touched
 
     def _resume_offsets(self) -> dict[tuple[str, int], int]:
