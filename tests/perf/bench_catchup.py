@@ -87,6 +87,7 @@ def _produce(broker: KafkaBroker, topics: Topics, records: list[RawRecord]) -> N
 
 
 def _consume(broker: KafkaBroker, topics: Topics, expected: int, *, decode: bool) -> float:
+    started = time.perf_counter()  # before the consumer exists, as the bridge's clock starts
     consumer = Consumer(
         {
             "bootstrap.servers": broker.bootstrap_servers,
@@ -99,7 +100,6 @@ def _consume(broker: KafkaBroker, topics: Topics, expected: int, *, decode: bool
     )
     decoder = msgspec.json.Decoder()
     seen = 0
-    started = time.perf_counter()
     while seen < expected:
         for message in consumer.consume(500, 1.0):
             value = message.value()
