@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
+    OFFSET_END,
     TIMESTAMP_NOT_AVAILABLE,
     Consumer,
     KafkaError,
@@ -62,10 +63,10 @@ RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 DEGRADED_PART = "reader"
 WATERMARK_INTERVAL_S = 1.0  # how often the end offsets (catch-up progress) are reported
-FETCHED_ENDS_WAIT_S = 2.0
+FETCHED_ENDS_WAIT_S = 1.0
 """How long after the first assignment the start-up log's end is awaited from fetch
 responses before the broker is asked (an idle log's fetches answer after the broker's
-fetch wait, 500 ms; asking meanwhile queued each of 9 requests behind one: 4.5 s)."""
+fetch wait, 500 ms; the request then waits behind one)."""
 
 
 class RecordReader(threading.Thread):
@@ -273,19 +274,36 @@ class RecordReader(threading.Thread):
     def _query_end_offsets(
         self, consumer: Consumer, assigned: set[Position]
     ) -> dict[Position, int] | None:
-        """Every assigned partition's end offset now, from the broker (``None``: ask later)."""
-        ends: dict[Position, int] = {}
+        """Every assigned partition's end offset now, from the broker (``None``: ask later).
+
+        Two requests for all the partitions at once (their first offsets, then their
+        ends: ``OFFSET_BEGINNING`` and ``OFFSET_END`` as ListOffsets timestamps). Asked
+        a partition at a time, each request waited behind a fetch the broker held for
+        its fetch wait (500 ms): 4.6-4.8 s for 9 partitions against 0.5 s.
+        """
+        positions = sorted(assigned)
         try:
-            for topic, partition in sorted(assigned):
-                low, high = consumer.get_watermark_offsets(
-                    TopicPartition(topic, partition), timeout=PROBE_TIMEOUT_S, cached=False
-                )
-                ends[(topic, partition)] = _end(low, high)
+            firsts = self._list_offsets(consumer, positions, OFFSET_BEGINNING)
+            ends = self._list_offsets(consumer, positions, OFFSET_END)
         except KafkaException as failure:
             self._on_request_failed("end offsets request failed", failure.args[0])
             return None
         _log.info("log end at start-up", extra={"partitions": len(ends)})
-        return ends
+        return {position: _end(firsts[position], ends[position]) for position in positions}
+
+    @staticmethod
+    def _list_offsets(
+        consumer: Consumer, positions: list[Position], which: int
+    ) -> dict[Position, int]:
+        """The offset ``which`` names of each partition, in one request per leader."""
+        answers = consumer.offsets_for_times(
+            [TopicPartition(topic, partition, which) for topic, partition in positions],
+            timeout=PROBE_TIMEOUT_S,
+        )
+        for answer in answers:
+            if answer.error is not None:
+                raise KafkaException(answer.error)
+        return {(answer.topic, answer.partition): answer.offset for answer in answers}
 
     def _check_caught_up(self, consumer: Consumer) -> None:
         """Call ``on_caught_up`` once every record below the start-up ends was handed on."""
