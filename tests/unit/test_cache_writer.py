@@ -7,7 +7,7 @@ import random
 import threading
 import time
 import tracemalloc
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 import msgspec
@@ -113,6 +113,35 @@ def assert_file_is(path: Path, state: State, offsets: dict[tuple[str, int], int]
     assert loaded.offsets == offsets
 
 
+class Traffic:
+    """Random records folded into a log's State, as the topics would bring them."""
+
+    def __init__(self, log: Log, rng: random.Random) -> None:
+        self.log, self.rng = log, rng
+        self.tickets = ["t-0"]
+        self.count = 0
+        log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-t-0"))
+
+    def fold(self, count: int) -> None:
+        for _ in range(count):
+            random_record(self.log, self.rng, self.count, self.tickets)
+            self.count += 1
+
+
+def save_while_folding(bridge: Bridge, between: Callable[[], None]) -> None:
+    """Step a save to its commit, calling ``between`` before each step that is not waiting.
+
+    A step that waits (the writer is behind) is retried with no records meanwhile:
+    the service retries it 5 ms later, while records come at the log's pace.
+    """
+    bridge.begin()
+    outcome = "more"
+    while outcome != "committing":
+        if outcome != "waiting":
+            between()
+        outcome = bridge.saver.step()
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_the_fold_goes_on_between_slices_and_each_commit_is_one_moment(
     tmp_path: Path, seed: int
@@ -121,22 +150,12 @@ def test_the_fold_goes_on_between_slices_and_each_commit_is_one_moment(
     path = tmp_path / "cache.sqlite"
     # One part per step, a commit only once a round found nothing new: many turns.
     bridge = Bridge(path, State(), slice_s=0.0, final_keys=0, max_rounds=4)
-    tickets = ["t-0"]
-    bridge.log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-t-0"))
-    n = 0
+    traffic = Traffic(bridge.log, rng)
     moved = 0  # saves during which the fold changed the State
     for _ in range(25):
-        for _ in range(rng.randrange(1, 60)):  # traffic between saves
-            random_record(bridge.log, rng, n, tickets)
-            n += 1
+        traffic.fold(rng.randrange(1, 60))  # between saves
         at_begin = copy_of(bridge.log.state)
-        bridge.begin()
-        while True:  # a save's slices, each after a little more traffic
-            for _ in range(rng.randrange(0, 4)):
-                random_record(bridge.log, rng, n, tickets)
-                n += 1
-            if bridge.saver.step() == "committing":
-                break
+        save_while_folding(bridge, lambda: traffic.fold(rng.randrange(0, 4)))
         result = bridge.result()
         assert result.saved, result
         state, offsets = bridge.committed[-1]
@@ -179,28 +198,23 @@ def test_ids_added_and_dropped_while_a_save_runs_load_as_the_states_ids_at_its_c
     rng = random.Random(seed)
     path = tmp_path / "cache.sqlite"
     bridge = Bridge(path, State(), slice_s=0.0, final_keys=0, max_rounds=4)
-    tickets = ["t-0"]
-    bridge.log.fold(TOPICS.tickets, samples.ticket_opened("t-0", event_id="e-t-0"))
-    n = 0
+    traffic = Traffic(bridge.log, rng)
     dropped_mid_save = 0
+
+    def fold_and_drop() -> None:
+        nonlocal dropped_mid_save
+        traffic.fold(rng.randrange(0, 4))
+        if rng.random() < 0.2:  # ids dropped while the save is under way
+            before = len(bridge.log.state.applied_event_ids)
+            drop_ids(bridge.log.state, rng, rng.randrange(1, 4))
+            dropped_mid_save += before - len(bridge.log.state.applied_event_ids)
+
     for save in range(14):
-        for _ in range(rng.randrange(1, 80)):
-            random_record(bridge.log, rng, n, tickets)
-            n += 1
+        traffic.fold(rng.randrange(1, 80))
         if save % 3 == 2:  # an eviction round between saves, reported as the service does
             drop_ids(bridge.log.state, rng, rng.randrange(1, 10))
             bridge.cache.ids_removed()
-        bridge.begin()
-        while True:
-            for _ in range(rng.randrange(0, 4)):
-                random_record(bridge.log, rng, n, tickets)
-                n += 1
-            if rng.random() < 0.2:  # ids dropped while the save is under way
-                before = len(bridge.log.state.applied_event_ids)
-                drop_ids(bridge.log.state, rng, rng.randrange(1, 4))
-                dropped_mid_save += before - len(bridge.log.state.applied_event_ids)
-            if bridge.saver.step() == "committing":
-                break
+        save_while_folding(bridge, fold_and_drop)
         assert bridge.result().saved
         state, offsets = bridge.committed[-1]
         assert_file_is(path, state, offsets)
