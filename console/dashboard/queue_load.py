@@ -9,10 +9,12 @@ Pure Python: no Qt, no clock. Definitions (also shown as tooltips by the dashboa
 - **oldest waiting**: among tickets with status ``open``, the longest time a
   customer has been waiting for the team: since the opening when no agent has
   answered, or since the first customer message after the last public agent
-  reply. A ticket whose last word is the team's is not waiting.
+  reply. A ticket whose last word is the team's is not waiting. Of two
+  waiting as long, the smaller ticket id is named.
 - **agent load**: open tickets assigned to the agent. Presence past
   ``expires_at`` reads ``offline``. An assignee without a presence is listed
-  as offline so that no load disappears.
+  as offline so that no load disappears, under the name most of their open
+  tickets carry.
 - **created / resolved**: tickets opened, and ``status_changed`` to
   ``resolved`` events, in the window ``(now - window, now]``, per bucket.
 - **today** (``bridge.wire.figures``, for the agent's local day: from midnight
@@ -25,7 +27,8 @@ Pure Python: no Qt, no clock. Definitions (also shown as tooltips by the dashboa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from bridge.wire.entities import Presence, Ticket
@@ -150,8 +153,8 @@ def queue_figures(
         oldest: tuple[dt.datetime, str] | None = None
         for ticket in paced(active, pace):
             since = waiting_since(ticket)
-            if since is not None and (oldest is None or since < oldest[0]):
-                oldest = (since, ticket.ticket_id)
+            if since is not None and (oldest is None or (since, ticket.ticket_id) < oldest):
+                oldest = (since, ticket.ticket_id)  # a tie: the smallest ticket id
         figures.append(
             QueueFigures(
                 queue=queue,
@@ -173,25 +176,44 @@ def agent_figures(
 ) -> tuple[AgentFigures, ...]:
     """Each agent's presence and load; online first, then by name."""
     load: dict[str, int] = {}
-    names: dict[str, str] = {}
+    labels: dict[str, Counter[str]] = {}
     for ticket in paced(tickets, pace):
         if ticket.assignee is not None and is_active(ticket.status):
             load[ticket.assignee] = load.get(ticket.assignee, 0) + 1
-            names[ticket.assignee] = ticket.assignee_name or ticket.assignee
+            labels.setdefault(ticket.assignee, Counter())[
+                ticket.assignee_name or ticket.assignee
+            ] += 1
+    names = {agent_id: most_common(counts) for agent_id, counts in labels.items()}
+    return agent_rows(agents, now, load, names)
+
+
+def most_common(names: Counter[str]) -> str:
+    """The name most tickets carry (a tie: the first in order), whatever the tickets' order."""
+    return min(names, key=lambda name: (-names[name], name))
+
+
+def agent_rows(
+    agents: Iterable[Presence], now: dt.datetime, load: Mapping[str, int], names: Mapping[str, str]
+) -> tuple[AgentFigures, ...]:
+    """The agents' rows from their presences and ``load`` (the assignees' ``names``).
+
+    An assignee without a presence is listed, offline, so that no load disappears.
+    """
+    unlisted = dict(load)
     rows = [
         AgentFigures(
             agent_id=agent.agent_id,
             name=agent.name,
             role=agent.role,
             presence=effective_presence(agent, now),
-            load=load.pop(agent.agent_id, 0),
+            load=unlisted.pop(agent.agent_id, 0),
             queues=tuple(agent.queues),
         )
         for agent in agents
     ]
     rows.extend(
         AgentFigures(agent_id, names[agent_id], None, "offline", count, ())
-        for agent_id, count in load.items()
+        for agent_id, count in unlisted.items()
     )
     order = {"online": 0, "away": 1, "offline": 2}
     return tuple(sorted(rows, key=lambda row: (order[row.presence], row.name.casefold())))
