@@ -1,11 +1,14 @@
 """Compute the supervisor's figures off the UI thread, one pass at a time.
 
-``compute_figures`` walks every ticket: 0.4 s at 10k tickets, 1.8 s at 100k
-on a 2-core machine. On the UI thread, every 200 ms while deltas streamed, it
-froze a supervisor's console. ``FiguresJob`` runs each pass in a worker
-thread of its own, on lists the UI thread copied (tickets and presences are
-immutable structs: the store replaces them, it never changes one), and hands
-the figures back through a queued signal. One pass runs at a time.
+A full ``compute_figures`` walks every ticket: 0.4 s at 10k tickets, 1.8 s at
+100k on a 2-core machine. On the UI thread, every 200 ms while deltas
+streamed, it froze a supervisor's console. The job's default compute,
+``IncrementalFigures``, counts again only what changed since its last pass,
+but its first pass, after a snapshot, still counts every ticket.
+``FiguresJob`` runs each pass in a worker thread of its own, on lists the UI
+thread copied (tickets and presences are immutable structs: the store
+replaces them, it never changes one), and hands the figures back through a
+queued signal. One pass runs at a time.
 
 The worker does not run beside the UI thread: both need the interpreter
 lock, and every Python callback of a Qt paint then waited up to the switch
@@ -31,7 +34,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from bridge.wire.figures import Pace
-from console.dashboard.queue_load import DashboardFigures, compute_figures
+from console.dashboard.incremental_figures import IncrementalFigures
+from console.dashboard.queue_load import DashboardFigures
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
@@ -48,8 +52,9 @@ TURN_TIMEOUT_S = 0.010
 Compute = Callable[
     [list["Ticket"], list["Presence"], dt.datetime, "dt.tzinfo | None", Pace], DashboardFigures
 ]
-"""What computes the figures (``compute_figures``; tests pass their own): tickets,
-presences, now, the day's time zone, and the pace to call every few tickets."""
+"""What computes the figures (``IncrementalFigures``, ``compute_figures``; tests pass
+their own): tickets, presences, now, the day's time zone, and the pace to call every
+few tickets."""
 
 
 class _Turns:
@@ -102,7 +107,10 @@ class _Turns:
 
 
 class FiguresJob(QObject):
-    """Runs ``compute`` in a worker thread; ``computed`` or ``failed`` comes on the UI thread."""
+    """Runs ``compute`` in a worker thread; ``computed`` or ``failed`` comes on the UI thread.
+
+    ``compute`` defaults to an ``IncrementalFigures`` of this job's own (it keeps state).
+    """
 
     computed = Signal(object)
     """The figures of the pass (a ``DashboardFigures``)."""
@@ -112,13 +120,13 @@ class FiguresJob(QObject):
 
     def __init__(
         self,
-        compute: Compute = compute_figures,
+        compute: Compute | None = None,
         *,
         clock: Callable[[], float] = time.perf_counter,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._compute = compute
+        self._compute = compute if compute is not None else IncrementalFigures()
         self._clock = clock
         self._running = False
         self._last_s = 0.0

@@ -165,6 +165,33 @@ def test_new_data_shows_within_a_second_and_bursts_are_merged(
     ) == QColor(ALERT_BACKGROUND)
 
 
+def test_a_changed_ticket_shows_in_the_queue_table(
+    qtbot: QtBot, dashboard: SupervisorDashboard
+) -> None:
+    """As the store does: one live view of its tickets, a changed ticket a new object."""
+    store = {t.ticket_id: t for t in TICKETS}
+    dashboard.update_data(store.values(), AGENTS, NOW, "2025-03-01T15:59:58Z")
+    qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=1000)
+    queues = dashboard.queue_model
+    assert [cell(queues, 0, c) for c in range(4)] == ["Deliveries", "2", "1", "1"]
+
+    store["D1"] = ticket("D1", "payments", opened=45, due=15)  # moved to payments
+    dashboard.update_data(store.values(), AGENTS, NOW, "2025-03-01T16:00:00Z")
+    qtbot.waitUntil(lambda: dashboard.as_of_label.text() == "Data as of 16:00:00", timeout=2000)
+    table = [[cell(queues, r, c) for c in range(5)] for r in range(queues.rowCount())]
+    assert table == [
+        ["Deliveries", "1", "0", "0", "12 min"],  # D2 alone, waiting since it opened
+        ["Payments", "2", "2", "1", "45 min"],
+    ]
+
+    del store["P1"]
+    store["D1"] = ticket("D1", "payments", status="resolved", opened=45, due=15, resolved_ago=1)
+    dashboard.update_data(store.values(), AGENTS, NOW, "2025-03-01T16:00:01Z")
+    qtbot.waitUntil(lambda: dashboard.as_of_label.text() == "Data as of 16:00:01", timeout=2000)
+    assert [cell(queues, 1, c) for c in range(5)] == ["Payments", "0", "0", "0", "—"]
+    assert "2 resolved" in dashboard.totals_label.text()
+
+
 def test_dashboard_renders(qtbot: QtBot, dashboard: SupervisorDashboard) -> None:
     dashboard.update_data(TICKETS, AGENTS, NOW, None)
     dashboard.resize(1000, 700)
