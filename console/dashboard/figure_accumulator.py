@@ -66,7 +66,10 @@ class _DayGroup:
     names: Counter[str] = field(default_factory=Counter)
 
     def bag(self, kind: DayKind) -> SortedBag[_Instant]:
-        return self.kinds.setdefault(kind, SortedBag())
+        bag = self.kinds.get(kind)
+        if bag is None:
+            bag = self.kinds[kind] = SortedBag()
+        return bag
 
     def figures(self, key: GroupKey, now: float) -> GroupFigures | None:
         """The group's figures as of ``now`` (``None``: it has none yet)."""
@@ -167,7 +170,9 @@ class FigureAccumulator:
 
     # ------------------------------------------------------------------ counting
     def _count(self, facts: TicketFacts, sign: int) -> None:
-        queue = self._queues.setdefault(facts.queue, _Queue())
+        queue = self._queues.get(facts.queue)
+        if queue is None:
+            queue = self._queues[facts.queue] = _Queue()
         queue.tickets += sign
         if facts.active:
             queue.open += sign
@@ -175,7 +180,9 @@ class FigureAccumulator:
                 queue.unassigned += sign
             else:
                 self._load[facts.assignee] += sign
-                labels = self._labels.setdefault(facts.assignee, Counter())
+                labels = self._labels.get(facts.assignee)
+                if labels is None:
+                    labels = self._labels[facts.assignee] = Counter()
                 labels[facts.assignee_label] += sign
         if facts.breach_due is not None:
             queue.breach_dues.change(facts.breach_due, sign)
@@ -190,11 +197,15 @@ class FigureAccumulator:
     def _count_day(self, facts: TicketFacts, sign: int, start: float, end: float) -> None:
         items, names = day_items(facts, start, end)
         for item in items:
-            group = self._day_groups.setdefault(item.group, _DayGroup())
-            group.bag(item.kind).change(_instant(item), sign)
+            self._day_group(item.group).bag(item.kind).change(_instant(item), sign)
         for agent_id, name in names:
-            group = self._day_groups.setdefault(("agent", agent_id), _DayGroup())
-            group.names[name] += sign
+            self._day_group(("agent", agent_id)).names[name] += sign
+
+    def _day_group(self, key: GroupKey) -> _DayGroup:
+        group = self._day_groups.get(key)
+        if group is None:
+            group = self._day_groups[key] = _DayGroup()
+        return group
 
     def _flush(self) -> None:
         for name, queue in list(self._queues.items()):
