@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bridge.wire.timestamps import epoch_of
+from bridge.wire.timestamps import epoch_of, moment_of
 from console.viewstate.order_feed import OrderFeed, entry_matches
 from console.viewstate.queue_rows import (
     SlaState,
@@ -132,6 +132,14 @@ def test_parse_epoch_reads_offsets_and_rejects_garbage() -> None:
     assert epoch_of("2024-05-06T07:00:00-05:00") == NOW
     assert epoch_of("yesterday") is None
     assert epoch_of(None) is None
+
+
+def test_parse_epoch_reads_lower_case_letters_and_a_naive_time_as_utc() -> None:
+    # the fast path parses the fold's "T...Z" as it is; these take the slower one
+    assert epoch_of("2024-05-06t12:00:00z") == NOW
+    assert epoch_of("2024-05-06T12:00:00") == NOW
+    assert epoch_of("2024-05-06T12:00:00.500Z") == NOW + 0.5
+    assert moment_of("2024-05-06t12:00:00z") == moment_of("2024-05-06T12:00:00Z")
 
 
 @pytest.mark.parametrize(
