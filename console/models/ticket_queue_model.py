@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -190,20 +191,20 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
-class _Held:
+class _Held(msgspec.Struct, gc=False):
     """A ticket the rows show, its default-order key, and its row data (``None``: to build).
 
     One object per ticket in one dict, not a dict each for the tickets, keys
     and rows: at 100k tickets every dict keyed by ticket id doubled its table
-    in the same slice of a snapshot's load (a page fault per 4 KiB of it).
+    in the same slice of a snapshot's load (a page fault per 4 KiB of it). A
+    struct: built in C (a slotted class's ``__init__`` is a Python call per
+    ticket), and not tracked by the garbage collector (it holds a ticket, a
+    tuple and a row, none of which refers back to it: no cycle).
     """
 
-    __slots__ = ("key", "row", "ticket")
-
-    def __init__(self, ticket: Ticket, key: OrderKey, row: QueueRow | None) -> None:
-        self.ticket = ticket
-        self.key = key
-        self.row = row
+    ticket: Ticket
+    key: OrderKey
+    row: QueueRow | None
 
 
 class _OrderKeys(Mapping[str, OrderKey]):
@@ -628,13 +629,16 @@ class TicketQueueModel(QAbstractTableModel):
         tickets = self._store.tickets
         unread = self._seen.unread
         held = self._held
+        queue_counts, tag_counts = self._queue_counts, self._tag_counts
         keyed: list[tuple[OrderKey, str]] = []
         for tid in ticket_ids:
             ticket = tickets[tid]
             key, row = keyed_queue_row(ticket, unread(ticket))
             keyed.append((key, tid))
             held[tid] = _Held(ticket, key, row)
-            self._recount(None, ticket)
+            queue_counts[ticket.queue] += 1  # as _recount(None, ticket), inline: one per row
+            if ticket.tags:
+                tag_counts.update(ticket.tags)
         keyed.sort()
         keys = self._keys
         inserted = 0

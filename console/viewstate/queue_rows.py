@@ -24,6 +24,7 @@ SLA_WARNING_SECONDS = 15 * 60
 MINUTES_PER_HOUR = 60
 HOURS_PER_DAY = 24
 PRIORITY_RANK: dict[str, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+_UNRANKED = len(PRIORITY_RANK)
 
 
 class SlaState(enum.Enum):
@@ -91,39 +92,53 @@ def queue_row(ticket: Ticket, unread: int) -> QueueRow:
 
 
 def keyed_queue_row(ticket: Ticket, unread: int) -> tuple[OrderKey, QueueRow]:
-    """``order_key(ticket)`` and ``queue_row(ticket, unread)``, its due time read once."""
+    """``order_key(ticket)`` and ``queue_row(ticket, unread)``, its due time read once.
+
+    The key is built here, not by ``_order_key``: a snapshot builds one per
+    ticket, and each Python call is a tenth of a microsecond of the few a row costs.
+    """
     due = epoch_of(ticket.sla_due_at)
-    return _order_key(ticket, due), _row(ticket, unread, due)
+    answered = 0 if ticket.first_response_at is None else 1
+    rank = PRIORITY_RANK.get(ticket.priority, _UNRANKED)
+    if due is None:
+        key = (answered, math.inf, rank, math.inf, ticket.ticket_id)
+    else:
+        key = (answered, float(math.floor(due / 60)), rank, due, ticket.ticket_id)
+    return key, _row(ticket, unread, due)
 
 
 def _row(ticket: Ticket, unread: int, sla_due: float | None) -> QueueRow:
+    ticket_id, subject, customer = ticket.ticket_id, ticket.subject, ticket.customer_name
+    queue, order_id, assignee_name = ticket.queue, ticket.order_id, ticket.assignee_name
+    tags = ticket.tags
+    answered_at = ticket.first_response_at
     searchable = (
-        ticket.ticket_id,
-        ticket.subject,
-        ticket.customer_name,
+        ticket_id,
+        subject,
+        customer,
         ticket.customer_id,
-        ticket.order_id or "",
-        ticket.assignee_name or "",
-        ticket.queue,
-        *ticket.tags,
+        order_id or "",
+        assignee_name or "",
+        queue,
+        *tags,
     )
     return QueueRow(
-        ticket_id=ticket.ticket_id,
+        ticket_id=ticket_id,
         priority=ticket.priority,
-        subject=ticket.subject,
-        customer=ticket.customer_name,
-        queue=ticket.queue,
+        subject=subject,
+        customer=customer,
+        queue=queue,
         status=ticket.status,
         assignee_id=ticket.assignee,
-        assignee_name=ticket.assignee_name,
+        assignee_name=assignee_name,
         channel=ticket.channel,
-        order_id=ticket.order_id,
+        order_id=order_id,
         opened_at=epoch_of(ticket.opened_at) or 0.0,
         sla_due=math.inf if sla_due is None else sla_due,
-        first_response=epoch_of(ticket.first_response_at),
+        first_response=None if answered_at is None else epoch_of(answered_at),
         unread=unread,
         search_text="\n".join(searchable).casefold(),
-        tags=tuple(ticket.tags),
+        tags=tuple(tags),
     )
 
 
@@ -143,7 +158,7 @@ def _order_key(ticket: Ticket, due: float | None) -> OrderKey:
     due_at = math.inf if due is None else due
     minute = math.inf if due is None else float(math.floor(due / 60))
     answered = 0 if ticket.first_response_at is None else 1
-    rank = PRIORITY_RANK.get(ticket.priority, len(PRIORITY_RANK))
+    rank = PRIORITY_RANK.get(ticket.priority, _UNRANKED)
     return (answered, minute, rank, due_at, ticket.ticket_id)
 
 
