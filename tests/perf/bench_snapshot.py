@@ -29,6 +29,12 @@ collector paced as ``console/shell.py`` paces it (``GcPacing``). Reported:
   nested lists between entities (one template each), so the bridge's figure is
   what serving costs, not what a folded state of that size holds.
 
+- ``reference``: the same snapshot taken by a bare ``BridgeClient`` (decoding
+  only, no store, no window): ``seconds_to_complete`` and
+  ``main_thread_cpu_s``, the floor the console's figures stand on (the
+  bridge's page production and the decoding), measured once a size, after
+  the consoles (whose RSS stays their own).
+
 ATP_BENCH_REPEATS (1) runs a size, medians when more than one: the largest
 size's at the top level of the figures, each size's in ``by_size``; the largest
 size is measured again for a supervisor's console (``supervisor``), whose
@@ -110,6 +116,32 @@ def _shown_console(tmp: Path, pacing: GcPacing) -> ConsoleWindowSet:
     windows.window.resize(1400, 900)
     windows.window.show()
     return windows
+
+
+def _reference(server_name: str) -> dict[str, Any]:
+    """Take the snapshot with a bare client that only decodes it: what no console beats."""
+    app = QApplication.instance() or QApplication([])
+    client = BridgeClient("bench-snapshot-reference")
+    loop = QEventLoop()
+    client.snapshot_end.connect(lambda _end: loop.quit())
+    timeout = QTimer()
+    timeout.setSingleShot(True)
+    timeout.timeout.connect(loop.quit)
+    main_thread = threading.get_native_id()
+    cpu_before, _ = stack.thread_times(main_thread)
+    started = time.monotonic()
+    timeout.start(round(TIMEOUT_S * 1000))
+    client.connect_to(server_name, TOKEN)
+    loop.exec()
+    elapsed = time.monotonic() - started
+    cpu_after, _ = stack.thread_times(main_thread)
+    complete = client.last_seq is not None
+    client.close()
+    app.processEvents()
+    return {
+        "seconds_to_complete": round(elapsed, 2) if complete else None,
+        "main_thread_cpu_s": round(cpu_after - cpu_before, 2),
+    }
 
 
 def _load(server_name: str, bridge_pid: int) -> dict[str, Any]:
@@ -199,6 +231,7 @@ def _measure(size: int, repeats: int, role: Role = "agent") -> dict[str, Any]:
                 figures = _load(server_name, child.pid)
                 figures["bridge_rss_before_mib"] = bridge_idle
                 runs.append(figures)
+            reference = _reference(server_name)  # after: the consoles' RSS is their own
         finally:
             stop.set()
             child.join(30)
@@ -221,6 +254,7 @@ def _measure(size: int, repeats: int, role: Role = "agent") -> dict[str, Any]:
             "console_rss_first_run_mib": runs[0]["console_rss_mib"] if runs else None,
             "bridge_rss_peak_mib": median("bridge_rss_peak_mib"),
         },
+        "reference": reference,
         "runs": runs,
         "load_average_before": load_before,
         "load_average_after": load_after,
@@ -261,6 +295,9 @@ def run() -> dict[str, object]:
     supervisor = _measure_in_process(largest, repeats, "supervisor")
     return {
         **by_size[str(largest)],
-        "by_size": {size: figures["median"] for size, figures in by_size.items()},
+        "by_size": {
+            size: {**figures["median"], "reference": figures["reference"]}
+            for size, figures in by_size.items()
+        },
         "supervisor": supervisor["median"],
     }
