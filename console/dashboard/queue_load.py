@@ -188,7 +188,7 @@ def agent_figures(
 
 
 def most_common(names: Counter[str]) -> str:
-    """The name most tickets carry (a tie: the first in order), whatever the tickets' order."""
+    """The name most tickets carry (a tie: the first alphabetically), whatever their order."""
     return min(names, key=lambda name: (-names[name], name))
 
 

@@ -601,9 +601,15 @@ class TicketQueueModel(QAbstractTableModel):
             for tag in old.tags:
                 _uncount(self._tag_counts, tag)
         if new is not None:
-            self._queue_counts[new.queue] += 1
-            if new.tags:
-                self._tag_counts.update(new.tags)
+            self._count((new,))
+
+    def _count(self, tickets: Iterable[Ticket]) -> None:
+        """Count the queues and tags of ``tickets``, newly held."""
+        queue_counts, tag_counts = self._queue_counts, self._tag_counts
+        for ticket in tickets:
+            queue_counts[ticket.queue] += 1
+            if ticket.tags:
+                tag_counts.update(ticket.tags)
 
     def _remove(self, ticket_ids: list[str]) -> None:
         held = self._held
@@ -629,16 +635,15 @@ class TicketQueueModel(QAbstractTableModel):
         tickets = self._store.tickets
         unread = self._seen.unread
         held = self._held
-        queue_counts, tag_counts = self._queue_counts, self._tag_counts
         keyed: list[tuple[OrderKey, str]] = []
+        taken: list[Ticket] = []
         for tid in ticket_ids:
             ticket = tickets[tid]
             key, row = keyed_queue_row(ticket, unread(ticket))
             keyed.append((key, tid))
             held[tid] = _Held(ticket, key, row)
-            queue_counts[ticket.queue] += 1  # as _recount(None, ticket), inline: one per row
-            if ticket.tags:
-                tag_counts.update(ticket.tags)
+            taken.append(ticket)
+        self._count(taken)  # one call for the batch, not one per row
         keyed.sort()
         keys = self._keys
         inserted = 0
