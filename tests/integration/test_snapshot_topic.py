@@ -285,12 +285,15 @@ def test_a_bridge_bootstrapped_from_the_topic_and_the_tail_equals_a_full_fold(
             return bootstrapped.state.next_offsets == end == full.state.next_offsets
 
         qtbot.waitUntil(both_at_the_end, timeout=WAIT_MS)
-        total = sum(n for p in log.end().values() for n in p.values())
+        # Where both are, not the log's end read again: a bridge may publish a presence
+        # renewal in between, which neither has folded yet.
+        at_end = {topic: dict(ends) for topic, ends in full.state.next_offsets.items()}
+        total = sum(n for p in at_end.values() for n in p.values())
         assert sum(n for p in materialized.published.values() for n in p.values()) == HEAD
         assert full.records_read == total
         assert bootstrapped.records_read == total - HEAD  # it read the tail only
         assert_same_state(bootstrapped.state, full.state)
-        assert_same_state(bootstrapped.state, _full_fold(log, log.end()))
+        assert_same_state(bootstrapped.state, _full_fold(log, at_end))
         assert bootstrapped.state.quarantined_count > 0  # the log had bad records
         assert any(t.assignee for t in full.state.tickets.values())
     finally:
