@@ -18,6 +18,7 @@ from types import FrameType
 
 from bridge.config import ConfigError, kafka_client_settings, load_config
 from bridge.credentials import CredentialsUnavailableError, required_password
+from bridge.heap import BRIDGE_MALLOC_ARENAS, limit_malloc_arenas
 from bridge.logs import setup_logging
 from bridge.materializer import Materializer
 from bridge.paths import DataLayout, default_paths
@@ -38,6 +39,7 @@ def run_materializer(
     config_file: Path | None, overrides: Mapping[str, str], *, publish_interval_s: float
 ) -> int:
     """Materialize until SIGTERM/SIGINT; returns the process exit code."""
+    limit_malloc_arenas(BRIDGE_MALLOC_ARENAS, os.environ)  # first: before any thread
     try:
         loaded = load_config(
             default_paths(os.environ),

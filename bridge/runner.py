@@ -20,6 +20,7 @@ from bridge.config import (
 )
 from bridge.contract.topics import Topics
 from bridge.credentials import CredentialsUnavailableError, required_password
+from bridge.heap import BRIDGE_MALLOC_ARENAS, limit_malloc_arenas
 from bridge.logs import setup_logging
 from bridge.paths import DataDirError, DataLayout, default_paths
 from bridge.posix_signals import SignalWakeup
@@ -40,6 +41,7 @@ def _fail(code: int, message: str) -> int:
 
 def run_bridge(config_file: Path | None, overrides: Mapping[str, str]) -> int:
     """Run the bridge in the foreground; returns the process exit code."""
+    limit_malloc_arenas(BRIDGE_MALLOC_ARENAS, os.environ)  # first: before any thread
     try:
         loaded = load_config(
             default_paths(os.environ),
