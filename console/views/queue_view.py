@@ -334,6 +334,9 @@ class QueueView(QWidget):
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(24)
         header = table.horizontalHeader()
+        # a header of our own starts unclickable (QTableView's own is made clickable): without
+        # this a click on a title neither sorts nor shows the arrow
+        header.setSectionsClickable(True)
         header.setStretchLastSection(False)
         for column in Column:
             header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
