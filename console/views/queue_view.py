@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QSize,
@@ -37,6 +39,7 @@ from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Co
 from console.views.column_fitter import ColumnFitter
 from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
+from console.viewstate.no_match import Remedy, RemedyScan
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 
 if TYPE_CHECKING:
@@ -144,6 +147,77 @@ class QueueTable(QTableView):
         return min(wanted, self.fontMetrics().averageCharWidth() * CAPPED_CHARS)
 
 
+class _RemedyFinder(QObject):
+    """What would show tickets when the queue's search matches none (``RemedyScan``).
+
+    The rows are scanned over turns of the event loop (``Slicing``); until a
+    scan ends, ``remedy`` gives the last one found for the same view and
+    search, or ``Remedy.NONE``. After tickets change, ``recheck`` scans again.
+    """
+
+    found = Signal()
+    """A scan ended: ``remedy`` may give another answer."""
+
+    def __init__(self, model: TicketQueueModel, slicing: Slicing, parent: QObject) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._slicing = slicing
+        self._known: RemedyScan | None = None  # the last scan that ended
+        self._scan: RemedyScan | None = None  # the one in progress
+        self._stale = False  # tickets changed since ``_known`` began
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self._advance)
+        model.batch_applied.connect(self.rows_changed)
+
+    def remedy(self, view: SavedView, needle: str) -> Remedy:
+        """The remedy for ``view`` searched for ``needle`` (case-folded), as far as known yet.
+
+        Not known: a scan starts (``found`` follows its end).
+        """
+        known = self._known
+        if known is not None and (known.view, known.needle) == (view, needle):
+            return known.remedy
+        scan = self._scan
+        if scan is None or (scan.view, scan.needle) != (view, needle):
+            self._start(view, needle)
+        return Remedy.NONE
+
+    def rows_changed(self) -> None:
+        """Tickets changed: the remedy found may be out of date."""
+        self._stale = True
+
+    def recheck(self, view: SavedView, needle: str) -> None:
+        """Scan again for the remedy of ``view`` and ``needle`` if tickets changed since."""
+        known = self._known
+        if not self._stale or known is None or self._scan is not None:
+            return
+        if (known.view, known.needle) == (view, needle):
+            self._start(view, needle)  # ``known`` holds until it ends
+
+    def _start(self, view: SavedView, needle: str) -> None:
+        self._stale = False
+        self._scan = RemedyScan(
+            self._model, view, needle, self._model.now(), chunk=self._slicing.chunk_rows
+        )
+        self._turn.start()
+
+    def _advance(self) -> None:
+        scan = self._scan
+        if scan is None:
+            return
+        deadline = time.perf_counter() + self._slicing.budget_ms / 1000
+        while not scan.done:
+            scan.step()
+            if not scan.done and time.perf_counter() >= deadline:
+                self._turn.start()
+                return
+        self._scan = None
+        self._known = scan
+        self.found.emit()
+
+
 class QueueView(QWidget):
     """The live ticket queue of one agent."""
 
@@ -169,6 +243,7 @@ class QueueView(QWidget):
         self._views: list[SavedView] = []
         self._anchor: tuple[str, int] | None = None
         self._ticks = 0
+        self._remedies = _RemedyFinder(model, slicing, self)
 
         self.selector = QComboBox(self)
         self.search = QLineEdit(self)
@@ -205,10 +280,16 @@ class QueueView(QWidget):
         model.batch_applied.connect(self._restore_anchor)
         model.queues_changed.connect(self._rebuild_views)
         model.tags_changed.connect(self._rebuild_views)
-        for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved):
+        proxy = self._proxy
+        for signal in (
+            proxy.rowsInserted,
+            proxy.rowsRemoved,
+            proxy.layoutChanged,
+            proxy.modelReset,
+            model.batch_applied,  # what would show tickets may have changed
+            self._remedies.found,
+        ):
             signal.connect(self._update_count)
-        self._proxy.layoutChanged.connect(self._update_count)
-        self._proxy.modelReset.connect(self._update_count)
 
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(tick_ms)
@@ -303,6 +384,8 @@ class QueueView(QWidget):
         ]
         self._model.refresh_sla(source_rows, with_age=self._ticks % AGE_REFRESH_TICKS == 0)
         self._model.refresh_colleagues()  # a presence that expired shows nobody any more
+        if self._proxy.rowCount() == 0 and self._proxy.search_text:  # the note names a remedy
+            self._remedies.recheck(self._proxy.saved_view, self._proxy.search_text)
 
     def retranslate(self) -> None:
         """Re-read every translated text."""
@@ -469,25 +552,30 @@ class QueueView(QWidget):
     def _update_count(self) -> None:
         shown = self._proxy.rowCount()
         self.count_label.setText(self.tr("%n ticket(s)", "", shown))
-        self.empty_state.set_text(self._empty_text())
+        if shown == 0:  # the note is shown only then (and its remedy reads every row)
+            self.empty_state.set_text(self._empty_text())
 
     def _empty_text(self) -> str:
-        """What the empty table says: why there is nothing, and what search covers."""
+        """What the empty table says: why there is nothing, and what would show tickets."""
         position = self.selector.currentIndex()
         view = self._view_label(self._views[position]) if 0 <= position < len(self._views) else ""
         search = self._proxy.search_text.strip()
         if self._model.rowCount() == 0:
             return self._data_note or self.tr("No tickets yet.")
-        if search:
-            return (
-                self.tr(
-                    "No tickets in “%1” match “%2”. Search covers only the current view: "
-                    "choose All open to search every open ticket."
-                )
-                .replace("%1", view)
-                .replace("%2", one_line(search, 80))
-            )
-        return self.tr("No tickets in “%1”.").replace("%1", view)
+        if not search:
+            return self.tr("No tickets in “%1”.").replace("%1", view)
+        texts = {
+            Remedy.ALL_OPEN: self.tr(
+                "No tickets in “%1” match “%2”. Search covers only the current view: "
+                "choose All open to search every open ticket."
+            ),
+            Remedy.CLEAR_SEARCH: self.tr(
+                "No tickets in “%1” match “%2”. Clear the search to see every ticket of this view."
+            ),
+            Remedy.NONE: self.tr("No tickets in “%1” match “%2”."),
+        }
+        remedy = self._remedies.remedy(self._proxy.saved_view, search)
+        return texts[remedy].replace("%1", view).replace("%2", one_line(search, 80))
 
     def _visible_proxy_rows(self) -> range:
         count = self._proxy.rowCount()

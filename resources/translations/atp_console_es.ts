@@ -1270,6 +1270,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Ningún ticket de «%1» coincide con «%2». La búsqueda cubre solo la vista actual: elige Todos los abiertos para buscar en todos los tickets abiertos.</translation>
     </message>
     <message>
+        <source>No tickets in “%1” match “%2”. Clear the search to see every ticket of this view.</source>
+        <translation>Ningún ticket de «%1» coincide con «%2». Borra la búsqueda para ver todos los tickets de esta vista.</translation>
+    </message>
+    <message>
+        <source>No tickets in “%1” match “%2”.</source>
+        <translation>Ningún ticket de «%1» coincide con «%2».</translation>
+    </message>
+    <message>
         <source>No tickets in “%1”.</source>
         <translation>No hay tickets en «%1».</translation>
     </message>

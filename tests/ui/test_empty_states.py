@@ -19,7 +19,7 @@ from console.viewstate.store import ViewStore
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from tests.helpers.clock import Clock
 from tests.helpers.entities import many_tickets, ticket
-from tests.helpers.protocol import ME, delta, snapshot, status
+from tests.helpers.protocol import ME, delta, snapshot, status, ticket_change
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -104,24 +104,58 @@ def test_refused_credentials_and_a_lost_bridge_have_their_own_banner(
     assert not banner.isVisible()
 
 
-def test_an_empty_search_says_it_covers_only_the_current_view(
+SEARCH_COVERS = "Search covers only the current view: choose All open to search every open ticket."
+CLEAR_SEARCH = "Clear the search to see every ticket of this view."
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # another view holds a match: All open is the step that finds it
+        ("unassigned", "marta", f"No tickets in “Unassigned” match “marta”. {SEARCH_COVERS}"),
+        # in All open already: switching to it changes nothing; clearing the search does
+        ("open", "zzz-nothing", f"No tickets in “All open” match “zzz-nothing”. {CLEAR_SEARCH}"),
+        # nothing matches anywhere, but this view has tickets
+        ("unassigned", "zzz-nothing", f"“Unassigned” match “zzz-nothing”. {CLEAR_SEARCH}"),
+        # nothing matches anywhere and this view is empty anyway: nothing to suggest
+        ("breached", "zzz-nothing", "No tickets in “Breached” match “zzz-nothing”."),
+    ],
+    ids=["match-elsewhere", "all-open", "view-has-tickets", "nothing-helps"],
+)
+def test_a_search_that_matches_nothing_suggests_only_what_would_show_tickets(
+    qtbot: QtBot, window: MainWindow, store: ViewStore, case: tuple[str, str, str]
+) -> None:
+    view, search, hint = case
+    window.on_connected()
+    others = ticket("t-marta", assignee="a-marta", subject="Marta's refund")
+    store.apply_snapshot(snapshot([*many_tickets(3), others]))
+    queue = window.queue_view
+    assert not queue.empty_state.is_shown()
+    assert "this view" in queue.search.placeholderText()
+    assert queue.set_saved_view(view)
+    queue.search.setText(search)
+    qtbot.waitUntil(lambda: queue.proxy.search_text == search, timeout=2000)
+    qtbot.waitUntil(queue.empty_state.is_shown, timeout=2000)
+    qtbot.waitUntil(lambda: queue.empty_state.text().endswith(hint), timeout=2000)
+    queue.search.clear()
+    if view != "breached":
+        qtbot.waitUntil(lambda: not queue.empty_state.is_shown(), timeout=2000)
+
+
+def test_the_no_match_hint_follows_tickets_that_arrive(
     qtbot: QtBot, window: MainWindow, store: ViewStore
 ) -> None:
     window.on_connected()
     store.apply_snapshot(snapshot(many_tickets(3)))
     queue = window.queue_view
-    assert not queue.empty_state.is_shown()
-    assert "this view" in queue.search.placeholderText()
     assert queue.set_saved_view("unassigned")
-    queue.search.setText("zzz-nothing")
-    qtbot.waitUntil(lambda: queue.proxy.rowCount() == 0, timeout=2000)
+    queue.search.setText("marta")
+    qtbot.waitUntil(lambda: queue.proxy.search_text == "marta", timeout=2000)
     qtbot.waitUntil(queue.empty_state.is_shown, timeout=2000)
-    text = queue.empty_state.text()
-    assert "“zzz-nothing”" in text
-    assert "Unassigned" in text
-    assert "Search covers only the current view" in text
-    queue.search.clear()
-    qtbot.waitUntil(lambda: not queue.empty_state.is_shown(), timeout=2000)
+    qtbot.waitUntil(lambda: queue.empty_state.text().endswith(CLEAR_SEARCH), timeout=2000)
+    store.apply_delta(delta(2, ticket_change(ticket("t-m", assignee="a-marta", subject="Marta"))))
+    assert queue.empty_state.is_shown()  # assigned: not in Unassigned
+    qtbot.waitUntil(lambda: queue.empty_state.text().endswith(SEARCH_COVERS), timeout=2000)
 
 
 def test_the_workspace_says_no_ticket_is_open_and_the_customer_has_no_history(
