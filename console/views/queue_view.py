@@ -358,11 +358,11 @@ class QueueView(QWidget):
         return True
 
     def select_next(self) -> None:
-        """Move the selection one row down (the first row if none)."""
+        """Move the selection one row down (the first row if none), the focus to the table."""
         self._step(1)
 
     def select_previous(self) -> None:
-        """Move the selection one row up (the first row if none)."""
+        """Move the selection one row up (the first row if none), the focus to the table."""
         self._step(-1)
 
     def visible_ticket_ids(self) -> list[str]:
@@ -588,6 +588,9 @@ class QueueView(QWidget):
         return range(first, last + 1)
 
     def _step(self, delta: int) -> None:
+        # J and K work from anywhere: with the focus left on the view selector or a button,
+        # Enter would be theirs (the keyboard model leaves it to them) instead of opening
+        self.focus_table()
         count = self._proxy.rowCount()
         if count == 0:
             return

@@ -123,6 +123,32 @@ def test_after_enter_opens_a_ticket_c_claims_with_the_focus_still_in_the_queue(
     assert queue.current_ticket_id() == ticket_id
 
 
+@pytest.mark.parametrize("start", ["view selector", "release button"])
+def test_j_then_enter_opens_the_ticket_wherever_the_focus_was(
+    qtbot: QtBot, console: Console, start: str
+) -> None:
+    """The console starts with the focus in the view selector; a button keeps it once clicked.
+
+    Both take Enter for themselves: J moves the selection and the focus to the queue,
+    so Enter opens the ticket J selected (not the selector's list, not the button again).
+    """
+    queue = console.windows.window.queue_view
+    workspace = console.windows.workspace
+    if start == "release button":
+        open_with_enter(qtbot, console)
+        widget: QWidget = workspace.action_bar.release_button
+        widget.setEnabled(True)  # as it is on a ticket of mine
+    else:
+        widget = queue.selector
+    focus(qtbot, widget)
+    press(qtbot, "J")
+    selected = queue.current_ticket_id()
+    assert selected is not None
+    press(qtbot, "Return")
+    qtbot.waitUntil(lambda: workspace.ticket_id == selected, timeout=2000)
+    assert console.commands == []  # no button was pressed
+
+
 def test_in_the_tag_field_letters_type_and_enter_adds_the_tag(
     qtbot: QtBot, console: Console
 ) -> None:
