@@ -4,7 +4,7 @@ A thin model over a plain-Python index (``ShownRows``): the ticket ids the
 view and the search accept, kept sorted by a key. A filter change or a sort
 computes the new rows as a ``ShownRowsJob`` (``shown_rows_job.py``): bounded
 steps over the rows' cached data (``SavedView.predicate``, the cached
-lowercased search text, ``SORT_KEYS``), as many per turn of the event loop as
+lowercased search text, the model's ``sort_key``), as many per turn of the event loop as
 fit ``Slicing.budget_ms``, so a change at 100,000 tickets never blocks the
 loop for long; the table shows the old rows until the job is done, then the
 new ones as one layout change (selection and current row follow their
@@ -20,7 +20,7 @@ and sorting the queue").
 
 Unsorted (sort column -1) it keeps the source's default order (what needs the
 agent first, ``queue_rows.order_key``); a header click sorts by the column's
-``SORT_KEYS`` value (ascending or descending), ties in the default order.
+``sort_key`` value (ascending or descending), ties in the default order.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from console.models.ticket_queue_model import SORT_KEYS, Column
+from console.models.ticket_queue_model import Column
 from console.viewstate.saved_views import SavedView, ViewKind
 from console.viewstate.shown_rows import ShownRows, SortKey, runs
 from console.viewstate.shown_rows_job import CHUNK_ROWS, RowOrder, ShownRowsJob
@@ -170,7 +170,7 @@ class QueueFilterProxy(QAbstractProxyModel):
             self._want(replace(self._wanted, needle=needle))
 
     def sort(self, column: int, order: Qt.SortOrder = _ASCENDING) -> None:
-        """Sort by ``column`` (its ``SORT_KEYS`` value; -1: the default order)."""
+        """Sort by ``column`` (the model's ``sort_key``; -1: the default order)."""
         column = column if 0 <= column < len(Column) else -1
         order = order if column >= 0 else _ASCENDING
         if (column, order) != (self._wanted.column, self._wanted.order):
@@ -289,11 +289,10 @@ class QueueFilterProxy(QAbstractProxyModel):
         # matches_search's rule, the needle case-folded once
         return lambda row: needle in row.search_text and test(row)
 
-    @staticmethod
-    def _row_order(spec: _Filter) -> RowOrder:
+    def _row_order(self, spec: _Filter) -> RowOrder:
         if spec.column < 0:
             return RowOrder()
-        return RowOrder(SORT_KEYS[Column(spec.column)], spec.order != _ASCENDING)
+        return RowOrder(self._source.sort_key(spec.column), spec.order != _ASCENDING)
 
     def _key_function(self) -> Callable[[str, QueueRow], SortKey]:
         """The key a row of the filter shown is held under."""

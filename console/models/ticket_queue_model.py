@@ -113,13 +113,12 @@ SORT_KEYS: dict[Column, Callable[[QueueRow], Any]] = {
     Column.QUEUE: lambda row: row.queue,
     Column.STATUS: lambda row: row.status,
     Column.ASSIGNEE: lambda row: (row.assignee_name or "").casefold(),
-    Column.OTHERS: lambda _row: 0,
     Column.AGE: lambda row: -row.opened_at,
     Column.CHANNEL: lambda row: row.channel,
     Column.UNREAD: lambda row: row.unread,
 }
 """What a header click on each column sorts by (one plain value per row; ties keep the
-default order)."""
+default order). "Also on it" is not a field of the row: ``TicketQueueModel.sort_key``."""
 
 
 def _headers() -> list[str]:
@@ -458,10 +457,24 @@ class TicketQueueModel(QAbstractTableModel):
     def _alignment(_ticket_id: str, column: int) -> int | None:
         return _RIGHT_ALIGNED if column in (Column.SLA, Column.UNREAD) else None
 
-    @staticmethod
-    def sort_value(row: QueueRow, column: int) -> Any:
+    def sort_value(self, row: QueueRow, column: int) -> Any:
         """What a header click on ``column`` sorts ``row`` by (``SORT_ROLE``)."""
-        return SORT_KEYS[Column(column)](row)
+        return self.sort_key(column)(row)
+
+    def sort_key(self, column: int) -> Callable[[QueueRow], Any]:
+        """What a header click on ``column`` sorts a row by: its ``SORT_KEYS`` value.
+
+        "Also on it" sorts by who is on the ticket now: tickets a colleague has
+        open first, by the cell's text. A change of who is on a ticket is a
+        ``dataChanged`` on that column (``refresh_colleagues``): the proxy moves the row.
+        """
+        if column == Column.OTHERS:
+            return self._colleagues_key
+        return SORT_KEYS[Column(column)]
+
+    def _colleagues_key(self, row: QueueRow) -> tuple[bool, str]:
+        people = self.colleagues(row.ticket_id)
+        return (not people, colleague_text.short(people).casefold())
 
     # ------------------------------------------------------------------ ticking and seen state
     def refresh_sla(self, rows: Iterable[int], *, with_age: bool = False) -> None:

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from bridge.wire.entities import Presence
+from bridge.wire.protocol import Change
 from console.models.ticket_queue_model import Column, TicketQueueModel
 from console.views.queue_view import QueueView
 from console.viewstate.seen import SeenTracker
@@ -129,3 +131,33 @@ def test_a_sorted_queue_stays_sorted_as_deltas_arrive(qtbot: QtBot) -> None:
         Column.CUSTOMER,
         _ASCENDING,
     )
+
+
+def _viewing(ticket_id: str) -> Change:
+    """Ana, another agent, now has ``ticket_id`` open."""
+    ana = Presence(
+        agent_id="a-ana",
+        name="Ana Quispe",
+        role="agent",
+        status="online",
+        queues=["deliveries"],
+        expires_at=at(1.5),
+        viewing=ticket_id,
+        composing=None,
+    )
+    return Change(kind="agent", key=ana.agent_id, agent=ana)
+
+
+def test_also_on_it_sorts_the_tickets_a_colleague_has_open_first_live(qtbot: QtBot) -> None:
+    view, store = _shown_view(qtbot, _tickets())
+    store.apply_delta(delta(2, _viewing("t3")))
+    _click_title(view, Column.OTHERS)
+    qtbot.waitUntil(
+        lambda: _painted(view, Column.CUSTOMER) == ["Carla", "Diego", "Bruno", "Ana"],
+        timeout=2000,
+    )
+    assert _painted(view, Column.OTHERS) == ["Ana Quispe", "", "", ""]
+
+    store.apply_delta(delta(3, _viewing("t4")))  # Ana moved on to t4: so does the row
+
+    assert _painted(view, Column.CUSTOMER) == ["Ana", "Diego", "Bruno", "Carla"]
