@@ -575,7 +575,9 @@ class QueueView(QWidget):
             Remedy.NONE: self.tr("No tickets in “%1” match “%2”."),
         }
         remedy = self._remedies.remedy(self._proxy.saved_view, search)
-        return texts[remedy].replace("%1", view).replace("%2", one_line(search, 80))
+        typed = self.search.text().strip()  # as the agent wrote it (the search is case-folded)
+        quoted = typed if typed.casefold() == search else search
+        return texts[remedy].replace("%1", view).replace("%2", one_line(quoted, 80))
 
     def _visible_proxy_rows(self) -> range:
         count = self._proxy.rowCount()
