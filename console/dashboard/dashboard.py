@@ -41,6 +41,13 @@ from console.dashboard.models import AgentLoadModel, QueueLoadModel, attainment
 from console.dashboard.queue_load import DashboardFigures, parse_time
 from console.dashboard.report_export import ReportDialog, ReportExport, ReportRequest
 from console.views.empty_state import EmptyState
+from console.viewstate.column_room import (
+    ColumnNeed,
+    share_width,
+    shown_title,
+    two_lines,
+    wanted_width,
+)
 
 if TYPE_CHECKING:
     from bridge.wire.entities import Presence, Ticket
@@ -48,8 +55,12 @@ if TYPE_CHECKING:
 REFRESH_MS = 30_000
 CREATED_COLOUR = "#1f77b4"
 RESOLVED_COLOUR = "#2ca02c"
-TEXT_COLUMN_ROOM = 140
-"""Width (px) a text column of a dashboard table should get before the tables stack."""
+TEXT_CAP_CHARS = 28
+"""A name or list column is whole up to this many average characters, elided beyond."""
+TEXT_FLOOR_CHARS = 10
+"""A name or list column keeps this many average characters when the table is narrow."""
+TITLE_FLOOR_CHARS = 8
+"""A figure's title keeps this many average characters before a name is elided."""
 SIDE_BY_SIDE_SLACK = 60
 """Margins and scroll bars around the two tables when side by side."""
 MINOR_LINES_UP_TO = 5
@@ -149,17 +160,6 @@ class ThroughputChart(QChartView):
         )
 
 
-def _figures_width(view: QTableView) -> int:
-    """What a dashboard table needs: its figure columns plus room for its text columns."""
-    header = view.horizontalHeader()
-    model = view.model()
-    text_columns: frozenset[int] = getattr(model, "text_columns", frozenset())
-    figures = sum(
-        header.sectionSize(column) for column in range(header.count()) if column not in text_columns
-    )
-    return figures + TEXT_COLUMN_ROOM * len(text_columns)
-
-
 def _replace(bars: QBarSet, values: list[float]) -> None:
     if bars.count() != len(values):
         bars.remove(0, bars.count())
@@ -168,6 +168,120 @@ def _replace(bars: QBarSet, values: list[float]) -> None:
     for position, value in enumerate(values):
         if bars.at(position) != value:
             bars.replace(position, value)
+
+
+class FittedTable(QTableView):
+    """A dashboard table whose columns share its viewport as ``column_room.share_width`` says.
+
+    Names and lists are whole up to a cap (elided beyond, whole in the
+    tooltip), figures fit their cells and titles (two-line titles when the
+    table is narrow), and the columns end at the viewport's edge, so none is
+    under the vertical scroll bar. They are fitted again whenever the rows, the
+    titles or the viewport's width change.
+    """
+
+    def __init__(
+        self, model: QueueLoadModel | AgentLoadModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._figures_model = model
+        self._fitting = False
+        self.setModel(model)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        for signal in (
+            model.modelReset,
+            model.dataChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.layoutChanged,
+            model.headerDataChanged,
+        ):
+            signal.connect(self.fit_columns)
+
+    def _limits(self) -> tuple[int, int, int]:
+        """The text columns' cap and floor and the figure titles' floor, in px."""
+        average = self.fontMetrics().averageCharWidth()
+        return TEXT_CAP_CHARS * average, TEXT_FLOOR_CHARS * average, TITLE_FLOOR_CHARS * average
+
+    def _measure(self) -> tuple[list[ColumnNeed], list[int]]:
+        """What each column needs, and the room its title's margins take (px)."""
+        model = self._figures_model
+        header = self.horizontalHeader()
+        metrics = header.fontMetrics()
+        needs, margins = [], []
+        for column in range(model.columnCount()):
+            shown = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            margin = header.sectionSizeHint(column) - max(
+                metrics.horizontalAdvance(line) for line in shown.split("\n")
+            )
+            title = model.title(column)
+            wrapped = two_lines(title, metrics.horizontalAdvance).split("\n")
+            margins.append(margin)
+            needs.append(
+                ColumnNeed(
+                    content=max(self.sizeHintForColumn(column), 0),
+                    title=margin + metrics.horizontalAdvance(title),
+                    title_wrapped=margin + max(metrics.horizontalAdvance(line) for line in wrapped),
+                    text=column in model.text_columns,
+                )
+            )
+        return needs, margins
+
+    def wanted_width(self) -> int:
+        """The width at which every title is on one line and every name whole (up to the cap)."""
+        cap, _, _ = self._limits()
+        return wanted_width(self._measure()[0], cap) + 2 * self.frameWidth()
+
+    def fit_columns(self) -> None:
+        """Share the viewport's width between the columns now."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            model = self._figures_model
+            cap, floor, title_floor = self._limits()
+            needs, margins = self._measure()
+            room = share_width(
+                self.viewport().width(), needs, cap=cap, floor=floor, title_floor=title_floor
+            )
+            metrics = self.horizontalHeader().fontMetrics()
+
+            def elide(text: str, width: int) -> str:
+                return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+            titles = {}
+            for column, width in enumerate(room.widths):
+                title = model.title(column)
+                shown = shown_title(
+                    title,
+                    width - margins[column],
+                    wrapped=column in room.wrapped,
+                    measure=metrics.horizontalAdvance,
+                    elide=elide,
+                )
+                if shown != title:
+                    titles[column] = shown
+            model.set_shown_titles(titles)
+            header = self.horizontalHeader()
+            for column, width in enumerate(room.widths):
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """The viewport's width changed (a resize, the vertical scroll bar): fit again."""
+        super().resizeEvent(event)
+        self.fit_columns()
 
 
 class SupervisorDashboard(QWidget):
@@ -319,7 +433,7 @@ class SupervisorDashboard(QWidget):
         self._arrange_tables()
 
     def _arrange_tables(self) -> None:
-        needed = sum(_figures_width(view) for view in (self.queue_view, self.agent_view))
+        needed = sum(view.wanted_width() for view in (self.queue_view, self.agent_view))
         side_by_side = self.width() >= needed + SIDE_BY_SIDE_SLACK
         direction = (
             QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
@@ -327,31 +441,9 @@ class SupervisorDashboard(QWidget):
         if self._tables.direction() != direction:
             self._tables.setDirection(direction)
 
-    def _table(self, model: QueueLoadModel | AgentLoadModel) -> QTableView:
-        """A table whose text columns share the width left by the others (never clipped).
-
-        Figures size to their content; the text columns (queue, agent, their
-        queues) stretch to fill the viewport and, when it is narrow, are
-        elided with the whole text in their tooltip.
-        """
-        view = QTableView(self)
-        view.setModel(model)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setWordWrap(False)
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setStretchLastSection(False)
-        for column in range(model.columnCount()):
-            stretch = column in model.text_columns
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if stretch
-                else QHeaderView.ResizeMode.ResizeToContents
-            )
-            header.setSectionResizeMode(column, mode)
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        return view
+    def _table(self, model: QueueLoadModel | AgentLoadModel) -> FittedTable:
+        """A table of figures and names fitted to its viewport (``FittedTable``)."""
+        return FittedTable(model, self)
 
     @property
     def figures(self) -> DashboardFigures | None:

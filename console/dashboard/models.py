@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
@@ -116,6 +116,33 @@ class FiguresTableModel(HeaderedTableModel, Generic[Row]):
         super().__init__(headers, parent)
         self._key: Callable[[Row], str] = key
         self._rows: tuple[Row, ...] = ()
+        self._shown_titles: dict[int, str] = {}
+
+    def set_shown_titles(self, titles: Mapping[int, str]) -> None:
+        """Show these columns' titles as the view fitted them (on two lines, elided)."""
+        if dict(titles) != self._shown_titles:
+            self._shown_titles = dict(titles)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
+
+    def retranslate(self) -> None:
+        """Re-read the titles (as they are until the view fits them anew) and the cells."""
+        self._shown_titles = {}
+        super().retranslate()
+
+    def title(self, column: int) -> str:
+        """A column's title on one line."""
+        return self._headers[column]
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Titles as the view fitted them; the tooltip has the whole title."""
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers)
+        if horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._shown_titles.get(section, self._headers[section])
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self._headers[section])
+        return super().headerData(section, orientation, role)
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Show ``rows`` (resets only when the set or order of keys changes)."""

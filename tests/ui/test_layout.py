@@ -16,20 +16,24 @@ from PySide6.QtWidgets import QTableView
 from bridge.wire.protocol import AgentIdentity
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
+from console.dashboard.models import AgentColumn, AgentLoadModel, QueueColumn, QueueLoadModel
 from console.labels import plain_tooltip
 from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
 from console.workspace.conversation import MINIMUM_HEIGHT
 from tests.helpers.clock import T0, at, iso
 from tests.helpers.entities import customer_message, order, presence, ticket
 from tests.helpers.protocol import snapshot, status
+from tests.helpers.translations import compiled_translations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from PySide6.QtWidgets import QApplication
     from pytestqt.qtbot import QtBot
 
     from bridge.wire.entities import Order
+    from console.i18n import Language
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -130,7 +134,8 @@ def text_width(view: QTableView, model: QAbstractItemModel, row: int, column: in
 def header_width(view: QTableView, column: int) -> int:
     header = view.horizontalHeader()
     title = str(view.model().headerData(column, Qt.Orientation.Horizontal) or "")
-    return header.fontMetrics().horizontalAdvance(title) + PADDING
+    lines = title.split("\n")  # a title may be on two lines
+    return max(header.fontMetrics().horizontalAdvance(line) for line in lines) + PADDING
 
 
 def visible_rows(view: QTableView) -> range:
@@ -241,6 +246,71 @@ def test_dashboard_tables_fit_their_viewport(qtbot: QtBot, shown: Shown) -> None
 
         qtbot.waitUntil(fits)
         assert cut_cells(view, model.text_columns) == []
+
+
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+DEMO_AGENTS = [  # as the demo's: a supervisor of every queue, an agent whose presence lapsed
+    (
+        "a-carmen",
+        "Carmen Villanueva",
+        "supervisor",
+        "online",
+        ["deliveries", "general", "payments"],
+    ),
+    ("a-valeria", "Valeria Condori Huamán", "agent", "offline", ["deliveries", "payments"]),
+    ("a-bruno", "Bruno Vargas", "agent", "away", ["payments", "general"]),
+    ("a-ana", "Ana Torres", "agent", "online", ["deliveries"]),
+]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_dashboard_names_get_their_room_and_figures_fit_their_cells(  # noqa: PLR0917 - fixtures
+    qtbot: QtBot,
+    shown: Shown,
+    language: Language,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qapp: QApplication,
+) -> None:
+    translations = compiled_translations(qapp, tmp_path / "qm", monkeypatch)
+    assert translations.install(language)
+    try:
+        dashboard = shown.windows.dashboard
+        shown.windows.window.show_dashboard()
+        qtbot.waitExposed(dashboard)
+        agents = [
+            presence(agent_id, name=name, role=role, status=status, queues=queues)
+            for agent_id, name, role, status, queues in DEMO_AGENTS
+        ]
+        tickets = [ticket(f"t-{n}", queue=("deliveries", "general", "payments")[n % 3],
+                          assignee=DEMO_AGENTS[n % 4][0]) for n in range(12)]  # fmt: skip
+        dashboard.update_data(tickets, agents, T0, at(0))
+        qtbot.waitUntil(lambda: dashboard.agent_model.rowCount() == len(DEMO_AGENTS))
+
+        def fitted(view: QTableView, model: QueueLoadModel | AgentLoadModel, name: int) -> None:
+            header = view.horizontalHeader()
+            total = sum(header.sectionSize(c) for c in range(header.count()))
+            assert total <= view.viewport().width(), (total, view.viewport().width())
+            assert view.horizontalScrollBar().maximum() == 0  # nothing scrolled out of sight
+            for row in range(model.rowCount()):  # every name whole, every figure whole
+                for column in range(model.columnCount()):
+                    if column == name or column not in model.text_columns:
+                        assert header.sectionSize(column) >= text_width(view, model, row, column), (
+                            model.index(row, column).data(),
+                            header.sectionSize(column),
+                        )
+            assert cut_cells(view, model.text_columns) == []  # lists: elided with a tooltip
+            for column in range(model.columnCount()):  # a title cut short is whole in its tooltip
+                tooltip = model.headerData(column, Qt.Orientation.Horizontal, TOOLTIP)
+                shown = model.headerData(column, Qt.Orientation.Horizontal).replace("\n", " ")
+                assert shown == model.title(column) or tooltip == plain_tooltip(model.title(column))
+
+        agents_fitted = (dashboard.agent_view, dashboard.agent_model, AgentColumn.NAME)
+        qtbot.waitUntil(lambda: fitted(*agents_fitted))
+        queues_fitted = (dashboard.queue_view, dashboard.queue_model, QueueColumn.QUEUE)
+        qtbot.waitUntil(lambda: fitted(*queues_fitted))
+    finally:
+        translations.install("en")
 
 
 def test_message_bubbles_wrap_inside_the_conversation(qtbot: QtBot, shown: Shown) -> None:
