@@ -33,9 +33,9 @@ def toml_string(text: str) -> str:
 
 
 def toml_value(value: object) -> str:
-    """Return the TOML text of a ``str``, ``int`` or list of ``str``."""
+    """Return the TOML text of a ``bool``, ``str``, ``int`` or list of ``str``."""
     if isinstance(value, bool):
-        raise TypeError("booleans are not configuration values")
+        return "true" if value else "false"
     if isinstance(value, str):
         return toml_string(value)
     if isinstance(value, int):

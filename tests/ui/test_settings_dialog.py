@@ -198,6 +198,26 @@ def test_save_writes_only_changes_and_load_config_reads_them_back(
     assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
 
 
+def test_save_keeps_a_boolean_the_user_file_has(
+    qtbot: QtBot, paths: AppPaths, cli: FakeCli
+) -> None:
+    paths.user_config_file.write_text(
+        USER_TOML.replace("[kafka]", "[kafka]\ncheck_hostname = false"), encoding="utf-8"
+    )
+    dialog = SettingsDialog(
+        load_config(paths, environ={}),
+        bridge_command=cli.command,
+        user_config_file=paths.user_config_file,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.agent_name_edit.setText("Lucía")
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    document = tomllib.loads(paths.user_config_file.read_text(encoding="utf-8"))
+    assert document["kafka"] == {"check_hostname": False, "username": "lucia"}
+
+
 def test_first_run_creates_the_user_file(
     qtbot: QtBot, tmp_path: Path, paths: AppPaths, cli: FakeCli
 ) -> None:
@@ -385,10 +405,11 @@ def test_toml_writer_escapes_and_round_trips() -> None:
         "schema_version": 1,
         "agent": {"name": 'Ana "la" Quispe\\\n\t\x01', "queues": ["a", "b c"]},
         "ui": {"order_feed_limit": 5},
+        "kafka": {"check_hostname": False},  # a boolean key (TLS host checks)
     }
     assert tomllib.loads(dump_toml(document, header="hello")) == document
     with pytest.raises(TypeError):
-        dump_toml({"x": True})
+        dump_toml({"x": 1.5})
 
 
 def test_a_value_from_it_cannot_be_emptied(qtbot: QtBot, paths: AppPaths, cli: FakeCli) -> None:
