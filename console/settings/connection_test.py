@@ -7,12 +7,12 @@ command line). The outcome of ``check`` is read from its exit code (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 from bridge.wire.exit_codes import CredentialsExit
 
@@ -112,11 +112,17 @@ class CredentialsCommand(QObject):
         return self._process is not None
 
     def run(
-        self, action: CredentialsAction, config_file: Path, *, password: str | None = None
+        self,
+        action: CredentialsAction,
+        config_file: Path,
+        *,
+        password: str | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         """Start ``<bridge_command> credentials <action> --config <config_file>``.
 
-        ``password`` (for ``set``) is written to the child's standard input as one line.
+        ``password`` (for ``set``) is written to the child's standard input as
+        one line; ``environ`` replaces the child's environment (default: ours).
         """
         if self._process is not None:
             raise RuntimeError("a credentials command is already running")
@@ -126,6 +132,11 @@ class CredentialsCommand(QObject):
             [*self._command[1:], "credentials", action, "--config", str(config_file)]
         )
         process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+        if environ is not None:
+            environment = QProcessEnvironment()
+            for name, value in environ.items():
+                environment.insert(name, value)
+            process.setProcessEnvironment(environment)
         process.started.connect(self._on_started)
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)

@@ -5,11 +5,13 @@ keys IT locked are read-only. Save writes only what the user changed to the
 user file (validated first, replaced atomically) and hands a typed password
 to ``atp-bridge credentials set`` on standard input: the password is never
 written to a file. "Test connection" runs ``atp-bridge credentials check`` on
-the values in the dialog (a temporary copy of the user file beside it).
+the values in the dialog (a temporary copy of the user file beside it) with
+what the console was started with (``--config``, ``--demo``...) over them.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import Sequence
@@ -41,6 +43,8 @@ from console.settings.connection_test import CheckOutcome, CommandResult, Creden
 from console.settings.user_file import (
     FieldValue,
     apply_changes,
+    candidate_document,
+    check_environment,
     config_value,
     read_user_document,
     save_user_file,
@@ -331,6 +335,10 @@ class SettingsDialog(QDialog):
 
     def _document(self) -> dict[str, object]:
         """Return the user file with the dialog's changes, or raise ``ConfigError``."""
+        return apply_changes(read_user_document(self._user_file), self._checked_changes())
+
+    def _checked_changes(self) -> dict[str, FieldValue]:
+        """The dialog's changes, or ``ConfigError`` for one that cannot be made here."""
         changes = self.changes()
         for key, value in changes.items():
             source = self._loaded.sources.get(key)
@@ -343,22 +351,29 @@ class SettingsDialog(QDialog):
                         "enter a value instead"
                     ).replace("%1", source.where),
                 )
-        return apply_changes(read_user_document(self._user_file), changes)
+        return changes
 
     # ------------------------------------------------------------------ actions
     def test_connection(self) -> None:
         """Check the values in the dialog with ``credentials check`` (non-blocking).
 
-        A typed password is stored in the keyring first (``credentials set``),
-        since the check reads it from there.
+        The check sees what the console would run with after a Save: the user
+        file with the dialog's changes, then the console's own ``--config``
+        file and command line (``--demo``, ``--data-dir``, ``--lang``) over
+        them, and the environment, as the console read it. A typed password is
+        stored in the keyring first (``credentials set``), since the check
+        reads it from there.
         """
         if self._mode != "idle":
             return
         self._clear_messages()
         try:
+            document = candidate_document(
+                read_user_document(self._user_file), self._checked_changes(), self._loaded
+            )
             self._candidate = write_candidate(
                 self._user_file,
-                self._document(),
+                document,
                 system_config_file=self._system_file,
                 data_dir=self._loaded.config.bridge.data_dir,
             )
@@ -371,9 +386,12 @@ class SettingsDialog(QDialog):
         self._start("test")
         password = self._typed_password()
         if password:
-            self._command.run("set", self._candidate, password=password)
+            self._command.run("set", self._candidate, password=password, environ=self._environ())
         else:
-            self._command.run("check", self._candidate)
+            self._command.run("check", self._candidate, environ=self._environ())
+
+    def _environ(self) -> dict[str, str]:
+        return check_environment(self._loaded, os.environ)
 
     def missing(self) -> list[str]:
         """The keys a first run still needs (the console cannot start without them)."""
@@ -479,7 +497,7 @@ class SettingsDialog(QDialog):
                     )
                 return
             if result.ok and self._candidate is not None:
-                self._command.run("check", self._candidate)
+                self._command.run("check", self._candidate, environ=self._environ())
                 return
         self._stop()
         self._drop_candidate()

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bridge.config import SCHEMA_VERSION, ConfigError, load_config
+from bridge.config import SCHEMA_VERSION, ConfigError, env_var_for, load_config
 from bridge.paths import AppPaths
 from console.settings.toml_writer import dump_toml
 
@@ -26,21 +26,87 @@ if TYPE_CHECKING:
 FieldValue = str | tuple[str, ...] | None
 """A setting as the dialog holds it: text, a list of names, or ``None`` for "not set"."""
 
+ABOVE_THE_USER_FILE = frozenset({"explicit", "command line"})
+"""Layers the console was started with (``--config``, ``--demo``, ``--data-dir``, ``--lang``)
+that a connection test must carry: the check reads its candidate as its only ``--config``."""
+
 HEADER = (
     "Written by the A tu Puerta console's settings dialog (comments are not kept).\n"
     "Passwords never go here: they live in the OS keyring. See docs/OPERATIONS.md."
 )
 
 
-def config_value(config: Config, key: str) -> FieldValue:
-    """Return the value of dotted ``key`` (e.g. ``kafka.username``) in ``config``."""
+def config_value_raw(config: Config, key: str) -> object:
+    """Return the typed value of dotted ``key`` in ``config``."""
     section, name = key.split(".", 1)
     value: object = getattr(getattr(config, section), name)
+    return value
+
+
+def config_value(config: Config, key: str) -> FieldValue:
+    """Return the value of dotted ``key`` (e.g. ``kafka.username``) in ``config``."""
+    value = config_value_raw(config, key)
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, tuple | list):
         return tuple(str(item) for item in value)
     return str(value)
+
+
+def toml_ready(value: object) -> object:
+    """A loaded value as the TOML writer takes it (paths as text, tuples as lists)."""
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, tuple | list):
+        return [str(item) for item in value]
+    return str(value)
+
+
+def started_with(loaded: LoadedConfig) -> dict[str, object]:
+    """The values that the console's own ``--config`` file and command line set, by key.
+
+    These win over the user file (and over the dialog's edits, once saved) in
+    the running console; a connection test must see them too.
+    """
+    values: dict[str, object] = {}
+    for key, source in loaded.sources.items():
+        if source.kind in ABOVE_THE_USER_FILE and not loaded.is_locked(key):
+            value = config_value_raw(loaded.config, key)
+            if value is not None:
+                values[key] = toml_ready(value)
+    return values
+
+
+def check_environment(loaded: LoadedConfig, environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` for a connection test: without the variables the command line overrode.
+
+    The candidate carries the command line's values, but a check reads it
+    below the environment; the console read its command line above it.
+    """
+    overridden = {
+        env_var_for(key) for key, source in loaded.sources.items() if source.kind == "command line"
+    }
+    return {name: value for name, value in environ.items() if name not in overridden}
+
+
+def candidate_document(
+    user_document: Mapping[str, object],
+    changes: Mapping[str, FieldValue],
+    loaded: LoadedConfig,
+) -> dict[str, object]:
+    """The user file with the dialog's ``changes``, then what the console was started with.
+
+    That is the configuration the console would run with after a Save, as one
+    file for ``atp-bridge credentials check --config``.
+    """
+    document = apply_changes(user_document, changes)
+    for key, value in started_with(loaded).items():
+        section, name = key.split(".", 1)
+        table = document.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError("user file", section, "expected a table")
+        table[name] = value
+    return document
 
 
 def read_user_document(path: Path) -> dict[str, object]:

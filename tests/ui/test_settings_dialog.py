@@ -52,9 +52,15 @@ id = "a-lucia"
 """
 
 FAKE_CLI = """\
-import json, pathlib, sys
+import json, os, pathlib, sys
 results = json.loads({results!r})
-record = {{"argv": sys.argv[1:], "stdin": sys.stdin.read()}}
+config = pathlib.Path(sys.argv[4]) if len(sys.argv) > 4 else None
+record = {{
+    "argv": sys.argv[1:],
+    "stdin": sys.stdin.read(),
+    "config": config.read_text(encoding="utf-8") if config and config.exists() else None,
+    "environ": {{k: v for k, v in os.environ.items() if k.startswith("ATP_")}},
+}}
 with pathlib.Path({log!r}).open("a", encoding="utf-8") as stream:
     stream.write(json.dumps(record) + "\\n")
 code, out, err = results[sys.argv[2]]
@@ -350,6 +356,57 @@ def test_test_connection_shows_the_result_line(  # noqa: PLR0917 (fixtures and p
     assert not candidate.exists()  # the temporary copy is gone
     assert [p.name for p in paths.user_config_file.parent.iterdir()] == ["config.toml"]
     assert paths.user_config_file.read_text(encoding="utf-8") == USER_TOML  # not saved
+
+
+def test_test_connection_checks_what_the_console_was_started_with(
+    qtbot: QtBot, tmp_path: Path, cli: FakeCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = AppPaths(
+        system_config_file=tmp_path / "etc" / "none.toml",
+        user_config_file=tmp_path / "home" / "config.toml",
+        data_dir=tmp_path / "data",
+        log_dir=tmp_path / "logs",
+    )
+    paths.user_config_file.parent.mkdir()
+    paths.user_config_file.write_text(
+        USER_TOML.replace("[kafka]", '[kafka]\nbootstrap_servers = "user-kafka:9092"'),
+        encoding="utf-8",
+    )
+    started_with = tmp_path / "ops.toml"  # atp-console --config ops.toml
+    started_with.write_text(
+        'schema_version = 1\n[kafka]\nusername = "ops-lucia"\ncheck_hostname = false\n',
+        encoding="utf-8",
+    )
+    environ = {"ATP_KAFKA_BOOTSTRAP_SERVERS": "env-kafka:9092", "ATP_UI_LANGUAGE": "en"}
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    demo = {  # --demo and --data-dir, as console.shell passes them
+        "kafka.bootstrap_servers": "127.0.0.1:39092",
+        "agent.id": "agente-demo",
+        "bridge.data_dir": str(tmp_path / "demo-data"),
+    }
+    loaded = load_config(paths, explicit_file=started_with, environ=environ, overrides=demo)
+    dialog = SettingsDialog(
+        loaded, bridge_command=cli.command, user_config_file=paths.user_config_file
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.servers_edit.text() == "127.0.0.1:39092"
+    dialog.agent_name_edit.setText("Lucía")  # an edit the check must see
+    click(qtbot, dialog.test_button)
+    qtbot.waitUntil(dialog.result_label.isVisible, timeout=15_000)
+    (call,) = cli.calls()
+    assert isinstance(call["config"], str)
+    assert isinstance(call["environ"], dict)
+    candidate = paths.user_config_file.with_name("seen.toml")
+    candidate.write_text(call["config"], encoding="utf-8")
+    seen = load_config(paths, explicit_file=candidate, environ=call["environ"])  # as check does
+    assert seen.config.kafka == loaded.config.kafka  # the demo broker, the --config user name
+    assert seen.config.kafka.bootstrap_servers == loaded.config.kafka.bootstrap_servers
+    assert seen.config.kafka.username == "ops-lucia"
+    assert seen.config.agent.id == "agente-demo"
+    assert seen.config.agent.name == "Lucía"
+    assert seen.config.ui.language == "en"  # the environment still counts, as it did
 
 
 def test_test_connection_with_a_typed_password_stores_it_then_checks(
