@@ -5,6 +5,8 @@ Known values get a translated label; anything else is shown as it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import Qt as GuiQt
 
@@ -45,14 +47,41 @@ def channel_label(channel: str) -> str:
     return labels.get(channel, channel)
 
 
-def queue_label(queue: str) -> str:
-    """Return the label of a queue name (an unknown queue shows as it is)."""
-    labels = {
+def _queue_labels() -> dict[str, str]:
+    return {
         "deliveries": QCoreApplication.translate("TicketLabels", "Deliveries"),
         "payments": QCoreApplication.translate("TicketLabels", "Payments"),
         "general": QCoreApplication.translate("TicketLabels", "General"),
     }
-    return labels.get(queue, queue)
+
+
+def queue_label(queue: str) -> str:
+    """Return the label of a queue name (an unknown queue shows as it is)."""
+    return _queue_labels().get(queue, queue)
+
+
+def queue_from_label(text: str) -> str:
+    """Return the queue name a label (or the name itself) stands for, any case.
+
+    ``Entregas`` (in Spanish) and ``deliveries`` give ``deliveries``; text that
+    is neither is a queue name of its own and is returned as typed, trimmed.
+    """
+    typed = text.strip()
+    wanted = typed.casefold()
+    for queue, label in _queue_labels().items():
+        if wanted in {queue.casefold(), label.casefold()}:
+            return queue
+    return typed
+
+
+def queue_list_text(queues: Iterable[str]) -> str:
+    """Queue names as a comma-separated list of their labels, for a text field."""
+    return ", ".join(queue_label(queue) for queue in queues)
+
+
+def queues_from_text(text: str) -> tuple[str, ...]:
+    """The queue names of a comma-separated list of labels or names (empty items dropped)."""
+    return tuple(queue_from_label(item) for item in text.split(",") if item.strip())
 
 
 def payment_method_label(method: str) -> str:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from bridge.config import ConfigError
-from console.labels import plain_tooltip
+from console.labels import plain_tooltip, queue_list_text, queues_from_text
 from console.settings.connection_test import CheckOutcome, CommandResult, CredentialsCommand
 from console.settings.user_file import (
     FieldValue,
@@ -67,6 +67,8 @@ FIELD_KEYS = (
     "agent.queues",
     "ui.language",
 )
+PLACEHOLDER_QUEUES = ("deliveries", "payments")
+"""The example in the empty queues field, shown as their labels."""
 OUTCOME_PROPERTY = "outcome"
 REQUIRED_KEYS = ("kafka.bootstrap_servers", "agent.id")
 """What a first run must get before the console can start."""
@@ -92,7 +94,7 @@ class _Field:
             return data if isinstance(data, str) and data else None
         text = self.widget.text().strip()
         if self.key == "agent.queues":
-            return tuple(part.strip() for part in text.split(",") if part.strip())
+            return queues_from_text(text)  # labels as shown ("Entregas") or names
         return text or None
 
     def show(self, value: FieldValue) -> None:
@@ -100,7 +102,7 @@ class _Field:
             index = self.widget.findData(value if value is not None else "")
             self.widget.setCurrentIndex(max(index, 0))
         elif isinstance(value, tuple):
-            self.widget.setText(", ".join(value))
+            self.widget.setText(queue_list_text(value))
         else:
             self.widget.setText(value or "")
 
@@ -239,6 +241,9 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def _prefill(self) -> None:
+        initial = self._fields["agent.queues"].initial
+        self._queue_names = initial if isinstance(initial, tuple) else ()
+        self.queues_edit.textEdited.connect(self._on_queues_edited)
         for field in self._fields.values():
             field.show(field.initial)
             if self._loaded.is_locked(field.key):
@@ -281,7 +286,9 @@ class SettingsDialog(QDialog):
             field.widget.setToolTip(tip)
             field.label.setToolTip(tip)
         self.servers_edit.setPlaceholderText(self.tr("host:port, host:port"))
-        self.queues_edit.setPlaceholderText(self.tr("deliveries, payments"))
+        self.queues_edit.setPlaceholderText(queue_list_text(PLACEHOLDER_QUEUES))
+        queues = self._fields["agent.queues"]
+        queues.show(self._queue_names)  # the labels of the new language
         self.mechanism_combo.setItemText(0, self.tr("Not set"))
         self.language_combo.setItemText(0, self.tr("Español", "language name in itself"))
         self.language_combo.setItemText(1, self.tr("English", "language name in itself"))
@@ -300,6 +307,10 @@ class SettingsDialog(QDialog):
         self.save_button.setAccessibleName(self.tr("Save the settings"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setAccessibleName(self.tr("Close without saving"))
+
+    def _on_queues_edited(self, text: str) -> None:
+        """Keep the names typed, so a language change shows them in the new one's labels."""
+        self._queue_names = queues_from_text(text)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """Retranslate on a language change."""

@@ -1419,10 +1419,6 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>host:puerto, host:puerto</translation>
     </message>
     <message>
-        <source>deliveries, payments</source>
-        <translation>deliveries, payments</translation>
-    </message>
-    <message>
         <source>Not set</source>
         <translation>Sin configurar</translation>
     </message>
