@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from console.help_dialog import ShortcutHelpDialog
+from console.help_dialog import ShortcutHelpDialog, help_rows
+from console.keyboard import KeyboardModel
+from console.keymap import KEYMAP
+from tests.helpers.translations import compiled_translations
+
+if TYPE_CHECKING:
+    from console.i18n import Language
 
 SHORTCUTS = [
     ("J / K", "Next / previous ticket"),
@@ -52,3 +63,59 @@ def test_close_button_is_reachable_by_keyboard(qtbot: QtBot) -> None:
     dialog.close_button.setFocus()
     with qtbot.waitSignal(dialog.rejected):
         QTest.keyClick(dialog.close_button, Qt.Key.Key_Space)
+
+
+def every_row_shows(dialog: ShortcutHelpDialog) -> None:
+    """Every cell inside the viewport, each text on one line, nothing to scroll to."""
+    table = dialog.table
+    viewport = table.viewport().rect()
+    for row in range(table.rowCount()):
+        for column in (0, 1):
+            cell = table.visualRect(table.model().index(row, column))
+            assert viewport.contains(cell), (row, column, cell, viewport)
+    for column in (0, 1):
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column), column
+    assert table.verticalScrollBar().maximum() == 0
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_it_opens_showing_every_row_of_the_real_keymap(
+    qtbot: QtBot,
+    language: Language,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qapp: QApplication,
+) -> None:
+    translations = compiled_translations(qapp, tmp_path / "qm", monkeypatch)
+    assert translations.install(language)
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        keyboard = KeyboardModel(window)
+        for item in KEYMAP:  # every action bound, as in the console
+            keyboard.bind(item.action, lambda: None)
+        rows = help_rows(keyboard)
+        assert len(rows) > 20
+        dialog = ShortcutHelpDialog(rows, window)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(lambda: every_row_shows(dialog))
+        available = dialog.screen().availableGeometry()
+        assert dialog.height() <= available.height()
+        assert dialog.width() <= available.width()
+    finally:
+        translations.install("en")
+
+
+def test_a_list_taller_than_the_screen_stays_within_it_and_scrolls(qtbot: QtBot) -> None:
+    many = [(f"Ctrl+{n}", f"Action number {n}") for n in range(200)]
+    dialog = ShortcutHelpDialog(many)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    available = dialog.screen().availableGeometry()
+    assert dialog.height() <= available.height()
+    assert dialog.table.verticalScrollBar().maximum() > 0
+    table = dialog.table
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1)  # not under the scroll bar
