@@ -2,7 +2,8 @@
 
 Every event of the order is a row with its time; ``delayed`` events are
 highlighted (orange background, bold, and ``DELAY_ROLE`` true), and so is a
-``delivered`` event that came after the promised ETA.
+``delivered`` event that came after the promised ETA. Every cell wraps rather
+than eliding, and the newest event stays in view unless the agent scrolled up.
 """
 
 from __future__ import annotations
@@ -55,11 +56,15 @@ if TYPE_CHECKING:
 DELAY_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DELAY_BACKGROUND = "#ffd8a8"
+DETAILS_COLUMN = 2
 PANEL_MIN_CHARS = 40
 """The side panel is never narrower than about this many characters."""
-DETAILS_MIN_CHARS = 16
+DETAILS_MIN_CHARS = 18
 """The timeline's details column keeps at least about this many characters beside
 the time and event columns: the panel grows instead of scrolling sideways."""
+DETAILS_WORD_CHARS = 28
+"""The details column also holds its longest word, up to about this many characters
+(a longer one, from a hostile event, is cut; the tooltip has it whole)."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +279,7 @@ class OrderPanel(QWidget):
             [],
             [],
         )
-        # room for time, event and some details: narrower, the details are only "…"
+        # room for time, event and some details (fit_columns widens it for the table)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * PANEL_MIN_CHARS)
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
@@ -289,11 +294,19 @@ class OrderPanel(QWidget):
         # time and event as wide as their text (fit_columns); the details wrap in the rest
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DETAILS_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.timeline_view.setWordWrap(True)
         self.timeline_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
+        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # the newest event in view: on opening, and as events arrive unless scrolled up
+        self._follow_newest = True
+        self._followed: tuple[str | None, str | None] = (None, None)  # (ticket, order)
+        scroll = self.timeline_view.verticalScrollBar()
+        scroll.rangeChanged.connect(self._keep_newest_in_view)
+        header.sectionResized.connect(self._rewrap)
+        scroll.valueChanged.connect(self._on_timeline_scrolled)
         self.other_tickets = QListWidget(self)
         self.other_orders = QListWidget(self)
         self.other_tickets.itemActivated.connect(self._on_ticket)
@@ -328,6 +341,9 @@ class OrderPanel(QWidget):
     ) -> None:
         """Show (or refresh) the order and the customer's history; the selection is kept."""
         self._shown = (order, current_ticket_id, list(customer_tickets), list(customer_orders))
+        followed = (current_ticket_id, None if order is None else order.order_id)
+        fresh = followed != self._followed
+        self._followed = followed
         self.tickets_empty.set_text(self.tr("No other tickets of this customer."))
         self.orders_empty.set_text(self.tr("No other orders of this customer."))
         if order is None:
@@ -349,6 +365,10 @@ class OrderPanel(QWidget):
             self.timeline_empty.set_text(self.tr("No events of this order yet."))
             self.timeline_model.set_rows(timeline_rows(order, self._tz))
         self.fit_columns()
+        if fresh:  # another ticket or order: start at its newest event
+            self._follow_newest = True
+        if self._follow_newest:
+            self._keep_newest_in_view()
         linked = order.order_id if order is not None else None
         self._fill(
             self.other_tickets,
@@ -380,10 +400,11 @@ class OrderPanel(QWidget):
         )
 
     def fit_columns(self) -> None:
-        """Size the time and event columns to their widest text (header included).
+        """Size the time and event columns to their widest word (header included).
 
-        The view's minimum width then keeps room for the details beside them (a
-        timeline with dated times widens the panel; it never scrolls sideways).
+        A longer text wraps at its spaces ("2026-12-01" above "19:42"); the rows
+        grow to their wrapped text. The panel's minimum width then keeps room for
+        the details beside them, so the splitter never cuts the table off.
 
         Done by hand: with wrapping details, Qt's ResizeToContents sizes a
         column by its current width and leaves "20…" / "Regi…".
@@ -399,13 +420,39 @@ class OrderPanel(QWidget):
         for column, texts in ((0, [r.time for r in rows]), (1, [r.event for r in rows])):
             title = str(self.timeline_model.headerData(column, Qt.Orientation.Horizontal))
             widths = [header.fontMetrics().horizontalAdvance(title) + header_padding(header)]
-            widths += [bold_metrics.horizontalAdvance(text) + padding for text in texts]
-            widths += [metrics.horizontalAdvance(text) + padding for text in texts]
+            words = [word for text in texts for word in text.split()]
+            widths += [bold_metrics.horizontalAdvance(word) + padding for word in words]
             header.resizeSection(column, max(widths))
         fixed = header.sectionSize(0) + header.sectionSize(1)
-        details = metrics.averageCharWidth() * DETAILS_MIN_CHARS
+        longest = max(
+            (bold_metrics.horizontalAdvance(word) for r in rows for word in r.details.split()),
+            default=0,
+        )
+        details = max(
+            metrics.averageCharWidth() * DETAILS_MIN_CHARS,
+            min(longest + padding, metrics.averageCharWidth() * DETAILS_WORD_CHARS),
+        )
         chrome = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
         view.setMinimumWidth(fixed + details + chrome)
+        # an explicit minimum overrides the layout's: the panel must hold the table
+        panel_chars = self.fontMetrics().averageCharWidth() * PANEL_MIN_CHARS
+        self.setMinimumWidth(max(panel_chars, view.minimumWidth()))
+        view.resizeRowsToContents()
+
+    def _rewrap(self, column: int, _old: int, _new: int) -> None:
+        """The details column changed width (a scroll bar came or went): rows fit again."""
+        if column == DETAILS_COLUMN:
+            self.timeline_view.resizeRowsToContents()
+
+    def _keep_newest_in_view(self) -> None:
+        """Scroll to the newest event while following it (the range grows as rows wrap)."""
+        if self._follow_newest:
+            scroll = self.timeline_view.verticalScrollBar()
+            scroll.setValue(scroll.maximum())
+
+    def _on_timeline_scrolled(self, value: int) -> None:
+        """Scrolled up, the timeline stays put as events arrive; at the bottom it follows."""
+        self._follow_newest = value >= self.timeline_view.verticalScrollBar().maximum()
 
     def retranslate(self) -> None:
         """Re-read every translated text; the order shown is rendered again."""

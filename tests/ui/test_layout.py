@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
+from PySide6.QtCore import QAbstractItemModel, QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QStyle, QTableView
 
 from bridge.wire.protocol import AgentIdentity
 from console.bridge_client import BridgeClient
@@ -21,8 +21,8 @@ from console.labels import plain_tooltip
 from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
 from console.workspace.conversation import MINIMUM_HEIGHT
 from tests.helpers.clock import T0, at, iso
-from tests.helpers.entities import customer_message, order, presence, ticket
-from tests.helpers.protocol import snapshot, status
+from tests.helpers.entities import customer_message, order, order_event, presence, ticket
+from tests.helpers.protocol import delta, order_change, snapshot, status
 from tests.helpers.translations import compiled_translations
 
 if TYPE_CHECKING:
@@ -55,6 +55,24 @@ def order_at(first: dt.datetime) -> Order:
             for n, event in enumerate(linked.timeline)
         ],
     )
+
+
+def eventful_order(first: dt.datetime, count: int) -> Order:
+    """Order O-1 with the first ``count`` of seven events (long details), minutes apart."""
+    when = [iso(first + dt.timedelta(minutes=4 * n)) for n in range(7)]
+    eta = when[-1]
+    reason = "Lluvia y pistas congestionadas en la avenida Javier Prado"
+    events = [
+        order_event("O-1-0", "placed", when[0], items=3, total_cents=4590, district="Miraflores"),
+        order_event("O-1-1", "paid", when[1], method="card", amount_cents=4590),
+        order_event("O-1-2", "dispatched", when[2], courier_name="Renzo Cueva Palomino", eta=eta),
+        order_event("O-1-3", "delayed", when[3], reason=reason, eta=eta),
+        order_event("O-1-4", "delayed", when[4], reason=reason, eta=eta),
+        order_event("O-1-5", "delayed", when[5], reason=reason, eta=eta),
+        order_event("O-1-6", "delivered", when[6], delivered_at=when[6]),
+    ][:count]
+    base = order("O-1", ("placed",), customer_id="c-1")
+    return msgspec.structs.replace(base, timeline=events, status="delayed", eta=eta)
 
 
 @dataclass
@@ -223,7 +241,7 @@ def test_an_order_of_an_earlier_day_widens_the_panel_instead_of_scrolling(
     earlier = dt.datetime.now().astimezone() - dt.timedelta(days=2)
     panel.show_order(order_at(earlier), "t-001", [], [])
     assert timeline.model().index(0, 0).data().startswith(earlier.strftime("%Y-%m-%d"))
-    qtbot.waitUntil(lambda: cut_cells(timeline, frozenset({2})) == [])
+    qtbot.waitUntil(lambda: unreadable_cells(timeline) == [])  # the date above the time
     qtbot.waitUntil(lambda: timeline.width() > today_width)
     details = timeline.horizontalHeader().sectionSize(2)
     assert details >= 16 * timeline.fontMetrics().averageCharWidth()
@@ -325,3 +343,66 @@ def test_message_bubbles_wrap_inside_the_conversation(qtbot: QtBot, shown: Shown
 
     qtbot.waitUntil(inside)
     assert conversation.height() >= MINIMUM_HEIGHT
+
+
+def unreadable_cells(view: QTableView) -> list[str]:
+    """Cells whose text, wrapped at the column's width, does not fit the cell."""
+    model = view.model()
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    cut = []
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            font = index.data(Qt.ItemDataRole.FontRole)
+            metrics = QFontMetrics(font) if isinstance(font, QFont) else view.fontMetrics()
+            cell = view.visualRect(index)
+            room = QRect(0, 0, cell.width() - 2 * margin - 1, 10_000)  # as the delegate wraps
+            wrapped = metrics.boundingRect(room, Qt.TextFlag.TextWordWrap, str(index.data()))
+            if wrapped.width() > room.width() or wrapped.height() > cell.height():
+                cut.append(f"({row}, {column}) {index.data()!r}: {cell.width()}x{cell.height()}")
+    return cut
+
+
+def newest_in_view(view: QTableView) -> bool:
+    """Whether the last row is wholly inside the viewport."""
+    last = view.model().index(view.model().rowCount() - 1, 0)
+    return view.viewport().rect().contains(view.visualRect(last))
+
+
+def test_every_timeline_event_is_readable_and_the_newest_in_view(
+    qtbot: QtBot, shown: Shown
+) -> None:
+    windows = shown.windows
+    panel = windows.workspace.order_panel
+    timeline = panel.timeline_view
+    model = timeline.model()
+    earlier = dt.datetime.now().astimezone() - dt.timedelta(days=2)  # dated times: wider
+    windows.client.delta.emit(delta(2, order_change(eventful_order(earlier, 5))))
+    qtbot.waitUntil(lambda: model.rowCount() == 5)
+
+    def readable() -> None:
+        # the table lies wholly inside the panel, the panel inside the window
+        assert panel.rect().contains(timeline.geometry()), (panel.width(), timeline.geometry())
+        right = panel.mapTo(windows.window, QPoint(panel.width(), 0)).x()
+        assert right <= windows.window.width()
+        assert timeline.horizontalScrollBar().maximum() == 0
+        assert unreadable_cells(timeline) == []
+
+    qtbot.waitUntil(readable)
+    qtbot.waitUntil(lambda: newest_in_view(timeline))
+    # a new event arrives: it comes into view
+    windows.client.delta.emit(delta(3, order_change(eventful_order(earlier, 6))))
+    qtbot.waitUntil(lambda: model.rowCount() == 6)
+    qtbot.waitUntil(lambda: newest_in_view(timeline))
+    qtbot.waitUntil(readable)
+    # scrolled up to read the start, the agent stays there when the next one arrives
+    scroll = timeline.verticalScrollBar()
+    if scroll.maximum() > 0:
+        scroll.setValue(0)
+        windows.client.delta.emit(delta(4, order_change(eventful_order(earlier, 7))))
+        qtbot.waitUntil(lambda: model.rowCount() == 7)
+        qtbot.waitUntil(lambda: scroll.maximum() > 0)
+        assert scroll.value() == 0
+        assert not newest_in_view(timeline)
+        windows.open_ticket("t-002")  # another ticket of the order: its newest event shows
+        qtbot.waitUntil(lambda: newest_in_view(timeline))
