@@ -62,6 +62,9 @@ PANEL_MIN_CHARS = 40
 DETAILS_MIN_CHARS = 18
 """The timeline's details column keeps at least about this many characters beside
 the time and event columns: the panel grows instead of scrolling sideways."""
+LIST_ROWS = 3
+"""The customer's other tickets and orders show up to this many rows (then scroll):
+the timeline above gets the rest of the panel's height."""
 DETAILS_WORD_CHARS = 28
 """The details column also holds its longest word, up to about this many characters
 (a longer one, from a hostile event, is cut; the tooltip has it whole)."""
@@ -284,29 +287,11 @@ class OrderPanel(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.timeline_model = TimelineModel(self)
-        self.timeline_view = QTableView(self)
-        self.timeline_view.setModel(self.timeline_model)
-        self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline_view.verticalHeader().hide()
-        header = self.timeline_view.horizontalHeader()
-        # time and event as wide as their text (fit_columns); the details wrap in the rest
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(DETAILS_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.timeline_view.setWordWrap(True)
-        self.timeline_view.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # the newest event in view: on opening, and as events arrive unless scrolled up
         self._follow_newest = True
         self._followed: tuple[str | None, str | None] = (None, None)  # (ticket, order)
-        scroll = self.timeline_view.verticalScrollBar()
-        scroll.rangeChanged.connect(self._keep_newest_in_view)
-        header.sectionResized.connect(self._rewrap)
-        scroll.valueChanged.connect(self._on_timeline_scrolled)
+        self.timeline_model = TimelineModel(self)
+        self.timeline_view = self._build_timeline_view()
         self.other_tickets = QListWidget(self)
         self.other_orders = QListWidget(self)
         self.other_tickets.itemActivated.connect(self._on_ticket)
@@ -314,6 +299,8 @@ class OrderPanel(QWidget):
         self.timeline_empty = EmptyState(self.timeline_view)
         self.tickets_empty = EmptyState(self.other_tickets)
         self.orders_empty = EmptyState(self.other_orders)
+        for note in (self.tickets_empty, self.orders_empty):  # a line, not a box of padding
+            note.label.setStyleSheet("color: palette(placeholder-text); padding: 2px;")
         tickets_title = QLabel(self)
         tickets_title.setBuddy(self.other_tickets)
         orders_title = QLabel(self)
@@ -326,11 +313,32 @@ class OrderPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary_label)
         layout.addWidget(timeline_title)
-        layout.addWidget(self.timeline_view, 3)
+        layout.addWidget(self.timeline_view, 1)
         layout.addWidget(tickets_title)
-        layout.addWidget(self.other_tickets, 1)
+        layout.addWidget(self.other_tickets)
         layout.addWidget(orders_title)
-        layout.addWidget(self.other_orders, 1)
+        layout.addWidget(self.other_orders)
+
+    def _build_timeline_view(self) -> QTableView:
+        """The timeline table: cells wrap, rows fit them, the newest event is followed."""
+        view = QTableView(self)
+        view.setModel(self.timeline_model)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        # time and event as wide as their text (fit_columns); the details wrap in the rest
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(DETAILS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        view.setWordWrap(True)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        scroll = view.verticalScrollBar()
+        scroll.rangeChanged.connect(self._keep_newest_in_view)
+        header.sectionResized.connect(self._rewrap)
+        scroll.valueChanged.connect(self._on_timeline_scrolled)
+        return view
 
     def show_order(
         self,
@@ -398,6 +406,23 @@ class OrderPanel(QWidget):
                 if o.order_id != linked
             ],
         )
+        self._fit_list(self.other_tickets, self.tickets_empty)
+        self._fit_list(self.other_orders, self.orders_empty)
+
+    @staticmethod
+    def _fit_list(widget: QListWidget, empty: EmptyState) -> None:
+        """As high as its rows (up to ``LIST_ROWS``) or its empty note, not a fixed share."""
+        rows = min(widget.count(), LIST_ROWS)
+        if rows:
+            content = rows * widget.sizeHintForRow(0)
+            bar = widget.horizontalScrollBar()
+            if bar.maximum() > 0 or widget.sizeHintForColumn(0) > widget.viewport().width():
+                content += bar.sizeHint().height()
+        else:
+            width = widget.viewport().width()
+            label = empty.label
+            content = label.heightForWidth(width) if width > 0 else label.sizeHint().height()
+        widget.setFixedHeight(content + 2 * widget.frameWidth())
 
     def fit_columns(self) -> None:
         """Size the time and event columns to their widest word (header included).

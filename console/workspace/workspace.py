@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QPalette
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -68,6 +66,7 @@ from console.workspace.macro_bar import MacroButton, MacroStatus
 from console.workspace.order_timeline import OrderPanel
 from console.workspace.ownership import OwnerBanner
 from console.workspace.pending_actions import PendingActionsModel, PendingActionsView, state_text
+from console.workspace.side_column import SideColumn
 from console.workspace.tag_editor import TagEditor
 
 if TYPE_CHECKING:
@@ -216,23 +215,13 @@ class TicketWorkspace(QWidget):
     def _side_column(self) -> QWidget:
         """Beside the conversation: the customer panel above the order panel.
 
-        A splitter: the agent drags the share; a squeezed customer panel scrolls
-        rather than cutting its lines (at 1024x700 the timeline needs room too).
+        A splitter: the customer panel as high as its facts (``SideColumn.fit``),
+        the order panel the rest; the agent may drag the share, and a squeezed
+        customer panel scrolls rather than cutting its lines.
         """
         self.customer_panel = CustomerPanel(self)
-        scroller = QScrollArea(self)
-        scroller.setObjectName("customer-scroll")
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setWidget(self.customer_panel)
-        side = QSplitter(Qt.Orientation.Vertical, self)
-        side.setChildrenCollapsible(False)
-        side.addWidget(scroller)
-        side.addWidget(self.order_panel)
-        side.setStretchFactor(0, 2)
-        side.setStretchFactor(1, 3)
-        return side
+        self.side_column = SideColumn(self.customer_panel, self.order_panel, self)
+        return self.side_column
 
     def _connect(self) -> None:
         self.macro_button.macro_chosen.connect(self.run_macro)
@@ -526,6 +515,7 @@ class TicketWorkspace(QWidget):
         self.customer_panel.show_context(
             customer_context(ticket, session.order, session.customer_orders)
         )
+        self.side_column.fit()
 
     def _render_sla(self) -> None:
         """The header's SLA line: countdown and state, in the queue's colours, live."""

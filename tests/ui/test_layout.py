@@ -11,8 +11,10 @@ import msgspec
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyle, QTableView
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QTableView
 
+from bridge.wire.entities import OrderItem
 from bridge.wire.protocol import AgentIdentity
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
@@ -364,9 +366,10 @@ def unreadable_cells(view: QTableView) -> list[str]:
 
 
 def newest_in_view(view: QTableView) -> bool:
-    """Whether the last row is wholly inside the viewport."""
-    last = view.model().index(view.model().rowCount() - 1, 0)
-    return view.viewport().rect().contains(view.visualRect(last))
+    """Whether the last row is inside the viewport (its top, if taller than the viewport)."""
+    last = view.visualRect(view.model().index(view.model().rowCount() - 1, 0))
+    shown = view.viewport().rect()
+    return shown.contains(last) or (last.top() >= 0 and last.height() > shown.height())
 
 
 def test_every_timeline_event_is_readable_and_the_newest_in_view(
@@ -406,3 +409,53 @@ def test_every_timeline_event_is_readable_and_the_newest_in_view(
         assert not newest_in_view(timeline)
         windows.open_ticket("t-002")  # another ticket of the order: its newest event shows
         qtbot.waitUntil(lambda: newest_in_view(timeline))
+
+
+def test_the_customer_facts_show_without_scrolling_beside_a_usable_conversation(
+    qtbot: QtBot, shown: Shown
+) -> None:
+    windows = shown.windows
+    workspace = windows.workspace
+    scroller = workspace.findChild(QScrollArea, "customer-scroll")
+    assert scroller is not None
+    side = scroller.parentWidget()
+    assert isinstance(side, QSplitter)
+    values = workspace.customer_panel.values
+    linked = msgspec.structs.replace(
+        eventful_order(dt.datetime.now().astimezone(), 7),
+        customer_phone="+51 987 654 321",
+        address="Av. Del Ejército 2408",  # as long as the demo's
+        district="San Juan de Lurigancho",
+        city="Lima",
+        courier_name="Renzo Cueva Palomino",
+        items=[
+            OrderItem(sku=f"p{n}", name=name, qty=n + 1, unit_price_cents=900)
+            for n, name in enumerate(("1/4 pollo a la brasa", "Chicha morada 1 L"))
+        ],
+    )
+    windows.client.delta.emit(delta(2, order_change(linked)))
+    qtbot.waitUntil(lambda: "Ejército" in values["address"].text())
+
+    def every_fact_in_view() -> None:
+        viewport = scroller.viewport()
+        assert scroller.verticalScrollBar().maximum() == 0
+        for name, label in values.items():
+            top_left = label.mapTo(viewport, QPoint(0, 0))
+            assert viewport.rect().contains(QRect(top_left, label.size())), name
+
+    qtbot.waitUntil(every_fact_in_view)
+    assert workspace.conversation.height() >= MINIMUM_HEIGHT
+    timeline = workspace.order_panel.timeline_view
+    qtbot.waitUntil(lambda: newest_in_view(timeline))
+    assert timeline.viewport().height() >= 3 * timeline.fontMetrics().lineSpacing()
+    # the agent's own share is kept on the next ticket
+    handle = side.handle(1)
+    grip = handle.rect().center()
+    no_keys = Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, no_keys, grip)
+    QTest.mouseMove(handle, grip + QPoint(0, -40))
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, no_keys, grip + QPoint(0, -40))
+    qtbot.waitUntil(lambda: scroller.verticalScrollBar().maximum() > 0)
+    chosen = side.sizes()
+    windows.open_ticket("t-002")
+    assert side.sizes() == chosen
