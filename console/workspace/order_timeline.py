@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -276,12 +276,8 @@ class OrderPanel(QWidget):
     def __init__(self, tz: dt.tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tz = tz
-        self._shown: tuple[Order | None, str | None, list[Ticket], list[Order]] = (
-            None,
-            None,
-            [],
-            [],
-        )
+        # what show_order was given; None: no ticket open (show_nothing)
+        self._shown: tuple[Order | None, str | None, list[Ticket], list[Order]] | None = None
         # room for time, event and some details (fit_columns widens it for the table)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * PANEL_MIN_CHARS)
         self.summary_label = QLabel(self)
@@ -340,6 +336,26 @@ class OrderPanel(QWidget):
         scroll.valueChanged.connect(self._on_timeline_scrolled)
         return view
 
+    def show_nothing(self) -> None:
+        """No ticket open: every pane says to open one (not that its order is missing)."""
+        self._shown = None
+        self._followed = (None, None)
+        self.summary_label.clear()
+        self.summary_label.hide()  # nothing to sum up: the notes below say why
+        self.timeline_empty.set_text(self.tr("Open a ticket from the queue to see its order here."))
+        self.tickets_empty.set_text(
+            self.tr("Open a ticket from the queue to see the customer's other tickets.")
+        )
+        self.orders_empty.set_text(
+            self.tr("Open a ticket from the queue to see the customer's other orders.")
+        )
+        self.timeline_model.set_rows([])
+        self.fit_columns()
+        for widget in (self.other_tickets, self.other_orders):
+            widget.clear()
+        self._fit_list(self.other_tickets, self.tickets_empty)
+        self._fit_list(self.other_orders, self.orders_empty)
+
     def show_order(
         self,
         order: Order | None,
@@ -349,6 +365,7 @@ class OrderPanel(QWidget):
     ) -> None:
         """Show (or refresh) the order and the customer's history; the selection is kept."""
         self._shown = (order, current_ticket_id, list(customer_tickets), list(customer_orders))
+        self.summary_label.show()
         followed = (current_ticket_id, None if order is None else order.order_id)
         fresh = followed != self._followed
         self._followed = followed
@@ -419,7 +436,7 @@ class OrderPanel(QWidget):
             if bar.maximum() > 0 or widget.sizeHintForColumn(0) > widget.viewport().width():
                 content += bar.sizeHint().height()
         else:
-            width = widget.viewport().width()
+            width = widget.width() - 2 * widget.frameWidth()  # no scroll bar: nothing to scroll
             label = empty.label
             content = label.heightForWidth(width) if width > 0 else label.sizeHint().height()
         widget.setFixedHeight(content + 2 * widget.frameWidth())
@@ -489,13 +506,22 @@ class OrderPanel(QWidget):
         orders_title.setText(self.tr("Other o&rders of the customer"))
         timeline_title.setText(self.tr("Order ti&meline"))
         self.timeline_model.retranslate()
-        self.show_order(*self._shown)
+        if self._shown is None:
+            self.show_nothing()
+        else:
+            self.show_order(*self._shown)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Retranslate on a language change."""
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """A note wraps to another number of lines at another width: the lists fit again."""
+        super().resizeEvent(event)
+        self._fit_list(self.other_tickets, self.tickets_empty)
+        self._fit_list(self.other_orders, self.orders_empty)
 
     @staticmethod
     def _fill(widget: QListWidget, rows: list[tuple[str, str]]) -> None:

@@ -477,7 +477,7 @@ class TicketWorkspace(QWidget):
         self.tag_editor.set_tags(())
         self.tag_editor.setEnabled(False)
         self._show_colleagues()
-        self.order_panel.show_order(None, None, [], [])
+        self.order_panel.show_nothing()
         self.customer_panel.show_context(None)
         self.conversation.clear()
 

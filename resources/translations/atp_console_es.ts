@@ -1037,6 +1037,18 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Este ticket no tiene un pedido vinculado.</translation>
     </message>
     <message>
+        <source>Open a ticket from the queue to see its order here.</source>
+        <translation>Abre un ticket de la cola para ver aquí su pedido.</translation>
+    </message>
+    <message>
+        <source>Open a ticket from the queue to see the customer&apos;s other tickets.</source>
+        <translation>Abre un ticket de la cola para ver los otros tickets del cliente.</translation>
+    </message>
+    <message>
+        <source>Open a ticket from the queue to see the customer&apos;s other orders.</source>
+        <translation>Abre un ticket de la cola para ver los otros pedidos del cliente.</translation>
+    </message>
+    <message>
         <source>No other tickets of this customer.</source>
         <translation>El cliente no tiene otros tickets.</translation>
     </message>

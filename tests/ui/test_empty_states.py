@@ -182,3 +182,31 @@ def test_the_workspace_says_no_ticket_is_open_and_the_customer_has_no_history(
     workspace.clear()
     assert conversation.empty_label.isVisible()
     assert conversation.bubbles() == []
+
+
+def test_with_no_ticket_open_the_side_panes_say_to_open_one_not_that_no_order_is_linked(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    workspace = TicketWorkspace(DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC)
+    qtbot.addWidget(workspace)
+    workspace.show()
+    qtbot.waitExposed(workspace)
+    panel = workspace.order_panel
+    notes = (panel.timeline_empty, panel.tickets_empty, panel.orders_empty)
+
+    def nothing_open() -> None:
+        for note in notes:
+            assert note.label.isVisible()
+            assert note.text().startswith("Open a ticket from the queue"), note.text()
+            label = note.label  # the whole note shows, wrapped
+            assert label.height() >= label.heightForWidth(label.width()), note.text()
+        assert "No order" not in panel.summary_label.text()
+
+    qtbot.waitUntil(nothing_open)
+    alone = ticket("T-1", order_id=None)
+    workspace.show_ticket(alone, None, [alone], [], ME)
+    assert panel.timeline_empty.text() == "No order linked to this ticket."  # now it is true
+    workspace.clear()
+    qtbot.waitUntil(nothing_open)
+    workspace.retranslate()  # a language change keeps saying it
+    qtbot.waitUntil(nothing_open)
