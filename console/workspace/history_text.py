@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from console.labels import priority_label, status_label
+from console.labels import priority_label, queue_label, status_label
 from console.viewstate.bounded import one_line
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ def action_text(action: TicketAction) -> str:
         value = status_label(value)
     elif word == "priority_changed":
         value = priority_label(value)
+    elif word == "queue_changed":
+        value = queue_label(value)  # "Pagos", as the header and the queue say
     if word not in templates:
         return _subst(QCoreApplication.translate("TicketHistory", "%1: %2"), who, action.type)
     return _subst(templates[word], who, value)

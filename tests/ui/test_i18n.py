@@ -29,7 +29,15 @@ from console.viewstate.store import ViewStore
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from console.workspace.conversation import MessageKind
 from tests.helpers.clock import T0, Clock, at
-from tests.helpers.entities import customer_message, many_tickets, order, presence, ticket
+from tests.helpers.entities import (
+    AGENT_NAME,
+    customer_message,
+    many_tickets,
+    order,
+    presence,
+    ticket,
+    ticket_action,
+)
 from tests.helpers.protocol import ME, snapshot
 
 if TYPE_CHECKING:
@@ -351,7 +359,13 @@ def test_known_data_values_are_translated_and_unknown_ones_shown_as_they_are(
     unknown = order("O-3", ("placed", "paid"))
     unknown.timeline[1].summary.update({"method": "crypto", "amount_cents": 100})
     vip = ticket("T-9", queue="vip", sla_due_at=at(500))
-    pay = ticket("T-8", queue="payments", order_id="O-2", sla_due_at=at(400))
+    moves = [  # the ticket's history names the queues, status and priority as the UI does
+        ticket_action("q1", "atp.ticket.queue_changed", value="payments"),
+        ticket_action("q2", "atp.ticket.queue_changed", value="vip"),
+        ticket_action("s1", "atp.ticket.status_changed", value="pending"),
+        ticket_action("p1", "atp.ticket.priority_changed", value="urgent"),
+    ]
+    pay = ticket("T-8", queue="payments", order_id="O-2", sla_due_at=at(400), actions=moves)
     console_ui.store.apply_snapshot(snapshot([pay, vip, *many_tickets(2)], [paid, unknown], seq=2))
     workspace.show_ticket(pay, paid, [pay], [paid], ME)
     dashboard.update_data([pay, vip], [presence()], T0, at(0))
@@ -368,6 +382,13 @@ def test_known_data_values_are_translated_and_unknown_ones_shown_as_they_are(
     views = [selector.itemText(i) for i in range(selector.count())]
     assert {"Cola: Pagos", "Cola: Entregas", "Cola: vip"} <= set(views)
     assert "Cola: Pagos" in workspace.meta_label.text()
+    history = [line.text().split(" · ")[0] for line in workspace.conversation.history_lines()]
+    assert history == [
+        f"{AGENT_NAME} movió el ticket a la cola Pagos",
+        f"{AGENT_NAME} movió el ticket a la cola vip",  # unknown: as it is
+        f"{AGENT_NAME} cambió el estado a Pendiente",
+        f"{AGENT_NAME} cambió la prioridad a Urgente",
+    ]
     menu = [action.text() for action in workspace.action_bar.queue_actions.values()]
     assert "Pagos" in menu
     assert "Entregas" in menu

@@ -76,7 +76,7 @@ def test_claims_status_priority_assignment_queue_and_release_read_in_log_order(
         "history: Lucía set the status to Pending · 2024-05-06 12:00",
         "history: Someone set the priority to Urgent · 2024-05-06 12:00",
         "history: Rosa assigned the ticket to Luis · 2024-05-06 12:00",
-        "history: Lucía moved the ticket to the queue payments · 2024-05-06 12:00",
+        "history: Lucía moved the ticket to the queue Payments · 2024-05-06 12:00",
         "history: Lucía released the ticket · 2024-05-06 12:00",
     ]
     line = workspace.conversation.history_lines()[0]
