@@ -348,6 +348,11 @@ class MacroRun:
         return "running"
 
     @property
+    def confirmed(self) -> bool:
+        """Whether every step is sent and the log has it applied (nothing more to follow)."""
+        return self.state == "done" and all(step.state == "confirmed" for step in self.steps)
+
+    @property
     def refused(self) -> list[RunStep]:
         """Steps the bridge or the log refused (a claim someone else won comes late)."""
         return [step for step in self.steps if step.state in ("rejected", "invalid")]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QWidget
 
 if TYPE_CHECKING:
     from console.viewstate.macros import Macro, MacroLibrary, MacroRun
+
+DONE_SHOWN_MS = 5000
+"""How long the line says a macro is done before it goes away."""
 
 
 def ui_language() -> str:
@@ -21,8 +24,8 @@ def ui_language() -> str:
     return "es" if QLocale().language() == QLocale.Language.Spanish else "en"
 
 
-def run_text(run: MacroRun) -> str:
-    """Where a run is: running (step n of m), done, or stopped with the reason."""
+def run_text(run: MacroRun) -> str | None:
+    """Where a running or stopped run is (``None`` once done: ``MacroStatus.done_text``)."""
     name = run.macro.name(ui_language())
     total = len(run.steps)
     if run.state == "running":
@@ -34,8 +37,8 @@ def run_text(run: MacroRun) -> str:
             .replace("%2", str(run.current + 1))
             .replace("%3", str(total))
         )
-    refused = run.refused
     if run.state == "stopped":
+        refused = run.refused
         step = refused[-1] if refused else None
         reason = (step.reason if step is not None else None) or QCoreApplication.translate(
             "Macros", "refused"
@@ -50,18 +53,7 @@ def run_text(run: MacroRun) -> str:
             .replace("%3", reason)
             .replace("%4", str(run.not_sent))
         )
-    text = (
-        QCoreApplication.translate("Macros", "Macro “%1”: all %2 steps queued.")
-        .replace("%1", name)
-        .replace("%2", str(total))
-    )
-    if refused:
-        reasons = "; ".join(
-            step.reason or QCoreApplication.translate("Macros", "refused") for step in refused
-        )
-        later = QCoreApplication.translate("Macros", "Refused later: %1").replace("%1", reasons)
-        text = f"{text} {later}"
-    return text
+    return None
 
 
 class MacroButton(QPushButton):
@@ -113,7 +105,12 @@ class MacroButton(QPushButton):
 
 
 class MacroStatus(QLabel):
-    """One line saying where the shown ticket's last macro run is (hidden without one)."""
+    """One line saying where the shown ticket's last macro run is (hidden without one).
+
+    Once the log has every step applied, the line says so for ``DONE_SHOWN_MS``
+    and goes away; a run that finished while another ticket was shown is not
+    brought back.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,11 +119,45 @@ class MacroStatus(QLabel):
         self.setWordWrap(True)
         self._run: MacroRun | None = None
         self._notice: str | None = None
+        self._confirmed = False  # the followed run was seen fully applied
+        self.done_timer = QTimer(self)
+        """Hides the "done" line (its interval: how long it shows)."""
+        self.done_timer.setSingleShot(True)
+        self.done_timer.setInterval(DONE_SHOWN_MS)
+        self.done_timer.timeout.connect(self._forget_run)
         self.hide()
 
     def show_run(self, run: MacroRun | None) -> None:
         """Follow ``run`` (``None``: no run on the shown ticket)."""
+        confirmed = run is not None and run.confirmed
+        if run is not self._run:
+            self.done_timer.stop()
+            if confirmed:
+                run = None  # applied before it was shown here: nothing left to say
+        elif confirmed and not self._confirmed:
+            self.done_timer.start()  # applied while shown: say so, briefly
+        self._confirmed = confirmed and run is not None
         self._run, self._notice = run, None
+        self._render()
+
+    def done_text(self, run: MacroRun) -> str:
+        """A run whose steps all left: queued (refused later, if so), or applied."""
+        name = run.macro.name(ui_language())
+        total = len(run.steps)
+        if run.confirmed:
+            return self.tr("Macro “%1” done: %n step(s) applied.", "", total).replace("%1", name)
+        text = self.tr("Macro “%1”: %n step(s) queued.", "", total).replace("%1", name)
+        if run.refused:
+            reasons = "; ".join(
+                step.reason or QCoreApplication.translate("Macros", "refused")
+                for step in run.refused
+            )
+            later = QCoreApplication.translate("Macros", "Refused later: %1").replace("%1", reasons)
+            text = f"{text} {later}"
+        return text
+
+    def _forget_run(self) -> None:
+        self._run = None
         self._render()
 
     def show_notice(self, text: str) -> None:
@@ -141,7 +172,8 @@ class MacroStatus(QLabel):
         super().changeEvent(event)
 
     def _render(self) -> None:
-        text = self._notice or (run_text(self._run) if self._run is not None else "")
+        run = self._run
+        text = self._notice or ("" if run is None else run_text(run) or self.done_text(run))
         self.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))

@@ -12,6 +12,23 @@
     </message>
 </context>
 <context>
+    <name>MacroStatus</name>
+    <message numerus="yes">
+        <source>Macro “%1” done: %n step(s) applied.</source>
+        <translation>
+            <numerusform>Macro “%1” done: %n step applied.</numerusform>
+            <numerusform>Macro “%1” done: all %n steps applied.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Macro “%1”: %n step(s) queued.</source>
+        <translation>
+            <numerusform>Macro “%1”: %n step queued.</numerusform>
+            <numerusform>Macro “%1”: all %n steps queued.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QueueView</name>
     <message numerus="yes">
         <source>%n ticket(s)</source>

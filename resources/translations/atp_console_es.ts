@@ -843,6 +843,23 @@ No contiene contraseñas ni datos de clientes.</translation>
     </message>
 </context>
 <context>
+    <name>MacroStatus</name>
+    <message numerus="yes">
+        <source>Macro “%1” done: %n step(s) applied.</source>
+        <translation>
+            <numerusform>Macro «%1» lista: %n paso aplicado.</numerusform>
+            <numerusform>Macro «%1» lista: los %n pasos aplicados.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Macro “%1”: %n step(s) queued.</source>
+        <translation>
+            <numerusform>Macro «%1»: %n paso quedó en cola.</numerusform>
+            <numerusform>Macro «%1»: los %n pasos quedaron en cola.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Macros</name>
     <message>
         <source>Macro “%1”: step %2 of %3 sent; the next leaves once it is queued.</source>
@@ -855,10 +872,6 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>Macro “%1” stopped: step %2 was not accepted (%3); %4 not sent.</source>
         <translation>Macro «%1» detenida: el paso %2 no fue aceptado (%3); %4 sin enviar.</translation>
-    </message>
-    <message>
-        <source>Macro “%1”: all %2 steps queued.</source>
-        <translation>Macro «%1»: los %2 pasos quedaron en cola.</translation>
     </message>
     <message>
         <source>Refused later: %1</source>

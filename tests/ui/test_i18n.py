@@ -19,10 +19,12 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 import console.i18n
+from bridge.wire.protocol import Command, CommandOutcome
 from console.dashboard import SupervisorDashboard
 from console.i18n import Translations
 from console.main_window import DASHBOARD_TAB, WORKSPACE_TAB, MainWindow
 from console.models.ticket_queue_model import Column
+from console.viewstate.macros import MacroLibrary, parse_macros
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import ViewStore
@@ -42,6 +44,8 @@ from tests.helpers.protocol import ME, snapshot
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
+
+    from bridge.wire.protocol import CommandState
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -437,3 +441,77 @@ def test_counts_use_the_plural_forms_of_the_language(  # noqa: PLR0917 - fixture
     banner.warn([customer_message("a")])
     expected = "Llegó 1 mensaje nuevo" if language == "es" else "1 new message arrived"
     assert banner.title_text().startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "one_queued", "two_queued", "one_done"),
+    [
+        (
+            "es",
+            "Macro «Esperar»: 1 paso quedó en cola.",
+            "Macro «Cerrar»: los 2 pasos quedaron en cola.",
+            "Macro «Esperar» lista: 1 paso aplicado.",
+        ),
+        (
+            "en",
+            "Macro “Wait”: 1 step queued.",
+            "Macro “Close”: all 2 steps queued.",
+            "Macro “Wait” done: 1 step applied.",
+        ),
+    ],
+)
+def test_the_macro_line_counts_steps_with_the_plural_forms_of_the_language(  # noqa: PLR0917
+    qtbot: QtBot,
+    tmp_path: Path,
+    translations: Translations,
+    language: str,
+    one_queued: str,
+    two_queued: str,
+    one_done: str,
+) -> None:
+    assert translations.install("es" if language == "es" else "en")
+    library = MacroLibrary(
+        parse_macros(
+            {
+                "version": 1,
+                "macro": [
+                    {
+                        "id": "wait",
+                        "name": {"es": "Esperar", "en": "Wait"},
+                        "actions": [{"status": "pending"}],
+                    },
+                    {
+                        "id": "close",
+                        "name": {"es": "Cerrar", "en": "Close"},
+                        "actions": [{"add_tag": "cierre"}, {"status": "resolved"}],
+                    },
+                ],
+            },
+            "test",
+        )
+    )
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, macros=library
+    )
+    qtbot.addWidget(workspace)
+    commands: list[Command] = []
+    workspace.command_requested.connect(commands.append)
+    workspace.show_ticket(ticket("T-1", tags=[]), None, [], [], ME)
+    line = workspace.macro_status
+
+    def answer(command: Command, state: CommandState) -> None:
+        workspace.apply_outcome(
+            CommandOutcome(
+                command_id=command.command_id, state=state, ticket_id=command.action.ticket_id
+            )
+        )
+
+    assert workspace.run_macro("wait")
+    answer(commands[0], "queued")
+    assert line.text() == one_queued
+    answer(commands[0], "confirmed")
+    assert line.text() == one_done
+    assert workspace.run_macro("close")
+    answer(commands[1], "queued")
+    answer(commands[2], "queued")
+    assert line.text() == two_queued

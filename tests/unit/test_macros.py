@@ -197,6 +197,10 @@ def state_of(run: MacroRun) -> str:
     return run.state
 
 
+def confirmed(run: MacroRun) -> bool:
+    return run.confirmed
+
+
 def outcome(command_id: str, state: str, reason: str | None = None) -> CommandOutcome:
     return CommandOutcome(command_id=command_id, state=state, reason=reason)  # type: ignore[arg-type]
 
@@ -239,3 +243,18 @@ def test_a_final_state_is_never_left_and_a_late_rejection_is_reported() -> None:
     assert run.steps[0].state == "rejected"
     assert state_of(run) == "done"
     assert [step.reason for step in run.refused] == ["claimed by Ana"]
+
+
+def test_a_run_is_confirmed_once_the_log_has_every_step() -> None:
+    run, sender = _run(2)
+    run.apply(outcome("c0", "queued"), sender)
+    run.apply(outcome("c1", "sent"), sender)
+    assert state_of(run) == "done"
+    assert not confirmed(run)  # stored, not applied yet
+    run.apply(outcome("c1", "confirmed"), sender)
+    assert not confirmed(run)
+    run.apply(outcome("c0", "confirmed"), sender)
+    assert confirmed(run)
+    refused, refused_sender = _run(1)
+    refused.apply(outcome("c0", "rejected", "already resolved"), refused_sender)
+    assert not confirmed(refused)
