@@ -24,6 +24,7 @@ from bridge.wire.protocol import (
     PROTOCOL_VERSION,
     BridgeMessage,
     Command,
+    CommandStatusQuery,
     DiagnosticsQuery,
     ErrorFrame,
     Hello,
@@ -88,7 +89,9 @@ class BlockingBridgeClient:
                 return snapshot
         raise BridgeQueryError(f"no whole snapshot from the bridge within {timeout_s:.0f} s")
 
-    def send(self, command: Command | ReportActivity | DiagnosticsQuery | TraceQuery) -> None:
+    def send(
+        self, command: Command | CommandStatusQuery | ReportActivity | DiagnosticsQuery | TraceQuery
+    ) -> None:
         """Send one command (its outcome arrives as messages), an activity report or a query."""
         self._write(command)
 
@@ -142,7 +145,13 @@ class BlockingBridgeClient:
         self.close()
 
     def _write(
-        self, message: Hello | Command | ReportActivity | DiagnosticsQuery | TraceQuery
+        self,
+        message: Hello
+        | Command
+        | CommandStatusQuery
+        | ReportActivity
+        | DiagnosticsQuery
+        | TraceQuery,
     ) -> None:
         self._socket.write(encode_frame(message))
         self._socket.waitForBytesWritten(5000)

@@ -68,6 +68,7 @@ FORMAT_VERSION = 6  # 3: Ticket.tags, Presence.viewing/composing (contract 1.1);
 # 6: State.applied_event_ids ordered (a map in the meta row; segments hold them in order)
 UNSAVED_LIMIT = 200_000  # keys UnsavedChanges tracks before it asks for a full save
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+SET_ASIDE_KEPT = 3  # copies of caches set aside after a log reset, the newest kept
 _SCHEMA = (
     """CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL,
     saved_at TEXT NOT NULL, writer TEXT NOT NULL, rest BLOB NOT NULL, crc INTEGER NOT NULL)""",
@@ -676,6 +677,43 @@ class StateCache:
     def discard(self, why: str) -> None:
         """Delete the file (its State is not to be used): the next save writes everything."""
         self._discard(why)
+
+    def set_aside(self, why: str, *, keep: int = SET_ASIDE_KEPT) -> Path | None:
+        """Move the file aside for support (owner-only): the next save writes a new one.
+
+        For a cache whose State no longer matches the log (the log was recreated):
+        not damaged, so it is kept as ``state-cache.reset-<UTC time>.sqlite``, with
+        the ``keep`` newest such copies (older ones are deleted). Returns the copy's
+        path, or ``None`` when there was no file (or it could not be moved: then it
+        is deleted).
+        """
+        self._ids = IdSegments(covered=0, segments=0)
+        self._knows_file = False
+        if not self._path.exists():
+            return None
+        stamp = self._clock().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self._path.with_name(f"{self._path.stem}.reset-{stamp}{self._path.suffix}")
+        try:
+            for suffix in ("", *_SIDE_FILES):
+                source = Path(f"{self._path}{suffix}")
+                if source.exists():
+                    moved = Path(f"{target}{suffix}")
+                    source.replace(moved)
+                    moved.chmod(0o600)
+        except OSError as error:
+            self._discard(f"{why}; it could not be kept as {target.name} ({error})")
+            return None
+        _log.warning("state cache %s set aside as %s: %s", self._path, target.name, why)
+        self._prune_set_aside(keep)
+        return target
+
+    def _prune_set_aside(self, keep: int) -> None:
+        """Delete all but the ``keep`` newest copies ``set_aside`` made."""
+        pattern = f"{self._path.stem}.reset-*{self._path.suffix}"
+        copies = sorted(self._path.parent.glob(pattern), reverse=True)  # the time sorts them
+        for old in copies[keep:]:
+            for suffix in ("", *_SIDE_FILES):
+                Path(f"{old}{suffix}").unlink(missing_ok=True)
 
     def saved(self, ids: IdSegments) -> None:
         """Record a committed save (what the file now holds of the event ids)."""

@@ -20,7 +20,7 @@ from bridge.config import ConfigError, kafka_client_settings, load_config
 from bridge.credentials import CredentialsUnavailableError, required_password
 from bridge.heap import BRIDGE_MALLOC_ARENAS, limit_malloc_arenas
 from bridge.logs import setup_logging
-from bridge.materializer import Materializer
+from bridge.materializer import Materializer, SourceLogResetError
 from bridge.paths import DataLayout, default_paths
 from bridge.statetopic.codec import UnusableSnapshotError
 from bridge.statetopic.loader import SnapshotUnavailableError
@@ -92,6 +92,9 @@ def _run_until_signal(materializer: Materializer, topic: str) -> int:
     except PublishError as error:
         _log.error("materializer stopped: %s", error)
         return _fail(MaterializeExit.PUBLISH, str(error))
+    except SourceLogResetError as error:
+        _log.error("materializer stopped: %s", error)
+        return _fail(MaterializeExit.TOPIC, str(error))
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -8,6 +8,11 @@ offsets record in one Kafka transaction (``bridge.statetopic``). It starts
 from what the topic holds, so a restarted materializer resumes from its own
 last publish. One per snapshot topic: its transactional id fences any other.
 See docs/OPERATIONS.md, "The snapshot topic".
+
+A source log reset under it (the reader's ``LogReset``: topics recreated, the
+cluster rebuilt) stops it with ``SourceLogResetError`` before it folds a record
+of the new log: the snapshot topic holds the old log's state, which a bridge
+must never mix with the new log, and only IT can empty a compacted topic.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from bridge.contract.validate import RawRecord
 from bridge.fold.reducer import fold_record
 from bridge.fold.state import State
 from bridge.kafka.health import HealthTracker
-from bridge.kafka.reader import RecordReader
+from bridge.kafka.reader import LogReset, RecordReader
 from bridge.statetopic.codec import Unpublished
 from bridge.statetopic.loader import load_snapshot_topic
 from bridge.statetopic.publisher import PublishError, StatePublisher, check_topic
@@ -46,6 +51,17 @@ POLL_S = 0.2
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class SourceLogResetError(Exception):
+    """The source log is not the one the snapshot topic's state was folded from."""
+
+    def __init__(self, reset: LogReset, snapshot_topic: str) -> None:
+        super().__init__(
+            f"the source log was reset: {reset.describe()}; the snapshot topic"
+            f" {snapshot_topic} holds the state of the old log: delete and create it"
+            " again, then start the materializer again"
+        )
 
 
 class Materializer:
@@ -67,7 +83,8 @@ class Materializer:
         self._max_unpublished = max_unpublished
         self._progress_interval_s = progress_interval_s
         self._clock = clock
-        self._records: queue.Queue[list[RawRecord]] = queue.Queue(maxsize=QUEUE_BATCHES)
+        self._records: queue.Queue[list[RawRecord] | LogReset] = queue.Queue(maxsize=QUEUE_BATCHES)
+        self._reset: LogReset | None = None  # what follows it in the queue is another log
         self._health = HealthTracker(now=lambda: rfc3339(self._clock()))
         self._state = State()
         self._unpublished = Unpublished()
@@ -115,6 +132,7 @@ class Materializer:
                 self._records.put,
                 health=self._health,
                 group_id=f"atp-materializer-{uuid.uuid4().hex[:8]}",
+                on_log_reset=self._records.put,
             )
             reader.start()
             try:
@@ -125,6 +143,7 @@ class Materializer:
                     self._fold_queued()
                     reader.join(0.05)
             self._fold_queued()
+            self._stop_if_reset()
             self._publish(publisher)
             _log.info(
                 "materializer stopped: %s", _describe(self._progress()), extra=self._progress()
@@ -160,6 +179,7 @@ class Materializer:
             else:
                 self._fold(batch)
                 self._fold_queued()
+                self._stop_if_reset()
             now = time.monotonic()
             if now >= next_publish or self._unpublished.changed_entities >= self._max_unpublished:
                 try:
@@ -183,7 +203,16 @@ class Materializer:
                 return
             self._fold(batch)
 
-    def _fold(self, batch: list[RawRecord]) -> None:
+    def _stop_if_reset(self) -> None:
+        if self._reset is not None:
+            raise SourceLogResetError(self._reset, self._topics.snapshot)
+
+    def _fold(self, batch: list[RawRecord] | LogReset) -> None:
+        if isinstance(batch, LogReset):
+            self._reset = self._reset or batch
+            return
+        if self._reset is not None:
+            return  # the new log, from its start: not to be folded onto this state
         state, unpublished = self._state, self._unpublished
         for record in batch:
             ids_before = len(state.applied_event_ids)

@@ -13,6 +13,13 @@ cannot store (a full disk) is still reported to the consoles and is stored
 when the disk allows. A full disk is a state of its own ("disk_full" in the
 status): the cache is kept and not saved, new actions are refused with a
 retryable outcome, and everything resumes when space returns.
+
+A log that was reset behind the cache (recreated topics, a rebuilt cluster: the
+reader finds a cached offset past a partition's end, ``LogReset``) is never
+mixed with the cached state: the service sets the cache file aside, empties the
+state and the history file and folds the new log from its start; once caught up
+with it, queued actions on tickets it does not hold are rejected with a reason
+instead of being sent (docs/STORAGE.md, "When the log was reset").
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from bridge.heap import HeapTrimmer
 from bridge.history import HistoryError, HistoryStore
 from bridge.kafka.catch_up import CatchUpMeter
 from bridge.kafka.health import HealthTracker
-from bridge.kafka.reader import RecordReader
+from bridge.kafka.reader import LogReset, RecordReader
 from bridge.kafka.trace import trace_entity
 from bridge.kafka.writer import EventWriter
 from bridge.outbox import FinalState, Outbox, OutboxEntry
@@ -117,6 +124,7 @@ class BridgeService(QObject):
     _entry_sent = Signal(str)
     _trace_done = Signal(object, object)  # (the reply callback, the Trace): to the Qt thread
     _cache_written = Signal()  # from the cache writer thread: a save's result is ready
+    _log_was_reset = False  # this process set a cached state aside (LogReset); per instance
 
     def __init__(
         self,
@@ -150,7 +158,9 @@ class BridgeService(QObject):
         self._layout = layout
         self._clock = clock
         self._health = HealthTracker(now=lambda: rfc3339(self._clock()))
-        self._records: queue.Queue[list[RawRecord] | _CaughtUp] = queue.Queue(maxsize=QUEUE_BATCHES)
+        self._records: queue.Queue[list[RawRecord] | _CaughtUp | LogReset] = queue.Queue(
+            maxsize=QUEUE_BATCHES
+        )
         self._state = State()
         self._dirty = False
         self._cache = StateCache(layout.cache_db)
@@ -237,6 +247,7 @@ class BridgeService(QObject):
             health=self._health,
             group_id=group_id,
             on_caught_up=self._accept_caught_up,
+            on_log_reset=self._accept_log_reset,
         )
         self._writer = EventWriter(
             self._settings,
@@ -401,6 +412,11 @@ class BridgeService(QObject):
         self._records.put(CAUGHT_UP)
         self._records_ready.emit()
 
+    def _accept_log_reset(self, reset: LogReset) -> None:
+        """Called on the reader thread: what follows in the queue is a new log, from its start."""
+        self._records.put(reset)
+        self._records_ready.emit()
+
     def _drain_records(self, budget_s: float | None = DRAIN_BUDGET_S) -> None:
         """Fold what the reader queued (within ``budget_s``), then publish what it touched.
 
@@ -451,6 +467,10 @@ class BridgeService(QObject):
                 if isinstance(batch, _CaughtUp):
                     self._on_caught_up()
                     continue
+                if isinstance(batch, LogReset):
+                    self._start_anew(batch, touched)
+                    state, history = self._state, self._history
+                    continue
                 if not self._caught_up:  # the records of a catch-up: a long burst
                     self._heap.count(len(batch), every=CATCH_UP_TRIM_RECORDS, after="records")
                 for record in batch:
@@ -485,6 +505,37 @@ class BridgeService(QObject):
             return Change(kind="order", key=key, order=self._state.orders.get(key))
         return Change(kind="agent", key=key, agent=self._state.agents.get(key))
 
+    def _start_anew(self, reset: LogReset, touched: dict[tuple[str, str], None]) -> None:
+        """The log was reset: set the cache aside and fold the new log into an empty State.
+
+        Every entity of the old State goes into ``touched``, so consoles get each
+        one's removal; the new log's entities follow as it is folded. Outbox entries
+        wait for the new catch-up (``_on_caught_up`` judges them).
+        """
+        old = self._state
+        for kind, entities in (
+            ("ticket", old.tickets),
+            ("order", old.orders),
+            ("agent", old.agents),
+        ):
+            for key in entities:
+                touched[kind, key] = None
+        self._end_eviction()
+        self._save_step_timer.stop()
+        self._saver.finish()  # a save under way commits before its file is set aside
+        self._cache.set_aside(f"the log was reset ({reset.describe()})")
+        self._history.clear()  # its entities and ids came from the old log too
+        self._state = State()
+        self._unsaved.restore(None)  # the next save writes everything (a new file)
+        self._dirty = True
+        self._caught_up = False
+        self._log_was_reset = True
+        self._catch_up = CatchUpMeter()
+        if self._writer is not None:
+            self._writer.hold_outbox()
+        # The old State is freed once the drain lets go of it; the catch-up's trim follows.
+        _log.info("folding the new log from its start")
+
     def _on_caught_up(self) -> None:
         """The fold holds the log as it was at start-up: resends and the ticket check may start.
 
@@ -496,8 +547,30 @@ class BridgeService(QObject):
         self._heap.release(after="catching up")  # the records, events and Kafka buffers
         _log.info("folded the log as it was at start-up")
         self._resolve_judged_before(sorted(self._awaiting_fold))
+        self._reject_actions_on_unknown_tickets()
         if self._writer is not None:
             self._writer.release_outbox()
+
+    def _reject_actions_on_unknown_tickets(self) -> None:
+        """Reject, unsent, the awaited entries whose ticket the log does not hold.
+
+        Checked only once caught up (as new actions are): an entry queued while
+        catching up, or for a log that was reset since, would otherwise go to the
+        log only to be quarantined there on every workstation.
+        """
+        known = _KnownTickets(self._state, self._history)
+        for event_id in sorted(self._awaiting_fold):
+            entry = self._outbox.get(event_id)
+            if entry is None or entry.finished or entry.ticket_id in known:
+                continue
+            reason = f"there is no ticket {entry.ticket_id!r} in the log"
+            if self._log_was_reset:
+                reason += " any more: the log was recreated after this action was queued"
+            _log.info(
+                "action on a ticket not in the log rejected, not sent",
+                extra={"event_id": event_id, "ticket_id": entry.ticket_id},
+            )
+            self._finish(event_id, "rejected", reason, ticket_id=entry.ticket_id)
 
     def _resolve_action(self, result: FoldResult) -> None:
         event_id = result.event_id

@@ -14,6 +14,8 @@ ALL_BROKERS_DOWN: int = KafkaError._ALL_BROKERS_DOWN  # noqa: SLF001
 TRANSPORT: int = KafkaError._TRANSPORT  # noqa: SLF001
 AUTHENTICATION: int = KafkaError._AUTHENTICATION  # noqa: SLF001
 TIMED_OUT: int = KafkaError._TIMED_OUT  # noqa: SLF001
+# An offset out of the log's range, with ``auto.offset.reset = error`` (bridge/kafka/reader.py).
+OFFSET_OUT_OF_RANGE: int = KafkaError._AUTO_OFFSET_RESET  # noqa: SLF001
 CONNECTION_LOST: frozenset[int] = frozenset({ALL_BROKERS_DOWN, TRANSPORT})
 AUTH_FAILED: frozenset[int] = frozenset({AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED})
 

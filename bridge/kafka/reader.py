@@ -21,6 +21,17 @@ offset from the high watermark its first fetch response carried (no request: the
 records flow from the first poll), or asks the broker for them when a poll returns
 nothing ``FETCHED_ENDS_WAIT_S`` after the assignment; once it has handed on every
 record below those (the log as it was at start-up) it calls ``on_caught_up`` once.
+
+A log that is not the one the offsets came from (docs/STORAGE.md, "When the log
+was reset"): the consumer's ``auto.offset.reset`` is ``error``, so an offset out
+of the log's range stops that partition and says so instead of jumping to its
+start. The reader asks the broker for the partition's first and end offsets: an
+offset past the end (the topic was recreated, the cluster rebuilt), or a cached
+partition the topic no longer has, is a reset: ``on_log_reset`` is called after
+every batch handed on so far, and the reader starts again with a new consumer
+from the beginning of every partition (and a new catch-up). An offset before
+the first one is retention at work: an ERROR says how many records were lost
+and the partition goes on from its first record, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
@@ -69,6 +81,23 @@ responses before the broker is asked (an idle log's fetches answer after the bro
 fetch wait, 500 ms; the request then waits behind one)."""
 
 
+@dataclass(frozen=True, slots=True)
+class LogReset:
+    """The log is not the one the start offsets came from: one partition that shows it."""
+
+    topic: str
+    partition: int
+    cached: int  # the next offset the bridge had read to
+    end: int | None  # the partition's end offset now; None: the topic has no such partition
+
+    def describe(self) -> str:
+        """The warning's words: the partition and both offsets."""
+        where = f"{self.topic} partition {self.partition}"
+        if self.end is None:
+            return f"{where}, read up to offset {self.cached}, is no longer in the topic"
+        return f"{where} ends at offset {self.end}, but the bridge had read it up to {self.cached}"
+
+
 class RecordReader(threading.Thread):
     """Reads the three topics and hands batches of records to ``sink``.
 
@@ -87,6 +116,7 @@ class RecordReader(threading.Thread):
         group_id: str,
         poll_timeout_s: float = POLL_TIMEOUT_S,
         on_caught_up: Callable[[], None] = lambda: None,
+        on_log_reset: Callable[[LogReset], None] = lambda _reset: None,
     ) -> None:
         super().__init__(name="kafka-reader", daemon=True)
         self._settings = dict(settings)
@@ -97,6 +127,8 @@ class RecordReader(threading.Thread):
         self._group_id = group_id
         self._poll_timeout_s = poll_timeout_s
         self._on_caught_up = on_caught_up
+        self._on_log_reset = on_log_reset
+        self._out_of_range: dict[Position, int] = {}  # the offsets the broker refused
         self._end_offsets: dict[Position, int] | None = None  # the log's end at start-up
         self._caught_up = False
         self._stop_requested = threading.Event()
@@ -134,7 +166,7 @@ class RecordReader(threading.Thread):
                 "group.id": self._group_id,
                 "enable.auto.commit": False,
                 "enable.auto.offset.store": False,
-                "auto.offset.reset": "earliest",
+                "auto.offset.reset": "error",  # out of range: ours to judge (_judge_out_of_range)
                 "enable.partition.eof": False,
                 "statistics.interval.ms": 5000,
                 "error_cb": self._on_error,
@@ -190,6 +222,7 @@ class RecordReader(threading.Thread):
                 last_alive = time.monotonic()
                 self._sink(batch)
                 self._next.update(reached)  # only once the sink holds them
+            self._judge_out_of_range(consumer)  # a reset recreates the consumer
             self._health.set_degraded(DEGRADED_PART, failing=False)
             if not self._caught_up and self._end_offsets is not None:
                 self._check_caught_up(consumer)
@@ -206,10 +239,21 @@ class RecordReader(threading.Thread):
         last: dict[Position, int] = {}
         for message in messages:
             problem = message.error()
-            if problem is not None:
-                self._on_error(problem)
-                continue
             topic, partition, offset = message.topic(), message.partition(), message.offset()
+            if problem is not None:
+                if (
+                    problem.code() == errors.OFFSET_OUT_OF_RANGE
+                    and topic is not None
+                    and partition is not None
+                ):
+                    self._out_of_range[topic, partition] = (
+                        offset
+                        if offset is not None and offset >= 0
+                        else self._next.get((topic, partition), 0)
+                    )
+                else:
+                    self._on_error(problem)
+                continue
             if topic is None or partition is None or offset is None:
                 continue
             kind, stamp = message.timestamp()
@@ -288,6 +332,11 @@ class RecordReader(threading.Thread):
         except KafkaException as failure:
             self._on_request_failed("end offsets request failed", failure.args[0])
             return None
+        for topic, partition in positions:  # a log's end never goes back: it was reset
+            cached = self._next.get((topic, partition), 0)
+            if cached > ends[topic, partition]:  # (before the fetch's error said so)
+                self._start_anew(LogReset(topic, partition, cached, ends[topic, partition]))
+                return None
         _log.info("log end at start-up", extra={"partitions": len(ends)})
         return {position: _end(firsts[position], ends[position]) for position in positions}
 
@@ -304,6 +353,66 @@ class RecordReader(threading.Thread):
             if answer.error is not None:
                 raise KafkaException(answer.error)
         return {(answer.topic, answer.partition): answer.offset for answer in answers}
+
+    def _judge_out_of_range(self, consumer: Consumer) -> None:
+        """The broker refused some partitions' offsets: a reset, lost records, or a retry.
+
+        Past the partition's end: the log was reset (``_start_anew``). Before its first
+        offset: retention deleted records the bridge had not read; an ERROR says how
+        many, and the partition goes on from its first record. Within the range again
+        (a leader that moved): fetched again from the same offset. Asked again on the
+        next turn when the broker does not answer.
+        """
+        if not self._out_of_range:
+            return
+        positions = sorted(self._out_of_range)
+        try:
+            firsts = self._list_offsets(consumer, positions, OFFSET_BEGINNING)
+            ends = self._list_offsets(consumer, positions, OFFSET_END)
+        except KafkaException as failure:
+            self._on_request_failed("offsets request failed", failure.args[0])
+            return
+        for topic, partition in positions:
+            wanted, end = self._out_of_range[topic, partition], ends[topic, partition]
+            if wanted > end:
+                self._start_anew(LogReset(topic, partition, cached=wanted, end=end))
+                return
+        resume: list[TopicPartition] = []
+        for topic, partition in positions:
+            wanted, first = self._out_of_range.pop((topic, partition)), firsts[topic, partition]
+            if wanted < first:
+                _log.error(
+                    "records lost: %s partition %d starts at offset %d, the bridge had read it"
+                    " up to %d; retention deleted %d records before the bridge read them",
+                    topic,
+                    partition,
+                    first,
+                    wanted,
+                    first - wanted,
+                )
+            resume.append(TopicPartition(topic, partition, max(wanted, first)))
+        consumer.incremental_unassign([TopicPartition(tp.topic, tp.partition) for tp in resume])
+        consumer.incremental_assign(resume)
+
+    def _start_anew(self, reset: LogReset) -> None:
+        """The log was reset: say so, tell ``on_log_reset``, read everything with a new consumer."""
+        _log.warning(
+            "the log was reset: %s (the topic was recreated or the cluster rebuilt);"
+            " the cached state is set aside and the log folded from its start",
+            reset.describe(),
+            extra={
+                "topic": reset.topic,
+                "partition": reset.partition,
+                "cached_offset": reset.cached,
+                "end_offset": reset.end,
+            },
+        )
+        self._on_log_reset(reset)  # after every batch handed on: they go with the old state
+        self._next = {}
+        self._out_of_range = {}
+        self._end_offsets = None
+        self._caught_up = False
+        self._recreate = True  # a new consumer assigns every partition from its beginning
 
     def _check_caught_up(self, consumer: Consumer) -> None:
         """Call ``on_caught_up`` once every record below the start-up ends was handed on."""
@@ -324,7 +433,11 @@ class RecordReader(threading.Thread):
         self._on_caught_up()
 
     def _assign_new_partitions(self, consumer: Consumer, assigned: set[Position]) -> set[Position]:
-        """Assign partitions not assigned yet (topics may grow); return the new ones."""
+        """Assign partitions not assigned yet (topics may grow); return the new ones.
+
+        A partition read before that the topic no longer has (partitions are only
+        ever added: the topic was recreated) is a reset: nothing is assigned.
+        """
         new: list[TopicPartition] = []
         for topic in self._topics.all():
             metadata = consumer.list_topics(topic, timeout=PROBE_TIMEOUT_S)
@@ -333,6 +446,15 @@ class RecordReader(threading.Thread):
                 reason = "missing" if described is None else described.error.str()
                 _log.warning("topic unavailable", extra={"topic": topic, "reason": reason})
                 continue
+            gone = sorted(
+                position
+                for position in self._next
+                if position[0] == topic and position[1] not in described.partitions
+            )
+            if gone:
+                topic_name, partition = gone[0]
+                self._start_anew(LogReset(topic_name, partition, self._next[gone[0]], None))
+                return set()
             for number in sorted(described.partitions):
                 position = (topic, number)
                 if position not in assigned:

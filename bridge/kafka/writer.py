@@ -125,6 +125,10 @@ class EventWriter(threading.Thread):
         self._outbox_released.set()
         self._wake.set()
 
+    def hold_outbox(self) -> None:
+        """Hold outbox entries again (the log was reset: until the new catch-up)."""
+        self._outbox_released.clear()
+
     def send_now(self, topic: str, key: str, value: bytes) -> None:
         """Produce a record that needs no durability (presence): best effort, bounded."""
         self._adhoc.append((topic, key, value))

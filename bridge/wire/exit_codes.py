@@ -28,7 +28,8 @@ class MaterializeExit(enum.IntEnum):
     CONFIG = 2
     CREDENTIALS = 4
     TOPIC = 6
-    """The snapshot topic is missing or misconfigured, or what it holds cannot be read."""
+    """The snapshot topic is missing or misconfigured, or what it holds cannot be read,
+    or the source log was reset under it (it holds the old log's state)."""
 
 
 class ReportExit(enum.IntEnum):

@@ -153,6 +153,11 @@ class BridgeProcess:
             assert number is not None
             return number
 
+    def log_line(self, number: int) -> str:
+        """The ``number``-th line the process logged (as ``wait_for_log`` counts them)."""
+        with self._logged:
+            return self._lines[number]
+
     @contextlib.contextmanager
     def client(self) -> Iterator[BlockingBridgeClient]:
         """A connected blocking client (its first snapshot in ``.snapshot``)."""

@@ -30,7 +30,7 @@ from bridge.demo.sim.scenario import Scenario
 from bridge.fold.reducer import fold_record
 from bridge.fold.report import contract_snapshot
 from bridge.fold.state import State
-from bridge.materializer import Materializer
+from bridge.materializer import Materializer, SourceLogResetError
 from bridge.paths import DataLayout
 from bridge.service import BridgeService
 from bridge.statetopic.loader import bootstrap_state, load_snapshot_topic
@@ -38,6 +38,7 @@ from bridge.statetopic.publisher import TopicSettingsError
 from tests.conftest import KafkaEnv
 from tests.helpers import samples
 from tests.helpers.service import in_process_service
+from tests.helpers.topics import recreate_topic
 
 pytestmark = [
     pytest.mark.kafka,
@@ -318,6 +319,32 @@ def test_a_restarted_materializer_resumes_from_its_own_published_offsets(
     loaded = load_snapshot_topic(_settings(log.kafka), log.topics)
     assert loaded is not None
     assert_same_state(loaded.state, _full_fold(log, end))
+
+
+def _open_tickets(log: Log, stem: str, count: int) -> None:
+    for n in range(count):
+        event = samples.ticket_opened(f"{stem}-{n}", event_id=f"open-{stem}-{n}")
+        log.send(log.topics.tickets, f"{stem}-{n}".encode(), encode_event(event))
+    log.flush()
+
+
+@pytest.mark.allow_log("bridge.kafka.reader", "WARNING", match="the log was reset")
+def test_a_materializer_stops_on_a_reset_source_log_and_publishes_none_of_it(
+    log: Log, qtbot: QtBot
+) -> None:
+    _open_tickets(log, "old", 9)  # over 3 partitions: one holds 3 or more ...
+    published = _materialize(log, qtbot, log.end()).published
+    recreate_topic(log.kafka.admin, log.topics.tickets, partitions=3)
+    _open_tickets(log, "new", 2)  # ... and now none more than 2: its end is below
+
+    with pytest.raises(SourceLogResetError, match=r"delete and create it again"):
+        Materializer(_settings(log.kafka), log.topics, publish_interval_s=0.2).run(
+            threading.Event()
+        )
+    loaded = load_snapshot_topic(_settings(log.kafka), log.topics)
+    assert loaded is not None
+    assert loaded.state.next_offsets == published  # the old state, none of the new log
+    assert sorted(loaded.state.tickets) == [f"old-{n}" for n in range(9)]
 
 
 def test_the_materializer_refuses_a_snapshot_topic_that_is_not_compacted(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -226,6 +227,33 @@ def test_other_topics_fingerprint_is_discarded(
     assert "folded from other topics" in record.getMessage()
     assert "demo.orders|demo.tickets|demo.agents" in record.getMessage()
     assert not path.exists()
+
+
+@pytest.mark.allow_log("bridge.cache", "WARNING", match="set aside as")
+def test_a_cache_set_aside_is_kept_owner_only_with_its_newest_copies(tmp_path: Path) -> None:
+    path = tmp_path / "state-cache.sqlite"
+    state = busy_state()
+    times = iter(SAVED_AT + dt.timedelta(minutes=n) for n in range(10))
+    cache = StateCache(path, clock=lambda: next(times))
+    kept = []
+    for _ in range(4):
+        assert cache.save(state, OFFSETS, FINGERPRINT)
+        kept.append(cache.set_aside("the log was reset", keep=3))
+        assert not path.exists()
+    assert kept[0] is not None
+    assert re.fullmatch(r"state-cache\.reset-20240501T12\d{10}Z\.sqlite", kept[0].name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        copy.name for copy in kept[1:] if copy is not None
+    )  # the oldest went, with nothing of it left behind
+    assert kept[3] is not None
+    assert kept[3].stat().st_mode & 0o777 == 0o600
+    loaded = new_cache(kept[3]).load(FINGERPRINT)  # a whole cache, for support to read
+    assert loaded is not None
+    assert loaded.state == state
+    assert cache.save(state, OFFSETS, FINGERPRINT)  # then a new file, written whole
+    assert new_cache(path).load(FINGERPRINT) is not None
+    assert cache.set_aside("no file") is not None
+    assert cache.set_aside("no file") is None
 
 
 @pytest.mark.allow_log("bridge.cache", "WARNING")  # asserted through caplog
