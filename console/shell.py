@@ -43,7 +43,15 @@ SMOKE_TIMEOUT_MS = 60_000
 DEMO_AGENT = {
     "agent.id": "agente-demo",
     "agent.name": "Agente Demo",
+    "agent.role": "supervisor",
     "agent.queues": "deliveries,payments,general",
+}
+"""Who the demo's console and its bridge act for: both take these, so what they report agrees."""
+_BRIDGE_FLAGS = {
+    "agent.id": "--agent-id",
+    "agent.name": "--agent-name",
+    "agent.role": "--role",
+    "agent.queues": "--queues",
 }
 
 
@@ -52,18 +60,9 @@ def _bridge_argv(args: argparse.Namespace, data_dir: Path, demo: DemoStack | Non
     if args.config is not None:
         argv += ["--config", str(args.config)]
     if demo is not None:
-        argv += [
-            "--bootstrap-servers",
-            demo.bootstrap_servers,
-            "--agent-id",
-            DEMO_AGENT["agent.id"],
-            "--agent-name",
-            DEMO_AGENT["agent.name"],
-            "--role",
-            "supervisor",
-            "--queues",
-            DEMO_AGENT["agent.queues"],
-        ]
+        argv += ["--bootstrap-servers", demo.bootstrap_servers]
+        for key, value in DEMO_AGENT.items():
+            argv += [_BRIDGE_FLAGS[key], value]
     return argv
 
 
