@@ -1,4 +1,4 @@
-"""Translated labels for the state's values (status, priority, channel, queue, payment, order).
+"""Translated labels for the state's values (status, priority, channel, queue, presence, order).
 
 Known values get a translated label; anything else is shown as it is.
 """
@@ -82,6 +82,16 @@ def queue_list_text(queues: Iterable[str]) -> str:
 def queues_from_text(text: str) -> tuple[str, ...]:
     """The queue names of a comma-separated list of labels or names (empty items dropped)."""
     return tuple(queue_from_label(item) for item in text.split(",") if item.strip())
+
+
+def presence_label(presence: str) -> str:
+    """Return the label of an agent's presence (an unknown one shows as it is)."""
+    labels = {
+        "online": QCoreApplication.translate("TicketLabels", "Online"),
+        "away": QCoreApplication.translate("TicketLabels", "Away"),
+        "offline": QCoreApplication.translate("TicketLabels", "Offline"),
+    }
+    return labels.get(presence, presence)
 
 
 def payment_method_label(method: str) -> str:

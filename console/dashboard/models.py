@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from console.dashboard.queue_load import AgentFigures, QueueFigures
-from console.labels import plain_tooltip, queue_label
+from console.labels import plain_tooltip, presence_label, queue_label
 from console.models.headered_table import HeaderedTableModel
 from console.viewstate.bounded import one_line
 
@@ -80,16 +80,6 @@ def attainment(met: int, decided: int) -> str:
         .replace("%2", str(met))
         .replace("%3", str(decided))
     )
-
-
-def presence_label(presence: str) -> str:
-    """The label of a presence status."""
-    labels = {
-        "online": QCoreApplication.translate("Dashboard", "Online"),
-        "away": QCoreApplication.translate("Dashboard", "Away"),
-        "offline": QCoreApplication.translate("Dashboard", "Offline"),
-    }
-    return labels.get(presence, presence)
 
 
 def role_label(role: str | None) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from bridge.wire.protocol import Action, Assign, Claim, Release, SetPriority, SetQueue, SetStatus
 from bridge.wire.vocabulary import Priority, TicketStatus
-from console.labels import priority_label, queue_label
+from console.labels import presence_label, priority_label, queue_label
 from console.viewstate.bounded import one_line
 
 if TYPE_CHECKING:
@@ -182,7 +182,8 @@ class TicketActions(QWidget):
         self.assign_actions.clear()
         for agent in sorted(agents, key=lambda item: item.name.casefold()):
             name = one_line(agent.name).replace("&", "&&")  # data: no mnemonic
-            action = QAction(f"{name} ({agent.status})", menu, checkable=True)
+            label = presence_label(agent.status)
+            action = QAction(f"{name} ({label})", menu, checkable=True)
             action.setChecked(agent.agent_id == assignee)
             action.triggered.connect(
                 lambda _=False, who=agent: self._emit(

@@ -437,18 +437,6 @@
         <translation>%1 % (%2/%3)</translation>
     </message>
     <message>
-        <source>Online</source>
-        <translation>En línea</translation>
-    </message>
-    <message>
-        <source>Away</source>
-        <translation>Ausente</translation>
-    </message>
-    <message>
-        <source>Offline</source>
-        <translation>Desconectado</translation>
-    </message>
-    <message>
         <source>Agent</source>
         <translation>Agente</translation>
     </message>
@@ -1932,6 +1920,18 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>General</source>
         <translation>General</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Ausente</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Desconectado</translation>
     </message>
     <message>
         <source>Card</source>

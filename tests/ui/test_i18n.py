@@ -19,7 +19,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 import console.i18n
-from bridge.wire.protocol import Command, CommandOutcome
+from bridge.wire.protocol import AgentIdentity, Command, CommandOutcome
 from console.dashboard import SupervisorDashboard
 from console.i18n import Translations
 from console.main_window import DASHBOARD_TAB, WORKSPACE_TAB, MainWindow
@@ -515,3 +515,32 @@ def test_the_macro_line_counts_steps_with_the_plural_forms_of_the_language(  # n
     answer(commands[1], "queued")
     answer(commands[2], "queued")
     assert line.text() == two_queued
+
+
+@pytest.mark.parametrize(
+    ("language", "online", "away"),
+    [("es", "Ana Quispe (En línea)", "Beto Huamán (Ausente)"),
+     ("en", "Ana Quispe (Online)", "Beto Huamán (Away)")],
+)  # fmt: skip
+def test_the_assign_menu_words_each_colleagues_presence_as_the_dashboard_does(  # noqa: PLR0917
+    qtbot: QtBot,
+    tmp_path: Path,
+    translations: Translations,
+    language: str,
+    online: str,
+    away: str,
+) -> None:
+    assert translations.install("es" if language == "es" else "en")
+    workspace = TicketWorkspace(DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC)
+    qtbot.addWidget(workspace)
+    workspace.set_agents(
+        [
+            presence("ag-ana", name="Ana Quispe"),
+            presence("ag-beto", name="Beto Huamán", status="away"),
+        ]
+    )
+    boss = AgentIdentity(agent_id="ag-boss", name="Rosa", role="supervisor", queues=[])
+    workspace.show_ticket(ticket("T-1"), None, [], [], boss)
+    menu = workspace.action_bar.assign_button.menu()
+    assert menu is not None
+    assert [action.text() for action in menu.actions()] == [online, away]
