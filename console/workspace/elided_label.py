@@ -19,17 +19,24 @@ from console.viewstate.bounded import LINE_CHARS, TOOLTIP_CHARS, one_line
 class ElidedLabel(QLabel):
     """One line of plain text elided to the width; the whole (bounded) text in the tooltip."""
 
-    def __init__(self, parent: QWidget | None = None, *, limit: int = LINE_CHARS) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, limit: int = LINE_CHARS, fit_text: bool = False
+    ) -> None:
+        """``fit_text``: ask for the width of the whole text (the layout may give less)."""
         super().__init__(parent)
         self._limit = limit
         self._full = ""
+        self._fit_text = fit_text
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        width_policy = QSizePolicy.Policy.Preferred if fit_text else QSizePolicy.Policy.Ignored
+        self.setSizePolicy(width_policy, QSizePolicy.Policy.Fixed)
 
     def set_full_text(self, text: str) -> None:
         """Show ``text`` (on one line, at most ``limit`` characters, elided to the width)."""
         self._full = one_line(text, self._limit)
+        if self._fit_text:
+            self.updateGeometry()
         self._elide()
 
     def full_text(self) -> str:
@@ -41,7 +48,11 @@ class ElidedLabel(QLabel):
         return self.text() != self._full
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        """One line high; the width is whatever the layout gives."""
+        """One line high; as wide as the text (``fit_text``) or whatever the layout gives."""
+        if self._fit_text:
+            margins = self.contentsMargins()
+            width = self.fontMetrics().horizontalAdvance(self._full)
+            return QSize(width + margins.left() + margins.right() + 1, self._line_height())
         return QSize(self.fontMetrics().averageCharWidth() * 20, self._line_height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override

@@ -125,7 +125,7 @@ class TicketWorkspace(QWidget):
         self._show_nothing()
 
     def _build_header(self) -> QVBoxLayout:
-        """The header lines: subject, id and SLA, state, colleagues."""
+        """The header lines: subject; id and SLA; state and colleagues."""
         # The header's lines are one line high each, whatever they say (elided, the
         # whole line in the tooltip): a change of status, priority or assignee, or a
         # colleague arriving, never moves the conversation below.
@@ -146,11 +146,10 @@ class TicketWorkspace(QWidget):
         self._sla_timer = QTimer(self)  # ticks while the first response is still awaited
         self._sla_timer.setInterval(self._sla_tick_ms)
         self._sla_timer.timeout.connect(self._render_sla)
-        self.colleagues_label = ElidedLabel(self)  # "Ana Quispe is writing a reply", live
+        # "Ana Quispe is writing a reply", live: at the right of the state line, so
+        # that it takes no line of its own (no empty line while nobody else is here).
+        self.colleagues_label = ElidedLabel(self, fit_text=True)
         self.colleagues_label.setObjectName("ticket-colleagues")
-        policy = self.colleagues_label.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.colleagues_label.setSizePolicy(policy)
         self.colleagues_label.hide()
         header = QVBoxLayout()
         header.addWidget(self.subject_label)
@@ -158,8 +157,10 @@ class TicketWorkspace(QWidget):
         identity_row.addWidget(self.identity_label, 1)
         identity_row.addWidget(self.sla_label)
         header.addLayout(identity_row)
-        header.addWidget(self.meta_label)
-        header.addWidget(self.colleagues_label)
+        meta_row = QHBoxLayout()
+        meta_row.addWidget(self.meta_label, 1)
+        meta_row.addWidget(self.colleagues_label)
+        header.addLayout(meta_row)
         return header
 
     def _build(self) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from console.models.ticket_queue_model import SLA_COLOURS
 from console.viewstate.queue_rows import SlaState
@@ -106,6 +106,46 @@ def test_a_colleague_arriving_or_leaving_does_not_move_the_conversation(
     workspace.set_agents([])
     assert not workspace.colleagues_label.isVisible()
     assert conversation_top(workspace) == top
+
+
+def rect_in(workspace: TicketWorkspace, widget: QWidget) -> QRect:
+    """Where ``widget`` is drawn, in the workspace's coordinates."""
+    return QRect(widget.mapTo(workspace, QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("width", [640, 1000])
+def test_no_empty_line_between_the_state_line_and_the_tags(
+    qtbot: QtBot, workspace: TicketWorkspace, width: int
+) -> None:
+    workspace.resize(width, 700)
+    ticket = make_ticket()
+    workspace.show_ticket(ticket, None, [ticket], [], ME)
+    workspace.show()
+    qtbot.waitExposed(workspace)
+    conversation_top(workspace)  # the layout settled
+    layout = workspace.layout()
+    assert layout is not None
+    spacing = max(layout.spacing(), 0)
+    meta = rect_in(workspace, workspace.meta_label)
+    tags = rect_in(workspace, workspace.tag_editor)
+    # Nothing but the layout's spacing between the two lines (a line is ~17 px).
+    assert tags.top() - meta.bottom() - 1 <= spacing, (meta, tags, spacing)
+    top = conversation_top(workspace)
+
+    # Who else is here shows on the state line, at its right, not on a line of its own.
+    ana = entities.presence("a-ana", name="Ana Quispe", viewing="T-100", expires_at=at(5))
+    workspace.set_agents([ana])
+    assert conversation_top(workspace) == top
+    colleagues = rect_in(workspace, workspace.colleagues_label)
+    meta = rect_in(workspace, workspace.meta_label)
+    assert workspace.colleagues_label.isVisible()
+    assert colleagues.top() == meta.top()
+    assert colleagues.left() >= meta.right()
+    assert colleagues.right() < workspace.width()
+    assert rect_in(workspace, workspace.tag_editor) == tags
+    if width >= 1000:  # room for both: neither is cut
+        assert not workspace.colleagues_label.is_elided()
+        assert not workspace.meta_label.is_elided()
 
 
 def sla_colour(workspace: TicketWorkspace) -> QColor:
