@@ -242,6 +242,7 @@ class QueueView(QWidget):
         self._agent_queues: list[str] = []
         self._views: list[SavedView] = []
         self._anchor: tuple[str, int] | None = None
+        self._reveal_after_sort = False
         self._ticks = 0
         self._remedies = _RemedyFinder(model, slicing, self)
 
@@ -276,6 +277,7 @@ class QueueView(QWidget):
         self.table.activated.connect(self._on_activated)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._on_current_changed)
+        self._reveal_selected_after_sorts()
         model.batch_about_to_apply.connect(self._save_anchor)
         model.batch_applied.connect(self._restore_anchor)
         model.queues_changed.connect(self._rebuild_views)
@@ -614,6 +616,30 @@ class QueueView(QWidget):
         )
         self.table.selectionModel().setCurrentIndex(index, flags)
         self.table.scrollTo(index)
+
+    def _reveal_selected_after_sorts(self) -> None:
+        # after the table's own slot, which asks the proxy to sort
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._on_sort_changed)
+        self._proxy.settled.connect(self._reveal_selected)
+
+    def _on_sort_changed(self, _column: int, _order: Qt.SortOrder) -> None:
+        self._reveal_after_sort = True
+        self._reveal_selected()  # a small queue is sorted already
+
+    def _reveal_selected(self) -> None:
+        """Once a new sort order is shown, scroll the selected ticket into view.
+
+        As in a mail client: the ticket the agent was on stays under their eyes
+        wherever the order puts it (only after a sort: a filter or a delta keeps
+        the scroll position, see ``_restore_anchor``).
+        """
+        if not self._reveal_after_sort or self._proxy.pending:
+            return
+        self._reveal_after_sort = False
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            self.table.scrollTo(current)
 
     def _on_activated(self, index: QModelIndex) -> None:
         value = index.data(ID_ROLE)

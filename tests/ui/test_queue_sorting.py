@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 
 from bridge.wire.entities import Presence
 from bridge.wire.protocol import Change
+from console.models.queue_filter_proxy import SLICING, Slicing
 from console.models.ticket_queue_model import Column, TicketQueueModel
 from console.views.queue_view import QueueView
 from console.viewstate.seen import SeenTracker
@@ -161,3 +162,46 @@ def test_also_on_it_sorts_the_tickets_a_colleague_has_open_first_live(qtbot: QtB
     store.apply_delta(delta(3, _viewing("t4")))  # Ana moved on to t4: so does the row
 
     assert _painted(view, Column.CUSTOMER) == ["Ana", "Diego", "Bruno", "Carla"]
+
+
+@pytest.mark.parametrize("slices", [False, True], ids=["at-once", "over-turns"])
+def test_the_selected_ticket_stays_in_view_when_a_title_click_moves_it(
+    qtbot: QtBot, slices: bool
+) -> None:
+    """As in a mail client: the selected row is scrolled to wherever the sort puts it."""
+    names = [f"Cliente {n:02d}" for n in range(60)]
+    names[0] = "Zoila"  # first in the default order (due soonest), last by customer
+    tickets = [
+        ticket(f"t{n:02d}", customer_name=name, sla_due_at=at(n + 1))
+        for n, name in enumerate(names)
+    ]
+    store = ViewStore()
+    slicing = Slicing(chunk_rows=8, budget_ms=0, min_rows=8) if slices else SLICING
+    model = TicketQueueModel(store, SeenTracker(), Clock())
+    view = QueueView(model, search_delay_ms=0, slicing=slicing)
+    qtbot.addWidget(view)
+    view.resize(1000, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    store.apply_snapshot(snapshot(tickets))
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 60)
+    assert view.select_ticket("t00")
+    table = view.table
+
+    def selected_in_view() -> bool:
+        row = view.proxy.proxy_row_of("t00")
+        assert row is not None
+        rect = table.visualRect(view.proxy.index(row, Column.CUSTOMER))
+        return rect.isValid() and rect.intersects(table.viewport().rect())
+
+    assert selected_in_view()
+    _click_title(view, Column.CUSTOMER)
+    assert view.proxy.pending == slices  # sorted over the next turns, or at once
+    qtbot.waitUntil(lambda: view.proxy.proxy_row_of("t00") == 59, timeout=2000)
+    qtbot.waitUntil(lambda: not view.proxy.pending, timeout=2000)
+    qtbot.waitUntil(selected_in_view, timeout=2000)
+    assert view.current_ticket_id() == "t00"
+    assert _painted(view, Column.CUSTOMER)[-1] == "Zoila"
+    _click_title(view, Column.CUSTOMER)  # descending: back to the top
+    qtbot.waitUntil(lambda: view.proxy.proxy_row_of("t00") == 0, timeout=2000)
+    qtbot.waitUntil(selected_in_view, timeout=2000)
