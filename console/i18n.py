@@ -28,9 +28,7 @@ class Translations:
 
         Widgets receive a LanguageChange event and retranslate themselves.
         """
-        for translator in self._installed:
-            self._app.removeTranslator(translator)
-        self._installed.clear()
+        self.uninstall()
         self.language = language
         QLocale.setDefault(QLocale(language))
         ours = QTranslator(self._app)
@@ -51,3 +49,9 @@ class Translations:
             self._app.installTranslator(qt_own)
             self._installed.append(qt_own)
         return True
+
+    def uninstall(self) -> None:
+        """Remove the translators this object installed: the source strings show again."""
+        for translator in self._installed:
+            self._app.removeTranslator(translator)
+        self._installed.clear()

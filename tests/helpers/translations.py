@@ -34,7 +34,8 @@ def compiled_translations(
 ) -> Translations:
     """Translations of ``qapp`` read from catalogs compiled into ``folder`` now.
 
-    Install ``"en"`` again at the end of the test: the application is shared.
+    UI tests use the ``translations`` fixture (``tests/ui/conftest.py``), which
+    removes them again after the test: the application is shared.
     """
     i18n_pipeline().release(folder)
     monkeypatch.setattr(console.i18n, "resource_path", lambda *parts: folder / parts[-1])

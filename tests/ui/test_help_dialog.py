@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from console.help_dialog import ShortcutHelpDialog, help_rows
 from console.keyboard import KeyboardModel
 from console.keymap import KEYMAP
-from tests.helpers.translations import compiled_translations
 
 if TYPE_CHECKING:
-    from console.i18n import Language
+    from console.i18n import Language, Translations
 
 SHORTCUTS = [
     ("J / K", "Next / previous ticket"),
@@ -83,29 +81,23 @@ def every_row_shows(dialog: ShortcutHelpDialog) -> None:
 def test_it_opens_showing_every_row_of_the_real_keymap(
     qtbot: QtBot,
     language: Language,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    qapp: QApplication,
+    translations: Translations,
 ) -> None:
-    translations = compiled_translations(qapp, tmp_path / "qm", monkeypatch)
     assert translations.install(language)
-    try:
-        window = QWidget()
-        qtbot.addWidget(window)
-        keyboard = KeyboardModel(window)
-        for item in KEYMAP:  # every action bound, as in the console
-            keyboard.bind(item.action, lambda: None)
-        rows = help_rows(keyboard)
-        assert len(rows) > 20
-        dialog = ShortcutHelpDialog(rows, window)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        qtbot.waitUntil(lambda: every_row_shows(dialog))
-        available = dialog.screen().availableGeometry()
-        assert dialog.height() <= available.height()
-        assert dialog.width() <= available.width()
-    finally:
-        translations.install("en")
+    window = QWidget()
+    qtbot.addWidget(window)
+    keyboard = KeyboardModel(window)
+    for item in KEYMAP:  # every action bound, as in the console
+        keyboard.bind(item.action, lambda: None)
+    rows = help_rows(keyboard)
+    assert len(rows) > 20
+    dialog = ShortcutHelpDialog(rows, window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: every_row_shows(dialog))
+    available = dialog.screen().availableGeometry()
+    assert dialog.height() <= available.height()
+    assert dialog.width() <= available.width()
 
 
 def test_a_list_taller_than_the_screen_stays_within_it_and_scrolls(qtbot: QtBot) -> None:

@@ -8,17 +8,15 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-import console.i18n
 from bridge.wire.protocol import AgentIdentity, Command, CommandOutcome
 from console.dashboard import SupervisorDashboard
 from console.i18n import Translations
@@ -173,19 +171,7 @@ def test_the_catalog_has_every_string_of_the_sources(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the UI switches live
-@pytest.fixture
-def translations(
-    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Translations]:
-    """Translations compiled into ``tmp_path`` now (no earlier build step needed)."""
-    compiled = I18N.release(tmp_path)
-    assert [path.name for path in compiled] == ["atp_console_es.qm", "atp_console_en.qm"]
-    monkeypatch.setattr(console.i18n, "resource_path", lambda *parts: tmp_path / parts[-1])
-    previous_locale = QLocale()
-    switcher = Translations(qapp)
-    yield switcher
-    switcher.install("en")  # leave the shared application untranslated for the next tests
-    QLocale.setDefault(previous_locale)
+# ``translations`` (tests/ui/conftest.py): the catalogs compiled now, removed after the test.
 
 
 @dataclass

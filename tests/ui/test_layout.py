@@ -25,17 +25,15 @@ from console.workspace.conversation import MINIMUM_HEIGHT
 from tests.helpers.clock import T0, at, iso
 from tests.helpers.entities import customer_message, order, order_event, presence, ticket
 from tests.helpers.protocol import delta, order_change, snapshot, status
-from tests.helpers.translations import compiled_translations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from PySide6.QtWidgets import QApplication
     from pytestqt.qtbot import QtBot
 
     from bridge.wire.entities import Order
-    from console.i18n import Language
+    from console.i18n import Language, Translations
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -284,53 +282,47 @@ DEMO_AGENTS = [  # as the demo's: a supervisor of every queue, an agent whose pr
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_dashboard_names_get_their_room_and_figures_fit_their_cells(  # noqa: PLR0917 - fixtures
+def test_dashboard_names_get_their_room_and_figures_fit_their_cells(
     qtbot: QtBot,
     shown: Shown,
     language: Language,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    qapp: QApplication,
+    translations: Translations,
 ) -> None:
-    translations = compiled_translations(qapp, tmp_path / "qm", monkeypatch)
     assert translations.install(language)
-    try:
-        dashboard = shown.windows.dashboard
-        shown.windows.window.show_dashboard()
-        qtbot.waitExposed(dashboard)
-        agents = [
-            presence(agent_id, name=name, role=role, status=status, queues=queues)
-            for agent_id, name, role, status, queues in DEMO_AGENTS
-        ]
-        tickets = [ticket(f"t-{n}", queue=("deliveries", "general", "payments")[n % 3],
-                          assignee=DEMO_AGENTS[n % 4][0]) for n in range(12)]  # fmt: skip
-        dashboard.update_data(tickets, agents, T0, at(0))
-        qtbot.waitUntil(lambda: dashboard.agent_model.rowCount() == len(DEMO_AGENTS))
+    dashboard = shown.windows.dashboard
+    shown.windows.window.show_dashboard()
+    qtbot.waitExposed(dashboard)
+    agents = [
+        presence(agent_id, name=name, role=role, status=status, queues=queues)
+        for agent_id, name, role, status, queues in DEMO_AGENTS
+    ]
+    tickets = [ticket(f"t-{n}", queue=("deliveries", "general", "payments")[n % 3],
+                      assignee=DEMO_AGENTS[n % 4][0]) for n in range(12)]  # fmt: skip
+    dashboard.update_data(tickets, agents, T0, at(0))
+    qtbot.waitUntil(lambda: dashboard.agent_model.rowCount() == len(DEMO_AGENTS))
 
-        def fitted(view: QTableView, model: QueueLoadModel | AgentLoadModel, name: int) -> None:
-            header = view.horizontalHeader()
-            total = sum(header.sectionSize(c) for c in range(header.count()))
-            assert total <= view.viewport().width(), (total, view.viewport().width())
-            assert view.horizontalScrollBar().maximum() == 0  # nothing scrolled out of sight
-            for row in range(model.rowCount()):  # every name whole, every figure whole
-                for column in range(model.columnCount()):
-                    if column == name or column not in model.text_columns:
-                        assert header.sectionSize(column) >= text_width(view, model, row, column), (
-                            model.index(row, column).data(),
-                            header.sectionSize(column),
-                        )
-            assert cut_cells(view, model.text_columns) == []  # lists: elided with a tooltip
-            for column in range(model.columnCount()):  # a title cut short is whole in its tooltip
-                tooltip = model.headerData(column, Qt.Orientation.Horizontal, TOOLTIP)
-                shown = model.headerData(column, Qt.Orientation.Horizontal).replace("\n", " ")
-                assert shown == model.title(column) or tooltip == plain_tooltip(model.title(column))
+    def fitted(view: QTableView, model: QueueLoadModel | AgentLoadModel, name: int) -> None:
+        header = view.horizontalHeader()
+        total = sum(header.sectionSize(c) for c in range(header.count()))
+        assert total <= view.viewport().width(), (total, view.viewport().width())
+        assert view.horizontalScrollBar().maximum() == 0  # nothing scrolled out of sight
+        for row in range(model.rowCount()):  # every name whole, every figure whole
+            for column in range(model.columnCount()):
+                if column == name or column not in model.text_columns:
+                    assert header.sectionSize(column) >= text_width(view, model, row, column), (
+                        model.index(row, column).data(),
+                        header.sectionSize(column),
+                    )
+        assert cut_cells(view, model.text_columns) == []  # lists: elided with a tooltip
+        for column in range(model.columnCount()):  # a title cut short is whole in its tooltip
+            tooltip = model.headerData(column, Qt.Orientation.Horizontal, TOOLTIP)
+            shown = model.headerData(column, Qt.Orientation.Horizontal).replace("\n", " ")
+            assert shown == model.title(column) or tooltip == plain_tooltip(model.title(column))
 
-        agents_fitted = (dashboard.agent_view, dashboard.agent_model, AgentColumn.NAME)
-        qtbot.waitUntil(lambda: fitted(*agents_fitted))
-        queues_fitted = (dashboard.queue_view, dashboard.queue_model, QueueColumn.QUEUE)
-        qtbot.waitUntil(lambda: fitted(*queues_fitted))
-    finally:
-        translations.install("en")
+    agents_fitted = (dashboard.agent_view, dashboard.agent_model, AgentColumn.NAME)
+    qtbot.waitUntil(lambda: fitted(*agents_fitted))
+    queues_fitted = (dashboard.queue_view, dashboard.queue_model, QueueColumn.QUEUE)
+    qtbot.waitUntil(lambda: fitted(*queues_fitted))
 
 
 def test_message_bubbles_wrap_inside_the_conversation(qtbot: QtBot, shown: Shown) -> None:

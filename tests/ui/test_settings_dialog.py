@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from bridge.config import LoadedConfig, load_config
 from bridge.paths import AppPaths
+from console.i18n import Translations
 from console.settings import SettingsDialog
 from console.settings.connection_test import CheckOutcome, classify
 from console.settings.settings_dialog import OUTCOME_PROPERTY
 from console.settings.toml_writer import dump_toml
-from tests.helpers.translations import compiled_translations
 
 PASSWORD = "s3cr3t-Pa55-word"
 SYSTEM_TOML = """\
@@ -157,37 +157,31 @@ def test_prefilled_from_every_file_layer(dialog: SettingsDialog) -> None:
     assert dialog.changes() == {}
 
 
-def test_queues_show_as_labels_in_the_language_and_save_as_names(  # noqa: PLR0917 - fixtures
+def test_queues_show_as_labels_in_the_language_and_save_as_names(
     qtbot: QtBot,
     paths: AppPaths,
     cli: FakeCli,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    qapp: QApplication,
+    translations: Translations,
 ) -> None:
-    translations = compiled_translations(qapp, tmp_path / "qm", monkeypatch)
     assert translations.install("es")
-    try:
-        dialog = SettingsDialog(
-            load_config(paths, environ={}),
-            bridge_command=cli.command,
-            user_config_file=paths.user_config_file,
-        )
-        qtbot.addWidget(dialog)
-        dialog.show()
-        assert dialog.queues_edit.text() == "Entregas"
-        assert dialog.queues_edit.placeholderText() == "Entregas, Pagos"
-        assert dialog.changes() == {}  # the label stands for the same name
-        dialog.queues_edit.clear()
-        QTest.keyClicks(dialog.queues_edit, "Entregas, pagos, reembolsos")
-        assert translations.install("en")
-        qtbot.waitUntil(lambda: dialog.queues_edit.text() == "Deliveries, Payments, reembolsos")
-        with qtbot.waitSignal(dialog.saved):
-            click(qtbot, dialog.save_button)
-        document = tomllib.loads(paths.user_config_file.read_text(encoding="utf-8"))
-        assert document["agent"]["queues"] == ["deliveries", "payments", "reembolsos"]
-    finally:
-        translations.install("en")
+    dialog = SettingsDialog(
+        load_config(paths, environ={}),
+        bridge_command=cli.command,
+        user_config_file=paths.user_config_file,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.queues_edit.text() == "Entregas"
+    assert dialog.queues_edit.placeholderText() == "Entregas, Pagos"
+    assert dialog.changes() == {}  # the label stands for the same name
+    dialog.queues_edit.clear()
+    QTest.keyClicks(dialog.queues_edit, "Entregas, pagos, reembolsos")
+    assert translations.install("en")
+    qtbot.waitUntil(lambda: dialog.queues_edit.text() == "Deliveries, Payments, reembolsos")
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    document = tomllib.loads(paths.user_config_file.read_text(encoding="utf-8"))
+    assert document["agent"]["queues"] == ["deliveries", "payments", "reembolsos"]
 
 
 def test_locked_keys_are_read_only_and_say_it_managed_by_it(
