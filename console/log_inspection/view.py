@@ -169,6 +169,7 @@ class DiagnosticsView(QWidget):
         )  # fmt: skip
         for page in self._pages:
             self.tabs.addTab(page, "")
+        self.tabs.currentChanged.connect(self._on_tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.retranslate()
@@ -184,6 +185,11 @@ class DiagnosticsView(QWidget):
         self._timeouts[kind].start()
         status.setText(self.tr("Asking the bridge…"))
         return True
+
+    def _on_tab_shown(self, index: int) -> None:
+        """The lag tab, shown for the first time: ask for it (the quarantine is asked at start)."""
+        if index == 1 and "lag" not in self._last and "lag" not in self._waiting:
+            self.refresh("lag")
 
     def trace(self) -> bool:
         """Ask for the trace of the ticket or order in the form (False: nothing sent)."""
@@ -277,12 +283,7 @@ class DiagnosticsView(QWidget):
             return
         when = local_time(answer.as_of, self._tz)
         if answer.kind == "quarantine":
-            self.quarantine_status.setText(
-                self.tr("As of %1: %2 records quarantined in all; the latest %3 are listed.")
-                .replace("%1", when)
-                .replace("%2", str(answer.quarantined_total))
-                .replace("%3", str(len(answer.quarantined)))
-            )
+            self.quarantine_status.setText(self._quarantine_text(answer, when))
             return
         lag = total_lag(answer)
         self.lag_status.setText(
@@ -290,6 +291,21 @@ class DiagnosticsView(QWidget):
             .replace("%1", when)
             .replace("%2", "—" if lag is None else str(lag))
             .replace("%3", local_time(answer.ends_as_of, self._tz))
+        )
+
+    def _quarantine_text(self, answer: Diagnostics, when: str) -> str:
+        total, listed = answer.quarantined_total, len(answer.quarantined)
+        if total == 0:
+            return self.tr("As of %1: no record is quarantined.").replace("%1", when)
+        if listed >= total:
+            return self.tr("As of %1: %n record(s) quarantined, all listed.", "", total).replace(
+                "%1", when
+            )
+        return (
+            self.tr("As of %1: %2 records quarantined in all; the latest %3 are listed.")
+            .replace("%1", when)
+            .replace("%2", str(total))
+            .replace("%3", str(listed))
         )
 
     def _trace_text(self, answer: Trace) -> str:

@@ -12,6 +12,16 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsView</name>
+    <message numerus="yes">
+        <source>As of %1: %n record(s) quarantined, all listed.</source>
+        <translation>
+            <numerusform>As of %1: %n record quarantined.</numerusform>
+            <numerusform>As of %1: %n records quarantined, all listed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MacroStatus</name>
     <message numerus="yes">
         <source>Macro “%1” done: %n step(s) applied.</source>

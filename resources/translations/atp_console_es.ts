@@ -613,6 +613,17 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Cada registro de este ticket o pedido en el registro de eventos, en su orden, con lo que el plegado hizo de él. El puente lee todo el tópico desde su inicio.</translation>
     </message>
     <message>
+        <source>As of %1: no record is quarantined.</source>
+        <translation>Al %1: ningún registro en cuarentena.</translation>
+    </message>
+    <message numerus="yes">
+        <source>As of %1: %n record(s) quarantined, all listed.</source>
+        <translation>
+            <numerusform>Al %1: %n registro en cuarentena.</numerusform>
+            <numerusform>Al %1: %n registros en cuarentena, todos listados.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>As of %1: %2 records quarantined in all; the latest %3 are listed.</source>
         <translation>Al %1: %2 registros en cuarentena en total; se listan los %3 más recientes.</translation>
     </message>

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, Qt
@@ -29,6 +30,9 @@ from bridge.wire.protocol import (
 from console.bridge_client import BridgeClient
 from console.log_inspection.view import DUPLICATE_COLOUR, NOT_APPLIED_BACKGROUND, DiagnosticsView
 from tests.helpers.protocol import status
+
+if TYPE_CHECKING:
+    from console.i18n import Language, Translations
 
 TOKEN = "diagnostics-token"
 HOSTILE = "<b>bold</b><img src=x onerror=alert(1)>"
@@ -233,3 +237,47 @@ def test_a_question_without_an_answer_times_out(
     assert view.trace_entity("ticket", "T1")
     qtbot.waitUntil(view.trace_button.isEnabled, timeout=5000)
     assert view.trace_status.text() == "The bridge did not answer in time; try again."
+
+
+@pytest.mark.parametrize(
+    ("language", "total", "entries", "text"),
+    [
+        ("en", 0, 0, "As of 2025-12-01 10:00:05: no record is quarantined."),
+        ("en", 1, 1, "As of 2025-12-01 10:00:05: 1 record quarantined."),
+        ("en", 2, 2, "As of 2025-12-01 10:00:05: 2 records quarantined, all listed."),
+        ("es", 0, 0, "Al 2025-12-01 10:00:05: ningún registro en cuarentena."),
+        ("es", 1, 1, "Al 2025-12-01 10:00:05: 1 registro en cuarentena."),
+        ("es", 2, 2, "Al 2025-12-01 10:00:05: 2 registros en cuarentena, todos listados."),
+    ],
+)
+def test_the_quarantine_line_reads_well_for_none_one_and_all(  # noqa: PLR0917 - cases
+    view: DiagnosticsView,
+    translations: Translations,
+    language: Language,
+    total: int,
+    entries: int,
+    text: str,
+) -> None:
+    assert translations.install(language)
+    view.show_diagnostics(
+        Diagnostics(
+            kind="quarantine",
+            as_of="2025-12-01T10:00:05Z",
+            quarantined_total=total,
+            quarantined=QUARANTINE.quarantined[:entries],
+        )
+    )
+    assert view.quarantine_status.text() == text
+
+
+def test_the_lag_tab_asks_the_bridge_when_first_shown(
+    qtbot: QtBot, view: DiagnosticsView, bridge: tuple[Bridge, BridgeClient]
+) -> None:
+    fake, _ = bridge
+    view.show()
+    view.tabs.setCurrentIndex(1)  # no click on Refresh
+    qtbot.waitUntil(lambda: view.lag_model.rowCount() == 2, timeout=5000)
+    assert fake.asked == ["lag"]
+    view.tabs.setCurrentIndex(0)
+    view.tabs.setCurrentIndex(1)  # shown again: the answer stays until Refresh
+    assert fake.asked == ["lag"]
