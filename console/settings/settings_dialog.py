@@ -52,7 +52,7 @@ from console.settings.user_file import (
 )
 
 if TYPE_CHECKING:
-    from bridge.config import LoadedConfig
+    from bridge.config import LoadedConfig, Source
 
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
@@ -154,6 +154,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(agent_box)
         layout.addWidget(ui_box)
+        layout.addWidget(self.override_note)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.protocol_combo.currentIndexChanged.connect(self._on_protocol_changed)
@@ -226,6 +227,10 @@ class SettingsDialog(QDialog):
         return test_row
 
     def _build_buttons(self) -> None:
+        self.override_note = QLabel(self)
+        self.override_note.setWordWrap(True)
+        self.override_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.override_note.hide()
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -285,6 +290,7 @@ class SettingsDialog(QDialog):
             tip = self._tooltip(key)
             field.widget.setToolTip(tip)
             field.label.setToolTip(tip)
+        self._describe_overrides(names)
         self.servers_edit.setPlaceholderText(self.tr("host:port, host:port"))
         self.queues_edit.setPlaceholderText(queue_list_text(PLACEHOLDER_QUEUES))
         queues = self._fields["agent.queues"]
@@ -318,13 +324,43 @@ class SettingsDialog(QDialog):
             self.retranslate()
         super().changeEvent(event)
 
-    def _tooltip(self, key: str) -> str:
+    def _overriding(self, key: str) -> Source | None:
+        """The source that sets ``key`` over the user file for this session, if any."""
         source = self._loaded.sources.get(key)
+        if source is not None and source.kind in {"environment", "command line", "explicit"}:
+            return source
+        return None
+
+    def _describe_overrides(self, names: dict[str, str]) -> None:
+        """Say, in sight, which fields this session takes from elsewhere than the form."""
+        by_source: dict[str, list[str]] = {}
+        for key in self._fields:
+            source = self._overriding(key)
+            if source is not None and not self._loaded.is_locked(key):
+                by_source.setdefault(source.label, []).append(names[key])
+        lines = [
+            self.tr("Set by %1 for this session: %2.")
+            .replace("%1", label)
+            .replace("%2", ", ".join(fields))
+            for label, fields in by_source.items()
+        ]
+        if lines:
+            lines.append(
+                self.tr(
+                    "Test connection uses those values. A change to these fields is saved "
+                    "to your user file and takes effect when the console starts without them."
+                )
+            )
+        self.override_note.setText("\n".join(lines))
+        self.override_note.setVisible(bool(lines))
+
+    def _tooltip(self, key: str) -> str:
+        source = self._overriding(key)
         if self._loaded.is_locked(key):
             return self.tr("Managed by IT in %1; it cannot be changed here.").replace(
                 "%1", str(self._system_file)
             )
-        if source is not None and source.kind in {"environment", "command line", "explicit"}:
+        if source is not None:
             return self.tr(
                 "Currently set by %1, which overrides the user file: a change here "
                 "takes effect only without it."

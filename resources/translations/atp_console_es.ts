@@ -1509,6 +1509,14 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Cerrar sin guardar</translation>
     </message>
     <message>
+        <source>Set by %1 for this session: %2.</source>
+        <translation>Fijado por %1 en esta sesión: %2.</translation>
+    </message>
+    <message>
+        <source>Test connection uses those values. A change to these fields is saved to your user file and takes effect when the console starts without them.</source>
+        <translation>Probar conexión usa esos valores. Un cambio en estos campos se guarda en tu archivo de usuario y se aplica cuando la consola se inicia sin ellos.</translation>
+    </message>
+    <message>
         <source>Managed by IT in %1; it cannot be changed here.</source>
         <translation>Administrado por TI en %1; no se puede cambiar aquí.</translation>
     </message>

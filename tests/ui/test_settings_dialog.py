@@ -437,6 +437,31 @@ def test_test_connection_checks_what_the_console_was_started_with(
     assert seen.config.ui.language == "en"  # the environment still counts, as it did
 
 
+def test_fields_the_session_takes_from_elsewhere_are_named_in_sight(
+    qtbot: QtBot, paths: AppPaths, cli: FakeCli
+) -> None:
+    """A field the command line sets is editable, so the dialog says, not only a tooltip, why
+    a change there does not take effect now (as in the demo, where --demo sets the broker)."""
+    overrides = {"agent.id": "agente-demo", "agent.name": "Agente Demo"}
+    dialog = SettingsDialog(
+        load_config(paths, environ={}, overrides=overrides),
+        bridge_command=cli.command,
+        user_config_file=paths.user_config_file,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.override_note.isVisible()
+    first, last = dialog.override_note.text().split("\n")
+    assert first == "Set by command line for this session: Agent id, Agent display name."
+    assert last.startswith("Test connection uses those values.")
+    assert dialog.override_note.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_no_note_when_the_form_is_what_runs(dialog: SettingsDialog) -> None:
+    assert not dialog.override_note.isVisible()
+    assert dialog.override_note.text() == ""
+
+
 def test_test_connection_with_a_typed_password_stores_it_then_checks(
     qtbot: QtBot, dialog: SettingsDialog, cli: FakeCli
 ) -> None:
