@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -39,6 +36,7 @@ from tests.helpers.entities import (
     ticket_action,
 )
 from tests.helpers.protocol import ME, snapshot
+from tests.helpers.translations import i18n_pipeline
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -47,23 +45,11 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
-ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%[1-9]")
 MNEMONIC = re.compile(r"&([^&])")
 
 
-def _pipeline() -> ModuleType:
-    """``packaging/i18n.py`` (``packaging`` is also a PyPI package, so load it by path)."""
-    spec = importlib.util.spec_from_file_location("atp_i18n", ROOT / "packaging" / "i18n.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("atp_i18n", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-I18N = _pipeline()
+I18N = i18n_pipeline()
 
 
 @dataclass(frozen=True)
