@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from bridge.about import version_line
 from bridge.paths import DataLayout, restrict_umask
+from bridge.processes import honour_die_with_parent
 
 if TYPE_CHECKING:
     from bridge.wire.protocol import StateSnapshot
@@ -361,6 +362,7 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``atp-bridge``; returns the process exit code."""
     restrict_umask()  # first: every file the bridge writes holds personal data
+    honour_die_with_parent(os.environ)  # the demo's processes end with their console
     parser = build_parser()
     args = parser.parse_args(argv)
     command = _COMMANDS.get(args.command)

@@ -3,15 +3,21 @@
 The supervisor only manages the process; the console's BridgeClient connects
 (and reconnects) to the local socket on its own, so a restarted bridge is picked
 up without the supervisor telling anyone.
+
+A bridge outlives a console that is killed (docs/ARCHITECTURE.md): the next
+console attaches to it. Only the demo's bridge, which talks to a demo broker
+that ends with the console, is started with ``die_with_console``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from bridge.processes import die_with_parent_environ
 from bridge.wire.exit_codes import RunExit
 
 _log = logging.getLogger(__name__)
@@ -34,16 +40,23 @@ class BridgeSupervisor(QObject):
     """(exit code, reason) each time the bridge ends unexpectedly."""
 
     def __init__(
-        self, argv: Sequence[str], parent: QObject | None = None, *, forward_errors: bool = True
+        self,
+        argv: Sequence[str],
+        parent: QObject | None = None,
+        *,
+        forward_errors: bool = True,
+        die_with_console: bool = False,
     ) -> None:
         """Prepare to run ``argv``; ``forward_errors`` passes its stderr to the console's.
 
         Without it (``--smoke``, whose output is one line) the bridge's messages
-        are only in its log file.
+        are only in its log file. ``die_with_console`` makes the bridge stop when
+        this process ends, even killed (Linux; ``bridge.processes``).
         """
         super().__init__(parent)
         self._argv = list(argv)
         self._forward_errors = forward_errors
+        self._die_with_console = die_with_console
         self._process: QProcess | None = None
         self._stopping = False
         self._backoff_ms = 500
@@ -91,6 +104,11 @@ class BridgeSupervisor(QObject):
         else:
             process.setStandardErrorFile(QProcess.nullDevice())
         process.setStandardOutputFile(QProcess.nullDevice())
+        if self._die_with_console:
+            environment = QProcessEnvironment()
+            for key, value in die_with_parent_environ(os.environ).items():
+                environment.insert(key, value)
+            process.setProcessEnvironment(environment)
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)
         self._process = process

@@ -3,11 +3,15 @@
 The console never talks to Kafka itself: it runs ``atp-bridge demo-broker`` (the
 embedded Tansu broker, with the contract's topics) and ``atp-sim`` (live traffic
 with virtual agents) as child processes, each in its own process group so that
-stopping the demo stops everything they started.
+stopping the demo stops everything they started. They die with the console even
+when it is killed (SIGKILL, a crash): on Linux each gets SIGTERM when the console
+ends (``bridge.processes.honour_die_with_parent``) and stops what it started;
+elsewhere they outlive a killed console.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import subprocess
 import threading
@@ -15,7 +19,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from bridge.ports import free_loopback_port
-from bridge.processes import stop_process_group
+from bridge.processes import die_with_parent_environ, stop_process_group
 from console.executables import bridge_command, simulator_command
 
 READY_TIMEOUT_S = 45.0
@@ -43,6 +47,7 @@ def _spawn(argv: Sequence[str], *, capture: bool) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE if capture else None,
         text=True,
         start_new_session=True,
+        env=die_with_parent_environ(os.environ),
     )
 
 

@@ -242,7 +242,11 @@ def _run_window(
     translations.install(config.ui.language)
     data_dir = config.bridge.data_dir
     logging_setup = setup_logging(data_dir / "logs", file_name="console.log")
-    supervisor = BridgeSupervisor(_bridge_argv(args, data_dir, demo), forward_errors=not args.smoke)
+    supervisor = BridgeSupervisor(
+        _bridge_argv(args, data_dir, demo),
+        forward_errors=not args.smoke,
+        die_with_console=demo is not None,  # its demo broker ends with the console
+    )
     client = BridgeClient()
     gc_pacing = GcPacing()  # short full collections while data streams in
     gc_pacing.install()

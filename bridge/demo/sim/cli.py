@@ -26,6 +26,7 @@ from bridge.demo.sim.producer import (
     run,
 )
 from bridge.demo.sim.scenario import DEFAULT_EVENTS_PER_SECOND, MAX_AGENTS, Scenario
+from bridge.processes import honour_die_with_parent
 from bridge.wire.timestamps import parse_rfc3339
 
 PROG = "atp-sim"
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator; return the process exit status (0 ok, 1 Kafka problem, 2 bad usage)."""
+    honour_die_with_parent(os.environ)  # started by a demo console: end with it
     options = build_parser().parse_args(argv)
     topics = Topics(
         orders=options.orders_topic, tickets=options.tickets_topic, agents=options.agents_topic
