@@ -101,13 +101,22 @@ def _lock_data_dir(layout: DataLayout) -> tuple[QLockFile, int] | int:
     lock = QLockFile(str(layout.lock_file))
     lock.setStaleLockTime(0)
     if not lock.tryLock(0):
-        _, pid, _host = lock.getLockInfo()
         return _fail(
             RunExit.ALREADY_RUNNING,
-            f"another bridge (pid {pid}) is already running for {layout.root}; "
+            f"another bridge ({_holder(lock)}) is already running for {layout.root}; "
             "use another --data-dir to run a second one",
         )
     return lock, tightened
+
+
+def _holder(lock: QLockFile) -> str:
+    """Say which process holds ``lock``: "pid N", or "pid unknown" if the file says none.
+
+    PySide6's ``getLockInfo`` returns ``(pid, hostname, appname)``, without the
+    C++ call's success flag; a lock file it cannot read gives a pid of 0 or less.
+    """
+    pid, _host, _app = lock.getLockInfo()
+    return f"pid {pid}" if pid > 0 else "pid unknown"
 
 
 def _serve(
