@@ -117,6 +117,31 @@ def topics_fingerprint(topics: Topics) -> str:
     return "|".join(topics.all())
 
 
+def partition_lags(
+    folded: Mapping[tuple[str, int], int], ends: Mapping[tuple[str, int], int]
+) -> list[PartitionLag]:
+    """Each partition's folded offset, log end and lag, sorted by topic and partition.
+
+    The lag is unknown (None), not 0, while the end is unknown and when the
+    folded offset is past the end: the log was reset under the state (the
+    reader sets the cache aside) or the end reported is older than the fold.
+    """
+    partitions = []
+    for topic, partition in sorted(set(ends) | set(folded)):
+        done = folded.get((topic, partition), 0)
+        end = ends.get((topic, partition))
+        partitions.append(
+            PartitionLag(
+                topic=topic,
+                partition=partition,
+                folded=done,
+                end=end,
+                lag=None if end is None or done > end else end - done,
+            )
+        )
+    return partitions
+
+
 class BridgeService(QObject):
     """Owns the state and wires Kafka, the outbox, the cache and the local server."""
 
@@ -361,20 +386,7 @@ class BridgeService(QObject):
             )
         ends = {position: high for position, (_low, high) in self._health.watermarks().items()}
         ends_at = self._health.watermarks_as_of()
-        folded = self._resume_offsets()
-        partitions = []
-        for topic, partition in sorted(set(ends) | set(folded)):
-            done = folded.get((topic, partition), 0)
-            end = ends.get((topic, partition))
-            partitions.append(
-                PartitionLag(
-                    topic=topic,
-                    partition=partition,
-                    folded=done,
-                    end=end,
-                    lag=None if end is None else max(end - done, 0),
-                )
-            )
+        partitions = partition_lags(self._resume_offsets(), ends)
         return Diagnostics(kind=kind, as_of=as_of, partitions=partitions, ends_as_of=ends_at)
 
     def _start_trace(self, query: TraceQuery, reply: Callable[[Trace], None]) -> None:

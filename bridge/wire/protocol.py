@@ -263,7 +263,7 @@ class PartitionLag(msgspec.Struct, kw_only=True):
     end: int | None = None
     """The log's end (high watermark) of the last fetch response (None: not known yet)."""
     lag: int | None = None
-    """``end - folded`` (never negative; None while ``end`` is unknown)."""
+    """``end - folded``; None while ``end`` is unknown or behind ``folded`` (a reset log)."""
 
 
 class Diagnostics(msgspec.Struct, tag="diagnostics", tag_field="t", kw_only=True):
