@@ -174,10 +174,17 @@ class ConsoleWindowSet(QObject):
 
     def open_next_ticket(self, finished: str) -> None:
         """Guided mode: open the ticket after ``finished`` in the queue's current view."""
-        next_id = next_in_view(self._view_order(), finished, self._opened_position)
+        me = self.me
+        tickets = self.store.tickets
+
+        def workable(ticket_id: str) -> bool:  # unassigned or mine: not a colleague's
+            ticket = tickets.get(ticket_id)
+            return ticket is not None and ticket.assignee in {None, me and me.agent_id}
+
+        next_id = next_in_view(self._view_order(), finished, self._opened_position, workable)
         if next_id is None:
             self.window.statusBar().showMessage(
-                self.tr("No other ticket in this view."), NEXT_MESSAGE_MS
+                self.tr("No other ticket in this view is unassigned or yours."), NEXT_MESSAGE_MS
             )
             return
         self.window.queue_view.select_ticket(next_id)

@@ -269,8 +269,8 @@
 <context>
     <name>ConsoleWindowSet</name>
     <message>
-        <source>No other ticket in this view.</source>
-        <translation>No hay otro ticket en esta vista.</translation>
+        <source>No other ticket in this view is unassigned or yours.</source>
+        <translation>Ningún otro ticket de esta vista está sin asignar o es tuyo.</translation>
     </message>
     <message>
         <source>Order %1</source>

@@ -20,7 +20,9 @@ from tests.helpers.protocol import emit_snapshot, snapshot
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-def make(qtbot: QtBot, tmp_path: Path, *, open_next: bool) -> ConsoleWindowSet:
+def make(
+    qtbot: QtBot, tmp_path: Path, *, open_next: bool, assignees: tuple[str | None, ...] = ()
+) -> ConsoleWindowSet:
     windows = ConsoleWindowSet(
         BridgeClient(),
         drafts_dir=tmp_path / "drafts",
@@ -31,7 +33,11 @@ def make(qtbot: QtBot, tmp_path: Path, *, open_next: bool) -> ConsoleWindowSet:
         open_next_ticket=open_next,
     )
     qtbot.addWidget(windows.window)
-    tickets = [ticket(f"t{n}", sla_due_at=at(10 * n)) for n in (1, 2, 3)]
+    owners = [*assignees, None, None, None]
+    tickets = [
+        ticket(f"t{n}", sla_due_at=at(10 * n), assignee=owners[n - 1], assignee_name=owners[n - 1])
+        for n in (1, 2, 3)
+    ]
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):
         emit_snapshot(windows.client, snapshot(tickets, []))
     assert windows.window.queue_view.set_saved_view("open")
@@ -97,3 +103,16 @@ def test_a_resolving_macro_moves_on_once_its_last_step_is_queued(
     assert guided.workspace.ticket_id == order[0]  # the resolve is not queued yet
     guided.workspace.apply_outcome(CommandOutcome(command_id=sent[1].command_id, state="queued"))
     assert guided.workspace.ticket_id == order[1]
+
+
+def test_a_colleague_s_ticket_is_passed_over(qtbot: QtBot, tmp_path: Path) -> None:
+    """In All open the next ticket may be a colleague's: guided mode opens the next one to take."""
+    windows = make(qtbot, tmp_path, open_next=True, assignees=(None, "a-colleague", None))
+    order = order_of(windows)
+    assert order == ["t1", "t2", "t3"]
+    windows.open_ticket("t1")
+    windows.workspace.action_bar.status_actions["resolved"].trigger()
+    assert windows.workspace.ticket_id == "t3"
+    windows.workspace.action_bar.status_actions["pending"].trigger()
+    assert windows.workspace.ticket_id == "t1"  # wrapped past the colleague's again
+    windows.shutdown()

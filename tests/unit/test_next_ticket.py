@@ -22,3 +22,14 @@ def test_a_ticket_that_left_the_view_gives_its_place_to_the_one_now_there() -> N
 def test_an_empty_view_or_a_lone_ticket_has_no_next() -> None:
     assert next_in_view([], "b", 0) is None
     assert next_in_view(["b"], "b", 0) is None
+
+
+def test_a_colleague_s_ticket_is_passed_over() -> None:
+    colleagues = {"b", "c"}
+
+    def workable(ticket_id: str) -> bool:
+        return ticket_id not in colleagues
+
+    assert next_in_view(["a", "b", "c", "d"], "a", 0, workable) == "d"
+    assert next_in_view(["b", "c", "d"], "a", 0, workable) == "d"  # "a" left the view
+    assert next_in_view(["a", "b", "c"], "a", 0, workable) is None  # only colleagues' left
