@@ -159,9 +159,13 @@ class KeyboardModel(QObject):
                 action.setEnabled(bound and self._applies(item, key, focus))
 
     def _applies(self, item: Binding, key: str, focus: QWidget | None) -> bool:
+        in_composer = focus is not None and focus is self._composer
         if item.scope is Scope.COMPOSER:
-            return focus is not None and focus is self._composer
-        if (item.scope is Scope.NOT_TYPING or _types_text(key)) and is_typing(focus):
+            return in_composer
+        # The reply editor is a text field even while it is locked (read-only): letters
+        # typed there are the agent's text, never a Release or a menu.
+        typing = in_composer or is_typing(focus)
+        if (item.scope is Scope.NOT_TYPING or _types_text(key)) and typing:
             return False
         if key in ENTER_KEYS and focus is not None:
             return not self._owns_enter(focus)

@@ -10,6 +10,8 @@ When a binding applies:
 
 - ``Scope.NOT_TYPING``: a single key (C, R, J, ...) that works wherever the
   focus is, except while the focus is in a text field (there the key types).
+  The reply editor counts as a text field even while it is locked (a sent
+  text waits for its outcome): letters typed there are swallowed, not run.
 - ``Scope.ALWAYS``: a key with a modifier or a function key (Ctrl+1, F1, Esc):
   it works everywhere in the window, text fields included.
 - ``Scope.COMPOSER``: only while the focus is in the reply editor.

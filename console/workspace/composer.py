@@ -33,6 +33,17 @@ SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 TEMPLATE_TRIGGER = "::"
 
 
+def types_a_character(event: QKeyEvent) -> bool:
+    """True when ``event`` would type a character (no Ctrl, Alt or Meta held)."""
+    held = event.modifiers() & (
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.MetaModifier
+    )
+    text = event.text()
+    return not held and text != "" and text.isprintable()
+
+
 class ReplyEdit(QPlainTextEdit):
     """A plain-text editor that turns Ctrl+Enter into ``submit`` and ``::`` into ``templates``."""
 
@@ -40,6 +51,8 @@ class ReplyEdit(QPlainTextEdit):
     """Ctrl+Enter (or Ctrl+Return) was pressed."""
     templates = Signal(bool)
     """Open the template picker: True when ``::`` was typed (it is replaced), False for the key."""
+    typed_while_locked = Signal()
+    """A character was typed while the text is read-only (locked); it was swallowed."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Ctrl+Enter submits, Ctrl+Space or ``::`` opens the templates; other keys edit."""
@@ -51,6 +64,10 @@ class ReplyEdit(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Space and control:
             event.accept()
             self.templates.emit(False)
+            return
+        if self.isReadOnly() and types_a_character(event):
+            event.accept()  # the agent's text: never passed on to the window
+            self.typed_while_locked.emit()
             return
         super().keyPressEvent(event)
         if event.text() == ":" and not self.isReadOnly() and self._before_cursor(2) == "::":
@@ -96,15 +113,8 @@ class Composer(QWidget):
         self._trigger_end: int | None = None  # where the typed "::" ends, while the picker is open
         self._normal_palette = QPalette(self.editor.palette())
 
-        self.editor.submit.connect(self.request_send)
-        self.send_button.clicked.connect(self.request_send)
-        self.editor.textChanged.connect(self._on_changed)
-        self.note_toggle.toggled.connect(self._on_note_toggled)
-        self.canned_picker.activated.connect(self._on_canned)
-        self.unlock_button.clicked.connect(self.unlock_requested)
-        self.editor.templates.connect(self._open_templates)
-        self.template_picker.chosen.connect(self._on_template_chosen)
-        self.template_picker.closed.connect(self._on_templates_closed)
+        self._lock_message: str | None = None  # the shown lock, while locked
+        self._connect_signals()
 
         lock_row = QHBoxLayout()
         lock_row.addWidget(self.lock_label, 1)
@@ -124,6 +134,18 @@ class Composer(QWidget):
         layout.addLayout(controls)
         self.set_canned((), lambda text: text)
         self.retranslate()
+
+    def _connect_signals(self) -> None:
+        self.editor.submit.connect(self.request_send)
+        self.editor.typed_while_locked.connect(self._on_typed_while_locked)
+        self.send_button.clicked.connect(self.request_send)
+        self.editor.textChanged.connect(self._on_changed)
+        self.note_toggle.toggled.connect(self._on_note_toggled)
+        self.canned_picker.activated.connect(self._on_canned)
+        self.unlock_button.clicked.connect(self.unlock_requested)
+        self.editor.templates.connect(self._open_templates)
+        self.template_picker.chosen.connect(self._on_template_chosen)
+        self.template_picker.closed.connect(self._on_templates_closed)
 
     # ---------------------------------------------------------------- language
     def retranslate(self) -> None:
@@ -178,6 +200,7 @@ class Composer(QWidget):
     def set_locked(self, message: str | None, can_unlock: bool = False) -> None:
         """Lock the text with ``message`` shown above it, or unlock it (``None``)."""
         locked = message is not None
+        self._lock_message = message
         self.editor.setReadOnly(locked)
         self.note_toggle.setEnabled(not locked)
         self.canned_picker.setEnabled(not locked)
@@ -229,6 +252,12 @@ class Composer(QWidget):
     def _on_changed(self) -> None:
         if not self._filling:
             self.edited.emit()
+
+    def _on_typed_while_locked(self) -> None:
+        if self._lock_message is None:
+            return
+        hint = self.tr("This text cannot change while it waits: what you type is ignored.")
+        self.lock_label.setText(f"{self._lock_message}\n{hint}")
 
     def _on_note_toggled(self, internal: bool) -> None:
         self._show_note_style(internal)

@@ -77,6 +77,10 @@
         <translation>O escribe :: en el texto (Ctrl+Espacio)</translation>
     </message>
     <message>
+        <source>This text cannot change while it waits: what you type is ignored.</source>
+        <translation>Este texto no puede cambiar mientras espera: lo que escribas se ignora.</translation>
+    </message>
+    <message>
         <source>Sen&amp;d</source>
         <translation>En&amp;viar</translation>
     </message>

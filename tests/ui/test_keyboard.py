@@ -27,6 +27,7 @@ from console.composition import ConsoleWindowSet
 from console.help_dialog import ShortcutHelpDialog, help_rows
 from console.keymap import KEYMAP, ActionId, Scope, markdown_table
 from console.main_window import DASHBOARD_TAB, WORKSPACE_TAB
+from tests.helpers.clock import at
 from tests.helpers.entities import customer_message, many_tickets, ticket
 from tests.helpers.protocol import ME, snapshot, status
 
@@ -315,3 +316,44 @@ def test_me_is_an_agent_the_assign_key_does_nothing(qtbot: QtBot, console: Conso
     assert menu is not None
     press(qtbot, "A")
     assert not menu.isVisible()
+
+
+def test_letters_typed_while_the_reply_waits_never_become_shortcuts(
+    qtbot: QtBot, console: Console
+) -> None:
+    """Kafka is down and a reply is queued: N, then "llamar", must not release nor assign.
+
+    The walk: the reply box was locked, N focused it read-only, and each "l" queued a
+    Release and "a" opened the Assign menu. Keys typed in the locked box stay there.
+    """
+    workspace = console.windows.workspace
+    mine = ticket("t00003", assignee=BOSS.agent_id, assignee_name=BOSS.name)
+    down = status(agent=BOSS, kafka_up=False, kafka_down_since=at(0))
+    console.windows.store.apply_snapshot(
+        snapshot([*many_tickets(3), mine], seq=2, bridge_status=down)
+    )
+    console.windows.open_ticket("t00003")
+    focus(qtbot, console.windows.window.queue_view.table)
+    press(qtbot, "R")
+    qtbot.waitUntil(workspace.composer.editor.hasFocus)
+    QTest.keyClicks(workspace.composer.editor, "On its way")
+    press(qtbot, "Ctrl+Return")
+    sent = console.commands[-1].command_id
+    console.windows.client.outcome.emit(CommandOutcome(command_id=sent, state="queued"))
+    assert workspace.composer.is_locked()
+    press(qtbot, "Esc")
+    qtbot.waitUntil(console.windows.window.queue_view.table.hasFocus)
+    before = list(console.commands)
+    press(qtbot, "N")
+    qtbot.waitUntil(workspace.composer.editor.hasFocus)
+    for letter in "llamar":
+        press(qtbot, letter.upper())
+    assert console.commands == before  # no Release, no anything
+    assign_menu = workspace.action_bar.assign_button.menu()
+    assert assign_menu is not None
+    assert not assign_menu.isVisible()
+    assert workspace.composer.editor.hasFocus()
+    assert workspace.composer.text() == "On its way"  # the queued reply is untouched
+    lock = workspace.composer.lock_label
+    assert lock.isVisible()
+    assert "what you type is ignored" in lock.text()  # the agent sees why nothing happened
