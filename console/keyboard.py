@@ -216,6 +216,9 @@ class WorkspaceSlots(Protocol):
     def open_macros_menu(self) -> None:
         """Open the Macros menu."""
 
+    def start_tag(self) -> None:
+        """Focus the tag field."""
+
     def composer_editor(self) -> QWidget:
         """The reply editor widget."""
         ...
@@ -236,5 +239,6 @@ def bind_workspace(keyboard: KeyboardModel, workspace: WorkspaceSlots) -> None:
         (ActionId.SEND, workspace.send),
         (ActionId.TEMPLATES, workspace.open_templates),
         (ActionId.MACROS, workspace.open_macros_menu),
+        (ActionId.TAG, workspace.start_tag),
     ):
         keyboard.bind(action, handler)

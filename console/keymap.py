@@ -59,6 +59,7 @@ class ActionId(enum.StrEnum):
     SEND = "send"
     TEMPLATES = "templates"
     MACROS = "macros"
+    TAG = "tag"
     PRESENCE = "presence"
     VIEW_MINE = "view-mine"
     VIEW_UNASSIGNED = "view-unassigned"
@@ -176,6 +177,12 @@ KEYMAP: tuple[Binding, ...] = (
         ("M",),
         Scope.NOT_TYPING,
         QT_TRANSLATE_NOOP("Keymap", "Apply a macro to the open ticket (opens the menu)"),
+    ),
+    Binding(
+        ActionId.TAG,
+        ("T", "Ctrl+T"),
+        Scope.ALWAYS,
+        QT_TRANSLATE_NOOP("Keymap", "Add a tag to the open ticket (T; Ctrl+T while typing)"),
     ),
     Binding(
         ActionId.PRESENCE,

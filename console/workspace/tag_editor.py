@@ -82,6 +82,10 @@ class TagEditor(QWidget):
         self.add_requested.emit(tag)
         return True
 
+    def focus_field(self) -> None:
+        """Put the keyboard focus in the field that adds a tag."""
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     # ------------------------------------------------------------------ Qt
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Retranslate on a language change."""
@@ -92,7 +96,7 @@ class TagEditor(QWidget):
     def retranslate(self) -> None:
         """Re-read the translated texts."""
         self.title.setText(self.tr("Tags:"))
-        self.field.setPlaceholderText(self.tr("Add a tag…"))
+        self.field.setPlaceholderText(self.tr("Add a tag… (T)"))
         self.field.setAccessibleName(self.tr("Add a tag"))
         for button, tag in zip(self._buttons, self._tags, strict=True):
             self._describe(button, tag)

@@ -409,6 +409,11 @@ class TicketWorkspace(QWidget):
         """Open the Macros menu (when a ticket is shown)."""
         self.macro_button.open_menu()
 
+    def start_tag(self) -> None:
+        """Add a tag: the focus in the tag field (when a ticket is shown)."""
+        if self._session.ticket is not None and self.tag_editor.isEnabled():
+            self.tag_editor.focus_field()
+
     def composer_editor(self) -> QWidget:
         """The reply editor (the keyboard model's send binding applies there)."""
         return self.composer.editor

@@ -723,6 +723,10 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Aplicar una macro al ticket abierto (abre el menú)</translation>
     </message>
     <message>
+        <source>Add a tag to the open ticket (T; Ctrl+T while typing)</source>
+        <translation>Añadir una etiqueta al ticket abierto (T; Ctrl+T mientras escribes)</translation>
+    </message>
+    <message>
         <source>Switch your presence between online and away</source>
         <translation>Cambiar tu presencia entre en línea y ausente</translation>
     </message>
@@ -1718,8 +1722,8 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Etiquetas:</translation>
     </message>
     <message>
-        <source>Add a tag…</source>
-        <translation>Añadir una etiqueta…</translation>
+        <source>Add a tag… (T)</source>
+        <translation>Añadir una etiqueta… (T)</translation>
     </message>
     <message>
         <source>Add a tag</source>

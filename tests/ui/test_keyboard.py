@@ -357,3 +357,37 @@ def test_letters_typed_while_the_reply_waits_never_become_shortcuts(
     lock = workspace.composer.lock_label
     assert lock.isVisible()
     assert "what you type is ignored" in lock.text()  # the agent sees why nothing happened
+
+
+@pytest.mark.parametrize(("start", "key"), [("queue", "T"), ("reply text", "Ctrl+T")])
+def test_t_or_ctrl_t_puts_the_focus_in_the_tag_field(
+    qtbot: QtBot, console: Console, start: str, key: str
+) -> None:
+    """The walk: the tag field took 8 Shift+Tab from the reply box, and a tag typed
+    with the focus elsewhere sent "r" to the reply key and the rest into the reply."""
+    ticket_id = open_with_enter(qtbot, console)
+    workspace = console.windows.workspace
+    if start == "reply text":
+        press(qtbot, "R")
+        qtbot.waitUntil(workspace.composer.editor.hasFocus)
+        QTest.keyClicks(workspace.composer.editor, "Hola")
+    field = workspace.tag_editor.field
+    press(qtbot, key)
+    qtbot.waitUntil(field.hasFocus)
+    QTest.keyClicks(field, "retraso")  # R, A, S are shortcuts outside text fields
+    press(qtbot, "Return")
+    assert [command.action for command in console.commands] == [
+        AddTag(ticket_id=ticket_id, tag="retraso")
+    ]
+    assert workspace.composer.text() == ("Hola" if start == "reply text" else "")
+    assert "(T)" in field.placeholderText()
+
+
+def test_t_types_in_text_fields(qtbot: QtBot, console: Console) -> None:
+    open_with_enter(qtbot, console)
+    editor = console.windows.workspace.composer.editor
+    press(qtbot, "R")
+    qtbot.waitUntil(editor.hasFocus)
+    press(qtbot, "T")
+    assert editor.hasFocus()
+    assert console.windows.workspace.composer.text().lower() == "t"
