@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QToolB
 
 from bridge.wire.rules import MAX_TAG_CHARS
 
+PLACEHOLDER_ROOM = 40
+"""Pixels besides the placeholder's text: the frame, text margins and the clear button."""
+
 
 class TagEditor(QWidget):
     """Shows a ticket's tags; adds and removes them through signals."""
@@ -97,6 +100,7 @@ class TagEditor(QWidget):
         """Re-read the translated texts."""
         self.title.setText(self.tr("Tags:"))
         self.field.setPlaceholderText(self.tr("Add a tag… (T)"))
+        self._fit_placeholder()
         self.field.setAccessibleName(self.tr("Add a tag"))
         for button, tag in zip(self._buttons, self._tags, strict=True):
             self._describe(button, tag)
@@ -105,6 +109,12 @@ class TagEditor(QWidget):
     def _add_typed(self) -> None:
         if self.add(self.field.text()):
             self.field.clear()
+
+    def _fit_placeholder(self) -> None:
+        """Wide enough for the whole placeholder (its key hint is at the end)."""
+        text = self.field.placeholderText()
+        room = PLACEHOLDER_ROOM + self.field.fontMetrics().horizontalAdvance(text)
+        self.field.setMinimumWidth(room)
 
     def _button(self, tag: str) -> QToolButton:
         button = QToolButton(self)

@@ -516,3 +516,15 @@ def test_the_assign_menu_words_each_colleagues_presence_as_the_dashboard_does(  
     menu = workspace.action_bar.assign_button.menu()
     assert menu is not None
     assert [action.text() for action in menu.actions()] == [online, away]
+
+
+def test_the_tag_field_shows_its_whole_placeholder_and_key_in_spanish(
+    qtbot: QtBot, console_ui: Console, translations: Translations
+) -> None:
+    """The walk's Spanish screen cut "Añadir una etiqu…", so the "(T)" of the key was lost."""
+    field = console_ui.workspace.tag_editor.field
+    switch(qtbot, console_ui, translations, "es")
+    qtbot.waitUntil(lambda: field.placeholderText() == "Añadir una etiqueta… (T)")
+    qtbot.waitUntil(
+        lambda: field.width() > field.fontMetrics().horizontalAdvance(field.placeholderText()) + 16
+    )
