@@ -2,7 +2,9 @@
 
 Typing ``::`` or pressing Ctrl+Space opens the quick template picker above the
 text (``console.workspace.template_picker``); the chosen reply replaces the
-``::`` with its body, placeholders filled.
+``::`` with its body, placeholders filled. The picker floats over what is above
+the composer (a child of the composer's parent, outside every layout), so
+opening it never raises the window's minimum height.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QHideEvent, QKeyEvent, QMoveEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.workspace.template_picker import TemplatePicker
+from console.workspace.template_picker import TemplatePicker, overlay_box
 
 if TYPE_CHECKING:
     from console.workspace.canned import CannedReply
@@ -129,7 +131,6 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(lock_row)
-        layout.addWidget(self.template_picker)
         layout.addWidget(self.editor)
         layout.addLayout(controls)
         self.set_canned((), lambda text: text)
@@ -146,6 +147,7 @@ class Composer(QWidget):
         self.editor.templates.connect(self._open_templates)
         self.template_picker.chosen.connect(self._on_template_chosen)
         self.template_picker.closed.connect(self._on_templates_closed)
+        self.editor.installEventFilter(self)  # the picker follows the editor's top
 
     # ---------------------------------------------------------------- language
     def retranslate(self) -> None:
@@ -169,6 +171,23 @@ class Composer(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Keep the open picker on the editor's top as the editor moves or resizes."""
+        if watched is self.editor and event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            self._place_templates()
+        return super().eventFilter(watched, event)
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 - Qt override
+        """Keep the open picker on the editor's top as the composer moves."""
+        super().moveEvent(event)
+        self._place_templates()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        """The picker goes with the composer (it lives outside it)."""
+        self.template_picker.hide()
+        self._trigger_end = None
+        super().hideEvent(event)
 
     # ---------------------------------------------------------------- state
     def text(self) -> str:
@@ -274,7 +293,22 @@ class Composer(QWidget):
         if self.is_locked() or not self.isEnabled() or not self._replies:
             return
         self._trigger_end = self.editor.textCursor().position() if typed else None
+        host = self.parentWidget()
+        if host is not None and self.template_picker.parentWidget() is not host:
+            self.template_picker.setParent(host)  # over the conversation, in no layout
         self.template_picker.open_picker()
+        self._place_templates()
+
+    def _place_templates(self) -> None:
+        picker = self.template_picker
+        host = picker.parentWidget()
+        if not picker.isVisible() or host is None or host is self:
+            return
+        top = self.editor.mapTo(host, QPoint(0, 0)).y()
+        left = self.mapTo(host, QPoint(0, 0)).x()
+        x, y, width, height = overlay_box(top, left, self.width(), picker.sizeHint().height())
+        picker.setGeometry(x, y, width, height)
+        picker.raise_()
 
     def _on_template_chosen(self, reply_id: str) -> None:
         end, self._trigger_end = self._trigger_end, None

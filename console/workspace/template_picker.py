@@ -2,8 +2,10 @@
 
 Opened by typing ``::`` in the reply text or with Ctrl+Space; typing filters by
 name (``console.viewstate.template_filter``), Up/Down move, Enter inserts the
-selected reply (``chosen``), Esc closes (``closed``). It sits inline above the
-editor, so it never steals a window or hides the text being written.
+selected reply (``chosen``), Esc closes (``closed``). It floats just above the
+editor, over the foot of the conversation (``overlay_box``), so it never steals
+a window, never hides the text being written and never makes the window taller:
+on a 700 px screen an inline list pushed the Send button below the screen.
 """
 
 from __future__ import annotations
@@ -27,6 +29,16 @@ REPLY_ID_ROLE = Qt.ItemDataRole.UserRole
 _MOVES = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}
 
 
+def overlay_box(anchor_top: int, left: int, width: int, wanted: int) -> tuple[int, int, int, int]:
+    """The picker's (x, y, width, height): ending at ``anchor_top``, never above 0.
+
+    ``wanted`` is the height it would like; with less room above the anchor it
+    gets that room and its list scrolls.
+    """
+    height = max(0, min(wanted, anchor_top))
+    return left, anchor_top - height, width, height
+
+
 class TemplatePicker(QFrame):
     """A filter line and the matching replies; hidden until ``open_picker``."""
 
@@ -39,6 +51,7 @@ class TemplatePicker(QFrame):
         super().__init__(parent)
         self.setObjectName("template-picker")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)  # it covers the conversation's foot
         self._replies: tuple[CannedReply, ...] = ()
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("template-filter")

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QPoint, QRect, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QTableView
+from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QTableView, QWidget
 
 from bridge.wire.entities import OrderItem
 from bridge.wire.protocol import AgentIdentity
@@ -140,6 +140,12 @@ def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     qtbot.waitUntil(lambda: windows.dashboard.figures is not None)
     yield Shown(windows, width)
     windows.shutdown()
+
+
+def settle_layouts() -> None:
+    """Run the pending layout passes, from the innermost widget up to the window."""
+    for _ in range(8):  # each pass may ask the parent's layout for one more
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def text_width(view: QTableView, model: QAbstractItemModel, row: int, column: int) -> int:
@@ -451,3 +457,32 @@ def test_the_customer_facts_show_without_scrolling_beside_a_usable_conversation(
     chosen = side.sizes()
     windows.open_ticket("t-002")
     assert side.sizes() == chosen
+
+
+def test_the_template_picker_opens_inside_the_window_and_keeps_send_in_view(
+    qtbot: QtBot, shown: Shown
+) -> None:
+    window = shown.windows.window
+    composer = shown.windows.workspace.composer
+    size = window.size()
+    composer.focus_editor()
+    qtbot.waitUntil(composer.editor.hasFocus)
+    QTest.keyClicks(composer.editor, "::")
+    picker = composer.template_picker
+    qtbot.waitUntil(picker.isVisible)
+    settle_layouts()
+    qtbot.waitUntil(lambda: picker.list.viewport().height() >= 3 * picker.list.sizeHintForRow(0))
+
+    def inside_window(widget: QWidget) -> bool:
+        return window.rect().contains(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()))
+
+    assert window.size() == size  # the window never grows (a 700 px screen hid Send)
+    assert inside_window(composer.send_button)
+    assert inside_window(picker)
+    editor_top = composer.editor.mapTo(window, QPoint(0, 0)).y()
+    assert picker.mapTo(window, QPoint(0, picker.height())).y() <= editor_top  # above the text
+    QTest.keyClick(picker.filter_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not picker.isVisible())
+    settle_layouts()
+    assert window.size() == size
+    assert inside_window(composer.send_button)
