@@ -131,8 +131,18 @@ def cli(tmp_path: Path) -> FakeCli:
 
 @pytest.fixture
 def dialog(qtbot: QtBot, loaded: LoadedConfig, paths: AppPaths, cli: FakeCli) -> SettingsDialog:
+    return shown_dialog(qtbot, loaded, paths, cli)
+
+
+def shown_dialog(
+    qtbot: QtBot, loaded: LoadedConfig, paths: AppPaths, cli: FakeCli, *, first_run: bool = False
+) -> SettingsDialog:
+    """The dialog over ``loaded``, shown, checking with the fake ``atp-bridge``."""
     widget = SettingsDialog(
-        loaded, bridge_command=cli.command, user_config_file=paths.user_config_file
+        loaded,
+        bridge_command=cli.command,
+        user_config_file=paths.user_config_file,
+        first_run=first_run,
     )
     qtbot.addWidget(widget)
     widget.show()
@@ -164,13 +174,7 @@ def test_queues_show_as_labels_in_the_language_and_save_as_names(
     translations: Translations,
 ) -> None:
     assert translations.install("es")
-    dialog = SettingsDialog(
-        load_config(paths, environ={}),
-        bridge_command=cli.command,
-        user_config_file=paths.user_config_file,
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot, load_config(paths, environ={}), paths, cli)
     assert dialog.queues_edit.text() == "Entregas"
     assert dialog.queues_edit.placeholderText() == "Entregas, Pagos"
     assert dialog.changes() == {}  # the label stands for the same name
@@ -238,13 +242,7 @@ def test_save_keeps_a_boolean_the_user_file_has(
     paths.user_config_file.write_text(
         USER_TOML.replace("[kafka]", "[kafka]\ncheck_hostname = false"), encoding="utf-8"
     )
-    dialog = SettingsDialog(
-        load_config(paths, environ={}),
-        bridge_command=cli.command,
-        user_config_file=paths.user_config_file,
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot, load_config(paths, environ={}), paths, cli)
     dialog.agent_name_edit.setText("Lucía")
     with qtbot.waitSignal(dialog.saved):
         click(qtbot, dialog.save_button)
@@ -414,11 +412,7 @@ def test_test_connection_checks_what_the_console_was_started_with(
         "bridge.data_dir": str(tmp_path / "demo-data"),
     }
     loaded = load_config(paths, explicit_file=started_with, environ=environ, overrides=demo)
-    dialog = SettingsDialog(
-        loaded, bridge_command=cli.command, user_config_file=paths.user_config_file
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot, loaded, paths, cli)
     assert dialog.servers_edit.text() == "127.0.0.1:39092"
     dialog.agent_name_edit.setText("Lucía")  # an edit the check must see
     click(qtbot, dialog.test_button)
@@ -443,13 +437,7 @@ def test_fields_the_session_takes_from_elsewhere_are_named_in_sight(
     """A field the command line sets is editable, so the dialog says, not only a tooltip, why
     a change there does not take effect now (as in the demo, where --demo sets the broker)."""
     overrides = {"agent.id": "agente-demo", "agent.name": "Agente Demo"}
-    dialog = SettingsDialog(
-        load_config(paths, environ={}, overrides=overrides),
-        bridge_command=cli.command,
-        user_config_file=paths.user_config_file,
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_dialog(qtbot, load_config(paths, environ={}, overrides=overrides), paths, cli)
     assert dialog.override_note.isVisible()
     first, last = dialog.override_note.text().split("\n")
     assert first == "Set by command line for this session: Agent id, Agent display name."
@@ -530,13 +518,7 @@ def test_a_value_from_it_cannot_be_emptied(qtbot: QtBot, paths: AppPaths, cli: F
         text.replace('queues = ["deliveries"]', 'queues = ["deliveries"]\nname = "Lucía"'),
         encoding="utf-8",
     )
-    widget = SettingsDialog(
-        load_config(paths, environ={}),
-        bridge_command=cli.command,
-        user_config_file=paths.user_config_file,
-    )
-    qtbot.addWidget(widget)
-    widget.show()
+    widget = shown_dialog(qtbot, load_config(paths, environ={}), paths, cli)
     assert widget.agent_name_edit.text() == "Lucía"
     widget.agent_name_edit.setText("  ")
     widget.save()
@@ -555,14 +537,7 @@ def first_run(qtbot: QtBot, tmp_path: Path, cli: FakeCli) -> tuple[SettingsDialo
         data_dir=tmp_path / "data",
         log_dir=tmp_path / "logs",
     )
-    widget = SettingsDialog(
-        load_config(paths, environ={}),
-        bridge_command=cli.command,
-        user_config_file=paths.user_config_file,
-        first_run=True,
-    )
-    qtbot.addWidget(widget)
-    widget.show()
+    widget = shown_dialog(qtbot, load_config(paths, environ={}), paths, cli, first_run=True)
     qtbot.waitExposed(widget)
     return widget, paths
 
