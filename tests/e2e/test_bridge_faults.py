@@ -87,10 +87,15 @@ def test_entries_the_log_already_holds_are_judged_at_start_and_never_produced_ag
     _store_entry(bridge.data_dir / "outbox.sqlite", "claim-2", "t-2", sent=False)
 
     bridge.start()
+    resumed = bridge.wait_for_log("resumed from cache")
     with bridge.client() as client:
         assert client.snapshot is not None
         mirror = Mirror(client.snapshot)
         follow(client, mirror, lambda m: len(m.tickets) == 2003 and m.status.outbox_pending == 0)
+        # Commands are judged against the log once the fold has caught up with it (until
+        # then one on an unknown ticket waits in the outbox): the records above can all be
+        # folded a moment before the reader has seen that they were the last ones.
+        bridge.wait_for_log("folded the log as it was at start-up", after=resumed)
         # Resending them (as a console does after a reconnect) only returns their verdicts.
         for event_id, ticket_id in {**in_cache, "claim-2": "t-2"}.items():
             client.send(Command(command_id=event_id, action=Claim(ticket_id=ticket_id)))
