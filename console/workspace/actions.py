@@ -11,6 +11,8 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from bridge.wire.protocol import Action, Assign, Claim, Release, SetPriority, SetQueue, SetStatus
+from bridge.wire.rules import presence_at
+from bridge.wire.timestamps import epoch_of
 from bridge.wire.vocabulary import Priority, TicketStatus
 from console.labels import presence_label, priority_label, queue_label
 from console.viewstate.bounded import one_line
@@ -60,7 +62,7 @@ class TicketActions(QWidget):
         ):
             layout.addWidget(button)
         layout.addStretch(1)
-        self.show_for(None, None, (), ())
+        self.show_for(None, None, (), (), 0.0)  # nothing shown: no presence read
 
     def _menu_button(self) -> QPushButton:
         button = QPushButton(self)
@@ -132,8 +134,13 @@ class TicketActions(QWidget):
         me: AgentIdentity | None,
         queues: Sequence[str],
         agents: Sequence[Presence],
+        now: float,
     ) -> None:
-        """Enable what ``me`` may do on ``ticket`` (``None``: nothing shown)."""
+        """Enable what ``me`` may do on ``ticket`` (``None``: nothing shown).
+
+        ``now`` (epoch seconds): when the agents' presence is read (past its
+        ``expires_at`` a presence is offline, as the dashboard shows it).
+        """
         self._ticket = ticket
         has = ticket is not None
         mine = has and me is not None and ticket is not None and ticket.assignee == me.agent_id
@@ -149,7 +156,7 @@ class TicketActions(QWidget):
         self._sync_checks()
         self._fill_queues([*queues, ticket.queue], ticket.queue)
         if supervisor:
-            self._fill_agents(agents, ticket.assignee)
+            self._fill_agents(agents, ticket.assignee, now)
 
     def _sync_checks(self) -> None:
         """Check the ticket's current values (a chosen value shows once it is confirmed)."""
@@ -176,13 +183,15 @@ class TicketActions(QWidget):
             menu.addAction(action)
             self.queue_actions[queue] = action
 
-    def _fill_agents(self, agents: Sequence[Presence], assignee: str | None) -> None:
+    def _fill_agents(self, agents: Sequence[Presence], assignee: str | None, now: float) -> None:
         menu = self._menu(self.assign_button)
         menu.clear()
         self.assign_actions.clear()
         for agent in sorted(agents, key=lambda item: item.name.casefold()):
             name = one_line(agent.name).replace("&", "&&")  # data: no mnemonic
-            label = presence_label(agent.status)
+            expires = epoch_of(agent.expires_at)
+            status = agent.status if expires is None else presence_at(agent.status, expires, now)
+            label = presence_label(status)
             action = QAction(f"{name} ({label})", menu, checkable=True)
             action.setChecked(agent.agent_id == assignee)
             action.triggered.connect(

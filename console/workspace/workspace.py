@@ -474,7 +474,7 @@ class TicketWorkspace(QWidget):
         self.identity_label.set_full_text("")
         self.meta_label.set_full_text("")
         self._render_sla()
-        self.action_bar.show_for(None, self._session.me, (), ())
+        self.action_bar.show_for(None, self._session.me, (), (), self._wall_clock())
         self.pending_model.set_ticket(None)
         self.macro_status.show_run(None)
         self.macro_button.setEnabled(False)
@@ -513,7 +513,7 @@ class TicketWorkspace(QWidget):
         self._show_colleagues()
         me = session.me
         queues = [*self._queues, *(me.queues if me is not None else [])]
-        self.action_bar.show_for(ticket, me, queues, session.agents)
+        self.action_bar.show_for(ticket, me, queues, session.agents, self._wall_clock())
         self.macro_button.setEnabled(True)
         self.order_panel.show_order(
             session.order, ticket.ticket_id, session.customer_tickets, session.customer_orders

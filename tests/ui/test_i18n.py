@@ -503,7 +503,12 @@ def test_the_assign_menu_words_each_colleagues_presence_as_the_dashboard_does(  
     away: str,
 ) -> None:
     assert translations.install("es" if language == "es" else "en")
-    workspace = TicketWorkspace(DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC)
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path),
+        CannedLibrary.load("en"),
+        tz=dt.UTC,
+        wall_clock=T0.timestamp,  # before their presences expire (T0 + 5 min)
+    )
     qtbot.addWidget(workspace)
     workspace.set_agents(
         [
@@ -516,6 +521,33 @@ def test_the_assign_menu_words_each_colleagues_presence_as_the_dashboard_does(  
     menu = workspace.action_bar.assign_button.menu()
     assert menu is not None
     assert [action.text() for action in menu.actions()] == [online, away]
+
+
+def test_the_assign_menu_says_offline_for_a_presence_past_its_expiry(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """As the dashboard: an "online" that was not renewed is offline after ``expires_at``."""
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path),
+        CannedLibrary.load("en"),
+        tz=dt.UTC,
+        wall_clock=(T0 + dt.timedelta(minutes=6)).timestamp,
+    )
+    qtbot.addWidget(workspace)
+    workspace.set_agents(
+        [
+            presence("ag-ana", name="Ana Quispe"),  # expires at T0 + 5 min
+            presence("ag-beto", name="Beto Huamán", expires_at=at(10)),
+        ]
+    )
+    boss = AgentIdentity(agent_id="ag-boss", name="Rosa", role="supervisor", queues=[])
+    workspace.show_ticket(ticket("T-1"), None, [], [], boss)
+    menu = workspace.action_bar.assign_button.menu()
+    assert menu is not None
+    assert [action.text() for action in menu.actions()] == [
+        "Ana Quispe (Offline)",
+        "Beto Huamán (Online)",
+    ]
 
 
 def test_the_tag_field_shows_its_whole_placeholder_and_key_in_spanish(
