@@ -46,6 +46,7 @@ from console.labels import (
 from console.models.roles import ID_ROLE, SLA_STATE_ROLE, SORT_ROLE, role_entries
 from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import Colleague, colleagues_by_ticket
+from console.viewstate.folding import sort_text
 from console.viewstate.queue_rows import (
     OrderKey,
     QueueRow,
@@ -107,12 +108,12 @@ SORT_KEYS: dict[Column, Callable[[QueueRow], Any]] = {
     Column.PRIORITY: lambda row: row.priority_rank,
     # unanswered first by due time; answered ones after them
     Column.SLA: lambda row: row.sla_due + (1e12 if row.first_response is not None else 0.0),
-    Column.SUBJECT: lambda row: row.subject.casefold(),
-    Column.TAGS: lambda row: ", ".join(row.tags).casefold(),
-    Column.CUSTOMER: lambda row: row.customer.casefold(),
+    Column.SUBJECT: lambda row: sort_text(row.subject),
+    Column.TAGS: lambda row: sort_text(", ".join(row.tags)),
+    Column.CUSTOMER: lambda row: sort_text(row.customer),
     Column.QUEUE: lambda row: row.queue,
     Column.STATUS: lambda row: row.status,
-    Column.ASSIGNEE: lambda row: (row.assignee_name or "").casefold(),
+    Column.ASSIGNEE: lambda row: sort_text(row.assignee_name or ""),
     Column.AGE: lambda row: -row.opened_at,
     Column.CHANNEL: lambda row: row.channel,
     Column.UNREAD: lambda row: row.unread,
@@ -472,9 +473,9 @@ class TicketQueueModel(QAbstractTableModel):
             return self._colleagues_key
         return SORT_KEYS[Column(column)]
 
-    def _colleagues_key(self, row: QueueRow) -> tuple[bool, str]:
+    def _colleagues_key(self, row: QueueRow) -> tuple[bool, tuple[str, str]]:
         people = self.colleagues(row.ticket_id)
-        return (not people, colleague_text.short(people).casefold())
+        return (not people, sort_text(colleague_text.short(people)))
 
     # ------------------------------------------------------------------ ticking and seen state
     def refresh_sla(self, rows: Iterable[int], *, with_age: bool = False) -> None:

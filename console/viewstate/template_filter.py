@@ -8,8 +8,9 @@ file's order.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from console.viewstate.folding import folded
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,12 +29,6 @@ class Named(Protocol):
 
 
 NamedT = TypeVar("NamedT", bound=Named)
-
-
-def folded(text: str) -> str:
-    """``text`` without case and accents, for matching."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def matching(replies: Iterable[NamedT], needle: str) -> list[NamedT]:

@@ -205,3 +205,15 @@ def test_the_selected_ticket_stays_in_view_when_a_title_click_moves_it(
     _click_title(view, Column.CUSTOMER)  # descending: back to the top
     qtbot.waitUntil(lambda: view.proxy.proxy_row_of("t00") == 0, timeout=2000)
     qtbot.waitUntil(selected_in_view, timeout=2000)
+
+
+def test_accented_names_sort_among_their_letters(qtbot: QtBot) -> None:
+    """Spanish names start with accented capitals: "Ángel" belongs after "alberto", not after Z."""
+    names = ["Zoila", "Ángel", "Bruno", "alberto", "Óscar", "Ana"]
+    tickets = [
+        ticket(f"t{n}", customer_name=name, sla_due_at=at(n)) for n, name in enumerate(names)
+    ]
+    view, _ = _shown_view(qtbot, tickets)
+    _click_title(view, Column.CUSTOMER)
+    expected = ["alberto", "Ana", "Ángel", "Bruno", "Óscar", "Zoila"]
+    qtbot.waitUntil(lambda: _painted(view, Column.CUSTOMER) == expected, timeout=2000)
