@@ -177,7 +177,10 @@ class ConsoleStatusBar(QStatusBar):
     def _render_data(self) -> None:
         status = self._status
         as_of = epoch_of(status.as_of) if status is not None else None
-        if status is None or as_of is None:
+        if status is not None and as_of is None and not status.kafka_up:
+            # A bridge started during an outage serves what it had saved, or nothing.
+            text = self.tr("Not updated since the bridge started: Kafka unreachable")
+        elif status is None or as_of is None:
             text = self.tr("No data yet")
         else:
             when = clock_text(as_of, self._clock())

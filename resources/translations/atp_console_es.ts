@@ -230,6 +230,10 @@
         <translation>Kafka: caído desde %1</translation>
     </message>
     <message>
+        <source>Not updated since the bridge started: Kafka unreachable</source>
+        <translation>Sin actualizar desde que arrancó el bridge: Kafka no disponible</translation>
+    </message>
+    <message>
         <source>No data yet</source>
         <translation>Aún no hay datos</translation>
     </message>

@@ -57,3 +57,17 @@ def test_degraded_parts_show_while_they_last_and_markup_stays_text(qtbot: QtBot)
     bar.set_connected()
     bar.set_status(status())
     assert not bar.problems_label.isVisible()
+
+
+def test_a_bridge_started_in_an_outage_says_its_data_is_not_being_updated(
+    qtbot: QtBot,
+) -> None:
+    """A walk restarted the bridge while Kafka was down: the queue was full of saved tickets
+    and the status bar said "No data yet"."""
+    bar = _bar(qtbot)
+    bar.set_status(status(as_of=None, kafka_up=True))
+    assert bar.data_label.text() == "No data yet"  # starting: nothing read yet
+    bar.set_status(status(as_of=None, kafka_up=False, kafka_down_since=at(-1)))
+    assert bar.data_label.text() == "Not updated since the bridge started: Kafka unreachable"
+    bar.set_status(status())
+    assert bar.data_label.text().startswith("Data as of ")
