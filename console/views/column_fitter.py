@@ -12,7 +12,9 @@ roles, as a repaint does, and four a second were 12% of the UI thread at
 1,000 events/s. A column is as wide as the larger
 of its title and the visible cells (the view's ``sizeHintForColumn``, so any
 cap the view applies holds). A hidden table is not measured (Qt would measure
-every row): it is fitted when it shows.
+every row): it is fitted when it shows. Columns ``also_hidden`` says so of are
+measured while hidden too (``widths``), for a view that brings them back when
+there is room for them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 FIT_DELAY_MS = 250
@@ -33,6 +35,9 @@ FIT_MIN_INTERVAL_MS = 1000
 class ColumnFitter(QObject):
     """Fits ``columns`` of ``table`` to the title and the cells on screen, deferred."""
 
+    fitted = Signal()
+    """A fit ran (the shown columns have their widths)."""
+
     def __init__(
         self,
         table: QTableView,
@@ -41,6 +46,7 @@ class ColumnFitter(QObject):
         delay_ms: int = FIT_DELAY_MS,
         min_interval_ms: int = FIT_MIN_INTERVAL_MS,
         clock: Callable[[], float] = time.monotonic,
+        also_hidden: Callable[[int], bool] = lambda _column: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -50,6 +56,10 @@ class ColumnFitter(QObject):
         self._last_fit = -math.inf
         self._table = table
         self._columns = tuple(columns)
+        self._also_hidden = also_hidden
+        self._fitting = False
+        self.widths: dict[int, int] = {}
+        """The width each column measured at the last fit (shown, or hidden but ``also_hidden``)."""
         self.fits = 0
         """How many fits ran (measured the cells); for tests and benchmarks."""
         header = table.horizontalHeader()
@@ -70,6 +80,11 @@ class ColumnFitter(QObject):
         """How long until the fit asked for runs (-1: none asked for)."""
         return self._timer.remainingTime() if self._timer.isActive() else -1
 
+    @property
+    def fitting(self) -> bool:
+        """Whether a fit is resizing the columns right now (``fitted`` follows)."""
+        return self._fitting
+
     def request(self) -> None:
         """Something shown may have changed width: fit once the delay is over."""
         if not self._timer.isActive():
@@ -85,9 +100,27 @@ class ColumnFitter(QObject):
         self.fits += 1
         self._last_fit = self._clock()
         header = table.horizontalHeader()
-        for column in self._columns:
-            if header.isSectionHidden(column):
-                continue
-            width = max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
-            if width != header.sectionSize(column):
-                header.resizeSection(column, width)
+        self._fitting = True
+        try:
+            for column in self._columns:
+                hidden = header.isSectionHidden(column)
+                if hidden and not self._also_hidden(column):
+                    self.widths.pop(column, None)
+                    continue
+                width = self.wanted_width(column)
+                self.widths[column] = width
+                if not hidden and width != header.sectionSize(column):
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+        self.fitted.emit()
+
+    def wanted_width(self, column: int) -> int:
+        """What ``column`` would be given now, shown or hidden (its title and cells on screen).
+
+        Qt's ``sectionSizeHint`` is 0 for a hidden section: the title is measured directly.
+        """
+        header = self._table.horizontalHeader()
+        title = header.sectionSizeFromContents(column).width()
+        title = max(header.minimumSectionSize(), min(title, header.maximumSectionSize()))
+        return max(title, self._table.sizeHintForColumn(column))

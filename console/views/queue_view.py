@@ -40,6 +40,7 @@ from console.views.column_fitter import ColumnFitter
 from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
 from console.viewstate.no_match import Remedy, RemedyScan
+from console.viewstate.queue_columns import dropped_columns
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 
 if TYPE_CHECKING:
@@ -52,6 +53,21 @@ HIDDEN_BY_DEFAULT = frozenset({Column.QUEUE, Column.AGE, Column.CHANNEL})
 (the queue is also in the view selector and the ticket's header)."""
 SUBJECT_MIN_CHARS = 20
 """The subject column is never narrower than about this many characters."""
+SUBJECT_SAMPLE = "¿Dónde está mi pedido? Pedí hace rato"
+"""A typical subject: its first ``SUBJECT_MIN_CHARS`` characters measure the subject's minimum
+(``averageCharWidth`` is narrower than real text: 20 of it showed about 16 characters)."""
+SUBJECT_PADDING = 8
+"""Room for the cell's margins beside the subject's text and its "…"."""
+DROP_ORDER = (
+    Column.TAGS,
+    Column.OTHERS,
+    Column.STATUS,
+    Column.ASSIGNEE,
+    Column.UNREAD,
+    Column.CUSTOMER,
+)
+"""The columns left out, least useful first, when the queue is too narrow for all of them and
+a readable subject (``console.viewstate.queue_columns``); the ticket's header shows them too."""
 CAPPED_COLUMNS = (ELIDED_COLUMNS - {Column.SUBJECT}) | LISTED_COLUMNS
 """Free-text columns (names, tags, colleagues) sized to their content up to ``CAPPED_CHARS``."""
 CAPPED_CHARS = 14
@@ -251,9 +267,7 @@ class QueueView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.table = self._build_table()
-        self.columns = ColumnFitter(
-            self.table, (c for c in Column if c is not Column.SUBJECT), parent=self
-        )
+        self.columns = self._build_fitter()
         """Sizes the columns (all but the subject) to what the table shows, deferred."""
         self._watch_widths()
         self.empty_state = EmptyState(self.table)
@@ -436,6 +450,18 @@ class QueueView(QWidget):
         header.sectionResized.connect(self._on_section_resized)
         return table
 
+    def _build_fitter(self) -> ColumnFitter:
+        # the header menu's choice: hidden whatever the room, or shown whatever the room
+        self._chosen_hidden: set[int] = set(HIDDEN_BY_DEFAULT)
+        self._chosen_shown: set[int] = set()
+        self._fitting = False
+        return ColumnFitter(
+            self.table,
+            (c for c in Column if c is not Column.SUBJECT),
+            also_hidden=lambda column: column not in self._chosen_hidden,  # may come back
+            parent=self,
+        )
+
     def _watch_widths(self) -> None:
         """Ask for a column fit whenever what the table shows may have changed width.
 
@@ -443,6 +469,7 @@ class QueueView(QWidget):
         """
         request = self.columns.request
         proxy = self._proxy
+        self.columns.fitted.connect(self.fit_subject)  # a column may go or come back
         self.table.shown_cells_changed.connect(request)
         for signal in (
             proxy.rowsInserted,
@@ -463,28 +490,66 @@ class QueueView(QWidget):
         self.columns.request()  # again once the layout has settled
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
-        if column != Column.SUBJECT:
+        if column != Column.SUBJECT and not self.columns.fitting:  # a fit ends with ``fitted``
             self.fit_subject()
 
     def fit_subject(self) -> None:
         """Give the subject the room the other columns leave, but never less than a minimum.
 
-        Every other column is as wide as its content; when the table is too
-        narrow for a readable subject, the table scrolls sideways instead.
+        Every other column is as wide as its content. When the queue is too
+        narrow for them all and a subject of about ``SUBJECT_MIN_CHARS``
+        characters, columns of ``DROP_ORDER`` are left out (those with nothing
+        on screen first) and come back once there is room; only when that is
+        not enough does the table scroll sideways. A column hidden or shown
+        from the header's menu stays so. Widths are those of the last fit
+        (``ColumnFitter.widths``, measured for hidden columns too): a column
+        shown again has its width at once, not Qt's default.
         """
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._fit_subject()
+        finally:
+            self._fitting = False
+
+    def subject_minimum(self) -> int:
+        """The subject column's narrowest width (about ``SUBJECT_MIN_CHARS`` characters)."""
+        sample = SUBJECT_SAMPLE[:SUBJECT_MIN_CHARS] + "…"
+        return self.table.fontMetrics().horizontalAdvance(sample) + SUBJECT_PADDING
+
+    def _fit_subject(self) -> None:
         header = self.table.horizontalHeader()
-        others = sum(
-            header.sectionSize(column)
-            for column in Column
-            if column is not Column.SUBJECT and not header.isSectionHidden(column)
+        measured = self.columns.widths
+        widths: dict[int, int] = {}
+        for column in Column:
+            if column is Column.SUBJECT or column in self._chosen_hidden:
+                continue
+            if column in measured:  # shown or not: its width at the last fit
+                widths[column] = measured[column]
+            elif not header.isSectionHidden(column):  # not fitted yet
+                widths[column] = header.sectionSize(column)
+        empty = {column for column in widths if self._empty_on_screen(column)}
+        minimum = self.subject_minimum()
+        viewport = self.table.viewport().width()
+        order = [column for column in DROP_ORDER if column not in self._chosen_shown]
+        dropped = dropped_columns(widths, empty, order, viewport - minimum)
+        for number, width in widths.items():
+            if header.isSectionHidden(number) != (number in dropped):
+                header.setSectionHidden(number, number in dropped)
+                if number not in dropped:  # back, as wide as it measured
+                    header.resizeSection(number, width)
+        others = sum(width for column, width in widths.items() if column not in dropped)
+        header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(Column.SUBJECT, max(minimum, viewport - others))
+
+    def _empty_on_screen(self, column: int) -> bool:
+        """Whether no row on screen has text in ``column``."""
+        proxy = self._proxy
+        return not any(
+            proxy.index(row, column).data(Qt.ItemDataRole.DisplayRole)
+            for row in self._visible_proxy_rows()
         )
-        minimum = self.table.fontMetrics().averageCharWidth() * SUBJECT_MIN_CHARS
-        room = self.table.viewport().width() - others
-        if room >= minimum:
-            header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        else:
-            header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(Column.SUBJECT, minimum)
 
     def _column_menu(self, position: QPoint) -> None:
         header = self.table.horizontalHeader()
@@ -502,8 +567,11 @@ class QueueView(QWidget):
         menu.popup(header.mapToGlobal(position))
 
     def _show_column(self, column: int, *, shown: bool) -> None:
+        """Show or hide ``column`` as the user chose, whatever the room (kept until changed)."""
+        (self._chosen_shown if shown else self._chosen_hidden).add(column)
+        (self._chosen_hidden if shown else self._chosen_shown).discard(column)
         self.table.horizontalHeader().setSectionHidden(column, not shown)
-        self.columns.request()
+        self.columns.fit()  # measured now: the subject gives it room or it scrolls
         self.fit_subject()
 
     def _view_label(self, view: SavedView) -> str:
