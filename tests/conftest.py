@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.cimpl import NewTopic
 
 from tests.kafka_harness import KafkaBroker, SaslUser
@@ -80,6 +82,41 @@ def new_topic(kafka: KafkaEnv, request: pytest.FixtureRequest) -> Callable[..., 
             [NewTopic(name, num_partitions=partitions, replication_factor=1, config=config)]
         )
         futures[name].result(timeout=30)
+        _wait_until_served(kafka.bootstrap_servers, name, partitions)
         return name
 
     return create
+
+
+READY_TIMEOUT_S = 30.0
+_NOT_YET = frozenset(
+    {
+        KafkaError.NOT_LEADER_FOR_PARTITION,
+        KafkaError.LEADER_NOT_AVAILABLE,
+        KafkaError.UNKNOWN_TOPIC_OR_PART,
+    }
+)
+
+
+def _wait_until_served(bootstrap_servers: str, name: str, partitions: int) -> None:
+    """Return once the broker answers for every partition of a topic just created.
+
+    ``create_topics`` returns when the controller has the topic; the broker may
+    take a moment more to lead its partitions, and a test's first request then
+    fails with NOT_LEADER_FOR_PARTITION (seen in CI). Each partition's end offset
+    is asked until it answers, for at most ``READY_TIMEOUT_S``.
+    """
+    probe = Consumer({"bootstrap.servers": bootstrap_servers, "group.id": "topic-ready-probe"})
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    try:
+        for number in range(partitions):
+            while True:
+                try:
+                    probe.get_watermark_offsets(TopicPartition(name, number), timeout=10)
+                    break
+                except KafkaException as failure:
+                    if failure.args[0].code() not in _NOT_YET or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)  # the broker is taking the partition's lead: ask again
+    finally:
+        probe.close()
