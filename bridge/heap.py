@@ -46,35 +46,26 @@ def limit_malloc_arenas(
     """
     if "MALLOC_ARENA_MAX" in environ:
         return False
-    set_option = mallopt if mallopt is not None else _mallopt()
+    set_option = mallopt if mallopt is not None else _glibc("mallopt")
     return set_option is not None and set_option(M_ARENA_MAX, arenas) == 1
 
 
-def _mallopt() -> Callable[[int, int], int] | None:
+def _glibc(name: str) -> Callable[..., int] | None:
+    """The process's own C library function ``name``; None off Linux or without glibc (musl)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        option: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc
+        function: Callable[..., int] = getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
         return None
-    return option
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own libc
-    except (OSError, AttributeError):  # not glibc (musl)
-        return None
-    return trim
+    return function
 
 
 class HeapTrimmer:
     """Returns the C heap's free pages to the system when asked (``release``)."""
 
     def __init__(self, trim: Callable[[int], int] | None = None) -> None:
-        self._trim = trim if trim is not None else _malloc_trim()
+        self._trim = trim if trim is not None else _glibc("malloc_trim")
         self._counted = 0  # units of a long burst since its last release (``count``)
 
     @property
