@@ -116,16 +116,21 @@ class Shown:
     width: int
 
 
-@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Shown]:
-    width, height = request.param
-    windows = ConsoleWindowSet(
+def _windows(tmp_path: Path) -> ConsoleWindowSet:
+    """The console's windows as the app composes them, an agent of two queues, no bridge yet."""
+    return ConsoleWindowSet(
         BridgeClient(),
         drafts_dir=tmp_path / "drafts",
         canned_language="en",
         order_feed_limit=100,
         queues=("deliveries", "payments"),
     )
+
+
+@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Shown]:
+    width, height = request.param
+    windows = _windows(tmp_path)
     window = windows.window
     qtbot.addWidget(window)
     # the order of a ticket being worked: its events are of today (local noon, so
@@ -248,13 +253,7 @@ def queue_fits_with_a_readable_subject(qtbot: QtBot, table: QTableView, width: i
 def test_tickets_arriving_after_the_queue_shows_fit_it_too(
     qtbot: QtBot, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    windows = ConsoleWindowSet(
-        BridgeClient(),
-        drafts_dir=tmp_path / "drafts",
-        canned_language="en",
-        order_feed_limit=100,
-        queues=("deliveries", "payments"),
-    )
+    windows = _windows(tmp_path)
     window = windows.window
     qtbot.addWidget(window)
     window.resize(*size)
