@@ -7,7 +7,8 @@ run`` process with an empty data dir, and in this process a
 ``BlockingBridgeClient`` (handshake, snapshot, then DeltaBatches decoded, nothing
 else). A child process produces ``message_added`` events at
 ATP_BENCH_BRIDGE_LATENCY_RATE (1000) events/s for ATP_BENCH_BRIDGE_LATENCY_SECONDS
-(30), each body carrying its produce time; per event the time from produce to
+(30), each body carrying its produce time (after ATP_BENCH_WARM_UP_SECONDS, 2, of
+unstamped ones: ``stack.paced_message_producer``); per event the time from produce to
 "its DeltaBatch was read off the socket" is recorded. In the same run a plain
 confluent-kafka consumer (another child) records produce -> poll for the same
 records; per record, the bridge's latency less the plain consumer's is what the
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
@@ -30,6 +32,9 @@ from tests.helpers.bridge_process import BridgeProcess
 from tests.kafka_harness import KafkaBroker
 from tests.perf import stack
 from tests.perf.bench_console_stream import PARTITIONS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class SocketProbe:
@@ -43,10 +48,10 @@ class SocketProbe:
         self.batches = 0
         self.changes = 0
 
-    def read_until(self, total: int, timeout_s: float) -> None:
-        """Read until ``total`` stamped messages arrived or ``timeout_s`` passed."""
+    def read_until(self, done: Callable[[], bool], timeout_s: float) -> None:
+        """Read until ``done()`` holds or ``timeout_s`` passed."""
         deadline = time.monotonic() + timeout_s
-        while len(self.latencies_ms) < total and (left := deadline - time.monotonic()) > 0:
+        while not done() and (left := deadline - time.monotonic()) > 0:
             message = self._client.read(min(left, 1.0))
             now = time.time_ns()
             if isinstance(message, DeltaBatch):
@@ -88,25 +93,20 @@ def _measure(
     bridge: BridgeProcess, client: BlockingBridgeClient, plan: stack.StreamPlan
 ) -> dict[str, object]:
     probe = SocketProbe(client)
-    ctx = stack.context()
-    ready, start, done, plain = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
-    consumer = stack.spawn(stack.plain_consumer_stamps, plan, ready, plain)
-    producer = stack.spawn(stack.paced_message_producer, plan, start, done)
-    ready.wait(60)
+    stream = stack.start_stream(plan)
+    probe.read_until(stream.warmed.is_set, plan.warm_up_seconds + 60.0)  # reading the warm-up too
+    probe.batches = probe.changes = 0
     load_before = stack.load_average()
     started = time.monotonic()
-    start.set()
-    probe.read_until(plan.total, plan.seconds + 60.0)
+    probe.read_until(lambda: len(probe.latencies_ms) >= plan.total, plan.seconds + 60.0)
     wall = time.monotonic() - started
     load_after = stack.load_average()
-    produced = done.get(timeout=60)
-    plain_by_stamp: dict[int, float] = plain.get(timeout=120)
-    producer.join(30)
-    consumer.join(30)
+    produced, plain_by_stamp = stream.results()
     rss_bridge = stack.rss_mib(bridge.process.pid if bridge.process else None)
     return {
         "events_per_s": plan.rate,
         "seconds": plan.seconds,
+        "warm_up_s": plan.warm_up_seconds,
         "produced": produced,
         "received": len(probe.latencies_ms),
         "batches": probe.batches,
