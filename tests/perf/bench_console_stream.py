@@ -16,9 +16,10 @@ console's event loop (the longest gap is the longest stall), and the UI
 thread's CPU time in each gap: ``longest_stall_cpu_ms`` (in the longest gap)
 and ``most_cpu_in_a_gap_ms`` (the most in any gap, the longest the console
 itself kept its loop busy) tell work from waiting for a core. Also reported:
-the garbage collector's pauses in the console, the CPU time of the console's
-UI thread while the events stream (steadier than wall time on a shared
-machine), RSS of console and bridge, and the load average (the machine may be
+the garbage collector's pauses in the console (wall time, and the UI thread's
+CPU time in them: a pause much longer than its CPU time is a wait for a core),
+the CPU time of the console's UI thread while the events stream (steadier than
+wall time on a shared machine), RSS of console and bridge, and the load average (the machine may be
 shared).
 
 Scenarios (sizes from the environment, see ``tests.perf.stack.setting``):
@@ -121,13 +122,17 @@ class GcPauses:
 
     def __init__(self) -> None:
         self.pauses_ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.cpu_ms: list[float] = []
+        """The UI thread's CPU time in each pause (the rest of a pause is waiting for a core)."""
         self._started = 0.0
+        self._started_cpu = 0.0
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            self._started = time.perf_counter()
+            self._started, self._started_cpu = time.perf_counter(), time.thread_time()
         else:
             self.pauses_ms[info["generation"]].append((time.perf_counter() - self._started) * 1000)
+            self.cpu_ms.append((time.thread_time() - self._started_cpu) * 1000)
 
     def figures(self) -> dict[str, object]:
         every = [p for pauses in self.pauses_ms.values() for p in pauses]
@@ -135,6 +140,8 @@ class GcPauses:
             "collections": {str(g): len(p) for g, p in self.pauses_ms.items()},
             "total_ms": round(sum(every), 1),
             "longest_ms": round(max(every, default=0.0), 1),
+            "cpu_total_ms": round(sum(self.cpu_ms), 1),
+            "cpu_longest_ms": round(max(self.cpu_ms, default=0.0), 1),
         }
 
 
