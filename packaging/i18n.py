@@ -11,9 +11,12 @@ English needs only its plural forms ("1 ticket", "2 tickets"):
 
 from __future__ import annotations
 
+import filecmp
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +25,8 @@ LANGUAGES = ("es", "en")
 PLURAL_ONLY = frozenset({"en"})
 """Catalogs of the source language: only the numerus (``%n``) forms."""
 CATALOG = "atp_console"
+QM_MODE = 0o644
+"""The compiled catalogs are read by every user of an installed console."""
 
 
 class I18nToolMissingError(RuntimeError):
@@ -68,17 +73,37 @@ def update() -> None:
 
 
 def release(output_dir: Path = TRANSLATIONS) -> list[Path]:
-    """Compile each .ts catalog into a .qm file in ``output_dir``; return the files."""
+    """Compile each .ts catalog into a .qm file in ``output_dir``; return the files.
+
+    A running console maps its .qm files (``QTranslator``): a file rewritten in
+    place under it ends that console with SIGBUS. So each catalog is compiled
+    beside its file and moved over it (a new file: the mapped one stays whole)
+    only when it differs; an unchanged catalog leaves its file untouched.
+    """
     output_dir.mkdir(parents=True, exist_ok=True)
     compiled = []
     for language in LANGUAGES:
         qm = output_dir / f"{CATALOG}_{language}.qm"
-        subprocess.run(
-            [_tool("pyside6-lrelease"), "-silent", str(ts_file(language)), "-qm", str(qm)],
-            check=True,
-        )
+        _compile_over(ts_file(language), qm)
         compiled.append(qm)
     return compiled
+
+
+def _compile_over(catalog: Path, qm: Path) -> None:
+    descriptor, name = tempfile.mkstemp(prefix=f".{qm.name}.", dir=qm.parent)
+    os.close(descriptor)
+    scratch = Path(name)
+    try:
+        subprocess.run(
+            [_tool("pyside6-lrelease"), "-silent", str(catalog), "-qm", str(scratch)],
+            check=True,
+        )
+        if qm.exists() and filecmp.cmp(scratch, qm, shallow=False):
+            return
+        scratch.chmod(QM_MODE)
+        scratch.replace(qm)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -154,6 +155,42 @@ def test_the_catalog_has_every_string_of_the_sources(tmp_path: Path) -> None:
         "strings missing from atp_console_es.ts: run `python packaging/i18n.py update` "
         "and translate them:\n" + "\n".join(missing)
     )
+
+
+# ---------------------------------------------------------------- compiling under a console
+# A running console maps its .qm files (QTranslator): one rewritten in place under it
+# ends that console with SIGBUS (``make test`` or ``make translations`` beside ``make demo``).
+def test_compiling_unchanged_catalogs_again_leaves_their_files_untouched(tmp_path: Path) -> None:
+    compiled = I18N.release(tmp_path)
+    before = {qm: (qm.stat().st_ino, qm.stat().st_mtime_ns) for qm in compiled}
+    assert I18N.release(tmp_path) == compiled
+    assert {qm: (qm.stat().st_ino, qm.stat().st_mtime_ns) for qm in compiled} == before
+    assert sorted(tmp_path.iterdir()) == sorted(compiled)  # no scratch file left behind
+
+
+def test_a_changed_catalog_replaces_its_file_and_leaves_the_mapped_one_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = tmp_path / "ts"
+    sources.mkdir()
+    for language in I18N.LANGUAGES:
+        (sources / I18N.ts_file(language).name).write_bytes(I18N.ts_file(language).read_bytes())
+    monkeypatch.setattr(I18N, "ts_file", lambda language: sources / f"atp_console_{language}.ts")
+    out = tmp_path / "qm"
+    spanish = next(qm for qm in I18N.release(out) if qm.name.endswith("_es.qm"))
+    with spanish.open("rb") as mapped:  # what a running console holds
+        old = spanish.read_bytes()
+        catalog = sources / "atp_console_es.ts"
+        text = catalog.read_text(encoding="utf-8")
+        viewing = "<translation>%1 está viendo este ticket</translation>"
+        assert viewing in text
+        changed = text.replace(viewing, "<translation>%1 mira este ticket</translation>")
+        catalog.write_text(changed, encoding="utf-8")
+        I18N.release(out)
+        assert spanish.read_bytes() != old  # the new catalog is in place
+        assert os.fstat(mapped.fileno()).st_ino != spanish.stat().st_ino
+        assert mapped.read() == old  # the file the console maps was not rewritten
+    assert oct(spanish.stat().st_mode & 0o777) == oct(0o644)  # installed with the package
 
 
 # ---------------------------------------------------------------- the UI switches live
