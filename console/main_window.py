@@ -203,18 +203,22 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def window_state(self) -> WindowState:
-        """The window's geometry and the queue/work area split, to restore at the next start."""
+        """The window's place, its split and the queue's columns, to restore at the next start."""
         return WindowState(
             geometry=bytes(self.saveGeometry().data()),
             splitter=bytes(self._main_splitter.saveState().data()),
+            queue=self.queue_view.column_layout(),
         )
 
     def restore_window_state(self, state: WindowState) -> bool:
-        """Put the window and its split back as ``state`` has them; whether Qt took both.
+        """Put the window, its split and the queue's columns back as ``state`` has them.
 
-        Call it before the first show: the saved split then replaces the
-        default share (``QUEUE_SHARE``).
+        Whether Qt took the geometry and the split (the queue's columns are
+        restored either way). Call it before the first show: the saved split
+        then replaces the default share (``QUEUE_SHARE``).
         """
+        if state.queue is not None:
+            self.queue_view.restore_column_layout(state.queue)
         placed = self.restoreGeometry(QByteArray(state.geometry))
         split = self._main_splitter.restoreState(QByteArray(state.splitter))
         self._sized = self._sized or split

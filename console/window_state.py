@@ -9,7 +9,10 @@ atomically when the window closes. A file that does not read (hand-edited,
 torn, of another format) is logged once and left alone: the window opens at
 its default size, and the next close writes a good one. Qt's
 ``restoreGeometry`` moves a window saved on a screen that is gone onto one
-that is there.
+that is there. The queue's columns and sort as the agent chose them
+(``console.viewstate.queue_layout``) are kept under ``"queue"``: a file
+without it (of an older console) reads with the queue's defaults, and so does
+one whose ``"queue"`` does not read (logged), keeping the window's place.
 """
 
 from __future__ import annotations
@@ -17,26 +20,31 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from bridge.paths import DataDirError, make_private_dir
+from console.viewstate.queue_layout import QueueLayout, QueueLayoutError
 
 _log = logging.getLogger(__name__)
 FILE_NAME = "window.json"
 FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class WindowState:
-    """The main window's geometry and its main splitter's state, as Qt encodes them."""
+    """The main window's geometry and its main splitter's state, as Qt encodes them.
+
+    ``queue``: the queue's columns and sort as the agent chose them (``None``: the defaults).
+    """
 
     geometry: bytes
     splitter: bytes
+    queue: QueueLayout | None = None
 
 
 class WindowStateFile:
@@ -57,19 +65,31 @@ class WindowStateFile:
                          self.path, error)  # fmt: skip
             return None
         try:
-            return _decoded(json.loads(text))
+            document = json.loads(text)
+            state = _decoded(document)
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as error:
             _log.warning("window state: %s does not read (%s); opening at the default size",
                          self.path, error)  # fmt: skip
             return None
+        queue = document.get("queue")
+        if queue is None:  # a file of an older console
+            return state
+        try:
+            return dataclasses.replace(state, queue=QueueLayout.from_json(queue))
+        except QueueLayoutError as error:
+            _log.warning("window state: the queue's columns in %s do not read (%s); the queue"
+                         " opens with its default columns", self.path, error)  # fmt: skip
+            return state
 
     def save(self, state: WindowState) -> bool:
         """Replace the file with ``state`` (atomically); whether it was written (else logged)."""
-        document = {
+        document: dict[str, object] = {
             "version": FORMAT_VERSION,
             "geometry": base64.b64encode(state.geometry).decode("ascii"),
             "splitter": base64.b64encode(state.splitter).decode("ascii"),
         }
+        if state.queue is not None:
+            document["queue"] = state.queue.to_json()
         temporary: Path | None = None
         try:
             make_private_dir(self._folder)

@@ -41,6 +41,7 @@ from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
 from console.viewstate.no_match import Remedy, RemedyScan
 from console.viewstate.queue_columns import dropped_columns
+from console.viewstate.queue_layout import QueueLayout, SortChoice
 from console.viewstate.saved_views import SavedView, ViewKind, saved_views
 
 if TYPE_CHECKING:
@@ -389,6 +390,42 @@ class QueueView(QWidget):
         """The ticket in the topmost visible row."""
         row = self.table.rowAt(0)
         return None if row < 0 else self._proxy.ticket_id(row)
+
+    def column_layout(self) -> QueueLayout:
+        """The columns shown or hidden from the header's menu, and the sort, to keep."""
+        header = self.table.horizontalHeader()
+        section = header.sortIndicatorSection()
+        sorted_by = next((column for column in Column if column == section), None)  # -1: none
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        return QueueLayout.of_choice(
+            {Column(number).name for number in self._chosen_shown},
+            {Column(number).name for number in self._chosen_hidden},
+            hidden_by_default={column.name for column in HIDDEN_BY_DEFAULT},
+            sort=None if sorted_by is None else SortChoice(sorted_by.name, descending=descending),
+        )
+
+    def restore_column_layout(self, layout: QueueLayout) -> None:
+        """Show, hide and sort the columns as ``layout`` has them (``QueueLayout.chosen_columns``).
+
+        A column ``layout`` does not name keeps its default; a name no column has is ignored.
+        """
+        names = [column.name for column in Column if column is not Column.SUBJECT]
+        shown, hidden = layout.chosen_columns(names, {column.name for column in HIDDEN_BY_DEFAULT})
+        self._chosen_shown.clear()
+        self._chosen_shown.update(Column[name] for name in shown)
+        self._chosen_hidden.clear()
+        self._chosen_hidden.update(Column[name] for name in hidden)
+        header = self.table.horizontalHeader()
+        for column in Column:
+            header.setSectionHidden(column, column in self._chosen_hidden)  # the rest: by room
+        sort = layout.sort_among([column.name for column in Column])
+        if sort is None:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        else:
+            order = Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
+            self.table.sortByColumn(Column[sort.column], order)
+        self.columns.fit()
+        self.fit_subject()
 
     def tick(self) -> None:
         """Once a second: announce SLAs that fell due, repaint the visible SLA cells."""
