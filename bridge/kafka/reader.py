@@ -310,8 +310,9 @@ class RecordReader(threading.Thread):
         when a poll returns nothing ``FETCHED_ENDS_WAIT_S`` after the assignment.
         """
         seen = self._cached_watermarks(consumer, assigned)
-        if len(seen) < len(assigned):
-            return None
+        self._judge_ends_below_positions(seen)
+        if len(seen) < len(assigned) or self._out_of_range:
+            return None  # (the offsets refused are judged after this turn's poll)
         _log.info("log end at start-up", extra={"partitions": len(seen)})
         return {position: _end(low, high) for position, (low, high) in seen.items()}
 
@@ -473,8 +474,23 @@ class RecordReader(threading.Thread):
         broker restart late enough to fail tests/e2e/test_bridge_outbox.py now and then).
         """
         seen = self._cached_watermarks(consumer, positions)
+        self._judge_ends_below_positions(seen)
         if seen:
             self._health.set_watermarks(seen)
+
+    def _judge_ends_below_positions(self, seen: Mapping[Position, tuple[int, int]]) -> None:
+        """Partitions whose log ends below the offset the bridge reads next: offsets refused.
+
+        A Kafka broker answers a fetch past a partition's end with OFFSET_OUT_OF_RANGE;
+        Tansu, the demo's broker, with no records and a high watermark below the offset
+        asked for. Either way ``_judge_out_of_range`` asks the broker for the partition's
+        offsets and starts anew if the log was reset (a high watermark briefly behind,
+        as on a new leader, is fetched again from the same offset).
+        """
+        for position, (_low, high) in seen.items():
+            wanted = self._next.get(position)
+            if wanted is not None and high < wanted:
+                self._out_of_range.setdefault(position, wanted)
 
     @staticmethod
     def _cached_watermarks(
