@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -273,9 +273,16 @@ class OrderPanel(QWidget):
     order_activated = Signal(str)
     """The agent opened one of the customer's other orders (its id)."""
 
-    def __init__(self, tz: dt.tzinfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        tz: dt.tzinfo,
+        parent: QWidget | None = None,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__(parent)
         self._tz = tz
+        self._wall_clock = wall_clock  # what "today" is: its times need no date
         # what show_order was given; None: no ticket open (show_nothing)
         self._shown: tuple[Order | None, str | None, list[Ticket], list[Order]] | None = None
         # room for time, event and some details (fit_columns widens it for the table)
@@ -388,13 +395,14 @@ class OrderPanel(QWidget):
                 )
             )
             self.timeline_empty.set_text(self.tr("No events of this order yet."))
-            self.timeline_model.set_rows(timeline_rows(order, self._tz))
+            self.timeline_model.set_rows(timeline_rows(order, self._tz, self._wall_clock()))
         self.fit_columns()
         if fresh:  # another ticket or order: start at its newest event
             self._follow_newest = True
         if self._follow_newest:
             self._keep_newest_in_view()
         linked = order.order_id if order is not None else None
+        now = self._wall_clock()
         self._fill(
             self.other_tickets,
             [
@@ -414,7 +422,7 @@ class OrderPanel(QWidget):
                                 o.order_id,
                                 order_status_label(o.status),
                                 money(o.total_cents, o.currency),
-                                stamp(o.placed_at, self._tz),
+                                short_stamp(o.placed_at, self._tz, now),
                             )
                         )
                     ),

@@ -176,7 +176,7 @@ class TicketWorkspace(QWidget):
         self.collision_banner = CollisionBanner(self._tz, self)
         self.owner_banner = OwnerBanner(self)
         self.composer = Composer(self)
-        self.order_panel = OrderPanel(self._tz, self)
+        self.order_panel = OrderPanel(self._tz, self, wall_clock=self._wall_clock)
 
         left = QWidget(self)
         column = QVBoxLayout(left)

@@ -13,7 +13,7 @@ from bridge.wire.entities import OrderItem
 from bridge.wire.protocol import AgentIdentity
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from tests.helpers import entities
-from tests.helpers.clock import at
+from tests.helpers.clock import Clock, at
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -89,3 +89,21 @@ def test_a_ticket_without_an_order_shows_the_latest_order_and_says_so(
     assert "latest order o-9" in panel.source_label.text()
     workspace.clear()
     assert panel.text_of("name") == "—"
+
+
+def test_the_customers_other_orders_show_todays_time_without_a_date(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    workspace = TicketWorkspace(
+        DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC, wall_clock=Clock()
+    )
+    qtbot.addWidget(workspace)
+    linked = entities.order("o-1", customer_id="c-1")
+    today = entities.order("o-2", customer_id="c-1", placed_at=at(-95))  # 10:25 on T0's day
+    yesterday = entities.order("o-3", customer_id="c-1", placed_at=at(-24 * 60))
+    ticket = entities.ticket("t-1", customer_id="c-1", order_id="o-1")
+    workspace.show_ticket(ticket, linked, [], [linked, today, yesterday], ME)
+    orders = workspace.order_panel.other_orders
+    texts = [orders.item(row).text() for row in range(orders.count())]
+    assert [text.split(" · ")[0] for text in texts] == ["o-2", "o-3"]  # newest first
+    assert [text.split(" · ")[-1] for text in texts] == ["10:25", "2024-05-05 12:00"]
