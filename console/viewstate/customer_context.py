@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from console.viewstate.placeholders import FINISHED_ORDER_STATUSES
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -40,6 +42,8 @@ class CustomerContext:
     order_id: str | None
     """The order the address, items and courier come from."""
     from_linked_order: bool
+    order_finished: bool = False
+    """That order will not arrive any more (delivered, cancelled): no courier is to come."""
 
 
 def customer_context(
@@ -74,4 +78,5 @@ def customer_context(
         courier=source.courier_name or source.courier_id,
         order_id=source.order_id,
         from_linked_order=order is not None,
+        order_finished=source.status in FINISHED_ORDER_STATUSES,
     )

@@ -74,7 +74,8 @@ class CustomerPanel(QGroupBox):
             "address": context.address or unknown,
             "district": context.district or unknown,
             "items": items or unknown,
-            "courier": context.courier or self.tr("not dispatched yet"),
+            "courier": context.courier
+            or (unknown if context.order_finished else self.tr("not dispatched yet")),
         }
         if context.order_id is None:
             texts["courier"] = unknown

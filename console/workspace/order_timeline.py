@@ -48,6 +48,7 @@ from console.labels import (
 )
 from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
+from console.viewstate.placeholders import FINISHED_ORDER_STATUSES
 from console.viewstate.times import clock, short_stamp, stamp
 
 if TYPE_CHECKING:
@@ -383,7 +384,8 @@ class OrderPanel(QWidget):
             self.timeline_empty.set_text(self.tr("No order linked to this ticket."))
             self.timeline_model.set_rows([])
         else:
-            eta = clock(order.eta, self._tz) or "—"
+            finished = order.status in FINISHED_ORDER_STATUSES  # no ETA is true for it
+            eta = "—" if finished else clock(order.eta, self._tz) or "—"
             self.summary_label.setText(
                 one_line(
                     self.tr("Order %1 · %2 · %3 · %4 · ETA %5")

@@ -107,3 +107,16 @@ def test_the_customers_other_orders_show_todays_time_without_a_date(
     texts = [orders.item(row).text() for row in range(orders.count())]
     assert [text.split(" · ")[0] for text in texts] == ["o-2", "o-3"]  # newest first
     assert [text.split(" · ")[-1] for text in texts] == ["10:25", "2024-05-05 12:00"]
+
+
+def test_a_cancelled_order_promises_no_courier_and_no_eta(workspace: TicketWorkspace) -> None:
+    order = entities.order("o-7", customer_id="c-1", status="cancelled", eta=at(10))
+    ticket = entities.ticket("t-1", customer_id="c-1", order_id="o-7")
+    workspace.show_ticket(ticket, order, [], [order], ME)
+    assert workspace.customer_panel.text_of("courier") == "—"
+    assert workspace.order_panel.summary_label.text().endswith("· ETA —")
+
+    on_its_way = entities.order("o-8", customer_id="c-1", status="paid", eta=at(10))
+    workspace.show_ticket(ticket, on_its_way, [], [on_its_way], ME)
+    assert workspace.customer_panel.text_of("courier") == "not dispatched yet"
+    assert workspace.order_panel.summary_label.text().endswith("· ETA 12:10")
