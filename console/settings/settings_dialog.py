@@ -331,13 +331,21 @@ class SettingsDialog(QDialog):
             return source
         return None
 
+    def _source_words(self, source: Source) -> str:
+        """Where an overriding value comes from, in the console's language."""
+        if source.kind == "command line":
+            return self.tr("the command line")
+        if source.kind == "environment":
+            return self.tr("the environment variable %1").replace("%1", source.where)
+        return self.tr("the file %1").replace("%1", source.where)  # --config (explicit)
+
     def _describe_overrides(self, names: dict[str, str]) -> None:
         """Say, in sight, which fields this session takes from elsewhere than the form."""
         by_source: dict[str, list[str]] = {}
         for key in self._fields:
             source = self._overriding(key)
             if source is not None and not self._loaded.is_locked(key):
-                by_source.setdefault(source.label, []).append(names[key])
+                by_source.setdefault(self._source_words(source), []).append(names[key])
         lines = [
             self.tr("Set by %1 for this session: %2.")
             .replace("%1", label)

@@ -1521,6 +1521,18 @@ No contiene contraseñas ni datos de clientes.</translation>
         <translation>Cerrar sin guardar</translation>
     </message>
     <message>
+        <source>the command line</source>
+        <translation>la línea de comandos</translation>
+    </message>
+    <message>
+        <source>the environment variable %1</source>
+        <translation>la variable de entorno %1</translation>
+    </message>
+    <message>
+        <source>the file %1</source>
+        <translation>el archivo %1</translation>
+    </message>
+    <message>
         <source>Set by %1 for this session: %2.</source>
         <translation>Fijado por %1 en esta sesión: %2.</translation>
     </message>

@@ -440,9 +440,35 @@ def test_fields_the_session_takes_from_elsewhere_are_named_in_sight(
     dialog = shown_dialog(qtbot, load_config(paths, environ={}, overrides=overrides), paths, cli)
     assert dialog.override_note.isVisible()
     first, last = dialog.override_note.text().split("\n")
-    assert first == "Set by command line for this session: Agent id, Agent display name."
+    assert first == "Set by the command line for this session: Agent id, Agent display name."
     assert last.startswith("Test connection uses those values.")
     assert dialog.override_note.textFormat() == Qt.TextFormat.PlainText
+
+
+@pytest.mark.parametrize(
+    ("overrides", "environ", "said"),
+    [
+        ({"agent.id": "agente-demo"}, {}, "Fijado por la línea de comandos en esta sesión:"),
+        (
+            {},
+            {"ATP_AGENT_ID": "agente-demo"},
+            "Fijado por la variable de entorno ATP_AGENT_ID en esta sesión:",
+        ),
+    ],
+)
+def test_the_note_names_where_a_value_comes_from_in_the_language(  # noqa: PLR0917 (fixtures)
+    qtbot: QtBot,
+    paths: AppPaths,
+    cli: FakeCli,
+    translations: Translations,
+    overrides: dict[str, str],
+    environ: dict[str, str],
+    said: str,
+) -> None:
+    assert translations.install("es")
+    loaded = load_config(paths, environ=environ, overrides=overrides)
+    dialog = shown_dialog(qtbot, loaded, paths, cli)
+    assert dialog.override_note.text().startswith(said)
 
 
 def test_no_note_when_the_form_is_what_runs(dialog: SettingsDialog) -> None:
