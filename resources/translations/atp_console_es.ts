@@ -141,7 +141,7 @@
     </message>
     <message>
         <source>Lost the connection to the bridge — reconnecting</source>
-        <translation>Se perdió la conexión con el bridge: reconectando</translation>
+        <translation>Se perdió la conexión con el puente: reconectando</translation>
     </message>
     <message>
         <source>What you see is not updating and actions cannot be sent.</source>
@@ -191,15 +191,15 @@
     </message>
     <message>
         <source>Bridge: connected</source>
-        <translation>Bridge: conectado</translation>
+        <translation>Puente: conectado</translation>
     </message>
     <message>
         <source>Bridge: connecting…</source>
-        <translation>Bridge: conectando…</translation>
+        <translation>Puente: conectando…</translation>
     </message>
     <message>
         <source>Bridge: reconnecting… (%1)</source>
-        <translation>Bridge: reconectando… (%1)</translation>
+        <translation>Puente: reconectando… (%1)</translation>
     </message>
     <message>
         <source>Kafka: unknown</source>
@@ -231,7 +231,7 @@
     </message>
     <message>
         <source>Not updated since the bridge started: Kafka unreachable</source>
-        <translation>Sin actualizar desde que arrancó el bridge: Kafka no disponible</translation>
+        <translation>Sin actualizar desde que arrancó el puente: Kafka no disponible</translation>
     </message>
     <message>
         <source>No data yet</source>
@@ -271,7 +271,7 @@
     </message>
     <message>
         <source>Bridge problem: %1</source>
-        <translation>Problema del bridge: %1</translation>
+        <translation>Problema del puente: %1</translation>
     </message>
 </context>
 <context>
@@ -929,11 +929,11 @@ No contiene contraseñas ni datos de clientes.</translation>
     </message>
     <message>
         <source>Waiting for the bridge…</source>
-        <translation>Esperando al bridge…</translation>
+        <translation>Esperando al puente…</translation>
     </message>
     <message>
         <source>The bridge cannot reach Kafka yet (see the banner above).</source>
-        <translation>El bridge aún no puede conectar con Kafka (mira el aviso de arriba).</translation>
+        <translation>El puente aún no puede conectar con Kafka (mira el aviso de arriba).</translation>
     </message>
 </context>
 <context>
@@ -1614,7 +1614,7 @@ No contiene contraseñas ni datos de clientes.</translation>
     </message>
     <message>
         <source>Details from the bridge (not translated): %1</source>
-        <translation>Detalles del bridge (sin traducir): %1</translation>
+        <translation>Detalles del puente (sin traducir): %1</translation>
     </message>
     <message>
         <source>The settings are not valid; see the details in the tooltip.</source>

@@ -132,6 +132,17 @@ def test_every_spanish_entry_is_translated_with_its_placeholders() -> None:
     assert not report, "atp_console_es.ts needs work:\n" + "\n".join(report)
 
 
+def test_the_spanish_catalog_calls_the_bridge_by_one_name() -> None:
+    """ "el puente" in every sentence; "bridge" only in a command's name (``atp-bridge``)."""
+    said = [
+        form
+        for entry in read_catalog(I18N.ts_file("es"))
+        for form in entry.forms
+        if re.search(r"(?<!atp-)\bbridge\b", form, re.IGNORECASE)
+    ]
+    assert not said, "say «puente» in Spanish:\n" + "\n".join(said)
+
+
 def test_the_catalog_has_every_string_of_the_sources(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
     subprocess.run(
