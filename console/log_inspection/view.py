@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -176,7 +176,12 @@ class DiagnosticsView(QWidget):
 
     # ------------------------------------------------------------------ asking
     def refresh(self, kind: DiagnosticsKind) -> bool:
-        """Ask the bridge for the quarantined records or the lag (False: not connected)."""
+        """Ask the bridge for the quarantined records or the lag (False: not connected).
+
+        An ask whose answer is awaited is not sent again.
+        """
+        if kind in self._waiting:
+            return True
         status = self.quarantine_status if kind == "quarantine" else self.lag_status
         if not self._client.query_diagnostics(kind):
             status.setText(self.tr("Not connected to the bridge: try again when it is."))
@@ -186,10 +191,17 @@ class DiagnosticsView(QWidget):
         status.setText(self.tr("Asking the bridge…"))
         return True
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Shown (a supervisor's tab is there from the start): ask for the page in sight."""
+        super().showEvent(event)
+        self._on_tab_shown(self.tabs.currentIndex())
+
     def _on_tab_shown(self, index: int) -> None:
-        """The lag tab, shown for the first time: ask for it (the quarantine is asked at start)."""
-        if index == 1 and "lag" not in self._last and "lag" not in self._waiting:
-            self.refresh("lag")
+        """The quarantine or the lag page, in sight for the first time: ask for it."""
+        pages: dict[int, DiagnosticsKind] = {0: "quarantine", 1: "lag"}
+        kind = pages.get(index)
+        if kind is not None and kind not in self._last and kind not in self._waiting:
+            self.refresh(kind)
 
     def trace(self) -> bool:
         """Ask for the trace of the ticket or order in the form (False: nothing sent)."""

@@ -270,14 +270,29 @@ def test_the_quarantine_line_reads_well_for_none_one_and_all(  # noqa: PLR0917 -
     assert view.quarantine_status.text() == text
 
 
+def test_the_quarantine_tab_asks_the_bridge_when_first_shown(
+    qtbot: QtBot, view: DiagnosticsView, bridge: tuple[Bridge, BridgeClient]
+) -> None:
+    """A supervisor's Diagnostics tab is there from the start: a click on it, no Refresh."""
+    fake, _ = bridge
+    view.show()
+    qtbot.waitUntil(lambda: view.quarantine_model.rowCount() == 2, timeout=5000)
+    assert view.quarantine_status.text().startswith("As of ")
+    assert fake.asked == ["quarantine"]
+    view.hide()
+    view.show()  # shown again: the answer stays until Refresh
+    assert fake.asked == ["quarantine"]
+
+
 def test_the_lag_tab_asks_the_bridge_when_first_shown(
     qtbot: QtBot, view: DiagnosticsView, bridge: tuple[Bridge, BridgeClient]
 ) -> None:
     fake, _ = bridge
     view.show()
+    qtbot.waitUntil(lambda: fake.asked == ["quarantine"], timeout=5000)
     view.tabs.setCurrentIndex(1)  # no click on Refresh
     qtbot.waitUntil(lambda: view.lag_model.rowCount() == 2, timeout=5000)
-    assert fake.asked == ["lag"]
+    assert fake.asked == ["quarantine", "lag"]
     view.tabs.setCurrentIndex(0)
     view.tabs.setCurrentIndex(1)  # shown again: the answer stays until Refresh
-    assert fake.asked == ["lag"]
+    assert fake.asked == ["quarantine", "lag"]
