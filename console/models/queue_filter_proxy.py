@@ -43,6 +43,7 @@ from PySide6.QtCore import (
 )
 
 from console.models.ticket_queue_model import Column
+from console.viewstate.folding import folded
 from console.viewstate.saved_views import SavedView, ViewKind
 from console.viewstate.shown_rows import ShownRows, SortKey, runs
 from console.viewstate.shown_rows_job import CHUNK_ROWS, RowOrder, ShownRowsJob
@@ -81,7 +82,7 @@ _SHED_CHUNKS = 4
 
 @dataclass(frozen=True)
 class _Filter:
-    """What the rows shown are: a saved view, a search (trimmed, case-folded), an order."""
+    """What the rows shown are: a saved view, a search (trimmed, folded), an order."""
 
     view: SavedView
     needle: str
@@ -140,7 +141,7 @@ class QueueFilterProxy(QAbstractProxyModel):
 
     @property
     def search_text(self) -> str:
-        """The search text asked for (trimmed, case-folded)."""
+        """The search text asked for (trimmed, without case and accents: ``folding.folded``)."""
         return self._wanted.needle
 
     @property
@@ -164,8 +165,11 @@ class QueueFilterProxy(QAbstractProxyModel):
             self._want(replace(self._wanted, view=view))
 
     def set_search_text(self, text: str) -> None:
-        """Show only rows whose id, subject, customer, order, assignee, queue or tags contain it."""
-        needle = text.strip().casefold()
+        """Show only rows whose id, subject, customer, order, assignee, queue or tags contain it.
+
+        Case and accents aside: "sofia" finds "Sofía".
+        """
+        needle = folded(text.strip())
         if needle != self._wanted.needle:
             self._want(replace(self._wanted, needle=needle))
 
@@ -286,7 +290,7 @@ class QueueFilterProxy(QAbstractProxyModel):
         needle = spec.needle
         if not needle:
             return test
-        # matches_search's rule, the needle case-folded once
+        # matches_search's rule, the needle folded once
         return lambda row: needle in row.search_text and test(row)
 
     def _row_order(self, spec: _Filter) -> RowOrder:

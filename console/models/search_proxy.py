@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel
 
+from console.viewstate.folding import folded
+
 
 class SearchFilterProxy(QSortFilterProxyModel):
     """Holds the normalized search text and re-filters rows (only) when a filter changes."""
@@ -18,12 +20,12 @@ class SearchFilterProxy(QSortFilterProxyModel):
 
     @property
     def search_text(self) -> str:
-        """The search text currently applied (trimmed, case-folded)."""
+        """The search text currently applied (trimmed, without case and accents)."""
         return self._needle
 
     def set_search_text(self, text: str) -> None:
         """Show only rows that contain ``text`` (what "contain" means is the subclass's)."""
-        needle = text.strip().casefold()
+        needle = folded(text.strip())
         if needle != self._needle:
             with self._refiltering():
                 self._needle = needle

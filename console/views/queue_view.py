@@ -39,6 +39,7 @@ from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Co
 from console.views.column_fitter import ColumnFitter
 from console.views.empty_state import EmptyState
 from console.viewstate.bounded import one_line
+from console.viewstate.folding import folded
 from console.viewstate.no_match import Remedy, RemedyScan
 from console.viewstate.queue_columns import dropped_columns
 from console.viewstate.queue_layout import QueueLayout, SortChoice
@@ -189,7 +190,7 @@ class _RemedyFinder(QObject):
         model.batch_applied.connect(self.rows_changed)
 
     def remedy(self, view: SavedView, needle: str) -> Remedy:
-        """The remedy for ``view`` searched for ``needle`` (case-folded), as far as known yet.
+        """The remedy for ``view`` searched for ``needle`` (folded), as far as known yet.
 
         Not known: a scan starts (``found`` follows its end).
         """
@@ -682,8 +683,8 @@ class QueueView(QWidget):
             Remedy.NONE: self.tr("No tickets in “%1” match “%2”."),
         }
         remedy = self._remedies.remedy(self._proxy.saved_view, search)
-        typed = self.search.text().strip()  # as the agent wrote it (the search is case-folded)
-        quoted = typed if typed.casefold() == search else search
+        typed = self.search.text().strip()  # as the agent wrote it (the search is folded)
+        quoted = typed if folded(typed) == search else search
         return texts[remedy].replace("%1", view).replace("%2", one_line(quoted, 80))
 
     def _visible_proxy_rows(self) -> range:

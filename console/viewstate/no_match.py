@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
+from console.viewstate.folding import folded
 from console.viewstate.saved_views import SavedView, ViewKind
 from console.viewstate.shown_rows_job import CHUNK_ROWS
 
@@ -52,8 +53,8 @@ class RemedyScan:
         chunk: int = CHUNK_ROWS,
     ) -> None:
         self.view = view
-        self.needle = needle.casefold()
-        """The search asked about (case-folded)."""
+        self.needle = folded(needle)
+        """The search asked about, folded as the rows' search text is (again: a no-op)."""
         self._source = source
         self._chunk = max(1, chunk)
         self._in_view = view.predicate(now)

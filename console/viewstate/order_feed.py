@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
+from console.viewstate.folding import folded
 from console.viewstate.newest_events import Candidate, NewestEvents
 
 if TYPE_CHECKING:
@@ -91,15 +92,15 @@ def _entry(candidate: Candidate) -> FeedEntry:
         currency=order.currency,
         district=order.district,
         order_status=order.status,
-        search_text=text.casefold(),
+        search_text=folded(text),
     )
 
 
 def entry_matches(entry: FeedEntry, kinds: frozenset[str] | None, needle: str) -> bool:
-    """Kind filter (``None``: any) and case-insensitive search in id, customer and district."""
+    """Kind filter (``None``: any) and search in id, customer and district (no case, no accents)."""
     if kinds is not None and entry.kind not in kinds:
         return False
-    return not needle or needle.casefold() in entry.search_text
+    return not needle or folded(needle) in entry.search_text
 
 
 class OrderFeed:

@@ -11,6 +11,7 @@ import msgspec
 
 from bridge.wire.rules import breached_at, first_response_in_time, is_active
 from bridge.wire.timestamps import epoch_of
+from console.viewstate.folding import folded
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -127,7 +128,7 @@ def _row(ticket: Ticket, unread: int, sla_due: float | None) -> QueueRow:
         sla_due=math.inf if sla_due is None else sla_due,
         first_response=None if answered_at is None else epoch_of(answered_at),
         unread=unread,
-        search_text="\n".join(searchable).casefold(),
+        search_text=folded("\n".join(searchable)),
         tags=tuple(tags),
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bridge.wire.rules import is_active
+from console.viewstate.folding import folded
 from console.viewstate.queue_rows import QueueRow, is_breached
 
 RowPredicate = Callable[[QueueRow, float], bool]
@@ -77,5 +78,8 @@ def saved_views(
 
 
 def matches_search(row: QueueRow, needle: str) -> bool:
-    """Case-insensitive substring search: id, subject, customer, order, assignee, queue, tags."""
-    return not needle or needle.casefold() in row.search_text
+    """Search ignoring case and accents: id, subject, customer, order, assignee, queue, tags.
+
+    ``row.search_text`` is folded (``folding.folded``) as the row is built; the needle here.
+    """
+    return not needle or folded(needle) in row.search_text

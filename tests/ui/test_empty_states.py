@@ -142,6 +142,23 @@ def test_a_search_that_matches_nothing_suggests_only_what_would_show_tickets(
         qtbot.waitUntil(lambda: not queue.empty_state.is_shown(), timeout=2000)
 
 
+@pytest.mark.parametrize("typed", ["SOFIA", "SOFÍA"])
+def test_the_no_match_hint_finds_accented_names_elsewhere_and_quotes_the_search_as_typed(
+    qtbot: QtBot, window: MainWindow, store: ViewStore, typed: str
+) -> None:
+    window.on_connected()
+    sofia = ticket("t-q", assignee="a-marta", customer_name="Sofía Quispe")
+    store.apply_snapshot(snapshot([*many_tickets(3), sofia]))
+    queue = window.queue_view
+    assert queue.set_saved_view("unassigned")  # Sofía's ticket is assigned: not in this view
+    queue.search.setText(typed)
+    qtbot.waitUntil(queue.empty_state.is_shown, timeout=2000)
+    hint = f"No tickets in “Unassigned” match “{typed}”. {SEARCH_COVERS}"
+    qtbot.waitUntil(lambda: queue.empty_state.text() == hint, timeout=2000)
+    assert queue.set_saved_view("open")
+    qtbot.waitUntil(lambda: queue.proxy.rowCount() == 1, timeout=2000)
+
+
 def test_the_no_match_hint_follows_tickets_that_arrive(
     qtbot: QtBot, window: MainWindow, store: ViewStore
 ) -> None:

@@ -15,7 +15,7 @@ from console.viewstate.order_feed import OrderFeed
 from console.viewstate.store import ViewStore
 from tests.helpers.entities import order
 from tests.helpers.protocol import delta, order_change, snapshot
-from tests.helpers.qt import check_model
+from tests.helpers.qt import check_model, type_text
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester
@@ -123,6 +123,29 @@ def test_status_filter_and_search(qtbot: QtBot, view: tuple[Feed, OrderFeedView]
     assert shown(widget) == ["o1-1", "o1-0"]  # o2's new event does not match the search
     widget.search.clear()
     qtbot.waitUntil(lambda: len(shown(widget)) == 5)
+
+
+def test_the_search_ignores_accents(qtbot: QtBot, view: tuple[Feed, OrderFeedView]) -> None:
+    feed, widget = view
+    feed.store.apply_snapshot(
+        snapshot(
+            orders=[
+                order("o1", customer_name="Sofía Quispe", district="Miraflores"),
+                order("o2", customer_name="Rosa Peña", district="Jesús María"),
+                order("o3", customer_name="Ana Torres", district="Surco"),
+            ]
+        )
+    )
+
+    def search_finds(typed: str, wanted: list[str]) -> None:
+        widget.search.clear()
+        type_text(widget.search, typed)
+        qtbot.waitUntil(lambda: shown(widget) == wanted, timeout=2000)
+
+    search_finds("sofia", ["o1-0"])
+    search_finds("SOFÍA", ["o1-0"])
+    search_finds("jesus maria", ["o2-0"])
+    search_finds("pena", ["o2-0"])  # ñ is searched as n
 
 
 def test_opening_an_order_emits_its_id(qtbot: QtBot, view: tuple[Feed, OrderFeedView]) -> None:

@@ -24,7 +24,7 @@ from console.viewstate.store import ViewStore
 from tests.helpers.clock import Clock, at
 from tests.helpers.entities import ticket
 from tests.helpers.protocol import delta, snapshot, ticket_change, ticket_removal
-from tests.helpers.qt import check_model
+from tests.helpers.qt import check_model, type_text
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester
@@ -231,6 +231,31 @@ def test_a_ticket_that_changes_keeps_its_selection_as_its_row_moves(qtbot: QtBot
     assert view.current_ticket_id() == "t1"
     selection = view.table.selectionModel()
     assert selection.isRowSelected(0, QModelIndex())
+
+
+def _search_finds(qtbot: QtBot, view: QueueView, text: str, wanted: list[str]) -> None:
+    view.search.clear()
+    type_text(view.search, text)  # a key at a time: each longer search narrows the last
+    qtbot.waitUntil(lambda: not view.proxy.pending and _shown(view.proxy) == wanted, timeout=2000)
+
+
+def test_the_search_ignores_accents_as_agents_type_names_without_them(qtbot: QtBot) -> None:
+    view, store = _view_with(
+        qtbot,
+        [
+            ticket("t1", customer_name="Sofía Quispe", sla_due_at=at(1)),
+            ticket("t2", customer_name="Rosa Peña", subject="Cobro doble", sla_due_at=at(2)),
+            ticket("t3", customer_name="SOFIA MAMANI", sla_due_at=at(3)),
+            ticket("t4", customer_name="Pedro Pena", subject="Devolución", sla_due_at=at(4)),
+        ],
+    )
+    _search_finds(qtbot, view, "sofia", ["t1", "t3"])
+    _search_finds(qtbot, view, "SOFÍA", ["t1", "t3"])
+    _search_finds(qtbot, view, "sofía q", ["t1"])
+    _search_finds(qtbot, view, "pena", ["t2", "t4"])  # ñ is searched as n, and n finds ñ
+    _search_finds(qtbot, view, "devolucion", ["t4"])
+    store.apply_delta(delta(2, ticket_change(ticket("t5", subject="DEVOLUCIÓN", sla_due_at=at(5)))))
+    assert _shown(view.proxy) == ["t4", "t5"]  # a ticket that arrives is searched the same way
 
 
 def test_a_search_that_extends_the_last_one_only_looks_at_the_rows_shown(
