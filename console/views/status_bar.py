@@ -184,8 +184,11 @@ class ConsoleStatusBar(QStatusBar):
             text = self.tr("No data yet")
         else:
             when = clock_text(as_of, self._clock())
-            text = self.tr("Data as of %1 · lag %2").replace("%1", when)
-            text = text.replace("%2", str(status.lag))
+            if status.kafka_up:
+                text = self.tr("Data as of %1 · lag %2").replace("%1", when)
+                text = text.replace("%2", str(status.lag))
+            else:  # the lag of a log the bridge cannot read is not known
+                text = self.tr("Data as of %1").replace("%1", when)
             if not self._connected:
                 text = self.tr("%1 (not updating)").replace("%1", text)
         self.data_label.setText(text)

@@ -242,6 +242,10 @@
         <translation>Datos al %1 · retraso %2</translation>
     </message>
     <message>
+        <source>Data as of %1</source>
+        <translation>Datos al %1</translation>
+    </message>
+    <message>
         <source>%1 (not updating)</source>
         <translation>%1 (sin actualizar)</translation>
     </message>

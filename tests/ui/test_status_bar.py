@@ -71,3 +71,14 @@ def test_a_bridge_started_in_an_outage_says_its_data_is_not_being_updated(
     assert bar.data_label.text() == "Not updated since the bridge started: Kafka unreachable"
     bar.set_status(status())
     assert bar.data_label.text().startswith("Data as of ")
+
+
+def test_no_lag_is_claimed_while_kafka_is_down(qtbot: QtBot) -> None:
+    """A walk saw "Kafka: down since 19:43:47 · Data as of 19:43:44 · lag 0": the lag of a
+    log the bridge cannot read is not known, and 0 reads as "all caught up"."""
+    bar = _bar(qtbot)
+    bar.set_status(status(lag=12))
+    assert bar.data_label.text().endswith(" · lag 12")
+    bar.set_status(status(lag=0, kafka_up=False, kafka_down_since=at(-1)))
+    assert bar.data_label.text().startswith("Data as of ")
+    assert "lag" not in bar.data_label.text()
