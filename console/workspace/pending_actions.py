@@ -34,6 +34,7 @@ from bridge.wire.protocol import (
     SetStatus,
 )
 from console.labels import priority_label, queue_label, status_label
+from console.views.empty_state import EmptyState
 
 if TYPE_CHECKING:
     from console.viewstate.pending_commands import (
@@ -194,16 +195,23 @@ class PendingActionsView(QListView):
         self._model = model
         self.setModel(model)
         self.setObjectName("pending-actions")
-        self.setAccessibleName(self.tr("Sent actions and their state"))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setWordWrap(True)
         self.setMaximumHeight(96)
         model.rowsInserted.connect(lambda *_: self.scrollToBottom())
+        self.empty_state = EmptyState(self)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Sent actions and their state"))
+        self.empty_state.set_text(
+            self.tr("Actions you send on this ticket show here, with their state.")
+        )
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Retranslate on a language change."""
         if event.type() == QEvent.Type.LanguageChange:
-            self.setAccessibleName(self.tr("Sent actions and their state"))
+            self._retranslate()
             self._model.retranslate()
         super().changeEvent(event)

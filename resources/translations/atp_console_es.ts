@@ -1220,6 +1220,10 @@ No contiene contraseñas ni datos de clientes.</translation>
         <source>Sent actions and their state</source>
         <translation>Acciones enviadas y su estado</translation>
     </message>
+    <message>
+        <source>Actions you send on this ticket show here, with their state.</source>
+        <translation>Las acciones que envíes en este ticket aparecen aquí, con su estado.</translation>
+    </message>
 </context>
 <context>
     <name>PresenceButton</name>

@@ -201,6 +201,20 @@ def test_the_workspace_says_no_ticket_is_open_and_the_customer_has_no_history(
     assert conversation.bubbles() == []
 
 
+def test_the_list_of_sent_actions_says_what_it_is_before_anything_is_sent(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A walk found a blank box under the conversation until a first action was sent."""
+    workspace = TicketWorkspace(DraftStore(tmp_path), CannedLibrary.load("en"), tz=dt.UTC)
+    qtbot.addWidget(workspace)
+    workspace.show()
+    opened = ticket("T-1")
+    workspace.show_ticket(opened, None, [opened], [], ME)
+    empty = workspace.pending_view.empty_state
+    qtbot.waitUntil(empty.label.isVisible)
+    assert empty.text() == "Actions you send on this ticket show here, with their state."
+
+
 def test_with_no_ticket_open_the_side_panes_say_to_open_one_not_that_no_order_is_linked(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
