@@ -243,6 +243,8 @@ class QueueView(QWidget):
     """Enter or double-click on a ticket: open it."""
     current_ticket_changed = Signal(str)
     """The selected ticket changed (empty string: none)."""
+    _wanted_view: str | None
+    """A saved view restored but not offered yet: chosen once it is, unless the agent picks one."""
 
     def __init__(
         self,
@@ -289,7 +291,7 @@ class QueueView(QWidget):
         self._search_timer.setInterval(search_delay_ms)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
-        self.selector.currentIndexChanged.connect(self._apply_view)
+        self._follow_view_choices()
         self.table.activated.connect(self._on_activated)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._on_current_changed)
@@ -336,6 +338,7 @@ class QueueView(QWidget):
 
     def set_saved_view(self, key: str) -> bool:
         """Select the saved view ``key``; False if there is none."""
+        self._wanted_view = None
         for position, view in enumerate(self._views):
             if view.key == key:
                 self.selector.setCurrentIndex(position)
@@ -403,6 +406,7 @@ class QueueView(QWidget):
             {Column(number).name for number in self._chosen_hidden},
             hidden_by_default={column.name for column in HIDDEN_BY_DEFAULT},
             sort=None if sorted_by is None else SortChoice(sorted_by.name, descending=descending),
+            view=self._wanted_view or self._proxy.saved_view.key,
         )
 
     def restore_column_layout(self, layout: QueueLayout) -> None:
@@ -427,6 +431,17 @@ class QueueView(QWidget):
             self.table.sortByColumn(Column[sort.column], order)
         self.columns.fit()
         self.fit_subject()
+        if layout.view is not None and not self.set_saved_view(layout.view):
+            self._wanted_view = layout.view  # chosen once offered, unless the agent picks one
+
+    def _follow_view_choices(self) -> None:
+        """The selector applies its view; a view restored but not offered yet waits for it."""
+        self._wanted_view = None
+        self.selector.currentIndexChanged.connect(self._apply_view)
+        self.selector.activated.connect(self._forget_wanted_view)  # the agent chose one
+
+    def _forget_wanted_view(self) -> None:
+        self._wanted_view = None
 
     def tick(self) -> None:
         """Once a second: announce SLAs that fell due, repaint the visible SLA cells."""
@@ -626,7 +641,7 @@ class QueueView(QWidget):
         return labels[view.kind]
 
     def _rebuild_views(self) -> None:
-        current = self._proxy.saved_view.key
+        current = self._wanted_view or self._proxy.saved_view.key
         queues = {*self._agent_queues, *self._model.queues()}
         views = saved_views(self._agent_id, queues, self._model.tags())
         if [v.key for v in views] == [v.key for v in self._views] and views == self._views:
@@ -638,6 +653,10 @@ class QueueView(QWidget):
             for view in views:
                 self.selector.addItem(self._view_label(view), view.key)
             keys = [v.key for v in views]
+            if current == self._wanted_view and current in keys:
+                self._wanted_view = None  # offered at last: chosen below
+            elif current == self._wanted_view:
+                current = self._proxy.saved_view.key  # meanwhile, the view shown stays
             self.selector.setCurrentIndex(keys.index(current) if current in keys else len(keys) - 1)
         finally:
             self.selector.blockSignals(False)

@@ -1,12 +1,15 @@
-"""The queue's columns and order as the agent chose them, kept from one run to the next.
+"""The queue's columns, order and view as the agent chose them, kept from one run to the next.
 
 The header's context menu shows a column whatever the room or hides it
-whatever the room; a title click sorts. ``QueueLayout`` holds that choice by
-column *name* (``Column`` names such as ``"TAGS"``), never by index or Qt's
-header bytes, so that a column added in a later version does not shift the
-others: a column the saved choice does not name (a newer one) keeps its
-default, a name no column has any more (an older one) is ignored. It is
-kept under ``"queue"`` in ``window.json`` (``console.window_state``). Qt-free.
+whatever the room; a title click sorts; the selector picks a saved view.
+``QueueLayout`` holds that choice by column *name* (``Column`` names such as
+``"TAGS"``), never by index or Qt's header bytes, so that a column added in a
+later version does not shift the others: a column the saved choice does not
+name (a newer one) keeps its default, a name no column has any more (an older
+one) is ignored. The view is kept by its key; one that is not offered (yet:
+"My tickets" before the bridge says who the agent is, a tag before a ticket
+has it) is waited for. It is kept under ``"queue"`` in ``window.json``
+(``console.window_state``). Qt-free.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class QueueLayout:
     shown: frozenset[str] = frozenset()
     hidden: frozenset[str] = frozenset()
     sort: SortChoice | None = None
+    view: str | None = None
+    """The saved view chosen, by its key (``SavedView.key``: ``unassigned``, ``tag:vip``...)."""
 
     def __post_init__(self) -> None:
         both = self.shown & self.hidden
@@ -54,13 +59,14 @@ class QueueLayout:
         *,
         hidden_by_default: Set[str],
         sort: SortChoice | None = None,
+        view: str | None = None,
     ) -> QueueLayout:
         """What to keep of the columns shown and hidden whatever the room: what the agent chose.
 
         A column hidden by default and never shown is left out: if a later
         version shows it by default, the agent who never hid it sees it.
         """
-        return cls(frozenset(shown), frozenset(hidden) - frozenset(hidden_by_default), sort)
+        return cls(frozenset(shown), frozenset(hidden) - frozenset(hidden_by_default), sort, view)
 
     def chosen_columns(
         self, known: Collection[str], hidden_by_default: Set[str]
@@ -90,6 +96,7 @@ class QueueLayout:
             "sort": None
             if sort is None
             else {"column": sort.column, "order": DESCENDING if sort.descending else ASCENDING},
+            "view": self.view,
         }
 
     @classmethod
@@ -101,6 +108,7 @@ class QueueLayout:
             shown=_names(value.get("shown", []), "shown"),
             hidden=_names(value.get("hidden", []), "hidden"),
             sort=_sort(value.get("sort")),
+            view=_view(value.get("view")),
         )
 
 
@@ -119,3 +127,9 @@ def _sort(value: object) -> SortChoice | None:
     if not isinstance(column, str) or order not in (ASCENDING, DESCENDING):
         raise QueueLayoutError(f"sort is not a column and an order: {value!r}")
     return SortChoice(column, descending=order == DESCENDING)
+
+
+def _view(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise QueueLayoutError(f"view is not a saved view's key: {value!r}")
+    return value

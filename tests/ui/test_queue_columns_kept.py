@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from console.main_window import MainWindow
 from console.models.ticket_queue_model import Column
@@ -45,8 +46,9 @@ def _window(qtbot: QtBot, state_file: WindowStateFile | None = None) -> MainWind
     store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
     window.show()
     qtbot.waitExposed(window)
-    table = window.queue_view.table
-    qtbot.waitUntil(lambda: table.model().rowCount() == len(queue_tickets()))
+    source = window.queue_view.proxy.sourceModel()  # the table: those of the view restored
+    qtbot.waitUntil(lambda: source.rowCount() == len(queue_tickets()))
+    qtbot.waitUntil(lambda: window.queue_view.table.model().rowCount() > 0)
     return window
 
 
@@ -178,3 +180,72 @@ def test_a_hand_broken_column_choice_gives_the_defaults_and_keeps_the_window_pla
     assert (again.width(), again.height()) == SIZE
     assert Column.PRIORITY not in _hidden(again)
     assert _hidden(again) >= DEFAULT_HIDDEN
+
+
+def _pick(qtbot: QtBot, window: MainWindow, key: str) -> None:
+    """Choose the saved view ``key`` in the selector as an agent does: the combo's own keys."""
+    view = window.queue_view
+    view.selector.setFocus()
+    qtbot.waitUntil(view.selector.hasFocus)
+    while view.selector.currentData() != key:
+        before = view.selector.currentIndex()
+        QTest.keyClick(view.selector, Qt.Key.Key_Up)
+        assert view.selector.currentIndex() != before, f"no view {key!r} above"
+
+
+def test_the_view_chosen_is_the_view_at_the_next_start(qtbot: QtBot, tmp_path: Path) -> None:
+    """A walk chose Unassigned, restarted, and got All open back."""
+    state_file = WindowStateFile(tmp_path / "console")
+    first = _window(qtbot)
+    _pick(qtbot, first, "unassigned")
+    assert first.queue_view.proxy.saved_view.key == "unassigned"
+    _closed(first, state_file)
+
+    again = _window(qtbot, state_file)
+    assert again.queue_view.selector.currentData() == "unassigned"
+    assert again.queue_view.proxy.saved_view.key == "unassigned"
+
+
+def test_a_view_not_offered_yet_at_the_start_is_chosen_once_it_is(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A tag's view exists once a ticket has the tag: it is chosen when the tickets arrive."""
+    state_file = WindowStateFile(tmp_path / "console")
+    first = _window(qtbot)
+    _pick(qtbot, first, "tag:vip")
+    _closed(first, state_file)
+
+    store = ViewStore()
+    again = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50, search_delay_ms=0)
+    qtbot.addWidget(again)
+    saved = state_file.load()
+    assert saved is not None
+    again.restore_window_state(saved)
+    again.show()
+    assert "tag:vip" not in again.queue_view.saved_view_keys()  # no ticket yet
+    store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
+    qtbot.waitUntil(lambda: again.queue_view.proxy.saved_view.key == "tag:vip")
+    assert again.queue_view.selector.currentData() == "tag:vip"
+    assert again.window_state().queue is not None
+    assert again.window_state().queue.view == "tag:vip"  # type: ignore[union-attr]
+
+
+def test_a_view_the_agent_picks_meanwhile_wins_over_the_one_waited_for(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    state_file = WindowStateFile(tmp_path / "console")
+    first = _window(qtbot)
+    _pick(qtbot, first, "tag:vip")
+    _closed(first, state_file)
+
+    store = ViewStore()
+    again = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50, search_delay_ms=0)
+    qtbot.addWidget(again)
+    saved = state_file.load()
+    assert saved is not None
+    again.restore_window_state(saved)
+    again.show()
+    _pick(qtbot, again, "unassigned")  # before any ticket came
+    store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
+    qtbot.waitUntil(lambda: "tag:vip" in again.queue_view.saved_view_keys())
+    assert again.queue_view.proxy.saved_view.key == "unassigned"

@@ -63,6 +63,7 @@ QUEUE = QueueLayout(
     shown=frozenset({"TAGS"}),
     hidden=frozenset({"PRIORITY", "QUEUE"}),
     sort=SortChoice("CUSTOMER", descending=True),
+    view="tag:vip",
 )
 
 
@@ -73,6 +74,7 @@ def test_the_queue_columns_read_back_by_name(tmp_path: Path) -> None:
         "shown": ["TAGS"],
         "hidden": ["PRIORITY", "QUEUE"],
         "sort": {"column": "CUSTOMER", "order": "descending"},
+        "view": "tag:vip",
     }
     assert state_file.load() == dataclasses.replace(STATE, queue=QUEUE)
 
@@ -87,6 +89,7 @@ def test_the_queue_columns_read_back_by_name(tmp_path: Path) -> None:
         {"hidden": ["PRIORITY"], "shown": ["PRIORITY"]},
         {"hidden": ["PRIORITY"], "sort": "CUSTOMER"},
         {"hidden": ["PRIORITY"], "sort": {"column": "SLA", "order": "sideways"}},
+        {"hidden": ["PRIORITY"], "view": ["unassigned"]},
     ],
 )
 def test_a_broken_queue_value_is_named_and_the_window_place_kept(
