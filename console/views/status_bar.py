@@ -8,6 +8,10 @@ parts of the bridge that fail and retry (a full disk, a Kafka thread) show in
 a fifth label that is hidden while everything works. While state is still
 arriving (a snapshot being received, the bridge catching up on the log) a first
 label says how far it is, so the window is never blank or silently stale.
+
+The labels give way when the window is narrow: each ends in "…" (the whole
+text in its tooltip) rather than asking for the width of its text, so a long
+text never makes the window wider than the screen gave it.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, Qt
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QEvent, QLocale, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from bridge.wire.timestamps import epoch_of
+from console.labels import plain_tooltip
 from console.viewstate.progress import rounded_time_left, seconds_left
 from console.viewstate.times import clock_text
 
@@ -26,6 +32,83 @@ if TYPE_CHECKING:
     from bridge.wire.protocol import BridgeStatus
     from console.viewstate.store import SnapshotProgress
     from console.viewstate.times import Clock
+
+
+SHRUNK_CHARS = 6
+"""A status label narrowed to its minimum still shows about this many characters."""
+
+
+class StatusLabel(QLabel):
+    """A one-line plain-text label that may be narrower than its text: it then ends in "…".
+
+    ``text()`` stays the whole text; the tooltip is the one set with ``set_tip``,
+    or else, while the label is cut, the whole text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tip = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def set_text(self, text: str) -> None:
+        """Show ``text`` (elided to the width the status bar gives)."""
+        if text != self.text():
+            self.setText(text)
+        self._update_tip()
+
+    def set_tip(self, tip: str) -> None:
+        """The label's own tooltip (rich text, escaped by the caller); "" for none."""
+        self._tip = tip
+        self._update_tip()
+
+    def is_elided(self) -> bool:
+        """True when the label shows and the width given is too little for the whole text."""
+        width = self.contentsRect().width()
+        return self.isVisible() and self.fontMetrics().horizontalAdvance(self.text()) > width
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """About ``SHRUNK_CHARS`` characters wide (the text elides), one line high."""
+        hint = super().minimumSizeHint()
+        margins = self.contentsMargins()
+        room = self.fontMetrics().averageCharWidth() * SHRUNK_CHARS
+        return QSize(min(hint.width(), room + margins.left() + margins.right()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """The tooltip says the whole text while the label is cut."""
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """The tooltip says the whole text if the label shows cut."""
+        super().showEvent(event)
+        self._update_tip()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """The text, elided at the right when it does not fit."""
+        if not self.is_elided():
+            super().paintEvent(event)
+            return
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+    def _update_tip(self) -> None:
+        tip = self._tip or (plain_tooltip(self.text()) if self.is_elided() else "")
+        if tip != self.toolTip():
+            self.setToolTip(tip)
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -39,14 +122,14 @@ class ConsoleStatusBar(QStatusBar):
         self._versions: tuple[int, int] | None = None  # (console, bridge) when they differ
         self._status: BridgeStatus | None = None
         self._loading: SnapshotProgress | None = None
-        self.progress_label = QLabel(self)
+        self.progress_label = StatusLabel(self)
         self.progress_label.setObjectName("status_progress")
         self.addPermanentWidget(self.progress_label)
-        self.bridge_label = QLabel(self)
-        self.kafka_label = QLabel(self)
-        self.data_label = QLabel(self)
-        self.outbox_label = QLabel(self)
-        self.problems_label = QLabel(self)
+        self.bridge_label = StatusLabel(self)
+        self.kafka_label = StatusLabel(self)
+        self.data_label = StatusLabel(self)
+        self.outbox_label = StatusLabel(self)
+        self.problems_label = StatusLabel(self)
         for label, name in (
             (self.bridge_label, "bridge"),
             (self.kafka_label, "kafka"),
@@ -55,7 +138,6 @@ class ConsoleStatusBar(QStatusBar):
             (self.problems_label, "problems"),
         ):
             label.setObjectName(f"status_{name}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
             self.addPermanentWidget(label)
         self._render()
 
@@ -125,7 +207,7 @@ class ConsoleStatusBar(QStatusBar):
                 text = f"{text}, {tail.replace('%1', number(amount))}"
             parts.append(text)
         text = " · ".join(parts)
-        self.progress_label.setText(text)
+        self.progress_label.set_text(text)
         self.progress_label.setAccessibleName(text)
         self.progress_label.setVisible(bool(text))
 
@@ -144,7 +226,7 @@ class ConsoleStatusBar(QStatusBar):
             text = self.tr("Bridge: connecting…")
         else:
             text = self.tr("Bridge: reconnecting… (%1)").replace("%1", self._reason)
-        self.bridge_label.setText(text)
+        self.bridge_label.set_text(text)
         self.bridge_label.setAccessibleName(text)
 
     def _render_kafka(self) -> None:
@@ -169,9 +251,9 @@ class ConsoleStatusBar(QStatusBar):
                 text = self.tr("Kafka: down since %1").replace("%1", when)
             if status.kafka_error_message:
                 tooltip = status.kafka_error_message
-        self.kafka_label.setText(text)
+        self.kafka_label.set_text(text)
         # Rich text with everything escaped: the message comes from the bridge.
-        self.kafka_label.setToolTip(f"<p>{html.escape(tooltip)}</p>" if tooltip else "")
+        self.kafka_label.set_tip(f"<p>{html.escape(tooltip)}</p>" if tooltip else "")
         self.kafka_label.setAccessibleName(text)
 
     def _render_data(self) -> None:
@@ -191,7 +273,7 @@ class ConsoleStatusBar(QStatusBar):
                 text = self.tr("Data as of %1").replace("%1", when)
             if not self._connected:
                 text = self.tr("%1 (not updating)").replace("%1", text)
-        self.data_label.setText(text)
+        self.data_label.set_text(text)
         self.data_label.setAccessibleName(text)
 
     def _render_outbox(self) -> None:
@@ -202,7 +284,7 @@ class ConsoleStatusBar(QStatusBar):
             text = self.tr("Outbox: %1 pending").replace("%1", str(status.outbox_pending))
             if not self._connected:
                 text = self.tr("%1 (last known)").replace("%1", text)
-        self.outbox_label.setText(text)
+        self.outbox_label.set_text(text)
         self.outbox_label.setAccessibleName(text)
 
     def _render_problems(self) -> None:
@@ -210,7 +292,7 @@ class ConsoleStatusBar(QStatusBar):
         parts = [] if status is None or not self._connected else status.degraded
         texts = [self._problem_text(part) for part in parts]
         text = " · ".join(texts)
-        self.problems_label.setText(text)
+        self.problems_label.set_text(text)
         self.problems_label.setAccessibleName(text)
         self.problems_label.setVisible(bool(texts))
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
+from bridge.wire.protocol import CatchUp
+from console.labels import plain_tooltip
 from console.views.status_bar import ConsoleStatusBar
+from console.viewstate.store import SnapshotProgress
 from tests.helpers.clock import Clock, at
 from tests.helpers.protocol import status
 
@@ -82,3 +85,39 @@ def test_no_lag_is_claimed_while_kafka_is_down(qtbot: QtBot) -> None:
     bar.set_status(status(lag=0, kafka_up=False, kafka_down_since=at(-1)))
     assert bar.data_label.text().startswith("Data as of ")
     assert "lag" not in bar.data_label.text()
+
+
+def test_long_texts_end_in_an_ellipsis_instead_of_widening_the_bar(qtbot: QtBot) -> None:
+    """A restart's progress beside Kafka down and a full disk: the bar stays 600 px wide."""
+    bar = _bar(qtbot)
+    bar.resize(600, bar.sizeHint().height())
+    bar.set_loading(SnapshotProgress(182_000, 664_000))
+    bar.set_status(
+        status(
+            kafka_up=False,
+            kafka_down_since=at(-1),
+            lag=120_000,
+            outbox_pending=12,
+            degraded=["disk_full", "writer"],
+            catching_up=CatchUp(records_done=1, records_total=300_000, records_per_s=5.0),
+        )
+    )
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert bar.minimumSizeHint().width() <= 600  # so a window of 600 px need not grow
+    assert bar.width() == 600
+    label = bar.progress_label
+    assert label.text().startswith("Loading from the bridge: 182")  # kept whole: only
+    assert label.text().endswith("min left")  # the painting cuts it
+    cut = [name for name in ("progress", "kafka", "data", "outbox", "problems")
+           if getattr(bar, f"{name}_label").is_elided()]  # fmt: skip
+    assert cut  # 600 px is too little for every text
+    for name in cut:  # a cut label says the whole in its tooltip (the Kafka label its own)
+        cut_label = getattr(bar, f"{name}_label")
+        tooltip = cut_label.toolTip()
+        if name != "kafka":
+            assert tooltip == plain_tooltip(cut_label.text()), name
+    bar.set_loading(None)
+    bar.set_status(status())
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert not bar.data_label.is_elided()
+    assert bar.data_label.toolTip() == ""
