@@ -77,6 +77,7 @@ class ConsoleWindowSet(QObject):
         )
         self.dashboard = SupervisorDashboard(report_command=report_command)
         self.window.set_workspace_widget(self.workspace)
+        self.window.banner_height_changed.connect(self.workspace.lend_height)
         self.window.set_dashboard_widget(self.dashboard)
         self.diagnostics = DiagnosticsView(client)
         self.window.set_diagnostics_widget(self.diagnostics)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from console.keyboard import KeyboardModel
 from console.keymap import ActionId
 from console.models.order_feed_model import OrderFeedModel
 from console.models.ticket_queue_model import TicketQueueModel
+from console.room import asked_height
 from console.views.connection_banner import ConnectionBanner
 from console.views.order_feed_view import OrderFeedView
 from console.views.queue_view import QueueView
@@ -61,6 +62,12 @@ class MainWindow(QMainWindow):
     order_activated = Signal(str)
     settings_requested = Signal()
     """The agent asked for the connection settings (from the connection banner)."""
+    banner_height_changed = Signal(int)
+    """The connection banner now takes this height (px) above the panes (0: hidden).
+
+    Connect it to ``TicketWorkspace.lend_height``: the conversation gives it up,
+    so the banner does not make the window taller than the screen gave it.
+    """
     """The agent opened an order from the feed (its id)."""
 
     def __init__(
@@ -113,6 +120,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.connection_banner)
         column.addWidget(main, 1)
         self.setCentralWidget(central)
+        self._banner_spacing, self._banner_height = max(0, column.spacing()), 0
+        self.connection_banner.installEventFilter(self)  # shown, hidden or re-wrapped
         self._connected = False
         self._ever_connected = False
         self._link_reason: str | None = None
@@ -233,7 +242,28 @@ class MainWindow(QMainWindow):
             queue = int(width * QUEUE_SHARE)
             self._main_splitter.setSizes([queue, width - queue])
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Say how tall the connection banner is as it shows, hides or wraps anew."""
+        if watched is self.connection_banner and event.type() in (
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+            QEvent.Type.Resize,
+            QEvent.Type.LayoutRequest,
+        ):
+            self._tell_banner_height()
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------------ internals
+    def _tell_banner_height(self) -> None:
+        # On Show, before any layout runs: the panes give the room up first.
+        banner = self.connection_banner
+        width = max(banner.width(), self.width())  # it spans the window
+        height = asked_height(banner, width)
+        height = height + self._banner_spacing if height else 0
+        if height != self._banner_height:
+            self._banner_height = height
+            self.banner_height_changed.emit(height)
+
     def _bind_keys(self) -> None:
         queue = self.queue_view
         keys = self.keyboard

@@ -46,8 +46,20 @@ if TYPE_CHECKING:
     from console.viewstate.times import Clock
 
 MINIMUM_HEIGHT = 260
-"""The conversation never shrinks below this (px): the composer and lists give way first."""
+"""The conversation never shrinks below this (px) by itself: the composer and lists give way."""
+SHRUNK_HEIGHT = 100
+"""What it keeps (px) while banners and prompts take their height from it (it scrolls)."""
 HISTORY_TEXT = "#5f6368"
+
+
+def conversation_floor(taken: int) -> int:
+    """The conversation's minimum height while banners and prompts take ``taken`` px of it.
+
+    They take it from the conversation, which scrolls, rather than from the
+    window, which would grow past the screen: ``MINIMUM_HEIGHT`` less what they
+    take, never under ``SHRUNK_HEIGHT``.
+    """
+    return max(SHRUNK_HEIGHT, MINIMUM_HEIGHT - max(0, taken))
 
 
 class MessageKind(StrEnum):

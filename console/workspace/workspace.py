@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -38,6 +38,7 @@ from console.labels import (
     status_label,
 )
 from console.models.ticket_queue_model import SLA_COLOURS
+from console.room import asked_height, relayout_up
 from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.customer_context import customer_context
@@ -58,7 +59,7 @@ from console.workspace.actions import TicketActions
 from console.workspace.canned import CannedCatalog
 from console.workspace.collision import CollisionBanner
 from console.workspace.composer import Composer
-from console.workspace.conversation import ConversationView
+from console.workspace.conversation import ConversationView, conversation_floor
 from console.workspace.customer_panel import CustomerPanel
 from console.workspace.drafts import DraftAutosaver
 from console.workspace.elided_label import ElidedLabel
@@ -187,6 +188,13 @@ class TicketWorkspace(QWidget):
         column.addWidget(self.owner_banner)
         column.addWidget(self.collision_banner)
         column.addWidget(self.composer)
+        # The lines and prompts between the conversation and the composer take
+        # their height from the conversation (it scrolls), not from the window.
+        self._prompts = (self.macro_status, self.owner_banner, self.collision_banner)
+        self._reading = left
+        self._reading_spacing = max(0, column.spacing())
+        self._lent = 0  # the window's banners' height, given up by the conversation too
+        left.installEventFilter(self)  # a prompt shown or changed asks the column first
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self._side_column())
@@ -296,6 +304,14 @@ class TicketWorkspace(QWidget):
         """The agents' presence: whom a supervisor may assign to, and who else is here."""
         self._session.set_agents(agents)
         self._refresh()
+
+    def lend_height(self, height: int) -> None:
+        """The window's banners take ``height`` px above the panes: the conversation gives it up.
+
+        Connect to ``MainWindow.banner_height_changed``.
+        """
+        self._lent = max(0, height)
+        self._fit_conversation()
 
     def set_known_tags(self, tags: Sequence[str]) -> None:
         """The tags in use on any ticket (the tag field completes from them)."""
@@ -436,6 +452,15 @@ class TicketWorkspace(QWidget):
         self.shown_ticket_changed.emit("")
 
     # ---------------------------------------------------------------- Qt events
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Before the reading column lays out (a prompt shown, hidden, reworded): fit the floor."""
+        if watched is self._reading and event.type() in (
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+        ):
+            self._fit_conversation()
+        return super().eventFilter(watched, event)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """Retranslate on a language change (child widgets retranslate themselves)."""
         if event.type() == QEvent.Type.LanguageChange:
@@ -469,6 +494,17 @@ class TicketWorkspace(QWidget):
         super().hideEvent(event)
 
     # ---------------------------------------------------------------- rendering
+    def _fit_conversation(self) -> None:
+        """The conversation's floor less the prompts shown and the window's banners."""
+        spacing = self._reading_spacing
+        width = self._reading.width()
+        prompts = [asked_height(prompt, width) for prompt in self._prompts]
+        taken = self._lent + sum(height + spacing for height in prompts if height)
+        floor = conversation_floor(taken)
+        if floor != self.conversation.minimumHeight():
+            self.conversation.setMinimumHeight(floor)
+            relayout_up(self.conversation)
+
     def _show_nothing(self) -> None:
         self.subject_label.set_full_text(self.tr("No ticket selected"))
         self.identity_label.set_full_text("")

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 import msgspec
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QEvent, QPoint, QRect, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QEvent,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -23,16 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from bridge.wire.entities import OrderItem
-from bridge.wire.protocol import AgentIdentity
+from bridge.wire.protocol import AgentIdentity, CatchUp
 from console.bridge_client import BridgeClient
 from console.composition import ConsoleWindowSet
 from console.dashboard.models import AgentColumn, AgentLoadModel, QueueColumn, QueueLoadModel
 from console.labels import plain_tooltip
 from console.models.ticket_queue_model import ELIDED_COLUMNS, LISTED_COLUMNS, Column
+from console.viewstate.store import SnapshotProgress
 from console.workspace.conversation import MINIMUM_HEIGHT
 from tests.helpers.clock import T0, at, iso
 from tests.helpers.entities import customer_message, order, order_event, presence, ticket
-from tests.helpers.protocol import delta, order_change, snapshot, status
+from tests.helpers.protocol import delta, order_change, snapshot, status, ticket_change
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -130,6 +139,13 @@ def _windows(tmp_path: Path) -> ConsoleWindowSet:
 @pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Shown]:
     width, height = request.param
+    windows = console_at(qtbot, tmp_path, width, height)
+    yield Shown(windows, width)
+    windows.shutdown()
+
+
+def console_at(qtbot: QtBot, tmp_path: Path, width: int, height: int) -> ConsoleWindowSet:
+    """The console shown at ``width`` x ``height`` with the queue's tickets and t-001 open."""
     windows = _windows(tmp_path)
     window = windows.window
     qtbot.addWidget(window)
@@ -156,8 +172,7 @@ def shown(qtbot: QtBot, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     windows.open_ticket("t-001")
     windows.dashboard.update_data(tickets, [presence()], T0, at(0))
     qtbot.waitUntil(lambda: windows.dashboard.figures is not None)
-    yield Shown(windows, width)
-    windows.shutdown()
+    return windows
 
 
 def settle_layouts() -> None:
@@ -581,3 +596,93 @@ def test_the_template_picker_opens_inside_the_window_and_keeps_send_in_view(
     settle_layouts()
     assert window.size() == size
     assert inside_window(composer.send_button)
+
+
+KAFKA_SERVERS = "kafka-1.lima.atupuerta.pe:9092,kafka-2.lima.atupuerta.pe:9092"
+KAFKA_REASON = (
+    "KafkaError{code=_TRANSPORT,val=-195,str=\"Failed to resolve 'kafka:9092': "
+    'Name or service not known"}'
+)
+
+
+def fits_the_screen(windows: ConsoleWindowSet, screen: QSize, step: str) -> None:
+    """The window is as big as ``screen``, no minimum asks for more, Send and the status shown."""
+    window = windows.window
+    assert window.size() == screen, step
+    assert screen.expandedTo(window.minimumSizeHint()) == screen, step
+    central = window.centralWidget()
+    assert central is not None
+    assert screen.expandedTo(central.minimumSizeHint()) == screen, step
+    for widget in (windows.workspace.composer.send_button, window.status_bar):
+        corner = widget.mapTo(window, QPoint(widget.width(), widget.height()))
+        assert window.rect().contains(corner - QPoint(1, 1)), (step, widget)
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_window_never_grows_past_1024x700_by_itself(
+    qtbot: QtBot, tmp_path: Path, language: Language, translations: Translations
+) -> None:
+    """The new-user walk: claim, a Kafka outage, new messages, a bridge restart's progress.
+
+    Each used to add its minimum to the window's (1024x700 became 1206x813 and
+    more): on a 1024x768 laptop Send and the status bar ended up off screen.
+    """
+    assert translations.install(language)
+    windows = console_at(qtbot, tmp_path, 1024, 700)
+    window = windows.window
+    workspace = windows.workspace
+    screen = QSize(1024, 700)
+
+    def stays_in_the_screen(step: str) -> None:
+        settle_layouts()
+        fits_the_screen(windows, screen, step)
+
+    stays_in_the_screen("opened")
+    listed = next(t for t in queue_tickets() if t.ticket_id == "t-001")
+    free = msgspec.structs.replace(listed, assignee=None, assignee_name=None)
+    windows.client.delta.emit(delta(2, ticket_change(free)))
+    qtbot.waitUntil(workspace.action_bar.claim_button.isEnabled)
+    workspace.claim()  # it shows in the pending actions
+    qtbot.waitUntil(lambda: workspace.pending_model.rowCount() == 1)
+    mine = msgspec.structs.replace(listed, assignee=BOSS.agent_id, assignee_name=BOSS.name)
+    windows.client.delta.emit(delta(3, ticket_change(mine)))
+    qtbot.waitUntil(lambda: BOSS.name in workspace.meta_label.full_text())
+    stays_in_the_screen("claimed")
+    before_the_banner = window.minimumSizeHint().height()
+    window.set_kafka_address(KAFKA_SERVERS)
+    window.on_connected()
+    down = status(
+        agent=BOSS, kafka_up=False, kafka_down_since=at(-2), kafka_error_message=KAFKA_REASON
+    )
+    windows.client.delta.emit(delta(4, bridge_status=down))
+    qtbot.waitUntil(window.connection_banner.isVisible)
+    stays_in_the_screen("outage banner")
+    # the banner took its height from the conversation, not from the window
+    assert window.minimumSizeHint().height() <= before_the_banner
+    newer = msgspec.structs.replace(
+        mine,
+        messages=[
+            *mine.messages,
+            customer_message("¿Hola? ¿Alguien me lee? Ya pasó una hora", minutes=5),
+            customer_message("Por favor respondan, necesito saber dónde está", minutes=6),
+        ],
+    )
+    windows.client.delta.emit(delta(5, ticket_change(newer)))
+    bubbles = workspace.conversation.bubbles
+    qtbot.waitUntil(lambda: "dónde está" in bubbles()[-1].body_label.text())
+    QTest.keyClicks(workspace.composer.editor, "Ya casi llega")
+    workspace.composer.send_button.click()
+    qtbot.waitUntil(workspace.collision_banner.isVisible)
+    stays_in_the_screen("new-messages prompt")
+    window.status_bar.set_loading(SnapshotProgress(182_000, 664_000))
+    restarted = msgspec.structs.replace(
+        down,
+        catching_up=CatchUp(records_done=120_000, records_total=300_000, records_per_s=2_500.0),
+    )
+    windows.client.delta.emit(delta(6, bridge_status=restarted))
+    qtbot.waitUntil(lambda: "182" in window.status_bar.progress_label.text())
+    stays_in_the_screen("loading text")
+    windows.client.delta.emit(delta(7, bridge_status=status(agent=BOSS)))
+    qtbot.waitUntil(lambda: not window.connection_banner.isVisible())
+    stays_in_the_screen("banner gone")
+    windows.shutdown()
