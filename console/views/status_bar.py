@@ -19,12 +19,11 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
+from PySide6.QtCore import QEvent, QLocale
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from bridge.wire.timestamps import epoch_of
-from console.labels import plain_tooltip
+from console.views.shrinking_label import ShrinkingLabel
 from console.viewstate.progress import rounded_time_left, seconds_left
 from console.viewstate.times import clock_text
 
@@ -32,83 +31,6 @@ if TYPE_CHECKING:
     from bridge.wire.protocol import BridgeStatus
     from console.viewstate.store import SnapshotProgress
     from console.viewstate.times import Clock
-
-
-SHRUNK_CHARS = 6
-"""A status label narrowed to its minimum still shows about this many characters."""
-
-
-class StatusLabel(QLabel):
-    """A one-line plain-text label that may be narrower than its text: it then ends in "…".
-
-    ``text()`` stays the whole text; the tooltip is the one set with ``set_tip``,
-    or else, while the label is cut, the whole text.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._tip = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(False)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-
-    def set_text(self, text: str) -> None:
-        """Show ``text`` (elided to the width the status bar gives)."""
-        if text != self.text():
-            self.setText(text)
-        self._update_tip()
-
-    def set_tip(self, tip: str) -> None:
-        """The label's own tooltip (rich text, escaped by the caller); "" for none."""
-        self._tip = tip
-        self._update_tip()
-
-    def is_elided(self) -> bool:
-        """True when the label shows and the width given is too little for the whole text."""
-        width = self.contentsRect().width()
-        return self.isVisible() and self.fontMetrics().horizontalAdvance(self.text()) > width
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        """About ``SHRUNK_CHARS`` characters wide (the text elides), one line high."""
-        hint = super().minimumSizeHint()
-        margins = self.contentsMargins()
-        room = self.fontMetrics().averageCharWidth() * SHRUNK_CHARS
-        return QSize(min(hint.width(), room + margins.left() + margins.right()), hint.height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        """The tooltip says the whole text while the label is cut."""
-        super().resizeEvent(event)
-        self._update_tip()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        """The tooltip says the whole text if the label shows cut."""
-        super().showEvent(event)
-        self._update_tip()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        """The text, elided at the right when it does not fit."""
-        if not self.is_elided():
-            super().paintEvent(event)
-            return
-        rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, rect.width()
-        )
-        painter = QPainter(self)
-        self.style().drawItemText(
-            painter,
-            rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            self.palette(),
-            self.isEnabled(),
-            shown,
-            self.foregroundRole(),
-        )
-
-    def _update_tip(self) -> None:
-        tip = self._tip or (plain_tooltip(self.text()) if self.is_elided() else "")
-        if tip != self.toolTip():
-            self.setToolTip(tip)
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -122,14 +44,14 @@ class ConsoleStatusBar(QStatusBar):
         self._versions: tuple[int, int] | None = None  # (console, bridge) when they differ
         self._status: BridgeStatus | None = None
         self._loading: SnapshotProgress | None = None
-        self.progress_label = StatusLabel(self)
+        self.progress_label = ShrinkingLabel(self)
         self.progress_label.setObjectName("status_progress")
         self.addPermanentWidget(self.progress_label)
-        self.bridge_label = StatusLabel(self)
-        self.kafka_label = StatusLabel(self)
-        self.data_label = StatusLabel(self)
-        self.outbox_label = StatusLabel(self)
-        self.problems_label = StatusLabel(self)
+        self.bridge_label = ShrinkingLabel(self)
+        self.kafka_label = ShrinkingLabel(self)
+        self.data_label = ShrinkingLabel(self)
+        self.outbox_label = ShrinkingLabel(self)
+        self.problems_label = ShrinkingLabel(self)
         for label, name in (
             (self.bridge_label, "bridge"),
             (self.kafka_label, "kafka"),

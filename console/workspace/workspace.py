@@ -19,7 +19,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QHideEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -39,6 +38,7 @@ from console.labels import (
 )
 from console.models.ticket_queue_model import SLA_COLOURS
 from console.room import asked_height, relayout_up
+from console.views.shrinking_label import ShrinkingLabel
 from console.viewstate.bounded import one_line
 from console.viewstate.colleagues import colleagues_by_ticket, next_expiry
 from console.viewstate.customer_context import customer_context
@@ -140,10 +140,11 @@ class TicketWorkspace(QWidget):
         self.identity_label.setObjectName("ticket-identity")
         self.meta_label = ElidedLabel(self)  # queue · priority · status · assignee
         self.meta_label.setObjectName("ticket-meta")
-        self.sla_label = QLabel(self)  # the live first-response SLA, coloured as in the queue
+        # the live first-response SLA, coloured as in the queue; it gives way on a
+        # narrow window ("…", whole in the tooltip) rather than widening it
+        self.sla_label = ShrinkingLabel(self)
         self.sla_label.setObjectName("ticket-sla")
-        self.sla_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.sla_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.sla_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._sla_timer = QTimer(self)  # ticks while the first response is still awaited
         self._sla_timer.setInterval(self._sla_tick_ms)
         self._sla_timer.timeout.connect(self._render_sla)
@@ -565,12 +566,12 @@ class TicketWorkspace(QWidget):
         due = None if ticket is None else epoch_of(ticket.sla_due_at)
         if ticket is None or due is None:
             self._sla_timer.stop()
-            self.sla_label.clear()
+            self.sla_label.set_text("")
             self.sla_label.setProperty("sla_state", None)
             return
         answered = epoch_of(ticket.first_response_at)
         state = sla_at(due, answered, self._wall_clock())
-        self.sla_label.setText(self._sla_text(state, ticket))
+        self.sla_label.set_text(self._sla_text(state, ticket))
         self.sla_label.setProperty("sla_state", state.state.value)
         palette = self.sla_label.palette()
         palette.setColor(QPalette.ColorRole.WindowText, SLA_COLOURS[state.state])

@@ -686,3 +686,42 @@ def test_the_window_never_grows_past_1024x700_by_itself(
     qtbot.waitUntil(lambda: not window.connection_banner.isVisible())
     stays_in_the_screen("banner gone")
     windows.shutdown()
+
+
+MANY_TAGS = [
+    "reembolso-pendiente-de-aprobacion",
+    "cliente-frecuente-de-miraflores",
+    "pedido-incompleto-falta-bebida",
+    "repartidor-no-encontro-la-direccion",
+    "vip",
+]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_many_tags_and_a_long_sla_line_give_way_instead_of_widening_the_window(
+    qtbot: QtBot, tmp_path: Path, language: Language, translations: Translations
+) -> None:
+    assert translations.install(language)
+    windows = console_at(qtbot, tmp_path, 1024, 700)
+    window = windows.window
+    workspace = windows.workspace
+    listed = next(t for t in queue_tickets() if t.ticket_id == "t-001")
+    tagged = msgspec.structs.replace(listed, tags=MANY_TAGS, sla_due_at=at(-24 * 60 - 5))
+    windows.client.delta.emit(delta(2, ticket_change(tagged)))
+    editor = workspace.tag_editor
+    qtbot.waitUntil(lambda: editor.tags == tuple(MANY_TAGS))
+    settle_layouts()
+    assert window.size() == QSize(1024, 700)
+    assert window.minimumSizeHint().width() <= 1024
+    sla = workspace.sla_label
+    assert not sla.is_elided() or sla.toolTip() == plain_tooltip(sla.text())
+    # the tags out of view are named in the strip's tooltip, and Tab brings each into view
+    assert editor.strip.is_cut()
+    assert all(html.escape(tag) in editor.strip.toolTip() for tag in MANY_TAGS)
+    last = editor.tag_buttons()[-1]
+    last.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(last.hasFocus)
+    viewport = editor.strip.viewport()
+    corner = last.mapTo(viewport, QPoint(last.width() - 1, last.height() - 1))
+    assert viewport.rect().contains(corner)
+    windows.shutdown()
