@@ -193,6 +193,20 @@ def _pick(qtbot: QtBot, window: MainWindow, key: str) -> None:
         assert view.selector.currentIndex() != before, f"no view {key!r} above"
 
 
+def _restored_before_any_ticket(
+    qtbot: QtBot, state_file: WindowStateFile
+) -> tuple[MainWindow, ViewStore]:
+    """A window restored from ``state_file`` and shown, its store still empty (as at a start)."""
+    store = ViewStore()
+    window = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50, search_delay_ms=0)
+    qtbot.addWidget(window)
+    saved = state_file.load()
+    assert saved is not None
+    window.restore_window_state(saved)
+    window.show()
+    return window, store
+
+
 def test_the_view_chosen_is_the_view_at_the_next_start(qtbot: QtBot, tmp_path: Path) -> None:
     """A walk chose Unassigned, restarted, and got All open back."""
     state_file = WindowStateFile(tmp_path / "console")
@@ -215,13 +229,7 @@ def test_a_view_not_offered_yet_at_the_start_is_chosen_once_it_is(
     _pick(qtbot, first, "tag:vip")
     _closed(first, state_file)
 
-    store = ViewStore()
-    again = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50, search_delay_ms=0)
-    qtbot.addWidget(again)
-    saved = state_file.load()
-    assert saved is not None
-    again.restore_window_state(saved)
-    again.show()
+    again, store = _restored_before_any_ticket(qtbot, state_file)
     assert "tag:vip" not in again.queue_view.saved_view_keys()  # no ticket yet
     store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
     qtbot.waitUntil(lambda: again.queue_view.proxy.saved_view.key == "tag:vip")
@@ -238,13 +246,7 @@ def test_a_view_the_agent_picks_meanwhile_wins_over_the_one_waited_for(
     _pick(qtbot, first, "tag:vip")
     _closed(first, state_file)
 
-    store = ViewStore()
-    again = MainWindow(store, OrderFeed(), SeenTracker(), Clock(), tick_ms=50, search_delay_ms=0)
-    qtbot.addWidget(again)
-    saved = state_file.load()
-    assert saved is not None
-    again.restore_window_state(saved)
-    again.show()
+    again, store = _restored_before_any_ticket(qtbot, state_file)
     _pick(qtbot, again, "unassigned")  # before any ticket came
     store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
     qtbot.waitUntil(lambda: "tag:vip" in again.queue_view.saved_view_keys())
