@@ -333,3 +333,14 @@ class Composer(QWidget):
             self.editor.setPlaceholderText(self.tr("Write a reply… (Ctrl+Enter sends)"))
         self.editor.setPalette(palette)
         self.send_button.setText(self.tr("A&dd note") if internal else self.tr("Sen&d"))
+        self._fit_send_button()
+
+    def _fit_send_button(self) -> None:
+        """As wide as the wider of its two texts: toggling Note must not move the split."""
+        button, shown = self.send_button, self.send_button.text()
+        widths = []
+        for text in (self.tr("A&dd note"), self.tr("Sen&d")):
+            button.setText(text)
+            widths.append(button.sizeHint().width())
+        button.setText(shown)
+        button.setMinimumWidth(max(widths))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QPlainTextEdit, QWidget
@@ -29,6 +29,7 @@ from bridge.wire.protocol import (
     SetQueue,
     SetStatus,
 )
+from console.i18n import Language, Translations
 from console.workspace import CannedLibrary, DraftStore, TicketWorkspace
 from console.workspace.conversation import ConversationView, MessageKind
 from console.workspace.order_timeline import DELAY_BACKGROUND, DELAY_ROLE
@@ -200,6 +201,24 @@ def test_note_toggle_turns_the_text_into_an_internal_note(
     assert base == QColor("#fff8cc")
     command = send_with_ctrl_enter(qtbot, workspace, "Revisar con el courier")
     assert command.action == Note(ticket_id=ticket.ticket_id, body="Revisar con el courier")
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_note_toggle_leaves_the_composer_as_wide_as_it_was(
+    workspace: TicketWorkspace, translations: Translations, language: Language
+) -> None:
+    """A walk saw the queue/work split move by 14 px on each toggle ("Enviar" / "Agregar
+    nota"): the Send button's minimum is now that of the wider of its two texts."""
+    assert translations.install(language)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)  # as the loop would
+    show(workspace)
+    composer, button = workspace.composer, workspace.composer.send_button
+    seen = []
+    for internal in (False, True, False):
+        composer.note_toggle.setChecked(internal)
+        seen.append((composer.minimumSizeHint().width(), button.minimumWidth()))
+        assert button.sizeHint().width() <= button.minimumWidth(), button.text()
+    assert seen[0] == seen[1] == seen[2]
 
 
 def test_every_command_gets_a_fresh_id(qtbot: QtBot, workspace: TicketWorkspace) -> None:
