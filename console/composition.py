@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QSystemTrayIcon, QVBoxLayout
+from PySide6.QtWidgets import QSystemTrayIcon
 
 from bridge.wire.entities import Order, Ticket
 from bridge.wire.protocol import AgentIdentity
@@ -37,7 +37,7 @@ from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
 from console.workspace.canned import CannedCatalog
-from console.workspace.order_timeline import OrderPanel
+from console.workspace.order_window import OrderWindow
 from console.workspace.workspace import TicketWorkspace
 
 NEXT_MESSAGE_MS = 5000
@@ -83,7 +83,7 @@ class ConsoleWindowSet(QObject):
         self.window.set_diagnostics_widget(self.diagnostics)
         client.diagnostics.connect(self.diagnostics.show_diagnostics)
         client.trace.connect(self.diagnostics.show_trace)
-        self._order_windows: list[QDialog] = []
+        self._order_windows: list[OrderWindow] = []
         self._data_seen = False
 
         self.feed = FramePacedFeed(  # at most one store update a frame, of bounded size
@@ -192,26 +192,18 @@ class ConsoleWindowSet(QObject):
         self.open_ticket(next_id)
 
     def open_order(self, order_id: str) -> None:
-        """Show an order's full timeline in its own window."""
-        order = self.store.orders.get(order_id)
-        if order is None:
+        """Show an order's full timeline in its own window, kept live."""
+        if order_id not in self.store.orders:
             return
-        panel = OrderPanel(dt.datetime.now().astimezone().tzinfo or dt.UTC)
-        panel.show_order(
-            order,
-            None,
-            self.store.customer_tickets(order.customer_id),
-            self.store.customer_orders(order.customer_id),
-        )
-        dialog = QDialog(self.window)
-        dialog.setWindowTitle(self.tr("Order %1").replace("%1", order.order_id))
-        dialog.setAccessibleName(self.tr("Order timeline"))
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(panel)
-        dialog.resize(640, 480)
+        tz = dt.datetime.now().astimezone().tzinfo or dt.UTC
+        dialog = OrderWindow(self.store, order_id, tz, self.window)
         dialog.finished.connect(lambda _code, d=dialog: self._order_windows.remove(d))
         self._order_windows.append(dialog)
         dialog.show()
+
+    def order_windows(self) -> list[OrderWindow]:
+        """The order windows open now."""
+        return list(self._order_windows)
 
     def shutdown_drafts(self) -> None:
         """Write every draft to disk now (before a crash report, or on exit)."""

@@ -284,14 +284,6 @@
         <source>No other ticket in this view is unassigned or yours.</source>
         <translation>Ningún otro ticket de esta vista está sin asignar o es tuyo.</translation>
     </message>
-    <message>
-        <source>Order %1</source>
-        <translation>Pedido %1</translation>
-    </message>
-    <message>
-        <source>Order timeline</source>
-        <translation>Historial del pedido</translation>
-    </message>
 </context>
 <context>
     <name>ConversationView</name>
@@ -1114,6 +1106,17 @@ No contiene contraseñas ni datos de clientes.</translation>
     <message>
         <source>%1 (by %2)</source>
         <translation>%1 (por %2)</translation>
+    </message>
+</context>
+<context>
+    <name>OrderWindow</name>
+    <message>
+        <source>Order timeline</source>
+        <translation>Historial del pedido</translation>
+    </message>
+    <message>
+        <source>Order %1</source>
+        <translation>Pedido %1</translation>
     </message>
 </context>
 <context>

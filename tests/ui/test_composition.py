@@ -104,6 +104,30 @@ def test_an_opened_order_shows_the_customers_tickets_and_orders(
     dialog.close()
 
 
+def test_an_order_window_follows_the_order_as_its_events_arrive(
+    qtbot: QtBot, windows: ConsoleWindowSet
+) -> None:
+    """A walk opened o-RMTH911T from the feed: its window kept "Registrado" and one event
+    while the feed already said "Pagado"."""
+    with qtbot.waitSignal(windows.feed.applied, timeout=1000):
+        emit_snapshot(windows.client, HISTORY)
+    windows.open_order("o2")
+    dialog = windows.window.findChild(QDialog)
+    assert dialog is not None
+    panel = dialog.findChild(OrderPanel)
+    assert panel is not None
+    assert panel.timeline_model.rowCount() == 1  # placed
+    paid = order("o2", ("placed", "paid"), customer_id="c1", placed_at=at(-60))
+    windows.client.delta.emit(delta(2, order_change(paid)))
+    qtbot.waitUntil(lambda: panel.timeline_model.rowCount() == 2, timeout=2000)
+    assert "Paid" in panel.summary_label.text()
+    newer = ticket("t4", customer_id="c1")  # the customer's history follows too
+    windows.client.delta.emit(delta(3, ticket_change(newer)))
+    qtbot.waitUntil(lambda: "t4" in listed(panel.other_tickets), timeout=2000)
+    dialog.close()
+    qtbot.waitUntil(lambda: not windows.order_windows(), timeout=2000)
+
+
 def test_the_shown_ticket_follows_changes_of_its_order_and_the_customers_history(
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
