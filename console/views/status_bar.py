@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from bridge.wire.timestamps import epoch_of
 from console.views.shrinking_label import ShrinkingLabel
+from console.viewstate.outage import OutageStart
 from console.viewstate.progress import rounded_time_left, seconds_left
 from console.viewstate.times import clock_text
 
@@ -43,6 +44,8 @@ class ConsoleStatusBar(QStatusBar):
         self._reason: str | None = None
         self._versions: tuple[int, int] | None = None  # (console, bridge) when they differ
         self._status: BridgeStatus | None = None
+        self._outage = OutageStart()  # kept across bridge restarts during an outage
+        self._outage_since: float | None = None
         self._loading: SnapshotProgress | None = None
         self.progress_label = ShrinkingLabel(self)
         self.progress_label.setObjectName("status_progress")
@@ -85,6 +88,7 @@ class ConsoleStatusBar(QStatusBar):
     def set_status(self, status: BridgeStatus) -> None:
         """The bridge's latest status (from a snapshot or a delta batch)."""
         self._status = status
+        self._outage_since = self._outage.seen(status.kafka_up, epoch_of(status.kafka_down_since))
         self._render()
 
     def set_loading(self, loading: SnapshotProgress | None) -> None:
@@ -165,7 +169,7 @@ class ConsoleStatusBar(QStatusBar):
                 "(or ask IT), then restart the console."
             ).replace("%1", status.kafka_error_message or self.tr("Kafka refused the credentials"))
         else:
-            since = epoch_of(status.kafka_down_since)
+            since = self._outage_since
             if since is None:
                 text = self.tr("Kafka: down")
             else:

@@ -121,3 +121,19 @@ def test_long_texts_end_in_an_ellipsis_instead_of_widening_the_bar(qtbot: QtBot)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert not bar.data_label.is_elided()
     assert bar.data_label.toolTip() == ""
+
+
+def test_an_outage_keeps_its_start_when_the_bridge_restarts_during_it(qtbot: QtBot) -> None:
+    """A walk restarted the bridge while Kafka was down: "down since" became the restart."""
+    bar = _bar(qtbot)
+    bar.set_status(status(kafka_up=False, kafka_down_since=at(-5)))
+    first = bar.kafka_label.text()
+    assert first.startswith("Kafka: down since ")
+    bar.set_reconnecting("bridge closed the connection")
+    bar.set_connected()
+    bar.set_status(status(kafka_up=False, kafka_down_since=at(-1)))  # the new bridge's view
+    assert bar.kafka_label.text() == first
+    bar.set_status(status(kafka_up=True))
+    bar.set_status(status(kafka_up=False, kafka_down_since=at(-1)))  # a new outage
+    assert bar.kafka_label.text() != first
+    assert bar.kafka_label.text().startswith("Kafka: down since ")
