@@ -767,8 +767,15 @@ def _finishes(action: Action) -> bool:
 
 
 def _popup(button: QPushButton) -> None:
-    """Open a menu button's menu below it without blocking (only when the button is usable)."""
+    """Open a menu button's menu below it without blocking (only when the button is usable).
+
+    The ticket's current value (the checked entry) is the one lit, so the arrow keys move
+    from it, as in a list that shows its selection.
+    """
     menu = button.menu()
     if menu is not None and button.isEnabled() and button.isVisible():
         menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
         menu.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        current = next((action for action in menu.actions() if action.isChecked()), None)
+        if current is not None:
+            menu.setActiveAction(current)

@@ -11,7 +11,14 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QMenu,
+    QPlainTextEdit,
+    QWidget,
+)
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -219,6 +226,26 @@ def test_the_note_toggle_leaves_the_composer_as_wide_as_it_was(
         seen.append((composer.minimumSizeHint().width(), button.minimumWidth()))
         assert button.sizeHint().width() <= button.minimumWidth(), button.text()
     assert seen[0] == seen[1] == seen[2]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: raise, grab, hints
+def test_a_menu_opened_by_key_starts_on_the_tickets_current_value(
+    qtbot: QtBot, workspace: TicketWorkspace
+) -> None:
+    """A walk pressed S, Down, Return and got "Open" again, the status it had: nothing was
+    highlighted, so Down went to the first entry. The current value is now the one lit."""
+    workspace.show()
+    show(workspace, entities.ticket("T-1", status="open", priority="high"))
+    for opened, actions, current in (
+        (workspace.open_status_menu, workspace.action_bar.status_actions, "open"),
+        (workspace.open_priority_menu, workspace.action_bar.priority_actions, "high"),
+    ):
+        opened()
+        menu = actions[current].parent()
+        assert isinstance(menu, QMenu)
+        qtbot.waitUntil(menu.isVisible)
+        assert menu.activeAction() is actions[current]
+        menu.hide()
 
 
 def test_every_command_gets_a_fresh_id(qtbot: QtBot, workspace: TicketWorkspace) -> None:
