@@ -36,6 +36,7 @@ from console.viewstate.next_ticket import next_in_view
 from console.viewstate.order_feed import OrderFeed
 from console.viewstate.seen import SeenTracker
 from console.viewstate.store import StoreUpdate, ViewStore
+from console.viewstate.times import local_tz
 from console.workspace.canned import CannedCatalog
 from console.workspace.order_window import OrderWindow
 from console.workspace.workspace import TicketWorkspace
@@ -195,8 +196,7 @@ class ConsoleWindowSet(QObject):
         """Show an order's full timeline in its own window, kept live."""
         if order_id not in self.store.orders:
             return
-        tz = dt.datetime.now().astimezone().tzinfo or dt.UTC
-        dialog = OrderWindow(self.store, order_id, tz, self.window)
+        dialog = OrderWindow(self.store, order_id, local_tz(), self.window)
         dialog.finished.connect(lambda _code, d=dialog: self._order_windows.remove(d))
         self._order_windows.append(dialog)
         dialog.show()

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
     ticket_activated = Signal(str)
     """The agent opened a ticket from the queue (its id); it is marked as seen."""
     order_activated = Signal(str)
+    """The agent opened an order from the feed (its id)."""
     settings_requested = Signal()
     """The agent asked for the connection settings (from the connection banner)."""
     banner_height_changed = Signal(int)
@@ -68,7 +69,6 @@ class MainWindow(QMainWindow):
     Connect it to ``TicketWorkspace.lend_height``: the conversation gives it up,
     so the banner does not make the window taller than the screen gave it.
     """
-    """The agent opened an order from the feed (its id)."""
 
     def __init__(
         self,

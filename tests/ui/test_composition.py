@@ -89,16 +89,22 @@ def test_an_opened_ticket_shows_the_customers_other_tickets_and_orders(
     assert listed(panel.other_orders) == ["o2"]
 
 
+def _opened_order(windows: ConsoleWindowSet, order_id: str) -> tuple[QDialog, OrderPanel]:
+    """Open ``order_id`` as the feed does; its window (a child of the main one) and panel."""
+    windows.open_order(order_id)
+    dialog = windows.window.findChild(QDialog)
+    assert dialog is not None
+    panel = dialog.findChild(OrderPanel)
+    assert panel is not None
+    return dialog, panel
+
+
 def test_an_opened_order_shows_the_customers_tickets_and_orders(
     qtbot: QtBot, windows: ConsoleWindowSet
 ) -> None:
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):  # applied on the next frame
         emit_snapshot(windows.client, HISTORY)
-    windows.open_order("o2")
-    dialog = windows.window.findChild(QDialog)
-    assert dialog is not None
-    panel = dialog.findChild(OrderPanel)
-    assert panel is not None
+    dialog, panel = _opened_order(windows, "o2")
     assert sorted(listed(panel.other_tickets)) == ["t1", "t2"]
     assert listed(panel.other_orders) == ["o1"]
     dialog.close()
@@ -111,11 +117,7 @@ def test_an_order_window_follows_the_order_as_its_events_arrive(
     while the feed already said "Pagado"."""
     with qtbot.waitSignal(windows.feed.applied, timeout=1000):
         emit_snapshot(windows.client, HISTORY)
-    windows.open_order("o2")
-    dialog = windows.window.findChild(QDialog)
-    assert dialog is not None
-    panel = dialog.findChild(OrderPanel)
-    assert panel is not None
+    dialog, panel = _opened_order(windows, "o2")
     assert panel.timeline_model.rowCount() == 1  # placed
     paid = order("o2", ("placed", "paid"), customer_id="c1", placed_at=at(-60))
     windows.client.delta.emit(delta(2, order_change(paid)))

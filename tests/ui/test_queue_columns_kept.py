@@ -193,6 +193,15 @@ def _pick(qtbot: QtBot, window: MainWindow, key: str) -> None:
         assert view.selector.currentIndex() != before, f"no view {key!r} above"
 
 
+def _closed_on(qtbot: QtBot, tmp_path: Path, view: str) -> WindowStateFile:
+    """The ``window.json`` of a window closed with the saved view ``view`` chosen."""
+    state_file = WindowStateFile(tmp_path / "console")
+    first = _window(qtbot)
+    _pick(qtbot, first, view)
+    _closed(first, state_file)
+    return state_file
+
+
 def _restored_before_any_ticket(
     qtbot: QtBot, state_file: WindowStateFile
 ) -> tuple[MainWindow, ViewStore]:
@@ -224,12 +233,7 @@ def test_a_view_not_offered_yet_at_the_start_is_chosen_once_it_is(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     """A tag's view exists once a ticket has the tag: it is chosen when the tickets arrive."""
-    state_file = WindowStateFile(tmp_path / "console")
-    first = _window(qtbot)
-    _pick(qtbot, first, "tag:vip")
-    _closed(first, state_file)
-
-    again, store = _restored_before_any_ticket(qtbot, state_file)
+    again, store = _restored_before_any_ticket(qtbot, _closed_on(qtbot, tmp_path, "tag:vip"))
     assert "tag:vip" not in again.queue_view.saved_view_keys()  # no ticket yet
     store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
     qtbot.waitUntil(lambda: again.queue_view.proxy.saved_view.key == "tag:vip")
@@ -241,12 +245,7 @@ def test_a_view_not_offered_yet_at_the_start_is_chosen_once_it_is(
 def test_a_view_the_agent_picks_meanwhile_wins_over_the_one_waited_for(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    state_file = WindowStateFile(tmp_path / "console")
-    first = _window(qtbot)
-    _pick(qtbot, first, "tag:vip")
-    _closed(first, state_file)
-
-    again, store = _restored_before_any_ticket(qtbot, state_file)
+    again, store = _restored_before_any_ticket(qtbot, _closed_on(qtbot, tmp_path, "tag:vip"))
     _pick(qtbot, again, "unassigned")  # before any ticket came
     store.apply_snapshot(snapshot(queue_tickets(), [], bridge_status=status(agent=BOSS)))
     qtbot.waitUntil(lambda: "tag:vip" in again.queue_view.saved_view_keys())
